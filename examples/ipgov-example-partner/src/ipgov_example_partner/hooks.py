@@ -1,0 +1,111 @@
+"""Hook implementations of the example_partner plugin: the only place its hooks live.
+
+It imports nothing from ipgov but ``ipgov.api``, like every partner plugin must.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from ipgov.api import (
+    GraphQLContribution,
+    Permission,
+    PluginInfo,
+    TenantEvent,
+    hookimpl,
+    requires,
+)
+
+__all__ = [
+    "NOTE",
+    "PLUGIN_INFO",
+    "PROVISIONED",
+    "ExamplePartnerQuery",
+    "ReminderCheck",
+]
+
+PLUGIN_INFO = PluginInfo(
+    name="example_partner",
+    version="0.1.0",
+    api_version=1,
+    description="Example partner plugin: a greeting field, a note permission and a review check",
+)
+
+NOTE = "example_partner:note"
+_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
+_WRITE_ROLES = ("tenant_admin", "group_admin", "ip_manager")
+
+PROVISIONED: list[str] = []
+"""Ids of the tenants ``on_tenant_created`` ran for, in order (tests read it)."""
+
+
+@dataclass(frozen=True)
+class ReminderCheck:
+    """A review check as this plugin describes it until the core ships ``ipgov.api.Check``."""
+
+    id: str
+    title: str
+    domain: str
+    function: Callable[..., Any]
+    severity: str = "info"
+
+
+def always_remind(*_args: Any, **_kwargs: Any) -> list[str]:
+    """Find one reminder every time: shows that partner checks reach the review."""
+    return ["Remember to review the example partner's notes."]
+
+
+@strawberry.type
+class ExamplePartnerQuery:
+    """Root query fields of the example partner plugin."""
+
+    @strawberry.field(description="A greeting for the tenant, from the example partner plugin.",
+                      extensions=requires(NOTE, "read"))
+    def example_partner_greeting(self, tenant_id: strawberry.ID) -> str:
+        """Greet the tenant by id."""
+        return f"Hello, tenant {tenant_id}, from the example partner plugin."
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    """The one object this plugin protects: notes, which can be read and created."""
+    return [Permission(NOTE, ("read", "create"), "Notes kept by the example partner")]
+
+
+@hookimpl
+def register_role_grants() -> dict[str, list[tuple[str, str]]]:
+    """Every role reads notes; administrators and IP managers also create them."""
+    grants: dict[str, list[tuple[str, str]]] = {role: [(NOTE, "read")] for role in _READ_ROLES}
+    for role in _WRITE_ROLES:
+        grants[role] = [(NOTE, "read"), (NOTE, "create")]
+    return grants
+
+
+@hookimpl
+def register_graphql_types() -> GraphQLContribution:
+    """Add ``examplePartnerGreeting`` to the root Query."""
+    return GraphQLContribution(query=[ExamplePartnerQuery])
+
+
+@hookimpl
+def register_checks() -> list[ReminderCheck]:
+    """One check that always finds a reminder."""
+    return [
+        ReminderCheck(
+            id="example_partner.always_reminds",
+            title="The example partner always reminds you",
+            domain="example_partner",
+            function=always_remind,
+            severity="info",
+        )
+    ]
+
+
+@hookimpl
+def on_tenant_created(event: TenantEvent) -> None:
+    """Record that the plugin was provisioned for the new tenant."""
+    PROVISIONED.append(event.tenant_id)

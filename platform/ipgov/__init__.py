@@ -1,0 +1,2 @@
+"""ipgov core."""
+__version__ = "0.1.0"

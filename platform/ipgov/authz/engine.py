@@ -1,0 +1,524 @@
+"""Compiled authorization decision engine (RBAC with domains, deny overrides, cascading roles).
+
+Why: pycasbin's ``Enforcer`` evaluates its matcher against every policy line for each decision
+(645 ms p50 at 110k rules) and its role manager remembers every subject it is asked about. This
+engine gives the same decisions as ``model.conf`` + plain ``casbin.Enforcer`` (proven by the
+property test in tests/core/test_authz_engine.py) from hash indexes:
+
+* policies: ``dom -> sub -> ({(obj, act): effect bits}, wildcard entries)``;
+* role links: ``name -> {dom: roles}`` (and the reverse, ``role -> {dom: holders}``);
+* the tenant tree compiled to ``dom -> cascade chain`` and ``dom -> cascading descendants``;
+* a bounded memo of decisions, dropped on every change; unknown users/domains are never stored.
+
+Semantics of ``enforce(user, dom, obj, act)``: the effective subjects are the user plus every role
+reachable from it through role links held in ``dom`` or in an ancestor reached while each step's
+``inherits_roles`` flag is set (at most ``MAX_ROLE_DEPTH`` hops, like pycasbin). The decision is
+True iff some policy of ``dom`` for an effective subject with a matching obj and act allows, and no
+such policy denies.
+
+Concurrency: writers are serialised by a lock and never mutate a container a reader may iterate;
+they replace leaf containers (copy-on-write) and publish a fresh memo after the change, so readers
+need no lock. A reader racing a multi-rule write may see part of that write, never a torn index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ipgov.authz.tree import DomainTree
+
+__all__ = [
+    "ALLOW",
+    "DENY",
+    "MAX_ROLE_DEPTH",
+    "Authorizer",
+    "Rule",
+    "obj_matches",
+]
+
+ALLOW = 1
+DENY = 2
+_EFFECT_BITS = {"allow": ALLOW, "deny": DENY}
+MAX_ROLE_DEPTH = 9
+"""Role-to-role hops followed, matching pycasbin's default role manager (max_hierarchy_level=10)."""
+DEFAULT_MEMO_SIZE = 262_144
+
+Rule = Sequence[str]
+"""``("p", sub, dom, obj, act, eft)`` or ``("g", user, role, dom)``."""
+
+_Exact = dict[tuple[str, str], int]
+_Wild = tuple[tuple[str, str, int], ...]
+_SubjectRules = tuple[_Exact, _Wild]
+_Links = dict[str, dict[str, frozenset[str]]]
+
+
+def obj_matches(request_obj: str, policy_obj: str) -> bool:
+    """Return True when ``policy_obj`` matches ``request_obj``.
+
+    A policy obj ending in ``*`` is a prefix pattern (``"*"`` matches everything, ``"plugin:*"``
+    every obj starting with ``"plugin:"``); any other policy obj must be equal.
+    """
+    if policy_obj.endswith("*"):
+        return request_obj.startswith(policy_obj[:-1])
+    return request_obj == policy_obj
+
+
+@dataclass(slots=True)
+class _State:
+    """All indexes of one published rule set; see the module docstring for the shapes."""
+
+    policies: dict[str, dict[str, _SubjectRules]] = field(default_factory=dict)
+    links: _Links = field(default_factory=dict)
+    holders: _Links = field(default_factory=dict)
+    subject_domains: dict[str, frozenset[str]] = field(default_factory=dict)
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    down: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rule_count: int = 0
+
+
+def _wild_entries(exact: _Exact) -> _Wild:
+    """Return ``(prefix, act, bits)`` for every trailing-star obj pattern of one subject."""
+    return tuple((obj[:-1], act, bits) for (obj, act), bits in exact.items() if obj.endswith("*"))
+
+
+def _check_rule(row: Rule) -> None:
+    """Raise ValueError unless ``row`` is a well-formed p or g row of strings."""
+    kind = row[0] if row else None
+    size = {"p": 6, "g": 4}.get(kind)  # type: ignore[arg-type]
+    if size is None or len(row) != size or not all(isinstance(v, str) for v in row):
+        raise ValueError(
+            f"malformed rule {row!r}: expected ('p', sub, dom, obj, act, eft) "
+            "or ('g', user, role, dom) of str"
+        )
+    if kind == "p" and row[5] not in _EFFECT_BITS:
+        raise ValueError(f"malformed rule {row!r}: eft must be 'allow' or 'deny'")
+
+
+def _closure(index: _Links, start: str, chain: tuple[str, ...]) -> set[str]:
+    """Return ``start`` plus every name reachable via links held in ``chain`` (depth-limited)."""
+    seen = {start}
+    frontier = [start]
+    for _ in range(MAX_ROLE_DEPTH):
+        found: list[str] = []
+        for name in frontier:
+            by_dom = index.get(name)
+            if by_dom is None:
+                continue
+            for dom in chain:
+                names = by_dom.get(dom)
+                if names:
+                    for other in names:
+                        if other not in seen:
+                            seen.add(other)
+                            found.append(other)
+        if not found:
+            break
+        frontier = found
+    return seen
+
+
+_DomainMap = dict[str, tuple[str, ...]]
+
+
+def _compile_tree(tree: DomainTree) -> tuple[_DomainMap, _DomainMap]:
+    """Return ``(dom -> cascade chain, dom -> domains whose chain contains dom)``."""
+    chains = tree.all_chains()
+    down: dict[str, list[str]] = {}
+    for dom, chain in chains.items():
+        for ancestor in chain:
+            down.setdefault(ancestor, []).append(dom)
+    return chains, {dom: tuple(doms) for dom, doms in down.items()}
+
+
+def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
+    """Compile ``rules`` and ``tree`` into a fresh, unpublished state (bulk path, no copying)."""
+    policies: dict[str, dict[str, _Exact]] = {}
+    wild_owners: set[tuple[str, str]] = set()
+    links: dict[str, dict[str, set[str]]] = {}
+    holders: dict[str, dict[str, set[str]]] = {}
+    count = _load_rows(rules, policies, wild_owners, links, holders)
+    state = _State(rule_count=count)
+    state.policies = {
+        dom: {sub: (exact, ()) for sub, exact in by_sub.items()} for dom, by_sub in policies.items()
+    }
+    for dom, sub in wild_owners:
+        exact = policies[dom][sub]
+        state.policies[dom][sub] = (exact, _wild_entries(exact))
+    state.links = _freeze_links(links)
+    state.holders = _freeze_links(holders)
+    state.subject_domains = _subject_domains(state.policies)
+    state.chains, state.down = _compile_tree(tree)
+    return state
+
+
+def _load_rows(
+    rules: Iterable[Rule],
+    policies: dict[str, dict[str, _Exact]],
+    wild_owners: set[tuple[str, str]],
+    links: dict[str, dict[str, set[str]]],
+    holders: dict[str, dict[str, set[str]]],
+) -> int:
+    """Insert rows into mutable bulk indexes; return the number of distinct rules (hot loop)."""
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    intern_key = keys.setdefault
+    bits_of = _EFFECT_BITS.get
+    count = 0
+    for row in rules:
+        kind = row[0] if row else ""
+        if kind == "p" and len(row) == 6:
+            _, sub, dom, obj, act, eft = row
+            bit = bits_of(eft)  # type: ignore[arg-type]
+            if bit is None or not (type(sub) is type(dom) is type(obj) is type(act) is str):
+                _check_rule(row)
+            by_sub = policies.get(dom)
+            if by_sub is None:
+                by_sub = policies[dom] = {}
+            exact = by_sub.get(sub)
+            if exact is None:
+                exact = by_sub[sub] = {}
+            key = (obj, act)
+            key = intern_key(key, key)
+            old = exact.get(key, 0)
+            if not old & bit:  # type: ignore[operator]
+                exact[key] = old | bit  # type: ignore[operator]
+                count += 1
+                if obj.endswith("*"):
+                    wild_owners.add((dom, sub))
+        elif kind == "g" and len(row) == 4:
+            count += _load_link(row, links, holders)
+        else:
+            _check_rule(row)
+    return count
+
+
+def _load_link(
+    row: Rule, links: dict[str, dict[str, set[str]]], holders: dict[str, dict[str, set[str]]]
+) -> int:
+    """Insert one g row into the bulk link indexes; return 1 if it was new."""
+    _check_rule(row)
+    _, user, role, dom = row
+    roles = links.setdefault(user, {}).setdefault(dom, set())
+    if role in roles:
+        return 0
+    roles.add(role)
+    holders.setdefault(role, {}).setdefault(dom, set()).add(user)
+    return 1
+
+
+def _freeze_links(index: dict[str, dict[str, set[str]]]) -> _Links:
+    """Return a copy of a link index whose leaf sets are frozensets."""
+    return {name: {d: frozenset(s) for d, s in by_dom.items()} for name, by_dom in index.items()}
+
+
+def _subject_domains(policies: dict[str, dict[str, _SubjectRules]]) -> dict[str, frozenset[str]]:
+    """Return ``sub -> domains in which some policy names sub``."""
+    found: dict[str, set[str]] = {}
+    for dom, by_sub in policies.items():
+        for sub in by_sub:
+            found.setdefault(sub, set()).add(dom)
+    return {sub: frozenset(doms) for sub, doms in found.items()}
+
+
+class Authorizer:
+    """Authorization decisions for ipgov, equivalent to ``model.conf`` on pycasbin but indexed.
+
+    Typical use::
+
+        authz = Authorizer()
+        authz.load(rows, tree)  # ("p", sub, dom, obj, act, eft) / ("g", user, role, dom)
+        authz.enforce("alice", "t1", "ip_governance:risk", "read")
+    """
+
+    def __init__(self, memo_size: int = DEFAULT_MEMO_SIZE) -> None:
+        """Create an empty engine whose decision memo holds at most ``memo_size`` entries."""
+        if memo_size < 0:
+            raise ValueError("memo_size must be >= 0")
+        self._memo_size = memo_size
+        self._memo: dict[tuple[str, str, str, str], bool] = {}
+        self._state = _State()
+        self._tree = DomainTree()
+        self._write_lock = threading.Lock()
+        self._generation = 0
+
+    # ----------------------------------------------------------------------------- decisions
+    def enforce(self, user: str, dom: str, obj: str, act: str) -> bool:
+        """Return True iff ``user`` may perform ``act`` on ``obj`` in tenant ``dom``."""
+        key = (user, dom, obj, act)
+        memo = self._memo
+        hit = memo.get(key)
+        if hit is None:
+            return self._enforce_miss(key, memo)
+        return hit
+
+    def _enforce_miss(self, key: tuple[str, str, str, str], memo: dict) -> bool:
+        """Decide a request absent from the memo; remember it only for known users and domains."""
+        user, dom, obj, act = key
+        state = self._state
+        by_sub = state.policies.get(dom)
+        if by_sub is None or (user not in state.links and user not in state.subject_domains):
+            return False
+        result = self._decide(state, by_sub, user, dom, obj, act)
+        if self._memo_size:
+            if len(memo) >= self._memo_size:
+                _evict_oldest(memo)
+            memo[key] = result
+        return result
+
+    @staticmethod
+    def _decide(
+        state: _State, by_sub: dict[str, _SubjectRules], user: str, dom: str, obj: str, act: str
+    ) -> bool:
+        """Evaluate deny-overrides over the effective subjects' policies of ``dom``."""
+        if user in state.links:
+            subjects: Iterable[str] = _closure(state.links, user, state.chains.get(dom, (dom,)))
+        else:
+            subjects = (user,)
+        allowed = False
+        for sub in subjects:
+            rules = by_sub.get(sub)
+            if rules is None:
+                continue
+            exact, wild = rules
+            bits = exact.get((obj, act), 0) | exact.get((obj, "*"), 0)
+            for prefix, p_act, p_bits in wild:
+                if (p_act == act or p_act == "*") and obj.startswith(prefix):
+                    bits |= p_bits
+            if bits & DENY:
+                return False
+            if bits:
+                allowed = True
+        return allowed
+
+    def domains_where(self, user: str, obj: str, act: str) -> set[str]:
+        """Return every domain in which ``enforce(user, dom, obj, act)`` is True.
+
+        Candidates come from the user's own role assignments (plus the domains they cascade
+        into) and the domains whose policies name the user directly, never from all domains.
+        """
+        state = self._state
+        by_dom = state.links.get(user)
+        candidates = set(state.subject_domains.get(user, ()))
+        if by_dom:
+            for dom in by_dom:
+                candidates.update(state.down.get(dom, (dom,)))
+        return {dom for dom in candidates if self.enforce(user, dom, obj, act)}
+
+    def roles_in(self, user: str, dom: str) -> set[str]:
+        """Return the roles effective for ``user`` in ``dom`` (direct, cascaded, inherited)."""
+        state = self._state
+        if user not in state.links:
+            return set()
+        roles = _closure(state.links, user, state.chains.get(dom, (dom,)))
+        roles.discard(user)
+        return roles
+
+    def users_with_role(self, role: str, dom: str) -> set[str]:
+        """Return every name for which ``role in roles_in(name, dom)`` holds."""
+        state = self._state
+        if role not in state.holders:
+            return set()
+        names = _closure(state.holders, role, state.chains.get(dom, (dom,)))
+        names.discard(role)
+        return names
+
+    # ----------------------------------------------------------------------------- writes
+    def load(self, rules: Iterable[Rule], tree: DomainTree | None = None) -> None:
+        """Replace all rules (and the tenant tree) with ``rules``; duplicates are ignored."""
+        tree = (tree or DomainTree()).copy()
+        state = _build_state(rules, tree)
+        with self._write_lock:
+            self._tree = tree
+            self._publish(state)
+
+    def add_rules(self, rules: Iterable[Rule]) -> int:
+        """Add rules; return how many were new."""
+        return self._change(rules, adding=True)
+
+    def remove_rules(self, rules: Iterable[Rule]) -> int:
+        """Remove rules; return how many existed."""
+        return self._change(rules, adding=False)
+
+    def set_tree(self, tree: DomainTree) -> None:
+        """Replace the tenant tree (the engine keeps its own copy)."""
+        tree = tree.copy()
+        with self._write_lock:
+            self._install_tree(tree)
+
+    def set_domain(self, dom: str, parent: str | None = None, inherits_roles: bool = False) -> None:
+        """Add or update one tenant's parent and ``inherits_roles`` flag."""
+        with self._write_lock:
+            tree = self._tree.copy()
+            tree.set(dom, parent, inherits_roles)
+            self._install_tree(tree)
+
+    def clear_cache(self) -> None:
+        """Drop every memoised decision."""
+        self._memo = {}
+
+    # ----------------------------------------------------------------------------- introspection
+    @property
+    def rule_count(self) -> int:
+        """Number of distinct p and g rules loaded."""
+        return self._state.rule_count
+
+    @property
+    def generation(self) -> int:
+        """Counter bumped on every published change (rules, tree); useful for external caches."""
+        return self._generation
+
+    @property
+    def tree(self) -> DomainTree:
+        """A copy of the tenant tree in use."""
+        return self._tree.copy()
+
+    @property
+    def memo_len(self) -> int:
+        """Number of memoised decisions (bounded by ``memo_size``)."""
+        return len(self._memo)
+
+    def index_sizes(self) -> dict[str, int]:
+        """Top-level sizes of every index; used to show unknown subjects leave no trace."""
+        state = self._state
+        return {
+            "memo": len(self._memo),
+            "policy_domains": len(state.policies),
+            "link_names": len(state.links),
+            "holder_roles": len(state.holders),
+            "subjects": len(state.subject_domains),
+            "chains": len(state.chains),
+        }
+
+    # ----------------------------------------------------------------------------- internals
+    def _publish(self, state: _State) -> None:
+        """Install ``state`` and start a fresh memo (caller holds the write lock)."""
+        self._state = state
+        self._after_change()
+
+    def _after_change(self) -> None:
+        """Bump the generation and replace the memo; must run after the indexes changed."""
+        self._generation += 1
+        self._memo = {}
+
+    def _install_tree(self, tree: DomainTree) -> None:
+        """Compile ``tree`` and publish it with the current rules (caller holds the lock)."""
+        chains, down = _compile_tree(tree)
+        old = self._state
+        self._tree = tree
+        self._publish(
+            _State(
+                old.policies,
+                old.links,
+                old.holders,
+                old.subject_domains,
+                chains,
+                down,
+                old.rule_count,
+            )
+        )
+
+    def _change(self, rules: Iterable[Rule], adding: bool) -> int:
+        """Apply an add/remove batch copy-on-write, one replacement per touched subject."""
+        p_groups: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = {}
+        g_rows: list[tuple[str, str, str]] = []
+        for row in rules:
+            _check_rule(row)
+            if row[0] == "p":
+                _, sub, dom, obj, act, eft = row
+                p_groups.setdefault((dom, sub), []).append(((obj, act), _EFFECT_BITS[eft]))
+            else:
+                g_rows.append((row[1], row[2], row[3]))
+        with self._write_lock:
+            state = self._state
+            changed = sum(
+                self._apply_policies(state, key, items, adding) for key, items in p_groups.items()
+            )
+            changed += sum(self._apply_link(state, row, adding) for row in g_rows)
+            state.rule_count += changed if adding else -changed
+            if changed:
+                self._after_change()
+        return changed
+
+    @staticmethod
+    def _apply_policies(
+        state: _State,
+        dom_sub: tuple[str, str],
+        items: list[tuple[tuple[str, str], int]],
+        adding: bool,
+    ) -> int:
+        """Replace one subject's rules in one domain with a modified copy; return rules changed."""
+        dom, sub = dom_sub
+        by_sub = state.policies.get(dom)
+        current = by_sub.get(sub) if by_sub is not None else None
+        exact: _Exact = dict(current[0]) if current is not None else {}
+        changed = 0
+        for key, bit in items:
+            old = exact.get(key, 0)
+            new = (old | bit) if adding else (old & ~bit)
+            if new != old:
+                changed += 1
+                if new:
+                    exact[key] = new
+                else:
+                    del exact[key]
+        if changed:
+            Authorizer._store_subject(state, dom, sub, exact)
+        return changed
+
+    @staticmethod
+    def _store_subject(state: _State, dom: str, sub: str, exact: _Exact) -> None:
+        """Publish (or drop, when empty) one subject's rules and keep ``subject_domains`` right."""
+        by_sub = state.policies.get(dom)
+        if exact:
+            if by_sub is None:
+                by_sub = {}
+                by_sub[sub] = (exact, _wild_entries(exact))
+                state.policies[dom] = by_sub
+            else:
+                by_sub[sub] = (exact, _wild_entries(exact))
+            doms = state.subject_domains.get(sub, frozenset())
+            if dom not in doms:
+                state.subject_domains[sub] = doms | {dom}
+            return
+        if by_sub is not None:
+            by_sub.pop(sub, None)
+            if not by_sub:
+                state.policies.pop(dom, None)
+        doms = state.subject_domains.get(sub, frozenset()) - {dom}
+        if doms:
+            state.subject_domains[sub] = doms
+        else:
+            state.subject_domains.pop(sub, None)
+
+    @staticmethod
+    def _apply_link(state: _State, row: tuple[str, str, str], adding: bool) -> int:
+        """Add or remove one role link in both link indexes; return 1 if anything changed."""
+        user, role, dom = row
+        roles = state.links.get(user, {}).get(dom, frozenset())
+        if (role in roles) == adding:
+            return 0
+        _replace_leaf(state.links, user, dom, roles | {role} if adding else roles - {role})
+        users = state.holders.get(role, {}).get(dom, frozenset())
+        _replace_leaf(state.holders, role, dom, users | {user} if adding else users - {user})
+        return 1
+
+
+def _evict_oldest(memo: dict) -> None:
+    """Drop the oldest memo entry (FIFO); tolerate a concurrent reader evicting the same one."""
+    with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+        del memo[next(iter(memo))]
+
+
+def _replace_leaf(index: _Links, name: str, dom: str, names: frozenset[str]) -> None:
+    """Copy-on-write update of ``index[name][dom]``; empty leaves and maps are removed."""
+    by_dom = dict(index.get(name, {}))
+    if names:
+        by_dom[dom] = names
+    else:
+        by_dom.pop(dom, None)
+    if by_dom:
+        index[name] = by_dom
+    else:
+        index.pop(name, None)

@@ -1,0 +1,91 @@
+"""Built-in roles and the core's own permissions and default grants.
+
+Roles are names; what a role may do in a tenant is the set of ``p`` rules in that tenant's
+domain. Plugins add grants for their own objects through ``register_role_grants``.
+"""
+
+from __future__ import annotations
+
+from ipgov.plugins.contracts import Permission
+
+__all__ = [
+    "CORE_PERMISSIONS",
+    "CORE_ROLE_GRANTS",
+    "PLATFORM_ROLES",
+    "READ_ONLY_ROLES",
+    "ROLES",
+    "TENANT_ROLES",
+]
+
+PLATFORM_ADMIN = "platform_admin"
+PLATFORM_AUDITOR = "platform_auditor"
+GROUP_ADMIN = "group_admin"
+TENANT_ADMIN = "tenant_admin"
+IP_MANAGER = "ip_manager"
+REVIEWER = "reviewer"
+CONTRIBUTOR = "contributor"
+VIEWER = "viewer"
+AUDITOR = "auditor"
+
+TENANT_ROLES = (GROUP_ADMIN, TENANT_ADMIN, IP_MANAGER, REVIEWER, CONTRIBUTOR, VIEWER, AUDITOR)
+PLATFORM_ROLES = (PLATFORM_ADMIN, PLATFORM_AUDITOR)
+ROLES = PLATFORM_ROLES + TENANT_ROLES
+READ_ONLY_ROLES = frozenset({VIEWER, AUDITOR, PLATFORM_AUDITOR})
+
+CORE_PERMISSIONS = [
+    Permission(
+        "ipgov:tenant",
+        ("read", "create", "update", "suspend", "archive", "merge"),
+        "Tenants: read, onboard subsidiaries, change governance mode, suspend, merge",
+    ),
+    Permission("ipgov:member", ("read", "create", "delete"), "Memberships of users in a tenant"),
+    Permission("ipgov:policy", ("read", "update"), "Authorization policies of a tenant"),
+    Permission(
+        "ipgov:service_account", ("read", "create", "delete"), "Service accounts and their API keys"
+    ),
+    Permission("ipgov:audit", ("read", "verify"), "The tenant's audit trail"),
+    Permission("ipgov:plugin", ("read", "update"), "Which plugins are enabled for the tenant"),
+    Permission(
+        "ipgov:escalation", ("read", "create", "decide"), "Decisions escalated to the group"
+    ),
+    Permission("ipgov:supervision", ("read",), "The cross-tenant supervision view"),
+]
+
+_ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
+_READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object != "ipgov:supervision"]
+
+CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
+    GROUP_ADMIN: _ALL_CORE,
+    TENANT_ADMIN: [
+        g for g in _ALL_CORE if g not in {("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")}
+    ],
+    IP_MANAGER: _READ_CORE + [("ipgov:escalation", "create")],
+    REVIEWER: _READ_CORE + [("ipgov:audit", "verify")],
+    CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read")],
+    VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read")],
+    AUDITOR: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:supervision", "read")],
+}
+"""Default grants of the core objects; plugins add grants for theirs."""
+
+PLATFORM_GRANTS: dict[str, list[tuple[str, str]]] = {
+    PLATFORM_ADMIN: [
+        ("ipgov:tenant", a) for a in ("read", "create", "update", "suspend", "archive", "merge")
+    ]
+    + [
+        ("ipgov:member", "read"),
+        ("ipgov:member", "create"),
+        ("ipgov:member", "delete"),
+        ("ipgov:audit", "read"),
+        ("ipgov:audit", "verify"),
+        ("ipgov:plugin", "read"),
+        ("ipgov:plugin", "update"),
+        ("ipgov:policy", "read"),
+    ],
+    PLATFORM_AUDITOR: [
+        ("ipgov:tenant", "read"),
+        ("ipgov:audit", "read"),
+        ("ipgov:audit", "verify"),
+        ("ipgov:supervision", "read"),
+    ],
+}
+"""Grants in the platform's own domain; the platform domain's roles act on tenant management."""

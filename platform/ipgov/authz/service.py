@@ -1,0 +1,216 @@
+"""Authorization for a running process: loads the policy store into the decision engine,
+follows committed changes (the watcher), and answers decisions.
+
+The engine is an in-memory index (``ipgov.authz.engine``) whose decisions equal those of a plain
+``casbin.Enforcer`` over the same model; this service keeps it consistent with the database
+across API processes and workers by replaying the policy change log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from ipgov.plugins.contracts import Permission
+from ipgov.tenancy.models import PLATFORM_TENANT_ID, GovernanceMode, Tenant
+
+from .engine import Authorizer
+from .tree import DomainTree
+from .models import AuthzRule, PolicyChange, PolicyVersion
+from .roles import CORE_PERMISSIONS, CORE_ROLE_GRANTS
+from .store import engine_tuple
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = ["AuthzService", "PLATFORM_MANAGED_OBJECTS"]
+
+log = logging.getLogger(__name__)
+CASCADING_MODES = {GovernanceMode.CENTRALIZED.value, GovernanceMode.HYBRID.value}
+PLATFORM_MANAGED_OBJECTS = frozenset(
+    {"ipgov:tenant", "ipgov:member", "ipgov:plugin", "ipgov:audit", "ipgov:supervision",
+     "ipgov:policy"}
+)
+"""Objects on which roles held in the platform's own domain act in every tenant."""
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as the authorization layer sees it."""
+
+    id: str
+    slug: str
+    parent_id: str | None
+    root_id: str
+    governance_mode: str
+    status: str
+    enabled_plugins: frozenset[str]
+
+
+class AuthzService:
+    """Decisions for one process, kept in step with the policy store."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.engine = Authorizer()
+        self.version = 0
+        self.directory: dict[str, TenantInfo] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self.permissions = self._collect_permissions()
+
+    # -- declared permissions and default grants ------------------------------------------
+
+    def _collect_permissions(self) -> dict[str, Permission]:
+        perms = {p.object: p for p in CORE_PERMISSIONS}
+        for plugin, result in self.platform.registry.results_by_plugin("register_permissions"):
+            for perm in result:
+                if not perm.object.startswith(f"{plugin}:"):
+                    raise ValueError(
+                        f"plugin {plugin}: permission object {perm.object!r} must start with "
+                        f"'{plugin}:'"
+                    )
+                perms[perm.object] = perm
+        return perms
+
+    def is_declared(self, obj: str, action: str) -> bool:
+        """Whether ``(obj, action)`` is a declared permission of the core or a plugin."""
+        perm = self.permissions.get(obj)
+        return perm is not None and action in perm.actions
+
+    def role_grants(self, enabled_plugins: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """Core grants plus the grants of the given plugins, per role."""
+        grants = {role: list(items) for role, items in CORE_ROLE_GRANTS.items()}
+        hook = self.platform.registry.hook_for("register_role_grants", enabled_plugins)
+        for result in hook():
+            for role, items in result.items():
+                grants.setdefault(role, []).extend(tuple(i) for i in items)
+        return grants
+
+    # -- loading and following changes -----------------------------------------------------
+
+    async def load(self) -> None:
+        """Load every active rule and the tenant tree (a cold start or a full resync)."""
+        async with self._lock:
+            async with self.platform.db.system_session("authz: load policies") as session:
+                version = (await session.execute(select(func.max(PolicyVersion.version))))
+                self.version = version.scalar() or 0
+                rules = (
+                    await session.execute(select(AuthzRule).where(AuthzRule.active.is_(True)))
+                ).scalars()
+                tuples = [engine_tuple(r) for r in rules]
+                tree = await self._tree(session)
+            self.engine.load(tuples, tree)
+
+    async def _tree(self, session) -> DomainTree:  # type: ignore[no-untyped-def]
+        """Rebuild the tenant directory and the role-cascade tree from the tenants table."""
+        rows = (await session.execute(select(
+            Tenant.id, Tenant.parent_id, Tenant.root_id, Tenant.governance_mode, Tenant.status,
+            Tenant.enabled_plugins, Tenant.slug,
+        ))).all()
+        self.directory = {
+            r.id: TenantInfo(r.id, r.slug, r.parent_id, r.root_id, r.governance_mode, r.status,
+                             frozenset(r.enabled_plugins or ()))
+            for r in rows
+        }
+        modes = {r.id: r.governance_mode for r in rows}
+        return DomainTree({
+            r.id: (r.parent_id, bool(r.parent_id) and modes.get(r.parent_id) in CASCADING_MODES
+                   and r.status != "absorbed")
+            for r in rows
+        })
+
+    def tenant_info(self, tenant_id: str) -> TenantInfo | None:
+        """What decisions need to know of a tenant (status, plugins, parent), from memory."""
+        return self.directory.get(tenant_id)
+
+    async def refresh(self) -> int:
+        """Apply committed changes newer than the loaded version; returns how many."""
+        async with self._lock:
+            async with self.platform.db.system_session("authz: follow changes") as session:
+                stmt = (
+                    select(PolicyChange)
+                    .where(PolicyChange.version > self.version)
+                    .order_by(PolicyChange.version, PolicyChange.id)
+                    .limit(50_000)
+                )
+                changes = list((await session.execute(stmt)).scalars())
+                if not changes:
+                    return 0
+                tree = None
+                if any(c.op == "tree" for c in changes):
+                    tree = await self._tree(session)
+            self._apply(changes, tree)
+            return len(changes)
+
+    def _apply(self, changes: list[PolicyChange], tree: DomainTree | None) -> None:
+        """Replay changes in commit order, batching consecutive adds or removes."""
+        run_op, run = "", []
+        for change in changes + [PolicyChange(op="end")]:
+            if change.op != run_op and run:
+                (self.engine.add_rules if run_op == "add" else self.engine.remove_rules)(run)
+                run = []
+            run_op = change.op
+            if change.op in ("add", "remove"):
+                run.append(
+                    ("g", change.v0, change.v1, change.domain)
+                    if change.ptype == "g"
+                    else ("p", change.v0, change.domain, change.v1, change.v2, change.v3)
+                )
+        if tree is not None:
+            self.engine.set_tree(tree)
+        self.version = changes[-1].version
+
+    async def start(self) -> None:
+        """Load, then follow changes in the background (every ``policy_poll_seconds``)."""
+        await self.load()
+        if self._task is None:
+            self._task = asyncio.create_task(self._follow(), name="ipgov-policy-watcher")
+
+    async def _follow(self) -> None:
+        delay = self.platform.settings.policy_poll_seconds
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database may be briefly away; keep following
+                log.warning("policy watcher could not refresh; will retry", exc_info=True)
+
+    async def stop(self) -> None:
+        """Stop following changes."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def enforce(self, user_id: str, tenant_id: str, obj: str, action: str) -> bool:
+        """May ``user_id`` do ``action`` on ``obj`` in ``tenant_id``?"""
+        if self.engine.enforce(user_id, tenant_id, obj, action):
+            return True
+        if obj in PLATFORM_MANAGED_OBJECTS and tenant_id != PLATFORM_TENANT_ID:
+            return self.engine.enforce(user_id, PLATFORM_TENANT_ID, obj, action)
+        return False
+
+    def tenants_where(self, user_id: str, obj: str, action: str) -> set[str] | None:
+        """Tenants where the decision is yes; ``None`` means every tenant (platform roles)."""
+        if obj in PLATFORM_MANAGED_OBJECTS and self.engine.enforce(
+            user_id, PLATFORM_TENANT_ID, obj, action
+        ):
+            return None
+        return set(self.engine.domains_where(user_id, obj, action))
+
+    def roles_in(self, user_id: str, tenant_id: str) -> set[str]:
+        """The user's effective roles in a tenant (direct and inherited from the group)."""
+        return set(self.engine.roles_in(user_id, tenant_id))

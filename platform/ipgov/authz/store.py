@@ -1,0 +1,188 @@
+"""Writing policies: rule rows, the change log and the version, in the caller's transaction.
+
+Every function here takes the session of the change that causes the policy change, so a
+membership and its ``g`` rule, or a mode switch and its recomputed rules, commit together or not
+at all. Processes learn of committed changes through ``ipgov.authz.watcher``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import AuthzRule, PolicyChange, PolicyVersion
+
+__all__ = [
+    "PolicyRule",
+    "RoleAssignment",
+    "add_policies",
+    "assign_role",
+    "bump_version",
+    "deactivate",
+    "engine_tuple",
+    "record_tree_change",
+    "remove_rules",
+    "unassign_role",
+]
+
+ALLOW, DENY = "allow", "deny"
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    """``subject`` may ``action`` on ``obj`` (or is denied it) in one domain."""
+
+    subject: str
+    obj: str
+    action: str
+    effect: str = ALLOW
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    """``user_id`` holds ``role`` in one domain."""
+
+    user_id: str
+    role: str
+
+
+def engine_tuple(rule: AuthzRule) -> tuple[str, ...]:
+    """The Casbin-style tuple the decision engine loads for a stored rule."""
+    if rule.ptype == "g":
+        return ("g", rule.v0, rule.v1, rule.tenant_id)
+    return ("p", rule.v0, rule.tenant_id, rule.v1, rule.v2, rule.v3)
+
+
+async def bump_version(session: AsyncSession) -> int:
+    """Increment the policy version under a row lock and return it.
+
+    The lock orders policy writers, so versions become visible in increasing order.
+    """
+    result = await session.execute(
+        update(PolicyVersion)
+        .where(PolicyVersion.id == 1)
+        .values(version=PolicyVersion.version + 1)
+        .returning(PolicyVersion.version)
+    )
+    version = result.scalar_one_or_none()
+    if version is None:
+        session.add(PolicyVersion(id=1, version=1))
+        await session.flush()
+        version = 1
+    session.info["ipgov.policy_version"] = version
+    return version
+
+
+async def _version(session: AsyncSession) -> int:
+    cached = session.info.get("ipgov.policy_version")
+    if cached is not None:
+        return cached
+    return await bump_version(session)
+
+
+async def _log(session: AsyncSession, op: str, rules: Iterable[AuthzRule]) -> None:
+    version = await _version(session)
+    for rule in rules:
+        session.add(
+            PolicyChange(
+                version=version,
+                op=op,
+                domain=rule.tenant_id,
+                ptype=rule.ptype,
+                v0=rule.v0,
+                v1=rule.v1,
+                v2=rule.v2,
+                v3=rule.v3,
+            )
+        )
+
+
+async def add_policies(
+    session: AsyncSession,
+    domain: str,
+    rules: Sequence[PolicyRule],
+    *,
+    origin: str,
+    template: bool = False,
+    active: bool = True,
+) -> list[AuthzRule]:
+    """Store ``p`` rules in ``domain``; active ones are logged for the engines."""
+    rows = [
+        AuthzRule(
+            tenant_id=domain,
+            ptype="p",
+            v0=r.subject,
+            v1=r.obj,
+            v2=r.action,
+            v3=r.effect,
+            origin=origin,
+            template=template,
+            active=active,
+        )
+        for r in rules
+    ]
+    session.add_all(rows)
+    await _log(session, "add", [r for r in rows if active])
+    return rows
+
+
+async def assign_role(session: AsyncSession, domain: str, user_id: str, role: str) -> AuthzRule:
+    """Store the ``g`` rule that gives ``user_id`` the role ``role`` in ``domain``."""
+    row = AuthzRule(tenant_id=domain, ptype="g", v0=user_id, v1=role, origin="membership")
+    session.add(row)
+    await _log(session, "add", [row])
+    return row
+
+
+async def unassign_role(session: AsyncSession, domain: str, user_id: str, role: str) -> int:
+    """Remove the ``g`` rule of a membership; returns how many rules went."""
+    stmt = select(AuthzRule).where(
+        AuthzRule.tenant_id == domain,
+        AuthzRule.ptype == "g",
+        AuthzRule.v0 == user_id,
+        AuthzRule.v1 == role,
+    )
+    return await remove_rules(session, list((await session.execute(stmt)).scalars()))
+
+
+async def remove_rules(session: AsyncSession, rows: Sequence[AuthzRule]) -> int:
+    """Delete stored rules; active ones are logged as removed."""
+    await _log(session, "remove", [r for r in rows if r.active])
+    for row in rows:
+        await session.delete(row)
+    await session.flush()
+    return len(rows)
+
+
+async def deactivate(session: AsyncSession, rows: Sequence[AuthzRule], active: bool) -> int:
+    """Switch rules on or off without deleting them (local rules under a centralized group)."""
+    changed = [r for r in rows if r.active != active]
+    for row in changed:
+        row.active = active
+    await _log(session, "add" if active else "remove", changed)
+    return len(changed)
+
+
+async def record_tree_change(session: AsyncSession, domain: str) -> None:
+    """Log that the tenant tree or a governance mode changed; engines reload their tree."""
+    version = await _version(session)
+    session.add(PolicyChange(version=version, op="tree", domain=domain))
+
+
+def _forget_version(session, transaction) -> None:  # type: ignore[no-untyped-def]
+    if transaction.parent is None:
+        session.info.pop("ipgov.policy_version", None)
+
+
+def _install_listener() -> None:
+    from sqlalchemy import event
+
+    from ipgov.db.session import ScopedSession
+
+    event.listen(ScopedSession, "after_transaction_end", _forget_version)
+
+
+_install_listener()

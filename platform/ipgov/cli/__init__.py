@@ -1,0 +1,1 @@
+"""The ``ipgov`` command line."""

@@ -1,0 +1,90 @@
+"""Shared plumbing for CLI commands: building the platform, running async code, clean errors."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from ipgov.errors import DomainError
+from ipgov.identity.tokens import AuthenticationError
+from ipgov.runtime import Platform, build_platform
+from ipgov.settings import Settings, get_settings
+
+__all__ = ["fail", "run_with_platform", "settings"]
+
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    """Settings from the environment; a bad variable is a one-line error."""
+    try:
+        return get_settings()
+    except ValueError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def fail(message: str) -> None:
+    """Stop with one clear line on stderr and exit code 1."""
+    raise click.ClickException(message)
+
+
+def migrate_platform(platform: Platform, app_role: str | None = None) -> None:
+    """Upgrade the schema (core and every loaded plugin) to the newest revision."""
+    from ipgov.db.migrate import upgrade
+
+    locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
+    upgrade(platform.settings.sqlalchemy_url, locations, app_role=app_role)
+
+
+def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool = False,
+                      load_authz: bool = True) -> T:
+    """Build the platform, optionally migrate, run ``fn`` and close; domain errors exit 1."""
+    try:
+        platform = build_platform(settings())
+    except Exception as exc:
+        raise click.ClickException(f"start-up: {exc}") from None
+    if migrate:
+        migrate_platform(platform)
+
+    async def main() -> T:
+        try:
+            if load_authz:
+                await platform.authz.load()
+            return await fn(platform)
+        finally:
+            await platform.close()
+
+    try:
+        return asyncio.run(main())
+    except (DomainError, AuthenticationError) as exc:
+        field = f" (field {exc.field})" if getattr(exc, "field", None) else ""
+        raise click.ClickException(f"{exc.code}: {exc.message}{field}") from None
+
+
+def async_command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: the command body is ``async def body(platform, **options)``."""
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> Any:
+        return run_with_platform(lambda platform: fn(platform, **kwargs))
+
+    return wrapper
+
+
+def echo_rows(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> None:
+    """Print a plain aligned table."""
+    table = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
+    for row in table:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout stays machine-readable)."""
+    click.echo(message, err=True)
+    sys.stderr.flush()

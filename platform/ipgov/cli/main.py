@@ -1,0 +1,267 @@
+"""``ipgov``: serve the API, migrate, manage tenants and users, load the demo, verify audit."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from ipgov.runtime import Platform
+
+from .common import async_command, echo_rows, fail, migrate_platform, progress, settings
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """ipgov: multi-tenant intellectual-property governance.
+
+    Configuration comes from IPGOV_* environment variables (see docs/operations.md); with
+    none set, data lives in ./.ipgov-data (SQLite).
+    """
+
+
+@main.command()
+@click.option("--app-role", default=None,
+              help="PostgreSQL: create/grant this non-owner role that the API connects as.")
+def migrate(app_role: str | None) -> None:
+    """Upgrade the database schema (core and every plugin branch) to the newest revision."""
+    from ipgov.runtime import build_platform
+
+    platform = build_platform(settings())
+    progress(f"migrating {platform.db.dialect} database ...")
+    migrate_platform(platform, app_role=app_role)
+    progress("schema is up to date")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (IPGOV_HOST).")
+@click.option("--port", default=None, type=int, help="Port to listen on (IPGOV_PORT).")
+@click.option("--no-migrate", is_flag=True, help="Do not upgrade the schema first.")
+def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
+    """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
+    import uvicorn
+
+    from ipgov.runtime import build_platform
+    from ipgov.web.app import create_app
+
+    cfg = settings()
+    platform = build_platform(cfg)
+    if not no_migrate:
+        migrate_platform(platform)
+    app = create_app(platform)
+    host, port = host or cfg.host, port or cfg.port
+    progress(f"ipgov listening on http://{host}:{port}{cfg.graphql_path}")
+    uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(),
+                timeout_graceful_shutdown=20)
+
+
+@main.group()
+def tenant() -> None:
+    """Create, list and change tenants (groups and subsidiaries)."""
+
+
+@tenant.command("list")
+@async_command
+async def tenant_list(platform: Platform) -> None:
+    """List every tenant as a tree."""
+    from ipgov.tenancy.models import Tenant
+
+    async with platform.db.system_session("cli: tenant list") as session:
+        rows = (await session.execute(select(Tenant).order_by(Tenant.root_id, Tenant.depth,
+                                                              Tenant.slug))).scalars()
+        echo_rows([("  " * t.depth + t.slug, t.kind, t.governance_mode, t.status, t.id)
+                   for t in rows], ("slug", "kind", "mode", "status", "id"))
+
+
+async def _tenant_id(platform: Platform, ref: str) -> str:
+    from ipgov.tenancy.models import Tenant
+
+    async with platform.db.system_session("cli: resolve tenant") as session:
+        row = (await session.execute(select(Tenant.id).where(
+            (Tenant.slug == ref) | (Tenant.id == ref)))).scalar_one_or_none()
+    if row is None:
+        fail(f"no tenant with slug or id {ref!r}")
+    return row
+
+
+@tenant.command("create-group")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--mode", type=click.Choice(["centralized", "decentralized", "hybrid"]),
+              default="hybrid", show_default=True)
+@async_command
+async def tenant_create_group(platform: Platform, slug: str, name: str, mode: str) -> None:
+    """Create a corporate group (a root tenant)."""
+    from ipgov.tenancy import services
+
+    async with platform.db.system_session("cli: create group") as session:
+        t = await services.create_group(platform, session, slug=slug, name=name,
+                                        governance_mode=mode, actor="cli")
+    click.echo(t.id)
+
+
+@tenant.command("onboard")
+@click.argument("parent")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--mode", type=click.Choice(["centralized", "decentralized", "hybrid"]),
+              default=None, help="How the new tenant governs its own subsidiaries.")
+@async_command
+async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
+                         mode: str | None) -> None:
+    """Onboard subsidiary SLUG under PARENT (slug or id) in one transaction."""
+    from ipgov.tenancy import services
+
+    parent_id = await _tenant_id(platform, parent)
+    async with platform.db.system_session("cli: onboard") as session:
+        t = await services.onboard_subsidiary(platform, session, parent_id=parent_id, slug=slug,
+                                              name=name, governance_mode=mode, actor="cli")
+    click.echo(t.id)
+
+
+@tenant.command("set-mode")
+@click.argument("ref")
+@click.argument("mode", type=click.Choice(["centralized", "decentralized", "hybrid"]))
+@async_command
+async def tenant_set_mode(platform: Platform, ref: str, mode: str) -> None:
+    """Change how tenant REF governs its subsidiaries; their policies are recomputed."""
+    from ipgov.tenancy import services
+
+    tid = await _tenant_id(platform, ref)
+    async with platform.db.system_session("cli: set mode") as session:
+        counts = await services.change_governance_mode(platform, session, tenant_id=tid,
+                                                       mode=mode, actor="cli")
+    click.echo(f"{ref}: {mode} ({counts})")
+
+
+@tenant.command("set-status")
+@click.argument("ref")
+@click.argument("status", type=click.Choice(["active", "suspended", "archived"]))
+@async_command
+async def tenant_set_status(platform: Platform, ref: str, status: str) -> None:
+    """Suspend, archive or reactivate tenant REF; its data is kept."""
+    from ipgov.tenancy import services
+
+    tid = await _tenant_id(platform, ref)
+    async with platform.db.system_session("cli: set status") as session:
+        await services.set_status(platform, session, tenant_id=tid, status=status, actor="cli")
+    click.echo(f"{ref}: {status}")
+
+
+@main.group()
+def user() -> None:
+    """Create users, give them roles, issue tokens."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--name", default=None)
+@click.option("--password", default=None, help="Omit for users who sign in through OIDC.")
+@async_command
+async def user_create(platform: Platform, email: str, name: str | None,
+                      password: str | None) -> None:
+    """Create a user."""
+    from ipgov.identity.service import create_user
+
+    async with platform.db.system_session("cli: create user") as session:
+        u = await create_user(session, email=email, display_name=name or email,
+                              password=password)
+    click.echo(u.id)
+
+
+@user.command("grant")
+@click.argument("email")
+@click.argument("tenant_ref")
+@click.argument("role")
+@async_command
+async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str) -> None:
+    """Give user EMAIL the ROLE in tenant TENANT_REF ("platform" for platform roles)."""
+    from ipgov.identity.models import User
+    from ipgov.identity.service import add_membership
+
+    tid = await _tenant_id(platform, tenant_ref)
+    async with platform.db.system_session("cli: grant") as session:
+        u = (await session.execute(select(User).where(User.email == email.lower()))
+             ).scalar_one_or_none()
+        if u is None:
+            fail(f"no user with email {email}")
+        await add_membership(platform, session, tenant_id=tid, user_id=u.id, role=role,
+                             actor="cli")
+    click.echo(f"{email} is {role} in {tenant_ref}")
+
+
+@user.command("token")
+@click.argument("email")
+@async_command
+async def user_token(platform: Platform, email: str) -> None:
+    """Print a bearer token for user EMAIL (for scripts and API exploration)."""
+    from ipgov.identity.models import User
+
+    async with platform.db.system_session("cli: token") as session:
+        u = (await session.execute(select(User).where(User.email == email.lower()))
+             ).scalar_one_or_none()
+    if u is None:
+        fail(f"no user with email {email}")
+    click.echo(platform.tokens.issuer.issue(u.id).token)
+
+
+@main.group()
+def plugin() -> None:
+    """Installed plugins."""
+
+
+@plugin.command("list")
+def plugin_list() -> None:
+    """List installed plugins with their versions and plugin API."""
+    from ipgov.plugins.manager import PluginRegistry
+
+    registry = PluginRegistry()
+    registry.load_entry_points()
+    echo_rows([(p.info.name, p.info.version, p.info.api_version, p.info.description)
+               for _n, p in sorted(registry.plugins.items())],
+              ("name", "version", "api", "description"))
+
+
+@main.group()
+def audit() -> None:
+    """The hash-chained audit trail."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "tenant_ref", default=None, help="One tenant (slug or id); all if omitted.")
+@async_command
+async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
+    """Verify audit chains; exit 1 and name the first bad event when tampering is found."""
+    from ipgov.audit.chain import verify_tenant
+    from ipgov.tenancy.models import Tenant
+
+    async with platform.db.system_session("cli: audit verify") as session:
+        if tenant_ref:
+            ids = [await _tenant_id(platform, tenant_ref)]
+        else:
+            ids = list((await session.execute(select(Tenant.id).order_by(Tenant.slug))).scalars())
+        bad = 0
+        for tid in ids:
+            r = await verify_tenant(session, platform.audit_key, tid)
+            if r.ok:
+                click.echo(f"ok       {tid}  {r.events} events")
+            else:
+                bad += 1
+                click.echo(f"TAMPERED {tid}  first bad event seq={r.first_bad_seq} "
+                           f"id={r.first_bad_id}: {r.problem}")
+    if bad:
+        fail(f"{bad} of {len(ids)} audit chains failed verification")
+
+
+@main.command()
+@click.option("--password", default="ipgov-demo-2026", show_default=True,
+              help="Password given to every demo user.")
+def demo(password: str) -> None:
+    """Load the demo: a corporate group with subsidiaries in different governance situations."""
+    from .common import run_with_platform
+    from .demo import load_demo
+
+    run_with_platform(lambda p: load_demo(p, password), migrate=True)
+
+

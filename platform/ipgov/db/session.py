@@ -1,0 +1,158 @@
+"""Engines and sessions that enforce tenant scope on every ORM statement.
+
+The filter lives here, in the core, so no plugin has to remember it:
+
+- ``do_orm_execute`` adds ``with_loader_criteria(TenantScoped, tenant_id IN scope)`` to every
+  ORM select, update and delete (joins, eager loads and ``session.get`` included);
+- ``before_flush`` stamps ``tenant_id`` on new rows and refuses rows of another tenant;
+- ``after_begin`` tells PostgreSQL the scope (``app.tenant_ids``) for row-level security,
+  the second wall behind the ORM filter.
+
+A session with no scope refuses to run anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from .base import TenantScoped
+from .scope import TenantScope, TenantScopeError
+
+__all__ = ["Database", "ScopedSession", "scope_of", "orm_filter_enabled"]
+
+_SCOPE_KEY = "ipgov.tenant_scope"
+# Tests switch the ORM filter off to prove that PostgreSQL RLS holds alone.
+_orm_filter = {"enabled": True}
+
+
+def orm_filter_enabled(enabled: bool | None = None) -> bool:
+    """Read (or, for RLS-only tests, set) whether the ORM tenant filter is applied."""
+    if enabled is not None:
+        _orm_filter["enabled"] = enabled
+    return _orm_filter["enabled"]
+
+
+class ScopedSession(Session):
+    """The sync session class behind every ``AsyncSession``; carries the tenant scope."""
+
+
+def scope_of(session: Session | AsyncSession) -> TenantScope:
+    """The scope bound to ``session``; raises when none is bound."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    scope = sync.info.get(_SCOPE_KEY)
+    if scope is None:
+        raise TenantScopeError("database access without a tenant scope")
+    return scope
+
+
+@event.listens_for(ScopedSession, "do_orm_execute")
+def _filter_by_tenant(state: ORMExecuteState) -> None:
+    scope = scope_of(state.session)
+    if scope.is_system or not _orm_filter["enabled"]:
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return
+    ids = tuple(scope.tenant_ids or ())
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id.in_(ids),
+            include_aliases=True,
+            track_closure_variables=False,
+        )
+    )
+
+
+@event.listens_for(ScopedSession, "before_flush")
+def _stamp_and_check_tenant(session: Session, _ctx: Any, _instances: Any) -> None:
+    scope = scope_of(session)
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if scope.single_tenant is None:
+                raise TenantScopeError(
+                    f"{type(obj).__name__}: tenant_id must be given outside a one-tenant scope"
+                )
+            obj.tenant_id = scope.single_tenant
+        elif not scope.allows(obj.tenant_id):
+            raise TenantScopeError(f"{type(obj).__name__}: write to a tenant outside the scope")
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TenantScoped) and not scope.allows(obj.tenant_id):
+            raise TenantScopeError(f"{type(obj).__name__}: change to a tenant outside the scope")
+
+
+@event.listens_for(ScopedSession, "after_begin")
+def _tell_postgres_the_scope(session: Session, _tx: Any, connection: Connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    scope = scope_of(session)
+    connection.execute(
+        text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": scope.rls_setting()}
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Database:
+    """One engine and session factory; every session it opens is bound to a scope."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self._factory = async_sessionmaker(
+            self.engine, sync_session_class=ScopedSession, expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def session(self, scope: TenantScope) -> AsyncIterator[AsyncSession]:
+        """A session bound to ``scope``; commits on success, rolls back on error."""
+        async with self._factory() as session:
+            session.sync_session.info[_SCOPE_KEY] = scope
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    def tenant_session(self, tenant_id: str) -> Any:
+        """A session of one tenant (requests, worker jobs, CLI commands that entered a tenant)."""
+        return self.session(TenantScope.tenant(tenant_id))
+
+    def system_session(self, reason: str) -> Any:
+        """An unfiltered session for platform operations; ``reason`` says why."""
+        return self.session(TenantScope.system(reason))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,62 @@
+"""The per-request GraphQL context: platform, principal, locale, sessions and DataLoaders."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.litestar import BaseContext
+
+from ipgov.db import TenantScope
+from ipgov.errors import Unauthenticated
+from ipgov.identity.service import Principal
+from ipgov.runtime import Platform
+
+__all__ = ["IpgovContext"]
+
+
+class IpgovContext(BaseContext, kw_only=True):
+    """What every resolver receives as ``info.context``."""
+
+    platform: Platform
+    principal: Principal | None = None
+    request_id: str = ""
+    locale: str = "en"
+    loaders: dict[str, DataLoader] = {}  # noqa: RUF012 - msgspec copies defaults
+
+    def require_principal(self) -> Principal:
+        """The caller; ``Unauthenticated`` when the request carried no credentials."""
+        if self.principal is None:
+            raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
+        return self.principal
+
+    def session(self, tenant_id: str) -> Any:
+        """A database session bound to one tenant (commits when the block succeeds)."""
+        return self.platform.db.tenant_session(tenant_id)
+
+    def multi_session(self, tenant_ids: set[str], reason: str) -> Any:
+        """A session over several tenants the caller is entitled to (lists across tenants)."""
+        return self.platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason))
+
+    def system_session(self, reason: str) -> Any:
+        """An unfiltered session for platform-wide operations (onboarding, mergers)."""
+        return self.platform.db.system_session(reason)
+
+    def loader(
+        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
+    ) -> DataLoader:
+        """The request's DataLoader called ``name`` (created on first use)."""
+        if name not in self.loaders:
+            self.loaders[name] = DataLoader(load_fn=batch)
+        return self.loaders[name]
+
+    @property
+    def actor(self) -> str:
+        """How the caller appears in the audit trail."""
+        principal = self.require_principal()
+        return principal.subject
+
+
+SessionT = AsyncSession

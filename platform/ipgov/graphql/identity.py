@@ -1,0 +1,172 @@
+"""Identity in GraphQL: sign-in, the caller, memberships and service accounts."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from ipgov.errors import DomainError, Forbidden
+from ipgov.identity import service
+from ipgov.identity.models import Membership, User
+
+from .errors import UserError, user_errors
+from .pagination import Connection, paginate
+from .permissions import authenticated, public, requires
+from .types import MembershipType
+
+__all__ = ["IdentityMutation", "IdentityQuery"]
+
+
+@strawberry.type(description="A role you hold in a tenant.")
+class MyMembership:
+    tenant_id: strawberry.ID
+    tenant_slug: str
+    role: str
+    inherited: bool = strawberry.field(
+        description="True when the role comes from a group above the tenant.")
+
+
+@strawberry.type(description="The signed-in user or service account.")
+class Me:
+    id: strawberry.ID
+    kind: str
+    display_name: str
+    locale: str
+    memberships: list[MyMembership]
+
+
+@strawberry.type(description="A bearer token, or why sign-in failed.")
+class LoginPayload:
+    token: str | None = None
+    user_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="The membership created, or why nothing changed.")
+class MembershipPayload:
+    membership: MembershipType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A new service account and its API key, shown only this once.")
+class ServiceAccountPayload:
+    service_account_id: strawberry.ID | None = None
+    api_key: str | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _membership_node(m: Membership, user: User) -> MembershipType:
+    return MembershipType(id=strawberry.ID(m.id), tenant_id=strawberry.ID(m.tenant_id),
+                          user_id=strawberry.ID(user.id), email=user.email,
+                          display_name=user.display_name, role=m.role, created_at=m.created_at)
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="Who you are and where you hold roles.",
+                      extensions=authenticated())
+    async def me(self, info: Info) -> Me:
+        ctx = info.context
+        principal = ctx.require_principal()
+        authz = ctx.platform.authz
+        memberships = []
+        async with ctx.system_session("graphql: me") as session:
+            direct_rows = (await session.execute(select(Membership.tenant_id, Membership.role)
+                           .where(Membership.user_id == principal.id))).all()
+        held = {(t, r) for t, r in direct_rows}
+        for tenant_id in sorted(authz.tenants_where(principal.subject, "ipgov:tenant", "read")
+                                or ()):
+            direct = {r for t, r in held if t == tenant_id}
+            info_t = authz.tenant_info(tenant_id)
+            for role in sorted(authz.roles_in(principal.subject, tenant_id)):
+                memberships.append(MyMembership(
+                    tenant_id=strawberry.ID(tenant_id), tenant_slug=info_t.slug if info_t else "",
+                    role=role, inherited=role not in direct))
+        return Me(id=strawberry.ID(principal.id), kind=principal.kind,
+                  display_name=principal.display, locale=principal.locale,
+                  memberships=memberships)
+
+    @strawberry.field(description="Members of a tenant.",
+                      extensions=requires("ipgov:member", "read"))
+    async def members(
+        self, info: Info, tenant_id: strawberry.ID, first: int = 50, after: str | None = None
+    ) -> Connection[MembershipType]:
+        ctx = info.context
+        async with ctx.session(str(tenant_id)) as session:
+            page = await paginate(
+                session, select(Membership), [Membership.id], first=first, after=after,
+                maximum=ctx.platform.settings.max_page_size, to_node=lambda m: m,
+                key=lambda m: [m.id])
+            users = {u.id: u for u in (await session.execute(select(User).where(
+                User.id.in_([e.node.user_id for e in page.edges])))).scalars()}
+        for edge in page.edges:
+            edge.node = _membership_node(edge.node, users[edge.node.user_id])
+        return page
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(description="Sign in with email and password.", extensions=public())
+    async def login(self, info: Info, email: str, password: str) -> LoginPayload:
+        try:
+            token, user = await service.login(info.context.platform, email=email,
+                                              password=password)
+        except DomainError as exc:
+            return LoginPayload(errors=user_errors(exc))
+        return LoginPayload(token=token, user_id=strawberry.ID(user.id))
+
+    @strawberry.mutation(description="Give a user (created if new, without a password) a role.",
+                         extensions=requires("ipgov:member", "create"))
+    async def add_member(
+        self, info: Info, tenant_id: strawberry.ID, email: str, role: str,
+        display_name: str | None = None,
+    ) -> MembershipPayload:
+        ctx = info.context
+        try:
+            async with ctx.system_session("graphql: add member") as session:
+                user = (await session.execute(
+                    select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
+                if user is None:
+                    user = await service.create_user(session, email=email,
+                                                     display_name=display_name or email)
+                m = await service.add_membership(ctx.platform, session, tenant_id=str(tenant_id),
+                                                 user_id=user.id, role=role, actor=ctx.actor)
+                node = _membership_node(m, user)
+        except Forbidden:
+            raise
+        except DomainError as exc:
+            return MembershipPayload(errors=user_errors(exc))
+        await ctx.platform.authz.refresh()
+        return MembershipPayload(membership=node)
+
+    @strawberry.mutation(description="Take a role away from a user.",
+                         extensions=requires("ipgov:member", "delete"))
+    async def remove_member(
+        self, info: Info, tenant_id: strawberry.ID, membership_id: strawberry.ID
+    ) -> MembershipPayload:
+        ctx = info.context
+        try:
+            async with ctx.session(str(tenant_id)) as session:
+                await service.remove_membership(ctx.platform, session, tenant_id=str(tenant_id),
+                                                membership_id=str(membership_id), actor=ctx.actor)
+        except DomainError as exc:
+            return MembershipPayload(errors=user_errors(exc))
+        await ctx.platform.authz.refresh()
+        return MembershipPayload()
+
+    @strawberry.mutation(description="Create a service account with one role and an API key.",
+                         extensions=requires("ipgov:service_account", "create"))
+    async def create_service_account(
+        self, info: Info, tenant_id: strawberry.ID, name: str, role: str
+    ) -> ServiceAccountPayload:
+        ctx = info.context
+        try:
+            async with ctx.session(str(tenant_id)) as session:
+                account, key = await service.create_service_account(
+                    ctx.platform, session, tenant_id=str(tenant_id), name=name, role=role,
+                    actor=ctx.actor)
+        except DomainError as exc:
+            return ServiceAccountPayload(errors=user_errors(exc))
+        await ctx.platform.authz.refresh()
+        return ServiceAccountPayload(service_account_id=strawberry.ID(account.id), api_key=key)

@@ -1,0 +1,98 @@
+"""Relay-style cursor connections with keyset pagination and a bounded page size."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.errors import InvalidInput
+
+__all__ = ["Connection", "Edge", "PageInfo", "paginate", "check_page_size"]
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.type(description="Where a page stands in its list.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="One item of a page and the cursor just after it.")
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type(description="A page of a list; ask for the next with `after: endCursor`.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[NodeT]:
+        return [edge.node for edge in self.edges]
+
+
+def check_page_size(first: int, maximum: int) -> int:
+    """``first`` must be 1..maximum; a clear error otherwise."""
+    if first < 1 or first > maximum:
+        raise InvalidInput(f"first must be between 1 and {maximum}, got {first}",
+                           code="PAGE_SIZE", field="first")
+    return first
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor from the sort key of the last item."""
+    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    """The sort key inside a cursor; ``InvalidInput`` for anything malformed."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after") from None
+    if not isinstance(values, list) or len(values) != width:
+        raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after")
+    return values
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    order: Sequence[Any],
+    *,
+    first: int,
+    after: str | None,
+    maximum: int,
+    to_node: Callable[[Any], Any],
+    key: Callable[[Any], Sequence[Any]],
+) -> Connection[Any]:
+    """Run ``stmt`` ordered by ``order`` (ascending, unique as a whole) after ``after``."""
+    check_page_size(first, maximum)
+    if after:
+        values = decode_cursor(after, len(order))
+        stmt = stmt.where(_after(order, values))
+    rows = list((await session.execute(stmt.order_by(*order).limit(first + 1))).scalars())
+    edges = [Edge(cursor=encode_cursor(key(r)), node=to_node(r)) for r in rows[:first]]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > first,
+                           end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+def _after(order: Sequence[Any], values: Sequence[Any]) -> Any:
+    """Row-value comparison ``(a, b, ...) > (x, y, ...)`` spelt portably."""
+    clauses = []
+    for i, column in enumerate(order):
+        equal = [order[j] == values[j] for j in range(i)]
+        clauses.append(and_(*equal, column > values[i]))
+    return or_(*clauses)

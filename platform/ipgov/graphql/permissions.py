@@ -1,0 +1,129 @@
+"""Declaring and enforcing permissions on GraphQL fields.
+
+Every resolver declares what it needs with one of the helpers below, passed as the field's
+``extensions``: ``requires(obj, action)`` (one tenant, taken from an argument or the parent
+object), ``requires_any(obj, action)`` (lists across the tenants where the caller may act; the
+resolver filters with ``tenants_where``), ``authenticated()`` or ``public()``. The contract
+test walks the schema and fails for any resolver without one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.types import Info
+
+from ipgov.errors import Forbidden, NotFound
+
+__all__ = ["Authorize", "authenticated", "public", "requires", "requires_any", "tenant_arg"]
+
+READ_ACTIONS = frozenset({"read", "verify"})
+TenantGetter = Callable[[Any, dict[str, Any]], str | None]
+
+
+def tenant_arg(path: str) -> TenantGetter:
+    """Take the tenant id from an argument; dotted paths reach into input objects."""
+    parts = path.split(".")
+
+    def getter(_source: Any, kwargs: dict[str, Any]) -> str | None:
+        value: Any = kwargs
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+            if value is None:
+                return None
+        return str(value)
+
+    return getter
+
+
+def _from_source(source: Any, _kwargs: dict[str, Any]) -> str | None:
+    return getattr(source, "tenant_id", None)
+
+
+class Authorize(FieldExtension):
+    """Checks a field's declared permission before its resolver runs."""
+
+    def __init__(self, kind: str, obj: str = "", action: str = "",
+                 tenant: TenantGetter | None = None, optional: bool = False) -> None:
+        super().__init__()
+        self.kind, self.obj, self.action = kind, obj, action
+        self.tenant = tenant
+        self.optional = optional
+
+    def check(self, source: Any, info: Info, kwargs: dict[str, Any]) -> None:
+        """Raise ``Unauthenticated``/``Forbidden``/``NotFound`` unless the call is allowed."""
+        if self.kind == "public":
+            return
+        ctx = info.context
+        principal = ctx.require_principal()
+        if self.kind == "authenticated":
+            return
+        authz = ctx.platform.authz
+        if self.kind == "any":
+            where = authz.tenants_where(principal.subject, self.obj, self.action)
+            if where is not None and not where:
+                raise Forbidden(f"you may not {self.action} {self.obj} in any tenant")
+            return
+        tenant_id = (self.tenant or _from_source)(source, kwargs)
+        if not tenant_id and self.optional:
+            return
+        if not tenant_id:
+            raise NotFound("a tenant id is required", code="TENANT_REQUIRED", field="tenantId")
+        self._check_tenant(ctx, principal.subject, tenant_id)
+
+    def _check_tenant(self, ctx: Any, subject: str, tenant_id: str) -> None:
+        authz = ctx.platform.authz
+        info = authz.tenant_info(tenant_id)
+        if info is None:
+            raise NotFound(f"no tenant with id {tenant_id!r}", code="TENANT_NOT_FOUND",
+                           field="tenantId")
+        if not authz.enforce(subject, tenant_id, self.obj, self.action):
+            raise Forbidden(f"you may not {self.action} {self.obj} in this tenant")
+        plugin = self.obj.split(":", 1)[0]
+        if plugin != "ipgov" and plugin not in info.enabled_plugins:
+            raise Forbidden(f"the {plugin} plugin is not enabled for this tenant",
+                            code="PLUGIN_DISABLED")
+        if self.action not in READ_ACTIONS and info.status != "active":
+            raise Forbidden(f"the tenant is {info.status}: it can be read but not changed",
+                            code="TENANT_INACTIVE")
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        self.check(source, info, kwargs)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(
+        self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        self.check(source, info, kwargs)
+        result = next_(source, info, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+
+def requires(obj: str, action: str, tenant: str | TenantGetter | None = "tenantId",
+             *, optional: bool = False) -> list:
+    """The caller needs ``action`` on ``obj`` in the tenant named by ``tenant``.
+
+    ``tenant`` is an argument name (dotted for input fields), a getter, or ``None`` to take
+    ``tenant_id`` from the parent object. With ``optional``, a missing tenant (e.g. the parent
+    of a root) lets the resolver run and return nothing.
+    """
+    getter = tenant_arg(tenant) if isinstance(tenant, str) else tenant
+    return [Authorize("tenant", obj, action, getter, optional)]
+
+
+def requires_any(obj: str, action: str) -> list:
+    """The caller needs ``action`` on ``obj`` in at least one tenant; the resolver filters."""
+    return [Authorize("any", obj, action)]
+
+
+def authenticated() -> list:
+    """Any signed-in caller (e.g. ``me``)."""
+    return [Authorize("authenticated")]
+
+
+def public() -> list:
+    """No credentials needed (e.g. ``login``)."""
+    return [Authorize("public")]

@@ -1,0 +1,106 @@
+"""Composing the GraphQL schema from the core and the enabled plugins, with abuse limits.
+
+Plugin contributions are sorted by plugin name (entry-point order differs between installs)
+and a field defined twice fails start-up, instead of Strawberry's warning-and-first-wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import ValidationRule
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from ipgov.plugins.contracts import GraphQLContribution
+from ipgov.plugins.manager import PluginRegistry
+from ipgov.settings import Settings
+
+from .audit import AuditMutation, AuditQuery
+from .errors import ErrorShaper
+from .identity import IdentityMutation, IdentityQuery
+from .policies import PolicyMutation, PolicyQuery
+from .tenancy import TenancyMutation, TenancyQuery
+
+__all__ = ["SchemaCompositionError", "build_schema", "core_contribution"]
+
+
+class SchemaCompositionError(RuntimeError):
+    """Two contributions define the same root field (or a plugin returned something odd)."""
+
+
+def core_contribution() -> GraphQLContribution:
+    """The core's own root types."""
+    return GraphQLContribution(
+        query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery],
+        mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation],
+    )
+
+
+def _field_names(cls: type) -> list[str]:
+    definition = getattr(cls, "__strawberry_definition__", None)
+    if definition is None:
+        raise SchemaCompositionError(f"{cls!r} is not a Strawberry type")
+    return [f.python_name for f in definition.fields]
+
+
+def _merge(name: str, owned: Iterable[tuple[str, type]]) -> type | None:
+    seen: dict[str, str] = {}
+    types = []
+    for owner, cls in owned:
+        for field in _field_names(cls):
+            if field in seen:
+                raise SchemaCompositionError(
+                    f"{name}.{field} is defined by both {seen[field]} and {owner}")
+            seen[field] = owner
+        types.append(cls)
+    return merge_types(name, tuple(types)) if types else None
+
+
+def contributions(registry: PluginRegistry) -> list[tuple[str, GraphQLContribution]]:
+    """The core's contribution then each plugin's, sorted by plugin name."""
+    found = [("core", core_contribution())]
+    for plugin, contribution in registry.results_by_plugin("register_graphql_types"):
+        if not isinstance(contribution, GraphQLContribution):
+            raise SchemaCompositionError(
+                f"plugin {plugin}: register_graphql_types must return GraphQLContribution")
+        found.append((plugin, contribution))
+    return found
+
+
+class IpgovSchema(strawberry.Schema):
+    """A schema whose errors are logged once, by ``ErrorShaper`` (internal ones only)."""
+
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Schema:
+    """The root schema with depth, alias, token and introspection limits."""
+    parts = contributions(registry)
+    query = _merge("Query", [(o, c) for o, part in parts for c in part.query])
+    mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
+    extra = [t for _o, part in parts for t in part.types]
+    extensions: list[Any] = [
+        ErrorShaper,
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+    ]
+    if not settings.graphql_introspection:
+        rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]
+        extensions.append(lambda: AddValidationRules(rules))
+    return IpgovSchema(
+        query=query, mutation=mutation, types=extra, extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=True,
+                                batching_config={"max_operations": settings.graphql_max_batch}),
+    )

@@ -1,0 +1,153 @@
+"""Core GraphQL object types (tenants, members, policies, audit events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from ipgov.tenancy.models import Tenant
+
+from .permissions import requires
+
+__all__ = ["GovernanceModeEnum", "TenantType", "tenant_node"]
+
+
+@strawberry.enum(description="How a tenant governs its subsidiaries (seed 5.3).")
+class GovernanceModeEnum(Enum):
+    CENTRALIZED = "centralized"
+    DECENTRALIZED = "decentralized"
+    HYBRID = "hybrid"
+
+
+@strawberry.type(name="Tenant", description="A corporate group or subsidiary.")
+class TenantType:
+    id: strawberry.ID
+    slug: str
+    name: str
+    kind: str
+    parent_id: strawberry.ID | None
+    root_id: strawberry.ID
+    depth: int
+    governance_mode: GovernanceModeEnum
+    status: str
+    enabled_plugins: list[str]
+    reserved_decisions: list[str]
+    created_at: datetime
+
+    @property
+    def tenant_id(self) -> str:
+        return str(self.id)
+
+    @strawberry.field(description="The parent tenant, if you may read it.",
+                      extensions=requires("ipgov:tenant", "read", tenant=lambda s, _k: s.parent_id,
+                                          optional=True))
+    async def parent(self, info: Info) -> TenantType | None:
+        if not self.parent_id:
+            return None
+        loader = info.context.loader("tenant_by_id", _tenants_by_id(info))
+        tenant = await loader.load(str(self.parent_id))
+        return tenant_node(tenant) if tenant else None
+
+
+def _tenants_by_id(info: Info):  # type: ignore[no-untyped-def]
+    async def batch(ids: list[str]) -> list[Tenant | None]:
+        async with info.context.system_session("graphql: tenant loader") as session:
+            rows = (await session.execute(select(Tenant).where(Tenant.id.in_(ids)))).scalars()
+            found = {t.id: t for t in rows}
+        return [found.get(i) for i in ids]
+
+    return batch
+
+
+def tenant_node(tenant: Tenant) -> TenantType:
+    """The GraphQL view of a tenant row."""
+    return TenantType(
+        id=strawberry.ID(tenant.id), slug=tenant.slug, name=tenant.name, kind=tenant.kind,
+        parent_id=strawberry.ID(tenant.parent_id) if tenant.parent_id else None,
+        root_id=strawberry.ID(tenant.root_id), depth=tenant.depth,
+        governance_mode=GovernanceModeEnum(tenant.governance_mode), status=tenant.status,
+        enabled_plugins=list(tenant.enabled_plugins or []),
+        reserved_decisions=list(tenant.reserved_decisions or []), created_at=tenant.created_at,
+    )
+
+
+@strawberry.type(name="Membership", description="A user's role in a tenant.")
+class MembershipType:
+    id: strawberry.ID
+    tenant_id: strawberry.ID
+    user_id: strawberry.ID
+    email: str
+    display_name: str
+    role: str
+    created_at: datetime
+
+
+@strawberry.type(name="PolicyRule", description="One authorization rule of a tenant.")
+class PolicyRuleType:
+    id: strawberry.ID
+    tenant_id: strawberry.ID
+    subject: str
+    object: str
+    action: str
+    effect: str
+    origin: str = strawberry.field(
+        description="default, local, group:<tenant id> (the group's baseline) or membership")
+    applies_to_subsidiaries: bool
+    active: bool
+
+
+@strawberry.type(name="Permission", description="An action on an object type.")
+class PermissionType:
+    object: str
+    action: str
+
+
+@strawberry.type(name="AuditEvent", description="One event of a tenant's hash-chained trail.")
+class AuditEventType:
+    id: strawberry.ID
+    tenant_id: strawberry.ID
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    request_id: str
+    hash: str
+
+
+@strawberry.type(name="AuditVerification", description="Result of verifying a tenant's trail.")
+class AuditVerificationType:
+    tenant_id: strawberry.ID
+    ok: bool
+    events: int
+    first_bad_seq: int | None
+    first_bad_id: str | None
+    problem: str
+
+
+@strawberry.type(name="Escalation", description="A decision reserved to the group.")
+class EscalationType:
+    id: strawberry.ID
+    tenant_id: strawberry.ID
+    from_tenant_id: strawberry.ID
+    decision_type: str
+    subject: str
+    requested_by: str
+    status: str
+    decided_by: str | None
+    decision_note: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@strawberry.type(name="PluginDescription", description="An installed plugin.")
+class PluginType:
+    name: str
+    version: str
+    api_version: int
+    description: str

@@ -1,0 +1,1 @@
+"""Identity primitives: password hashing, JWT issuing/verification and service API keys."""

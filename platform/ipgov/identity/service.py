@@ -1,0 +1,279 @@
+"""Identity services: users, memberships, service accounts, login and request authentication."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.authz import store
+from ipgov.authz.roles import PLATFORM_ROLES, TENANT_ROLES
+from ipgov.db.base import utcnow
+from ipgov.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from ipgov.settings import Settings
+from ipgov.tenancy.models import PLATFORM_TENANT_ID
+from ipgov.tenancy.tree import get_tenant
+
+from .apikeys import generate_api_key, parse_api_key, verify_api_key_secret
+from .models import ApiKey, Membership, RevokedToken, ServiceAccount, User
+from .passwords import hash_password, validate_password_policy, verify_password_or_dummy
+from .tokens import (
+    AuthenticationError,
+    CompositeVerifier,
+    TokenIssuer,
+    TokenVerifier,
+    load_or_create_signing_key,
+)
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = [
+    "Principal",
+    "TokenServices",
+    "add_membership",
+    "authenticate",
+    "build_token_services",
+    "create_service_account",
+    "create_user",
+    "login",
+    "remove_membership",
+]
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{1,63}$")
+LOCKOUT_AFTER = 5
+LOCKOUT_BASE = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user or a service account; ``subject`` is its authorization subject."""
+
+    kind: str
+    id: str
+    display: str
+    locale: str = "en"
+    tenant_id: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """The subject name in policies (``sa:<id>`` for service accounts)."""
+        return self.id if self.kind == "user" else f"sa:{self.id}"
+
+
+@dataclass
+class TokenServices:
+    """The platform's token issuer and the verifier for incoming bearer tokens."""
+
+    issuer: TokenIssuer
+    verifier: CompositeVerifier
+    revoked: set[str]
+
+
+def build_token_services(settings: Settings) -> TokenServices:
+    """Signing key from the data directory; OIDC verification when an issuer is configured."""
+    key = load_or_create_signing_key(settings.data_dir)
+    issuer = TokenIssuer(key, settings.jwt_issuer, settings.jwt_audience,
+                         settings.jwt_ttl_seconds)
+    revoked: set[str] = set()
+    local = issuer.local_verifier(is_revoked=revoked.__contains__)
+    oidc = None
+    if settings.oidc_jwks_url:
+        oidc = TokenVerifier(issuer=settings.oidc_issuer,
+                             audience=settings.oidc_audience or settings.jwt_audience,
+                             jwks_url=settings.oidc_jwks_url)
+    return TokenServices(issuer, CompositeVerifier(local, oidc), revoked)
+
+
+def _email(value: str) -> str:
+    email = (value or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise InvalidInput(f"{value!r} is not an email address", field="email")
+    return email
+
+
+async def create_user(
+    session: AsyncSession, *, email: str, display_name: str, password: str | None = None,
+    locale: str = "en",
+) -> User:
+    """Create a user; the email is unique and the password, if any, meets the policy."""
+    email = _email(email)
+    if (await session.execute(select(User.id).where(User.email == email))).first():
+        raise Conflict(f"a user with email {email} already exists", code="DUPLICATE_EMAIL",
+                       field="email")
+    password_hash = None
+    if password is not None:
+        try:
+            validate_password_policy(password)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="password") from None
+        password_hash = await asyncio.to_thread(hash_password, password)
+    user = User(email=email, display_name=(display_name or email).strip()[:200],
+                password_hash=password_hash, locale=locale)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def _check_role(tenant_id: str, role: str) -> None:
+    roles = PLATFORM_ROLES if tenant_id == PLATFORM_TENANT_ID else TENANT_ROLES
+    if role not in roles:
+        raise InvalidInput(f"role {role!r} is not one of: {', '.join(roles)}", field="role")
+
+
+async def add_membership(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, user_id: str, role: str,
+    actor: str,
+) -> Membership:
+    """Give a user a role in a tenant: the membership and its ``g`` rule commit together."""
+    _check_role(tenant_id, role)
+    await get_tenant(session, tenant_id)
+    if await session.get(User, user_id) is None:
+        raise NotFound("no such user", code="USER_NOT_FOUND", field="userId")
+    existing = await session.execute(select(Membership.id).where(
+        Membership.tenant_id == tenant_id, Membership.user_id == user_id, Membership.role == role))
+    if existing.first():
+        raise Conflict("the user already holds this role here", code="DUPLICATE_MEMBERSHIP")
+    membership = Membership(tenant_id=tenant_id, user_id=user_id, role=role)
+    session.add(membership)
+    await store.assign_role(session, tenant_id, user_id, role)
+    await platform.audit(session, tenant_id=tenant_id, actor=actor, action="member.added",
+                         object_type="ipgov:member", object_id=membership.id,
+                         details={"user_id": user_id, "role": role})
+    return membership
+
+
+async def remove_membership(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, membership_id: str, actor: str,
+) -> None:
+    """Take a role away; the ``g`` rule goes in the same transaction."""
+    membership = await session.get(Membership, membership_id)
+    if membership is None or membership.tenant_id != tenant_id:
+        raise NotFound("no such membership in this tenant", code="MEMBERSHIP_NOT_FOUND")
+    await store.unassign_role(session, tenant_id, membership.user_id, membership.role)
+    await session.delete(membership)
+    await platform.audit(session, tenant_id=tenant_id, actor=actor, action="member.removed",
+                         object_type="ipgov:member", object_id=membership_id,
+                         details={"user_id": membership.user_id, "role": membership.role})
+
+
+async def create_service_account(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, name: str, role: str,
+    actor: str,
+) -> tuple[ServiceAccount, str]:
+    """Create a service account with one role and its first API key (shown once)."""
+    _check_role(tenant_id, role)
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 120:
+        raise InvalidInput("name must be 1-120 characters", field="name")
+    taken = await session.execute(select(ServiceAccount.id).where(
+        ServiceAccount.tenant_id == tenant_id, ServiceAccount.name == name))
+    if taken.first():
+        raise Conflict(f"a service account named {name!r} exists", code="DUPLICATE_NAME")
+    account = ServiceAccount(tenant_id=tenant_id, name=name, role=role)
+    session.add(account)
+    await session.flush()
+    new_key = generate_api_key()
+    session.add(ApiKey(id=new_key.key_id, tenant_id=tenant_id, service_account_id=account.id,
+                       secret_hash=new_key.secret_hash))
+    await store.assign_role(session, tenant_id, f"sa:{account.id}", role)
+    await platform.audit(session, tenant_id=tenant_id, actor=actor,
+                         action="service_account.created", object_type="ipgov:service_account",
+                         object_id=account.id, details={"name": name, "role": role,
+                                                        "key_id": new_key.key_id})
+    return account, new_key.plaintext
+
+
+async def login(platform: Platform, *, email: str, password: str) -> tuple[str, User]:
+    """Exchange email and password for a token; repeated failures lock the account a while."""
+    async with platform.db.system_session("identity: login") as session:
+        user = (await session.execute(
+            select(User).where(User.email == (email or "").strip().lower())
+        )).scalar_one_or_none()
+        now = utcnow()
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            raise Unauthenticated("too many failed sign-ins; try again later",
+                                  code="ACCOUNT_LOCKED")
+        ok = await asyncio.to_thread(
+            verify_password_or_dummy, user.password_hash if user else None, password or "")
+        if user is None or not ok or not user.active:
+            if user is not None:
+                user.failed_logins += 1
+                if user.failed_logins >= LOCKOUT_AFTER:
+                    user.locked_until = now + LOCKOUT_BASE * 2 ** (user.failed_logins
+                                                                   - LOCKOUT_AFTER)
+            raise Unauthenticated("email or password is wrong", code="BAD_CREDENTIALS")
+        user.failed_logins, user.locked_until = 0, None
+    token = platform.tokens.issuer.issue(user.id)
+    return token.token, user
+
+
+async def revoke_token(platform: Platform, jti: str, expires_at) -> None:  # type: ignore[no-untyped-def]
+    """Revoke a token until it expires (sign-out)."""
+    async with platform.db.system_session("identity: revoke token") as session:
+        session.add(RevokedToken(jti=jti, expires_at=expires_at))
+    platform.tokens.revoked.add(jti)
+
+
+async def load_revocations(platform: Platform) -> int:
+    """Load unexpired revocations into memory at start-up."""
+    async with platform.db.system_session("identity: load revocations") as session:
+        rows = await session.execute(
+            select(RevokedToken.jti).where(RevokedToken.expires_at > utcnow()))
+        platform.tokens.revoked.update(rows.scalars())
+    return len(platform.tokens.revoked)
+
+
+async def authenticate(platform: Platform, authorization: str | None) -> Principal | None:
+    """Resolve an ``Authorization`` header to a principal; None when there is none.
+
+    ``Bearer <jwt>`` or ``Bearer ipgov_<key>`` (API key). Raises ``AuthenticationError``.
+    """
+    if not authorization:
+        return None
+    scheme, _, credential = authorization.strip().partition(" ")
+    if scheme.lower() not in {"bearer", "apikey"} or not credential.strip():
+        raise AuthenticationError("AUTH_SCHEME", "use 'Authorization: Bearer <token>'")
+    credential = credential.strip()
+    if credential.startswith("ipgov_"):
+        return await _api_key_principal(platform, credential)
+    verifier = platform.tokens.verifier
+    claims = (await asyncio.to_thread(verifier.verify, credential)
+              if platform.settings.oidc_jwks_url else verifier.verify(credential))
+    return await _user_principal(platform, claims.subject, claims.issuer)
+
+
+async def _user_principal(platform: Platform, subject: str, issuer: str) -> Principal:
+    async with platform.db.system_session("identity: resolve user") as session:
+        if issuer == platform.settings.jwt_issuer:
+            user = await session.get(User, subject)
+        else:
+            user = (await session.execute(
+                select(User).where(User.external_subject == f"{issuer}|{subject}")
+            )).scalar_one_or_none()
+    if user is None or not user.active:
+        raise AuthenticationError("UNKNOWN_USER", "the token's user does not exist or is disabled")
+    return Principal("user", user.id, user.display_name, user.locale)
+
+
+async def _api_key_principal(platform: Platform, credential: str) -> Principal:
+    key_id, secret = parse_api_key(credential)
+    async with platform.db.system_session("identity: api key") as session:
+        key = await session.get(ApiKey, key_id)
+        if key is None or key.revoked_at is not None or not verify_api_key_secret(
+                secret, key.secret_hash):
+            raise AuthenticationError("API_KEY_INVALID", "the API key is unknown or revoked")
+        account = await session.get(ServiceAccount, key.service_account_id)
+        key.last_used_at = utcnow()
+    return Principal("service", account.id, account.name, tenant_id=account.tenant_id)
+
+
+async def count_users(platform: Platform) -> int:
+    """How many users exist (for the CLI and health pages)."""
+    async with platform.db.system_session("identity: count") as session:
+        return (await session.execute(select(func.count(User.id)))).scalar_one()

@@ -1,0 +1,156 @@
+"""Hook specifications: the whole contract between the core and its plugins.
+
+Every hook is called with keyword arguments only. A plugin implements a hook by defining a
+function of the same name decorated with ``ipgov.api.hookimpl`` in its ``hooks`` module, and may
+accept any subset of the parameters. Unless a spec says *first result*, the core collects the
+results of every plugin (a list, in load order; the core sorts contributions by plugin name where
+order matters). Hooks that may do I/O may return an awaitable; the core awaits it.
+
+Documentation for each hook, with a runnable example, lives in ``docs/plugins.md``; a test fails
+when a hook is added here without a heading there or without a test that exercises it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    import dramatiq
+
+    from ipgov.plugins.contracts import (
+        GraphQLContribution,
+        Permission,
+        SupervisionMetric,
+        TenantEvent,
+    )
+
+__all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
+
+PROJECT_NAME = "ipgov"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# ---------------------------------------------------------------------------------------------
+# Models and migrations
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_models() -> list[type]:
+    """Return the plugin's SQLAlchemy model classes (subclasses of ``ipgov.api.Base``).
+
+    Tenant-owned models also inherit ``ipgov.api.TenantScoped``; the core filters them.
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_migrations() -> str:
+    """Return the path of the plugin's Alembic ``versions`` directory.
+
+    The plugin's first revision carries a branch label (the plugin name) and depends on the
+    core's first revision; ``ipgov migrate`` upgrades every head. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# GraphQL
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_graphql_types() -> GraphQLContribution:
+    """Return Strawberry Query/Mutation types to merge into the root schema.
+
+    A field name that another contribution also defines fails start-up. Every field must
+    declare its permission with ``ipgov.api.requires`` (or ``ipgov.api.public``). Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Authorization
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_permissions() -> list[Permission]:
+    """Return the object types and actions the plugin protects (``plugin:object``). Since 0.1."""
+
+
+@hookspec
+def register_role_grants() -> dict[str, list[tuple[str, str]]]:
+    """Return default grants: role name -> list of ``(object, action)``.
+
+    The core materialises them into every tenant's policies at onboarding, per governance mode.
+    Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Tenancy
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def on_tenant_created(event: TenantEvent) -> Any:
+    """Seed the plugin's defaults for a new tenant, inside the onboarding transaction.
+
+    ``event.session`` is scoped to the new tenant; raising aborts the whole onboarding.
+    Called only for plugins enabled for that tenant. May return an awaitable. Since 0.1.
+    """
+
+
+@hookspec
+def on_tenant_merged(event: TenantEvent) -> Any:
+    """React to an absorption: ``event.tenant`` absorbed ``event.other`` (rows already moved).
+
+    ``event.session`` is a system-scoped session in the merger's transaction. May return an
+    awaitable. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviews, workers and catalogs
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_checks() -> list[Any]:
+    """Return review checks (``ipgov.api.Check``) that governance reviews run. Since 0.1."""
+
+
+@hookspec
+def register_actors(broker: dramatiq.Broker) -> list[Any]:
+    """Declare the plugin's Dramatiq actors on ``broker`` and return them. Since 0.1."""
+
+
+@hookspec
+def register_catalogs() -> list[str]:
+    """Return paths of framework/catalog data files (YAML) the plugin ships. Since 0.1."""
+
+
+@hookspec
+def register_supervision_metrics() -> list[SupervisionMetric]:
+    """Return metrics the supervision view shows per tenant. Since 0.1."""
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP and command line
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_routes() -> list[Any]:
+    """Return Litestar route handlers or routers (uploads, exports) mounted under ``/plugins``.
+
+    Handlers must use ``ipgov.api.require_permission`` guards. Since 0.1.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands to the ``ipgov`` command line. Since 0.1."""

@@ -1,0 +1,90 @@
+"""The running platform: settings, database, plugins, authorization, audit and tokens together.
+
+One ``Platform`` per process (API server, worker, CLI command); services receive it instead of
+reaching for globals, so tests can build as many isolated platforms as they need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.audit.chain import AuditKey, append_event
+from ipgov.audit.models import AuditEvent
+from ipgov.context import current_request_id
+from ipgov.db import Database
+from ipgov.plugins.manager import PluginRegistry
+from ipgov.settings import Settings
+
+__all__ = ["Platform", "build_platform"]
+
+
+@dataclass
+class Platform:
+    """Everything a service needs, built once per process by ``build_platform``."""
+
+    settings: Settings
+    db: Database
+    registry: PluginRegistry
+    audit_key: AuditKey
+    authz: Any = None
+    tokens: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def audit(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: str,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        """Append an audit event to ``tenant_id``'s chain in the caller's transaction."""
+        return await append_event(
+            session,
+            self.audit_key,
+            tenant_id=tenant_id,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            request_id=current_request_id(),
+            details=details,
+        )
+
+    async def close(self) -> None:
+        """Stop background work and close database connections."""
+        if self.authz is not None:
+            await self.authz.stop()
+        await self.db.dispose()
+
+
+def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> Platform:
+    """Load plugins, open the database and prepare authorization and tokens.
+
+    ``plugins`` limits which installed plugins load (``IPGOV_ENABLED_PLUGINS`` otherwise;
+    empty means all).
+    """
+    from ipgov.authz.service import AuthzService
+    from ipgov.identity.service import build_token_services
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    registry = PluginRegistry()
+    if plugins is None and settings.enabled_plugins:
+        plugins = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()]
+    registry.load_entry_points(only=plugins)
+    db = Database(settings.app_sqlalchemy_url)
+    platform = Platform(
+        settings=settings,
+        db=db,
+        registry=registry,
+        audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
+    )
+    platform.authz = AuthzService(platform)
+    platform.tokens = build_token_services(settings)
+    return platform

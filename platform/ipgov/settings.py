@@ -1,0 +1,130 @@
+"""Platform settings, read once from ``IPGOV_*`` environment variables.
+
+Defaults run on a laptop with nothing installed: a SQLite file in a data directory,
+workers inside the server process, tokens signed by a key the platform generates.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+__all__ = ["Settings", "get_settings", "reset_settings"]
+
+
+def _bool(value: str) -> bool:
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the platform; each field maps to ``IPGOV_<FIELD NAME IN CAPITALS>``."""
+
+    data_dir: Path = Path(".ipgov-data")
+    database_url: str = ""
+    app_database_url: str = ""
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    audit_key: str = ""
+    jwt_issuer: str = "ipgov"
+    jwt_audience: str = "ipgov-api"
+    jwt_ttl_seconds: int = 3600
+    oidc_issuer: str = ""
+    oidc_jwks_url: str = ""
+    oidc_audience: str = ""
+    graphql_path: str = "/graphql"
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 5000
+    graphql_max_batch: int = 10
+    graphql_introspection: bool = True
+    max_page_size: int = 100
+    max_request_bytes: int = 1_048_576
+    broker_url: str = ""
+    otlp_endpoint: str = ""
+    trace_sample_ratio: float = 1.0
+    enabled_plugins: str = ""
+    policy_poll_seconds: float = 0.25
+    embedded_workers: bool = True
+    log_level: str = "INFO"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        """Production hides GraphiQL and, unless asked, introspection."""
+        return self.environment == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The owner connection (migrations, provisioning); SQLite file by default."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'ipgov.db').resolve()}"
+
+    @property
+    def app_sqlalchemy_url(self) -> str:
+        """The connection used to serve requests: on PostgreSQL a non-owner role under RLS."""
+        return self.app_database_url or self.sqlalchemy_url
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``IPGOV_*`` variables; a bad value names the variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            key = f"IPGOV_{f.name.upper()}"
+            if key not in env:
+                continue
+            raw = env[key]
+            try:
+                values[f.name] = _convert(f.type, raw)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        if "environment" in values and values["environment"] == "production":
+            if "IPGOV_GRAPHQL_INTROSPECTION" not in env:
+                values["graphql_introspection"] = False
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(kind: object, raw: str) -> object:
+    kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    if kind_name == "bool":
+        return _bool(raw)
+    if kind_name == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+    if kind_name == "float":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"expected a number, got {raw!r}") from None
+    if kind_name == "Path":
+        return Path(raw)
+    return raw
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = Settings.from_env()
+    return _current
+
+
+def reset_settings(settings: Settings | None = None) -> None:
+    """Replace (or forget) the process-wide settings; used by the CLI and tests."""
+    global _current
+    _current = settings

@@ -1,0 +1,62 @@
+"""Reserved decisions (seed 5.3): who decides, and escalating to the group when it is not us."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Escalation, GovernanceMode, Tenant
+from .tree import get_tenant
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = ["deciding_tenant", "escalate_if_reserved"]
+
+
+async def deciding_tenant(session: AsyncSession, tenant: Tenant, decision_type: str) -> Tenant:
+    """The tenant that takes ``decision_type`` for ``tenant``.
+
+    Centralized: always the group. Hybrid: the group when it reserves the decision type.
+    Decentralized (or a root): the tenant itself.
+    """
+    if not tenant.parent_id:
+        return tenant
+    parent = await get_tenant(session, tenant.parent_id)
+    root = await get_tenant(session, tenant.root_id)
+    if parent.governance_mode == GovernanceMode.CENTRALIZED:
+        return root
+    if parent.governance_mode == GovernanceMode.HYBRID and decision_type in (
+        root.reserved_decisions or []
+    ):
+        return root
+    return tenant
+
+
+async def escalate_if_reserved(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, decision_type: str,
+    subject: str, actor: str, payload: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> Escalation | None:
+    """Create an escalation when the group decides; ``None`` when the tenant may decide itself.
+
+    ``session`` must be able to write in the group's tenant (a system or multi-tenant scope).
+    """
+    tenant = await get_tenant(session, tenant_id)
+    decider = await deciding_tenant(session, tenant, decision_type)
+    if decider.id == tenant.id:
+        return None
+    escalation = Escalation(
+        tenant_id=decider.id, from_tenant_id=tenant.id, decision_type=decision_type,
+        subject=subject[:500], payload=payload or {}, requested_by=actor,
+    )
+    if idempotency_key:
+        escalation.idempotency_key = idempotency_key
+    session.add(escalation)
+    await session.flush()
+    for where in (tenant.id, decider.id):
+        await platform.audit(session, tenant_id=where, actor=actor, action="escalation.created",
+                             object_type="ipgov:escalation", object_id=escalation.id,
+                             details={"decision_type": decision_type, "from": tenant.slug})
+    return escalation

@@ -1,0 +1,307 @@
+"""Tenant lifecycle: groups, onboarding subsidiaries, status, governance mode, policies.
+
+Each function runs inside the caller's transaction (a system-scoped session: these operations
+span tenants) and appends audit events, so a failure anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.authz import store
+from ipgov.authz.models import AuthzRule
+from ipgov.authz.store import ALLOW, DENY, PolicyRule
+from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ipgov.plugins.contracts import TenantEvent
+from ipgov.plugins.manager import call_and_await
+
+from .models import (
+    DEFAULT_RESERVED_DECISIONS,
+    PLATFORM_TENANT_ID,
+    GovernanceMode,
+    Tenant,
+    TenantKind,
+    TenantStatus,
+)
+from .policies import materialise_defaults, recompute_effective_policies
+from .tree import get_tenant
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = [
+    "MAX_DEPTH",
+    "add_policy",
+    "change_governance_mode",
+    "create_group",
+    "ensure_platform_tenant",
+    "onboard_subsidiary",
+    "remove_policy",
+    "set_status",
+    "validate_slug",
+]
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+MAX_DEPTH = 8
+
+
+def validate_slug(slug: str) -> str:
+    """A slug is 1-63 lowercase letters, digits or inner hyphens (a DNS label)."""
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        raise InvalidInput(
+            f"slug {slug!r} must be 1-63 lowercase letters, digits or inner hyphens",
+            field="slug",
+        )
+    return slug
+
+
+def validate_mode(mode: str) -> str:
+    """One of centralized, decentralized, hybrid."""
+    if mode not in {m.value for m in GovernanceMode}:
+        raise InvalidInput(
+            f"governance mode {mode!r} must be centralized, decentralized or hybrid",
+            field="governanceMode",
+        )
+    return mode
+
+
+def validate_name(name: str) -> str:
+    """A display name of 1-200 characters after trimming."""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 200:
+        raise InvalidInput("name must be 1-200 characters", field="name")
+    return name
+
+
+async def _slug_free(session: AsyncSession, slug: str) -> None:
+    taken = await session.execute(select(Tenant.id).where(Tenant.slug == slug))
+    if taken.first() is not None:
+        raise Conflict(f"a tenant with slug {slug!r} already exists", code="DUPLICATE_SLUG",
+                       field="slug")
+
+
+async def ensure_platform_tenant(platform: Platform, session: AsyncSession) -> Tenant:
+    """Create the platform's own tenant (platform roles and audit events) if missing."""
+    tenant = await session.get(Tenant, PLATFORM_TENANT_ID)
+    if tenant is not None:
+        return tenant
+    from ipgov.authz.roles import PLATFORM_GRANTS
+
+    tenant = Tenant(
+        id=PLATFORM_TENANT_ID, slug="platform", name="Platform", kind=TenantKind.PLATFORM,
+        root_id=PLATFORM_TENANT_ID, depth=0, governance_mode=GovernanceMode.DECENTRALIZED,
+    )
+    session.add(tenant)
+    await session.flush()
+    await materialise_defaults(session, tenant.id, PLATFORM_GRANTS)
+    await store.record_tree_change(session, tenant.id)
+    await platform.audit(session, tenant_id=tenant.id, actor="system", action="platform.init",
+                         object_type="ipgov:tenant", object_id=tenant.id)
+    return tenant
+
+
+async def _provision(
+    platform: Platform, session: AsyncSession, tenant: Tenant, actor: str,
+    plugins: list[str] | None,
+) -> None:
+    """Default policies, plugin defaults and the creation audit event of a new tenant."""
+    known = set(platform.registry.names())
+    enabled = platform.registry.default_enabled() if plugins is None else plugins
+    unknown = sorted(set(enabled) - known)
+    if unknown:
+        raise InvalidInput(f"unknown plugins: {', '.join(unknown)}", field="plugins")
+    tenant.enabled_plugins = sorted(enabled)
+    await session.flush()
+    count = await materialise_defaults(session, tenant.id, platform.authz.role_grants(enabled))
+    await recompute_effective_policies(session, tenant)
+    event = TenantEvent(
+        session=session, tenant_id=tenant.id, group_id=tenant.root_id,
+        governance_mode=tenant.governance_mode, actor=actor,
+    )
+    await call_and_await(platform.registry.hook_for("on_tenant_created", enabled)(event=event))
+    await platform.audit(
+        session, tenant_id=tenant.id, actor=actor, action="tenant.created",
+        object_type="ipgov:tenant", object_id=tenant.id,
+        details={"slug": tenant.slug, "parent_id": tenant.parent_id, "policies": count,
+                 "plugins": tenant.enabled_plugins, "governance_mode": tenant.governance_mode},
+    )
+
+
+async def create_group(
+    platform: Platform, session: AsyncSession, *, slug: str, name: str, actor: str,
+    governance_mode: str = GovernanceMode.HYBRID, plugins: list[str] | None = None,
+    locale: str = "en",
+) -> Tenant:
+    """Create a corporate group: a root of the tenant tree."""
+    validate_slug(slug)
+    validate_mode(governance_mode)
+    await _slug_free(session, slug)
+    group_id = _new_id()
+    tenant = Tenant(
+        id=group_id, root_id=group_id, slug=slug, name=validate_name(name),
+        kind=TenantKind.GROUP, parent_id=None, depth=0,
+        governance_mode=governance_mode, reserved_decisions=list(DEFAULT_RESERVED_DECISIONS),
+        locale=locale,
+    )
+    session.add(tenant)
+    await _provision(platform, session, tenant, actor, plugins)
+    return tenant
+
+
+def _new_id() -> str:
+    from ipgov.db.base import new_id
+
+    return new_id()
+
+
+async def onboard_subsidiary(
+    platform: Platform, session: AsyncSession, *, parent_id: str, slug: str, name: str,
+    actor: str, governance_mode: str | None = None, plugins: list[str] | None = None,
+) -> Tenant:
+    """Create a subsidiary under ``parent_id`` with its policies and plugin defaults."""
+    validate_slug(slug)
+    parent = await get_tenant(session, parent_id)
+    if parent.kind == TenantKind.PLATFORM:
+        raise InvalidInput("subsidiaries belong under a group, not the platform",
+                           field="parentId")
+    if parent.status != TenantStatus.ACTIVE:
+        raise Conflict(f"tenant {parent.slug} is {parent.status}; it cannot take subsidiaries",
+                       code="TENANT_INACTIVE")
+    if parent.depth + 1 > MAX_DEPTH:
+        raise InvalidInput(f"the tenant tree is limited to {MAX_DEPTH} levels",
+                           field="parentId")
+    mode = validate_mode(governance_mode or parent.governance_mode)
+    await _slug_free(session, slug)
+    if plugins is None:
+        plugins = list(parent.enabled_plugins)
+    tenant = Tenant(
+        id=_new_id(), slug=slug, name=validate_name(name), kind=TenantKind.SUBSIDIARY,
+        parent_id=parent.id, root_id=parent.root_id, depth=parent.depth + 1,
+        governance_mode=mode, locale=parent.locale,
+    )
+    session.add(tenant)
+    await _provision(platform, session, tenant, actor, plugins)
+    await platform.audit(
+        session, tenant_id=parent.id, actor=actor, action="tenant.subsidiary_onboarded",
+        object_type="ipgov:tenant", object_id=tenant.id, details={"slug": slug},
+    )
+    return tenant
+
+
+async def set_status(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, status: str, actor: str,
+) -> Tenant:
+    """Suspend, archive or reactivate a tenant; every row of it is kept."""
+    allowed = {TenantStatus.ACTIVE, TenantStatus.SUSPENDED, TenantStatus.ARCHIVED}
+    if status not in allowed:
+        raise InvalidInput(f"status {status!r} must be active, suspended or archived",
+                           field="status")
+    tenant = await get_tenant(session, tenant_id)
+    if tenant.kind == TenantKind.PLATFORM:
+        raise Forbidden("the platform tenant cannot change status")
+    if tenant.status == TenantStatus.ABSORBED:
+        raise Conflict("an absorbed tenant is history and cannot change status",
+                       code="TENANT_ABSORBED")
+    previous, tenant.status = tenant.status, status
+    await store.record_tree_change(session, tenant.id)
+    await platform.audit(
+        session, tenant_id=tenant.id, actor=actor, action=f"tenant.status.{status}",
+        object_type="ipgov:tenant", object_id=tenant.id, details={"previous": previous},
+    )
+    return tenant
+
+
+async def change_governance_mode(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, mode: str, actor: str,
+) -> dict[str, Any]:
+    """Switch how a tenant governs its subsidiaries and recompute their policies."""
+    validate_mode(mode)
+    tenant = await get_tenant(session, tenant_id)
+    previous, tenant.governance_mode = tenant.governance_mode, mode
+    await session.flush()
+    counts = await recompute_effective_policies(session, tenant)
+    await platform.audit(
+        session, tenant_id=tenant.id, actor=actor, action="tenant.governance_mode_changed",
+        object_type="ipgov:tenant", object_id=tenant.id,
+        details={"from": previous, "to": mode, **counts},
+    )
+    return counts
+
+
+def _parent_mode_forbids(parent: Tenant | None) -> bool:
+    return parent is not None and parent.governance_mode == GovernanceMode.CENTRALIZED
+
+
+async def add_policy(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, rule: PolicyRule,
+    actor: str, apply_to_subsidiaries: bool = False, acting_from_group: bool = False,
+) -> AuthzRule:
+    """Add a local rule (or, with ``apply_to_subsidiaries``, a baseline for the subtree).
+
+    Under a centralized parent only the group may change a subsidiary's policies.
+    """
+    if rule.effect not in (ALLOW, DENY):
+        raise InvalidInput("effect must be allow or deny", field="effect")
+    if not platform.authz.is_declared(rule.obj, rule.action) and rule.obj != "*":
+        raise InvalidInput(f"{rule.obj}:{rule.action} is not a declared permission",
+                           field="object")
+    tenant = await get_tenant(session, tenant_id)
+    parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
+    if _parent_mode_forbids(parent) and not acting_from_group:
+        raise Forbidden(
+            f"{tenant.slug} is governed centrally by {parent.slug}: its policies are set by "
+            "the group", code="GOVERNANCE_MODE_FORBIDS",
+        )
+    rows = await store.add_policies(
+        session, tenant.id, [rule], origin="local", template=apply_to_subsidiaries
+    )
+    if apply_to_subsidiaries:
+        from .tree import children
+
+        for child in await children(session, tenant.id):
+            await recompute_effective_policies(session, child)
+    await platform.audit(
+        session, tenant_id=tenant.id, actor=actor, action="policy.added",
+        object_type="ipgov:policy", object_id=rows[0].id,
+        details={"subject": rule.subject, "object": rule.obj, "action": rule.action,
+                 "effect": rule.effect, "subsidiaries": apply_to_subsidiaries},
+    )
+    return rows[0]
+
+
+async def remove_policy(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, rule_id: str, actor: str,
+    acting_from_group: bool = False,
+) -> None:
+    """Remove a rule; the group's baseline and, outside decentralized groups, defaults stay."""
+    row = await session.get(AuthzRule, rule_id)
+    if row is None or row.tenant_id != tenant_id or row.ptype != "p":
+        raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
+    tenant = await get_tenant(session, tenant_id)
+    parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
+    if row.origin.startswith("group:"):
+        raise Forbidden("this rule is the group's baseline; only the group can change it",
+                        code="GOVERNANCE_MODE_FORBIDS")
+    if _parent_mode_forbids(parent) and not acting_from_group:
+        raise Forbidden(f"{tenant.slug} is governed centrally: its policies are set by the group",
+                        code="GOVERNANCE_MODE_FORBIDS")
+    if (row.origin == "default" and parent is not None
+            and parent.governance_mode == GovernanceMode.HYBRID and not acting_from_group):
+        raise Forbidden("default grants are part of the group's mandatory baseline",
+                        code="GOVERNANCE_MODE_FORBIDS")
+    was_template = row.template
+    await store.remove_rules(session, [row])
+    if was_template:
+        from .tree import children
+
+        for child in await children(session, tenant.id):
+            await recompute_effective_policies(session, child)
+    await platform.audit(
+        session, tenant_id=tenant.id, actor=actor, action="policy.removed",
+        object_type="ipgov:policy", object_id=rule_id,
+        details={"subject": row.v0, "object": row.v1, "action": row.v2, "effect": row.v3},
+    )

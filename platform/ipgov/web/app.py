@@ -1,0 +1,100 @@
+"""The Litestar application: GraphQL at ``/graphql``, health probes, the JWKS document."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.exceptions import NotAuthorizedException
+from litestar.response import Response
+from strawberry.litestar import make_graphql_controller
+
+from ipgov.context import new_request_id
+from ipgov.graphql.context import IpgovContext
+from ipgov.graphql.schema import build_schema
+from ipgov.identity.service import authenticate, load_revocations
+from ipgov.identity.tokens import AuthenticationError
+from ipgov.runtime import Platform
+from ipgov.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("ipgov.web")
+
+
+def _locale(request: Request[Any, Any, Any], default: str) -> str:
+    header = request.headers.get("accept-language", "")
+    return "zh-CN" if header.lower().startswith("zh") else default
+
+
+def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
+    async def get_context(request: Request[Any, Any, Any]) -> IpgovContext:
+        request_id = new_request_id()
+        try:
+            principal = await authenticate(platform, request.headers.get("authorization"))
+        except AuthenticationError as exc:
+            raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
+        locale = principal.locale if principal else "en"
+        return IpgovContext(platform=platform, principal=principal, request_id=request_id,
+                            locale=_locale(request, locale), loaders={})
+
+    return get_context
+
+
+def _health_routes(platform: Platform) -> list[Any]:
+    @get("/healthz", sync_to_thread=False, include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/readyz", include_in_schema=False)
+    async def readyz() -> Response[dict[str, Any]]:
+        try:
+            async with platform.db.system_session("readiness probe") as session:
+                from sqlalchemy import text
+
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("not ready: %s", type(exc).__name__)
+            return Response({"status": "unavailable", "database": "down"}, status_code=503)
+        return Response({"status": "ready", "policyVersion": platform.authz.version})
+
+    @get("/.well-known/jwks.json", sync_to_thread=False, include_in_schema=False)
+    def jwks() -> dict[str, Any]:
+        return platform.tokens.issuer.jwks()
+
+    return [healthz, readyz, jwks]
+
+
+def create_app(platform: Platform, settings: Settings | None = None) -> Litestar:
+    """Build the application for a prepared platform; start-up loads policies."""
+    settings = settings or platform.settings
+    schema = build_schema(settings, platform.registry)
+    graphql = make_graphql_controller(
+        schema, path=settings.graphql_path, context_getter=_context_getter(platform),
+        allow_queries_via_get=False,
+        graphql_ide=None if settings.is_production else "graphiql",
+    )
+    plugin_routes = [r for _p, routes in platform.registry.results_by_plugin("register_routes")
+                     for r in routes]
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        await platform.authz.start()
+        await load_revocations(platform)
+        try:
+            yield
+        finally:
+            await platform.authz.stop()
+
+    app = Litestar(
+        route_handlers=[graphql, *_health_routes(platform), *plugin_routes],
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_request_bytes,
+        debug=False,
+    )
+    app.state.platform = platform
+    app.state.schema = schema
+    return app

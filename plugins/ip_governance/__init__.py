@@ -1,0 +1,1 @@
+"""ip_governance plugin."""

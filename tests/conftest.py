@@ -1,0 +1,216 @@
+"""Shared fixtures: a migrated database per backend, a platform per test, HTTP clients.
+
+Every test that takes ``platform`` runs on SQLite and, when ``IPGOV_TEST_POSTGRES_URL`` points at
+a server (CI sets it), again on PostgreSQL, where the API connects as a non-owner role under
+row-level security. SQLite databases are copied from a template migrated once per session;
+PostgreSQL gets a fresh database per session, truncated between tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from ipgov.db.session import orm_filter_enabled
+from ipgov.runtime import Platform, build_platform
+from ipgov.settings import Settings
+
+PG_URL = os.environ.get("IPGOV_TEST_POSTGRES_URL", "")
+APP_ROLE = "ipgov_app_test"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("CI") == "true" and not PG_URL:
+        raise pytest.UsageError("CI must set IPGOV_TEST_POSTGRES_URL: PostgreSQL tests may not "
+                                "be skipped silently")
+
+
+def _plugin_locations(platform: Platform) -> list[str]:
+    return [str(p) for p in platform.registry.hook.register_migrations() if p]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to every head, copied for each test."""
+    from ipgov.db.migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("template")
+    url = f"sqlite+aiosqlite:///{folder / 'ipgov.db'}"
+    platform = build_platform(Settings(data_dir=folder, database_url=url))
+    upgrade(url, _plugin_locations(platform))
+    asyncio.run(platform.db.dispose())
+    return folder / "ipgov.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[tuple[str, str]]:
+    """A fresh PostgreSQL database (owner URL, app-role URL), migrated once."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (set IPGOV_TEST_POSTGRES_URL)")
+    from sqlalchemy.engine import make_url
+
+    from ipgov.db.migrate import upgrade
+
+    base = make_url(PG_URL)
+    name = f"ipgov_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
+    owner = base.set(database=name).render_as_string(hide_password=False)
+    app = base.set(database=name, username=APP_ROLE, password=None).render_as_string(
+        hide_password=False)
+    platform = build_platform(Settings(data_dir=Path("/tmp"), database_url=owner))
+    upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE)
+    asyncio.run(platform.db.dispose())
+    yield owner, app
+    asyncio.run(_admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin_sql(url: str, sql: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+async def _truncate(owner_url: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from ipgov.db.base import Base
+
+    engine = create_async_engine(owner_url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        await conn.execute(text("INSERT INTO policy_version (id, version, changed_at) "
+                                "VALUES (1, 0, CURRENT_TIMESTAMP)"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this test run."""
+    return request.param
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for an isolated platform on ``backend``."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "ipgov.db")
+        url = f"sqlite+aiosqlite:///{tmp_path / 'ipgov.db'}"
+        return Settings(data_dir=tmp_path, database_url=url, policy_poll_seconds=0.05)
+    owner, app = request.getfixturevalue("postgres_database")
+    asyncio.run(_truncate(owner))
+    return Settings(data_dir=tmp_path, database_url=owner, app_database_url=app,
+                    policy_poll_seconds=0.05)
+
+
+@pytest.fixture
+async def platform(settings: Settings) -> AsyncIterator[Platform]:
+    """A platform with the platform tenant created and policies loaded."""
+    from ipgov.tenancy.services import ensure_platform_tenant
+
+    p = build_platform(settings)
+    async with p.db.system_session("test: platform tenant") as session:
+        await ensure_platform_tenant(p, session)
+    await p.authz.load()
+    yield p
+    orm_filter_enabled(True)
+    await p.close()
+
+
+@dataclass
+class Group:
+    """A demo-like group for tests: ids by slug and a token per user."""
+
+    platform: Platform
+    ids: dict[str, str]
+    users: dict[str, str]
+
+    def token(self, user: str) -> str:
+        return self.platform.tokens.issuer.issue(self.users[user]).token
+
+
+async def make_group(platform: Platform, prefix: str, mode: str = "hybrid") -> Group:
+    """Group ``<prefix>`` (mode) with subsidiaries ``<prefix>-a``, ``-b``, ``-c`` and users.
+
+    Users: ``admin`` (group_admin), ``auditor`` (auditor in the group), ``a-admin`` and
+    ``b-admin`` (tenant_admin), ``a-viewer`` (viewer in -a), ``c-contrib`` (contributor in -c).
+    """
+    from ipgov.identity.service import add_membership, create_user
+    from ipgov.tenancy import services
+
+    ids: dict[str, str] = {}
+    users: dict[str, str] = {}
+    async with platform.db.system_session("test: make group") as s:
+        g = await services.create_group(platform, s, slug=prefix, name=prefix.title(),
+                                        governance_mode=mode, actor="test")
+        ids[prefix] = g.id
+        for suffix in ("a", "b", "c"):
+            t = await services.onboard_subsidiary(platform, s, parent_id=g.id,
+                                                  slug=f"{prefix}-{suffix}",
+                                                  name=f"{prefix} {suffix}", actor="test")
+            ids[f"{prefix}-{suffix}"] = t.id
+        for name, slug, role in [("admin", prefix, "group_admin"),
+                                 ("auditor", prefix, "auditor"),
+                                 ("a-admin", f"{prefix}-a", "tenant_admin"),
+                                 ("b-admin", f"{prefix}-b", "tenant_admin"),
+                                 ("a-viewer", f"{prefix}-a", "viewer"),
+                                 ("c-contrib", f"{prefix}-c", "contributor")]:
+            u = await create_user(s, email=f"{name}@{prefix}.example", display_name=name)
+            users[name] = u.id
+            await add_membership(platform, s, tenant_id=ids[slug], user_id=u.id, role=role,
+                                 actor="test")
+    await platform.authz.refresh()
+    return Group(platform, ids, users)
+
+
+@pytest.fixture
+async def two_groups(platform: Platform) -> tuple[Group, Group]:
+    """Two unrelated groups, ``acme`` (hybrid) and ``globex`` (centralized)."""
+    return (await make_group(platform, "acme", "hybrid"),
+            await make_group(platform, "globex", "centralized"))
+
+
+class GraphQLClient:
+    """Posts GraphQL operations to the app in-process (ASGI) with an optional bearer token."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None,
+                   token: str | None = None, **extra: Any) -> httpx.Response:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        headers.update(extra.pop("headers", {}))
+        return await self.client.post("/graphql", json={"query": query,
+                                                        "variables": variables or {}},
+                                      headers=headers)
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None,
+                       token: str | None = None) -> dict[str, Any]:
+        response = await self.post(query, variables, token)
+        return response.json()
+
+
+@pytest.fixture
+async def gql(platform: Platform) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client against the real Litestar app (lifespan run, ASGI transport)."""
+    from ipgov.web.app import create_app
+
+    app = create_app(platform)
+    await platform.authz.start()  # what the app's lifespan does; anyio scopes cannot span
+    transport = httpx.ASGITransport(app=app)  # pytest-asyncio's setup and teardown tasks
+    async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as client:
+        yield GraphQLClient(client)
