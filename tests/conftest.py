@@ -65,10 +65,10 @@ def postgres_database() -> Iterator[tuple[str, str]]:
     name = f"ipgov_test_{uuid.uuid4().hex[:10]}"
     asyncio.run(_admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
     owner = base.set(database=name).render_as_string(hide_password=False)
-    app = base.set(database=name, username=APP_ROLE, password=None).render_as_string(
+    app = base.set(database=name, username=APP_ROLE, password=APP_ROLE).render_as_string(
         hide_password=False)
     platform = build_platform(Settings(data_dir=Path("/tmp"), database_url=owner))
-    upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE)
+    upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE, app_password=APP_ROLE)
     asyncio.run(platform.db.dispose())
     yield owner, app
     asyncio.run(_admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -13,6 +13,7 @@ PLUGIN_INFO = PluginInfo(
 
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
 _WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
+_CONTRIBUTOR_ACTIONS = ("create", "update")
 
 
 @hookimpl
@@ -29,11 +30,13 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
-    """Read for every role; every action for administrators and IP managers."""
+    """Read for every role, create/update for contributors, everything for administrators."""
     grants: dict[str, list[tuple[str, str]]] = {}
     for perm in register_permissions():
         for role in _READ_ROLES:
             grants.setdefault(role, []).append((perm.object, "read"))
+        grants["contributor"].extend(
+            (perm.object, a) for a in perm.actions if a in _CONTRIBUTOR_ACTIONS)
         for role in _WRITE_ROLES:
             grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
     return grants

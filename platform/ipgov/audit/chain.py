@@ -118,8 +118,8 @@ async def append_event(
         actor=actor,
         action=action,
         object_type=object_type,
-        object_id=object_id,
-        request_id=request_id,
+        object_id=str(object_id or ""),
+        request_id=request_id or "",
         details=json.loads(json.dumps(details or {}, default=str)),
         prev_hash=head.hash,
     )
@@ -151,7 +151,7 @@ async def _events(session: AsyncSession, tenant_id: str) -> AsyncIterator[AuditE
         .order_by(AuditEvent.seq, AuditEvent.id)
         .execution_options(yield_per=1000)
     )
-    for event in (await session.execute(stmt)).scalars():
+    async for event in (await session.stream(stmt)).scalars():
         yield event
 
 

@@ -24,6 +24,8 @@ need no lock. A reader racing a multi-rule write may see part of that write, nev
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +52,11 @@ Rule = Sequence[str]
 """``("p", sub, dom, obj, act, eft)`` or ``("g", user, role, dom)``."""
 
 _Exact = dict[tuple[str, str], int]
-_Wild = tuple[tuple[str, str, int], ...]
-_SubjectRules = tuple[_Exact, _Wild]
+_Prefixes = tuple[tuple[str, str, int], ...]
+_SubjectRules = tuple[_Exact, dict[str, int] | None, int, _Prefixes]
+"""(all rules as {(obj, act): bits}, {act: bits | bits of ("*", "*")} for obj "*" or None,
+bits of ("*", "*"), (prefix, act, bits) of other trailing-star objs). Everything after the first
+item is derived from it for the hot path."""
 _Links = dict[str, dict[str, frozenset[str]]]
 
 
@@ -76,12 +81,46 @@ class _State:
     subject_domains: dict[str, frozenset[str]] = field(default_factory=dict)
     chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
     down: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bridges: set[str] = field(default_factory=set)
+    """Names that hold roles and are held as roles; empty means no role hierarchy to follow."""
     rule_count: int = 0
 
 
-def _wild_entries(exact: _Exact) -> _Wild:
-    """Return ``(prefix, act, bits)`` for every trailing-star obj pattern of one subject."""
-    return tuple((obj[:-1], act, bits) for (obj, act), bits in exact.items() if obj.endswith("*"))
+def _compile_subject(exact: _Exact) -> _SubjectRules:
+    """Return one subject's rules with its wildcard objs split out for the hot path."""
+    star_any = exact.get(("*", "*"), 0)
+    star: dict[str, int] = {}
+    prefixes: list[tuple[str, str, int]] = []
+    for (obj, act), bits in exact.items():
+        if obj == "*":
+            star[act] = bits | star_any
+        elif obj.endswith("*"):
+            prefixes.append((obj[:-1], act, bits))
+    return exact, star or None, star_any, tuple(prefixes)
+
+
+def _evaluate(
+    by_sub: dict[str, _SubjectRules], subjects: Iterable[str], obj: str, act: str
+) -> bool:
+    """Deny-overrides over the policies of ``subjects`` in one domain (``by_sub``)."""
+    allowed = False
+    key, key_any = (obj, act), (obj, "*")
+    for sub in subjects:
+        rules = by_sub.get(sub)
+        if rules is None:
+            continue
+        exact, star, star_any, prefixes = rules
+        bits = exact.get(key, 0) | exact.get(key_any, 0)
+        if star is not None:
+            bits |= star.get(act, star_any)
+        for prefix, p_act, p_bits in prefixes:
+            if (p_act == act or p_act == "*") and obj.startswith(prefix):
+                bits |= p_bits
+        if bits & DENY:
+            return False
+        if bits:
+            allowed = True
+    return allowed
 
 
 def _check_rule(row: Rule) -> None:
@@ -134,7 +173,22 @@ def _compile_tree(tree: DomainTree) -> tuple[_DomainMap, _DomainMap]:
 
 
 def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
-    """Compile ``rules`` and ``tree`` into a fresh, unpublished state (bulk path, no copying)."""
+    """Compile ``rules`` and ``tree`` into a fresh, unpublished state (bulk path, no copying).
+
+    The cyclic garbage collector is paused meanwhile: the build allocates millions of acyclic
+    containers and repeated collections would otherwise double the load time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_state_unpaused(rules, tree)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree) -> _State:
+    """Body of ``_build_state``."""
     policies: dict[str, dict[str, _Exact]] = {}
     wild_owners: set[tuple[str, str]] = set()
     links: dict[str, dict[str, set[str]]] = {}
@@ -142,13 +196,14 @@ def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
     count = _load_rows(rules, policies, wild_owners, links, holders)
     state = _State(rule_count=count)
     state.policies = {
-        dom: {sub: (exact, ()) for sub, exact in by_sub.items()} for dom, by_sub in policies.items()
+        dom: {sub: (exact, None, 0, ()) for sub, exact in by_sub.items()}
+        for dom, by_sub in policies.items()
     }
     for dom, sub in wild_owners:
-        exact = policies[dom][sub]
-        state.policies[dom][sub] = (exact, _wild_entries(exact))
+        state.policies[dom][sub] = _compile_subject(policies[dom][sub])
     state.links = _freeze_links(links)
     state.holders = _freeze_links(holders)
+    state.bridges = set(links).intersection(holders)
     state.subject_domains = _subject_domains(state.policies)
     state.chains, state.down = _compile_tree(tree)
     return state
@@ -258,39 +313,32 @@ class Authorizer:
         user, dom, obj, act = key
         state = self._state
         by_sub = state.policies.get(dom)
-        if by_sub is None or (user not in state.links and user not in state.subject_domains):
+        if by_sub is None:
             return False
-        result = self._decide(state, by_sub, user, dom, obj, act)
+        by_dom = state.links.get(user)
+        if by_dom is None:
+            if user not in state.subject_domains:
+                return False
+            subjects: Iterable[str] = (user,)
+        elif state.bridges:
+            subjects = _closure(state.links, user, state.chains.get(dom, (dom,)))
+        else:
+            chain = state.chains.get(dom)
+            if chain is None or len(chain) == 1:
+                roles = by_dom.get(dom)
+                subjects = (user, *roles) if roles else (user,)
+            else:
+                subjects = [user]
+                for link_dom in chain:
+                    roles = by_dom.get(link_dom)
+                    if roles:
+                        subjects += roles
+        result = _evaluate(by_sub, subjects, obj, act)
         if self._memo_size:
             if len(memo) >= self._memo_size:
                 _evict_oldest(memo)
             memo[key] = result
         return result
-
-    @staticmethod
-    def _decide(
-        state: _State, by_sub: dict[str, _SubjectRules], user: str, dom: str, obj: str, act: str
-    ) -> bool:
-        """Evaluate deny-overrides over the effective subjects' policies of ``dom``."""
-        if user in state.links:
-            subjects: Iterable[str] = _closure(state.links, user, state.chains.get(dom, (dom,)))
-        else:
-            subjects = (user,)
-        allowed = False
-        for sub in subjects:
-            rules = by_sub.get(sub)
-            if rules is None:
-                continue
-            exact, wild = rules
-            bits = exact.get((obj, act), 0) | exact.get((obj, "*"), 0)
-            for prefix, p_act, p_bits in wild:
-                if (p_act == act or p_act == "*") and obj.startswith(prefix):
-                    bits |= p_bits
-            if bits & DENY:
-                return False
-            if bits:
-                allowed = True
-        return allowed
 
     def domains_where(self, user: str, obj: str, act: str) -> set[str]:
         """Return every domain in which ``enforce(user, dom, obj, act)`` is True.
@@ -405,19 +453,8 @@ class Authorizer:
     def _install_tree(self, tree: DomainTree) -> None:
         """Compile ``tree`` and publish it with the current rules (caller holds the lock)."""
         chains, down = _compile_tree(tree)
-        old = self._state
         self._tree = tree
-        self._publish(
-            _State(
-                old.policies,
-                old.links,
-                old.holders,
-                old.subject_domains,
-                chains,
-                down,
-                old.rule_count,
-            )
-        )
+        self._publish(dataclasses.replace(self._state, chains=chains, down=down))
 
     def _change(self, rules: Iterable[Rule], adding: bool) -> int:
         """Apply an add/remove batch copy-on-write, one replacement per touched subject."""
@@ -474,10 +511,10 @@ class Authorizer:
         if exact:
             if by_sub is None:
                 by_sub = {}
-                by_sub[sub] = (exact, _wild_entries(exact))
+                by_sub[sub] = _compile_subject(exact)
                 state.policies[dom] = by_sub
             else:
-                by_sub[sub] = (exact, _wild_entries(exact))
+                by_sub[sub] = _compile_subject(exact)
             doms = state.subject_domains.get(sub, frozenset())
             if dom not in doms:
                 state.subject_domains[sub] = doms | {dom}
@@ -502,6 +539,11 @@ class Authorizer:
         _replace_leaf(state.links, user, dom, roles | {role} if adding else roles - {role})
         users = state.holders.get(role, {}).get(dom, frozenset())
         _replace_leaf(state.holders, role, dom, users | {user} if adding else users - {user})
+        for name in (user, role):
+            if name in state.links and name in state.holders:
+                state.bridges.add(name)
+            else:
+                state.bridges.discard(name)
         return 1
 
 

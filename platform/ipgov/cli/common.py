@@ -35,10 +35,18 @@ def fail(message: str) -> None:
 
 def migrate_platform(platform: Platform, app_role: str | None = None) -> None:
     """Upgrade the schema (core and every loaded plugin) to the newest revision."""
+    from sqlalchemy.engine import make_url
+
     from ipgov.db.migrate import upgrade
 
     locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
-    upgrade(platform.settings.sqlalchemy_url, locations, app_role=app_role)
+    password = None
+    if app_role and platform.settings.app_database_url:
+        app_url = make_url(platform.settings.app_database_url)
+        if app_url.username == app_role:
+            password = app_url.password
+    upgrade(platform.settings.sqlalchemy_url, locations, app_role=app_role,
+            app_password=password)
 
 
 def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool = False,

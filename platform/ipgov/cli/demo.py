@@ -1,6 +1,7 @@
 """The demo: Hanwei Technology Group and its subsidiaries, each in a different situation.
 
-- HQ governs in *hybrid* mode: a mandatory baseline (a group deny on deleting IP assets),
+- HQ governs in *hybrid* mode: a mandatory baseline (contributors may not register IP assets
+  themselves: the IP department does),
   reserved decisions escalate; subsidiaries add local grants.
 - Hanwei Semiconductor and Hanwei Medical Devices sit under HQ (hybrid).
 - Hanwei Software is a sub-holding that governs its own subsidiary Hanwei Cloud *decentralized*.
@@ -86,7 +87,7 @@ async def load_demo(platform: Platform, password: str) -> None:
             ids[slug] = t.id
         await services.add_policy(
             platform, session, tenant_id=group.id,
-            rule=PolicyRule("contributor", "ip_governance:asset", "delete", "deny"),
+            rule=PolicyRule("contributor", "ip_governance:asset", "create", "deny"),
             actor="demo", apply_to_subsidiaries=True)
         north = await services.create_group(
             platform, session, slug="northstar-robotics", name="Northstar Robotics Inc.",

@@ -265,3 +265,20 @@ def demo(password: str) -> None:
     run_with_platform(lambda p: load_demo(p, password), migrate=True)
 
 
+
+
+@main.command("graphql-schema")
+@click.option("--plugins", default="ip_governance,patent_search,data_governance",
+              show_default=True, help="Comma-separated plugins to include ('' for all installed).")
+def graphql_schema(plugins: str) -> None:
+    """Print the GraphQL SDL (the committed schema.graphql is this with the default plugins)."""
+    from ipgov.graphql.schema import build_schema
+    from ipgov.plugins.manager import PluginRegistry
+
+    registry = PluginRegistry()
+    registry.load_entry_points(only=[p for p in plugins.split(",") if p] or None)
+    click.echo(build_schema(settings(), registry).as_str())
+
+
+if __name__ == "__main__":
+    main()

@@ -62,15 +62,16 @@ def _in_thread(fn: Callable[[], None]) -> None:
         raise errors[0]
 
 
-def upgrade(url: str, plugin_locations: list[str], app_role: str | None = None) -> None:
+def upgrade(url: str, plugin_locations: list[str], app_role: str | None = None,
+            app_password: str | None = None) -> None:
     """Upgrade to every head; on PostgreSQL also apply RLS and grant the app role."""
     cfg = alembic_config(url, plugin_locations)
     _in_thread(lambda: command.upgrade(cfg, "heads"))
     if make_url(url).get_backend_name() == "postgresql":
-        _in_thread(lambda: asyncio.run(apply_rls(url, app_role)))
+        _in_thread(lambda: asyncio.run(apply_rls(url, app_role, app_password)))
 
 
-async def apply_rls(url: str, app_role: str | None) -> None:
+async def apply_rls(url: str, app_role: str | None, app_password: str | None = None) -> None:
     """ENABLE and FORCE row-level security with the tenant policy on every tenant table."""
     engine = make_engine(url)
     async with engine.begin() as conn:
@@ -86,17 +87,20 @@ async def apply_rls(url: str, app_role: str | None) -> None:
                 "(string_to_array(current_setting('app.tenant_ids', true), ',')))"
             ))
         if app_role:
-            await _grant_app_role(conn, app_role)
+            await _grant_app_role(conn, app_role, app_password)
     await engine.dispose()
 
 
-async def _grant_app_role(conn, role: str) -> None:  # type: ignore[no-untyped-def]
+async def _grant_app_role(conn, role: str, password: str | None) -> None:  # type: ignore[no-untyped-def]
     """Let the app role use the tables, without ownership (so RLS binds it)."""
     if not role.replace("_", "").isalnum():
         raise ValueError(f"app role {role!r} must be letters, digits and underscores")
     exists = await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
     if exists.first() is None:
         await conn.execute(text(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS"))
+    if password is not None:
+        quoted = password.replace("'", "''")
+        await conn.execute(text(f"ALTER ROLE {role} PASSWORD '{quoted}'"))
     await conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
     await conn.execute(text(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.errors import InvalidInput
 
+from .permissions import public
+
 __all__ = ["Connection", "Edge", "PageInfo", "paginate", "check_page_size"]
 
 NodeT = TypeVar("NodeT")
@@ -35,7 +37,8 @@ class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]]
     page_info: PageInfo
 
-    @strawberry.field(description="The items of this page, without cursors.")
+    @strawberry.field(description="The items of this page, without cursors.",
+                      extensions=public())  # the field returning the page checked access
     def nodes(self) -> list[NodeT]:
         return [edge.node for edge in self.edges]
 

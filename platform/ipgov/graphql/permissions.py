@@ -10,6 +10,7 @@ test walks the schema and fails for any resolver without one.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,8 @@ TenantGetter = Callable[[Any, dict[str, Any]], str | None]
 
 def tenant_arg(path: str) -> TenantGetter:
     """Take the tenant id from an argument; dotted paths reach into input objects."""
-    parts = path.split(".")
+    # Resolvers receive Python argument names (``tenant_id``, ``input.parent_id``).
+    parts = [re.sub(r"(?<!^)(?=[A-Z])", "_", part).lower() for part in path.split(".")]
 
     def getter(_source: Any, kwargs: dict[str, Any]) -> str | None:
         value: Any = kwargs

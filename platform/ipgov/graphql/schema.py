@@ -96,7 +96,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
     ]
-    if not settings.graphql_introspection:
+    if not settings.graphql_introspection or settings.is_production:
         rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]
         extensions.append(lambda: AddValidationRules(rules))
     return IpgovSchema(

@@ -141,6 +141,7 @@ async def add_membership(
         raise Conflict("the user already holds this role here", code="DUPLICATE_MEMBERSHIP")
     membership = Membership(tenant_id=tenant_id, user_id=user_id, role=role)
     session.add(membership)
+    await session.flush()
     await store.assign_role(session, tenant_id, user_id, role)
     await platform.audit(session, tenant_id=tenant_id, actor=actor, action="member.added",
                          object_type="ipgov:member", object_id=membership.id,

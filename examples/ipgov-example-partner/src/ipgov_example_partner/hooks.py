@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-
 from ipgov.api import (
     GraphQLContribution,
     Permission,
@@ -63,8 +62,10 @@ def always_remind(*_args: Any, **_kwargs: Any) -> list[str]:
 class ExamplePartnerQuery:
     """Root query fields of the example partner plugin."""
 
-    @strawberry.field(description="A greeting for the tenant, from the example partner plugin.",
-                      extensions=requires(NOTE, "read"))
+    @strawberry.field(
+        description="A greeting for the tenant, from the example partner plugin.",
+        extensions=requires(NOTE, "read"),
+    )
     def example_partner_greeting(self, tenant_id: strawberry.ID) -> str:
         """Greet the tenant by id."""
         return f"Hello, tenant {tenant_id}, from the example partner plugin."
