@@ -88,9 +88,9 @@ class Settings:
                 values[f.name] = _convert(f.type, raw)
             except ValueError as exc:
                 raise ValueError(f"{key}: {exc}") from None
-        if "environment" in values and values["environment"] == "production":
-            if "IPGOV_GRAPHQL_INTROSPECTION" not in env:
-                values["graphql_introspection"] = False
+        production = values.get("environment") == "production"
+        if production and "IPGOV_GRAPHQL_INTROSPECTION" not in env:
+            values["graphql_introspection"] = False
         return cls(**values)  # type: ignore[arg-type]
 
 

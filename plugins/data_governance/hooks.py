@@ -8,7 +8,10 @@ PLUGIN_INFO = PluginInfo(
     name="data_governance",
     version="0.1.0",
     api_version=1,
-    description="IP data governance: catalog, metadata specifications, quality, trade secrets, lifecycle",
+    description=(
+        "IP data governance: catalog, metadata specifications, quality, trade"
+        " secrets, lifecycle"
+    ),
 )
 
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")

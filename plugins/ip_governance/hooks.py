@@ -8,7 +8,10 @@ PLUGIN_INFO = PluginInfo(
     name="ip_governance",
     version="0.1.0",
     api_version=1,
-    description="The IP governance system: framework, profiles, strategy, organization, management systems, risk, IP assets",
+    description=(
+        "The IP governance system: framework, profiles, strategy,"
+        " organization, management systems, risk, IP assets"
+    ),
 )
 
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")

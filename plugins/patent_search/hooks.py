@@ -8,7 +8,10 @@ PLUGIN_INFO = PluginInfo(
     name="patent_search",
     version="0.1.0",
     api_version=1,
-    description="Patent database and search: ingestion, collections, search, watchlists, landscapes",
+    description=(
+        "Patent database and search: ingestion, collections, search,"
+        " watchlists, landscapes"
+    ),
 )
 
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import strawberry
+
 from ipgov.api import API_VERSION, GraphQLContribution, PluginInfo, TenantEvent, hookimpl
 from ipgov.graphql.schema import SchemaCompositionError, build_schema
 from ipgov.plugins.manager import ENTRY_POINT_GROUP, PluginLoadError, PluginRegistry

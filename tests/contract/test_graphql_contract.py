@@ -3,7 +3,6 @@ cross-tenant reach, and tenant isolation in the database itself (RLS on PostgreS
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest

@@ -11,8 +11,9 @@ import inspect
 import re
 from pathlib import Path
 
-import ipgov.api
 import pytest
+
+import ipgov.api
 from ipgov.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parents[2]

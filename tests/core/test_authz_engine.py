@@ -15,6 +15,7 @@ import tracemalloc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from ipgov.authz import Authorizer, DomainTree, obj_matches
 from ipgov.authz.reference import build_reference_enforcer, domain_matcher
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from ipgov.identity.tokens import SigningKey, TokenIssuer
-from tests.conftest import Group, GraphQLClient, make_group
+from tests.conftest import GraphQLClient, Group, make_group
 
 PASSWORD = "correct horse battery staple"
 LOGIN = """mutation($e: String!, $p: String!) {
@@ -35,10 +35,9 @@ async def acme(platform) -> Group:
 
 
 async def _user_with_password(platform, email: str = "pat@acme.example") -> str:
-    from ipgov.identity.service import add_membership, create_user
-
     from sqlalchemy import select
 
+    from ipgov.identity.service import add_membership, create_user
     from ipgov.tenancy.models import Tenant
 
     async with platform.db.system_session("t") as s:

@@ -21,6 +21,8 @@ from argon2 import PasswordHasher
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
 from ipgov.identity.apikeys import (
     generate_api_key,
     hash_api_key_secret,
@@ -44,7 +46,6 @@ from ipgov.identity.tokens import (
     jwk_thumbprint,
     load_or_create_signing_key,
 )
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 ISSUER = "https://ipgov.example"
 AUDIENCE = "ipgov-api"

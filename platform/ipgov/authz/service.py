@@ -9,9 +9,10 @@ across API processes and workers by replaying the policy change log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -20,10 +21,10 @@ from ipgov.plugins.contracts import Permission
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, GovernanceMode, Tenant
 
 from .engine import Authorizer
-from .tree import DomainTree
 from .models import AuthzRule, PolicyChange, PolicyVersion
 from .roles import CORE_PERMISSIONS, CORE_ROLE_GRANTS
 from .store import engine_tuple
+from .tree import DomainTree
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -187,10 +188,8 @@ class AuthzService:
         """Stop following changes."""
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
             self._task = None
 
     # -- decisions -------------------------------------------------------------------------

@@ -229,7 +229,8 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--tenant", "tenant_ref", default=None, help="One tenant (slug or id); all if omitted.")
+@click.option("--tenant", "tenant_ref", default=None,
+              help="One tenant (slug or id); all if omitted.")
 @async_command
 async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
     """Verify audit chains; exit 1 and name the first bad event when tampering is found."""

@@ -58,7 +58,9 @@ class AuditQuery:
 
     @strawberry.field(description="Verify the tenant's hash chain; names the first bad event.",
                       extensions=requires("ipgov:audit", "verify"))
-    async def verify_audit_trail(self, info: Info, tenant_id: strawberry.ID) -> AuditVerificationType:
+    async def verify_audit_trail(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> AuditVerificationType:
         ctx = info.context
         async with ctx.session(str(tenant_id)) as session:
             r = await verify_tenant(session, ctx.platform.audit_key, str(tenant_id))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+
 from ipgov.api import (
     GraphQLContribution,
     Permission,
