@@ -78,6 +78,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     if plugins is None and settings.enabled_plugins:
         plugins = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()]
     registry.load_entry_points(only=plugins)
+    registry.hook.register_models()  # imports every plugin's models into the shared metadata
     db = Database(settings.app_sqlalchemy_url)
     platform = Platform(
         settings=settings,

@@ -85,10 +85,6 @@ async def test_wrong_password_is_a_payload_error(platform, gql, acme):
     assert [e["code"] for e in unknown["data"]["login"]["errors"]] == ["BAD_CREDENTIALS"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in ipgov.identity.service.login: the failed-login "
-                   "counter is incremented inside the system session and then Unauthenticated "
-                   "is raised in the same block, so the session rolls back and the lockout is "
-                   "never stored")
 async def test_five_failures_lock_the_account(platform, gql, acme):
     from ipgov.identity.models import User
 

@@ -11,11 +11,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import casbin
+from casbin.persist.adapter import Adapter
 
 from ipgov.authz.engine import Rule, obj_matches
 from ipgov.authz.tree import DomainTree
 
-__all__ = ["MODEL_PATH", "build_reference_enforcer", "domain_matcher", "obj_match_func"]
+__all__ = [
+    "MODEL_PATH",
+    "RowsAdapter",
+    "build_reference_enforcer",
+    "domain_matcher",
+    "obj_match_func",
+]
 
 MODEL_PATH = Path(__file__).with_name("model.conf")
 
@@ -39,23 +46,31 @@ def domain_matcher(tree: DomainTree) -> Callable[[str, str], bool]:
     return matches
 
 
+class RowsAdapter(Adapter):
+    """Read-only adapter loading p/g rows like a database adapter does (one append per row).
+
+    ``Enforcer.add_policies`` checks duplicates with a list scan (quadratic), so bulk loads go
+    through an adapter; duplicates are dropped here because the engine treats rules as a set.
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        """Remember the rows; they are read when the enforcer loads its policy."""
+        self._rules = rules
+
+    def load_policy(self, model: casbin.model.Model) -> None:
+        """Append every distinct row to the model's p or g assertion."""
+        seen: set[tuple[str, ...]] = set()
+        sections = {kind: model.model[kind][kind].policy for kind in ("p", "g")}
+        for row in self._rules:
+            key = tuple(row)
+            if key not in seen:
+                seen.add(key)
+                sections[row[0]].append(list(row[1:]))
+
+
 def build_reference_enforcer(rules: Iterable[Rule], tree: DomainTree) -> casbin.Enforcer:
     """Build a plain ``casbin.Enforcer`` on ``model.conf`` holding ``rules`` with ``tree``."""
-    enforcer = casbin.Enforcer(str(MODEL_PATH))
+    enforcer = casbin.Enforcer(str(MODEL_PATH), RowsAdapter(rules))
     enforcer.add_function("objMatch", obj_match_func)
     enforcer.add_named_domain_matching_func("g", domain_matcher(tree))
-    add_reference_rules(enforcer, rules)
     return enforcer
-
-
-def add_reference_rules(enforcer: casbin.Enforcer, rules: Iterable[Rule]) -> None:
-    """Add p and g rows to a reference enforcer, skipping duplicates (casbin rejects them)."""
-    policies: dict[tuple[str, ...], None] = {}
-    links: dict[tuple[str, ...], None] = {}
-    for row in rules:
-        target = policies if row[0] == "p" else links
-        target[tuple(row[1:])] = None
-    if policies:
-        enforcer.add_policies_ex([list(r) for r in policies])
-    if links:
-        enforcer.add_grouping_policies_ex([list(r) for r in links])

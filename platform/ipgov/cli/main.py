@@ -281,5 +281,20 @@ def graphql_schema(plugins: str) -> None:
     click.echo(build_schema(settings(), registry).as_str())
 
 
+def _plugin_commands() -> None:
+    """Let installed plugins add their commands (``register_commands``)."""
+    from ipgov.plugins.manager import PluginLoadError, PluginRegistry
+
+    registry = PluginRegistry()
+    try:
+        registry.load_entry_points()
+    except PluginLoadError as exc:
+        click.echo(f"warning: {exc}", err=True)
+        return
+    registry.hook.register_commands(cli=main)
+
+
+_plugin_commands()
+
 if __name__ == "__main__":
     main()

@@ -47,10 +47,14 @@ def core_contribution() -> GraphQLContribution:
 
 
 def _field_names(cls: type) -> list[str]:
+    """The GraphQL names of a type's fields (what clashes in the schema)."""
+    from strawberry.schema.name_converter import NameConverter
+
     definition = getattr(cls, "__strawberry_definition__", None)
     if definition is None:
         raise SchemaCompositionError(f"{cls!r} is not a Strawberry type")
-    return [f.python_name for f in definition.fields]
+    converter = NameConverter(auto_camel_case=True)
+    return [converter.get_graphql_name(f) for f in definition.fields]
 
 
 def _merge(name: str, owned: Iterable[tuple[str, type]]) -> type | None:

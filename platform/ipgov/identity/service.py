@@ -191,13 +191,18 @@ async def create_service_account(
 
 
 async def login(platform: Platform, *, email: str, password: str) -> tuple[str, User]:
-    """Exchange email and password for a token; repeated failures lock the account a while."""
+    """Exchange email and password for a token; repeated failures lock the account a while.
+
+    A failure is committed before the error is raised, so the lockout counter survives.
+    """
+    failure: Unauthenticated | None = None
     async with platform.db.system_session("identity: login") as session:
         user = (await session.execute(
             select(User).where(User.email == (email or "").strip().lower())
         )).scalar_one_or_none()
         now = utcnow()
-        if user is not None and user.locked_until is not None and user.locked_until > now:
+        if user is not None and user.locked_until is not None and user.locked_until.replace(
+                tzinfo=now.tzinfo) > now:
             raise Unauthenticated("too many failed sign-ins; try again later",
                                   code="ACCOUNT_LOCKED")
         ok = await asyncio.to_thread(
@@ -208,8 +213,11 @@ async def login(platform: Platform, *, email: str, password: str) -> tuple[str, 
                 if user.failed_logins >= LOCKOUT_AFTER:
                     user.locked_until = now + LOCKOUT_BASE * 2 ** (user.failed_logins
                                                                    - LOCKOUT_AFTER)
-            raise Unauthenticated("email or password is wrong", code="BAD_CREDENTIALS")
-        user.failed_logins, user.locked_until = 0, None
+            failure = Unauthenticated("email or password is wrong", code="BAD_CREDENTIALS")
+        else:
+            user.failed_logins, user.locked_until = 0, None
+    if failure is not None:
+        raise failure
     token = platform.tokens.issuer.issue(user.id)
     return token.token, user
 

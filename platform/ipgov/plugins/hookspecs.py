@@ -18,14 +18,8 @@ import pluggy
 
 if TYPE_CHECKING:
     import click
-    import dramatiq
 
-    from ipgov.plugins.contracts import (
-        GraphQLContribution,
-        Permission,
-        SupervisionMetric,
-        TenantEvent,
-    )
+    from ipgov.plugins.contracts import GraphQLContribution, Permission, TenantEvent
 
 __all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
 
@@ -99,43 +93,34 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
 def on_tenant_created(event: TenantEvent) -> Any:
     """Seed the plugin's defaults for a new tenant, inside the onboarding transaction.
 
-    ``event.session`` is scoped to the new tenant; raising aborts the whole onboarding.
-    Called only for plugins enabled for that tenant. May return an awaitable. Since 0.1.
+    ``event.session`` is the onboarding's system-scoped session: set ``tenant_id=event.tenant_id``
+    on every row you add. Raising aborts the whole onboarding. Called only for plugins enabled
+    for that tenant. May return an awaitable. Since 0.1.
     """
 
 
 @hookspec
 def on_tenant_merged(event: TenantEvent) -> Any:
-    """React to an absorption: ``event.tenant`` absorbed ``event.other`` (rows already moved).
+    """Prepare an absorption: ``event.tenant_id`` absorbs ``event.other_tenant_id``.
 
-    ``event.session`` is a system-scoped session in the merger's transaction. May return an
+    Called before the core moves the absorbed tenant's rows into the absorbing tenant, so a
+    plugin can resolve clashes (e.g. unique names). ``event.session`` is the merger's
+    system-scoped session. Called for plugins enabled for the absorbing tenant. May return an
     awaitable. Since 0.1.
     """
 
 
 # ---------------------------------------------------------------------------------------------
-# Reviews, workers and catalogs
+# Reviews (hooks for workers, catalogs and supervision metrics arrive with their features)
 # ---------------------------------------------------------------------------------------------
 
 
 @hookspec
 def register_checks() -> list[Any]:
-    """Return review checks (``ipgov.api.Check``) that governance reviews run. Since 0.1."""
+    """Return review checks that governance reviews run (the review engine lands in 0.2).
 
-
-@hookspec
-def register_actors(broker: dramatiq.Broker) -> list[Any]:
-    """Declare the plugin's Dramatiq actors on ``broker`` and return them. Since 0.1."""
-
-
-@hookspec
-def register_catalogs() -> list[str]:
-    """Return paths of framework/catalog data files (YAML) the plugin ships. Since 0.1."""
-
-
-@hookspec
-def register_supervision_metrics() -> list[SupervisionMetric]:
-    """Return metrics the supervision view shows per tenant. Since 0.1."""
+    Since 0.1.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,9 +130,10 @@ def register_supervision_metrics() -> list[SupervisionMetric]:
 
 @hookspec
 def register_routes() -> list[Any]:
-    """Return Litestar route handlers or routers (uploads, exports) mounted under ``/plugins``.
+    """Return Litestar route handlers or routers (uploads, exports), mounted under ``/plugins``.
 
-    Handlers must use ``ipgov.api.require_permission`` guards. Since 0.1.
+    Handlers authenticate and authorize themselves; serve no tenant data without both.
+    Since 0.1.
     """
 
 

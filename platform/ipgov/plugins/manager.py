@@ -73,7 +73,12 @@ class PluginRegistry:
                 module = ep.load()
             except Exception as exc:
                 raise PluginLoadError(f"plugin {ep.name}: cannot import {ep.value}: {exc}") from exc
-            loaded.append(self.register(module))
+            info = self.register(module)
+            if info.name != ep.name:
+                raise PluginLoadError(
+                    f"entry point {ep.name!r} registers a plugin named {info.name!r}; "
+                    "the two names must match")
+            loaded.append(info)
         return loaded
 
     def names(self) -> list[str]:
@@ -86,9 +91,8 @@ class PluginRegistry:
 
     def hook_for(self, name: str, enabled: Iterable[str]) -> Any:
         """A caller of hook ``name`` limited to the plugins in ``enabled``."""
-        disabled = [
-            p.module for n, p in self.plugins.items() if n not in set(enabled)
-        ]
+        wanted = set(enabled)
+        disabled = [p.module for n, p in self.plugins.items() if n not in wanted]
         return self.pm.subset_hook_caller(name, remove_plugins=disabled)
 
     def plugin_of(self, impl_module: Any) -> str | None:

@@ -102,7 +102,8 @@ async def absorb(
     event = TenantEvent(session=session, tenant_id=keep.id, group_id=keep.root_id,
                         governance_mode=keep.governance_mode, actor=actor,
                         other_tenant_id=gone.id)
-    await call_and_await(platform.registry.hook.on_tenant_merged(event=event))
+    hook = platform.registry.hook_for("on_tenant_merged", keep.enabled_plugins or [])
+    await call_and_await(hook(event=event))
     counts = {"memberships": await _move_memberships(session, keep.id, gone.id)}
     await _move_service_accounts(session, keep, gone)
     await session.flush()

@@ -256,8 +256,11 @@ async def add_policy(
             f"{tenant.slug} is governed centrally by {parent.slug}: its policies are set by "
             "the group", code="GOVERNANCE_MODE_FORBIDS",
         )
+    # A rule the group sets directly in a subsidiary is the group's, not the subsidiary's:
+    # recomputation leaves it on and the subsidiary cannot remove it.
+    origin = "group-admin" if acting_from_group else "local"
     rows = await store.add_policies(
-        session, tenant.id, [rule], origin="local", template=apply_to_subsidiaries
+        session, tenant.id, [rule], origin=origin, template=apply_to_subsidiaries
     )
     if apply_to_subsidiaries:
         from .tree import children
@@ -283,7 +286,8 @@ async def remove_policy(
         raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
     tenant = await get_tenant(session, tenant_id)
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
-    if row.origin.startswith("group:"):
+    if row.origin.startswith("group:") or (row.origin == "group-admin"
+                                           and not acting_from_group):
         raise Forbidden("this rule is the group's baseline; only the group can change it",
                         code="GOVERNANCE_MODE_FORBIDS")
     if _parent_mode_forbids(parent) and not acting_from_group:

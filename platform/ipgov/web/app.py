@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Router, get
 from litestar.exceptions import NotAuthorizedException
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
@@ -79,6 +79,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     )
     plugin_routes = [r for _p, routes in platform.registry.results_by_plugin("register_routes")
                      for r in routes]
+    plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -90,7 +91,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
             await platform.authz.stop()
 
     app = Litestar(
-        route_handlers=[graphql, *_health_routes(platform), *plugin_routes],
+        route_handlers=[graphql, *_health_routes(platform),
+                        *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=settings.max_request_bytes,
         debug=False,
