@@ -272,6 +272,23 @@ def measure_engine(size: str, data: Dataset, reqs: list[Request]) -> tuple[list[
     return rows, engine
 
 
+def domains_where_latency(engine: Authorizer, data: Dataset, count: int = 5_000) -> str:
+    """Cold latency of ``domains_where`` (list filtering) for a sample of users."""
+    rng = random.Random(5)
+    users = [rng.choice(data.users) for _ in range(count)]
+    now, lat, found = time.perf_counter_ns, [], 0
+    for user in users:
+        engine.clear_cache()
+        t0 = now()
+        found += len(engine.domains_where(user, "ip_governance:risk", "read"))
+        lat.append(now() - t0)
+    p50, p99 = percentiles(lat)
+    return (
+        f"domains_where cold, {count:,} users: p50 {p50:.1f} us, p99 {p99:.1f} us, "
+        f"{found / count:.1f} domains per user"
+    )
+
+
 def unknown_flood(engine: Authorizer, data: Dataset) -> str:
     """Memory growth (tracemalloc) and index sizes after 100k unknown-subject requests."""
     rng = random.Random(3)
@@ -344,16 +361,19 @@ def measure_casbin(
     return Row(size, "casbin Enforcer", load_s, rules, per_s, p50, p99, note)
 
 
-def fmt(value: float | None, spec: str) -> str:
-    """Format a number or a dash."""
-    return "-" if value is None else format(value, spec)
+def fmt(value: float | None, width: int) -> str:
+    """Right-align a number (more decimals for small ones) or a dash in ``width`` columns."""
+    if value is None:
+        return "-".rjust(width)
+    spec = ",.2f" if abs(value) < 100 else ",.0f"
+    return format(value, spec).rjust(width)
 
 
 def print_table(rows: list[Row]) -> None:
     """Print the results with ratios against the dict baseline of the same size."""
     head = (
-        f"{'size':<11}{'mode':<16}{'load s':>8}{'rules':>11}{'dec/s':>13}{'p50 us':>10}"
-        f"{'p99 us':>10}{'p50/dict':>10}{'p99/dict':>10}  note"
+        f"{'size':<11}{'mode':<16}{'load s':>7}{'rules':>11}{'dec/s':>12}{'p50 us':>12}"
+        f"{'p99 us':>12}{'p50/dict':>10}{'p99/dict':>10}  note"
     )
     print(head)
     print("-" * len(head))
@@ -363,9 +383,8 @@ def print_table(rows: list[Row]) -> None:
         r50 = r.p50_us / b.p50_us if b and r.p50_us is not None else None
         r99 = r.p99_us / b.p99_us if b and r.p99_us is not None else None
         print(
-            f"{r.size:<11}{r.mode:<16}{fmt(r.load_s, '.2f'):>8}{r.rules:>11,}"
-            f"{fmt(r.per_s, ',.0f'):>13}{fmt(r.p50_us, '.2f'):>10}{fmt(r.p99_us, '.2f'):>10}"
-            f"{fmt(r50, '.1f'):>10}{fmt(r99, '.1f'):>10}  {r.note}"
+            f"{r.size:<11}{r.mode:<16}{fmt(r.load_s, 7)}{r.rules:>11,}{fmt(r.per_s, 12)}"
+            f"{fmt(r.p50_us, 12)}{fmt(r.p99_us, 12)}{fmt(r50, 10)}{fmt(r99, 10)}  {r.note}"
         )
 
 
@@ -393,6 +412,7 @@ def run_size(spec: str, quick: bool, big: bool) -> tuple[list[Row], list[str]]:
         f"[{spec}] engine RSS after load ~{current_rss_mb() - rss0:,.0f} MiB above "
         f"generated rules; peak RSS so far {peak_rss_mb():,.0f} MiB"
     )
+    notes.append(f"[{spec}] {domains_where_latency(engine, data)}")
     notes.append(f"[{spec}] {unknown_flood(engine, data)}")
     limit, budget = (20, 60.0) if big else (50, 20.0)
     if quick:

@@ -86,16 +86,23 @@ class _State:
     rule_count: int = 0
 
 
-def _compile_subject(exact: _Exact) -> _SubjectRules:
-    """Return one subject's rules with its wildcard objs split out for the hot path."""
+def _compile_subject(
+    exact: _Exact, patterns: Iterable[tuple[str, str]] | None = None
+) -> _SubjectRules:
+    """Return one subject's rules with its wildcard objs split out for the hot path.
+
+    ``patterns`` (the keys whose obj ends with ``*``) spares the scan of ``exact`` when known.
+    """
+    if patterns is None:
+        patterns = [key for key in exact if key[0].endswith("*")]
     star_any = exact.get(("*", "*"), 0)
     star: dict[str, int] = {}
     prefixes: list[tuple[str, str, int]] = []
-    for (obj, act), bits in exact.items():
+    for obj, act in patterns:
         if obj == "*":
-            star[act] = bits | star_any
-        elif obj.endswith("*"):
-            prefixes.append((obj[:-1], act, bits))
+            star[act] = exact[obj, act] | star_any
+        else:
+            prefixes.append((obj[:-1], act, exact[obj, act]))
     return exact, star or None, star_any, tuple(prefixes)
 
 
@@ -163,12 +170,15 @@ _DomainMap = dict[str, tuple[str, ...]]
 
 
 def _compile_tree(tree: DomainTree) -> tuple[_DomainMap, _DomainMap]:
-    """Return ``(dom -> cascade chain, dom -> domains whose chain contains dom)``."""
-    chains = tree.all_chains()
+    """Return ``(dom -> cascade chain, dom -> domains whose chain contains dom)``.
+
+    Only chains longer than the domain itself are kept: a missing entry means ``(dom,)``.
+    """
+    chains = {dom: chain for dom, chain in tree.all_chains().items() if len(chain) > 1}
     down: dict[str, list[str]] = {}
     for dom, chain in chains.items():
-        for ancestor in chain:
-            down.setdefault(ancestor, []).append(dom)
+        for ancestor in chain[1:]:
+            down.setdefault(ancestor, [ancestor]).append(dom)
     return chains, {dom: tuple(doms) for dom, doms in down.items()}
 
 
@@ -190,7 +200,7 @@ def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
 def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree) -> _State:
     """Body of ``_build_state``."""
     policies: dict[str, dict[str, _Exact]] = {}
-    wild_owners: set[tuple[str, str]] = set()
+    wild_owners: dict[tuple[str, str], set[tuple[str, str]]] = {}
     links: dict[str, dict[str, set[str]]] = {}
     holders: dict[str, dict[str, set[str]]] = {}
     count = _load_rows(rules, policies, wild_owners, links, holders)
@@ -199,8 +209,8 @@ def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree) -> _State:
         dom: {sub: (exact, None, 0, ()) for sub, exact in by_sub.items()}
         for dom, by_sub in policies.items()
     }
-    for dom, sub in wild_owners:
-        state.policies[dom][sub] = _compile_subject(policies[dom][sub])
+    for (dom, sub), patterns in wild_owners.items():
+        state.policies[dom][sub] = _compile_subject(policies[dom][sub], patterns)
     state.links = _freeze_links(links)
     state.holders = _freeze_links(holders)
     state.bridges = set(links).intersection(holders)
@@ -212,7 +222,7 @@ def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree) -> _State:
 def _load_rows(
     rules: Iterable[Rule],
     policies: dict[str, dict[str, _Exact]],
-    wild_owners: set[tuple[str, str]],
+    wild_owners: dict[tuple[str, str], set[tuple[str, str]]],
     links: dict[str, dict[str, set[str]]],
     holders: dict[str, dict[str, set[str]]],
 ) -> int:
@@ -240,8 +250,8 @@ def _load_rows(
             if not old & bit:  # type: ignore[operator]
                 exact[key] = old | bit  # type: ignore[operator]
                 count += 1
-                if obj.endswith("*"):
-                    wild_owners.add((dom, sub))
+                if "*" in obj and obj.endswith("*"):
+                    wild_owners.setdefault((dom, sub), set()).add(key)
         elif kind == "g" and len(row) == 4:
             count += _load_link(row, links, holders)
         else:
@@ -324,15 +334,16 @@ class Authorizer:
             subjects = _closure(state.links, user, state.chains.get(dom, (dom,)))
         else:
             chain = state.chains.get(dom)
-            if chain is None or len(chain) == 1:
-                roles = by_dom.get(dom)
-                subjects = (user, *roles) if roles else (user,)
+            if chain is None:  # only multi-domain chains are stored
+                subjects = by_dom.get(dom, ())
             else:
-                subjects = [user]
+                subjects = []
                 for link_dom in chain:
                     roles = by_dom.get(link_dom)
                     if roles:
                         subjects += roles
+            if user in by_sub:
+                subjects = (user, *subjects)
         result = _evaluate(by_sub, subjects, obj, act)
         if self._memo_size:
             if len(memo) >= self._memo_size:
