@@ -31,6 +31,7 @@ class Platform:
     audit_key: AuditKey
     authz: Any = None
     tokens: Any = None
+    telemetry: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def audit(
@@ -62,6 +63,8 @@ class Platform:
         if self.authz is not None:
             await self.authz.stop()
         await self.db.dispose()
+        if self.telemetry is not None:
+            self.telemetry.shutdown()
 
 
 def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> Platform:
@@ -72,6 +75,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     """
     from ipgov.authz.service import AuthzService
     from ipgov.identity.service import build_token_services
+    from ipgov.telemetry import Telemetry
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     registry = PluginRegistry()
@@ -86,6 +90,8 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
     )
+    platform.telemetry = Telemetry(settings)
+    platform.telemetry.instrument_engine(db.engine)
     platform.authz = AuthzService(platform)
     platform.tokens = build_token_services(settings)
     return platform

@@ -48,6 +48,7 @@ class Settings:
     max_request_bytes: int = 1_048_576
     broker_url: str = ""
     otlp_endpoint: str = ""
+    tracing: bool = False
     trace_sample_ratio: float = 1.0
     enabled_plugins: str = ""
     policy_poll_seconds: float = 0.25

@@ -258,6 +258,15 @@ def test_writes_are_counted_and_duplicates_ignored():
     assert engine.index_sizes()["policy_domains"] == 0
 
 
+def test_rows_may_be_lists_as_read_from_the_database():
+    engine = make([["p", "r", "t1", RISK, "read", "allow"], ["g", "u", "r", "t1"]])
+    assert engine.enforce("u", "t1", RISK, "read")
+    generation = engine.generation
+    assert engine.remove_rules([["g", "u", "r", "t1"]]) == 1
+    assert engine.generation > generation
+    assert not engine.enforce("u", "t1", RISK, "read")
+
+
 @pytest.mark.parametrize(
     "row",
     [

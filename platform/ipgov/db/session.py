@@ -141,14 +141,20 @@ class Database:
     @asynccontextmanager
     async def session(self, scope: TenantScope) -> AsyncIterator[AsyncSession]:
         """A session bound to ``scope``; commits on success, rolls back on error."""
-        async with self._factory() as session:
-            session.sync_session.info[_SCOPE_KEY] = scope
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        from ipgov.telemetry.setup import current_tenant
+
+        token = current_tenant.set(scope.single_tenant or current_tenant.get())
+        try:
+            async with self._factory() as session:
+                session.sync_session.info[_SCOPE_KEY] = scope
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
+        finally:
+            current_tenant.reset(token)
 
     def tenant_session(self, tenant_id: str) -> Any:
         """A session of one tenant (requests, worker jobs, CLI commands that entered a tenant)."""

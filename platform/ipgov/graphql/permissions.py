@@ -18,6 +18,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from ipgov.errors import Forbidden, NotFound
+from ipgov.telemetry.setup import current_plugin, current_tenant
 
 __all__ = ["Authorize", "authenticated", "public", "requires", "requires_any", "tenant_arg"]
 
@@ -77,6 +78,8 @@ class Authorize(FieldExtension):
         self._check_tenant(ctx, principal.subject, tenant_id)
 
     def _check_tenant(self, ctx: Any, subject: str, tenant_id: str) -> None:
+        current_tenant.set(tenant_id)
+        current_plugin.set(self.obj.split(":", 1)[0])
         authz = ctx.platform.authz
         info = authz.tenant_info(tenant_id)
         if info is None:

@@ -30,6 +30,7 @@ from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
 from .policies import PolicyMutation, PolicyQuery
 from .tenancy import TenancyMutation, TenancyQuery
+from .tracing import OperationTracing
 
 __all__ = ["SchemaCompositionError", "build_schema", "core_contribution"]
 
@@ -95,6 +96,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
     mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
     extra = [t for _o, part in parts for t in part.types]
     extensions: list[Any] = [
+        OperationTracing,
         ErrorShaper,
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),

@@ -95,6 +95,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=settings.max_request_bytes,
+        plugins=platform.telemetry.litestar_plugins(),
         debug=False,
     )
     app.state.platform = platform
