@@ -16,8 +16,9 @@ ensure_venv() {
   if [ ! -x .venv/bin/python ]; then
     echo "== creating .venv with $py" >&2
     "$py" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
+    .venv/bin/python -m pip install -q --upgrade pip
   fi
+  .venv/bin/python -m pip install -q "setuptools>=70.1" wheel
   echo "== installing ipgov${extras}" >&2
   .venv/bin/python -m pip install -q -e ".${extras}"
 }
