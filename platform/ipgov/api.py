@@ -22,11 +22,26 @@ from ipgov.plugins.contracts import (
     TenantEvent,
 )
 from ipgov.plugins.hookspecs import hookimpl
+from ipgov.reviews.checks import (
+    Check,
+    CheckContext,
+    FindingDraft,
+    Function,
+    GovernanceDomain,
+    Severity,
+)
+from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.tenancy.decisions import deciding_tenant, escalate_if_reserved
 
 __all__ = [
     "API_VERSION",
     "Base",
+    "Check",
+    "CheckContext",
+    "FindingDraft",
+    "Function",
+    "GovernanceDomain",
+    "Severity",
     "Conflict",
     "Connection",
     "DomainError",
@@ -37,6 +52,7 @@ __all__ = [
     "NotFound",
     "PageInfo",
     "Permission",
+    "PlatformEvent",
     "PluginInfo",
     "SupervisionMetric",
     "TenantEvent",
@@ -46,6 +62,7 @@ __all__ = [
     "UserError",
     "authenticated",
     "deciding_tenant",
+    "emit_event",
     "escalate_if_reserved",
     "hookimpl",
     "new_id",

@@ -6,6 +6,7 @@ reaching for globals, so tests can build as many isolated platforms as they need
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,17 @@ from ipgov.db import Database
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
 
-__all__ = ["Platform", "build_platform"]
+__all__ = ["Platform", "build_platform", "current_platform", "platform_var"]
+
+platform_var: ContextVar[Platform | None] = ContextVar("ipgov_platform", default=None)
+
+
+def current_platform() -> Platform:
+    """The platform running the current review or request (set by the runner)."""
+    platform = platform_var.get()
+    if platform is None:
+        raise RuntimeError("no platform in this context")
+    return platform
 
 
 @dataclass
@@ -82,6 +93,8 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     if plugins is None and settings.enabled_plugins:
         plugins = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()]
     registry.load_entry_points(only=plugins)
+    import ipgov.reviews.models  # noqa: F401 - core models in the shared metadata
+
     registry.hook.register_models()  # imports every plugin's models into the shared metadata
     db = Database(settings.app_sqlalchemy_url)
     platform = Platform(

@@ -47,12 +47,16 @@ class Settings:
     max_page_size: int = 100
     max_request_bytes: int = 1_048_576
     broker_url: str = ""
+    broker_namespace: str = "ipgov"
     otlp_endpoint: str = ""
     tracing: bool = False
     trace_sample_ratio: float = 1.0
     enabled_plugins: str = ""
     policy_poll_seconds: float = 0.25
     embedded_workers: bool = True
+    worker_threads: int = 2
+    review_lease_seconds: int = 30
+    review_requeue_seconds: int = 15
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 

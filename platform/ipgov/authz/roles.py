@@ -49,6 +49,8 @@ CORE_PERMISSIONS = [
         "ipgov:escalation", ("read", "create", "decide"), "Decisions escalated to the group"
     ),
     Permission("ipgov:supervision", ("read",), "The cross-tenant supervision view"),
+    Permission("ipgov:review", ("read", "request"), "Governance reviews and their findings"),
+    Permission("ipgov:directive", ("read", "update"), "Directives that findings call for"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
@@ -59,10 +61,13 @@ CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
     TENANT_ADMIN: [
         g for g in _ALL_CORE if g not in {("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")}
     ],
-    IP_MANAGER: _READ_CORE + [("ipgov:escalation", "create")],
-    REVIEWER: _READ_CORE + [("ipgov:audit", "verify")],
-    CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read")],
-    VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read")],
+    IP_MANAGER: _READ_CORE + [("ipgov:escalation", "create"), ("ipgov:review", "request"),
+                              ("ipgov:directive", "update")],
+    REVIEWER: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:review", "request")],
+    CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
+                  ("ipgov:directive", "read"), ("ipgov:directive", "update")],
+    VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
+             ("ipgov:directive", "read")],
     AUDITOR: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:supervision", "read")],
 }
 """Default grants of the core objects; plugins add grants for theirs."""

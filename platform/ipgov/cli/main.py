@@ -281,6 +281,84 @@ def graphql_schema(plugins: str) -> None:
     click.echo(build_schema(settings(), registry).as_str())
 
 
+@main.command()
+@click.option("--processes", default=2, show_default=True, help="Worker processes.")
+@click.option("--threads", default=4, show_default=True, help="Threads per process.")
+def worker(processes: int, threads: int) -> None:
+    """Run review workers (Dramatiq) on the broker in IPGOV_BROKER_URL (Redis or RabbitMQ).
+
+    Without a broker URL the API server runs its workers itself and this is not needed.
+    """
+    import os
+    import sys
+
+    if not settings().broker_url:
+        fail("IPGOV_BROKER_URL is not set: the embedded default runs workers inside "
+             "`ipgov serve`; set a redis:// or amqp:// URL for separate workers")
+    args = [sys.executable, "-m", "dramatiq", "ipgov.reviews.entry", "--processes",
+            str(processes), "--threads", str(threads), "--queues", "ipgov-reviews"]
+    progress(f"starting {processes}x{threads} review workers")
+    os.execv(sys.executable, args)  # noqa: S606 - becomes the Dramatiq CLI
+
+
+@main.command()
+@click.option("--every", default=30.0, show_default=True, help="Seconds between passes.")
+@click.option("--once", is_flag=True, help="One pass, then exit (cron, tests).")
+def scheduler(every: float, once: bool) -> None:
+    """Enqueue scheduled reviews once per period and resend reviews whose worker died."""
+    from .common import run_with_platform
+
+    async def body(platform: Platform) -> None:
+        from ipgov.reviews.broker import ReviewQueue, build_broker
+        from ipgov.reviews.recovery import recover
+        from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
+
+        platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
+        if once:
+            created = await run_due_schedules(platform)
+            await recover(platform)
+            click.echo(f"scheduled {created} review(s)")
+            return
+        await scheduler_loop(platform, every)
+
+    run_with_platform(body)
+
+
+@main.group()
+def review() -> None:
+    """Governance reviews."""
+
+
+@review.command("run")
+@click.argument("tenant_ref")
+@click.option("--group", "as_group", is_flag=True, help="The tenant and every one below it.")
+@async_command
+async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> None:
+    """Review TENANT_REF now, in this process, and print the scores."""
+    from ipgov.reviews.inline import run_inline
+
+    tid = await _tenant_id(platform, tenant_ref)
+    run = await run_inline(platform, tid, group=as_group, progress=progress)
+    click.echo(f"{run.status}: overall {run.scores.get('overall')} "
+               f"functions {run.scores.get('functions')}")
+
+
+@review.command("request")
+@click.argument("tenant_ref")
+@click.option("--group", "as_group", is_flag=True, help="The tenant and every one below it.")
+@async_command
+async def review_request(platform: Platform, tenant_ref: str, as_group: bool) -> None:
+    """Queue a review of TENANT_REF for the workers; prints the run id."""
+    from ipgov.reviews.broker import ReviewQueue, build_broker
+    from ipgov.reviews.service import request_review
+
+    platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
+    tid = await _tenant_id(platform, tenant_ref)
+    run = await request_review(platform, tenant_id=tid, actor="cli",
+                               kind="group" if as_group else "tenant")
+    click.echo(run.id)
+
+
 def _plugin_commands() -> None:
     """Let installed plugins add their commands (``register_commands``)."""
     from ipgov.plugins.manager import PluginLoadError, PluginRegistry

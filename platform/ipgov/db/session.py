@@ -107,6 +107,8 @@ def _tell_postgres_the_scope(session: Session, _tx: Any, connection: Connection)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -120,7 +122,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Take SQLite's write lock at BEGIN: a read-then-write transaction can then never fail
+    with "database is locked" on upgrade; concurrent writers wait (busy_timeout) instead."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:

@@ -29,6 +29,7 @@ from .audit import AuditMutation, AuditQuery
 from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
 from .policies import PolicyMutation, PolicyQuery
+from .reviews import ReviewMutation, ReviewQuery
 from .tenancy import TenancyMutation, TenancyQuery
 from .tracing import OperationTracing
 
@@ -42,8 +43,9 @@ class SchemaCompositionError(RuntimeError):
 def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
-        query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery],
-        mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation],
+        query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery],
+        mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
+                  ReviewMutation],
     )
 
 

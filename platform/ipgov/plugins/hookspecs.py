@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import click
 
     from ipgov.plugins.contracts import GraphQLContribution, Permission, TenantEvent
+    from ipgov.reviews.events import PlatformEvent
 
 __all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
 
@@ -120,6 +121,14 @@ def register_checks() -> list[Any]:
     """Return review checks that governance reviews run (the review engine lands in 0.2).
 
     Since 0.1.
+    """
+
+
+@hookspec
+def should_review_on(event: PlatformEvent) -> Any:
+    """Return True when ``event`` (raised with ``ipgov.api.emit_event``) calls for a review of
+    ``event.tenant_id``. Called for plugins enabled for that tenant; any True requests one
+    review per event id. May return an awaitable. Since 0.1.
     """
 
 

@@ -118,6 +118,10 @@ async def _provision(
     await session.flush()
     count = await materialise_defaults(session, tenant.id, platform.authz.role_grants(enabled))
     await recompute_effective_policies(session, tenant)
+    from ipgov.reviews.models import ReviewSchedule
+
+    session.add(ReviewSchedule(tenant_id=tenant.id, name="periodic governance review",
+                               cadence_days=90, source="core"))
     event = TenantEvent(
         session=session, tenant_id=tenant.id, group_id=tenant.root_id,
         governance_mode=tenant.governance_mode, actor=actor,

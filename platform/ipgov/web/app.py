@@ -68,6 +68,35 @@ def _health_routes(platform: Platform) -> list[Any]:
     return [healthz, readyz, jwks]
 
 
+async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
+    """Attach the review queue; in the embedded default also run workers and recovery here."""
+    import asyncio
+
+    from ipgov.reviews.broker import ReviewQueue, build_broker
+    from ipgov.reviews.recovery import recovery_loop
+    from ipgov.reviews.worker import WorkerRuntime
+
+    settings = platform.settings
+    if settings.broker_url:
+        platform.extras["review_queue"] = ReviewQueue(build_broker(settings))
+
+        async def stop_sender() -> None:
+            return None
+
+        return stop_sender
+    runtime = WorkerRuntime(settings)
+    platform.extras["review_queue"] = runtime.queue
+    worker = runtime.queue.start_worker(settings.worker_threads)
+    recovery = asyncio.create_task(recovery_loop(platform, every=5.0))
+
+    async def stop() -> None:
+        recovery.cancel()
+        await asyncio.to_thread(worker.stop)
+        await runtime.close_from_other_loop()
+
+    return stop
+
+
 def create_app(platform: Platform, settings: Settings | None = None) -> Litestar:
     """Build the application for a prepared platform; start-up loads policies."""
     settings = settings or platform.settings
@@ -85,9 +114,11 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         await platform.authz.start()
         await load_revocations(platform)
+        stop_reviews = await start_reviews(platform)
         try:
             yield
         finally:
+            await stop_reviews()
             await platform.authz.stop()
 
     app = Litestar(

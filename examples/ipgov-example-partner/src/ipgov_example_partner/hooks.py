@@ -5,16 +5,18 @@ It imports nothing from ipgov but ``ipgov.api``, like every partner plugin must.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import strawberry
 
 from ipgov.api import (
+    Check,
+    CheckContext,
+    FindingDraft,
+    Function,
+    GovernanceDomain,
     GraphQLContribution,
     Permission,
     PluginInfo,
+    Severity,
     TenantEvent,
     hookimpl,
     requires,
@@ -25,7 +27,6 @@ __all__ = [
     "PLUGIN_INFO",
     "PROVISIONED",
     "ExamplePartnerQuery",
-    "ReminderCheck",
 ]
 
 PLUGIN_INFO = PluginInfo(
@@ -43,20 +44,11 @@ PROVISIONED: list[str] = []
 """Ids of the tenants ``on_tenant_created`` ran for, in order (tests read it)."""
 
 
-@dataclass(frozen=True)
-class ReminderCheck:
-    """A review check as this plugin describes it until the core ships ``ipgov.api.Check``."""
-
-    id: str
-    title: str
-    domain: str
-    function: Callable[..., Any]
-    severity: str = "info"
-
-
-def always_remind(*_args: Any, **_kwargs: Any) -> list[str]:
-    """Find one reminder every time: shows that partner checks reach the review."""
-    return ["Remember to review the example partner's notes."]
+def always_remind(ctx: CheckContext) -> list[FindingDraft]:
+    """Find one reminder per tenant: shows how a partner check reports a finding."""
+    return [ctx.finding("reminder", f"Reminder from the example partner for {ctx.tenant.slug}",
+                        evidence={"tenant": ctx.tenant.slug},
+                        recommendation="Nothing to do: this is an example.")]
 
 
 @strawberry.type
@@ -94,15 +86,17 @@ def register_graphql_types() -> GraphQLContribution:
 
 
 @hookimpl
-def register_checks() -> list[ReminderCheck]:
+def register_checks() -> list[Check]:
     """One check that always finds a reminder."""
     return [
-        ReminderCheck(
+        Check(
             id="example_partner.always_reminds",
             title="The example partner always reminds you",
-            domain="example_partner",
-            function=always_remind,
-            severity="info",
+            domain=GovernanceDomain.RESOURCES,
+            function=Function.MONITOR,
+            severity=Severity.INFO,
+            run=always_remind,
+            seed_ref="7.3",
         )
     ]
 

@@ -1,0 +1,113 @@
+"""Dramatiq plumbing: the broker, the tenant/trace middleware, the review actor, the queue.
+
+The broker follows ``IPGOV_BROKER_URL``: ``redis://`` (Redis), ``amqp://`` (RabbitMQ), or
+empty for the embedded default, an in-process broker whose worker threads run inside the API
+server (nothing to install; durability comes from the database rows and recovery).
+
+The tenant and the W3C trace context travel as message arguments; the middleware refuses to
+send or process a message without a tenant, and the actor restores both inside its coroutine
+(the AsyncIO middleware runs actors on its own event-loop thread, where the worker thread's
+context variables are not visible).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import AsyncIO, Middleware, SkipMessage
+from opentelemetry import context as otel_context
+from opentelemetry.propagate import extract, inject
+
+from ipgov.settings import Settings
+
+__all__ = ["ACTOR_NAME", "QUEUE_NAME", "ReviewQueue", "TenantContextMiddleware", "build_broker"]
+
+log = logging.getLogger("ipgov.reviews")
+QUEUE_NAME = "ipgov-reviews"
+ACTOR_NAME = "ipgov_run_review"
+
+
+class MessageWithoutTenant(ValueError):
+    """A review message must name its tenant."""
+
+
+class TenantContextMiddleware(Middleware):
+    """Puts the trace context into outgoing messages; refuses messages without a tenant."""
+
+    def before_enqueue(self, broker: dramatiq.Broker, message: Any, delay: int) -> None:
+        if message.actor_name != ACTOR_NAME:
+            return
+        if not message.kwargs.get("tenant_id"):
+            raise MessageWithoutTenant("review messages must carry tenant_id")
+        if not message.kwargs.get("traceparent"):
+            carrier: dict[str, str] = {}
+            inject(carrier)
+            message.kwargs["traceparent"] = carrier.get("traceparent")
+
+    def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
+        if message.actor_name == ACTOR_NAME and not message.kwargs.get("tenant_id"):
+            log.error("refused review message %s: no tenant", message.message_id)
+            raise SkipMessage("no tenant")
+
+
+def build_broker(settings: Settings) -> dramatiq.Broker:
+    """The broker named by the settings, with AsyncIO and tenant-context middleware."""
+    url = settings.broker_url
+    if url.startswith(("redis://", "rediss://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker: dramatiq.Broker = RedisBroker(url=url, namespace=settings.broker_namespace,
+                                              heartbeat_timeout=15_000,
+                                              dead_message_ttl=86_400_000)
+    elif url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=url)
+    elif url in ("", "embedded", "stub://"):
+        broker = StubBroker()
+    else:
+        raise ValueError(f"IPGOV_BROKER_URL: unsupported scheme in {url.split(':')[0]!r}")
+    broker.add_middleware(AsyncIO())
+    broker.add_middleware(TenantContextMiddleware())
+    return broker
+
+
+class ReviewQueue:
+    """The broker and the review actor of one process; ``send`` enqueues a run."""
+
+    def __init__(self, broker: dramatiq.Broker,
+                 execute: Callable[[str, str], Any] | None = None) -> None:
+        self.broker = broker
+        self.embedded = isinstance(broker, StubBroker)
+        self._execute = execute
+
+        async def run_review(run_id: str, tenant_id: str, traceparent: str | None = None) -> None:
+            from ipgov.telemetry.setup import tenant_context
+
+            token = otel_context.attach(extract({"traceparent": traceparent or ""}))
+            try:
+                with tenant_context(tenant_id):
+                    if self._execute is None:
+                        raise RuntimeError("this process only sends reviews")
+                    outcome = await self._execute(run_id, tenant_id)
+                    log.info("review %s (%s): %s", run_id, tenant_id, outcome)
+            finally:
+                otel_context.detach(token)
+
+        self.actor = dramatiq.actor(run_review, broker=broker, actor_name=ACTOR_NAME,
+                                    queue_name=QUEUE_NAME, max_retries=5,
+                                    min_backoff=500, max_backoff=10_000)
+
+    def send(self, run_id: str, tenant_id: str) -> None:
+        """Enqueue the run (the middleware adds the caller's trace context)."""
+        self.actor.send_with_options(kwargs={"run_id": run_id, "tenant_id": tenant_id})
+
+    def start_worker(self, threads: int) -> dramatiq.Worker:
+        """Run worker threads in this process (the embedded default)."""
+        worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=200)
+        worker.start()
+        return worker

@@ -1,0 +1,66 @@
+"""The core's own review checks: governance basics every tenant needs, whatever its plugins."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ipgov.audit.chain import verify_tenant
+from ipgov.identity.models import Membership
+
+from .checks import Check, CheckContext, FindingDraft, Function, GovernanceDomain, Severity
+
+__all__ = ["CORE_CHECKS"]
+
+
+async def _has_administrator(ctx: CheckContext) -> list[FindingDraft]:
+    admins = (await ctx.session.execute(
+        select(func.count()).select_from(Membership)
+        .where(Membership.role.in_(["tenant_admin", "group_admin"])))).scalar()
+    if admins:
+        return []
+    inherited = ctx.tenant.parent_mode in ("centralized", "hybrid")
+    if inherited:
+        return []
+    return [ctx.finding("no-administrator", "No one administers this tenant's IP governance",
+                        evidence={"tenant_admins": 0, "parent_mode": ctx.tenant.parent_mode},
+                        recommendation="Appoint a tenant administrator accountable for IP "
+                                       "governance (seed 5.2 a).")]
+
+
+async def _audit_trail_intact(ctx: CheckContext) -> list[FindingDraft]:
+    from ipgov.runtime import current_platform
+
+    result = await verify_tenant(ctx.session, current_platform().audit_key, ctx.tenant_id)
+    if result.ok:
+        return []
+    return [ctx.finding("audit-trail-broken", "The audit trail fails verification",
+                        evidence={"first_bad_seq": result.first_bad_seq,
+                                  "problem": result.problem},
+                        recommendation="Investigate the tampering and restore the trail from "
+                                       "backup; inform internal supervision.")]
+
+
+CORE_CHECKS = [
+    Check(
+        id="core.administrator_appointed",
+        title="Someone is accountable for the tenant's IP governance",
+        title_zh="已指定知识产权治理负责人",
+        domain=GovernanceDomain.TOP_LEVEL_DESIGN,
+        function=Function.GOVERN,
+        severity=Severity.MEDIUM,
+        run=_has_administrator,
+        seed_ref="5.2",
+        owner_role="tenant_admin",
+    ),
+    Check(
+        id="core.audit_trail_intact",
+        title="The audit trail is complete and unaltered",
+        title_zh="审计记录完整且未被篡改",
+        domain=GovernanceDomain.RESOURCES,
+        function=Function.GOVERN,
+        severity=Severity.CRITICAL,
+        run=_audit_trail_intact,
+        seed_ref="7.3 b",
+        owner_role="auditor",
+    ),
+]

@@ -1,0 +1,64 @@
+"""Finishing a run: scores (Evaluate), directives (Direct), escalation (Monitor)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+
+from ipgov.db.base import utcnow
+
+from .directives import escalate, sync_directives
+from .models import CheckResult, Finding, ReviewRun, RunStatus
+from .scoring import score_run
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+    from .runner import Claim
+
+__all__ = ["finalize"]
+
+
+async def finalize(platform: Platform, held: Claim) -> str:
+    """Close the run under the claim; returns the final status (or "lost-claim")."""
+    async with platform.db.tenant_session(held.tenant_id) as session:
+        results = list((await session.execute(
+            select(CheckResult).where(CheckResult.run_id == held.run_id))).scalars())
+        findings = list((await session.execute(
+            select(Finding).where(Finding.run_id == held.run_id))).scalars())
+        catalog = {c.id: c for _p, c in _catalog(platform)}
+        ok_checks = [catalog[r.check_id] for r in results
+                     if r.status != "error" and r.check_id in catalog]
+        scores = score_run([(c.function.value, c.domain.value) for c in ok_checks],
+                           [(f.function, f.domain, f.severity) for f in findings])
+        failed = [r.check_id for r in results if r.status == "error"]
+        status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
+        closed = await session.execute(
+            update(ReviewRun)
+            .where(ReviewRun.id == held.run_id, ReviewRun.claim_token == held.token,
+                   ReviewRun.status == RunStatus.RUNNING)
+            .values(status=status, finished_at=utcnow(), scores=scores, lease_until=None,
+                    error=("checks failed: " + ", ".join(failed)) if failed else None)
+            .execution_options(synchronize_session=False))
+        if closed.rowcount != 1:
+            await session.rollback()
+            return "lost-claim"
+        counts = await sync_directives(platform, session, held, findings, ok_checks, catalog)
+        await platform.audit(session, tenant_id=held.tenant_id, actor="review-worker",
+                             action=f"review.{status}", object_type="ipgov:review",
+                             object_id=held.run_id,
+                             details={"findings": len(findings), "failed_checks": failed,
+                                      "overall": scores["overall"], **counts})
+    await escalate(platform, held.tenant_id)
+    if held.parent_run_id:
+        from .groups import try_aggregate
+
+        await try_aggregate(platform, held.parent_run_id)
+    return str(status)
+
+
+def _catalog(platform: Platform):  # type: ignore[no-untyped-def]
+    from .catalog import all_checks
+
+    return platform.extras.setdefault("checks", all_checks(platform))

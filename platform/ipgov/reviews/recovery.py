@@ -1,0 +1,78 @@
+"""Recovery: resend runs that were never sent, or whose worker died, and close stuck groups.
+
+Safe to run in several processes at once: a run is resent only by the process whose
+conditional update of ``enqueued_at`` succeeded, and duplicate deliveries are harmless anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, or_, select, update
+
+from ipgov.db.base import utcnow
+
+from .groups import pending_groups, try_aggregate
+from .models import ReviewRun, RunStatus
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = ["recover", "recovery_loop"]
+
+log = logging.getLogger("ipgov.reviews")
+
+
+def _stale(cutoff, now):  # type: ignore[no-untyped-def]
+    never_sent = and_(ReviewRun.status == RunStatus.QUEUED,
+                      or_(ReviewRun.enqueued_at.is_(None), ReviewRun.enqueued_at < cutoff))
+    lease_gone = and_(ReviewRun.status == RunStatus.RUNNING, ReviewRun.lease_until < now,
+                      or_(ReviewRun.enqueued_at.is_(None), ReviewRun.enqueued_at < cutoff))
+    return or_(never_sent, lease_gone)
+
+
+async def recover(platform: Platform) -> int:
+    """One pass; returns how many runs were resent."""
+    queue = platform.extras.get("review_queue")
+    now = utcnow()
+    cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
+    async with platform.db.system_session("review: recovery") as session:
+        candidates = (await session.execute(
+            select(ReviewRun.id, ReviewRun.tenant_id).where(_stale(cutoff, now)).limit(500)
+        )).all()
+        mine = []
+        for run_id, tenant_id in candidates:
+            taken = await session.execute(
+                update(ReviewRun).where(ReviewRun.id == run_id, _stale(cutoff, now))
+                .values(enqueued_at=now).execution_options(synchronize_session=False))
+            if taken.rowcount == 1:
+                mine.append((run_id, tenant_id))
+    sent = 0
+    for run_id, tenant_id in mine:
+        if queue is None:
+            break
+        try:
+            queue.send(run_id, tenant_id)
+            sent += 1
+        except Exception as exc:
+            log.warning("recovery could not resend %s (%s)", run_id, type(exc).__name__)
+    for group_run in await pending_groups(platform):
+        await try_aggregate(platform, group_run)
+    if sent:
+        log.info("recovery resent %d review(s)", sent)
+    return sent
+
+
+async def recovery_loop(platform: Platform, every: float = 5.0) -> None:
+    """Run ``recover`` forever (cancelled on shutdown); errors are logged and retried."""
+    while True:
+        try:
+            await recover(platform)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("review recovery failed; retrying", exc_info=True)
+        await asyncio.sleep(every)

@@ -1,0 +1,184 @@
+"""Running one review: claim the run, execute each check once, then finalise.
+
+At-least-once delivery is safe: a run is claimed with a lease and a claim token; each check's
+findings and its result row commit together (unique per run and check), so a crash mid-check
+leaves nothing and a re-delivered message resumes with the checks not yet done; finalisation
+is conditional on still holding the claim, so a stale worker cannot finalise twice.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, or_, select, update
+
+from ipgov.db.base import new_id, utcnow
+from ipgov.runtime import platform_var
+from ipgov.tenancy.models import Tenant
+
+from .catalog import checks_for
+from .checks import Check, CheckContext, TenantView
+from .models import CheckResult, Finding, ReviewRun, RunStatus
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = ["LostClaim", "execute_run"]
+
+log = logging.getLogger("ipgov.reviews")
+
+
+class LostClaim(RuntimeError):
+    """Another worker took over this run (our lease expired)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A run this worker holds: its id, tenant and claim token."""
+
+    run_id: str
+    tenant_id: str
+    token: str
+    kind: str
+    parent_run_id: str | None
+
+
+def lease(platform: Platform) -> timedelta:
+    """How long a claim lasts without renewal."""
+    return timedelta(seconds=platform.settings.review_lease_seconds)
+
+
+async def claim(platform: Platform, run_id: str, tenant_id: str) -> Claim | None:
+    """Take the run if it is queued, or running with an expired lease; None otherwise."""
+    now, token = utcnow(), new_id()
+    async with platform.db.tenant_session(tenant_id) as session:
+        result = await session.execute(
+            update(ReviewRun)
+            .where(ReviewRun.id == run_id, or_(
+                ReviewRun.status == RunStatus.QUEUED,
+                and_(ReviewRun.status == RunStatus.RUNNING, ReviewRun.lease_until < now)))
+            .values(status=RunStatus.RUNNING, claim_token=token, lease_until=now + lease(platform),
+                    attempts=ReviewRun.attempts + 1)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            return None
+        run = await session.get(ReviewRun, run_id)
+        if run.started_at is None:
+            run.started_at = now
+        return Claim(run_id, tenant_id, token, run.kind, run.parent_run_id)
+
+
+async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
+    """The tenant as checks see it, with its parent's governance mode."""
+    async with platform.db.system_session("review: tenant view") as session:
+        tenant = await session.get(Tenant, tenant_id)
+        parent = await session.get(Tenant, tenant.parent_id) if tenant.parent_id else None
+    return TenantView(tenant.id, tenant.slug, tenant.name, tenant.parent_id, tenant.root_id,
+                      tenant.governance_mode, parent.governance_mode if parent else None,
+                      frozenset(tenant.enabled_plugins or ()))
+
+
+async def execute_run(platform: Platform, run_id: str, tenant_id: str) -> str:
+    """Do the work of one message; returns what happened (for logs and tests)."""
+    token = platform_var.set(platform)
+    try:
+        held = await claim(platform, run_id, tenant_id)
+        if held is None:
+            return "not-claimed"
+        if held.kind == "group":
+            from .groups import fan_out
+
+            await fan_out(platform, held)
+            return "fanned-out"
+        view = await tenant_view(platform, tenant_id)
+        checks = checks_for(platform, view.enabled_plugins)
+        done = await _done_checks(platform, held, len(checks))
+        with platform.telemetry.tracer.start_as_current_span("review.run") as span:
+            span.set_attribute("ipgov.review.run_id", run_id)
+            for plugin, check in checks:
+                if check.id not in done:
+                    await _run_check(platform, held, view, plugin, check)
+        from .finalize import finalize
+
+        return await finalize(platform, held)
+    except LostClaim:
+        log.info("review %s: another worker took over", run_id)
+        return "lost-claim"
+    finally:
+        platform_var.reset(token)
+
+
+async def _done_checks(platform: Platform, held: Claim, total: int) -> set[str]:
+    async with platform.db.tenant_session(held.tenant_id) as session:
+        await session.execute(update(ReviewRun).where(ReviewRun.id == held.run_id)
+                              .values(checks_total=total)
+                              .execution_options(synchronize_session=False))
+        rows = await session.execute(select(CheckResult.check_id)
+                                     .where(CheckResult.run_id == held.run_id))
+        return set(rows.scalars())
+
+
+async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check):  # type: ignore[no-untyped-def]
+    """Run the check's function in its own read session; errors are data, not crashes."""
+    async with platform.db.tenant_session(held.tenant_id) as session:
+        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.run_id)
+        try:
+            result = check.run(ctx)
+            drafts = list(await result if inspect.isawaitable(result) else result)
+            await session.rollback()  # checks read; nothing they did is kept
+            return drafts, None
+        except Exception as exc:  # a broken check must not stop the review
+            await session.rollback()
+            log.warning("check %s failed for tenant %s", check.id, held.tenant_id,
+                        exc_info=True)
+            return [], f"{type(exc).__name__}: {exc}"[:2000]
+
+
+async def _run_check(
+    platform: Platform, held: Claim, view: TenantView, plugin: str, check: Check
+) -> None:
+    tracer = platform.telemetry.tracer
+    with tracer.start_as_current_span(f"review.check {check.id}") as span:
+        span.set_attribute("ipgov.check_id", check.id)
+        span.set_attribute("ipgov.plugin", plugin)
+        started = time.perf_counter()
+        drafts, error = await _evaluate(platform, held, view, check)
+        elapsed = int((time.perf_counter() - started) * 1000)
+        await _record(platform, held, plugin, check, drafts, error, elapsed)
+        span.set_attribute("ipgov.findings", len(drafts))
+
+
+async def _record(platform: Platform, held: Claim, plugin: str, check: Check, drafts: list,
+                  error: str | None, elapsed_ms: int) -> None:
+    """Findings and the result row of one check, committed together under the claim."""
+    async with platform.db.tenant_session(held.tenant_id) as session:
+        renewed = await session.execute(
+            update(ReviewRun)
+            .where(ReviewRun.id == held.run_id, ReviewRun.claim_token == held.token,
+                   ReviewRun.status == RunStatus.RUNNING)
+            .values(checks_done=ReviewRun.checks_done + 1,
+                    lease_until=utcnow() + lease(platform))
+            .execution_options(synchronize_session=False))
+        if renewed.rowcount != 1:
+            raise LostClaim(held.run_id)
+        seen: set[str] = set()
+        for draft in drafts:
+            if draft.key in seen:
+                continue
+            seen.add(draft.key)
+            session.add(Finding(
+                run_id=held.run_id, check_id=check.id, key=draft.key[:200],
+                domain=check.domain.value, function=check.function.value,
+                severity=(draft.severity or check.severity).value, title=draft.title[:500],
+                recommendation=draft.recommendation or check.recommendation,
+                seed_ref=check.seed_ref, evidence=draft.evidence,
+                object_type=draft.object_type, object_id=draft.object_id))
+        status = "error" if error else ("findings" if seen else "passed")
+        session.add(CheckResult(run_id=held.run_id, check_id=check.id, plugin=plugin,
+                                status=status, findings=len(seen), error=error,
+                                duration_ms=elapsed_ms))
