@@ -136,3 +136,24 @@ def test_help_explains_each_command():
     for command in ("serve", "migrate", "tenant", "user", "plugin", "demo", "audit"):
         assert command in out.stdout
     assert Path(__file__).exists()
+
+
+def test_review_runs_in_the_servers_embedded_workers(server):
+    base, _env = server
+    admin = _login(base, "li.wei@hanwei.example")
+    _, body = _gql(base, "{ tenants(first: 50) { edges { node { id slug } } } }", token=admin)
+    group = next(e["node"]["id"] for e in body["data"]["tenants"]["edges"]
+                 if e["node"]["slug"] == "hanwei-group")
+    _, body = _gql(base, "mutation($t: ID!) { requestGroupReview(tenantId: $t) "
+                         "{ run { id status } errors { code } } }", {"t": group}, admin)
+    run_id = body["data"]["requestGroupReview"]["run"]["id"]
+    query = ("query($t: ID!, $r: ID!) { reviewRun(tenantId: $t, id: $r) { status "
+             "childrenTotal childrenDone scores } }")
+    for _ in range(300):
+        run = _gql(base, query, {"t": group, "r": run_id}, admin)[1]["data"]["reviewRun"]
+        if run["status"] in ("succeeded", "partial", "failed"):
+            break
+        time.sleep(0.1)
+    assert run["status"] == "succeeded", run
+    assert run["childrenTotal"] == run["childrenDone"] >= 4
+    assert run["scores"]["overall"] is not None
