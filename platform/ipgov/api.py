@@ -7,6 +7,8 @@ Plugins (first-party and partner alike) use only these names, the way pytest plu
 
 from __future__ import annotations
 
+from typing import Any
+
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -32,6 +34,23 @@ from ipgov.reviews.checks import (
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.tenancy.decisions import deciding_tenant, escalate_if_reserved
+
+def tenant_info(platform: Any, tenant_id: str) -> Any:
+    """What the platform knows of a tenant (slug, parent_id, root_id, governance_mode, status,
+    enabled_plugins), from memory; ``None`` for an unknown id. ``platform`` is
+    ``info.context.platform`` in resolvers."""
+    return platform.authz.tenant_info(tenant_id)
+
+
+def lineage(platform: Any, tenant_id: str) -> list[Any]:
+    """The tenant, its parent, ... up to its group root (each as ``tenant_info`` returns)."""
+    chain = []
+    current = platform.authz.tenant_info(tenant_id)
+    while current is not None:
+        chain.append(current)
+        current = platform.authz.tenant_info(current.parent_id) if current.parent_id else None
+    return chain
+
 
 __all__ = [
     "API_VERSION",
@@ -65,11 +84,13 @@ __all__ = [
     "emit_event",
     "escalate_if_reserved",
     "hookimpl",
+    "lineage",
     "new_id",
     "paginate",
     "public",
     "requires",
     "requires_any",
+    "tenant_info",
     "user_errors",
     "utcnow",
 ]

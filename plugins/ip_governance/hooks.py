@@ -1,39 +1,67 @@
-"""Hook implementations of the ip_governance plugin: the only place its hooks live."""
+"""Hook implementations of the ip_governance plugin: the only place its hooks live.
+
+The plugin has three areas, each shaped alike (models, services, graphql, checks):
+``framework`` (the IP-CSF catalog, profiles and gap analysis), ``organization`` (strategy,
+organization, governing bodies and EDM records, management systems and PDCA) and
+``risk_assets`` (risk appetite and register, IP assets, deadlines, licences, incidents,
+recovery). Each area exposes ``PERMISSIONS``, ``MODELS``, ``CHECKS``, ``QUERIES``,
+``MUTATIONS`` and ``async provision(event)``; this module gathers them.
+"""
 
 from __future__ import annotations
 
-from ipgov.api import Permission, PluginInfo, hookimpl
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ipgov.api import (
+    Check,
+    GraphQLContribution,
+    Permission,
+    PluginInfo,
+    TenantEvent,
+    hookimpl,
+)
 
 PLUGIN_INFO = PluginInfo(
     name="ip_governance",
     version="0.1.0",
     api_version=1,
     description=(
-        "The IP governance system: framework, profiles, strategy,"
-        " organization, management systems, risk, IP assets"
+        "The IP governance system: framework, profiles, strategy, organization, "
+        "management systems, risk, IP assets"
     ),
 )
 
+AREAS = ("framework", "organization", "risk_assets")
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
 _WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
 _CONTRIBUTOR_ACTIONS = ("create", "update")
 
 
+def _areas() -> list[ModuleType]:
+    """Each area's ``area`` module (areas not built yet are skipped)."""
+    modules = []
+    for name in AREAS:
+        try:
+            modules.append(importlib.import_module(f"ip_governance.{name}.area"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ip_governance.{name}.area":
+                raise
+    return modules
+
+
 @hookimpl
 def register_permissions() -> list[Permission]:
     """The objects this plugin protects and their actions."""
-    return [
-        Permission("ip_governance:framework", ('read', 'update')),
-        Permission("ip_governance:profile", ('read', 'update')),
-        Permission("ip_governance:strategy", ('read', 'create', 'update', 'approve')),
-        Permission("ip_governance:risk", ('read', 'create', 'update', 'accept')),
-        Permission("ip_governance:asset", ('read', 'create', 'update', 'delete')),
-    ]
+    return [p for area in _areas() for p in area.PERMISSIONS]
 
 
 @hookimpl
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
-    """Read for every role, create/update for contributors, everything for administrators."""
+    """Read for every role, create/update for contributors, everything for administrators;
+    an area may add its own grants (``GRANTS``)."""
     grants: dict[str, list[tuple[str, str]]] = {}
     for perm in register_permissions():
         for role in _READ_ROLES:
@@ -42,4 +70,42 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
             (perm.object, a) for a in perm.actions if a in _CONTRIBUTOR_ACTIONS)
         for role in _WRITE_ROLES:
             grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
+    for area in _areas():
+        for role, items in getattr(area, "GRANTS", {}).items():
+            grants.setdefault(role, []).extend(items)
     return grants
+
+
+@hookimpl
+def register_models() -> list[type]:
+    """Every model of every area."""
+    return [m for area in _areas() for m in area.MODELS]
+
+
+@hookimpl
+def register_migrations() -> str:
+    """One versions directory; each area's revisions form their own branch."""
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def register_graphql_types() -> GraphQLContribution:
+    """Each area's Query and Mutation types."""
+    areas = _areas()
+    return GraphQLContribution(
+        query=[q for a in areas for q in a.QUERIES],
+        mutation=[m for a in areas for m in a.MUTATIONS],
+    )
+
+
+@hookimpl
+def register_checks() -> list[Check]:
+    """Each area's review checks."""
+    return [c for area in _areas() for c in area.CHECKS]
+
+
+@hookimpl
+async def on_tenant_created(event: TenantEvent) -> Any:
+    """Seed each area's defaults for the new tenant."""
+    for area in _areas():
+        await area.provision(event)

@@ -1,0 +1,21 @@
+"""The framework area of ip_governance: what it contributes to the plugin's hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipgov.api import Check, Permission, TenantEvent
+
+PERMISSIONS: list[Permission] = [
+    Permission("ip_governance:framework", ("read", "update"), "Framework catalogs"),
+    Permission("ip_governance:profile", ("read", "update"), "Current and target profiles"),
+]
+MODELS: list[type] = []
+CHECKS: list[Check] = []
+QUERIES: list[type] = []
+MUTATIONS: list[type] = []
+
+
+async def provision(event: TenantEvent) -> Any:
+    """Seed the area's defaults for a new tenant (nothing yet)."""
+    return None
