@@ -17,6 +17,7 @@ from ipgov.graphql.pagination import Connection, Edge, PageInfo, paginate
 from ipgov.graphql.permissions import authenticated, public, requires, requires_any
 from ipgov.plugins.contracts import (
     API_VERSION,
+    DemoContext,
     GraphQLContribution,
     Permission,
     PluginInfo,
@@ -34,6 +35,7 @@ from ipgov.reviews.checks import (
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.tenancy.decisions import deciding_tenant, escalate_if_reserved
+
 
 def tenant_info(platform: Any, tenant_id: str) -> Any:
     """What the platform knows of a tenant (slug, parent_id, root_id, governance_mode, status,
@@ -62,6 +64,7 @@ __all__ = [
     "GovernanceDomain",
     "Severity",
     "Conflict",
+    "DemoContext",
     "Connection",
     "DomainError",
     "Edge",

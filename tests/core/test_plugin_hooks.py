@@ -88,3 +88,23 @@ async def test_on_tenant_merged_runs_before_rows_move(platform):
         await mergers.absorb(platform, s, absorbing_id=group.ids["acme-a"],
                              absorbed_id=group.ids["acme-b"], actor="t")
     assert calls == [(group.ids["acme-a"], group.ids["acme-b"], 1)]
+
+
+async def test_load_demo_data_runs_once_per_plugin_with_tenants_and_users(settings):
+    from ipgov.cli.demo import DEMO_GROUP_SLUG, load_demo
+    from ipgov.runtime import build_platform
+
+    platform = build_platform(settings)
+    seen = []
+
+    async def load_demo_data(demo):
+        seen.append((demo.tenants[DEMO_GROUP_SLUG], sorted(demo.users)[:1]))
+
+    platform.registry.register(_plugin("partner", load_demo_data=load_demo_data))
+    try:
+        await platform.authz.load()
+        await load_demo(platform, "demo-password-1")
+    finally:
+        await platform.close()
+    assert len(seen) == 1
+    assert seen[0][0] and seen[0][1] == ["admin@platform.example"]

@@ -97,12 +97,30 @@ async def load_demo(platform: Platform, password: str) -> None:
                                           slug="northstar-labs", name="Northstar Labs",
                                           actor="demo")
     ids["platform"] = PLATFORM_TENANT_ID
-    await _users(platform, ids, password)
+    users = await _users(platform, ids, password)
+    await _plugin_demo_data(platform, ids, users)
     click.echo(f"demo loaded: {len(ids) - 1} tenants, {len(USERS)} users "
                f"(password: {password!r}); try: li.wei@hanwei.example")
 
 
-async def _users(platform: Platform, ids: dict[str, str], password: str) -> None:
+async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
+                            users: dict[str, str]) -> None:
+    """Each plugin adds its demo data (``load_demo_data``), in one transaction."""
+    from ipgov.plugins.contracts import DemoContext
+    from ipgov.plugins.manager import call_and_await
+
+    for name in platform.registry.names():
+        progress(f"demo: data of plugin {name}")
+        async with platform.db.system_session(f"demo: {name} data") as session:
+            demo = DemoContext(session=session, tenants=dict(ids), users=dict(users),
+                               data_dir=str(platform.settings.data_dir))
+            hook = platform.registry.hook_for("load_demo_data", [name])
+            await call_and_await(hook(demo=demo))
+
+
+async def _users(platform: Platform, ids: dict[str, str], password: str) -> dict[str, str]:
+    """Create the demo users with their roles; returns user ids by email."""
+    created: dict[str, str] = {}
     async with platform.db.system_session("demo: users") as session:
         for i, (email, name, slug, role) in enumerate(USERS, 1):
             progress(f"demo: [{i}/{len(USERS)}] user {email} as {role} in {slug}")
@@ -113,3 +131,5 @@ async def _users(platform: Platform, ids: dict[str, str], password: str) -> None
                                          password=password)
             await add_membership(platform, session, tenant_id=ids[slug], user_id=user.id,
                                  role=role, actor="demo")
+            created[email] = user.id
+    return created

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API_VERSION",
+    "DemoContext",
     "GraphQLContribution",
     "Permission",
     "PluginInfo",
@@ -62,6 +63,17 @@ class TenantEvent:
     actor: str
     other_tenant_id: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DemoContext:
+    """Passed to ``load_demo_data``: the demo's session, tenants by slug, users by email."""
+
+    session: AsyncSession
+    tenants: dict[str, str]
+    users: dict[str, str]
+    actor: str = "demo"
+    data_dir: str = ""
 
 
 @dataclass(frozen=True)

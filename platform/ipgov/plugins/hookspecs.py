@@ -19,7 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from ipgov.plugins.contracts import GraphQLContribution, Permission, TenantEvent
+    from ipgov.plugins.contracts import DemoContext, GraphQLContribution, Permission, TenantEvent
     from ipgov.reviews.events import PlatformEvent
 
 __all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
@@ -108,6 +108,16 @@ def on_tenant_merged(event: TenantEvent) -> Any:
     plugin can resolve clashes (e.g. unique names). ``event.session`` is the merger's
     system-scoped session. Called for plugins enabled for the absorbing tenant. May return an
     awaitable. Since 0.1.
+    """
+
+
+@hookspec
+def load_demo_data(demo: DemoContext) -> Any:
+    """Add the plugin's demo data to the demo group (``ipgov demo``).
+
+    ``demo.tenants`` maps slugs to tenant ids; ``demo.session`` is a system-scoped session in
+    the demo's transaction: set ``tenant_id`` on every row. Called once, after the tenants and
+    users exist, for every loaded plugin. May return an awaitable. Since 0.1.
     """
 
 

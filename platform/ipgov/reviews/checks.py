@@ -86,16 +86,30 @@ class TenantView:
     governance_mode: str
     parent_mode: str | None
     enabled_plugins: frozenset[str]
+    lineage: tuple[str, ...] = ()
 
 
 @dataclass
 class CheckContext:
-    """Handed to a check: a session scoped to the tenant, the tenant, and the review's time."""
+    """Handed to a check: a session scoped to the tenant, the tenant, and the review's time.
+
+    ``lineage`` is the tenant's chain up to its group root (ids, nearest first);
+    ``lineage_session()`` opens a read session over exactly those tenants, for settings a
+    group imposes on its subsidiaries (risk appetite, target profiles).
+    """
 
     session: AsyncSession
     tenant: TenantView
     now: datetime
     run_id: str
+    lineage: tuple[str, ...] = ()
+    open_session: Callable[[frozenset[str]], Any] | None = None
+
+    def lineage_session(self) -> Any:
+        """An async context manager: a session scoped to the tenant and its ancestors."""
+        if self.open_session is None:
+            raise RuntimeError("no lineage session available here")
+        return self.open_session(frozenset(self.lineage or (self.tenant.id,)))
 
     @property
     def tenant_id(self) -> str:

@@ -75,12 +75,16 @@ async def claim(platform: Platform, run_id: str, tenant_id: str) -> Claim | None
 
 async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
     """The tenant as checks see it, with its parent's governance mode."""
+    from ipgov.tenancy.tree import ancestors
+
     async with platform.db.system_session("review: tenant view") as session:
         tenant = await session.get(Tenant, tenant_id)
-        parent = await session.get(Tenant, tenant.parent_id) if tenant.parent_id else None
+        chain = await ancestors(session, tenant)
+    parent = chain[0] if chain else None
     return TenantView(tenant.id, tenant.slug, tenant.name, tenant.parent_id, tenant.root_id,
                       tenant.governance_mode, parent.governance_mode if parent else None,
-                      frozenset(tenant.enabled_plugins or ()))
+                      frozenset(tenant.enabled_plugins or ()),
+                      lineage=(tenant.id, *(a.id for a in chain)))
 
 
 async def execute_run(platform: Platform, run_id: str, tenant_id: str) -> str:
@@ -125,8 +129,15 @@ async def _done_checks(platform: Platform, held: Claim, total: int) -> set[str]:
 
 async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check):  # type: ignore[no-untyped-def]
     """Run the check's function in its own read session; errors are data, not crashes."""
+    from ipgov.db.scope import TenantScope
+
+    def open_session(ids: frozenset[str]):  # type: ignore[no-untyped-def]
+        return platform.db.session(TenantScope.tenants(ids, "review: lineage read"))
+
+    lineage = view.lineage
     async with platform.db.tenant_session(held.tenant_id) as session:
-        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.run_id)
+        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.run_id,
+                           lineage=lineage, open_session=open_session)
         try:
             result = check.run(ctx)
             drafts = list(await result if inspect.isawaitable(result) else result)
