@@ -17,6 +17,7 @@ from typing import Any
 
 from ipgov.api import (
     Check,
+    DemoContext,
     GraphQLContribution,
     Permission,
     PluginInfo,
@@ -109,3 +110,12 @@ async def on_tenant_created(event: TenantEvent) -> Any:
     """Seed each area's defaults for the new tenant."""
     for area in _areas():
         await area.provision(event)
+
+
+@hookimpl
+async def load_demo_data(demo: DemoContext) -> None:
+    """Each area's demo data for the demo group."""
+    for area in _areas():
+        loader = getattr(area, "demo", None)
+        if loader is not None:
+            await loader(demo)
