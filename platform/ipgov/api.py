@@ -34,7 +34,7 @@ from ipgov.reviews.checks import (
     Severity,
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
-from ipgov.tenancy.decisions import deciding_tenant, escalate_if_reserved
+from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
 
 
 def tenant_info(platform: Any, tenant_id: str) -> Any:
@@ -83,6 +83,7 @@ __all__ = [
     "TenantScoped",
     "UserError",
     "authenticated",
+    "decide_escalation",
     "deciding_tenant",
     "emit_event",
     "escalate_if_reserved",

@@ -112,8 +112,11 @@ def test_schema_has_the_greeting_field(registry: PluginRegistry) -> None:
 def test_check_is_contributed(registry: PluginRegistry) -> None:
     checks = [check for result in registry.hook.register_checks() for check in result]
     [check] = [c for c in checks if c.id == CHECK_ID]
-    assert check.title and check.domain == PLUGIN and check.severity
-    assert callable(check.function) and check.function()
+    from ipgov.api import Check, GovernanceDomain, Severity
+
+    assert isinstance(check, Check)
+    assert check.domain == GovernanceDomain.RESOURCES and check.severity == Severity.INFO
+    assert callable(check.run)
 
 
 def test_permission_and_role_grants(registry: PluginRegistry) -> None:

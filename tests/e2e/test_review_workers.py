@@ -10,6 +10,7 @@ closing audit event, and every tenant's audit chain intact.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -80,10 +81,8 @@ class Workers:
         proc = self.procs[slot]
         if proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=10)
         self.procs[slot] = None
 

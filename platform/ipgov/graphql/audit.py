@@ -8,9 +8,9 @@ from strawberry.types import Info
 
 from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent
-from ipgov.db.base import utcnow
-from ipgov.errors import Conflict, DomainError, NotFound
-from ipgov.tenancy.models import Escalation, EscalationStatus
+from ipgov.errors import DomainError
+from ipgov.tenancy.decisions import decide_escalation
+from ipgov.tenancy.models import Escalation
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
@@ -103,18 +103,10 @@ class AuditMutation:
         ctx = info.context
         try:
             async with ctx.session(str(tenant_id)) as session:
-                esc = await session.get(Escalation, str(escalation_id))
-                if esc is None:
-                    raise NotFound("no such escalation in this tenant", field="escalationId")
-                if esc.status != EscalationStatus.PENDING:
-                    raise Conflict(f"the escalation is already {esc.status}",
-                                   code="ALREADY_DECIDED")
-                esc.status = EscalationStatus.APPROVED if approve else EscalationStatus.REJECTED
-                esc.decided_by, esc.decision_note, esc.decided_at = ctx.actor, note[:2000], utcnow()
-                await ctx.platform.audit(
-                    session, tenant_id=str(tenant_id), actor=ctx.actor,
-                    action=f"escalation.{esc.status}", object_type="ipgov:escalation",
-                    object_id=esc.id, details={"decision_type": esc.decision_type})
+                esc = await decide_escalation(
+                    ctx.platform, session, tenant_id=str(tenant_id),
+                    escalation_id=str(escalation_id), approve=approve, actor=ctx.actor,
+                    note=note)
                 node = _escalation_node(esc)
         except DomainError as exc:
             return EscalationPayload(errors=user_errors(exc))

@@ -50,6 +50,11 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
             ext["field"] = original.field
         return GraphQLError(original.message, error.nodes, error.source, error.positions,
                             error.path, None, ext)
+    if error.path is None and not isinstance(original, AuthenticationError):
+        # Raised while coercing the request (a variable of the wrong shape), not by a resolver:
+        # graphql-core's message says which variable and why; nothing internal leaks.
+        return GraphQLError(error.message, error.nodes, error.source, error.positions, None,
+                            None, {"code": "BAD_USER_INPUT"})
     if isinstance(original, AuthenticationError):
         return GraphQLError(original.message, error.nodes, error.source, error.positions,
                             error.path, None, {"code": "UNAUTHENTICATED",

@@ -18,7 +18,7 @@ from typing import Any
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import AsyncIO, Middleware, SkipMessage
+from dramatiq.middleware import AsyncIO, Middleware, MiddlewareError, SkipMessage
 from opentelemetry import context as otel_context
 from opentelemetry.propagate import extract, inject
 
@@ -31,8 +31,9 @@ QUEUE_NAME = "ipgov-reviews"
 ACTOR_NAME = "ipgov_run_review"
 
 
-class MessageWithoutTenant(ValueError):
-    """A review message must name its tenant."""
+class MessageWithoutTenant(MiddlewareError, ValueError):
+    """A review message must name its tenant (a ``MiddlewareError``: Dramatiq only lets those
+    propagate out of ``before_enqueue``; any other exception is logged and the send goes on)."""
 
 
 class TenantContextMiddleware(Middleware):
@@ -102,9 +103,14 @@ class ReviewQueue:
                                     queue_name=QUEUE_NAME, max_retries=5,
                                     min_backoff=500, max_backoff=10_000)
 
-    def send(self, run_id: str, tenant_id: str) -> None:
-        """Enqueue the run (the middleware adds the caller's trace context)."""
-        self.actor.send_with_options(kwargs={"run_id": run_id, "tenant_id": tenant_id})
+    def send(self, run_id: str, tenant_id: str, traceparent: str | None = None) -> None:
+        """Enqueue the run; without ``traceparent`` the middleware adds the caller's context
+        (recovery passes the one stored with the run, so resent runs join the request's trace).
+        """
+        kwargs = {"run_id": run_id, "tenant_id": tenant_id}
+        if traceparent:
+            kwargs["traceparent"] = traceparent
+        self.actor.send_with_options(kwargs=kwargs)
 
     def start_worker(self, threads: int) -> dramatiq.Worker:
         """Run worker threads in this process (the embedded default)."""

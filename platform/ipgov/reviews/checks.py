@@ -87,6 +87,8 @@ class TenantView:
     parent_mode: str | None
     enabled_plugins: frozenset[str]
     lineage: tuple[str, ...] = ()
+    lineage_modes: tuple[str, ...] = ()
+    """Governance mode of each tenant in ``lineage`` (how it governs its children)."""
 
 
 @dataclass

@@ -23,7 +23,7 @@ class InlineQueue:
     def __init__(self) -> None:
         self.pending: list[tuple[str, str]] = []
 
-    def send(self, run_id: str, tenant_id: str) -> None:
+    def send(self, run_id: str, tenant_id: str, traceparent: str | None = None) -> None:
         self.pending.append((run_id, tenant_id))
 
 

@@ -37,25 +37,28 @@ def _stale(cutoff, now):  # type: ignore[no-untyped-def]
 async def recover(platform: Platform) -> int:
     """One pass; returns how many runs were resent."""
     queue = platform.extras.get("review_queue")
+    if queue is None:
+        for group_run in await pending_groups(platform):
+            await try_aggregate(platform, group_run)
+        return 0
     now = utcnow()
     cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
     async with platform.db.system_session("review: recovery") as session:
         candidates = (await session.execute(
-            select(ReviewRun.id, ReviewRun.tenant_id).where(_stale(cutoff, now)).limit(500)
+            select(ReviewRun.id, ReviewRun.tenant_id, ReviewRun.traceparent)
+            .where(_stale(cutoff, now)).limit(500)
         )).all()
         mine = []
-        for run_id, tenant_id in candidates:
+        for run_id, tenant_id, traceparent in candidates:
             taken = await session.execute(
                 update(ReviewRun).where(ReviewRun.id == run_id, _stale(cutoff, now))
                 .values(enqueued_at=now).execution_options(synchronize_session=False))
             if taken.rowcount == 1:
-                mine.append((run_id, tenant_id))
+                mine.append((run_id, tenant_id, traceparent))
     sent = 0
-    for run_id, tenant_id in mine:
-        if queue is None:
-            break
+    for run_id, tenant_id, traceparent in mine:
         try:
-            queue.send(run_id, tenant_id)
+            queue.send(run_id, tenant_id, traceparent=traceparent)
             sent += 1
         except Exception as exc:
             log.warning("recovery could not resend %s (%s)", run_id, type(exc).__name__)

@@ -84,7 +84,8 @@ async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
     return TenantView(tenant.id, tenant.slug, tenant.name, tenant.parent_id, tenant.root_id,
                       tenant.governance_mode, parent.governance_mode if parent else None,
                       frozenset(tenant.enabled_plugins or ()),
-                      lineage=(tenant.id, *(a.id for a in chain)))
+                      lineage=(tenant.id, *(a.id for a in chain)),
+                      lineage_modes=(tenant.governance_mode, *(a.governance_mode for a in chain)))
 
 
 async def execute_run(platform: Platform, run_id: str, tenant_id: str) -> str:

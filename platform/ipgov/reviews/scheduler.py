@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ipgov.db.base import utcnow
 from ipgov.tenancy.models import Tenant
 
-from .models import ReviewSchedule
+from .models import ReviewRun, ReviewSchedule
 from .service import request_review
 
 if TYPE_CHECKING:
@@ -46,6 +46,9 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
     created = 0
     for schedule_id, tenant_id, period in due:
         key = f"schedule:{schedule_id}:{period}"
+        async with platform.db.tenant_session(tenant_id) as session:
+            existed = (await session.execute(select(ReviewRun.id).where(
+                ReviewRun.idempotency_key == key))).first() is not None
         try:
             run = await request_review(platform, tenant_id=tenant_id, actor="scheduler",
                                        trigger="schedule", idempotency_key=key)
@@ -55,7 +58,7 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
             schedule = await session.get(ReviewSchedule, schedule_id)
             if schedule is not None:
                 schedule.last_period = period
-        if run.requested_by == "scheduler" and run.idempotency_key == key:
+        if not existed and run.requested_by == "scheduler" and run.idempotency_key == key:
             created += 1
     return created
 

@@ -12,7 +12,7 @@ from .tree import get_tenant
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["deciding_tenant", "escalate_if_reserved"]
+__all__ = ["decide_escalation", "deciding_tenant", "escalate_if_reserved"]
 
 
 async def deciding_tenant(session: AsyncSession, tenant: Tenant, decision_type: str) -> Tenant:
@@ -59,4 +59,29 @@ async def escalate_if_reserved(
         await platform.audit(session, tenant_id=where, actor=actor, action="escalation.created",
                              object_type="ipgov:escalation", object_id=escalation.id,
                              details={"decision_type": decision_type, "from": tenant.slug})
+    return escalation
+
+
+async def decide_escalation(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, escalation_id: str,
+    approve: bool, actor: str, note: str = "",
+) -> Escalation:
+    """Approve or reject an escalation owned by ``tenant_id`` (once), with an audit event."""
+    from ipgov.db.base import utcnow
+    from ipgov.errors import Conflict, NotFound
+
+    from .models import EscalationStatus
+
+    escalation = await session.get(Escalation, escalation_id)
+    if escalation is None or escalation.tenant_id != tenant_id:
+        raise NotFound("no such escalation in this tenant", field="escalationId")
+    if escalation.status != EscalationStatus.PENDING:
+        raise Conflict(f"the escalation is already {escalation.status}", code="ALREADY_DECIDED")
+    escalation.status = EscalationStatus.APPROVED if approve else EscalationStatus.REJECTED
+    escalation.decided_by, escalation.decided_at = actor, utcnow()
+    escalation.decision_note = (note or "")[:2000]
+    await platform.audit(session, tenant_id=tenant_id, actor=actor,
+                         action=f"escalation.{escalation.status}",
+                         object_type="ipgov:escalation", object_id=escalation.id,
+                         details={"decision_type": escalation.decision_type})
     return escalation

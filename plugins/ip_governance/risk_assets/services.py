@@ -1,0 +1,385 @@
+"""The registers' rules: IP risks, IP assets, deadlines, licences and royalties, incidents,
+responses and recovery plans. Field-level ``InvalidInput`` for bad input; no GraphQL here.
+
+Every function works in a session scoped to one tenant; rows are stamped with that tenant.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.api import Conflict, InvalidInput, NotFound, utcnow
+
+from .models import (
+    IpAsset,
+    IpAssetDeadline,
+    IpIncident,
+    IpIncidentResponse,
+    IpLicence,
+    IpRecoveryPlan,
+    IpRisk,
+    IpRoyaltyPayment,
+)
+from .vocabulary import (
+    ASSET_KINDS,
+    ASSET_STATUSES,
+    DEADLINE_KINDS,
+    DEADLINE_STATUSES,
+    INCIDENT_KINDS,
+    INCIDENT_STATUSES,
+    LICENCE_DIRECTIONS,
+    LICENCE_STATUSES,
+    RECOVERY_STATUSES,
+    RESPONSE_ACTIONS,
+    RISK_CATEGORIES,
+    RISK_STATUSES,
+    TREATMENTS,
+    VALUE_TIERS,
+)
+
+T = TypeVar("T")
+
+__all__ = [
+    "accept_risk", "add_deadline", "close_incident", "create_licence", "get", "one_of",
+    "record_payment", "record_response", "report_incident", "save_asset", "save_risk",
+    "set_deadline_status", "set_recovery_plan", "delete_asset", "normalize_number", "required",
+]
+
+
+# ------------------------------------------------------------------------------ validation
+
+
+def one_of(value: str | None, allowed: tuple[str, ...], field: str, *,
+           required: bool = True) -> str | None:
+    """``value`` if it is one of ``allowed`` (a field error naming the choices otherwise)."""
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
+        return None
+    if value not in allowed:
+        raise InvalidInput(f"{field} must be one of {', '.join(allowed)}; got {value!r}",
+                           code="NOT_ALLOWED", field=field)
+    return value
+
+
+def required(value: T | None, field: str) -> T:
+    """``value``, or a ``REQUIRED`` error on ``field`` when it is missing."""
+    if value is None:
+        raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
+    return value
+
+
+def _text(value: str | None, field: str, max_len: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
+    if len(value) > max_len:
+        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field)
+    return value
+
+
+def _scale(value: int, field: str) -> int:
+    if not 1 <= value <= 5:
+        raise InvalidInput(f"{field} must be 1 to 5 on the risk matrix", field=field)
+    return value
+
+
+def normalize_number(value: str | None) -> str:
+    """An office number compared loosely: upper case, no spaces, dots, slashes or hyphens."""
+    return re.sub(r"[\s./,-]", "", (value or "").upper())
+
+
+async def get(session: AsyncSession, model: type[T], object_id: str, what: str) -> T:
+    """The row of the session's tenant with ``object_id`` (``NotFound`` otherwise)."""
+    row = (await session.execute(select(model).where(
+        model.id == object_id))).scalar_one_or_none()  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound(f"no such {what} in this tenant", code="NOT_FOUND", field="id")
+    return row
+
+
+# ------------------------------------------------------------------------------ risks
+
+
+async def save_risk(session: AsyncSession, data: dict[str, Any],
+                    risk: IpRisk | None = None) -> IpRisk:
+    """Create or update a register entry; the score is always likelihood × impact."""
+    risk = risk or IpRisk(status="open")
+    merged = {**_risk_fields(risk), **{k: v for k, v in data.items() if v is not None}}
+    risk.title = _text(merged.get("title"), "title", 300, required=True)
+    risk.description = _text(merged.get("description"), "description", 10_000)
+    risk.category = one_of(merged.get("category"), RISK_CATEGORIES, "category")  # type: ignore[assignment]
+    risk.likelihood = _scale(int(merged.get("likelihood") or 0), "likelihood")
+    risk.impact = _scale(int(merged.get("impact") or 0), "impact")
+    risk.score = risk.likelihood * risk.impact
+    risk.owner = _text(merged.get("owner"), "owner", 200)
+    risk.treatment = one_of(merged.get("treatment"), TREATMENTS, "treatment", required=False)
+    risk.treatment_plan = _text(merged.get("treatment_plan"), "treatmentPlan", 10_000)
+    risk.status = one_of(merged.get("status") or "open", RISK_STATUSES, "status")  # type: ignore[assignment]
+    if risk.treatment and risk.treatment != "accept" and not risk.treatment_plan:
+        raise InvalidInput("a treatment other than accept needs a treatment plan",
+                           field="treatmentPlan")
+    if merged.get("asset_id"):
+        await get(session, IpAsset, str(merged["asset_id"]), "asset")
+        risk.asset_id = str(merged["asset_id"])
+    session.add(risk)
+    await session.flush()
+    return risk
+
+
+def _risk_fields(risk: IpRisk) -> dict[str, Any]:
+    names = ("title", "description", "category", "likelihood", "impact", "owner", "treatment",
+             "treatment_plan", "status", "asset_id")
+    return {n: getattr(risk, n) for n in names}
+
+
+async def accept_risk(session: AsyncSession, risk: IpRisk, *, approver: str,
+                      expires_on: date | None, today: date) -> IpRisk:
+    """Accept a risk (treatment ``accept``) until ``expires_on``, approved by ``approver``."""
+    if not approver.strip():
+        raise InvalidInput("an acceptance needs an approver", code="REQUIRED", field="approver")
+    if required(expires_on, "expiresOn") <= today:
+        raise InvalidInput("the acceptance must expire in the future", field="expiresOn")
+    risk.treatment, risk.status = "accept", "accepted"
+    risk.accepted_by, risk.accepted_at = approver.strip(), utcnow()
+    risk.acceptance_expires_on = expires_on
+    await session.flush()
+    return risk
+
+
+# ------------------------------------------------------------------------------ assets
+
+
+ASSET_TEXT = {"title": 500, "jurisdiction": 8, "family_id": 100, "application_number": 60,
+              "publication_number": 60, "registration_number": 60, "kind_code": 10,
+              "assignee": 300, "owner": 200}
+ASSET_DATES = ("priority_date", "filing_date", "publication_date", "grant_date", "expiry_date")
+
+
+def validate_asset(data: dict[str, Any]) -> dict[str, Any]:
+    """Checked and normalised asset fields (raises the first field error)."""
+    out: dict[str, Any] = {}
+    out["kind"] = one_of(data.get("kind"), ASSET_KINDS, "kind")
+    for name, size in ASSET_TEXT.items():
+        out[name] = _text(data.get(name), _camel(name), size, required=name == "title")
+    out["jurisdiction"] = out["jurisdiction"].upper()
+    if out["jurisdiction"] and not re.fullmatch(r"[A-Z]{2}|EP|WO|EM|EU|OA|AP|EA|GC",
+                                                out["jurisdiction"]):
+        raise InvalidInput("jurisdiction must be a two-letter office code (CN, US, EP, WO...)",
+                           field="jurisdiction")
+    out["status"] = one_of(data.get("status") or "pending", ASSET_STATUSES, "status")
+    out["value_tier"] = one_of(data.get("value_tier"), VALUE_TIERS, "valueTier", required=False)
+    out["inventors"] = [i.strip() for i in data.get("inventors") or [] if i and i.strip()]
+    out["cpc_codes"] = [c.strip().upper() for c in data.get("cpc_codes") or [] if c.strip()]
+    for code in out["cpc_codes"]:
+        if not re.fullmatch(r"[A-HY]\d{2}[A-Z](\s?\d{1,4}/\d{1,6})?", code):
+            raise InvalidInput(f"{code!r} is not a CPC symbol (e.g. G06N 3/08)",
+                               field="cpcCodes")
+    for name in ASSET_DATES:
+        out[name] = data.get(name)
+    if out["filing_date"] and out["grant_date"] and out["grant_date"] < out["filing_date"]:
+        raise InvalidInput("the grant date is before the filing date", field="grantDate")
+    if out["kind"] in {"patent", "utility_model", "design", "trademark"} and not (
+            out["application_number"] or out["publication_number"]
+            or out["registration_number"]):
+        raise InvalidInput(f"a {out['kind']} needs an application, publication or "
+                           "registration number", code="REQUIRED", field="applicationNumber")
+    return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+async def find_same_asset(session: AsyncSession, fields: dict[str, Any]) -> IpAsset | None:
+    """The stored asset with the same jurisdiction and one of the same office numbers."""
+    numbers = {normalize_number(fields.get(n)) for n in
+               ("application_number", "publication_number", "registration_number")} - {""}
+    if not numbers:
+        return None
+    stmt = select(IpAsset).where(IpAsset.jurisdiction == fields.get("jurisdiction", ""))
+    for asset in (await session.execute(stmt)).scalars():
+        if numbers & {normalize_number(n) for n in (asset.application_number,
+                      asset.publication_number, asset.registration_number)}:
+            return asset
+    return None
+
+
+async def save_asset(session: AsyncSession, data: dict[str, Any],
+                     asset: IpAsset | None = None) -> IpAsset:
+    """Create (refusing a duplicate office number) or update an asset."""
+    names = ("kind", "status", "value_tier", "inventors", "cpc_codes", *ASSET_TEXT, *ASSET_DATES)
+    base = {c: getattr(asset, c) for c in names} if asset else {}
+    fields = validate_asset({**base, **{k: v for k, v in data.items() if v is not None}})
+    same = await find_same_asset(session, fields)
+    if same is not None and same is not asset:
+        number = same.publication_number or same.application_number
+        raise Conflict(f"{fields['jurisdiction']} {number} is already registered",
+                       code="DUPLICATE_ASSET",
+                       field="publicationNumber")
+    asset = asset or IpAsset()
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    session.add(asset)
+    await session.flush()
+    return asset
+
+
+async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
+    """Remove an asset and its deadlines (risks keep their text and lose the link)."""
+    for deadline in (await session.execute(select(IpAssetDeadline).where(
+            IpAssetDeadline.asset_id == asset.id))).scalars():
+        await session.delete(deadline)
+    for risk in (await session.execute(select(IpRisk).where(IpRisk.asset_id == asset.id))
+                 ).scalars():
+        risk.asset_id = None
+    await session.delete(asset)
+    await session.flush()
+
+
+async def add_deadline(session: AsyncSession, *, asset_id: str, kind: str,
+                       due_on: date | None, description: str = "") -> IpAssetDeadline:
+    """A dated obligation on one of the tenant's assets."""
+    due_on = required(due_on, "dueOn")
+    await get(session, IpAsset, asset_id, "asset")
+    row = IpAssetDeadline(asset_id=asset_id, kind=one_of(kind, DEADLINE_KINDS, "kind"),
+                          due_on=due_on, description=_text(description, "description", 2000),
+                          status="open")
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def set_deadline_status(session: AsyncSession, deadline: IpAssetDeadline,
+                              status: str) -> IpAssetDeadline:
+    """Mark a deadline done, waived or missed (or open again)."""
+    deadline.status = one_of(status, DEADLINE_STATUSES, "status")  # type: ignore[assignment]
+    deadline.completed_at = utcnow() if status != "open" else None
+    await session.flush()
+    return deadline
+
+
+# ------------------------------------------------------------------------------ licences
+
+
+async def create_licence(session: AsyncSession, data: dict[str, Any]) -> IpLicence:
+    """A licence in or out on some of the tenant's assets."""
+    asset_ids = [str(a) for a in data.get("asset_ids") or []]
+    for asset_id in asset_ids:
+        await get(session, IpAsset, asset_id, "asset")
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts is None:
+        raise InvalidInput("startsOn is required", code="REQUIRED", field="startsOn")
+    if ends is not None and ends < starts:
+        raise InvalidInput("the licence ends before it starts", field="endsOn")
+    row = IpLicence(
+        direction=one_of(data.get("direction"), LICENCE_DIRECTIONS, "direction"),
+        counterparty=_text(data.get("counterparty"), "counterparty", 300, required=True),
+        asset_ids=asset_ids, scope=_text(data.get("scope"), "scope", 5000),
+        territory=_text(data.get("territory"), "territory", 200),
+        exclusive=bool(data.get("exclusive")),
+        royalty_bearing=data.get("royalty_bearing", True) is not False,
+        royalty_terms=_text(data.get("royalty_terms"), "royaltyTerms", 5000),
+        starts_on=starts, ends_on=ends,
+        status=one_of(data.get("status") or "active", LICENCE_STATUSES, "status"))
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def record_payment(session: AsyncSession, *, licence_id: str, paid_on: date | None,
+                         amount: Decimal | None, currency: str, reference: str = "",
+                         ) -> IpRoyaltyPayment:
+    """A royalty payment under one of the tenant's licences."""
+    await get(session, IpLicence, licence_id, "licence")
+    paid_on, amount = required(paid_on, "paidOn"), required(amount, "amount")
+    if amount <= 0:
+        raise InvalidInput("the amount must be positive", field="amount")
+    if not re.fullmatch(r"[A-Z]{3}", currency or ""):
+        raise InvalidInput("currency must be an ISO 4217 code such as CNY, USD, EUR",
+                           field="currency")
+    row = IpRoyaltyPayment(licence_id=licence_id, paid_on=paid_on, amount=amount,
+                           currency=currency, reference=_text(reference, "reference", 200))
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# ------------------------------------------------------------------------------ incidents
+
+
+async def report_incident(session: AsyncSession, data: dict[str, Any]) -> IpIncident:
+    """Record a detected incident (Monitor) against some of the tenant's assets."""
+    asset_ids = [str(a) for a in data.get("asset_ids") or []]
+    for asset_id in asset_ids:
+        await get(session, IpAsset, asset_id, "asset")
+    if data.get("detected_on") is None:
+        raise InvalidInput("detectedOn is required", code="REQUIRED", field="detectedOn")
+    row = IpIncident(
+        kind=one_of(data.get("kind"), INCIDENT_KINDS, "kind"),
+        title=_text(data.get("title"), "title", 300, required=True),
+        description=_text(data.get("description"), "description", 10_000),
+        detected_on=data["detected_on"], asset_ids=asset_ids,
+        severity=one_of(data.get("severity") or "medium",
+                        ("low", "medium", "high", "critical"), "severity"),
+        status="open")
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def record_response(session: AsyncSession, *, incident_id: str, action: str,
+                          description: str, responder: str, taken_on: date,
+                          ) -> IpIncidentResponse:
+    """An action taken on an incident (Respond); an open incident moves to ``responding``."""
+    incident = await get(session, IpIncident, incident_id, "incident")
+    row = IpIncidentResponse(incident_id=incident_id,
+                             action=one_of(action, RESPONSE_ACTIONS, "action"),
+                             description=_text(description, "description", 10_000),
+                             responder=_text(responder, "responder", 200), taken_on=taken_on)
+    session.add(row)
+    if incident.status == "open":
+        incident.status = "responding"
+    await session.flush()
+    return row
+
+
+async def set_recovery_plan(session: AsyncSession, *, incident_id: str, summary: str,
+                            steps: list[dict[str, Any]], status: str) -> IpRecoveryPlan:
+    """Create or replace the incident's recovery plan (Recover)."""
+    await get(session, IpIncident, incident_id, "incident")
+    clean = []
+    for i, step in enumerate(steps):
+        title = _text(step.get("title"), f"steps[{i}].title", 300, required=True)
+        step_status = one_of(step.get("status") or "open", ("open", "in_progress", "done"),
+                             f"steps[{i}].status")
+        due = step.get("due_on")
+        clean.append({"title": title, "status": step_status,
+                      "due_on": due.isoformat() if isinstance(due, date) else None})
+    plan = (await session.execute(select(IpRecoveryPlan).where(
+        IpRecoveryPlan.incident_id == incident_id))).scalar_one_or_none()
+    if plan is None:
+        plan = IpRecoveryPlan(incident_id=incident_id, summary="")
+        session.add(plan)
+    plan.summary = _text(summary, "summary", 10_000, required=True)
+    plan.steps = clean
+    plan.status = one_of(status, RECOVERY_STATUSES, "status")  # type: ignore[assignment]
+    await session.flush()
+    return plan
+
+
+async def close_incident(session: AsyncSession, incident: IpIncident) -> IpIncident:
+    """Close an incident (``INCIDENT_STATUSES``); a review flags closures lacking recovery."""
+    if incident.status == "closed":
+        raise Conflict("the incident is already closed", field="id")
+    incident.status = INCIDENT_STATUSES[-1]
+    incident.closed_at = utcnow()
+    await session.flush()
+    return incident
