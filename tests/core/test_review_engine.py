@@ -621,14 +621,23 @@ async def test_recovery_resends_runs_whose_send_failed(platform, acme):
     assert queue.pending == [(fresh, tid)]
     queue.pending.clear()
 
+    assert await recover(platform) == 0  # requested just now: give the first send a chance
+    old = utcnow() - timedelta(seconds=platform.settings.review_requeue_seconds + 60)
+    async with platform.db.system_session("test: old") as s:
+        await s.execute(update(ReviewRun).where(ReviewRun.id == lost)
+                        .values(requested_at=old))
     assert await recover(platform) == 1
     assert queue.pending == [(lost, tid)]
     assert await recover(platform) == 0  # just resent: not again before the requeue delay
 
-    old = utcnow() - timedelta(seconds=platform.settings.review_requeue_seconds + 60)
     async with platform.db.system_session("test: old") as s:
         await s.execute(update(ReviewRun).where(ReviewRun.id == fresh)
                         .values(enqueued_at=old))
+    assert await recover(platform) == 0  # sent, maybe waiting behind a backlog: not yet
+    very_old = utcnow() - timedelta(seconds=platform.settings.review_requeue_seconds * 10 + 60)
+    async with platform.db.system_session("test: very old") as s:
+        await s.execute(update(ReviewRun).where(ReviewRun.id == fresh)
+                        .values(enqueued_at=very_old))
     assert await recover(platform) == 1
     assert queue.pending[-1] == (fresh, tid)
 

@@ -128,8 +128,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def _sqlite_begin(conn: Connection) -> None:
     """Take SQLite's write lock at BEGIN: a read-then-write transaction can then never fail
-    with "database is locked" on upgrade; concurrent writers wait (busy_timeout) instead."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    with "database is locked" on upgrade; concurrent writers wait (busy_timeout) instead.
+    Read-only sessions begin deferred and never wait for writers (WAL)."""
+    if conn.get_execution_options().get("ipgov_readonly"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -148,17 +152,25 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def session(self, scope: TenantScope) -> AsyncIterator[AsyncSession]:
-        """A session bound to ``scope``; commits on success, rolls back on error."""
+    async def session(self, scope: TenantScope, *,
+                      readonly: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session bound to ``scope``; commits on success, rolls back on error.
+
+        ``readonly`` sessions (review checks, reports) never commit and, on SQLite, do not take
+        the write lock, so they can run beside a writing session.
+        """
         from ipgov.telemetry.setup import current_tenant
 
         token = current_tenant.set(scope.single_tenant or current_tenant.get())
         try:
             async with self._factory() as session:
                 session.sync_session.info[_SCOPE_KEY] = scope
+                if readonly:
+                    await session.connection(execution_options={"ipgov_readonly": True})
                 try:
                     yield session
-                    await session.commit()
+                    if not readonly:  # a read-only session ends by closing: objects stay
+                        await session.commit()  # loaded, the connection rolls back
                 except BaseException:
                     await session.rollback()
                     raise

@@ -27,8 +27,13 @@ log = logging.getLogger("ipgov.reviews")
 
 
 def _stale(cutoff, now):  # type: ignore[no-untyped-def]
-    never_sent = and_(ReviewRun.status == RunStatus.QUEUED,
-                      or_(ReviewRun.enqueued_at.is_(None), ReviewRun.enqueued_at < cutoff))
+    # A queued run that was never sent (broker down) is resent after one cutoff; one that was
+    # sent may just be waiting behind a backlog, so it is resent only after ten (the safety
+    # net for a message lost with an in-process broker or a purged queue).
+    long_ago = now - (now - cutoff) * 10
+    never_sent = and_(ReviewRun.status == RunStatus.QUEUED, or_(
+        and_(ReviewRun.enqueued_at.is_(None), ReviewRun.requested_at < cutoff),
+        ReviewRun.enqueued_at < long_ago))
     lease_gone = and_(ReviewRun.status == RunStatus.RUNNING, ReviewRun.lease_until < now,
                       or_(ReviewRun.enqueued_at.is_(None), ReviewRun.enqueued_at < cutoff))
     return or_(never_sent, lease_gone)

@@ -133,10 +133,11 @@ async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Ch
     from ipgov.db.scope import TenantScope
 
     def open_session(ids: frozenset[str]):  # type: ignore[no-untyped-def]
-        return platform.db.session(TenantScope.tenants(ids, "review: lineage read"))
+        return platform.db.session(TenantScope.tenants(ids, "review: lineage read"),
+                                   readonly=True)
 
     lineage = view.lineage
-    async with platform.db.tenant_session(held.tenant_id) as session:
+    async with platform.db.session(TenantScope.tenant(held.tenant_id), readonly=True) as session:
         ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.run_id,
                            lineage=lineage, open_session=open_session)
         try:

@@ -1,9 +1,8 @@
 """Review checks of the framework area: profile gaps, missing or stale assessments, and
 subsidiary targets below the group's under hybrid governance.
 
-Checks know the governance mode of the tenant's own parent (``ctx.tenant.parent_mode``) but
-not the modes further up; above the parent a group's target is taken to apply (as it does in
-centralized and hybrid groups).
+The effective target follows each ancestor's governance mode (``ctx.tenant.lineage_modes``),
+exactly as the GraphQL API resolves it.
 """
 
 from __future__ import annotations
@@ -23,10 +22,14 @@ REASSESS_DAYS = 365
 
 
 def _chain(ctx: CheckContext) -> list[svc.Link]:
+    """The lineage root first, each with the mode its parent applies to it."""
     ids = list(ctx.lineage or (ctx.tenant_id,))[::-1]
-    return [svc.Link(t, None if i == 0 else
-                     (ctx.tenant.parent_mode if t == ctx.tenant_id else "hybrid"))
-            for i, t in enumerate(ids)]
+    modes = list(ctx.tenant.lineage_modes)[::-1]  # root first, like ids
+    if len(modes) != len(ids):  # no modes given: the parent's is known, groups above impose
+        modes = ["hybrid"] * len(ids)
+        if len(ids) > 1:
+            modes[-2] = ctx.tenant.parent_mode or "hybrid"
+    return [svc.Link(t, modes[i - 1] if i else None) for i, t in enumerate(ids)]
 
 
 async def _current_profiles(ctx: CheckContext) -> list[Profile]:

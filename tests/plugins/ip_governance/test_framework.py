@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from ip_governance.framework import checks as fw_checks
 from ip_governance.framework.catalog import (
     FrameworkFormatError,
+    Problem,
     builtin_frameworks,
     parse_framework,
 )
@@ -152,7 +153,7 @@ def test_yaml_syntax_error_reports_its_line():
 def test_extension_without_base_is_a_problem():
     with pytest.raises(FrameworkFormatError) as caught:
         parse_framework(EXTENSION, "ext.yaml", base_lookup=lambda _k: None)
-    assert [(p.line, p.field) for p in caught.value.problems] == [(4, "extends")]
+    assert caught.value.problems[0] == Problem(4, "extends", "no framework 'ip-csf' to extend")
 
 
 # ------------------------------------------------------------------------------ GraphQL: catalogs
