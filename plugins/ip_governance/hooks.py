@@ -119,3 +119,12 @@ async def load_demo_data(demo: DemoContext) -> None:
         loader = getattr(area, "demo", None)
         if loader is not None:
             await loader(demo)
+
+
+@hookimpl
+async def on_tenant_merged(event: TenantEvent) -> None:
+    """Before an absorption moves rows: let each area reconcile what would clash."""
+    for area in _areas():
+        merger = getattr(area, "merge", None)
+        if merger is not None:
+            await merger(event)

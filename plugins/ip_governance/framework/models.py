@@ -21,6 +21,7 @@ class LoadedFramework(TenantScoped, Base):
     """A framework a tenant or partner loaded (validated document plus the source YAML)."""
 
     __tablename__ = "ipg_frameworks"
+    __movable_on_absorption__ = False  # the absorbing tenant's own profile stands
     __table_args__ = (UniqueConstraint("tenant_id", "framework_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -37,6 +38,7 @@ class Profile(TenantScoped, Base):
     """A tenant's current or target profile against one framework."""
 
     __tablename__ = "ipg_profiles"
+    __movable_on_absorption__ = False  # the absorbing tenant's own profile stands
     __table_args__ = (UniqueConstraint("tenant_id", "kind", "framework_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -50,6 +52,7 @@ class ProfileEntry(TenantScoped, Base):
     """The tier (1 partial .. 4 adaptive) of one outcome in a profile, with note and evidence."""
 
     __tablename__ = "ipg_profile_entries"
+    __movable_on_absorption__ = False  # the absorbing tenant's own profile stands
     __table_args__ = (UniqueConstraint("profile_id", "outcome_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

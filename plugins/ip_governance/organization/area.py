@@ -39,3 +39,13 @@ async def provision(event: TenantEvent) -> Any:
     """Seed the nine management systems of a new tenant (seed §6.1), each with the default
     PDCA cadence; reviews then flag those without a completed cycle in time."""
     return await ensure_management_systems(event.session, event.tenant_id)
+
+
+async def merge(event: TenantEvent) -> None:
+    """Before an absorption: re-point the absorbed tenant's PDCA cycles and judgements to the
+    absorbing tenant's management system of the same kind (the absorbed systems stay as
+    history), so the combined evidence counts for the absorbing tenant."""
+    from .services import merge_management_systems
+
+    await merge_management_systems(event.session, keep=event.tenant_id,
+                                   gone=event.other_tenant_id or "")

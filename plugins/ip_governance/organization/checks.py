@@ -19,6 +19,7 @@ from .models import (
     IpStrategy,
     KpiMeasurement,
     ManagementSystem,
+    MonitoringRecord,
     OrgMember,
     RaciAssignment,
     StrategyObjective,
@@ -161,6 +162,21 @@ async def training_stale(ctx: CheckContext) -> list[FindingDraft]:
                         evidence={"last_training": aware(last).isoformat() if last else None})]
 
 
+MONITORING_WINDOW_DAYS = 180
+
+
+async def monitoring_stale(ctx: CheckContext) -> list[FindingDraft]:
+    """No governing body recorded monitoring of IP performance and compliance in the last
+    half year (the M of Evaluate-Direct-Monitor, GB/T 34960 as adopted by the seed, §3)."""
+    last = (await ctx.session.execute(select(func.max(MonitoringRecord.recorded_at)))).scalar()
+    if last is not None and aware(last) >= ctx.now - timedelta(days=MONITORING_WINDOW_DAYS):
+        return []
+    return [ctx.finding("monitoring", "No governing body has recorded monitoring of IP "
+                        f"performance and compliance in the last {MONITORING_WINDOW_DAYS} "
+                        "days (seed §3: governance evaluates, directs and monitors)",
+                        evidence={"last_monitoring": aware(last).isoformat() if last else None})]
+
+
 async def raci_accountable(ctx: CheckContext) -> list[FindingDraft]:
     """IP processes without exactly one Accountable (seed 5.2 a: clear authorization and
     decision-making)."""
@@ -222,9 +238,10 @@ async def judgement_low(ctx: CheckContext) -> list[FindingDraft]:
 
 def _check(name: str, title: str, title_zh: str, run: Any, *,
            domain: GovernanceDomain = GovernanceDomain.TOP_LEVEL_DESIGN,
-           severity: Severity = Severity.MEDIUM, seed_ref: str, recommendation: str) -> Check:
+           severity: Severity = Severity.MEDIUM, seed_ref: str, recommendation: str,
+           function: Function = Function.GOVERN) -> Check:
     return Check(id=f"{P}.{name}", title=title, title_zh=title_zh, domain=domain,
-                 function=Function.GOVERN, severity=severity, run=run, seed_ref=seed_ref,
+                 function=function, severity=severity, run=run, seed_ref=seed_ref,
                  recommendation=recommendation)
 
 
@@ -264,6 +281,10 @@ CHECKS: list[Check] = [
            training_stale, severity=Severity.LOW, seed_ref="5.2 c",
            recommendation="Hold IP awareness and competence training at least once a year and "
            "record attendance."),
+    _check("monitoring_stale", "Governing bodies monitor IP performance and compliance",
+           "治理主体定期监督知识产权绩效与合规", monitoring_stale, function=Function.MONITOR,
+           seed_ref="3", recommendation="Have the IP committee or internal supervision record "
+           "what it observed of IP performance and compliance, at least twice a year."),
     _check("raci_accountable", "Every IP process has exactly one Accountable",
            "每个知识产权流程有且仅有一个负责批准者（A）", raci_accountable,
            seed_ref="5.2 a",

@@ -240,6 +240,7 @@ class ManagementSystem(TenantScoped, Base):
     """One of the nine IP-related management systems of a tenant (seed §6.1)."""
 
     __tablename__ = "ipg_management_systems"
+    __movable_on_absorption__ = False  # cycles move to the absorbing tenant's system
     __table_args__ = (UniqueConstraint("tenant_id", "kind"),)
 
     id: Mapped[str] = _id()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.api import (
@@ -575,3 +575,25 @@ async def completed_cycles(session: AsyncSession) -> dict[str, datetime]:
             if system_id not in latest or ended > latest[system_id]:
                 latest[system_id] = ended
     return latest
+
+
+async def merge_management_systems(session: AsyncSession, *, keep: str, gone: str) -> int:
+    """Move cycles and judgements of ``gone``'s systems onto ``keep``'s system of the same
+    kind (creating it when missing); returns how many systems were merged."""
+    theirs = (await session.execute(select(ManagementSystem).where(
+        ManagementSystem.tenant_id == gone))).scalars().all()
+    ours = {m.kind: m for m in (await session.execute(select(ManagementSystem).where(
+        ManagementSystem.tenant_id == keep))).scalars()}
+    for system in theirs:
+        target = ours.get(system.kind)
+        if target is None:
+            target = ManagementSystem(tenant_id=keep, kind=system.kind, name=system.name,
+                                      owner=system.owner, cadence_days=system.cadence_days)
+            session.add(target)
+            await session.flush()
+            ours[system.kind] = target
+        for model in (PdcaCycle, SystemJudgement):
+            await session.execute(update(model).where(model.system_id == system.id)
+                                  .values(system_id=target.id)
+                                  .execution_options(synchronize_session=False))
+    return len(theirs)

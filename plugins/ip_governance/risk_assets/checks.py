@@ -218,8 +218,10 @@ CHECKS: list[Check] = [
            Function.PROTECT, Severity.CRITICAL, deadline_overdue, "6.1",
            "Recover or close out every overdue deadline."),
     _check("granted_patent_unowned", "Granted patents have an owner and a value tier",
-           "授权专利均有负责人和价值等级", _MS, Function.IDENTIFY, Severity.LOW,
-           granted_patent_unowned, "5.1.1 item 4", "Assign owners and value tiers."),
+           "授权专利均有负责人和价值等级", GovernanceDomain.RESOURCES, Function.IDENTIFY,
+           Severity.LOW, granted_patent_unowned, "7.3 b",
+           "Assign owners and value tiers: the asset register must cover every asset "
+           "completely (seed 7.3 b)."),
     _check("licence_out_royalty", "Licences out yield recorded royalties",
            "对外许可在12个月内有许可费记录", _MS, Function.OPERATE, Severity.MEDIUM,
            licence_out_without_royalty, "5.1.1 item 4",

@@ -34,6 +34,7 @@ class RiskAppetite(TenantScoped, Base):
     """A tenant's risk appetite statement (seed 3 c, 5.1.2 c): one per tenant."""
 
     __tablename__ = "ipg_risk_appetites"
+    __movable_on_absorption__ = False  # the absorbing tenant's appetite stands
     __table_args__ = (UniqueConstraint("tenant_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -47,6 +48,7 @@ class RiskTolerance(TenantScoped, Base):
     """The highest acceptable likelihood × impact score (1-25) for one risk category."""
 
     __tablename__ = "ipg_risk_tolerances"
+    __movable_on_absorption__ = False  # the absorbing tenant's appetite stands
     __table_args__ = (UniqueConstraint("tenant_id", "category"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
