@@ -57,6 +57,7 @@ class Scenario:
     raci: str = "ok"  # ok, double_a, missing_a
     stale_systems: str | frozenset[str] = frozenset()  # "all", or kinds with unfinished cycles
     weak_system: str | None = None
+    monitoring: str = "recent"  # recent, old, none
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -65,9 +66,10 @@ SCENARIOS: dict[str, Scenario] = {
                                      kpi_off_target=True, weak_system="risk"),
     "hanwei-medical": Scenario(strategy="no_swot", training="old", raci="double_a",
                                missing_departments=frozenset({"internal_supervision"})),
-    "hanwei-software": Scenario(no_board=True,
+    "hanwei-software": Scenario(no_board=True, monitoring="none",
                                 missing_departments=frozenset({"key_business_department"})),
-    "hanwei-cloud": Scenario(strategy="missing", stale_systems="all", raci="missing_a"),
+    "hanwei-cloud": Scenario(strategy="missing", stale_systems="all", raci="missing_a",
+                             monitoring="old"),
     "hanwei-industrial": Scenario(),
     "hanwei-europe": Scenario(training="none",
                               missing_departments=frozenset({"ip_department"}),
@@ -129,10 +131,13 @@ class _Builder:
                                      title="Build a patent database around the technology "
                                      "roadmap", description="Seed 7.2 a: targeted database "
                                      "for technical intelligence.", due_at=self.ago(-120)))
-        self.add(MonitoringRecord(body_id=supervision.id, status="on_track",
-                                  subject="IP compliance of product launches",
-                                  observation="All launches this quarter had an FTO "
-                                  "screening.", recorded_at=self.ago(15)))
+        if sc.monitoring != "none":
+            self.add(MonitoringRecord(body_id=supervision.id, status="on_track",
+                                      subject="IP compliance of product launches",
+                                      observation="All launches this quarter had an FTO "
+                                      "screening.",
+                                      recorded_at=self.ago(15 if sc.monitoring == "recent"
+                                                           else 400)))
         return board or committee
 
     async def strategy(self, sc: Scenario, decider: GoverningBody | None) -> None:

@@ -170,6 +170,37 @@ async def test_training_stale(platform, acme):
     assert await keys(platform, tid, "training_stale") == []
 
 
+async def test_monitoring_stale(platform, acme):
+    tid = acme.ids["acme-a"]
+    assert await keys(platform, tid, "monitoring_stale") == ["monitoring"]
+    body = await within(platform, tid, svc.create_body, name="Internal audit",
+                        kind="internal_supervision")
+    await within(platform, tid, svc.record_monitoring, body_id=body.id, subject="Launches",
+                 recorded_at=utcnow() - timedelta(days=200))
+    assert await keys(platform, tid, "monitoring_stale") == ["monitoring"]
+    await within(platform, tid, svc.record_monitoring, body_id=body.id, subject="Launches",
+                 recorded_at=utcnow() - timedelta(days=10))
+    assert await keys(platform, tid, "monitoring_stale") == []
+
+
+async def test_absorption_moves_pdca_evidence_to_the_absorbing_system(platform, acme):
+    from ip_governance.organization.models import ManagementSystem, PdcaCycle
+    from ipgov.tenancy import mergers
+
+    a, b = acme.ids["acme-a"], acme.ids["acme-b"]
+    async with platform.db.tenant_session(b) as s:
+        system = (await s.execute(select(ManagementSystem).where(
+            ManagementSystem.kind == "quality"))).scalar_one()
+    await within(platform, b, svc.start_cycle, system_id=system.id, title="2026 cycle")
+    async with platform.db.system_session("test: absorb") as s:
+        await mergers.absorb(platform, s, absorbing_id=a, absorbed_id=b, actor="test")
+    async with platform.db.tenant_session(a) as s:
+        ours = (await s.execute(select(ManagementSystem).where(
+            ManagementSystem.kind == "quality"))).scalar_one()
+        cycles = (await s.execute(select(PdcaCycle))).scalars().all()
+    assert [c.system_id for c in cycles] == [ours.id]
+
+
 async def test_raci_needs_exactly_one_accountable(platform, acme):
     tid = acme.ids["acme-a"]
     m1 = await within(platform, tid, svc.add_member, name="A", department_type="ip_department")
@@ -237,7 +268,7 @@ async def test_a_review_stores_this_areas_findings(platform, acme):
 
 
 def test_every_check_names_its_seed_section_and_chinese_title():
-    assert len(CHECKS) == 10
+    assert len(CHECKS) == 11
     for check in CHECKS:
         assert check.id.startswith(f"{P}.") and check.seed_ref and check.title_zh
         assert check.recommendation
