@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from ipgov.db.base import new_id, utcnow
 
 from .models import AuthzRule, PolicyChange, PolicyVersion
 
@@ -84,20 +86,18 @@ async def _version(session: AsyncSession) -> int:
 
 
 async def _log(session: AsyncSession, op: str, rules: Iterable[AuthzRule]) -> None:
+    """Append the change log rows in one bulk insert (onboarding writes hundreds)."""
+    rows = [
+        {"version": 0, "op": op, "domain": r.tenant_id, "ptype": r.ptype, "v0": r.v0,
+         "v1": r.v1, "v2": r.v2 or "", "v3": r.v3 or ""}
+        for r in rules
+    ]
+    if not rows:
+        return
     version = await _version(session)
-    for rule in rules:
-        session.add(
-            PolicyChange(
-                version=version,
-                op=op,
-                domain=rule.tenant_id,
-                ptype=rule.ptype,
-                v0=rule.v0,
-                v1=rule.v1,
-                v2=rule.v2,
-                v3=rule.v3,
-            )
-        )
+    for row in rows:
+        row["version"] = version
+    await session.execute(insert(PolicyChange), rows)
 
 
 async def add_policies(
@@ -109,22 +109,18 @@ async def add_policies(
     template: bool = False,
     active: bool = True,
 ) -> list[AuthzRule]:
-    """Store ``p`` rules in ``domain``; active ones are logged for the engines."""
-    rows = [
-        AuthzRule(
-            tenant_id=domain,
-            ptype="p",
-            v0=r.subject,
-            v1=r.obj,
-            v2=r.action,
-            v3=r.effect,
-            origin=origin,
-            template=template,
-            active=active,
-        )
+    """Store ``p`` rules in ``domain`` in one bulk insert; active ones are logged for the
+    engines. Returns detached copies of the stored rows (for ids and display)."""
+    now = utcnow()
+    values = [
+        {"id": new_id(), "tenant_id": domain, "ptype": "p", "v0": r.subject, "v1": r.obj,
+         "v2": r.action, "v3": r.effect, "origin": origin, "template": template,
+         "active": active, "created_at": now}
         for r in rules
     ]
-    session.add_all(rows)
+    if values:
+        await session.execute(insert(AuthzRule), values)
+    rows = [AuthzRule(**v) for v in values]
     await _log(session, "add", [r for r in rows if active])
     return rows
 
