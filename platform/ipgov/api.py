@@ -34,7 +34,9 @@ from ipgov.reviews.checks import (
     Severity,
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
+from ipgov.reviews.models import Directive, Finding, ReviewRun
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
+from ipgov.web.guards import authorize_request
 
 
 def tenant_info(platform: Any, tenant_id: str) -> Any:
@@ -58,6 +60,8 @@ __all__ = [
     "API_VERSION",
     "Base",
     "Check",
+    "Directive",
+    "Finding",
     "CheckContext",
     "FindingDraft",
     "Function",
@@ -76,6 +80,7 @@ __all__ = [
     "Permission",
     "PlatformEvent",
     "PluginInfo",
+    "ReviewRun",
     "SupervisionMetric",
     "TenantEvent",
     "TenantScope",
@@ -83,6 +88,7 @@ __all__ = [
     "TenantScoped",
     "UserError",
     "authenticated",
+    "authorize_request",
     "decide_escalation",
     "deciding_tenant",
     "emit_event",

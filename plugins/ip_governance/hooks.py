@@ -128,3 +128,11 @@ async def on_tenant_merged(event: TenantEvent) -> None:
         merger = getattr(area, "merge", None)
         if merger is not None:
             await merger(event)
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    """The printable governance report per tenant."""
+    from .report.routes import governance_report
+
+    return [governance_report]
