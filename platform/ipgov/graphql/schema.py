@@ -30,6 +30,7 @@ from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
+from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
 from .tracing import OperationTracing
 
@@ -43,7 +44,8 @@ class SchemaCompositionError(RuntimeError):
 def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
-        query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery],
+        query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
+               SupervisionQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation],
     )

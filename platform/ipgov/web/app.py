@@ -19,6 +19,7 @@ from ipgov.identity.service import authenticate, load_revocations
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.web.pages import page_routes
 
 __all__ = ["create_app"]
 
@@ -65,7 +66,9 @@ def _health_routes(platform: Platform) -> list[Any]:
     def jwks() -> dict[str, Any]:
         return platform.tokens.issuer.jwks()
 
-    return [healthz, readyz, jwks]
+    from ipgov.supervision.exports import export_routes
+
+    return [healthz, readyz, jwks, *export_routes()]
 
 
 async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
@@ -122,7 +125,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
             await platform.authz.stop()
 
     app = Litestar(
-        route_handlers=[graphql, *_health_routes(platform),
+        route_handlers=[graphql, *_health_routes(platform), *page_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=settings.max_request_bytes,

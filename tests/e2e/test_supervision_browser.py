@@ -1,0 +1,186 @@
+"""The supervision page in a real headless Chromium (Debian's chromium + chromedriver).
+
+`ipgov demo`, a group review, `ipgov serve`; then sign in as the group auditor, read the
+heatmap, drill into a subsidiary, try another group's tenant through the URL (FORBIDDEN, no
+data) and switch to Chinese. A screenshot goes to /tmp/supervision.png for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+    pytest.skip("needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
+                "/usr/bin/chromedriver); .ci/run installs them", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (the test extra)")
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+IPGOV = [sys.executable, "-m", "ipgov.cli.main"]
+PASSWORD = "ipgov-demo-2026"
+AUDITOR = "chen.jing@hanwei.example"
+SCREENSHOT = Path("/tmp/supervision.png")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([*IPGOV, *args], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    import httpx
+
+    data = tmp_path_factory.mktemp("supervision")
+    port = _free_port()
+    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(port),
+           "IPGOV_LOG_LEVEL": "WARNING"}
+    _cli(env, "demo")
+    _cli(env, "review", "run", "hanwei-group", "--group")
+    ids = {}
+    for line in _cli(env, "tenant", "list").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 5:
+            ids[parts[0]] = parts[-1]
+    proc = subprocess.Popen([*IPGOV, "serve"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail(f"server did not start: {proc.stdout.read() if proc.stdout else ''}")
+    yield base, ids
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", "--window-size=1400,1000", "--lang=en-US"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver, timeout: float = 30):
+    return WebDriverWait(driver, timeout)
+
+
+def test_supervision_page_end_to_end(server, browser):
+    base, ids = server
+    assert {"hanwei-group", "hanwei-semiconductor", "northstar-robotics"} <= ids.keys()
+    d = browser
+    d.get(f"{base}/supervision/")
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+
+    # A wrong password is reported on the page.
+    d.find_element(By.ID, "email").send_keys(AUDITOR)
+    d.find_element(By.ID, "password").send_keys("wrong-password", Keys.ENTER)
+    error = _wait(d).until(EC.visibility_of_element_located((By.ID, "error")))
+    assert error.text.strip()
+    assert d.find_element(By.ID, "signin").is_displayed()
+
+    d.find_element(By.ID, "password").clear()
+    d.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    _wait(d).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")))
+    assert d.execute_script("return !!sessionStorage.getItem('ipgov.supervision.token')")
+
+    # Heatmap: the group's tenants, numeric scores, every cell has text, <th scope>.
+    slugs = [r.get_attribute("data-slug")
+             for r in d.find_elements(By.CSS_SELECTOR, "#heatmap tbody tr")]
+    assert {"hanwei-group", "hanwei-semiconductor", "hanwei-medical", "hanwei-software"} <= set(
+        slugs)
+    assert not any(s.startswith("northstar") for s in slugs)
+    semi = d.find_element(By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")
+    scores = [c.text for c in semi.find_elements(By.CSS_SELECTOR, "td.score")]
+    assert len(scores) == 7
+    assert any(re.fullmatch(r"\d+(\.\d+)?", s) for s in scores), scores
+    cells = d.find_elements(By.CSS_SELECTOR, "#heatmap tbody td")
+    assert cells and all(c.text.strip() for c in cells)  # never colour alone
+    assert d.find_elements(By.CSS_SELECTOR, "#heatmap thead th[scope='col']")
+    assert len(d.find_elements(By.CSS_SELECTOR, "#heatmap tbody th[scope='row']")) == len(slugs)
+    for input_id in ("email", "password", "f-root", "f-function", "f-severity", "lang"):
+        assert d.find_elements(By.CSS_SELECTOR, f"label[for='{input_id}']"), input_id
+
+    # Drill down with the keyboard: focus the row, press Enter.
+    d.execute_script("arguments[0].focus()", semi)
+    semi.send_keys(Keys.ENTER)
+    _wait(d).until(lambda drv: ids["hanwei-semiconductor"] in drv.current_url)
+    _wait(d).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#detail-body table tbody tr")))
+    detail = d.find_element(By.ID, "detail")
+    assert "hanwei-semiconductor" in detail.text
+    findings = d.find_elements(By.CSS_SELECTOR, "#detail-body table:first-of-type tbody tr")
+    assert findings, "the findings table is empty"
+    assert d.find_elements(By.CSS_SELECTOR, "#detail-body svg.trend")
+    assert d.find_element(By.CSS_SELECTOR, "[data-verification]").get_attribute(
+        "data-verification") == "ok"
+    d.save_screenshot(str(SCREENSHOT))
+
+    # Another group's tenant through the URL: FORBIDDEN, and none of its data.
+    d.execute_script("location.hash = arguments[0]", f"tenant={ids['northstar-robotics']}")
+    error = _wait(d).until(EC.visibility_of_element_located((By.ID, "error")))
+    _wait(d).until(lambda drv: "FORBIDDEN" in drv.find_element(By.ID, "error").text)
+    page = d.find_element(By.TAG_NAME, "body").text.lower()
+    assert "northstar" not in page
+    assert not d.find_element(By.ID, "detail").is_displayed()
+    assert "hanwei-semiconductor" not in d.find_element(By.ID, "detail-body").text
+
+    # Chinese labels.
+    from selenium.webdriver.support.ui import Select
+
+    Select(d.find_element(By.ID, "lang")).select_by_value("zh")
+    _wait(d).until(lambda drv: drv.find_element(By.TAG_NAME, "html").get_attribute("lang")
+                   == "zh-CN")
+    assert "治理热力图" in d.find_element(By.ID, "heatmap-h").text
+    assert "租户" in d.find_element(By.CSS_SELECTOR, "#heatmap thead").text
+    d.save_screenshot(str(SCREENSHOT.with_name("supervision-zh.png")))
+
+    csp = [e for e in d.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+    assert not csp, csp
+
+    # Sign out clears the token and the data.
+    d.find_element(By.ID, "signout").click()
+    assert d.execute_script("return sessionStorage.getItem('ipgov.supervision.token')") is None
+    assert not d.find_elements(By.CSS_SELECTOR, "#heatmap tbody tr")
