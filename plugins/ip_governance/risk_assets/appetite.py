@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import column, select, table
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.api import InvalidInput, lineage, utcnow
@@ -34,7 +34,7 @@ from .models import RiskAppetite, RiskTolerance
 from .vocabulary import DEFAULT_THRESHOLD, MATRIX_MAX, MATRIX_MIN, RISK_CATEGORIES
 
 __all__ = [
-    "ChainLink", "EffectiveAppetite", "chain_from_platform", "chain_from_tenants", "effective",
+    "ChainLink", "EffectiveAppetite", "chain_from_platform", "chain_from_lineage", "effective",
     "load_effective", "set_statement", "set_tolerance",
 ]
 
@@ -83,16 +83,11 @@ def chain_from_platform(platform: Any, tenant_id: str) -> list[ChainLink]:
             for i, info in enumerate(infos)]
 
 
-_TENANTS = table("tenants", column("id"), column("governance_mode"))
-
-
-async def chain_from_tenants(session: AsyncSession, ids: Sequence[str]) -> list[ChainLink]:
-    """The same chain inside a review (``ctx.lineage``: ids nearest first), reading each
-    ancestor's governance mode from the tenant tree."""
-    rows = await session.execute(select(_TENANTS.c.id, _TENANTS.c.governance_mode)
-                                 .where(_TENANTS.c.id.in_(list(ids))))
-    modes = dict(rows.all())
-    return [ChainLink(tid, modes.get(ids[i + 1]) if i + 1 < len(ids) else None)
+def chain_from_lineage(ids: Sequence[str], modes: Sequence[str]) -> list[ChainLink]:
+    """The same chain inside a review, from the check context (``ctx.lineage`` ids and
+    ``ctx.tenant.lineage_modes``, nearest first): each link is governed by the next one's mode.
+    """
+    return [ChainLink(tid, modes[i + 1] if i + 1 < len(modes) else None)
             for i, tid in enumerate(ids)]
 
 

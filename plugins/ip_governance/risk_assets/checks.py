@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 
 from ipgov.api import Check, CheckContext, FindingDraft, Function, GovernanceDomain, Severity
 
-from .appetite import EffectiveAppetite, chain_from_tenants, load_effective
+from .appetite import EffectiveAppetite, chain_from_lineage, load_effective
 from .models import (
     IpAsset,
     IpAssetDeadline,
@@ -39,8 +39,9 @@ def _today(ctx: CheckContext) -> date:
 async def effective_appetite(ctx: CheckContext) -> EffectiveAppetite:
     """The risk appetite that applies to the tenant under review (read across its lineage)."""
     ids = ctx.lineage or (ctx.tenant.id,)
+    modes = ctx.tenant.lineage_modes or (ctx.tenant.governance_mode,)
+    chain = chain_from_lineage(ids, modes)
     async with ctx.lineage_session() as session:
-        chain = await chain_from_tenants(session, ids)
         return await load_effective(session, chain)
 
 
