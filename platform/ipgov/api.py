@@ -14,15 +14,24 @@ from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ipgov.graphql.errors import UserError, user_errors
 from ipgov.graphql.pagination import Connection, Edge, PageInfo, paginate
-from ipgov.graphql.permissions import authenticated, public, requires, requires_any
+from ipgov.graphql.permissions import (
+    authenticated,
+    check_permission,
+    public,
+    requires,
+    requires_any,
+)
 from ipgov.plugins.contracts import (
     API_VERSION,
     DemoContext,
     GraphQLContribution,
+    IpObject,
     Permission,
     PluginInfo,
     SupervisionMetric,
     TenantEvent,
+    TextMatch,
+    TextPassage,
 )
 from ipgov.plugins.hookspecs import hookimpl
 from ipgov.reviews.checks import (
@@ -56,6 +65,36 @@ def lineage(platform: Any, tenant_id: str) -> list[Any]:
     return chain
 
 
+async def _call_enabled(platform: Any, hook: str, tenant_id: str, **kwargs: Any) -> list[Any]:
+    from ipgov.plugins.manager import call_and_await
+
+    info = platform.authz.tenant_info(tenant_id)
+    if info is None:
+        raise NotFound(f"tenant {tenant_id} not found", code="TENANT_NOT_FOUND")
+    caller = platform.registry.hook_for(hook, info.enabled_plugins)
+    results = await call_and_await(caller(platform=platform, tenant_id=tenant_id, **kwargs))
+    return [item for result in results if result for item in result]
+
+
+async def list_ip_objects(platform: Any, tenant_id: str, *, kinds: list[str] | None = None,
+                          ids: list[str] | None = None, limit: int = 500) -> list[IpObject]:
+    """IP objects every enabled plugin holds for ``tenant_id`` (hook ``list_ip_objects``).
+
+    Authorize the caller for the tenant before calling; ``limit`` applies per plugin."""
+    limit = max(1, min(int(limit), 5000))
+    return await _call_enabled(platform, "list_ip_objects", tenant_id, kinds=kinds, ids=ids,
+                               limit=limit)
+
+
+async def screen_text(platform: Any, tenant_id: str, text: str, *,
+                      limit: int = 20) -> list[TextMatch]:
+    """Matches of ``text`` in every enabled plugin's stores (hook ``screen_text``), best first.
+    """
+    limit = max(1, min(int(limit), 200))
+    matches = await _call_enabled(platform, "screen_text", tenant_id, text=text, limit=limit)
+    return sorted(matches, key=lambda m: -m.score)
+
+
 __all__ = [
     "API_VERSION",
     "Base",
@@ -75,6 +114,11 @@ __all__ = [
     "Forbidden",
     "GraphQLContribution",
     "InvalidInput",
+    "IpObject",
+    "TextMatch",
+    "TextPassage",
+    "list_ip_objects",
+    "screen_text",
     "NotFound",
     "PageInfo",
     "Permission",
@@ -89,6 +133,7 @@ __all__ = [
     "UserError",
     "authenticated",
     "authorize_request",
+    "check_permission",
     "decide_escalation",
     "deciding_tenant",
     "emit_event",

@@ -20,7 +20,8 @@ from strawberry.types import Info
 from ipgov.errors import Forbidden, NotFound
 from ipgov.telemetry.setup import current_plugin, current_tenant
 
-__all__ = ["Authorize", "authenticated", "public", "requires", "requires_any", "tenant_arg"]
+__all__ = ["Authorize", "authenticated", "check_permission", "public", "requires", "requires_any",
+           "tenant_arg"]
 
 READ_ACTIONS = frozenset({"read", "verify"})
 TenantGetter = Callable[[Any, dict[str, Any]], str | None]
@@ -105,6 +106,15 @@ class Authorize(FieldExtension):
         self.check(source, info, kwargs)
         result = next_(source, info, **kwargs)
         return await result if inspect.isawaitable(result) else result
+
+
+def check_permission(info: Info, tenant_id: str, obj: str, action: str) -> None:
+    """Imperative form of ``requires`` for objects known only once a row is loaded (e.g. the
+    classification level of a record): raises ``Unauthenticated``/``Forbidden``/``NotFound``
+    exactly as a declared field permission does."""
+    ctx = info.context
+    principal = ctx.require_principal()
+    Authorize("tenant", obj, action)._check_tenant(ctx, principal.subject, tenant_id)
 
 
 def requires(obj: str, action: str, tenant: str | TenantGetter | None = "tenantId",

@@ -13,6 +13,9 @@ __all__ = [
     "API_VERSION",
     "DemoContext",
     "GraphQLContribution",
+    "IpObject",
+    "TextMatch",
+    "TextPassage",
     "Permission",
     "PluginInfo",
     "SupervisionMetric",
@@ -84,3 +87,49 @@ class SupervisionMetric:
     title: str
     compute: Callable[[AsyncSession, str], Any]
     description: str = ""
+
+
+@dataclass(frozen=True)
+class IpObject:
+    """An IP right or asset a plugin holds for a tenant (hook ``list_ip_objects``).
+
+    ``kind`` is one of ``patent``, ``application``, ``trade_secret``, ``trademark``,
+    ``copyright``, ``software``, ``other``; ``ref`` is how people name it (a canonical
+    publication number, a register code); ``plugin`` names the holder. ``(plugin, id)`` is the
+    stable key another plugin stores to link to the object.
+    """
+
+    plugin: str
+    id: str
+    tenant_id: str
+    kind: str
+    ref: str
+    title: str
+    status: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TextPassage:
+    """One passage of a screened text matched with one passage of a stored document."""
+
+    text: str  # the passage of the submitted text
+    matched: str  # the passage of the stored document (claim, abstract sentence, ...)
+    where: str  # which part of the stored document: "claim 3", "abstract", "content"
+    score: float  # 0..1, higher is closer
+    start: int = 0  # character offset of ``text`` in the submitted text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """A stored document that a screened text resembles (hook ``screen_text``)."""
+
+    plugin: str
+    object_kind: str  # "patent", "trade_secret", ...
+    object_id: str
+    ref: str
+    title: str
+    score: float  # 0..1, higher is closer
+    passages: tuple[TextPassage, ...] = ()
+    risk: str = ""  # "infringement", "leak", ... as the plugin names the risk

@@ -142,6 +142,43 @@ def should_review_on(event: PlatformEvent) -> Any:
     """
 
 
+@hookspec
+def register_jobs() -> dict[str, Any]:
+    """Return background job kinds: ``{"<plugin>.<kind>": handler}``.
+
+    ``handler(ctx)`` is an async function receiving an ``ipgov.api.JobContext`` (tenant,
+    params, ``ctx.session()``, ``ctx.progress(...)``, ``ctx.error(...)``); what it returns is
+    stored as the job's result (JSON). Jobs run in the review workers (embedded threads by
+    default, ``ipgov worker`` processes with a broker) and are delivered at least once: a
+    handler must be idempotent. Start one with ``ipgov.api.enqueue_job``. Since 0.3.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-plugin lookups (plugins never import each other; they ask through the core)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+                    ids: list[str] | None, limit: int) -> Any:
+    """Return the ``ipgov.api.IpObject`` items this plugin holds for ``tenant_id`` (at most
+    ``limit``), filtered by ``kinds`` and ``ids`` when given. Called for plugins enabled for the
+    tenant through ``ipgov.api.list_ip_objects``; the caller has already been authorized to
+    read the tenant. May return an awaitable. Since 0.3.
+    """
+
+
+@hookspec
+def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> Any:
+    """Compare ``text`` (an article, a paper, a technical solution) with what this plugin
+    stores for ``tenant_id`` and return up to ``limit`` ``ipgov.api.TextMatch`` items, best
+    first, each with its matching passages. Called through ``ipgov.api.screen_text``; read only
+    what the tenant may read (its own rows and collections shared with it). May return an
+    awaitable. Since 0.3.
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # HTTP and command line
 # ---------------------------------------------------------------------------------------------
