@@ -21,6 +21,7 @@ from ipgov.graphql.permissions import (
     requires,
     requires_any,
 )
+from ipgov.jobs import Job, JobContext, JobKind, enqueue_job, run_job_inline
 from ipgov.plugins.contracts import (
     API_VERSION,
     DemoContext,
@@ -114,6 +115,11 @@ __all__ = [
     "Forbidden",
     "GraphQLContribution",
     "InvalidInput",
+    "Job",
+    "JobContext",
+    "JobKind",
+    "enqueue_job",
+    "run_job_inline",
     "IpObject",
     "TextMatch",
     "TextPassage",

@@ -51,6 +51,7 @@ CORE_PERMISSIONS = [
     Permission("ipgov:supervision", ("read",), "The cross-tenant supervision view"),
     Permission("ipgov:review", ("read", "request"), "Governance reviews and their findings"),
     Permission("ipgov:directive", ("read", "update"), "Directives that findings call for"),
+    Permission("ipgov:job", ("read", "cancel"), "Background jobs (ingestion, sweeps) and progress"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
@@ -65,9 +66,10 @@ CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
                               ("ipgov:directive", "update")],
     REVIEWER: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:review", "request")],
     CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
-                  ("ipgov:directive", "read"), ("ipgov:directive", "update")],
+                  ("ipgov:directive", "read"), ("ipgov:directive", "update"),
+                  ("ipgov:job", "read")],
     VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
-             ("ipgov:directive", "read")],
+             ("ipgov:directive", "read"), ("ipgov:job", "read")],
     AUDITOR: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:supervision", "read")],
 }
 """Default grants of the core objects; plugins add grants for theirs."""

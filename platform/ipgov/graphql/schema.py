@@ -24,10 +24,12 @@ from strawberry.tools import merge_types
 from ipgov.plugins.contracts import GraphQLContribution
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
+from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
 from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
+from .jobs import JobMutation, JobQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .supervision import SupervisionQuery
@@ -45,9 +47,9 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery],
+               SupervisionQuery, JobQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation],
+                  ReviewMutation, JobMutation],
     )
 
 
@@ -105,6 +107,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        TenantRateLimit,  # per-tenant rate limit, after validation, before execution
     ]
     if not settings.graphql_introspection or settings.is_production:
         rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]

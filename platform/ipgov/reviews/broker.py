@@ -29,6 +29,9 @@ __all__ = ["ACTOR_NAME", "QUEUE_NAME", "ReviewQueue", "TenantContextMiddleware",
 log = logging.getLogger("ipgov.reviews")
 QUEUE_NAME = "ipgov-reviews"
 ACTOR_NAME = "ipgov_run_review"
+JOB_QUEUE_NAME = "ipgov-jobs"
+JOB_ACTOR_NAME = "ipgov_run_job"
+_TENANT_ACTORS = frozenset({ACTOR_NAME, JOB_ACTOR_NAME})
 
 
 class MessageWithoutTenant(MiddlewareError, ValueError):
@@ -40,18 +43,18 @@ class TenantContextMiddleware(Middleware):
     """Puts the trace context into outgoing messages; refuses messages without a tenant."""
 
     def before_enqueue(self, broker: dramatiq.Broker, message: Any, delay: int) -> None:
-        if message.actor_name != ACTOR_NAME:
+        if message.actor_name not in _TENANT_ACTORS:
             return
         if not message.kwargs.get("tenant_id"):
-            raise MessageWithoutTenant("review messages must carry tenant_id")
+            raise MessageWithoutTenant("review and job messages must carry tenant_id")
         if not message.kwargs.get("traceparent"):
             carrier: dict[str, str] = {}
             inject(carrier)
             message.kwargs["traceparent"] = carrier.get("traceparent")
 
     def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
-        if message.actor_name == ACTOR_NAME and not message.kwargs.get("tenant_id"):
-            log.error("refused review message %s: no tenant", message.message_id)
+        if message.actor_name in _TENANT_ACTORS and not message.kwargs.get("tenant_id"):
+            log.error("refused message %s: no tenant", message.message_id)
             raise SkipMessage("no tenant")
 
 
@@ -78,13 +81,34 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
 
 
 class ReviewQueue:
-    """The broker and the review actor of one process; ``send`` enqueues a run."""
+    """The broker with the review and job actors of one process; ``send`` enqueues a review
+    run, ``send_job`` a plugin job (both on the same broker, separate queues)."""
 
     def __init__(self, broker: dramatiq.Broker,
-                 execute: Callable[[str, str], Any] | None = None) -> None:
+                 execute: Callable[[str, str], Any] | None = None,
+                 execute_job: Callable[[str, str], Any] | None = None) -> None:
         self.broker = broker
         self.embedded = isinstance(broker, StubBroker)
         self._execute = execute
+        self._execute_job = execute_job
+
+        async def run_job(job_id: str, tenant_id: str, traceparent: str | None = None) -> None:
+            from ipgov.telemetry.setup import tenant_context
+
+            token = otel_context.attach(extract({"traceparent": traceparent or ""}))
+            try:
+                with tenant_context(tenant_id):
+                    if self._execute_job is None:
+                        raise RuntimeError("this process only sends jobs")
+                    outcome = await self._execute_job(job_id, tenant_id)
+                    log.info("job %s (%s): %s", job_id, tenant_id, outcome)
+            finally:
+                otel_context.detach(token)
+
+        self.job_actor = dramatiq.actor(run_job, broker=broker, actor_name=JOB_ACTOR_NAME,
+                                        queue_name=JOB_QUEUE_NAME, max_retries=5,
+                                        min_backoff=500, max_backoff=10_000,
+                                        time_limit=6 * 3_600_000)
 
         async def run_review(run_id: str, tenant_id: str, traceparent: str | None = None) -> None:
             from ipgov.telemetry.setup import tenant_context
@@ -111,6 +135,13 @@ class ReviewQueue:
         if traceparent:
             kwargs["traceparent"] = traceparent
         self.actor.send_with_options(kwargs=kwargs)
+
+    def send_job(self, job_id: str, tenant_id: str, traceparent: str | None = None) -> None:
+        """Enqueue a job (see ``send``)."""
+        kwargs = {"job_id": job_id, "tenant_id": tenant_id}
+        if traceparent:
+            kwargs["traceparent"] = traceparent
+        self.job_actor.send_with_options(kwargs=kwargs)
 
     def start_worker(self, threads: int) -> dramatiq.Worker:
         """Run worker threads in this process (the embedded default)."""

@@ -69,8 +69,11 @@ async def recover(platform: Platform) -> int:
             log.warning("recovery could not resend %s (%s)", run_id, type(exc).__name__)
     for group_run in await pending_groups(platform):
         await try_aggregate(platform, group_run)
+    from ipgov.jobs.service import recover_jobs
+
+    sent += await recover_jobs(platform)
     if sent:
-        log.info("recovery resent %d review(s)", sent)
+        log.info("recovery resent %d review(s)/job(s)", sent)
     return sent
 
 

@@ -69,9 +69,12 @@ async def scheduler_loop(platform: Platform, every: float = 30.0) -> None:
 
     while True:
         try:
+            from ipgov.jobs.service import schedule_periodic_jobs
+
             created = await run_due_schedules(platform)
             if created:
                 log.info("scheduled %d review(s)", created)
+            await schedule_periodic_jobs(platform)
             await recover(platform)
         except asyncio.CancelledError:
             raise

@@ -28,7 +28,7 @@ class WorkerRuntime:
         self.settings = settings
         self._factory = platform_factory
         self._platform: Platform | None = None
-        self.queue = ReviewQueue(build_broker(settings), self.execute)
+        self.queue = ReviewQueue(build_broker(settings), self.execute, self.execute_job)
 
     def platform(self) -> Platform:
         """The platform, built on first use (inside the event loop that will use it)."""
@@ -43,6 +43,12 @@ class WorkerRuntime:
     async def execute(self, run_id: str, tenant_id: str) -> str:
         """The review actor's body."""
         return await execute_run(self.platform(), run_id, tenant_id)
+
+    async def execute_job(self, job_id: str, tenant_id: str) -> str:
+        """The job actor's body."""
+        from ipgov.jobs.service import execute_job
+
+        return await execute_job(self.platform(), job_id, tenant_id)
 
     async def close(self) -> None:
         """Dispose of the platform's connections (call on the actors' loop)."""
