@@ -66,6 +66,53 @@ def lineage(platform: Any, tenant_id: str) -> list[Any]:
     return chain
 
 
+def descendants(platform: Any, tenant_id: str) -> list[Any]:
+    """Every tenant below ``tenant_id`` (any depth; each as ``tenant_info`` returns), for
+    group-level views such as duplicate purchases across a group. Authorize per tenant."""
+    directory = platform.authz.directory
+    below = []
+    for info in directory.values():
+        parent = info.parent_id
+        while parent is not None and parent != tenant_id:
+            parent_info = directory.get(parent)
+            parent = parent_info.parent_id if parent_info else None
+        if parent == tenant_id:
+            below.append(info)
+    return sorted(below, key=lambda i: i.slug)
+
+
+def cli_command(fn: Any) -> Any:
+    """Decorator for a plugin's click command: the body is ``async def body(platform,
+    **options)`` and runs with a platform built from the settings (domain errors exit 1 with
+    their code and message)."""
+    from ipgov.cli.common import async_command
+
+    return async_command(fn)
+
+
+def cli_progress(message: str) -> None:
+    """Print a progress line on stderr (stdout stays machine-readable)."""
+    from ipgov.cli.common import progress
+
+    progress(message)
+
+
+def tenant_by_ref(platform: Any, ref: str) -> Any:
+    """The tenant (as ``tenant_info`` returns) whose slug or id is ``ref``; ``NotFound``."""
+    for info in platform.authz.directory.values():
+        if ref in (info.id, info.slug):
+            return info
+    raise NotFound(f"no tenant with slug or id {ref!r}", code="TENANT_NOT_FOUND")
+
+
+def current_platform() -> Any:
+    """The platform running the current review check or job (``info.context.platform`` in
+    resolvers)."""
+    from ipgov.runtime import current_platform as _current
+
+    return _current()
+
+
 async def _call_enabled(platform: Any, hook: str, tenant_id: str, **kwargs: Any) -> list[Any]:
     from ipgov.plugins.manager import call_and_await
 
@@ -124,6 +171,11 @@ __all__ = [
     "TextMatch",
     "TextPassage",
     "list_ip_objects",
+    "current_platform",
+    "cli_command",
+    "cli_progress",
+    "tenant_by_ref",
+    "descendants",
     "screen_text",
     "NotFound",
     "PageInfo",

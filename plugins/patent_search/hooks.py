@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from ipgov.api import Permission, PluginInfo, hookimpl
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ipgov.api import (
+    Check,
+    DemoContext,
+    GraphQLContribution,
+    IpObject,
+    Permission,
+    PlatformEvent,
+    PluginInfo,
+    TenantEvent,
+    TextMatch,
+    TextPassage,
+    hookimpl,
+)
 
 PLUGIN_INFO = PluginInfo(
     name="patent_search",
-    version="0.1.0",
+    version="0.3.0",
     api_version=1,
     description=(
-        "Patent database and search: ingestion, collections, search,"
-        " watchlists, landscapes"
+        "Patent database and search: ingestion of every major format, group-shared "
+        "collections, procurement register, search with CPC facets, watchlists, FTO "
+        "screening, landscapes"
     ),
 )
 
@@ -23,9 +41,14 @@ _CONTRIBUTOR_ACTIONS = ("create", "update")
 def register_permissions() -> list[Permission]:
     """The objects this plugin protects and their actions."""
     return [
-        Permission("patent_search:collection", ('read', 'create', 'update', 'delete')),
-        Permission("patent_search:document", ('read', 'ingest')),
-        Permission("patent_search:watchlist", ('read', 'create', 'update', 'delete')),
+        Permission("patent_search:collection", ("read", "create", "update", "delete"),
+                   "Patent collections (own and group-shared)"),
+        Permission("patent_search:document", ("read", "ingest"),
+                   "Patent documents: search, read, FTO screening, ingestion"),
+        Permission("patent_search:watchlist", ("read", "create", "update", "delete"),
+                   "Technology directions and competitor watchlists"),
+        Permission("patent_search:procurement", ("read", "create", "update", "delete"),
+                   "The register of bought patent databases and services"),
     ]
 
 
@@ -41,3 +64,122 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
         for role in _WRITE_ROLES:
             grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
     return grants
+
+
+@hookimpl
+def register_models() -> list[type]:
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def register_graphql_types() -> GraphQLContribution:
+    from .graphql import PatentMutation, PatentQuery
+
+    return GraphQLContribution(query=[PatentQuery], mutation=[PatentMutation])
+
+
+@hookimpl
+def register_checks() -> list[Check]:
+    from .checks import CHECKS
+
+    return list(CHECKS)
+
+
+@hookimpl
+def register_jobs() -> dict[str, Any]:
+    from .jobs import INGEST_KIND, ingest
+
+    return {INGEST_KIND: ingest}
+
+
+@hookimpl
+def should_review_on(event: PlatformEvent) -> bool:
+    """New documents in a watched direction call for a Monitor review."""
+    return event.kind == "patent_search.watchlist_match"
+
+
+@hookimpl
+async def on_tenant_merged(event: TenantEvent) -> None:
+    """Collections and watchlists are unique by name per tenant: rename the absorbed tenant's
+    clashing ones before they move."""
+    from .models import Collection, Watchlist
+
+    session = event.session
+    for model in (Collection, Watchlist):
+        keep = set((await session.execute(select(model.name).where(
+            model.tenant_id == event.tenant_id))).scalars())
+        moving = (await session.execute(select(model.id, model.name).where(
+            model.tenant_id == event.other_tenant_id))).all()
+        for row_id, name in moving:
+            if name in keep:
+                await session.execute(update(model).where(model.id == row_id).values(
+                    name=f"{name} (absorbed {event.other_tenant_id[:8]})"))
+
+
+@hookimpl
+async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+                          ids: list[str] | None, limit: int) -> list[IpObject]:
+    """Documents of the tenant's portfolio collections: its own patents and applications."""
+    from .models import Collection, PatentDocument
+
+    wanted = set(kinds or ("patent", "application"))
+    if not wanted & {"patent", "application"}:
+        return []
+    async with platform.db.tenant_session(tenant_id) as session:
+        stmt = (select(PatentDocument).join(Collection,
+                                            Collection.id == PatentDocument.collection_id)
+                .where(Collection.kind == "portfolio")
+                .order_by(PatentDocument.publication_number).limit(limit))
+        if ids:
+            stmt = stmt.where(PatentDocument.id.in_(ids))
+        docs = (await session.execute(stmt)).scalars().all()
+    out = []
+    for doc in docs:
+        kind = "application" if doc.kind.startswith("A") else "patent"
+        if kind in wanted:
+            out.append(IpObject(plugin="patent_search", id=doc.id, tenant_id=tenant_id,
+                                kind=kind, ref=doc.publication_number, title=doc.title,
+                                status=doc.kind,
+                                details={"cpc": list(doc.cpc)[:10],
+                                         "collection_id": doc.collection_id}))
+    return out
+
+
+@hookimpl
+async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
+    """Infringement risk: claims of the collections the tenant may read that the text reads
+    on."""
+    from .access import visible_collection_ids
+    from .fto import screen
+
+    hits = await screen(platform, await visible_collection_ids(platform, tenant_id), text,
+                        limit=limit)
+    return [TextMatch(plugin="patent_search", object_kind="patent",
+                      object_id=f"{h.collection_id}:{h.publication_number}",
+                      ref=h.publication_number, title=h.title, score=min(1.0, h.score),
+                      risk="infringement",
+                      passages=tuple(TextPassage(text=c.passage, matched=c.claim,
+                                                 where=f"claim {c.number}", score=c.score,
+                                                 start=c.start, end=c.end) for c in h.claims))
+            for h in hits]
+
+
+@hookimpl
+async def load_demo_data(demo: DemoContext) -> None:
+    from .demo import load
+
+    await load(demo)
+
+
+@hookimpl
+def register_commands(cli: Any) -> None:
+    from .cli import patents
+
+    cli.add_command(patents)

@@ -98,6 +98,7 @@ async def load_demo(platform: Platform, password: str) -> None:
                                           actor="demo")
     ids["platform"] = PLATFORM_TENANT_ID
     users = await _users(platform, ids, password)
+    await platform.authz.refresh()  # plugins' demo data may ask about the new tenants
     await _plugin_demo_data(platform, ids, users)
     click.echo(f"demo loaded: {len(ids) - 1} tenants, {len(USERS)} users "
                f"(password: {password!r}); try: li.wei@hanwei.example")
@@ -113,7 +114,7 @@ async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
         progress(f"demo: data of plugin {name}")
         async with platform.db.system_session(f"demo: {name} data") as session:
             demo = DemoContext(session=session, tenants=dict(ids), users=dict(users),
-                               data_dir=str(platform.settings.data_dir))
+                               data_dir=str(platform.settings.data_dir), platform=platform)
             hook = platform.registry.hook_for("load_demo_data", [name])
             await call_and_await(hook(demo=demo))
 

@@ -45,8 +45,10 @@ class JobContext:
     """Handed to a job handler. Progress and errors are written as the job runs, so a client
     polling the job (GraphQL ``job``) sees them, and each write renews the worker's lease."""
 
-    def __init__(self, platform: Platform, job: Job, claim_token: str) -> None:
+    def __init__(self, platform: Platform, job: Job, claim_token: str,
+                 on_progress: Callable[[int, int | None, str], None] | None = None) -> None:
         self.platform = platform
+        self._on_progress = on_progress
         self.job_id = job.id
         self.tenant_id = job.tenant_id
         self.kind = job.kind
@@ -87,6 +89,8 @@ class JobContext:
         self._dirty = True
         if force or time.monotonic() - self._last_write >= 0.5:
             await self.flush()
+            if self._on_progress is not None:
+                self._on_progress(self._done, self._total, self._message)
 
     async def error(self, *, message: str, document: str = "", field: str = "",
                     file: str = "") -> None:

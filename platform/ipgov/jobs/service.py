@@ -159,7 +159,8 @@ async def _finish(platform: Platform, ctx: JobContext, token: str, status: str, 
     return True
 
 
-async def execute_job(platform: Platform, job_id: str, tenant_id: str) -> str:
+async def execute_job(platform: Platform, job_id: str, tenant_id: str,
+                      on_progress: Callable[[int, int | None, str], None] | None = None) -> str:
     """Claim and run one job; returns what happened (for logs)."""
     from ipgov.runtime import platform_var
 
@@ -168,7 +169,7 @@ async def execute_job(platform: Platform, job_id: str, tenant_id: str) -> str:
         return "not claimable (done, cancelled or held by another worker)"
     job, token = claimed
     entry = job_kinds(platform).get(job.kind)
-    ctx = JobContext(platform, job, token)
+    ctx = JobContext(platform, job, token, on_progress)
     if entry is None:
         await _finish(platform, ctx, token, JobStatus.FAILED,
                       failure=f"no plugin in this process runs jobs of kind {job.kind!r}")
@@ -204,8 +205,11 @@ class _InlineJobs:
 
 async def run_job_inline(platform: Platform, *, tenant_id: str, kind: str,
                          params: dict[str, Any] | None = None, actor: str = "cli",
-                         idempotency_key: str | None = None) -> Job:
-    """Enqueue a job and run it right here (CLI, demo, tests); returns the finished row."""
+                         idempotency_key: str | None = None,
+                         on_progress: Callable[[int, int | None, str], None] | None = None
+                         ) -> Job:
+    """Enqueue a job and run it right here (CLI, demo, tests); returns the finished row.
+    ``on_progress(done, total, message)`` sees each progress report (a CLI prints them)."""
     previous = platform.extras.get("review_queue")
     queue = _InlineJobs()
     platform.extras["review_queue"] = queue
@@ -214,7 +218,7 @@ async def run_job_inline(platform: Platform, *, tenant_id: str, kind: str,
                                 actor=actor, idempotency_key=idempotency_key)
         while queue.pending:
             job_id, tid = queue.pending.pop(0)
-            await execute_job(platform, job_id, tid)
+            await execute_job(platform, job_id, tid, on_progress)
     finally:
         platform.extras["review_queue"] = previous
     async with platform.db.tenant_session(tenant_id) as session:

@@ -77,6 +77,7 @@ class DemoContext:
     users: dict[str, str]
     actor: str = "demo"
     data_dir: str = ""
+    platform: Any = None  # the running platform (search indexes, settings), since 0.3
 
 
 @dataclass(frozen=True)

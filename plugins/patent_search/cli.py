@@ -1,0 +1,116 @@
+"""``ipgov patents``: ingest files into a collection, search, and show landscapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from ipgov.api import cli_command, cli_progress, run_job_inline, tenant_by_ref
+
+from .models import COLLECTION_KINDS, Collection
+
+__all__ = ["patents"]
+
+
+@click.group("patents")
+def patents() -> None:
+    """Patent collections: ingest documents, search, landscapes."""
+
+
+@patents.command("ingest")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--tenant", "tenant_ref", help="Slug or id of the tenant that owns the collection.")
+@click.option("--collection", "collection_name", help="Collection name (created if missing).")
+@click.option("--kind", type=click.Choice(COLLECTION_KINDS), default="research",
+              show_default=True, help="Kind of a new collection.")
+@click.option("--shared", is_flag=True, help="Share a new collection with the group below.")
+@click.option("--dry-run", is_flag=True, help="Only parse and count; store nothing.")
+@cli_command
+async def ingest_command(platform: Any, source: Path, tenant_ref: str | None,
+                         collection_name: str | None, kind: str, shared: bool,
+                         dry_run: bool) -> None:
+    """Ingest SOURCE (a file, zip or folder of patent documents) and print counts per format.
+    """
+    from .ingest import IngestError, iter_path
+
+    if dry_run:
+        counts: dict[str, int] = {}
+        errors = 0
+        for item in iter_path(source):
+            if isinstance(item, IngestError):
+                errors += 1
+                click.echo(f"error: {item}", err=True)
+            else:
+                counts[item.source_format] = counts.get(item.source_format, 0) + 1
+                if sum(counts.values()) % 5000 == 0:
+                    cli_progress(f"parsed {sum(counts.values())} documents")
+        _print_counts(counts, errors)
+        return
+    if not tenant_ref or not collection_name:
+        raise click.UsageError("--tenant and --collection are required (or use --dry-run)")
+    tenant = tenant_by_ref(platform, tenant_ref)
+    async with platform.db.tenant_session(tenant.id) as session:
+        collection = (await session.execute(select(Collection).where(
+            Collection.name == collection_name))).scalar_one_or_none()
+        if collection is None:
+            collection = Collection(name=collection_name, kind=kind, shared_with_group=shared,
+                                    created_by="cli", source=str(source))
+            session.add(collection)
+            await session.flush()
+            await platform.audit(session, tenant_id=tenant.id, actor="cli",
+                                 action="patent_search.collection.created",
+                                 object_type="patent_search:collection",
+                                 object_id=collection.id, details={"name": collection_name})
+        collection_id = collection.id
+
+    def show(done: int, total: int | None, message: str) -> None:
+        cli_progress(f"[{done}{'/' + str(total) if total else ''}] {message}")
+
+    job = await run_job_inline(platform, tenant_id=tenant.id, kind="patent_search.ingest",
+                               params={"collection_id": collection_id,
+                                       "source": str(source.resolve())},
+                               actor="cli", on_progress=show)
+    for err in job.errors:
+        click.echo(f"error: {err['file']}: {err['document']}: {err['field']}: "
+                   f"{err['message']}", err=True)
+    if job.status != "succeeded":
+        raise click.ClickException(f"ingestion {job.status}: {job.failure}")
+    result = job.result or {}
+    _print_counts(result.get("per_format", {}), job.error_count)
+    click.echo(f"inserted {result.get('inserted', 0)}, updated {result.get('updated', 0)}, "
+               f"unchanged {result.get('unchanged', 0)}; "
+               f"{result.get('documents_in_collection', 0)} documents in {collection_name!r}")
+
+
+def _print_counts(counts: dict[str, int], errors: int) -> None:
+    width = max([len(k) for k in counts] + [6])
+    for name, count in sorted(counts.items()):
+        click.echo(f"{name.ljust(width)}  {count:>8}")
+    click.echo(f"{'total'.ljust(width)}  {sum(counts.values()):>8}")
+    click.echo(f"{'errors'.ljust(width)}  {errors:>8}")
+
+
+@patents.command("search")
+@click.argument("query")
+@click.option("--tenant", "tenant_ref", required=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@cli_command
+async def search_command(platform: Any, query: str, tenant_ref: str, limit: int) -> None:
+    """Search the collections TENANT may read and print the top hits."""
+    from .access import visible_collection_ids
+    from .search import SearchRequest
+    from .store import backend
+
+    tenant = tenant_by_ref(platform, tenant_ref)
+    ids = await visible_collection_ids(platform, tenant.id)
+    try:
+        page = backend(platform).search(SearchRequest(query=query, collection_ids=ids,
+                                                      limit=limit, highlight=False))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{page.total} documents")
+    for hit in page.hits:
+        click.echo(f"{hit.score:7.2f}  {hit.publication_number:<22} {hit.title[:90]}")

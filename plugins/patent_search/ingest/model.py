@@ -1,0 +1,86 @@
+"""The one normalised patent record every parser produces, and the error a broken one yields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = ["IngestError", "PatentRecord", "canonical_number"]
+
+
+@dataclass
+class PatentRecord:
+    """A patent publication, whatever format it came from.
+
+    ``publication_number`` is canonical: ``CC-NUMBER-KIND`` (``US-10123456-B2``,
+    ``CN-112345678-A``, ``EP-1234567-A1``); ``KIND`` may be empty when the source does not give
+    it (``US-7654321-``). CPC/IPC symbols are normalised to ``H04L9/32`` (no spaces, subgroup
+    after the slash); ``citations`` hold canonical numbers too.
+    """
+
+    publication_number: str
+    country: str
+    doc_number: str
+    kind: str = ""
+    title: str = ""
+    abstract: str = ""
+    claims: list[str] = field(default_factory=list)
+    description: str = ""
+    publication_date: date | None = None
+    filing_date: date | None = None
+    priority_date: date | None = None
+    application_number: str = ""
+    family_id: str = ""
+    cpc: list[str] = field(default_factory=list)
+    ipc: list[str] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    inventors: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
+    language: str = ""
+    source_format: str = ""
+    source_file: str = ""
+    source_locator: str = ""  # where in the file: "document 3", "line 118", a zip member
+
+    @property
+    def jurisdiction(self) -> str:
+        """The issuing office (``WO`` and ``EP`` are offices too)."""
+        return self.country
+
+
+@dataclass
+class IngestError:
+    """A document that could not be read: which file, which document, which field, and why."""
+
+    file: str
+    document: str
+    field: str
+    message: str
+    source_format: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.document}: {self.field}: {self.message}"
+
+
+_LETTER_PREFIX = re.compile(r"^([A-Z]{1,2})0*(\d+)$")
+
+
+def canonical_number(country: str, number: str, kind: str = "") -> str:
+    """``CC-NUMBER-KIND`` from parts as sources spell them (spaces, slashes, leading zeros).
+
+    Leading zeros go (``US-7654321-B2``), also after a US series letter (``USD0656296`` ->
+    ``US-D656296-S``); a US application number written without its zero padding
+    (``US2015112182``, Google Patents) regains it (``US-20150112182-A1``).
+    """
+    cc = (country or "").strip().upper()
+    num = "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+    if num.startswith(cc) and cc:
+        num = num[len(cc):]
+    if num.isdigit():
+        num = num.lstrip("0") or "0"
+        if cc == "US" and len(num) == 10 and num[:2] in ("19", "20"):
+            num = f"{num[:4]}0{num[4:]}"
+    elif cc == "US" and (match := _LETTER_PREFIX.match(num)):
+        num = match.group(1) + match.group(2)
+    return f"{cc}-{num}-{(kind or '').strip().upper()}"
