@@ -628,7 +628,7 @@ class PatentMutation:
                              path: str) -> IngestPayload:
         platform = info.context.platform
         try:
-            checked = check_source(platform, path)
+            checked = check_source(platform, path, str(tenant_id))
             async with info.context.session(str(tenant_id)) as session:
                 await writable_collection(session, str(tenant_id), str(collection_id))
             job = await enqueue_job(platform, tenant_id=str(tenant_id), kind=INGEST_KIND,

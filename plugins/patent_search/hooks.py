@@ -179,6 +179,14 @@ async def load_demo_data(demo: DemoContext) -> None:
 
 
 @hookimpl
+def register_routes() -> list[Any]:
+    """The streamed upload of patent files into a collection."""
+    from .routes import upload_documents
+
+    return [upload_documents]
+
+
+@hookimpl
 def register_commands(cli: Any) -> None:
     from .cli import patents
 

@@ -28,21 +28,23 @@ INGEST_KIND = "patent_search.ingest"
 BATCH = 500
 
 
-def allowed_roots(platform: Any) -> list[Path]:
-    """Folders the API may ingest from: ``IPGOV_PATENT_IMPORT_DIRS`` (``os.pathsep``
-    separated), else ``<data dir>/imports`` (where uploads land)."""
+def allowed_roots(platform: Any, tenant_id: str) -> list[Path]:
+    """Folders a tenant may ingest from through the API: its own upload folder
+    ``<data dir>/imports/<tenant id>`` and the operator's shared folders
+    ``IPGOV_PATENT_IMPORT_DIRS`` (``os.pathsep`` separated; e.g. a mounted bulk-data feed)."""
     configured = os.environ.get("IPGOV_PATENT_IMPORT_DIRS", "")
     roots = [Path(p) for p in configured.split(os.pathsep) if p.strip()]
-    return [r.resolve() for r in (roots or [Path(platform.settings.data_dir) / "imports"])]
+    roots.append(Path(platform.settings.data_dir) / "imports" / tenant_id)
+    return [r.resolve() for r in roots]
 
 
-def check_source(platform: Any, source: str) -> Path:
+def check_source(platform: Any, source: str, tenant_id: str) -> Path:
     """The resolved path of ``source`` if it exists under an allowed root; else a clear error.
     """
     if not source or "\x00" in source:
         raise InvalidInput("give the path of a file or folder to ingest", field="path")
     path = Path(source).resolve()
-    roots = allowed_roots(platform)
+    roots = allowed_roots(platform, tenant_id)
     if not any(path == r or r in path.parents for r in roots):
         raise InvalidInput(f"{source} is outside the import folders "
                            f"({', '.join(map(str, roots))}); upload the file or ask an operator "

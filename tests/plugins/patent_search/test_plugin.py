@@ -276,3 +276,38 @@ async def test_demo_exercises_every_patent_search_check(platform):
     assert "hanwei-semiconductor" in by_check["patent_search.watchlist_matches"]
     flagged = set().union(*by_check.values())
     assert "hanwei-europe" not in flagged
+
+
+async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
+        platform, gql, monkeypatch):
+    from sqlalchemy import select as sql_select
+
+    from ipgov.jobs import Job
+
+    acme = await make_group(platform, "acme")
+    coll = await _collection(gql, acme, "a-admin", "acme-a", "Uploads")
+    url = f"/plugins/patent_search/tenants/{acme.ids['acme-a']}/collections/{coll}/upload"
+    body = (DATA / "cn_old1.xml").read_bytes()
+    headers = {"authorization": f"Bearer {acme.token('a-admin')}"}
+    ok = await gql.client.put(url, params={"filename": "../../etc/cn old1.xml"}, content=body,
+                              headers=headers)
+    assert ok.status_code == 202, ok.text
+    assert ok.json()["file"] == "cn_old1.xml" or ok.json()["file"].endswith("old1.xml")
+    async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
+        job = (await s.execute(sql_select(Job))).scalar_one()
+    assert Path(job.params["source"]).read_bytes() == body
+    assert str(Path(job.params["source"])).startswith(
+        str(platform.settings.data_dir / "imports" / acme.ids["acme-a"]))
+    await execute_job(platform, job.id, acme.ids["acme-a"])
+    # the sibling cannot ingest -a's upload by path, nor upload into -a's collection
+    other = await gql(INGEST, {"t": acme.ids["acme-b"], "c": coll, "s": job.params["source"]},
+                      token=acme.token("b-admin"))
+    assert other["data"]["ingestPatents"]["errors"][0]["code"] == "PATH_NOT_ALLOWED"
+    refused = await gql.client.put(url, content=body,
+                                   headers={"authorization": f"Bearer {acme.token('b-admin')}"})
+    assert refused.status_code == 403
+    monkeypatch.setenv("IPGOV_PATENT_UPLOAD_MAX_BYTES", "1000")
+    big = await gql.client.put(url, content=body, headers=headers)
+    assert big.status_code == 413
+    folder = platform.settings.data_dir / "imports" / acme.ids["acme-a"]
+    assert not list(folder.rglob("*.part"))
