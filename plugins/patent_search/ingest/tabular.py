@@ -1,0 +1,160 @@
+"""Row formats: PatentsView CSV, Google Patents CSV export and Lens.org JSONL.
+
+Each reader streams its file row by row and yields ``(locator, record or FieldProblem)``; a
+bad row never stops the rows after it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from .base import FieldProblem, attempt, build_record
+from .model import PatentRecord
+from .text import clean, normalise_class, parse_date
+
+__all__ = ["GOOGLE_CSV", "LENS", "PATENTSVIEW", "Item", "read_google", "read_json_lines",
+           "read_lens", "read_patentsview"]
+
+PATENTSVIEW = "patentsview_csv"
+GOOGLE_CSV = "google_patents_csv"
+LENS = "lens_jsonl"
+Item = tuple[str, "PatentRecord | FieldProblem"]
+
+
+def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
+    """Decode a byte stream as UTF-8 (BOM tolerated, bad bytes replaced), newlines kept."""
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _rows(stream: IO[bytes], skip_search_url: bool = False
+          ) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV rows as dicts with the line each row starts on."""
+    text = text_stream(stream)
+    offset = 0
+    if skip_search_url:
+        first = text.readline()
+        if first.startswith("search URL:"):
+            offset = 1
+        else:
+            text = _prepend(first, text)
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [h.strip() for h in header]
+    previous = reader.line_num
+    for row in reader:
+        yield previous + 1 + offset, dict(zip(header, row, strict=False))
+        previous = reader.line_num
+
+
+def _prepend(first: str, rest: IO[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _each(rows: Iterator[tuple[int, Any]], build: Callable[[Any], PatentRecord]
+          ) -> Iterator[Item]:
+    for line, row in rows:
+        yield f"line {line}", attempt(build, row)
+
+
+def _unquote(value: str | None) -> str:
+    """Undo a second round of CSV quoting some exports carry: a value that is itself quoted,
+    with its inner quotes doubled."""
+    text = clean(value)
+    if len(text) > 1 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return text
+
+
+def _patentsview(row: dict[str, str]) -> PatentRecord:
+    return build_record(
+        "US", row.get("patent_number", ""), "", PATENTSVIEW,
+        title=_unquote(row.get("patent_title")),
+        abstract=_unquote(row.get("patent_abstract")),
+        publication_date=parse_date(row.get("patent_date")),
+        language="en",
+    )
+
+
+def read_patentsview(stream: IO[bytes]) -> Iterator[Item]:
+    """PatentsView query export: ``patent_abstract,patent_date,patent_number,patent_title``."""
+    return _each(_rows(stream), _patentsview)
+
+
+def _google(row: dict[str, str]) -> PatentRecord:
+    country, _, rest = (row.get("id") or "").strip().partition("-")
+    number, _, kind = rest.partition("-")
+    link = row.get("result link", "")
+    return build_record(
+        country, number, kind, GOOGLE_CSV,
+        title=clean(row.get("title")),
+        publication_date=parse_date(row.get("publication date")),
+        filing_date=parse_date(row.get("filing/creation date")),
+        priority_date=parse_date(row.get("priority date")),
+        assignees=[clean(row.get("assignee"))],
+        inventors=[clean(n) for n in (row.get("inventor/author") or "").split(",")],
+        language=link.rstrip("/").rpartition("/")[2] if "/patent/" in link else "",
+    )
+
+
+def read_google(stream: IO[bytes]) -> Iterator[Item]:
+    """Google Patents result export, with or without its ``search URL:`` first line."""
+    return _each(_rows(stream, skip_search_url=True), _google)
+
+
+def _family(keys: list[str]) -> str:
+    """Lens rows carry no family id; the set of active priority filings defines the simple
+    family (documents sharing exactly these priorities), so it serves as the family key."""
+    return "+".join(sorted("".join(key.split()[:2]) for key in keys if key.strip()))
+
+
+def _lens(row: dict[str, Any]) -> PatentRecord:
+    # displayKey ("WO 2009/085025 A3") is unambiguous; publicationKey may carry a date suffix
+    # ("WO_2009_085025_A3_20091029").
+    tokens = (row.get("displayKey") or row.get("publicationKey", "").replace("_", " ")).split()
+    country, number = (tokens[0], "".join(tokens[1:-1])) if len(tokens) > 2 else ("", "")
+    kind = tokens[-1] if len(tokens) > 2 else ""
+    return build_record(
+        row.get("jurisdiction") or country, number, row.get("kindCode") or kind, LENS,
+        title=clean(row.get("title")),
+        publication_date=parse_date(row.get("publicationDate")),
+        filing_date=parse_date(row.get("filingDate")),
+        priority_date=parse_date(row.get("earliestPriorityDate")),
+        application_number=clean(row.get("filingNumber")),
+        family_id=_family(row.get("priorityFilingKeysActive") or []),
+        cpc=[normalise_class(c) for c in row.get("cpcClassifications") or []],
+        ipc=[normalise_class(c) for c in row.get("ipcrClassifications") or []],
+        applicants=[clean(a) for a in row.get("applicants") or []],
+        assignees=[clean(o.get("name") if isinstance(o, dict) else o)
+                   for o in row.get("owners") or []],
+        inventors=[clean(a) for a in row.get("inventors") or []],
+    )
+
+
+def read_json_lines(stream: IO[bytes], build: Callable[[dict[str, Any]], PatentRecord]
+                    ) -> Iterator[Item]:
+    """Each non-blank JSONL line through ``build``; a line that is no JSON object is a problem
+    on field ``json`` and the lines after it are still read."""
+    for line_no, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            yield f"line {line_no}", FieldProblem("json", f"not JSON: {exc}")
+            continue
+        if not isinstance(row, dict):
+            yield f"line {line_no}", FieldProblem("json", "not a JSON object")
+            continue
+        yield f"line {line_no}", attempt(build, row)
+
+
+def read_lens(stream: IO[bytes]) -> Iterator[Item]:
+    """Lens.org JSONL export, one publication per line."""
+    return read_json_lines(stream, _lens)
