@@ -1,43 +1,121 @@
-"""Hook implementations of the data_governance plugin: the only place its hooks live."""
+"""Hook implementations of the data_governance plugin: the only place its hooks live.
+
+IP data governance (seed 7.4): the catalog of IP data assets with versioned metadata
+specifications, data-quality rules, clearance-based access to protected content with an
+access log, the trade-secret register with reasonable-steps evidence, lifecycle and retention
+run by worker jobs with approved destruction, the technical solution <-> IP mapping, the
+pre-publication check, and the data governance organization.
+"""
 
 from __future__ import annotations
 
-from ipgov.api import Permission, PluginInfo, hookimpl
+from pathlib import Path
+from typing import Any
+
+from ipgov.api import (
+    Check,
+    DemoContext,
+    GraphQLContribution,
+    IpObject,
+    Permission,
+    PluginInfo,
+    TenantEvent,
+    TextMatch,
+    hookimpl,
+)
+
+from . import checks, jobs, models
+from .catalog.services import ensure_builtin_kinds
+from .graphql.catalog import CatalogMutation, CatalogQuery
+from .graphql.mapping import MappingMutation, MappingQuery
+from .graphql.protection import ProtectionMutation, ProtectionQuery
+from .graphql.publication import PublicationMutation, PublicationQuery
+from .graphql.quality import QualityMutation, QualityQuery
+from .permissions import GRANTS, PERMISSIONS
+from .secrets.services import list_trade_secrets, screen_trade_secrets
 
 PLUGIN_INFO = PluginInfo(
     name="data_governance",
-    version="0.1.0",
+    version="0.2.0",
     api_version=1,
     description=(
         "IP data governance: catalog, metadata specifications, quality, trade"
-        " secrets, lifecycle"
+        " secrets, lifecycle, solution-IP mapping, pre-publication checks"
     ),
 )
-
-_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
-_WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
-_CONTRIBUTOR_ACTIONS = ("create", "update")
 
 
 @hookimpl
 def register_permissions() -> list[Permission]:
-    """The objects this plugin protects and their actions."""
-    return [
-        Permission("data_governance:asset", ('read', 'create', 'update', 'delete')),
-        Permission("data_governance:trade_secret", ('read', 'read_content', 'create', 'update')),
-        Permission("data_governance:publication_check", ('read', 'create')),
-    ]
+    """The objects this plugin protects, including one clearance object per level."""
+    return list(PERMISSIONS)
 
 
 @hookimpl
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
-    """Read for every role, create/update for contributors, everything for administrators."""
-    grants: dict[str, list[tuple[str, str]]] = {}
-    for perm in register_permissions():
-        for role in _READ_ROLES:
-            grants.setdefault(role, []).append((perm.object, "read"))
-        grants["contributor"].extend(
-            (perm.object, a) for a in perm.actions if a in _CONTRIBUTOR_ACTIONS)
-        for role in _WRITE_ROLES:
-            grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
-    return grants
+    """Readers cleared to internal, managers to confidential, nobody to secret."""
+    return {role: list(items) for role, items in GRANTS.items()}
+
+
+@hookimpl
+def register_models() -> list[type]:
+    """Every table of the plugin."""
+    return list(models.MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    """One Alembic branch, ``data_governance``."""
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def register_graphql_types() -> GraphQLContribution:
+    """The plugin's root fields."""
+    return GraphQLContribution(
+        query=[CatalogQuery, QualityQuery, ProtectionQuery, MappingQuery, PublicationQuery],
+        mutation=[CatalogMutation, QualityMutation, ProtectionMutation, MappingMutation,
+                  PublicationMutation])
+
+
+@hookimpl
+def register_checks() -> list[Check]:
+    """Review checks on every part of data governance."""
+    return list(checks.CHECKS)
+
+
+@hookimpl
+def register_jobs() -> dict[str, Any]:
+    """Lifecycle sweep, quality evaluation and IP inventory sync (daily per tenant)."""
+    return jobs.job_kinds()
+
+
+@hookimpl
+async def on_tenant_created(event: TenantEvent) -> None:
+    """A new tenant starts with the built-in asset kinds."""
+    await ensure_builtin_kinds(event.session, event.tenant_id)
+
+
+@hookimpl
+async def load_demo_data(demo: DemoContext) -> None:
+    """The Hanwei group's IP data: catalog, specs, rules, trade secrets, solutions, checks."""
+    from .demo import demo as load
+
+    await load(demo)
+
+
+@hookimpl
+async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+                          ids: list[str] | None, limit: int) -> list[IpObject]:
+    """The tenant's trade secrets (kind ``trade_secret``)."""
+    if kinds is not None and "trade_secret" not in kinds:
+        return []
+    async with platform.db.tenant_session(tenant_id) as session:
+        return await list_trade_secrets(session, tenant_id, ids=ids, limit=limit)
+
+
+@hookimpl
+async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
+    """Leak risk: the trade secrets the text resembles, with passages and scores."""
+    async with platform.db.tenant_session(tenant_id) as session:
+        return await screen_trade_secrets(session, text, limit)

@@ -155,7 +155,7 @@ async def test_a_job_whose_worker_died_is_resent_and_finished_once(platform, acm
     CALLS.clear()
     assert await execute_job(platform, job.id, tenant) == "succeeded"
     assert (await execute_job(platform, job.id, tenant)).startswith("not claimable")
-    assert CALLS == [tenant]
+    assert [tenant] == CALLS
 
 
 async def test_jobs_are_delivered_to_worker_threads_through_the_broker(settings):

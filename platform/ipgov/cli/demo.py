@@ -100,8 +100,28 @@ async def load_demo(platform: Platform, password: str) -> None:
     users = await _users(platform, ids, password)
     await platform.authz.refresh()  # plugins' demo data may ask about the new tenants
     await _plugin_demo_data(platform, ids, users)
+    await _periodic_jobs(platform, ids)
     click.echo(f"demo loaded: {len(ids) - 1} tenants, {len(USERS)} users "
                f"(password: {password!r}); try: li.wei@hanwei.example")
+
+
+async def _periodic_jobs(platform: Platform, ids: dict[str, str]) -> None:
+    """Run each plugin's periodic jobs once for every demo tenant, as the scheduler's first
+    day would (inventory syncs, quality scores, sweeps see every plugin's demo data)."""
+    from ipgov.jobs.service import job_kinds, run_job_inline
+
+    periodic = sorted((name, plugin, kind) for name, (plugin, kind) in job_kinds(platform).items()
+                      if kind.every)
+    for name, plugin, kind in periodic:
+        progress(f"demo: job {name}")
+        for slug, tenant_id in sorted(ids.items()):
+            info = platform.authz.tenant_info(tenant_id)
+            if info is None or plugin not in info.enabled_plugins or info.status != "active":
+                continue
+            job = await run_job_inline(platform, tenant_id=tenant_id, kind=name,
+                                       params=kind.params, actor="demo")
+            if job.status != "succeeded":
+                progress(f"demo: job {name} for {slug}: {job.status} {job.failure or ''}")
 
 
 async def _plugin_demo_data(platform: Platform, ids: dict[str, str],

@@ -421,31 +421,3 @@ async def test_check_target_below_group_only_in_hybrid(platform, gql, mode, expe
     found = await _findings(platform, group.ids["acme-a"])
     assert [f.key for f in found.get("target_below_group", [])] == expected
     assert "target_below_group" not in await _findings(platform, group.ids["acme-b"])
-
-
-# ------------------------------------------------------------------------------ demo
-
-
-async def test_demo_group_review_raises_every_check_somewhere(platform):
-    from ipgov.cli.demo import load_demo
-    from ipgov.reviews.inline import run_inline
-    from ipgov.reviews.models import Finding
-    from ipgov.tenancy.models import Tenant
-
-    await load_demo(platform, "demo-password")
-    async with platform.db.system_session("test") as s:
-        ids = dict((await s.execute(select(Tenant.slug, Tenant.id))).all())
-    await run_inline(platform, ids["hanwei-group"], group=True, actor="test")
-    async with platform.db.system_session("test") as s:
-        rows = (await s.execute(select(Finding.check_id, Finding.tenant_id).where(
-            Finding.check_id.like(fw_checks.PREFIX + ".%")))).all()
-    by_check: dict[str, set[str]] = {}
-    slug_of = {v: k for k, v in ids.items()}
-    for check_id, tenant_id in rows:
-        by_check.setdefault(check_id, set()).add(slug_of[tenant_id])
-    assert set(by_check) == {c.id for c in fw_checks.CHECKS}
-    assert by_check[f"{fw_checks.PREFIX}.current_profile_missing"] == {"hanwei-software"}
-    assert by_check[f"{fw_checks.PREFIX}.target_below_group"] == {"hanwei-medical"}
-    assert "hanwei-europe" in by_check[f"{fw_checks.PREFIX}.target_gaps"]
-    flagged = set().union(*by_check.values())
-    assert {"hanwei-cloud", "hanwei-industrial"}.isdisjoint(flagged)

@@ -18,7 +18,8 @@ from tests.conftest import make_group
 DATA = Path(__file__).parents[3] / "plugins" / "patent_search" / "demo_data"
 SHARED = Path(__file__).parents[4] / "shared" / "data" / "patents"
 
-COLL = """mutation($t: ID!, $i: CollectionInput!) { createPatentCollection(tenantId: $t, input: $i) {
+COLL = """mutation($t: ID!, $i: CollectionInput!) {
+  createPatentCollection(tenantId: $t, input: $i) {
   collection { id writable sharedWithGroup } errors { code field message } } }"""
 INGEST = """mutation($t: ID!, $c: ID!, $s: String!) { ingestPatents(tenantId: $t, collectionId: $c,
   path: $s) { jobId errors { code field message } } }"""
@@ -251,31 +252,6 @@ async def test_fto_screening_landscape_and_cross_plugin_hooks(platform, gql, imp
     assert matches[0].risk == "infringement" and matches[0].ref == doc.publication_number
     assert await screen_text(platform, acme.ids["acme-b"], claim) == []
 
-
-async def test_demo_exercises_every_patent_search_check(platform):
-    from ipgov.cli.demo import load_demo
-    from ipgov.reviews.inline import run_inline
-    from ipgov.reviews.models import Finding
-    from ipgov.tenancy.models import Tenant
-    from patent_search.checks import CHECKS
-
-    await load_demo(platform, "demo-password")
-    async with platform.db.system_session("test") as s:
-        ids = dict((await s.execute(select(Tenant.slug, Tenant.id))).all())
-    await run_inline(platform, ids["hanwei-group"], group=True, actor="test")
-    async with platform.db.system_session("test") as s:
-        rows = (await s.execute(select(Finding.check_id, Finding.tenant_id).where(
-            Finding.check_id.like("patent_search.%")))).all()
-    slug_of = {v: k for k, v in ids.items()}
-    by_check: dict[str, set[str]] = {}
-    for check_id, tenant_id in rows:
-        by_check.setdefault(check_id, set()).add(slug_of[tenant_id])
-    assert set(by_check) == {c.id for c in CHECKS}
-    assert "hanwei-medical" in by_check["patent_search.duplicate_procurement"]
-    assert "hanwei-group" in by_check["patent_search.duplicate_procurement"]
-    assert "hanwei-semiconductor" in by_check["patent_search.watchlist_matches"]
-    flagged = set().union(*by_check.values())
-    assert "hanwei-europe" not in flagged
 
 
 async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(

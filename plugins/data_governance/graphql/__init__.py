@@ -1,0 +1,1 @@
+"""GraphQL of data_governance: one module per area, types in ``types``."""

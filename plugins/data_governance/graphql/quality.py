@@ -1,0 +1,81 @@
+"""GraphQL of data quality: rules per kind, evaluations on request, scores over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from ipgov.api import Connection, requires, utcnow
+
+from ..common import mutate, page, to_dict
+from ..permissions import QUALITY
+from ..quality.models import QualityEvaluation, QualityRule
+from ..quality.services import create_rule, evaluate_all
+from .types import (
+    QualityEvaluationPayload,
+    QualityEvaluationType,
+    QualityRuleInput,
+    QualityRulePayload,
+    QualityRuleType,
+    evaluation_node,
+    rule_node,
+)
+
+__all__ = ["QualityMutation", "QualityQuery"]
+
+ID = strawberry.ID
+
+
+@strawberry.type
+class QualityQuery:
+    @strawberry.field(description="Data-quality rules, by kind.",
+                      extensions=requires(QUALITY, "read"))
+    async def data_quality_rules(self, info: Info, tenant_id: ID, kind_key: str | None = None,
+                                 first: int = 50, after: str | None = None
+                                 ) -> Connection[QualityRuleType]:
+        stmt = select(QualityRule)
+        if kind_key:
+            stmt = stmt.where(QualityRule.kind_key == kind_key)
+        return await page(info, tenant_id, stmt, [QualityRule.id], first, after, rule_node)
+
+    @strawberry.field(description="Scores over time (oldest first), for one rule or all.",
+                      extensions=requires(QUALITY, "read"))
+    async def data_quality_scores(self, info: Info, tenant_id: ID, rule_id: ID | None = None,
+                                  first: int = 50, after: str | None = None
+                                  ) -> Connection[QualityEvaluationType]:
+        stmt = select(QualityEvaluation)
+        if rule_id:
+            stmt = stmt.where(QualityEvaluation.rule_id == str(rule_id))
+        order = [QualityEvaluation.id]
+        return await page(info, tenant_id, stmt, order, first, after, evaluation_node)
+
+
+@strawberry.type
+class QualityMutation:
+    @strawberry.mutation(description="Add a data-quality rule to a kind.",
+                         extensions=requires(QUALITY, "create"))
+    async def create_data_quality_rule(self, info: Info, tenant_id: ID,
+                                       input: QualityRuleInput  # noqa: A002
+                                       ) -> QualityRulePayload:
+        async def work(s: AsyncSession) -> tuple[str, Any]:
+            rule = await create_rule(s, to_dict(input))
+            return rule.id, rule_node(rule)
+
+        return await mutate(info, tenant_id, "quality_rule.created", QUALITY, work,
+                            QualityRulePayload, "rule")
+
+    @strawberry.mutation(description="Evaluate the tenant's quality rules now and store the "
+                         "scores.", extensions=requires(QUALITY, "evaluate"))
+    async def evaluate_data_quality(self, info: Info, tenant_id: ID
+                                    ) -> QualityEvaluationPayload:
+        async def work(s: AsyncSession) -> tuple[str, Any]:
+            rows = await evaluate_all(s, now=utcnow(), source="request")
+            return "", [evaluation_node(r) for r in rows]
+
+        return await mutate(info, tenant_id, "quality.evaluated", QUALITY, work,
+                            QualityEvaluationPayload, "evaluations",
+                            lambda nodes: {"rules": len(nodes)})
