@@ -284,7 +284,9 @@ def graphql_schema(plugins: str) -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="Worker processes.")
 @click.option("--threads", default=4, show_default=True, help="Threads per process.")
-def worker(processes: int, threads: int) -> None:
+@click.option("--shutdown-timeout", default=60, show_default=True,
+              help="Seconds running reviews and jobs may take to finish after SIGTERM.")
+def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
     """Run review workers (Dramatiq) on the broker in IPGOV_BROKER_URL (Redis or RabbitMQ).
 
     Without a broker URL the API server runs its workers itself and this is not needed.
@@ -296,8 +298,9 @@ def worker(processes: int, threads: int) -> None:
         fail("IPGOV_BROKER_URL is not set: the embedded default runs workers inside "
              "`ipgov serve`; set a redis:// or amqp:// URL for separate workers")
     args = [sys.executable, "-m", "dramatiq", "ipgov.reviews.entry", "--processes",
-            str(processes), "--threads", str(threads), "--queues", "ipgov-reviews"]
-    progress(f"starting {processes}x{threads} review workers")
+            str(processes), "--threads", str(threads), "--queues", "ipgov-reviews",
+            "ipgov-jobs", "--worker-shutdown-timeout", str(shutdown_timeout * 1000)]
+    progress(f"starting {processes}x{threads} workers (reviews and plugin jobs)")
     os.execv(sys.executable, args)  # noqa: S606 - becomes the Dramatiq CLI
 
 
