@@ -240,24 +240,9 @@ async def recover_jobs(platform: Platform) -> int:
         return 0
     now = utcnow()
     cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
-    async with platform.db.system_session("jobs: recovery") as session:
-        candidates = (await session.execute(
-            select(Job.id, Job.tenant_id, Job.traceparent).where(_stale(cutoff, now)).limit(500)
-        )).all()
-        mine = []
-        for job_id, tenant_id, traceparent in candidates:
-            taken = await session.execute(
-                update(Job).where(Job.id == job_id, _stale(cutoff, now))
-                .values(enqueued_at=now).execution_options(synchronize_session=False))
-            if taken.rowcount == 1:
-                mine.append((job_id, tenant_id, traceparent))
-    sent = 0
-    for job_id, tenant_id, traceparent in mine:
-        try:
-            queue.send_job(job_id, tenant_id, traceparent=traceparent)
-            sent += 1
-        except Exception as exc:
-            log.warning("recovery could not resend job %s (%s)", job_id, type(exc).__name__)
+    from ipgov.reviews.resend import resend_stale
+
+    sent = await resend_stale(platform, Job, _stale(cutoff, now), now, queue.send_job, "job")
     if sent:
         log.info("recovery resent %d job(s)", sent)
     return sent

@@ -11,12 +11,13 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_
 
 from ipgov.db.base import utcnow
 
 from .groups import pending_groups, try_aggregate
 from .models import ReviewRun, RunStatus
+from .resend import resend_stale
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -48,25 +49,8 @@ async def recover(platform: Platform) -> int:
         return 0
     now = utcnow()
     cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
-    async with platform.db.system_session("review: recovery") as session:
-        candidates = (await session.execute(
-            select(ReviewRun.id, ReviewRun.tenant_id, ReviewRun.traceparent)
-            .where(_stale(cutoff, now)).limit(500)
-        )).all()
-        mine = []
-        for run_id, tenant_id, traceparent in candidates:
-            taken = await session.execute(
-                update(ReviewRun).where(ReviewRun.id == run_id, _stale(cutoff, now))
-                .values(enqueued_at=now).execution_options(synchronize_session=False))
-            if taken.rowcount == 1:
-                mine.append((run_id, tenant_id, traceparent))
-    sent = 0
-    for run_id, tenant_id, traceparent in mine:
-        try:
-            queue.send(run_id, tenant_id, traceparent=traceparent)
-            sent += 1
-        except Exception as exc:
-            log.warning("recovery could not resend %s (%s)", run_id, type(exc).__name__)
+    sent = await resend_stale(platform, ReviewRun, _stale(cutoff, now), now, queue.send,
+                              "review")
     for group_run in await pending_groups(platform):
         await try_aggregate(platform, group_run)
     from ipgov.jobs.service import recover_jobs
