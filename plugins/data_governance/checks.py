@@ -243,33 +243,57 @@ async def publication_risk(ctx: CheckContext) -> list[FindingDraft]:
             for c in rows]
 
 
-def _check(name: str, title: str, function: Function, severity: Severity, run, seed: str,  # type: ignore[no-untyped-def]
+def _check(name: str, title: str, title_zh: str, function: Function, severity: Severity,  # type: ignore[no-untyped-def]
+           run, seed: str, recommendation: str, recommendation_zh: str,
            domain: GovernanceDomain = GovernanceDomain.RESOURCES) -> Check:
-    return Check(id=P + name, title=title, domain=domain, function=function,
-                 severity=severity, run=run, seed_ref=seed)
+    return Check(id=P + name, title=title, title_zh=title_zh, domain=domain, function=function,
+                 severity=severity, run=run, seed_ref=seed, recommendation=recommendation,
+                 recommendation_zh=recommendation_zh)
 
 
 CHECKS: list[Check] = [
     _check("catalog.spec_nonconforming", "Assets conform to their metadata specification",
-           Function.IDENTIFY, Severity.MEDIUM, spec_nonconforming, "7.4 c"),
+           "数据资产符合其元数据规范", Function.IDENTIFY, Severity.MEDIUM, spec_nonconforming,
+           "7.4 c", "Complete or correct the metadata so each asset meets its specification.",
+           "补全或更正元数据，使每项资产符合其规范。"),
     _check("quality.below_threshold", "Data quality rules meet their thresholds",
-           Function.MONITOR, Severity.MEDIUM, quality_below_threshold, "7.4 c"),
+           "数据质量规则达到阈值", Function.MONITOR, Severity.MEDIUM, quality_below_threshold,
+           "7.4 c", "Fix the failing assets or the process that feeds them.",
+           "修正不合格的资产或产生这些数据的流程。"),
     _check("organization.roles_missing", "Every asset and domain has its data owner",
-           Function.GOVERN, Severity.MEDIUM, roles_missing, "7.4 b"),
+           "每项资产和数据域均有数据所有者", Function.GOVERN, Severity.MEDIUM, roles_missing,
+           "7.4 b", "Name the data owner and steward of each asset and domain.",
+           "为每项资产和数据域指定数据所有者和数据管理员。"),
     _check("secrets.steps_missing", "Trade secrets have evidence of reasonable steps",
-           Function.PROTECT, Severity.HIGH, steps_missing, "7.4 d"),
+           "商业秘密有合理保密措施的证据", Function.PROTECT, Severity.HIGH, steps_missing,
+           "7.4 d", "Record NDAs, access restriction, marking and training with their dates.",
+           "记录保密协议、访问限制、密级标识和培训及其日期。"),
     _check("secrets.steps_stale", "Reasonable-steps evidence is current",
-           Function.PROTECT, Severity.MEDIUM, steps_stale, "7.4 d"),
+           "合理保密措施的证据保持最新", Function.PROTECT, Severity.MEDIUM, steps_stale,
+           "7.4 d", "Renew the stale measure and record the new evidence.",
+           "更新过期的保密措施并记录新的证据。"),
     _check("secrets.underclassified", "Trade secrets are classified confidential or secret",
-           Function.PROTECT, Severity.HIGH, secret_underclassified, "7.4 d"),
+           "商业秘密的密级为机密或绝密", Function.PROTECT, Severity.HIGH, secret_underclassified,
+           "7.4 d", "Classify trade secrets confidential or secret so access follows clearance.",
+           "将商业秘密定为机密或绝密，使访问遵循许可级别。"),
     _check("lifecycle.retention_overdue", "Retention ends in a destruction decision",
-           Function.OPERATE, Severity.MEDIUM, retention_overdue, "7.4 e"),
+           "保存期满后作出销毁决定", Function.OPERATE, Severity.MEDIUM, retention_overdue,
+           "7.4 e", "Run the lifecycle sweep or request destruction; approvers decide promptly.",
+           "运行生命周期清理或申请销毁；审批人及时作出决定。"),
     _check("mapping.unprotected_solutions", "Technical solutions are protected",
-           Function.IDENTIFY, Severity.MEDIUM, unprotected_solutions, "7.4 c"),
+           "技术方案均受到保护", Function.IDENTIFY, Severity.MEDIUM, unprotected_solutions,
+           "7.4 c", "Decide how to protect each solution: a patent application or a trade "
+           "secret.", "决定每项技术方案的保护方式：申请专利或作为商业秘密保护。"),
     _check("mapping.patents_without_product", "Patents protect products",
-           Function.OPERATE, Severity.LOW, patents_without_product, "7.4 c"),
+           "专利保护产品", Function.OPERATE, Severity.LOW, patents_without_product, "7.4 c",
+           "Map each patent to the products it protects, or review whether to keep it.",
+           "将每件专利对应到其保护的产品，或评估是否继续维持。"),
     _check("mapping.secrets_without_solution", "Trade secrets protect a solution",
-           Function.IDENTIFY, Severity.LOW, secrets_without_solution, "7.4 c"),
+           "商业秘密对应技术方案", Function.IDENTIFY, Severity.LOW, secrets_without_solution,
+           "7.4 c", "Map each secret to the solutions it protects, or reconsider keeping it.",
+           "将每项商业秘密对应到其保护的技术方案，或重新考虑是否保留。"),
     _check("publication.risk_found", "Texts are cleared before publication",
-           Function.MONITOR, Severity.HIGH, publication_risk, "7.4 a"),
+           "对外发布前文本经过审查", Function.MONITOR, Severity.HIGH, publication_risk,
+           "7.4 a", "Have the text revised or cleared by the IP department before publication.",
+           "发布前由知识产权部门修改或审核文本。"),
 ]

@@ -35,7 +35,7 @@ PLUGIN_INFO = PluginInfo(
     ),
 )
 
-AREAS = ("framework", "organization", "risk_assets")
+AREAS = ("framework", "organization", "risk_assets", "certification")
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
 _WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
 _CONTRIBUTOR_ACTIONS = ("create", "update")
@@ -132,7 +132,8 @@ async def on_tenant_merged(event: TenantEvent) -> None:
 
 @hookimpl
 def register_routes() -> list[Any]:
-    """The printable governance report per tenant."""
+    """The printable governance report per tenant, and the certification pack's exports."""
+    from .certification.routes import certification_evidence_zip, certification_report
     from .report.routes import governance_report
 
-    return [governance_report]
+    return [governance_report, certification_report, certification_evidence_zip]

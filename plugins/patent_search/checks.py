@@ -106,15 +106,18 @@ CHECKS: list[Check] = [
           title_zh="专利数据库在集团内统一采购、不重复采购", domain=_RES, function=Function.GOVERN,
           severity=Severity.MEDIUM, run=duplicate_procurement, seed_ref="7.2 b",
           recommendation="Buy the database once at group level and share it with the "
-                         "subsidiaries; end the local contracts at renewal."),
+                         "subsidiaries; end the local contracts at renewal.",
+          recommendation_zh="由集团统一采购数据库并共享给各子公司；本地合同到期后不再续签。"),
     Check(id=P + "watchlist_matches", title="New documents in watched directions are assessed",
           title_zh="监控技术方向的新文献均已评估", domain=_RES, function=Function.MONITOR,
           severity=Severity.MEDIUM, run=watchlist_matches, seed_ref="7.3",
           recommendation="Assess each new matching document (relevance, risk, opportunity) "
-                         "and acknowledge it."),
+                         "and acknowledge it.",
+          recommendation_zh="逐一评估新匹配的文献（相关性、风险与机会）并予以确认。"),
     Check(id=P + "monitoring_coverage", title="Technology directions are monitored",
           title_zh="技术方向与竞争对手受到持续监控", domain=_RES, function=Function.MONITOR,
           severity=Severity.LOW, run=unwatched_collections, seed_ref="7.3",
           recommendation="Define watchlists for the technology directions and competitors "
-                         "that matter to the business."),
+                         "that matter to the business.",
+          recommendation_zh="为对业务重要的技术方向和竞争对手设立监控清单。"),
 ]

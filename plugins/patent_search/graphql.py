@@ -641,7 +641,7 @@ class PatentMutation:
 
     @strawberry.mutation(description="Screen a technical solution against the claims of the "
                                      "visible collections; the result is kept as evidence.",
-                         extensions=requires(DOC, "read"))
+                         extensions=requires(DOC, "screen"))
     async def screen_fto(self, info: Info, tenant_id: ID, title: str, text: str,
                          collection_ids: list[ID] | None = None,
                          limit: int = 10) -> FtoPayload:

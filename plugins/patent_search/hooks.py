@@ -34,7 +34,7 @@ PLUGIN_INFO = PluginInfo(
 
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
 _WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
-_CONTRIBUTOR_ACTIONS = ("create", "update")
+_CONTRIBUTOR_ACTIONS = ("create", "update", "screen")
 
 
 @hookimpl
@@ -43,8 +43,9 @@ def register_permissions() -> list[Permission]:
     return [
         Permission("patent_search:collection", ("read", "create", "update", "delete"),
                    "Patent collections (own and group-shared)"),
-        Permission("patent_search:document", ("read", "ingest"),
-                   "Patent documents: search, read, FTO screening, ingestion"),
+        Permission("patent_search:document", ("read", "ingest", "screen"),
+                   "Patent documents: search and read, ingestion, FTO screenings (kept as "
+                   "evidence)"),
         Permission("patent_search:watchlist", ("read", "create", "update", "delete"),
                    "Technology directions and competitor watchlists"),
         Permission("patent_search:procurement", ("read", "create", "update", "delete"),

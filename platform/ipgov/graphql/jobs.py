@@ -20,8 +20,8 @@ from .permissions import requires
 __all__ = ["JobMutation", "JobQuery", "job_node"]
 
 
-@strawberry.type(name="JobError", description="One record a job could not process.")
-class JobErrorType:
+@strawberry.type(name="JobRecordError", description="One record a job could not process.")
+class JobRecordErrorType:
     file: str
     document: str
     field: str
@@ -44,7 +44,7 @@ class JobType:
     message: str
     result: JSON | None
     error_count: int = strawberry.field(description="Records that failed (all of them)")
-    errors: list[JobErrorType] = strawberry.field(
+    record_errors: list[JobRecordErrorType] = strawberry.field(
         description="The first 200 failed records: file, document, field and why")
     failure: str | None = strawberry.field(description="Why the job as a whole failed")
 
@@ -57,7 +57,7 @@ def job_node(job: Job) -> JobType:
         started_at=job.started_at, finished_at=job.finished_at, attempts=job.attempts,
         progress_done=job.progress_done, progress_total=job.progress_total,
         message=job.message or "", result=job.result, error_count=job.error_count,
-        errors=[JobErrorType(file=e.get("file", ""), document=e.get("document", ""),
+        record_errors=[JobRecordErrorType(file=e.get("file", ""), document=e.get("document", ""),
                              field=e.get("field", ""), message=e.get("message", ""))
                 for e in (job.errors or [])],
         failure=job.failure)

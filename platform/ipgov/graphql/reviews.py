@@ -4,6 +4,7 @@ findings and scores, and work on directives."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ipgov.errors import DomainError, InvalidInput, NotFound
+from ipgov.i18n.findings import localized_action, localized_finding
 from ipgov.reviews import service
 from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Finding, ReviewRun
 
@@ -112,19 +114,24 @@ def run_node(r: ReviewRun) -> ReviewRunType:
         scores=r.scores or {}, error=r.error)
 
 
-def _finding_node(f: Finding) -> FindingType:
+def _finding_node(f: Finding, ctx: Any) -> FindingType:
+    title, recommendation = localized_finding(ctx.platform, f.check_id, title=f.title,
+                                              recommendation=f.recommendation,
+                                              locale=ctx.locale)
     return FindingType(id=strawberry.ID(f.id), tenant_id=strawberry.ID(f.tenant_id),
                        run_id=strawberry.ID(f.run_id), check_id=f.check_id, key=f.key,
                        domain=f.domain, function=f.function, severity=f.severity,
-                       title=f.title, recommendation=f.recommendation, seed_ref=f.seed_ref,
+                       title=title, recommendation=recommendation, seed_ref=f.seed_ref,
                        evidence=f.evidence or {}, object_type=f.object_type,
                        object_id=f.object_id)
 
 
-def _directive_node(d: Directive) -> DirectiveType:
+def _directive_node(d: Directive, ctx: Any) -> DirectiveType:
     return DirectiveType(
         id=strawberry.ID(d.id), tenant_id=strawberry.ID(d.tenant_id), check_id=d.check_id,
-        finding_key=d.finding_key, action=d.action, owner_role=d.owner_role,
+        finding_key=d.finding_key,
+        action=localized_action(ctx.platform, d.check_id, d.action, ctx.locale),
+        owner_role=d.owner_role,
         owner_user_id=strawberry.ID(d.owner_user_id) if d.owner_user_id else None,
         severity=d.severity, function=d.function, domain=d.domain, status=d.status,
         due_at=d.due_at, escalated_at=d.escalated_at, escalation=d.escalation)
@@ -182,7 +189,7 @@ class ReviewQuery:
                     stmt = stmt.where(column == value)
             return await paginate(session, stmt, [Finding.id], first=first, after=after,
                                   maximum=ctx.platform.settings.max_page_size,
-                                  to_node=_finding_node, key=lambda f: [f.id])
+                                  to_node=lambda f: _finding_node(f, ctx), key=lambda f: [f.id])
 
     @strawberry.field(description="Directives of a tenant, by status.",
                       extensions=requires("ipgov:directive", "read"))
@@ -196,7 +203,7 @@ class ReviewQuery:
         async with ctx.session(str(tenant_id)) as session:
             return await paginate(session, stmt, [Directive.id], first=first, after=after,
                                   maximum=ctx.platform.settings.max_page_size,
-                                  to_node=_directive_node, key=lambda d: [d.id])
+                                  to_node=lambda d: _directive_node(d, ctx), key=lambda d: [d.id])
 
 
 async def _latest_run(session) -> str | None:  # type: ignore[no-untyped-def]
@@ -243,7 +250,7 @@ class ReviewMutation:
                                          action="directive.updated",
                                          object_type="ipgov:directive", object_id=d.id,
                                          details={"status": d.status})
-                node = _directive_node(d)
+                node = _directive_node(d, ctx)
         except DomainError as exc:
             return DirectivePayload(errors=user_errors(exc))
         return DirectivePayload(directive=node)

@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from ipgov.i18n.graphql import LocaleMutation
 from ipgov.plugins.contracts import GraphQLContribution
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
@@ -49,7 +50,7 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation, JobMutation],
+                  ReviewMutation, JobMutation, LocaleMutation],
     )
 
 
@@ -107,7 +108,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        TenantRateLimit,  # per-tenant rate limit, after validation, before execution
+        lambda: TenantRateLimit(settings),  # per-tenant rate limit, before execution
     ]
     if not settings.graphql_introspection or settings.is_production:
         rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]

@@ -249,7 +249,7 @@ class SupervisionQuery:
                 session, select(Finding).where(Finding.tenant_id == tid,
                                                Finding.run_id == (latest.id if latest else "")),
                 [Finding.id], first=findings_first, after=findings_after, maximum=maximum,
-                to_node=_finding_node, key=lambda f: [f.id])
+                to_node=lambda f: _finding_node(f, info.context), key=lambda f: [f.id])
             directives = (await session.execute(
                 select(Directive).where(Directive.tenant_id == tid,
                                         Directive.status == DirectiveStatus.OPEN)
@@ -261,7 +261,7 @@ class SupervisionQuery:
             return SupervisionTenantDetail(
                 tenant=_tenant_node(tenants[0]),
                 latest_run=run_node(latest) if latest else None, findings=findings,
-                open_directives=[_directive_node(d) for d in directives],
+                open_directives=[_directive_node(d, info.context) for d in directives],
                 review_history=[run_node(r) for r in history],
                 escalations_awaiting=[_escalation_node(e) for e in escalations])
 

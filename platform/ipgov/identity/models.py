@@ -22,7 +22,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     external_subject: Mapped[str | None] = mapped_column(String(300), unique=True)
-    locale: Mapped[str] = mapped_column(String(10), default="en")
+    locale: Mapped[str] = mapped_column(String(10), default="")  # "": no preference
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()

@@ -99,7 +99,7 @@ def _email(value: str) -> str:
 
 async def create_user(
     session: AsyncSession, *, email: str, display_name: str, password: str | None = None,
-    locale: str = "en",
+    locale: str = "",
 ) -> User:
     """Create a user; the email is unique and the password, if any, meets the policy."""
     email = _email(email)

@@ -63,7 +63,11 @@ SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 
 @dataclass(frozen=True)
 class FindingDraft:
-    """A finding as a check reports it; the review stores it with the run."""
+    """A finding as a check reports it; the review stores it with the run.
+
+    ``title_zh`` and ``recommendation_zh`` are the Chinese texts of this particular finding,
+    when the check can say more than its own ``title_zh``/``recommendation_zh``.
+    """
 
     key: str
     title: str
@@ -72,6 +76,8 @@ class FindingDraft:
     recommendation: str = ""
     object_type: str = ""
     object_id: str = ""
+    title_zh: str = ""
+    recommendation_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,12 @@ CheckFunction = Callable[[CheckContext], Awaitable[list[FindingDraft]] | list[Fi
 
 @dataclass(frozen=True)
 class Check:
-    """A review check: identity, classification, default severity and the function to run."""
+    """A review check: identity, classification, default severity and the function to run.
+
+    Everything a person reads comes in English and Chinese: ``title``/``title_zh`` (the
+    condition checked) and ``recommendation``/``recommendation_zh`` (what to do when a finding
+    says it does not hold; a finding may carry a more specific English recommendation).
+    """
 
     id: str
     title: str
@@ -140,3 +151,4 @@ class Check:
     recommendation: str = ""
     owner_role: str = "ip_manager"
     title_zh: str = ""
+    recommendation_zh: str = ""

@@ -51,6 +51,8 @@ CORE_CHECKS = [
         run=_has_administrator,
         seed_ref="5.2",
         owner_role="tenant_admin",
+        recommendation="Appoint a tenant administrator accountable for IP governance.",
+        recommendation_zh="任命一名对知识产权治理负责的租户管理员（种子文档 5.2 a）。",
     ),
     Check(
         id="core.audit_trail_intact",
@@ -62,5 +64,7 @@ CORE_CHECKS = [
         run=_audit_trail_intact,
         seed_ref="7.3 b",
         owner_role="auditor",
+        recommendation="Investigate the break in the audit trail and restore it from backup.",
+        recommendation_zh="调查审计记录被篡改的原因，从备份中恢复审计记录，并告知内部监督部门。",
     ),
 ]

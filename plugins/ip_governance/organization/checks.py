@@ -239,10 +239,10 @@ async def judgement_low(ctx: CheckContext) -> list[FindingDraft]:
 def _check(name: str, title: str, title_zh: str, run: Any, *,
            domain: GovernanceDomain = GovernanceDomain.TOP_LEVEL_DESIGN,
            severity: Severity = Severity.MEDIUM, seed_ref: str, recommendation: str,
-           function: Function = Function.GOVERN) -> Check:
+           recommendation_zh: str, function: Function = Function.GOVERN) -> Check:
     return Check(id=f"{P}.{name}", title=title, title_zh=title_zh, domain=domain,
                  function=function, severity=severity, run=run, seed_ref=seed_ref,
-                 recommendation=recommendation)
+                 recommendation=recommendation, recommendation_zh=recommendation_zh)
 
 
 _MS = GovernanceDomain.MANAGEMENT_SYSTEMS
@@ -252,49 +252,60 @@ CHECKS: list[Check] = [
            "设有董事会或最高决策者作为知识产权治理主体", governing_body_missing,
            severity=Severity.HIGH, seed_ref="3 a",
            recommendation="Record the board or top decision-maker as a governing body and its "
-           "mandate for IP governance."),
+           "mandate for IP governance.",
+           recommendation_zh="将董事会或最高决策者登记为治理主体，并记录其知识产权治理职责。"),
     _check("objective_incomplete", "Strategic objectives have a KPI, an owner and a time frame",
            "知识产权战略目标具备KPI、责任人和时间框架", objective_incomplete,
            seed_ref="5.1.3",
            recommendation="Give each objective a KPI with a target, an owner and start/end "
-           "dates."),
+           "dates.",
+           recommendation_zh="为每个战略目标设定带目标值的KPI、责任人以及起止日期。"),
     _check("strategy_reassessment", "The IP strategy exists and is re-assessed on schedule",
            "知识产权治理战略已制定并按期重新评估", strategy_reassessment,
            seed_ref="5.1.3",
            recommendation="Re-assess the IP governance strategy against changes in the "
-           "internal and external environment and record the date."),
+           "internal and external environment and record the date.",
+           recommendation_zh="根据内外部环境变化重新评估知识产权治理战略，并记录评估日期。"),
     _check("swot_missing", "The IP strategy rests on a SWOT analysis",
            "知识产权战略基于SWOT分析", swot_missing, severity=Severity.LOW,
            seed_ref="5.1.3",
            recommendation="Record the strengths, weaknesses, opportunities and threats of the "
-           "organization's IP."),
+           "organization's IP.",
+           recommendation_zh="记录本组织知识产权的优势、劣势、机会和威胁。"),
     _check("kpi_below_target", "Strategic KPIs meet their targets",
            "战略目标KPI达到目标值", kpi_below_target, seed_ref="5.1.1",
            recommendation="Have the governing body evaluate the gap and direct corrective "
-           "action."),
+           "action.",
+           recommendation_zh="由治理主体评估差距并下达纠正措施。"),
     _check("organization_composition", "The IP management organization is complete",
            "知识产权管理机构成员完整", organization_composition,
            severity=Severity.HIGH, seed_ref="5.2",
            recommendation="Add members from internal supervision, key business departments "
-           "and the IP department to the IP management organization."),
+           "and the IP department to the IP management organization.",
+           recommendation_zh="在知识产权管理机构中补充内部监督部门、重要业务部门和知识产权部门的成员。"),
     _check("training_stale", "IP training is held regularly", "定期开展知识产权培训",
            training_stale, severity=Severity.LOW, seed_ref="5.2 c",
            recommendation="Hold IP awareness and competence training at least once a year and "
-           "record attendance."),
+           "record attendance.",
+           recommendation_zh="每年至少开展一次知识产权意识与能力培训，并记录出勤情况。"),
     _check("monitoring_stale", "Governing bodies monitor IP performance and compliance",
            "治理主体定期监督知识产权绩效与合规", monitoring_stale, function=Function.MONITOR,
            seed_ref="3", recommendation="Have the IP committee or internal supervision record "
-           "what it observed of IP performance and compliance, at least twice a year."),
+           "what it observed of IP performance and compliance, at least twice a year.",
+           recommendation_zh="由知识产权委员会或内部监督部门至少每半年记录一次对知识产权绩效与合规的监督情况。"),
     _check("raci_accountable", "Every IP process has exactly one Accountable",
            "每个知识产权流程有且仅有一个负责批准者（A）", raci_accountable,
            seed_ref="5.2 a",
-           recommendation="Name exactly one Accountable member for each IP process."),
+           recommendation="Name exactly one Accountable member for each IP process.",
+           recommendation_zh="为每个知识产权流程指定且仅指定一名负责批准者（A）。"),
     _check("pdca_stale", "Management systems complete PDCA cycles on schedule",
            "管理体系按周期完成PDCA循环", pdca_stale, domain=_MS, seed_ref="6.1",
            recommendation="Complete a Plan-Do-Check-Act cycle with evidence within the "
-           "system's cadence."),
+           "system's cadence.",
+           recommendation_zh="在体系规定的周期内完成一次附有证据的计划-执行-检查-处置（PDCA）循环。"),
     _check("judgement_low", "Management systems are judged adequate on the six criteria",
            "管理体系在六项准则上评价合格", judgement_low, domain=_MS, seed_ref="6.1",
            recommendation="Direct improvements on the weak criteria and judge the system "
-           "again."),
+           "again.",
+           recommendation_zh="针对薄弱准则下达改进措施，并重新评价该管理体系。"),
 ]

@@ -197,9 +197,11 @@ async def no_risk_appetite(ctx: CheckContext) -> list[FindingDraft]:
 
 
 def _check(name: str, title: str, title_zh: str, domain: GovernanceDomain, function: Function,
-           severity: Severity, run, seed_ref: str, recommendation: str) -> Check:  # type: ignore[no-untyped-def]
+           severity: Severity, run, seed_ref: str, recommendation: str,  # type: ignore[no-untyped-def]
+           recommendation_zh: str) -> Check:
     return Check(id=P + name, title=title, title_zh=title_zh, domain=domain, function=function,
-                 severity=severity, run=run, seed_ref=seed_ref, recommendation=recommendation)
+                 severity=severity, run=run, seed_ref=seed_ref, recommendation=recommendation,
+                 recommendation_zh=recommendation_zh)
 
 
 _MS, _TOP = GovernanceDomain.MANAGEMENT_SYSTEMS, GovernanceDomain.TOP_LEVEL_DESIGN
@@ -208,33 +210,42 @@ CHECKS: list[Check] = [
     _check("risk_above_tolerance", "Risks above tolerance have a treatment",
            "超出风险容忍度的风险均有处置措施", _MS, Function.GOVERN, Severity.HIGH,
            risk_above_tolerance_untreated, "3 c; 6.1",
-           "Treat every risk that exceeds the tolerance of its category."),
+           "Treat every risk that exceeds the tolerance of its category.",
+           "对每一项超出其类别容忍度的风险采取处置措施。"),
     _check("acceptance_expired", "Risk acceptances are current", "风险接受未过期", _MS,
            Function.GOVERN, Severity.MEDIUM, accepted_risk_expired, "3 d",
-           "Renew or replace expired risk acceptances."),
+           "Renew or replace expired risk acceptances.",
+           "续签或替换已过期的风险接受决定。"),
     _check("deadline_due_soon", "Upcoming IP deadlines (reminders)", "即将到期的知识产权期限提醒",
            _MS, Function.PROTECT, Severity.MEDIUM, deadline_due_soon, "6.1",
-           "Act on renewals, annuities and office actions before they fall due."),
+           "Act on renewals, annuities and office actions before they fall due.",
+           "在续展、年费和审查意见答复到期之前采取行动。"),
     _check("deadline_overdue", "No overdue IP deadlines", "无逾期的知识产权期限", _MS,
            Function.PROTECT, Severity.CRITICAL, deadline_overdue, "6.1",
-           "Recover or close out every overdue deadline."),
+           "Recover or close out every overdue deadline.",
+           "对每一项逾期期限进行补救（如宽限期、恢复权利）或作出了结。"),
     _check("granted_patent_unowned", "Granted patents have an owner and a value tier",
            "授权专利均有负责人和价值等级", GovernanceDomain.RESOURCES, Function.IDENTIFY,
            Severity.LOW, granted_patent_unowned, "7.3 b",
            "Assign owners and value tiers: the asset register must cover every asset "
-           "completely (seed 7.3 b)."),
+           "completely (seed 7.3 b).",
+           "为授权专利指定负责人和价值等级：资产台账须完整覆盖全部资产（种子文档 7.3 b）。"),
     _check("licence_out_royalty", "Licences out yield recorded royalties",
            "对外许可在12个月内有许可费记录", _MS, Function.OPERATE, Severity.MEDIUM,
            licence_out_without_royalty, "5.1.1 item 4",
-           "Collect and record royalties for licences out."),
+           "Collect and record royalties for licences out.",
+           "收取并记录对外许可的许可费。"),
     _check("incident_unanswered", "IP incidents have a response", "知识产权事件均已响应",
            _MS, Function.RESPOND, Severity.HIGH, incident_without_response, "1",
-           "Respond to every detected IP incident."),
+           "Respond to every detected IP incident.",
+           "对每一起已发现的知识产权事件作出响应。"),
     _check("incident_unrecovered", "Closed incidents that hit assets have a recovery plan",
            "影响资产的已关闭事件均有恢复计划", _MS, Function.RECOVER, Severity.MEDIUM,
            incident_closed_without_recovery, "1",
-           "Plan the recovery of assets affected by incidents."),
+           "Plan the recovery of assets affected by incidents.",
+           "为受事件影响的资产制定恢复计划。"),
     _check("risk_appetite_statement", "A risk appetite statement applies", "已明确风险偏好声明",
            _TOP, Function.GOVERN, Severity.HIGH, no_risk_appetite, "3 c; 5.1.2 c",
-           "State the IP risk appetite and tolerances."),
+           "State the IP risk appetite and tolerances.",
+           "明确知识产权风险偏好和风险容忍度。"),
 ]

@@ -24,7 +24,7 @@ COLL = """mutation($t: ID!, $i: CollectionInput!) {
 INGEST = """mutation($t: ID!, $c: ID!, $s: String!) { ingestPatents(tenantId: $t, collectionId: $c,
   path: $s) { jobId errors { code field message } } }"""
 JOB = """query($t: ID!, $id: ID!) { job(tenantId: $t, id: $id) { status result errorCount
-  errors { file document field message } } }"""
+  recordErrors { file document field message } } }"""
 SEARCH = """query($t: ID!, $q: String!, $c: [ID!], $f: Boolean!, $a: String, $m: String!) {
   patentSearch(tenantId: $t, query: $q, collectionIds: $c, facets: $f, first: 5, after: $a,
   mode: $m) { total nextCursor hits { publicationNumber collectionId title snippets }
@@ -136,7 +136,7 @@ async def test_ingestion_counts_updates_errors_and_refuses_foreign_paths(platfor
     if broken.exists():
         job = await _ingest(platform, gql, acme, "a-admin", "acme-a", coll, broken)
         assert job["status"] == "succeeded" and job["errorCount"] >= 1
-        assert all(e["file"] and e["field"] and e["message"] for e in job["errors"])
+        assert all(e["file"] and e["field"] and e["message"] for e in job["recordErrors"])
 
 
 async def test_watchlist_matches_raise_a_monitor_review_for_the_watching_tenants(

@@ -92,6 +92,9 @@ def register_checks() -> list[Check]:
         Check(
             id="example_partner.always_reminds",
             title="The example partner always reminds you",
+            title_zh="示例合作伙伴插件的提醒",
+            recommendation="Nothing to do: this check shows how a partner adds one.",
+            recommendation_zh="无需处理：此检查演示合作伙伴如何添加检查。",
             domain=GovernanceDomain.RESOURCES,
             function=Function.MONITOR,
             severity=Severity.INFO,
