@@ -184,3 +184,20 @@ def test_supervision_page_end_to_end(server, browser):
     d.find_element(By.ID, "signout").click()
     assert d.execute_script("return sessionStorage.getItem('ipgov.supervision.token')") is None
     assert not d.find_elements(By.CSS_SELECTOR, "#heatmap tbody tr")
+
+    # The switch was stored as the user's preference: a fresh session (English browser)
+    # turns Chinese as soon as the auditor signs in, server messages included.
+    d.execute_script("sessionStorage.clear()")
+    d.get(f"{base}/supervision/")
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    d.find_element(By.ID, "email").send_keys(AUDITOR)
+    d.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    _wait(d).until(lambda drv: drv.find_element(By.TAG_NAME, "html").get_attribute("lang")
+                   == "zh-CN")
+    _wait(d).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")))
+    assert "治理热力图" in d.find_element(By.ID, "heatmap-h").text
+    d.execute_script("location.hash = arguments[0]", f"tenant={ids['northstar-robotics']}")
+    _wait(d).until(lambda drv: "FORBIDDEN" in drv.find_element(By.ID, "error").text)
+    message = d.find_element(By.ID, "error").text
+    assert re.search(r"[\u4e00-\u9fff]", message), message

@@ -90,7 +90,8 @@ class ApiError extends Error {
 
 async function gql(query, variables = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  const headers = { "content-type": "application/json", accept: "application/json" };
+  const headers = { "content-type": "application/json", accept: "application/json",
+    "accept-language": state.lang === "zh" ? "zh-CN" : "en" };
   if (token) headers.authorization = `Bearer ${token}`;
   let response;
   try {
@@ -448,6 +449,7 @@ async function start() {
   $("signin").hidden = true; $("dashboard").hidden = false; $("signout").hidden = false;
   showError(null);
   try {
+    await adoptStoredLanguage();
     await loadTenants();
     fillFilterOptions();
     await loadOverview();
@@ -457,6 +459,23 @@ async function start() {
   await loadDetail();
 }
 
+// The user's stored preference (setMyLocale) wins over the browser; switching stores it.
+async function adoptStoredLanguage() {
+  const data = await gql("{ me { locale } }");
+  const stored = data && data.me ? data.me.locale : "";
+  if (stored) {
+    state.lang = stored.toLowerCase().startsWith("zh") ? "zh" : "en";
+    sessionStorage.setItem(LANG_KEY, state.lang);
+    applyLanguage();
+  }
+}
+
+function storeLanguage() {
+  if (!sessionStorage.getItem(TOKEN_KEY)) return;
+  gql("mutation($l: String) { setMyLocale(locale: $l) { locale errors { code } } }",
+      { l: state.lang === "zh" ? "zh-CN" : "en" }).catch(() => {});
+}
+
 function init() {
   const saved = sessionStorage.getItem(LANG_KEY);
   state.lang = saved || ((navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en");
@@ -464,6 +483,8 @@ function init() {
     state.lang = $("lang").value === "zh" ? "zh" : "en";
     sessionStorage.setItem(LANG_KEY, state.lang);
     applyLanguage();
+    storeLanguage();
+    if (sessionStorage.getItem(TOKEN_KEY)) start();  // data labels come from the server too
   });
   $("signin-form").addEventListener("submit", signIn);
   $("signout").addEventListener("click", () => { signOut(t("signedOut")); showError(null); $("email").focus(); });
