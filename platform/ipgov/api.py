@@ -105,6 +105,16 @@ def tenant_by_ref(platform: Any, ref: str) -> Any:
     raise NotFound(f"no tenant with slug or id {ref!r}", code="TENANT_NOT_FOUND")
 
 
+def negotiate_locale(request: Any, principal: Any = None, explicit: str | None = None) -> str:
+    """The language to answer an HTTP request in (``en`` or ``zh-CN``): an explicit choice
+    (``?lang=``), else the user's stored preference, else ``Accept-Language``, else English."""
+    from ipgov.i18n import negotiate
+    from ipgov.i18n.negotiation import normalize
+
+    return normalize(explicit) or negotiate(request.headers.get("accept-language"),
+                                            getattr(principal, "locale", None) or None)
+
+
 def current_platform() -> Any:
     """The platform running the current review check or job (``info.context.platform`` in
     resolvers)."""
@@ -172,6 +182,7 @@ __all__ = [
     "TextPassage",
     "list_ip_objects",
     "current_platform",
+    "negotiate_locale",
     "cli_command",
     "cli_progress",
     "tenant_by_ref",

@@ -12,13 +12,12 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Response
 
-from ipgov.api import TenantScope, authorize_request, tenant_info, utcnow
+from ipgov.api import TenantScope, authorize_request, negotiate_locale, tenant_info, utcnow
 
 from .checklist import build_checklist, gather
 from .export import EXPORT_ROWS, build_zip, render_html
 from .graphql import OBJ, review_node
 from .models import ManagementReview
-from .outline import lang as language_key
 from .outline import load_outline
 
 __all__ = ["certification_evidence_zip", "certification_report"]
@@ -27,9 +26,7 @@ BASE = "/ip_governance/tenants/{tenant_id:str}/certification"
 
 
 def _locale(request: Request[Any, Any, Any], principal: Any, explicit: str | None) -> str:
-    header = request.headers.get("accept-language", "")
-    chosen = explicit or getattr(principal, "locale", "") or header
-    return "zh-CN" if language_key(chosen) == "zh" else "en"
+    return negotiate_locale(request, principal, explicit)
 
 
 async def _authorize(request: Request[Any, Any, Any], tenant_id: str) -> Any:

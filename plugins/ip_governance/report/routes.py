@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Response
 
-from ipgov.api import authorize_request
+from ipgov.api import authorize_request, negotiate_locale
 
 from .data import collect
 from .render import render_report
@@ -23,9 +23,8 @@ async def governance_report(request: Request[Any, Any, Any], tenant_id: str,
     Needs read access to the tenant's profile and reviews.
     """
     await authorize_request(request, tenant_id, "ip_governance:profile", "read")
-    await authorize_request(request, tenant_id, "ipgov:review", "read")
-    locale = lang or ("zh-CN" if request.headers.get("accept-language", "").lower()
-                      .startswith("zh") else "en")
+    principal = await authorize_request(request, tenant_id, "ipgov:review", "read")
+    locale = negotiate_locale(request, principal, lang)
     data = await collect(request.app.state.platform, tenant_id)
     return Response(render_report(data, locale), media_type="text/html",
                     headers={"Cache-Control": "no-store"})
