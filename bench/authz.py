@@ -18,7 +18,10 @@ Latency is ``time.perf_counter_ns`` around each single call (timer overhead incl
 own row); decisions/s comes from an untimed loop over the same requests (cold: clear + enforce).
 It also reports memory growth after 100k requests from unknown subjects and the peak RSS.
 
-Run: ``python bench/authz.py [--sizes 1000x20,10000x110] [--quick]``.
+* proposed tables: cold decisions from per-(user, domain) merged rule tables, the engine change
+  proposed in docs/performance.md (``bench/authz_tables.py``), checked against ``enforce``.
+
+Run: ``python bench/authz.py [--sizes 1000x20,10000x110] [--quick] [--casbin-max-rules N]``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
 
 import casbin  # noqa: E402
+from _common import Result, emit  # noqa: E402
+from authz_tables import build_tables, disagreements, time_tables  # noqa: E402
 
 from ipgov.authz import Authorizer, DomainTree  # noqa: E402
 from ipgov.authz.reference import (  # noqa: E402
@@ -256,6 +261,10 @@ def measure_engine(size: str, data: Dataset, reqs: list[Request]) -> tuple[list[
     gc.collect()
     base = percentiles(time_dict(table, reqs))
     allowed = sum(table.values())
+    tables, build_us = build_tables(engine, reqs)
+    wrong = disagreements(engine, tables, reqs)
+    gc.collect()
+    merged = percentiles(time_tables(tables, reqs))
     rows = [
         Row(
             size,
@@ -277,6 +286,9 @@ def measure_engine(size: str, data: Dataset, reqs: list[Request]) -> tuple[list[
             f"{len(table):,} distinct requests",
         ),
         Row(size, "timer only", None, 0, None, *percentiles(time_timer(n))),
+        Row(size, "proposed tables", None, count, None, *merged,
+            f"cold via per-(user, domain) merged tables: {len(tables):,} tables, "
+            f"{build_us:.1f} us each to build, {wrong} disagreements with enforce"),
     ]
     return rows, engine
 
@@ -298,7 +310,7 @@ def domains_where_latency(engine: Authorizer, data: Dataset, count: int = 5_000)
     )
 
 
-def unknown_flood(engine: Authorizer, data: Dataset) -> str:
+def unknown_flood(engine: Authorizer, data: Dataset) -> tuple[str, int]:
     """Memory growth (tracemalloc) and index sizes after 100k unknown-subject requests."""
     rng = random.Random(3)
     names = [f"intruder-{i}" for i in range(UNKNOWN_FLOOD)]
@@ -314,10 +326,11 @@ def unknown_flood(engine: Authorizer, data: Dataset) -> str:
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     same = "unchanged" if engine.index_sizes() == before else "CHANGED"
-    return (
+    text = (
         f"{UNKNOWN_FLOOD:,} unknown-subject requests: {denied:,} denied, traced memory growth "
         f"{grown:,} B, index sizes {same}"
     )
+    return text, grown if same == "unchanged" else -1
 
 
 class LoadTimeout(Exception):
@@ -408,7 +421,9 @@ def current_rss_mb() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def run_size(spec: str, quick: bool, big: bool) -> tuple[list[Row], list[str]]:
+def run_size(
+    spec: str, quick: bool, big: bool, casbin_max: int
+) -> tuple[list[Row], list[str], list[Result]]:
     """Generate, load and measure one size; return table rows and notes."""
     tenants, per_tenant = (int(x) for x in spec.lower().split("x"))
     t0 = time.perf_counter()
@@ -418,13 +433,51 @@ def run_size(spec: str, quick: bool, big: bool) -> tuple[list[Row], list[str]]:
     rows, engine = measure_engine(spec, data, reqs)
     notes.append(f"[{spec}] peak RSS before casbin {peak_rss_mb():,.0f} MiB")
     notes.append(f"[{spec}] {domains_where_latency(engine, data)}")
-    notes.append(f"[{spec}] {unknown_flood(engine, data)}")
+    flood, grown = unknown_flood(engine, data)
+    notes.append(f"[{spec}] {flood}")
     limit, budget = (20, 60.0) if big else (50, 20.0)
     if quick:
         limit, budget = (3, 20.0) if big else (10, 5.0)
-    rows.append(measure_casbin(spec, data, reqs, engine, limit, budget))
-    notes.append(f"[{spec}] peak RSS after casbin {peak_rss_mb():,.0f} MiB")
-    return rows, notes
+    if casbin_max and len(data.rules) > casbin_max:
+        notes.append(f"[{spec}] casbin skipped: {len(data.rules):,} rules > --casbin-max-rules")
+    else:
+        rows.append(measure_casbin(spec, data, reqs, engine, limit, budget))
+        notes.append(f"[{spec}] peak RSS after casbin {peak_rss_mb():,.0f} MiB")
+    return rows, notes, summary(rows, grown)
+
+
+def summary(rows: list[Row], flood_growth: int) -> list[Result]:
+    """The figures ``bench/run`` tabulates; goals apply from 1M rules (the issue's size)."""
+    by_mode = {r.mode: r for r in rows}
+    cold, base = by_mode["engine cold"], by_mode["dict baseline"]
+    size = f"{cold.rules:,} rules"
+    goal = cold.rules >= 1_000_000
+
+    def vs_dict(mode: str, pct: str, goal_text: str = "", met: bool | None = None) -> Result:
+        row = by_mode[mode]
+        value, ref = (row.p50_us, base.p50_us) if pct == "p50" else (row.p99_us, base.p99_us)
+        return Result("authz", size, f"{mode} {pct}", value, "us", ref, "dict.get",
+                      goal_text if goal else "", met if goal else None)
+
+    cold_met = cold.p99_us <= 20 and cold.p99_us <= 10 * base.p99_us  # type: ignore[operator]
+    out = [
+        Result("authz", size, "load", cold.load_s, "s", None, "", "<= 3 s" if goal else "",
+               cold.load_s <= 3 if goal else None),  # type: ignore[operator]
+        vs_dict("engine cold", "p50", "<= 10x dict", cold.p50_us <= 10 * base.p50_us),  # type: ignore[operator]
+        vs_dict("engine cold", "p99", "<= 20 us and <= 10x dict", cold_met),
+        vs_dict("engine warm", "p50"),
+        vs_dict("engine warm", "p99"),
+        vs_dict("proposed tables", "p50"),
+        vs_dict("proposed tables", "p99"),
+        Result("authz", size, "100k unknown subjects: memory growth", flood_growth, "B", None,
+               "", "bounded (indexes unchanged)" if goal else "",
+               (0 <= flood_growth < 1_000_000) if goal else None),
+    ]
+    if "casbin Enforcer" in by_mode and by_mode["casbin Enforcer"].p50_us is not None:
+        casbin_row = by_mode["casbin Enforcer"]
+        out.append(Result("authz", size, "casbin Enforcer p50", casbin_row.p50_us, "us",
+                          cold.p50_us, "engine cold"))
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -432,16 +485,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000x20,10000x110", help="TENANTSxPOLICIES,...")
     parser.add_argument("--quick", action="store_true", help="smaller samples, shorter casbin")
+    parser.add_argument("--casbin-max-rules", type=int, default=0,
+                        help="skip plain casbin above this many rules (0: never skip)")
     args = parser.parse_args(argv)
+    results: list[Result] = []
     specs = [s for s in args.sizes.split(",") if s]
     rows: list[Row] = []
     notes: list[str] = []
     started = time.perf_counter()
     for spec in specs:
         tenants, per_tenant = (int(x) for x in spec.lower().split("x"))
-        size_rows, size_notes = run_size(spec, args.quick, tenants * per_tenant > 200_000)
+        size_rows, size_notes, size_results = run_size(
+            spec, args.quick, tenants * per_tenant > 200_000, args.casbin_max_rules
+        )
         rows += size_rows
         notes += size_notes
+        results += size_results
     print_table(rows)
     for note in notes:
         print(note)
@@ -450,6 +509,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"python {sys.version.split()[0]}, casbin {casbin_version()}, "
         f"total {total:.0f} s, peak RSS {peak_rss_mb():,.0f} MiB"
     )
+    emit(results)
 
 
 def casbin_version() -> str:

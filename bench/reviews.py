@@ -41,6 +41,7 @@ import uuid
 from pathlib import Path
 
 import dramatiq
+from _common import Result, emit
 
 NOOP_QUEUE = "ipgov-bench-noop"
 T0 = time.perf_counter()
@@ -131,8 +132,10 @@ def _noop_rate(broker: dramatiq.Broker, actor: dramatiq.Actor, messages: int) ->
     return messages / (time.perf_counter() - started)
 
 
-def _report(label: str, reviews: str, noop: float) -> None:
+def _report(label: str, reviews: str, noop: float, size: str = "") -> None:
     rate = float(reviews.split()[0])
+    emit([Result("reviews", size or label.split(":")[0], "time per review (1 / rate)",
+                 1000 / rate if rate else None, "ms", 1000 / noop, "per no-op message")])
     print(f"{label}:  [{time.perf_counter() - T0:.0f} s since start]")
     print(f"  reviews          {reviews}")
     print(f"  no-op actor      {noop:10.1f} msg/s")
@@ -168,7 +171,7 @@ def bench_embedded(args: argparse.Namespace) -> None:
         upgrade(settings.sqlalchemy_url, _plugin_locations(platform))
         reviews = asyncio.run(_embedded_reviews(platform, args, threads))
         _report(f"(a) embedded: StubBroker, in-process worker ({threads} threads), SQLite",
-                reviews, noop)
+                reviews, noop, f"embedded, SQLite, {args.reviews} reviews")
 
 
 async def _embedded_reviews(platform, args: argparse.Namespace, threads: int) -> str:  # type: ignore[no-untyped-def]
@@ -339,6 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=30.0,
                         help="seconds per review measurement; past it the rate is of the runs "
                              "finished so far")
+    parser.add_argument("--embedded-only", action="store_true", help="skip (b)")
     args = parser.parse_args(argv)
     import logging
 
@@ -347,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.reviews} reviews over {args.tenants} tenants; baseline "
           f"{args.noop_messages} no-op messages", flush=True)
     bench_embedded(args)
-    if args.postgres:
+    if args.postgres and not args.embedded_only:
         bench_redis(args)
     else:
         print("(b) Redis + worker processes: skipped (no PostgreSQL: pass --postgres URL or "

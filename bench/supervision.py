@@ -34,6 +34,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from _common import Result, emit, timed_ms
+
 SQL_BASELINE = """
 WITH ranked AS (
   SELECT r.id, r.tenant_id, r.scores, r.finished_at,
@@ -142,16 +144,6 @@ async def _seed(platform: Any, subsidiaries: int, findings: int) -> tuple[str, l
     return group.id, ids, platform.tokens.issuer.issue(user.id).token
 
 
-async def _time(reps: int, fn: Any) -> list[float]:
-    await fn()  # warm-up
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        await fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def _p(times: list[float], q: float) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -207,7 +199,7 @@ async def _measure(platform: Any, args: argparse.Namespace) -> None:
     results = {}
     for name, fn in (("baseline (1 SQL query)", baseline), ("service", service),
                      ("  of which chain verification", verification), ("graphql", graphql)):
-        results[name] = await _time(args.reps, fn)
+        results[name] = await timed_ms(args.reps, fn)
     # the two agree on what they count
     base_findings = sum(r.n1 for r in checked["baseline"] if r.kind == "findings")
     service_findings = sum(sum(r.open_findings.values()) for r in checked["service"])
@@ -215,9 +207,15 @@ async def _measure(platform: Any, args: argparse.Namespace) -> None:
                                                                             service_findings)
     base = _p(results["baseline (1 SQL query)"], 0.5)
     print(f"supervisionOverview over {len(ids)} tenants, {args.reps} reps (ms):")
+    size = f"{len(ids):,} tenants x {args.findings} findings, {platform.db.dialect}"
+    summary = []
     for name, times in results.items():
         p50, p95 = _p(times, 0.5), _p(times, 0.95)
         print(f"  {name:32s} p50 {p50:8.1f}  p95 {p95:8.1f}  ratio(p50) {p50 / base:5.2f}x")
+        if not name.startswith("baseline"):
+            summary.append(Result("supervision overview", size, f"{name.strip()} p50", p50,
+                                  "ms", base, "1 SQL query"))
+    emit(summary)
 
 
 async def _admin_sql(url: str, sql: str) -> None:
@@ -233,11 +231,20 @@ async def _admin_sql(url: str, sql: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--subsidiaries", type=int, default=200)
+    parser.add_argument("--sizes", default="",
+                        help="comma list of subsidiary counts, one fresh database each "
+                             "(overrides --subsidiaries)")
     parser.add_argument("--findings", type=int, default=50, help="findings per subsidiary")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL (asyncpg) to use")
     args = parser.parse_args(argv)
+    for size in [int(n) for n in args.sizes.split(",") if n] or [args.subsidiaries]:
+        args.subsidiaries = size
+        _run_size(args)
 
+
+def _run_size(args: argparse.Namespace) -> None:
+    """Seed and measure one size in a fresh database."""
     from ipgov.db.migrate import upgrade
     from ipgov.runtime import build_platform
     from ipgov.settings import Settings

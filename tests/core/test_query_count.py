@@ -1,0 +1,122 @@
+"""List queries run a fixed number of SQL statements whatever the page size (no N+1).
+
+Each case posts the same list query over HTTP (the real Litestar app, ASGI) at a small and a
+larger page size and counts the statements the platform's engine executes
+(``before_cursor_execute``); the counts must be equal, and the larger page must really hold more
+items. The policy watcher is not started, so no background statement is counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from ip_governance.risk_assets.models import IpAsset, IpRisk
+from ipgov.identity.service import add_membership, create_user
+from ipgov.reviews.inline import run_inline
+from ipgov.tenancy import services
+from tests.conftest import Group, make_group
+
+SMALL, LARGE = 2, 10
+
+CASES: dict[str, tuple[str, str, str]] = {
+    # name: (query, tenant slug for $t, user)
+    "tenants": ("""query($t: ID, $first: Int!) { tenants(rootId: $t, first: $first) {
+        nodes { id slug status parent { id slug } } pageInfo { hasNextPage } } }""",
+                "acme", "admin"),
+    "ipRisks": ("""query($t: ID!, $first: Int!) { ipRisks(tenantId: $t, first: $first) {
+        nodes { id title score status } pageInfo { hasNextPage endCursor } } }""",
+                "acme-a", "a-admin"),
+    "ipAssets": ("""query($t: ID!, $first: Int!) { ipAssets(tenantId: $t, first: $first) {
+        nodes { id title kind inventors } pageInfo { hasNextPage endCursor } } }""",
+                 "acme-a", "a-admin"),
+    "findings": ("""query($t: ID!, $first: Int!) { findings(tenantId: $t, first: $first) {
+        nodes { id severity title } pageInfo { hasNextPage endCursor } } }""",
+                 "acme-a", "a-admin"),
+    "supervisionOverview": ("""query($t: ID, $first: Int!) {
+        supervisionOverview(rootId: $t, first: $first) { edges { node {
+          tenant { id slug } latestRunId openFindings { severity count } overdueDirectives
+          escalationsAwaiting auditTrail { ok events } } } pageInfo { hasNextPage } } }""",
+                            "acme", "group-auditor"),
+}
+
+
+async def _seed(platform: Any) -> Group:
+    """``acme`` with 11 subsidiaries, a supervising auditor, one review of ``acme-a`` and
+    12 risks and 12 assets in ``acme-a``."""
+    acme = await make_group(platform, "acme", "hybrid")
+    async with platform.db.system_session("test: more subsidiaries and an auditor") as s:
+        for i in range(8):
+            t = await services.onboard_subsidiary(platform, s, parent_id=acme.ids["acme"],
+                                                  slug=f"acme-x{i}", name=f"x{i}", actor="t")
+            acme.ids[t.slug] = t.id
+        user = await create_user(s, email="sup@acme.example", display_name="sup")
+        await add_membership(platform, s, tenant_id=acme.ids["acme"], user_id=user.id,
+                             role="auditor", actor="t")
+        acme.users["group-auditor"] = user.id
+    async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
+        for i in range(LARGE + 2):
+            s.add(IpRisk(title=f"risk {i}", category="infringement", likelihood=2, impact=3,
+                         score=6))
+            s.add(IpAsset(kind="patent", title=f"asset {i}", inventors=["Ada"]))
+    await platform.authz.refresh()
+    await run_inline(platform, acme.ids["acme-a"])
+    for slug in ("acme-b", "acme-x1"):
+        await run_inline(platform, acme.ids[slug])
+    return acme
+
+
+@pytest.fixture
+async def client(platform: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP client on the real app; the policy watcher is left stopped (no stray queries)."""
+    from ipgov.web.app import create_app
+
+    transport = httpx.ASGITransport(app=create_app(platform))
+    async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as c:
+        yield c
+
+
+async def _count(platform: Any, client: httpx.AsyncClient, query: str, variables: dict,
+                 token: str) -> tuple[int, dict]:
+    """Statements executed while answering one request, and the response body."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = platform.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = await client.post("/graphql", json={"query": query, "variables": variables},
+                                     headers={"authorization": f"Bearer {token}"})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    body = response.json()
+    assert response.status_code == 200 and not body.get("errors"), body
+    return len(statements), body
+
+
+def _items(body: dict) -> list[Any]:
+    (page,) = body["data"].values()
+    return page.get("nodes") or page.get("edges")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+async def test_list_query_runs_a_fixed_number_of_statements(platform, client, case):
+    query, slug, user = CASES[case]
+    acme = await _seed(platform)
+    token = acme.token(user)
+    # warm-up: first-request work (caches, prepared plans) is not part of the page cost
+    await _count(platform, client, query, {"t": acme.ids[slug], "first": SMALL}, token)
+    small, small_body = await _count(platform, client, query,
+                                     {"t": acme.ids[slug], "first": SMALL}, token)
+    large, large_body = await _count(platform, client, query,
+                                     {"t": acme.ids[slug], "first": LARGE}, token)
+    assert len(_items(small_body)) == SMALL
+    assert len(_items(large_body)) > SMALL, f"{case}: the larger page holds no more items"
+    assert small == large, f"{case}: {small} statements for {SMALL} items, {large} for {LARGE}"
+    assert 0 < large <= 20, f"{case}: {large} statements for one page"
