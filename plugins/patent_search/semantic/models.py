@@ -1,0 +1,95 @@
+"""The embedding-model interface, an optional sentence-transformers adapter, and loading by kind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from patent_search.semantic.lsa import LsaModel
+
+__all__ = ["EmbeddingModel", "SentenceTransformerModel", "load_model"]
+
+
+class EmbeddingModel(Protocol):
+    """What ``SemanticIndex`` needs from a model: L2-normalised vectors of a fixed length."""
+
+    kind: str
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever vectors from this model stop being comparable with earlier ones."""
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Train on the corpus (a no-op for pre-trained models)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+
+    def save(self, directory: Path) -> None:
+        """Persist into ``directory`` (with a ``model.json`` naming the kind)."""
+
+
+class SentenceTransformerModel:
+    """Adapter for a locally installed sentence-transformers model (nothing is downloaded).
+
+    ``model_path`` must be a directory holding the model; the package is imported only here,
+    so ipgov does not depend on it.
+    """
+
+    kind = "sentence-transformers"
+
+    def __init__(self, model_path: str | Path) -> None:
+        path = Path(model_path)
+        if not path.is_dir():
+            raise ValueError(f"{path}: no local sentence-transformers model in this directory")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ValueError("the sentence-transformers package is not installed") from exc
+        self.model_path = path
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    @property
+    def dim(self) -> int:
+        """Vector length reported by the model."""
+        return int(self._model.get_sentence_embedding_dimension())
+
+    @property
+    def fingerprint(self) -> str:
+        """The model's directory name and dimension."""
+        return f"st-{self.model_path.name}-{self.dim}"
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Pre-trained: nothing to learn from the corpus."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised embeddings from the model."""
+        vectors = self._model.encode(list(texts), normalize_embeddings=True, batch_size=64)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        """Record where the model lives (the weights stay where they are)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {"kind": self.kind, "model_path": str(self.model_path)}
+        (directory / "model.json").write_text(json.dumps(meta, indent=2))
+
+
+def load_model(directory: Path) -> EmbeddingModel:
+    """Load whichever kind of model ``directory/model.json`` names."""
+    meta_path = directory / "model.json"
+    if not meta_path.is_file():
+        raise ValueError(f"{meta_path}: no saved semantic model here")
+    kind = json.loads(meta_path.read_text()).get("kind")
+    if kind == LsaModel.kind:
+        return LsaModel.load(directory)
+    if kind == SentenceTransformerModel.kind:
+        return SentenceTransformerModel(json.loads(meta_path.read_text())["model_path"])
+    raise ValueError(f"{meta_path}: unknown model kind {kind!r}")
