@@ -42,8 +42,8 @@ from patent_search.search.tantivy_schema import EN_ANALYZER, build_schema, to_do
 __all__ = ["TantivyBackend"]
 
 Occur = tantivy.Occur
-BATCH = 2_000
-WRITER_HEAP = 64_000_000
+BATCH = 10_000  # documents per commit: fewer commits and merges (about 1.3x at 30k)
+WRITER_HEAP = 128_000_000
 LOCK_RETRIES = 12
 FACET_SIZE = 20
 SNIPPET_FIELDS = ("title", "abstract", "claims", "description")
