@@ -46,6 +46,20 @@ class Settings:
     graphql_introspection: bool = True
     max_page_size: int = 100
     max_request_bytes: int = 1_048_576
+    # --- abuse limits (security suite, issue 9): see docs/security.md -------------------------
+    #: Largest body accepted by ``/plugins/...`` routes (uploads); other routes use
+    #: ``max_request_bytes``. Enforced while streaming (``ipgov.web.limits``).
+    max_upload_bytes: int = 67_108_864
+    #: Where rate-limit counters live: ``memory://`` (one process) or ``redis://host:port/db``
+    #: (shared by every API replica).
+    rate_limit_storage: str = "memory://"
+    #: Requests per authenticated caller (user or API key), e.g. ``600/minute``; empty = off.
+    rate_limit_user: str = "600/minute"
+    #: Requests per client address without valid credentials (sign-in included); empty = off.
+    rate_limit_anonymous: str = "120/minute"
+    #: GraphQL operations per tenant, over all its users and service accounts; empty = off.
+    rate_limit_tenant: str = "3000/minute"
+    # --- end abuse limits -----------------------------------------------------------------------
     broker_url: str = ""
     broker_namespace: str = "ipgov"
     otlp_endpoint: str = ""

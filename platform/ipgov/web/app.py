@@ -9,26 +9,29 @@ from typing import Any
 
 from litestar import Litestar, Request, Router, get
 from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import DefineMiddleware
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
 from ipgov.context import new_request_id
 from ipgov.graphql.context import IpgovContext
 from ipgov.graphql.schema import build_schema
+from ipgov.i18n import negotiate
 from ipgov.identity.service import authenticate, load_revocations
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
+from ipgov.web.ratelimit import RateLimitMiddleware
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("ipgov.web")
 
 
-def _locale(request: Request[Any, Any, Any], default: str) -> str:
-    header = request.headers.get("accept-language", "")
-    return "zh-CN" if header.lower().startswith("zh") else default
+def _locale(request: Request[Any, Any, Any], default: str | None) -> str:
+    return negotiate(request.headers.get("accept-language"), default)  # ipgov.i18n
 
 
 def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
@@ -38,7 +41,7 @@ def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
             principal = await authenticate(platform, request.headers.get("authorization"))
         except AuthenticationError as exc:
             raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
-        locale = principal.locale if principal else "en"
+        locale = principal.locale if principal else None
         return IpgovContext(platform=platform, principal=principal, request_id=request_id,
                             locale=_locale(request, locale), loaders={})
 
@@ -69,6 +72,34 @@ def _health_routes(platform: Platform) -> list[Any]:
     from ipgov.supervision.exports import export_routes
 
     return [healthz, readyz, jwks, *export_routes()]
+
+
+# --- database outages (security suite, issue 9): a clear 503 instead of a bare 500 -----------
+_OUTAGE_BODY = {"data": None, "errors": [{
+    "message": "the database is unavailable; retry in a few seconds",
+    "extensions": {"code": "DATABASE_UNAVAILABLE"}}]}
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """A lost or refused database connection (not a bad statement)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, OSError | PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    return type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__
+
+
+def _database_unavailable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if not _is_outage(exc):
+        log.error("unhandled error", exc_info=exc)
+        return Response({"status_code": 500, "detail": "Internal Server Error"},
+                        status_code=500)
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return Response(_OUTAGE_BODY, status_code=503, headers={"Retry-After": "5"})
+# --- end database outages ---------------------------------------------------------------------
 
 
 async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
@@ -128,9 +159,15 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         route_handlers=[graphql, *_health_routes(platform), *page_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
-        request_max_body_size=settings.max_request_bytes,
+        request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
+        # abuse limits (docs/security.md): per-caller rate limits, then body size per route
+        middleware=[DefineMiddleware(RateLimitMiddleware, platform=platform, settings=settings),
+                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings)],
         plugins=platform.telemetry.litestar_plugins(),
         debug=False,
+        exception_handlers={OSError: _database_unavailable,  # database outages: 503
+                            __import__("sqlalchemy.exc").exc.SQLAlchemyError:
+                                _database_unavailable},
     )
     app.state.platform = platform
     app.state.schema = schema
