@@ -180,8 +180,6 @@ async def _tamper_and_verify(platform, backend: str, runs: int, seed: int) -> No
     print(f"\n{runs} tamperings on {backend}: 100% detected, first bad event named; {seen}")
 
 
-@pytest.mark.xfail(strict=True, reason="verify_tenant accepts a tenant with no events and no "
-                   "head as an empty chain; see docs/security.md (audit: wiping a chain)")
 async def test_wiping_a_whole_chain_is_detected(platform):
     chain = await _build(platform)
     async with platform.db.system_session("t: wipe") as s:

@@ -166,7 +166,19 @@ async def verify_tenant(session: AsyncSession, key: AuditKey, tenant_id: str) ->
     head = (
         await session.execute(select(AuditHead).where(AuditHead.tenant_id == tenant_id))
     ).scalar_one_or_none()
+    if head is None and count == 0 and await _tenant_exists(session, tenant_id):
+        # every tenant's trail starts at its creation: an existing tenant with no trail at all
+        # had it wiped (events and head deleted together)
+        return VerifyResult(tenant_id, False, 0, 1, None,
+                            "chain wiped: the tenant exists but has no audit events or head")
     return _check_head(key, tenant_id, head, count, prev)
+
+
+async def _tenant_exists(session: AsyncSession, tenant_id: str) -> bool:
+    from ipgov.tenancy.models import Tenant
+
+    return (await session.execute(select(Tenant.id).where(Tenant.id == tenant_id))).first() \
+        is not None
 
 
 def _event_problem(key: AuditKey, event: AuditEvent, expected_seq: int, prev: str) -> str:

@@ -14,6 +14,7 @@ Codes never change with the language.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -84,12 +85,30 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     if error.path is None and not isinstance(original, AuthenticationError):
         # Raised while coercing the request (a variable of the wrong shape), not by a resolver:
         # graphql-core's message says which variable and why; nothing internal leaks.
-        return _error(error, "BAD_USER_INPUT", error.message, {}, path=False)
+        return _error(error, "BAD_USER_INPUT", _without_values(error.message), {}, path=False)
     if isinstance(original, AuthenticationError):
         return _error(error, "UNAUTHENTICATED", original.message, {"reason": original.code},
                       message_code=original.code)
     log.error("internal error in GraphQL request %s", request_id, exc_info=original)
     return _error(error, "INTERNAL", "Internal error", {"requestId": request_id})
+
+
+_VARIABLE = re.compile(r"^Variable '(\$\w+)' (?:got|has) invalid value(.*)$", re.S)
+
+
+def _without_values(message: str) -> str:
+    """graphql-core quotes the rejected value ("Variable '$p' has invalid value: ...: [...]");
+    a value may be a secret (a password sent with the wrong type), so only the variable and
+    the reason are kept."""
+    match = _VARIABLE.match(message)
+    if not match:
+        return message
+    rest = match.group(2)
+    if "; " in rest:  # "got invalid value <value>; <reason>"
+        rest = rest.split("; ", 1)[1]
+    rest = rest.lstrip(": ")
+    reason = rest.split(": ", 1)[0].split(" at '", 1)[0].rstrip(".") or "wrong type"
+    return f"Variable '{match.group(1)}' has an invalid value: {reason}."
 
 
 class ErrorShaper(SchemaExtension):
