@@ -101,9 +101,11 @@ class AuthzService:
             async with self.platform.db.system_session("authz: load policies") as session:
                 version = (await session.execute(select(func.max(PolicyVersion.version))))
                 self.version = version.scalar() or 0
-                rules = (
-                    await session.execute(select(AuthzRule).where(AuthzRule.active.is_(True)))
-                ).scalars()
+                # plain column rows, not ORM objects: 4.5x faster at 485k rules
+                # (bench/graphql_overhead.py, "authz service load")
+                rules = (await session.execute(select(
+                    AuthzRule.ptype, AuthzRule.v0, AuthzRule.v1, AuthzRule.v2, AuthzRule.v3,
+                    AuthzRule.tenant_id).where(AuthzRule.active.is_(True)))).all()
                 tuples = [engine_tuple(r) for r in rules]
                 tree = await self._tree(session)
             self.engine.load(tuples, tree)
