@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
@@ -13,7 +15,7 @@ from ipgov.tenancy.models import Tenant
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
 from .permissions import requires, requires_any
-from .types import GovernanceModeEnum, TenantType, tenant_node
+from .types import GovernanceModeEnum, TenantType, prefetch_parents, tenant_node
 
 __all__ = ["TenancyMutation", "TenancyQuery"]
 
@@ -35,18 +37,38 @@ class TenancyQuery:
             stmt = stmt.where(Tenant.id.in_(sorted(where)))
         if root_id:
             stmt = stmt.where(Tenant.root_id == str(root_id))
+        rows: list[Tenant] = []
+
+        def node(tenant: Tenant) -> Any:
+            rows.append(tenant)
+            return tenant_node(tenant)
+
         async with ctx.system_session("graphql: tenants (filtered by authorization)") as s:
-            return await paginate(
+            page = await paginate(
                 s, stmt, [Tenant.slug], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=tenant_node,
+                maximum=ctx.platform.settings.max_page_size, to_node=node,
                 key=lambda t: [t.slug],
             )
+            if "parent" in _selected_fields(info):
+                await prefetch_parents(info, s, rows)
+        return page
 
     @strawberry.field(description="One tenant by id.",
                       extensions=requires("ipgov:tenant", "read", tenant="id"))
     async def tenant(self, info: Info, id: strawberry.ID) -> TenantType:  # noqa: A002
         async with info.context.system_session("graphql: tenant by id") as session:
             return tenant_node(await session.get(Tenant, str(id)))
+
+
+def _selected_fields(info: Info) -> set[str]:
+    """Names of the fields selected under ``edges { node { … } }`` (for prefetching)."""
+    names: set[str] = set()
+    stack = list(info.selected_fields)
+    while stack:
+        field = stack.pop()
+        names.add(field.name)
+        stack.extend(getattr(field, "selections", []) or [])
+    return names
 
 
 @strawberry.input(description="A new subsidiary under an existing group or subsidiary.")

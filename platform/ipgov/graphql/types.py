@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from sqlalchemy import select
@@ -45,12 +46,36 @@ class TenantType:
     @strawberry.field(description="The parent tenant, if you may read it.",
                       extensions=requires("ipgov:tenant", "read", tenant=lambda s, _k: s.parent_id,
                                           optional=True))
-    async def parent(self, info: Info) -> TenantType | None:
+    def parent(self, info: Info) -> TenantType | None:
+        # Synchronous when the list resolver prefetched the parents (no coroutine per row:
+        # a 1,000-row page pays ~100 ms for those otherwise); a DataLoader otherwise.
         if not self.parent_id:
             return None
+        known = prefetched_tenants(info).get(str(self.parent_id))
+        if known is not None:
+            return tenant_node(known)
+        return self._load_parent(info)  # type: ignore[return-value] - awaited by graphql-core
+
+    async def _load_parent(self, info: Info) -> TenantType | None:
         loader = info.context.loader("tenant_by_id", _tenants_by_id(info))
         tenant = await loader.load(str(self.parent_id))
         return tenant_node(tenant) if tenant else None
+
+
+def prefetched_tenants(info: Info) -> dict[str, Tenant]:
+    """Tenant rows a list resolver already loaded in this request, by id."""
+    return info.context.loaders.setdefault("tenant_rows", {})  # type: ignore[return-value]
+
+
+async def prefetch_parents(info: Info, session: Any, tenants: list[Tenant]) -> None:
+    """Load the parents of ``tenants`` in one statement for the synchronous ``parent`` field."""
+    known = prefetched_tenants(info)
+    known.update({t.id: t for t in tenants})
+    wanted = {t.parent_id for t in tenants if t.parent_id and t.parent_id not in known}
+    if wanted:
+        rows = (await session.execute(select(Tenant).where(Tenant.id.in_(sorted(wanted))))
+                ).scalars()
+        known.update({t.id: t for t in rows})
 
 
 def _tenants_by_id(info: Info):  # type: ignore[no-untyped-def]
