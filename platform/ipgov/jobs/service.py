@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Callable
@@ -111,7 +112,7 @@ async def send_job(platform: Platform, job_id: str, tenant_id: str,
         log.warning("no job queue configured; job %s stays queued", job_id)
         return False
     try:
-        queue.send_job(job_id, tenant_id, traceparent=traceparent)
+        await asyncio.to_thread(queue.send_job, job_id, tenant_id, traceparent=traceparent)
     except Exception as exc:  # the broker may be down: the row is the record
         log.warning("could not send job %s (%s); recovery will resend it", job_id,
                     type(exc).__name__)

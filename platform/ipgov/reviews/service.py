@@ -7,6 +7,7 @@ requests (a retried HTTP call, two schedulers, a replayed event) create one run.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,8 @@ async def send_run(platform: Platform, run_id: str, tenant_id: str) -> bool:
         log.warning("no review queue configured; run %s stays queued", run_id)
         return False
     try:
-        queue.send(run_id, tenant_id)
+        # off the event loop: a silent broker must not stall every request of this process
+        await asyncio.to_thread(queue.send, run_id, tenant_id)
     except Exception as exc:  # the broker may be down: the row is the record
         log.warning("could not send review %s (%s); recovery will resend it", run_id,
                     type(exc).__name__)
