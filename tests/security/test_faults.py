@@ -44,6 +44,10 @@ async def _review_runs(platform, tenant_id: str) -> list[tuple[str, str]]:
                                      .order_by(ReviewRun.id))).all())
 
 
+LOGIN = """mutation { login(email: "nobody@acme.example", password: "whatever-long-1") {
+  token errors { code } } }"""
+
+
 async def test_database_outage_is_503_and_recovers_without_restart(platform, backend):
     if backend != "postgres":
         pytest.skip("the outage is a paused proxy in front of PostgreSQL")
@@ -81,6 +85,10 @@ async def test_database_outage_is_503_and_recovers_without_restart(platform, bac
                     assert response.status_code == 503, response.text
                     assert codes(response.json()) == ["DATABASE_UNAVAILABLE"]
                     assert response.headers["retry-after"] == "5"
+                # an anonymous call that reaches the database in its resolver (login)
+                anonymous = await gql.post(LOGIN, {})
+                assert anonymous.status_code == 503, anonymous.text
+                assert codes(anonymous.json()) == ["DATABASE_UNAVAILABLE"]
                 ready = await http.get("/readyz")
                 assert ready.status_code == 503 and ready.json()["database"] == "down"
                 await asyncio.sleep(0.25)

@@ -89,6 +89,13 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, AuthenticationError):
         return _error(error, "UNAUTHENTICATED", original.message, {"reason": original.code},
                       message_code=original.code)
+    from ipgov.db.outage import is_outage
+
+    if is_outage(original):  # e.g. an anonymous login while the database is away
+        log.warning("database unavailable in GraphQL request %s: %s", request_id,
+                    type(original).__name__)
+        return _error(error, "DATABASE_UNAVAILABLE",
+                      "the database is unavailable; retry in a few seconds", {}, path=False)
     log.error("internal error in GraphQL request %s", request_id, exc_info=original)
     return _error(error, "INTERNAL", "Internal error", {"requestId": request_id})
 
@@ -134,3 +141,6 @@ class ErrorShaper(SchemaExtension):
         response = getattr(context, "response", None)
         if "UNAUTHENTICATED" in codes and response is not None and result.data is None:
             response.status_code = 401
+        if "DATABASE_UNAVAILABLE" in codes and response is not None:
+            response.status_code = 503
+            response.headers["Retry-After"] = "5"

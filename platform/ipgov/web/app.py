@@ -80,16 +80,7 @@ _OUTAGE_BODY = {"data": None, "errors": [{
     "extensions": {"code": "DATABASE_UNAVAILABLE"}}]}
 
 
-def _is_outage(exc: BaseException) -> bool:
-    """A lost or refused database connection (not a bad statement)."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    if isinstance(exc, OSError | PoolTimeout):
-        return True
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
-    return type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__
+from ipgov.db.outage import is_outage as _is_outage  # noqa: E402 - kept beside its use
 
 
 def _database_unavailable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
