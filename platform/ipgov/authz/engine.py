@@ -413,6 +413,29 @@ class Authorizer:
             tree.set(dom, parent, inherits_roles)
             self._install_tree(tree)
 
+    def add_leaves(self, leaves: Iterable[tuple[str, str | None, bool]]) -> None:
+        """Add new tenants with no children yet (onboarding) without recompiling the tree:
+        each new domain's chain is its parent's walk, and only its ancestors' ``down`` lists
+        grow. O(depth) per leaf instead of O(tenants); a domain already known is refused
+        (update it with ``set_tree``/``set_domain``)."""
+        with self._write_lock:
+            tree = self._tree.copy()
+            state = self._state
+            chains, down = dict(state.chains), dict(state.down)
+            known = set(tree.domains())
+            for dom, parent, inherits in leaves:
+                if dom in known:
+                    raise ValueError(f"{dom!r} is already in the tree")
+                known.add(dom)
+                tree.set(dom, parent, inherits)
+                chain = tree.cascade_chain(dom)
+                if len(chain) > 1:
+                    chains[dom] = chain
+                    for ancestor in chain[1:]:
+                        down[ancestor] = down.get(ancestor, (ancestor,)) + (dom,)
+            self._tree = tree
+            self._publish(dataclasses.replace(state, chains=chains, down=down))
+
     def clear_cache(self) -> None:
         """Drop every memoised decision."""
         self._memo = {}

@@ -145,11 +145,41 @@ class AuthzService:
                 changes = list((await session.execute(stmt)).scalars())
                 if not changes:
                     return 0
-                tree = None
-                if any(c.op == "tree" for c in changes):
-                    tree = await self._tree(session)
+                tree, leaves = None, None
+                tree_domains = {c.domain for c in changes if c.op == "tree"}
+                if tree_domains:
+                    leaves = await self._new_leaves(session, tree_domains)
+                    if leaves is None:
+                        tree = await self._tree(session)
+            if leaves:
+                self.engine.add_leaves(leaves)
             self._apply(changes, tree)
             return len(changes)
+
+    async def _new_leaves(self, session, domains: set[str]):  # type: ignore[no-untyped-def]
+        """For tree changes that only add new tenants under known parents (onboarding), the
+        directory entries and tree leaves to add; None when anything else changed (a full
+        re-read then rebuilds the directory and the tree)."""
+        if not domains or any(d is None or d in self.directory for d in domains):
+            return None
+        rows = (await session.execute(select(
+            Tenant.id, Tenant.parent_id, Tenant.root_id, Tenant.governance_mode, Tenant.status,
+            Tenant.enabled_plugins, Tenant.slug).where(Tenant.id.in_(sorted(domains))))).all()
+        if len(rows) != len(domains):
+            return None
+        children = (await session.execute(select(Tenant.id).where(
+            Tenant.parent_id.in_(sorted(domains))).limit(1))).first()
+        if children is not None or any(r.parent_id not in self.directory for r in rows):
+            return None  # a batch that also adds children of the new tenants: rebuild
+        leaves = []
+        for r in rows:
+            self.directory[r.id] = TenantInfo(r.id, r.slug, r.parent_id, r.root_id,
+                                              r.governance_mode, r.status,
+                                              frozenset(r.enabled_plugins or ()))
+            parent = self.directory[r.parent_id]
+            inherits = parent.governance_mode in CASCADING_MODES and r.status != "absorbed"
+            leaves.append((r.id, r.parent_id, inherits))
+        return leaves
 
     def _apply(self, changes: list[PolicyChange], tree: DomainTree | None) -> None:
         """Replay changes in commit order, batching consecutive adds or removes."""
