@@ -90,29 +90,12 @@ def strawberry_schemas(platform: Any) -> dict[str, Any]:
 
 
 def direct_plain_fields(schema: Any) -> int:
-    """The core change this benchmark proposes (see docs/performance.md), applied to ``schema``:
-    a field without resolver, extension or permission (Strawberry marks its resolver
-    ``_is_default``) reads the attribute directly instead of going through
-    ``StrawberryField.get_result``. Returns how many fields were changed."""
-    from graphql import GraphQLObjectType
+    """The platform's plain-field fast path (``ipgov.graphql.schema``), applied to ``schema``:
+    a field without resolver, extension or permission reads the attribute directly. Returns
+    how many fields were changed."""
+    from ipgov.graphql.schema import _read_plain_fields_directly
 
-    changed = 0
-    for gql_type in schema._schema.type_map.values():
-        if not isinstance(gql_type, GraphQLObjectType) or gql_type.name.startswith("__"):
-            continue
-        for gql_field in gql_type.fields.values():
-            definition = (gql_field.extensions or {}).get("strawberry-definition")
-            if definition is not None and getattr(gql_field.resolve, "_is_default", False):
-                gql_field.resolve = _attribute_reader(definition.python_name)
-                changed += 1
-    return changed
-
-
-def _attribute_reader(name: str) -> Any:
-    def read(source: Any, _info: Any) -> Any:
-        return getattr(source, name)
-
-    return read
+    return _read_plain_fields_directly(schema)
 
 
 def graphql_core_schema() -> Any:
