@@ -18,9 +18,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ipgov.api import TenantScope
-
-from .models import Collection, PatentDocument
+from .access import collection_scope
+from .models import PatentDocument
 
 __all__ = ["ClaimMatch", "DocumentMatch", "screen"]
 
@@ -100,9 +99,10 @@ def _passages(text: str) -> list[tuple[int, int, str]]:
     return out or [(0, len(text), text)]
 
 
-async def screen(platform: Any, collection_ids: frozenset[str], text: str, *,
+async def screen(platform: Any, tenant_id: str, collection_ids: frozenset[str], text: str, *,
                  limit: int = 10, candidates: int = 50) -> list[DocumentMatch]:
-    """The documents of ``collection_ids`` whose claims come closest to ``text``."""
+    """The documents of ``collection_ids`` (visible to ``tenant_id``) whose claims come
+    closest to ``text``; read in the tenant's own collection scope."""
     from .search import SearchRequest
     from .store import backend
 
@@ -116,9 +116,8 @@ async def screen(platform: Any, collection_ids: frozenset[str], text: str, *,
     keys = [(h.collection_id, h.publication_number) for h in page.hits]
     if not keys:
         return []
-    async with platform.db.session(TenantScope.tenants(
-            await _owners(platform, collection_ids), "patent_search: screening"),
-            readonly=True) as session:
+    async with platform.db.session(collection_scope(platform, tenant_id),
+                                   readonly=True) as session:
         docs = (await session.execute(select(PatentDocument).where(
             PatentDocument.collection_id.in_({c for c, _ in keys}),
             PatentDocument.publication_number.in_({p for _, p in keys})))).scalars().all()
@@ -146,10 +145,3 @@ async def screen(platform: Any, collection_ids: frozenset[str], text: str, *,
                                      claim_matches[0].score, claim_matches[:3]))
     results.sort(key=lambda d: (-d.score, d.publication_number))
     return results[:limit]
-
-
-async def _owners(platform: Any, collection_ids: frozenset[str]) -> frozenset[str]:
-    async with platform.db.system_session("patent_search: collection owners") as session:
-        owners = (await session.execute(select(Collection.tenant_id).where(
-            Collection.id.in_(sorted(collection_ids))))).scalars().all()
-    return frozenset(owners) or frozenset({"-"})

@@ -442,7 +442,7 @@ class PatentQuery:
             else:
                 from .ranking import ranked_search
 
-                page = await ranked_search(platform, request, mode)
+                page = await ranked_search(platform, str(tenant_id), request, mode)
         except ValueError as exc:
             raise _search_error(exc) from None
         return SearchResultType(
@@ -655,7 +655,7 @@ class PatentMutation:
                 raise InvalidInput("limit must be between 1 and 50", field="limit")
             ids = await visible_collection_ids(platform, str(tenant_id),
                                                [str(c) for c in collection_ids or []])
-            hits = await fto_screen.screen(platform, ids, text, limit=limit)
+            hits = await fto_screen.screen(platform, str(tenant_id), ids, text, limit=limit)
             async with info.context.session(str(tenant_id)) as session:
                 row = FtoScreening(title=title.strip(), text=text, collection_ids=sorted(ids),
                                    created_by=info.context.actor,

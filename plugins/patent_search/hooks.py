@@ -160,8 +160,8 @@ async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> l
     from .access import visible_collection_ids
     from .fto import screen
 
-    hits = await screen(platform, await visible_collection_ids(platform, tenant_id), text,
-                        limit=limit)
+    visible = await visible_collection_ids(platform, tenant_id)
+    hits = await screen(platform, tenant_id, visible, text, limit=limit)
     return [TextMatch(plugin="patent_search", object_kind="patent",
                       object_id=f"{h.collection_id}:{h.publication_number}",
                       ref=h.publication_number, title=h.title, score=min(1.0, h.score),

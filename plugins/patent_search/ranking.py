@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .access import collection_scope
 from .models import Collection, PatentDocument
 from .search import Hit, IndexDoc, InvalidCursorError, SearchPage, SearchRequest
 from .store import backend, document_record
@@ -57,7 +58,8 @@ async def semantic_index(platform: Any) -> Any:
     return index
 
 
-async def ranked_search(platform: Any, request: SearchRequest, mode: str) -> SearchPage:
+async def ranked_search(platform: Any, tenant_id: str, request: SearchRequest,
+                        mode: str) -> SearchPage:
     """Semantic (``mode="semantic"``) or hybrid (BM25 fused with semantic) results."""
     from .semantic import hybrid
 
@@ -82,7 +84,7 @@ async def ranked_search(platform: Any, request: SearchRequest, mode: str) -> Sea
     else:
         ranked = semantic[:request.limit]
     missing = [k for k, _ in ranked if k not in bm25_hits]
-    details = await _hits(platform, missing)
+    details = await _hits(platform, tenant_id, missing)
     hits = []
     for key, score in ranked:
         hit = bm25_hits.get(key) or details.get(key)
@@ -92,11 +94,12 @@ async def ranked_search(platform: Any, request: SearchRequest, mode: str) -> Sea
     return SearchPage(hits=hits, total=len(hits), next_cursor=None, facets={})
 
 
-async def _hits(platform: Any, keys: list[str]) -> dict[str, Hit]:
+async def _hits(platform: Any, tenant_id: str, keys: list[str]) -> dict[str, Hit]:
     if not keys:
         return {}
     pairs = [k.split(":", 1) for k in keys]
-    async with platform.db.system_session("patent_search: semantic hit details") as session:
+    async with platform.db.session(collection_scope(platform, tenant_id),
+                                   readonly=True) as session:
         rows = (await session.execute(select(PatentDocument).where(
             PatentDocument.collection_id.in_({c for c, _ in pairs}),
             PatentDocument.publication_number.in_({p for _, p in pairs})))).scalars().all()
