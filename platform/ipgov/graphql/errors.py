@@ -24,6 +24,7 @@ from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
+from ipgov.db.outage import is_outage
 from ipgov.errors import DomainError
 from ipgov.i18n import current_locale, normalize, translate
 from ipgov.identity.tokens import AuthenticationError
@@ -89,8 +90,6 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, AuthenticationError):
         return _error(error, "UNAUTHENTICATED", original.message, {"reason": original.code},
                       message_code=original.code)
-    from ipgov.db.outage import is_outage
-
     if is_outage(original):  # e.g. an anonymous login while the database is away
         log.warning("database unavailable in GraphQL request %s: %s", request_id,
                     type(original).__name__)

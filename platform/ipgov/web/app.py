@@ -14,6 +14,7 @@ from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
 from ipgov.context import new_request_id
+from ipgov.db.outage import is_outage
 from ipgov.graphql.context import IpgovContext
 from ipgov.graphql.schema import build_schema
 from ipgov.i18n import negotiate
@@ -80,11 +81,8 @@ _OUTAGE_BODY = {"data": None, "errors": [{
     "extensions": {"code": "DATABASE_UNAVAILABLE"}}]}
 
 
-from ipgov.db.outage import is_outage as _is_outage  # noqa: E402 - kept beside its use
-
-
 def _database_unavailable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if not _is_outage(exc):
+    if not is_outage(exc):
         log.error("unhandled error", exc_info=exc)
         return Response({"status_code": 500, "detail": "Internal Server Error"},
                         status_code=500)
