@@ -194,14 +194,20 @@ async def execute_job(platform: Platform, job_id: str, tenant_id: str,
 
 
 class _InlineJobs:
-    def __init__(self) -> None:
+    """Runs jobs here; reviews the job requests go to the process's own queue, or stay queued
+    (unsent, so recovery sends them soon) when this process has none."""
+
+    def __init__(self, previous: Any) -> None:
         self.pending: list[tuple[str, str]] = []
+        self.previous = previous
 
     def send_job(self, job_id: str, tenant_id: str, traceparent: str | None = None) -> None:
         self.pending.append((job_id, tenant_id))
 
     def send(self, run_id: str, tenant_id: str, traceparent: str | None = None) -> None:
-        """Reviews requested by a job run later through the normal queue."""
+        if self.previous is None:
+            raise RuntimeError("no review queue in this process")
+        self.previous.send(run_id, tenant_id, traceparent=traceparent)
 
 
 async def run_job_inline(platform: Platform, *, tenant_id: str, kind: str,
@@ -212,7 +218,7 @@ async def run_job_inline(platform: Platform, *, tenant_id: str, kind: str,
     """Enqueue a job and run it right here (CLI, demo, tests); returns the finished row.
     ``on_progress(done, total, message)`` sees each progress report (a CLI prints them)."""
     previous = platform.extras.get("review_queue")
-    queue = _InlineJobs()
+    queue = _InlineJobs(previous)
     platform.extras["review_queue"] = queue
     try:
         job = await enqueue_job(platform, tenant_id=tenant_id, kind=kind, params=params,
