@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ipgov.db.base import Base, TenantScoped, new_id, utcnow
+from ipgov.db.base import Base, TenantScoped, new_id
+from ipgov.db.work import LeasedWork
 
 __all__ = ["Job", "JobStatus", "MAX_ERRORS_KEPT"]
 
@@ -29,7 +29,7 @@ class JobStatus(StrEnum):
 TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
-class Job(TenantScoped, Base):
+class Job(LeasedWork, TenantScoped, Base):
     """One background job of one tenant."""
 
     __tablename__ = "jobs"
@@ -43,16 +43,6 @@ class Job(TenantScoped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(120))
     params: Mapped[dict] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(12), default=JobStatus.QUEUED)
-    requested_by: Mapped[str] = mapped_column(String(200))
-    idempotency_key: Mapped[str] = mapped_column(String(200), default=new_id)
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    enqueued_at: Mapped[datetime | None] = mapped_column()
-    started_at: Mapped[datetime | None] = mapped_column()
-    finished_at: Mapped[datetime | None] = mapped_column()
-    lease_until: Mapped[datetime | None] = mapped_column()
-    claim_token: Mapped[str | None] = mapped_column(String(36))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text, default="")
@@ -60,4 +50,3 @@ class Job(TenantScoped, Base):
     errors: Mapped[list] = mapped_column(default=list)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     failure: Mapped[str | None] = mapped_column(Text)
-    traceparent: Mapped[str | None] = mapped_column(String(60))

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
+from ipgov.db.work import LeasedWork
 
 __all__ = [
     "CheckResult",
@@ -35,7 +36,7 @@ class RunStatus(StrEnum):
 TERMINAL = frozenset({RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED})
 
 
-class ReviewRun(TenantScoped, Base):
+class ReviewRun(LeasedWork, TenantScoped, Base):
     """One Evaluate-Direct-Monitor pass over a tenant (or, with ``kind=group``, a fan-out)."""
 
     __tablename__ = "review_runs"
@@ -48,24 +49,13 @@ class ReviewRun(TenantScoped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(10), default="tenant")
     trigger: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(12), default=RunStatus.QUEUED)
-    requested_by: Mapped[str] = mapped_column(String(200))
-    idempotency_key: Mapped[str] = mapped_column(String(200), default=new_id)
     parent_run_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    enqueued_at: Mapped[datetime | None] = mapped_column()
-    started_at: Mapped[datetime | None] = mapped_column()
-    finished_at: Mapped[datetime | None] = mapped_column()
-    lease_until: Mapped[datetime | None] = mapped_column()
-    claim_token: Mapped[str | None] = mapped_column(String(36))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     checks_total: Mapped[int] = mapped_column(Integer, default=0)
     checks_done: Mapped[int] = mapped_column(Integer, default=0)
     children_total: Mapped[int] = mapped_column(Integer, default=0)
     children_done: Mapped[int] = mapped_column(Integer, default=0)
     scores: Mapped[dict] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
-    traceparent: Mapped[str | None] = mapped_column(String(60))
 
 
 class CheckResult(TenantScoped, Base):
