@@ -212,7 +212,7 @@ async def test_anonymous_and_bad_credentials_share_the_client_limit(app_client, 
     assert body["data"]["me"]["id"] == acme.users["admin"]
 
 
-async def test_login_brute_force_locks_the_account(platform, app_client, acme):
+async def test_login_brute_force_is_throttled(platform, app_client, acme):
     from ipgov.identity.service import create_user
 
     password = "correct horse battery staple"
@@ -225,7 +225,7 @@ async def test_login_brute_force_locks_the_account(platform, app_client, acme):
         assert [e["code"] for e in body["data"]["login"]["errors"]] == ["BAD_CREDENTIALS"]
     locked = await app_client(login, {"p": password})
     assert locked["data"]["login"]["token"] is None
-    assert [e["code"] for e in locked["data"]["login"]["errors"]] == ["ACCOUNT_LOCKED"]
+    assert [e["code"] for e in locked["data"]["login"]["errors"]] == ["LOGIN_THROTTLED"]
 
 
 @pytest.mark.redis
