@@ -22,6 +22,7 @@ from ipgov.identity.service import authenticate
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.web.account import account_routes
 from ipgov.web.guards import authentication_failed
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
@@ -147,7 +148,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
             await platform.authz.stop()
 
     app = Litestar(
-        route_handlers=[graphql, *_health_routes(platform), *page_routes(),
+        route_handlers=[graphql, *_health_routes(platform), *page_routes(), *account_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
