@@ -103,7 +103,8 @@ class IdentityQuery(InvitationQuery):
 
 @strawberry.type
 class IdentityMutation(SignInMutation, InvitationMutation):
-    @strawberry.mutation(description="Give a user (created if new, without a password) a role.",
+    @strawberry.mutation(description="Give a user (created if new, without a password) a role. "
+                         "To let a new person sign in, use inviteMember instead.",
                          extensions=requires("ipgov:member", "create"))
     async def add_member(
         self, info: Info, tenant_id: strawberry.ID, email: str, role: str,
