@@ -175,3 +175,18 @@ async def test_open_invitations_are_bounded_and_listed_in_pages(platform, gql, a
     rest = await gql(LIST, {"t": acme.ids["acme-a"], "first": 2,
                             "after": conn["pageInfo"]["endCursor"]}, token=acme.token("a-admin"))
     assert len(rest["data"]["invitations"]["edges"]) == 1
+
+
+async def test_another_tenants_invitation_cannot_be_revoked_or_read(platform, gql, acme):
+    theirs = await _invite(gql, acme, admin="b-admin", tenant="acme-b")
+    inv = theirs["invitation"]["id"]
+    own_tenant = await gql(REVOKE, {"t": acme.ids["acme-a"], "i": inv}, token=acme.token("a-admin"))
+    assert error_codes(own_tenant["data"]["revokeInvitation"]) == ["INVITATION_NOT_FOUND"]
+    their_tenant = await gql(REVOKE, {"t": acme.ids["acme-b"], "i": inv},
+                             token=acme.token("a-admin"))
+    assert their_tenant["data"] is None
+    assert their_tenant["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    listed = await gql(LIST, {"t": acme.ids["acme-a"], "first": 10}, token=acme.token("a-admin"))
+    assert listed["data"]["invitations"]["edges"] == []
+    still = (await gql(ACCEPT, {"k": _token(theirs["link"]), "p": PASSWORD}))["data"]
+    assert still["acceptInvitation"]["errors"] == []  # untouched by the attempts
