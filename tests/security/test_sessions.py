@@ -234,3 +234,28 @@ async def test_a_reset_link_expires(platform, app):
     async with client_at(app, HERE) as client:
         body = await client(RESET, {"t": _link_token(link, "reset"), "n": NEW_PASSWORD})
     assert error_codes(body["data"]["resetPassword"]) == ["RESET_LINK_INVALID"]
+
+
+async def test_expired_revocations_leave_memory_and_the_table(platform):
+    """The revocation list stays bounded: what has expired is refused as expired anyway."""
+    from datetime import timedelta
+
+    from ipgov.db.base import utcnow
+    from ipgov.identity.models import RevokedToken
+    from ipgov.identity.revocations import RevocationFollower, purge_expired
+    from ipgov.identity.service import revoke_token
+
+    follower = RevocationFollower.of(platform)
+    await revoke_token(platform, "expired-long-ago", utcnow() - timedelta(days=2))
+    await revoke_token(platform, "still-valid", utcnow() + timedelta(hours=1))
+    assert await follower.refresh() == 2 and follower.seq == 2
+    assert {"expired-long-ago", "still-valid"} <= platform.tokens.revoked
+    assert follower.forget_expired() == 1
+    assert "expired-long-ago" not in platform.tokens.revoked
+    await purge_expired(platform)
+    async with platform.db.system_session("t") as s:
+        left = (await s.execute(select(RevokedToken.jti))).scalars().all()
+    assert left == ["still-valid"]
+    fresh = RevocationFollower(platform)  # a process starting now
+    platform.tokens.revoked.clear()
+    assert await fresh.load() == 1 and fresh.seq == 2

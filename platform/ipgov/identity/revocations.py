@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db import TenantScope
@@ -105,20 +105,35 @@ class RevocationFollower:
             found = platform.extras[cls.KEY] = cls(platform)
         return found
 
+    async def load(self) -> int:
+        """Load every unexpired revocation (start-up); returns how many."""
+        async with self._session("identity: load revocations") as session:
+            top = (await session.execute(select(func.max(RevokedToken.seq)))).scalar() or 0
+            rows = (await session.execute(select(RevokedToken.jti, RevokedToken.expires_at)
+                                          .where(RevokedToken.expires_at > utcnow()))).all()
+        self._add(rows)
+        self.seq = max(self.seq, top)  # rows numbered above ``top`` come with the next refresh
+        return len(rows)
+
     async def refresh(self) -> int:
-        """Read revocations numbered above the last one seen; returns how many were new."""
-        now = utcnow()
-        async with self.platform.db.session(TenantScope.system("identity: follow revocations"),
-                                            readonly=True) as session:
+        """Read the revocations numbered above the last one seen; returns how many."""
+        async with self._session("identity: follow revocations") as session:
             rows = (await session.execute(
                 select(RevokedToken.jti, RevokedToken.expires_at, RevokedToken.seq)
-                .where(RevokedToken.seq > self.seq if self.seq else RevokedToken.expires_at > now)
-                .order_by(RevokedToken.seq).limit(BATCH))).all()
-        for jti, expires_at, seq in rows:
+                .where(RevokedToken.seq > self.seq).order_by(RevokedToken.seq).limit(BATCH)
+            )).all()
+        self._add([(jti, expires_at) for jti, expires_at, _seq in rows])
+        if rows:
+            self.seq = max(self.seq, rows[-1].seq)
+        return len(rows)
+
+    def _session(self, reason: str):  # type: ignore[no-untyped-def]
+        return self.platform.db.session(TenantScope.system(reason), readonly=True)
+
+    def _add(self, rows) -> None:  # type: ignore[no-untyped-def]
+        for jti, expires_at in rows:
             self.expiry[jti] = aware(expires_at)
             self.platform.tokens.revoked.add(jti)
-            self.seq = max(self.seq, seq)
-        return len(rows)
 
     def forget_expired(self) -> int:
         """Drop expired ids from memory (their tokens are refused as expired)."""
@@ -131,8 +146,7 @@ class RevocationFollower:
 
     async def start(self) -> None:
         """Load every unexpired revocation, then follow new ones in the background."""
-        while await self.refresh() == BATCH:
-            pass
+        await self.load()
         if self._task is None:
             self._task = asyncio.create_task(self._follow(), name="ipgov-revocation-follower")
 

@@ -256,7 +256,7 @@ async def revoke_token(platform: Platform, jti: str, expires_at) -> None:  # typ
 
 async def load_revocations(platform: Platform) -> int:
     """Load unexpired revocations into memory (start-up; the follower keeps them current)."""
-    await revocations.RevocationFollower.of(platform).refresh()
+    await revocations.RevocationFollower.of(platform).load()
     return len(platform.tokens.revoked)
 
 
