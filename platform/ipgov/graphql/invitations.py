@@ -13,6 +13,7 @@ from ipgov.errors import DomainError
 from ipgov.identity import invitations
 from ipgov.identity.links import make_link
 from ipgov.identity.models import Invitation
+from ipgov.identity.onetime import aware
 from ipgov.web.downloads import download_paths
 
 from .credentials import CREDENTIAL_CHECK, credential_check
@@ -40,16 +41,14 @@ class InvitationType:
 
 
 def _node(inv: Invitation) -> InvitationType:
-    now = utcnow()
-    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(
-        tzinfo=now.tzinfo)
+    expires = aware(inv.expires_at)
     status = ("accepted" if inv.accepted_at else "revoked" if inv.revoked_at
-              else "expired" if expires <= now else "open")
+              else "expired" if expires <= utcnow() else "open")
     return InvitationType(
         id=strawberry.ID(inv.id), tenant_id=strawberry.ID(inv.tenant_id), email=inv.email,
         role=inv.role, invited_by=inv.invited_by, delivered=inv.delivered,
-        created_at=inv.created_at, expires_at=inv.expires_at, accepted_at=inv.accepted_at,
-        revoked_at=inv.revoked_at, status=status)
+        created_at=aware(inv.created_at), expires_at=expires,
+        accepted_at=aware(inv.accepted_at), revoked_at=aware(inv.revoked_at), status=status)
 
 
 @strawberry.type(description="The invitation, its link when it was not e-mailed, or why not.")
