@@ -38,6 +38,28 @@ class Settings:
     oidc_issuer: str = ""
     oidc_jwks_url: str = ""
     oidc_audience: str = ""
+    # --- sign-in, sessions, invitations (docs/security.md "Sign-in and sessions") ------------
+    #: Base URL of the platform as people reach it, for links sent by e-mail or shown to an
+    #: admin (invitations, password resets); default ``http://<host>:<port>``.
+    public_url: str = ""
+    #: Failed sign-ins of one account from one client address before delays begin; the
+    #: delays then double from ``login_delay_seconds`` up to ``login_max_delay_seconds``.
+    login_free_attempts: int = 5
+    login_delay_seconds: int = 30
+    login_max_delay_seconds: int = 900
+    #: A refresh token's lifetime (each use issues the next), and a session's absolute limit.
+    refresh_ttl_seconds: int = 1_209_600
+    session_max_seconds: int = 2_592_000
+    invitation_ttl_seconds: int = 604_800
+    password_reset_ttl_seconds: int = 3600
+    #: Lifetime of a signed download link (exports and reports opened from a browser).
+    download_link_seconds: int = 300
+    #: ``smtp://user:password@host:port`` (``smtps://`` for TLS, ``?starttls=1``): invitations
+    #: and reset links go by e-mail; empty: invitation links are shown to the inviting admin.
+    smtp_url: str = ""
+    mail_from: str = "ipgov@localhost"
+    max_pending_invitations: int = 1000
+    # --- end sign-in -------------------------------------------------------------------------
     graphql_path: str = "/graphql"
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30

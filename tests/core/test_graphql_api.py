@@ -7,13 +7,14 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from ipgov.identity.tokens import SigningKey, TokenIssuer
 from tests.conftest import GraphQLClient, Group, make_group
 
 PASSWORD = "correct horse battery staple"
 LOGIN = """mutation($e: String!, $p: String!) {
-  login(email: $e, password: $p) { token userId errors { code field message } }
+  login(email: $e, password: $p) { token userId retryAfter errors { code field message } }
 }"""
 ONBOARD = """mutation($i: OnboardSubsidiaryInput!) {
   onboardSubsidiary(input: $i) { tenant { id slug parentId } errors { code field message } }
@@ -85,18 +86,19 @@ async def test_wrong_password_is_a_payload_error(platform, gql, acme):
     assert [e["code"] for e in unknown["data"]["login"]["errors"]] == ["BAD_CREDENTIALS"]
 
 
-async def test_five_failures_lock_the_account(platform, gql, acme):
-    from ipgov.identity.models import User
+async def test_five_failures_slow_down_this_address(platform, gql, acme):
+    from ipgov.identity.models import LoginThrottle
 
-    user_id = await _user_with_password(platform)
+    await _user_with_password(platform)
     for _ in range(5):
         body = await gql(LOGIN, {"e": "pat@acme.example", "p": "wrong password!!"})
         assert [e["code"] for e in body["data"]["login"]["errors"]] == ["BAD_CREDENTIALS"]
     async with platform.db.system_session("t: read counter") as s:
-        assert (await s.get(User, user_id)).failed_logins == 5
+        assert [r.failures for r in (await s.execute(select(LoginThrottle))).scalars()] == [5]
     body = await gql(LOGIN, {"e": "pat@acme.example", "p": PASSWORD})
     assert body["data"]["login"]["token"] is None
-    assert [e["code"] for e in body["data"]["login"]["errors"]] == ["ACCOUNT_LOCKED"]
+    assert [e["code"] for e in body["data"]["login"]["errors"]] == ["LOGIN_THROTTLED"]
+    assert body["data"]["login"]["retryAfter"] > 0
 
 
 # ------------------------------------------------------------------------- authentication

@@ -238,6 +238,21 @@ def test_revoked_jti_refused(issuer: TokenIssuer) -> None:
     assert verifier.verify(issuer.issue("user").token).subject == "user"  # others unaffected
 
 
+def test_a_revoked_session_refuses_every_token_of_it(issuer: TokenIssuer) -> None:
+    revoked: set[str] = set()
+    verifier = issuer.local_verifier(is_revoked=revoked.__contains__)
+    first = issuer.issue("user", session_id="session-1", generation=3)
+    second = issuer.issue("user", session_id="session-1", generation=3)
+    claims = verifier.verify(first.token)
+    assert (claims.session_id, claims.generation) == ("session-1", 3)
+    revoked.add("session-1")
+    for issued in (first, second):
+        expect_error(verifier, issued.token, "TOKEN_REVOKED")
+    assert verifier.verify(issuer.issue("user", session_id="session-2").token).generation == 0
+    with pytest.raises(ValueError, match="gen, sid"):
+        issuer.issue("user", extra={"sid": "forged", "gen": 0})
+
+
 @pytest.mark.parametrize("missing", ["exp", "iat", "sub", "iss", "aud", "jti"])
 def test_missing_required_claim_refused(
     verifier: TokenVerifier, key: SigningKey, missing: str

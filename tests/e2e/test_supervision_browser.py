@@ -201,3 +201,98 @@ def test_supervision_page_end_to_end(server, browser):
     _wait(d).until(lambda drv: "FORBIDDEN" in drv.find_element(By.ID, "error").text)
     message = d.find_element(By.ID, "error").text
     assert re.search(r"[\u4e00-\u9fff]", message), message
+
+
+# ------------------------------------------------------------ exports, reports, invitations
+
+
+def _graphql(base: str, query: str, variables: dict, token: str | None = None) -> dict:
+    import httpx
+
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                          headers=headers, timeout=30)
+    return response.json()["data"]
+
+
+def _sign_in_on_the_page(d, base: str, email: str) -> None:
+    d.get(f"{base}/supervision/")
+    d.execute_script("sessionStorage.clear(); localStorage.clear()")
+    d.get(f"{base}/supervision/")
+    d.find_element(By.ID, "email").send_keys(email)
+    d.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+
+
+def test_exports_and_reports_open_from_the_page(server, browser):
+    """Before: the exports and reports took only a bearer header, and the page linked to none."""
+    import httpx
+
+    base, ids = server
+    d = browser
+    _sign_in_on_the_page(d, base, AUDITOR)
+    csv_link = _wait(d).until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#downloads a[download]")))
+    report_link = d.find_element(By.CSS_SELECTOR, "#downloads a[target='_blank']")
+    csv_href = csv_link.get_attribute("href")
+    csv = httpx.get(csv_href, timeout=30)  # no header: the link alone
+    assert csv.status_code == 200 and "hanwei-semiconductor" in csv.text
+    assert "northstar" not in csv.text
+
+    page_lang = d.find_element(By.TAG_NAME, "html").get_attribute("lang")
+    report_link.click()  # a new tab, as a person opens it
+    _wait(d).until(lambda drv: len(drv.window_handles) == 2)
+    main = d.current_window_handle
+    d.switch_to.window([h for h in d.window_handles if h != main][0])
+    _wait(d).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    title = {"en": "Supervision report", "zh-CN": "监督报告"}[page_lang]  # the page's language
+    assert d.find_element(By.TAG_NAME, "h1").text == title
+    assert "hanwei-semiconductor" in d.find_element(By.TAG_NAME, "body").text
+    d.close()
+    d.switch_to.window(main)
+
+    semi = d.find_element(By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")
+    semi.click()
+    reports = _wait(d).until(EC.presence_of_all_elements_located(
+        (By.CSS_SELECTOR, "#detail-downloads li a")))
+    titles = [a.text for a in reports]
+    assert any("governance report" in title for title in titles), titles
+    governance = next(a for a in reports if "governance report" in a.text)
+    opened = httpx.get(governance.get_attribute("href"), timeout=60)
+    assert opened.status_code == 200 and "<html" in opened.text.lower()
+    assert ids["hanwei-semiconductor"] in governance.get_attribute("href")
+
+    d.find_element(By.ID, "signout").click()  # ends the session on the server
+    _wait(d).until(lambda drv: drv.find_element(By.ID, "signin").is_displayed())
+    assert not d.find_elements(By.CSS_SELECTOR, "#downloads a")
+    assert httpx.get(csv_href, timeout=30).status_code == 401  # its links with it
+
+
+def test_an_invited_member_accepts_in_the_browser_and_signs_in(server, browser):
+    """Before: a member added through the API could never sign in."""
+    base, ids = server
+    d = browser
+    director = _graphql(base, 'mutation { login(email: "li.wei@hanwei.example", '
+                        f'password: "{PASSWORD}") {{ token }} }}', {})["login"]["token"]
+    invited = _graphql(base, """mutation($t: ID!) { inviteMember(tenantId: $t,
+        email: "new.member@hanwei.example", role: "contributor") { link errors { code } } }""",
+                       {"t": ids["hanwei-semiconductor"]}, director)["inviteMember"]
+    assert invited["errors"] == [] and "/account/#invitation=" in invited["link"]
+
+    d.get(invited["link"])
+    _wait(d).until(EC.visibility_of_element_located((By.ID, "invitation-form")))
+    assert "#invitation" not in d.current_url  # the secret left the address bar
+    d.find_element(By.ID, "display-name").send_keys("New Member")
+    d.find_element(By.ID, "new-password").send_keys("a long new password")
+    d.find_element(By.ID, "confirm").send_keys("a long new password", Keys.ENTER)
+    _wait(d).until(EC.visibility_of_element_located((By.ID, "done")))
+    assert d.execute_script("return !!sessionStorage.getItem('ipgov.supervision.token')")
+    login = _graphql(base, """mutation { login(email: "new.member@hanwei.example",
+        password: "a long new password") { token errors { code } } }""", {})["login"]
+    assert login["token"], login
+
+    d.get(invited["link"])  # the link worked once
+    _wait(d).until(EC.visibility_of_element_located((By.ID, "invitation-form")))
+    d.find_element(By.ID, "new-password").send_keys("another long password")
+    d.find_element(By.ID, "confirm").send_keys("another long password", Keys.ENTER)
+    error = _wait(d).until(EC.visibility_of_element_located((By.ID, "error")))
+    assert "INVITATION_INVALID" in error.text

@@ -187,3 +187,33 @@ async def test_a_mistyped_password_variable_is_not_echoed(app_client, caplog):
     assert codes(response.json()) == ["BAD_USER_INPUT"]
     assert PASSWORD not in caplog.text
     assert PASSWORD not in response.text
+
+
+def _signed(platform, **claims) -> str:
+    """A token signed with the platform's own key, with any claims (validly signed nonsense)."""
+    own = platform.tokens.issuer
+    now = int(time.time())
+    body = {"iss": own.issuer, "aud": own.audience, "iat": now, "nbf": now, "exp": now + 600,
+            "jti": "j" * 22, **claims}
+    return jwt.encode(body, own.key.private_key, algorithm="EdDSA",
+                      headers={"kid": own.key.kid})
+
+
+async def test_validly_signed_absurd_claims_are_401_never_500(platform, app_client, acme):
+    """Before: ``exp = 10**12`` passed PyJWT and overflowed building the claims (HTTP 500)."""
+    user = acme.users["a-viewer"]
+    cases = {
+        "exp 10^12": {"exp": 10 ** 12}, "exp 10^400": {"exp": 10 ** 400},
+        "exp float 1e300": {"exp": 1e300}, "exp true": {"exp": True},
+        "nbf 10^12 in the past sense": {"nbf": -(10 ** 12)}, "iat negative": {"iat": -5},
+        "sid number": {"sid": 5}, "sid empty": {"sid": ""}, "gen text": {"gen": "1"},
+        "gen 2^64": {"gen": 2 ** 64}, "gen negative": {"gen": -1}, "gen true": {"gen": True},
+        "tid list": {"tid": ["x"]}, "jti object": {"jti": {"a": 1}},
+        "jti long": {"jti": "x" * 300},
+    }
+    for name, claims in cases.items():
+        response = await app_client.post(ME, token=_signed(platform, sub=user, **claims))
+        assert response.status_code == 401, (name, response.status_code, response.text)
+        assert codes(response.json()) == ["UNAUTHENTICATED"], name
+    ok = await app_client.post(ME, token=_signed(platform, sub=user))
+    assert ok.status_code == 200 and ok.json()["data"]["me"]["id"] == user

@@ -24,6 +24,8 @@ class IpgovContext(BaseContext, kw_only=True):
     principal: Principal | None = None
     request_id: str = ""
     locale: str = "en"
+    client_address: str = ""  # the peer address (sign-in throttles and limits key on it)
+    credential_checks: int = 0  # credential checks so far in this HTTP request (at most one)
     loaders: dict[str, DataLoader] = {}  # noqa: RUF012 - msgspec copies defaults
 
     def require_principal(self) -> Principal:

@@ -1,4 +1,5 @@
-"""Identity in GraphQL: sign-in, the caller, memberships and service accounts."""
+"""Identity in GraphQL: the caller, memberships and service accounts; sign-in, sessions and
+passwords (``sign_in``) and invitations (``invitations``) are merged into these root types."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from ipgov.identity import service
 from ipgov.identity.models import Membership, User
 
 from .errors import UserError, user_errors
+from .invitations import InvitationMutation, InvitationQuery
 from .pagination import Connection, paginate
-from .permissions import authenticated, public, requires
+from .permissions import authenticated, requires
+from .sign_in import SignInMutation
 from .types import MembershipType
 
 __all__ = ["IdentityMutation", "IdentityQuery"]
@@ -36,13 +39,6 @@ class Me:
     memberships: list[MyMembership]
 
 
-@strawberry.type(description="A bearer token, or why sign-in failed.")
-class LoginPayload:
-    token: str | None = None
-    user_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
 @strawberry.type(description="The membership created, or why nothing changed.")
 class MembershipPayload:
     membership: MembershipType | None = None
@@ -63,7 +59,7 @@ def _membership_node(m: Membership, user: User) -> MembershipType:
 
 
 @strawberry.type
-class IdentityQuery:
+class IdentityQuery(InvitationQuery):
     @strawberry.field(description="Who you are and where you hold roles.",
                       extensions=authenticated())
     async def me(self, info: Info) -> Me:
@@ -106,17 +102,9 @@ class IdentityQuery:
 
 
 @strawberry.type
-class IdentityMutation:
-    @strawberry.mutation(description="Sign in with email and password.", extensions=public())
-    async def login(self, info: Info, email: str, password: str) -> LoginPayload:
-        try:
-            token, user = await service.login(info.context.platform, email=email,
-                                              password=password)
-        except DomainError as exc:
-            return LoginPayload(errors=user_errors(exc))
-        return LoginPayload(token=token, user_id=strawberry.ID(user.id))
-
-    @strawberry.mutation(description="Give a user (created if new, without a password) a role.",
+class IdentityMutation(SignInMutation, InvitationMutation):
+    @strawberry.mutation(description="Give a user (created if new, without a password) a role. "
+                         "To let a new person sign in, use inviteMember instead.",
                          extensions=requires("ipgov:member", "create"))
     async def add_member(
         self, info: Info, tenant_id: strawberry.ID, email: str, role: str,

@@ -28,6 +28,7 @@ from ipgov.settings import Settings
 from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
+from .credentials import OneCredentialCheckRule
 from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
@@ -109,6 +110,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: TenantRateLimit(settings),  # per-tenant rate limit, before execution
+        lambda: AddValidationRules([OneCredentialCheckRule]),  # one sign-in per operation
     ]
     if not settings.graphql_introspection or settings.is_production:
         rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]

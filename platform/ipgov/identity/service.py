@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -13,17 +13,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz import store
 from ipgov.authz.roles import PLATFORM_ROLES, TENANT_ROLES
+from ipgov.db import TenantScope
 from ipgov.db.base import utcnow
 from ipgov.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ipgov.settings import Settings
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from ipgov.tenancy.tree import get_tenant
 
+from . import revocations, throttle
 from .apikeys import generate_api_key, parse_api_key, verify_api_key_secret
-from .models import ApiKey, Membership, RevokedToken, ServiceAccount, User
-from .passwords import hash_password, validate_password_policy, verify_password_or_dummy
+from .models import ApiKey, Membership, ServiceAccount, User
+from .passwords import (
+    hash_password,
+    needs_rehash,
+    validate_password_policy,
+    verify_password_or_dummy,
+)
+from .sessions import SignedIn, open_session
 from .tokens import (
     AuthenticationError,
+    Claims,
     CompositeVerifier,
     TokenIssuer,
     TokenVerifier,
@@ -46,8 +55,6 @@ __all__ = [
 ]
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{1,63}$")
-LOCKOUT_AFTER = 5
-LOCKOUT_BASE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,10 @@ class Principal:
     display: str
     locale: str = "en"
     tenant_id: str | None = None
+    session_id: str | None = None  # the sign-in session (``sid``) of the token, if any
+    token_id: str | None = None  # the token's ``jti``
+    token_expires_at: datetime | None = None
+    token_generation: int = 0
 
     @property
     def subject(self) -> str:
@@ -68,11 +79,14 @@ class Principal:
 
 @dataclass
 class TokenServices:
-    """The platform's token issuer and the verifier for incoming bearer tokens."""
+    """The platform's token issuer and the verifier for incoming bearer tokens; ``links``
+    signs download links (another audience: a link is never a bearer token, nor the reverse)."""
 
     issuer: TokenIssuer
     verifier: CompositeVerifier
     revoked: set[str]
+    links: TokenIssuer
+    link_verifier: TokenVerifier
 
 
 def build_token_services(settings: Settings) -> TokenServices:
@@ -87,7 +101,10 @@ def build_token_services(settings: Settings) -> TokenServices:
         oidc = TokenVerifier(issuer=settings.oidc_issuer,
                              audience=settings.oidc_audience or settings.jwt_audience,
                              jwks_url=settings.oidc_jwks_url)
-    return TokenServices(issuer, CompositeVerifier(local, oidc), revoked)
+    links = TokenIssuer(key, settings.jwt_issuer, f"{settings.jwt_audience}:download",
+                        max(1, settings.download_link_seconds))
+    return TokenServices(issuer, CompositeVerifier(local, oidc), revoked, links,
+                         links.local_verifier(is_revoked=revoked.__contains__, leeway_seconds=5))
 
 
 def _email(value: str) -> str:
@@ -190,51 +207,56 @@ async def create_service_account(
     return account, new_key.plaintext
 
 
-async def login(platform: Platform, *, email: str, password: str) -> tuple[str, User]:
-    """Exchange email and password for a token; repeated failures lock the account a while.
+async def login(platform: Platform, *, email: str, password: str, client: str = ""
+                ) -> SignedIn:
+    """Exchange email and password for a session (access and refresh token).
 
-    A failure is committed before the error is raised, so the lockout counter survives.
+    The attempt is counted (and may be refused, ``LOGIN_THROTTLED``) before the password is
+    verified, in its own committed transaction, so concurrent guesses are decided on the
+    updated count; unknown, passwordless and disabled accounts answer exactly like a wrong
+    password (``BAD_CREDENTIALS``), throttling included.
     """
-    failure: Unauthenticated | None = None
-    async with platform.db.system_session("identity: login") as session:
-        user = (await session.execute(
-            select(User).where(User.email == (email or "").strip().lower())
-        )).scalar_one_or_none()
-        now = utcnow()
-        if user is not None and user.locked_until is not None and user.locked_until.replace(
-                tzinfo=now.tzinfo) > now:
-            raise Unauthenticated("too many failed sign-ins; try again later",
-                                  code="ACCOUNT_LOCKED")
-        ok = await asyncio.to_thread(
-            verify_password_or_dummy, user.password_hash if user else None, password or "")
-        if user is None or not ok or not user.active:
-            if user is not None:
-                user.failed_logins += 1
-                if user.failed_logins >= LOCKOUT_AFTER:
-                    user.locked_until = now + LOCKOUT_BASE * 2 ** (user.failed_logins
-                                                                   - LOCKOUT_AFTER)
-            failure = Unauthenticated("email or password is wrong", code="BAD_CREDENTIALS")
-        else:
-            user.failed_logins, user.locked_until = 0, None
-    if failure is not None:
-        raise failure
-    token = platform.tokens.issuer.issue(user.id)
-    return token.token, user
+    email = (email or "").strip().lower()
+    async with platform.db.system_session("identity: sign-in attempt") as session:
+        attempt = await throttle.claim(platform, session, email, client)
+        user = (await session.execute(select(User).where(User.email == email))
+                ).scalar_one_or_none()
+    ok = await asyncio.to_thread(
+        verify_password_or_dummy, user.password_hash if user else None, password or "")
+    if user is None or not ok or not user.active:
+        await _failed(platform, attempt, user)
+        raise Unauthenticated("email or password is wrong", code="BAD_CREDENTIALS",
+                              details={"seconds": attempt.blocked_for})
+    async with platform.db.system_session("identity: sign in") as session:
+        await throttle.release(session, attempt)
+        user = await session.get(User, user.id)
+        if needs_rehash(user.password_hash or ""):
+            user.password_hash = await asyncio.to_thread(hash_password, password)
+        return await open_session(platform, session, user, client=attempt.client)
+
+
+async def _failed(platform: Platform, attempt: throttle.Claim, user: User | None) -> None:
+    """Audit a failure that makes the (account, client) pair wait (bounded by the delays)."""
+    if not attempt.blocked_for:
+        return
+    async with platform.db.system_session("identity: sign-in throttled") as session:
+        await platform.audit(session, tenant_id=PLATFORM_TENANT_ID, actor="anonymous",
+                             action="user.sign_in_throttled", object_type="ipgov:user",
+                             object_id=user.id if user else "",
+                             details={"client": attempt.client, "failures": attempt.number,
+                                      "seconds": attempt.blocked_for,
+                                      "account": attempt.account[:16]})
 
 
 async def revoke_token(platform: Platform, jti: str, expires_at) -> None:  # type: ignore[no-untyped-def]
-    """Revoke a token until it expires (sign-out)."""
+    """Revoke one token until it expires (every process refuses it within the poll bound)."""
     async with platform.db.system_session("identity: revoke token") as session:
-        session.add(RevokedToken(jti=jti, expires_at=expires_at))
-    platform.tokens.revoked.add(jti)
+        await revocations.revoke(platform, session, jti, expires_at)
 
 
 async def load_revocations(platform: Platform) -> int:
-    """Load unexpired revocations into memory at start-up."""
-    async with platform.db.system_session("identity: load revocations") as session:
-        rows = await session.execute(
-            select(RevokedToken.jti).where(RevokedToken.expires_at > utcnow()))
-        platform.tokens.revoked.update(rows.scalars())
+    """Load unexpired revocations into memory (start-up; the follower keeps them current)."""
+    await revocations.RevocationFollower.of(platform).load()
     return len(platform.tokens.revoked)
 
 
@@ -254,20 +276,28 @@ async def authenticate(platform: Platform, authorization: str | None) -> Princip
     verifier = platform.tokens.verifier
     claims = (await asyncio.to_thread(verifier.verify, credential)
               if platform.settings.oidc_jwks_url else verifier.verify(credential))
-    return await _user_principal(platform, claims.subject, claims.issuer)
+    return await user_principal(platform, claims)
 
 
-async def _user_principal(platform: Platform, subject: str, issuer: str) -> Principal:
-    async with platform.db.system_session("identity: resolve user") as session:
-        if issuer == platform.settings.jwt_issuer:
-            user = await session.get(User, subject)
+async def user_principal(platform: Platform, claims: Claims) -> Principal:
+    """The user a verified token names; refused when the user is gone, disabled, or the
+    token is of an older generation (password changed, signed out everywhere)."""
+    local = claims.issuer == platform.settings.jwt_issuer
+    async with platform.db.session(TenantScope.system("identity: resolve user"),
+                                   readonly=True) as session:
+        if local:
+            user = await session.get(User, claims.subject)
         else:
             user = (await session.execute(
-                select(User).where(User.external_subject == f"{issuer}|{subject}")
+                select(User).where(User.external_subject == f"{claims.issuer}|{claims.subject}")
             )).scalar_one_or_none()
     if user is None or not user.active:
         raise AuthenticationError("UNKNOWN_USER", "the token's user does not exist or is disabled")
-    return Principal("user", user.id, user.display_name, user.locale)
+    if local and claims.generation != user.token_generation:
+        raise AuthenticationError("TOKEN_REVOKED", "The token has been revoked.")
+    return Principal("user", user.id, user.display_name, user.locale,
+                     session_id=claims.session_id, token_id=claims.jti,
+                     token_expires_at=claims.expires_at, token_generation=claims.generation)
 
 
 async def _api_key_principal(platform: Platform, credential: str) -> Principal:

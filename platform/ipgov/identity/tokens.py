@@ -61,7 +61,12 @@ _ASYMMETRIC_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 )
 _REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
-_RESERVED_CLAIMS = frozenset({"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "tid"})
+_RESERVED_CLAIMS = frozenset({"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "tid", "sid",
+                              "gen"})
+# NumericDate claims must name an instant a datetime can hold (year 1970..9999): a validly
+# signed `exp` of 10**12 is refused as malformed instead of overflowing later.
+MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z
+MAX_GENERATION = 2**31 - 1
 
 
 class AuthenticationError(Exception):
@@ -243,11 +248,16 @@ class TokenIssuer:
         subject: str,
         *,
         tenant_id: str | None = None,
+        session_id: str | None = None,
+        generation: int = 0,
         extra: Mapping[str, Any] | None = None,
         ttl_seconds: int | None = None,
     ) -> IssuedToken:
         """Sign an access token for `subject`, optionally bound to a tenant (`tid` claim).
 
+        `session_id` (`sid`) names the sign-in session the token belongs to, so signing out
+        revokes every token of the session; `generation` (`gen`) is the user's token
+        generation, bumped when a password changes, which voids every older token.
         `extra` adds non-registered claims; it may not override the registered ones, so a
         caller cannot accidentally mint a token for another issuer, audience or lifetime.
         """
@@ -259,6 +269,10 @@ class TokenIssuer:
         claims = self._base_claims(subject, ttl)
         if tenant_id is not None:
             claims["tid"] = tenant_id
+        if session_id is not None:
+            claims["sid"] = session_id
+        if generation:
+            claims["gen"] = generation
         claims.update(_checked_extra(extra))
         token = jwt.encode(
             claims,
@@ -325,6 +339,8 @@ class Claims:
     jti: str | None
     expires_at: datetime
     raw: dict[str, Any]
+    session_id: str | None = None
+    generation: int = 0
 
 
 # Checked in order: subclasses before their bases (InvalidSignatureError < DecodeError).
@@ -507,9 +523,12 @@ class TokenVerifier:
             raise _translate(exc) from None
 
     def _check_revocation(self, claims: Claims) -> None:
-        """Refuse tokens whose jti is on the revocation list."""
-        if self._is_revoked is not None and claims.jti is not None and self._is_revoked(claims.jti):
-            raise AuthenticationError("TOKEN_REVOKED", "The token has been revoked.")
+        """Refuse tokens whose jti, or whose session (`sid`), is on the revocation list."""
+        if self._is_revoked is None:
+            return
+        for token_id in (claims.jti, claims.session_id):
+            if token_id is not None and self._is_revoked(token_id):
+                raise AuthenticationError("TOKEN_REVOKED", "The token has been revoked.")
 
 
 def _checked_algorithms(algorithms: Sequence[str] | None, *, local: bool) -> list[str]:
@@ -540,22 +559,55 @@ def _translate(exc: jwt.PyJWTError) -> AuthenticationError:
     return _malformed()
 
 
+def _numeric_date(payload: Mapping[str, Any], name: str) -> float | None:
+    """A NumericDate claim as a number within what a datetime can hold, or None if absent.
+
+    PyJWT only checks that it converts to an integer; a signed but absurd value (10**12, a
+    boolean, a 400-digit integer) would overflow or mislead the code that reads it."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 <= value <= MAX_NUMERIC_DATE):  # NaN fails the comparison too
+        raise _malformed(f"The token's {name} claim is out of range.")
+    return float(value)
+
+
+def _optional_text(payload: Mapping[str, Any], name: str, what: str) -> str | None:
+    value = payload.get(name)
+    if value is not None and (not isinstance(value, str) or not value or len(value) > 255):
+        raise _malformed(f"The token's {what} is invalid.")
+    return value
+
+
+def _generation(payload: Mapping[str, Any]) -> int:
+    value = payload.get("gen", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+            0 <= value <= MAX_GENERATION):
+        raise _malformed("The token's generation is invalid.")
+    return value
+
+
 def _to_claims(payload: dict[str, Any]) -> Claims:
-    """Build `Claims` from a verified payload, checking the types of the fields we expose."""
-    subject, issuer, tenant_id, jti = (payload.get(k) for k in ("sub", "iss", "tid", "jti"))
+    """Build `Claims` from a verified payload, checking the type and range of every claim we
+    read, so that no validly signed value can fail later than here (never a 500)."""
+    subject, issuer = payload.get("sub"), payload.get("iss")
     if not isinstance(subject, str) or not subject or not isinstance(issuer, str):
         raise _malformed("The token's subject or issuer is invalid.")
-    if tenant_id is not None and not isinstance(tenant_id, str):
-        raise _malformed("The token's tenant is invalid.")
-    if jti is not None and not isinstance(jti, str):
-        raise _malformed("The token's identifier is invalid.")
+    for name in ("iat", "nbf"):
+        _numeric_date(payload, name)
+    expires = _numeric_date(payload, "exp")
+    if expires is None:
+        raise _malformed("The token lacks a required claim.")
     return Claims(
         subject=subject,
         issuer=issuer,
-        tenant_id=tenant_id,
-        jti=jti,
-        expires_at=datetime.fromtimestamp(payload["exp"], tz=UTC),
+        tenant_id=_optional_text(payload, "tid", "tenant"),
+        jti=_optional_text(payload, "jti", "identifier"),
+        expires_at=datetime.fromtimestamp(expires, tz=UTC),
         raw=payload,
+        session_id=_optional_text(payload, "sid", "session"),
+        generation=_generation(payload),
     )
 
 

@@ -1,8 +1,8 @@
 """CSV export and printable HTML report of the supervision overview (audited like reads).
 
-Both authenticate like ``ipgov.web.guards.authorize_request`` but authorize against the caller's
-supervision scope: 401 without credentials, 403 without any supervision entitlement or for a
-``rootId`` outside the scope.
+Both authenticate through ``ipgov.web.guards.authenticate_request`` (a bearer header, or a signed
+download link from a browser) but authorize against the caller's supervision scope: 401 without
+credentials, 403 without any supervision entitlement or for a ``rootId`` outside the scope.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.response import Response
 
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
-from ipgov.identity.service import authenticate
-from ipgov.identity.tokens import AuthenticationError
 from ipgov.reviews.checks import Function
+from ipgov.web.guards import authenticate_request
 
 from . import queries
 from .scope import SupervisionScope, audit_read, entitlement, narrow
@@ -46,12 +45,7 @@ _TEXT = {
 
 async def _caller(request: Request[Any, Any, Any]) -> tuple[Platform, SupervisionScope]:
     platform = request.app.state.platform
-    try:
-        principal = await authenticate(platform, request.headers.get("authorization"))
-    except AuthenticationError as exc:
-        raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
-    if principal is None:
-        raise NotAuthorizedException(detail="sign in first: send 'Authorization: Bearer <token>'")
+    principal = await authenticate_request(request)
     try:
         return platform, entitlement(platform, principal.subject)
     except Forbidden as exc:

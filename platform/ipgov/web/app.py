@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Router, get
-from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import DefineMiddleware
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
@@ -18,10 +17,13 @@ from ipgov.db.outage import is_outage
 from ipgov.graphql.context import IpgovContext
 from ipgov.graphql.schema import build_schema
 from ipgov.i18n import negotiate
-from ipgov.identity.service import authenticate, load_revocations
+from ipgov.identity.revocations import RevocationFollower
+from ipgov.identity.service import authenticate
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.web.account import account_routes
+from ipgov.web.guards import authentication_failed
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware
@@ -38,13 +40,12 @@ def _locale(request: Request[Any, Any, Any], default: str | None) -> str:
 def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
     async def get_context(request: Request[Any, Any, Any]) -> IpgovContext:
         request_id = new_request_id()
-        try:
-            principal = await authenticate(platform, request.headers.get("authorization"))
-        except AuthenticationError as exc:
-            raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
+        # a refused credential raises AuthenticationError: 401 (web.guards.authentication_failed)
+        principal = await authenticate(platform, request.headers.get("authorization"))
         locale = principal.locale if principal else None
         return IpgovContext(platform=platform, principal=principal, request_id=request_id,
-                            locale=_locale(request, locale), loaders={})
+                            locale=_locale(request, locale), loaders={},
+                            client_address=request.client.host if request.client else "")
 
     return get_context
 
@@ -136,16 +137,18 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         await platform.authz.start()
-        await load_revocations(platform)
+        revocations = RevocationFollower.of(platform)
+        await revocations.start()  # followed like policies (IPGOV_POLICY_POLL_SECONDS)
         stop_reviews = await start_reviews(platform)
         try:
             yield
         finally:
             await stop_reviews()
+            await revocations.stop()
             await platform.authz.stop()
 
     app = Litestar(
-        route_handlers=[graphql, *_health_routes(platform), *page_routes(),
+        route_handlers=[graphql, *_health_routes(platform), *page_routes(), *account_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
@@ -154,7 +157,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
                     DefineMiddleware(BodySizeLimitMiddleware, settings=settings)],
         plugins=platform.telemetry.litestar_plugins(),
         debug=False,
-        exception_handlers={OSError: _database_unavailable,  # database outages: 503
+        exception_handlers={AuthenticationError: authentication_failed,  # 401, GraphQL-shaped
+                            OSError: _database_unavailable,  # database outages: 503
                             __import__("sqlalchemy.exc").exc.SQLAlchemyError:
                                 _database_unavailable},
     )

@@ -1,16 +1,60 @@
-"""Authorizing plain HTTP routes (plugin uploads, exports, reports) like GraphQL fields."""
+"""Authenticating and authorizing plain HTTP routes (plugin uploads, exports, reports).
+
+``authenticate_request`` is the one place where such routes learn who calls: a bearer header
+(token or API key), or on ``GET`` a signed download link (``?access=...``, made by the
+``downloadLinks`` query) for the exact path requested, which is how a browser opens an export or
+a report. ``authorize_request`` adds a tenant permission like a GraphQL field's ``requires``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.response import Response
 
+from ipgov.i18n import negotiate, translate
+from ipgov.identity.links import LINK_PARAMETER, principal_from_link
 from ipgov.identity.service import Principal, authenticate
 from ipgov.identity.tokens import AuthenticationError
 
-__all__ = ["authorize_request"]
+__all__ = ["authenticate_request", "authentication_failed", "authorize_request"]
+
+_STATE_KEY = "ipgov_principal"
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def authenticate_request(request: Request[Any, Any, Any]) -> Principal:
+    """The caller of a plain HTTP route (once per request); 401 without valid credentials."""
+    known = request.scope.get("state", {}).get(_STATE_KEY)
+    if known is not None:
+        return known
+    platform = request.app.state.platform
+    header = request.headers.get("authorization")
+    link = request.query_params.get(LINK_PARAMETER)
+    if header:
+        principal = await authenticate(platform, header)
+    elif link and request.method in _SAFE_METHODS:
+        principal = await principal_from_link(platform, link, request.url.path)
+    else:
+        raise AuthenticationError("AUTH_REQUIRED", "Sign in first: send 'Authorization: Bearer "
+                                  "<token>' or open a download link from the page.")
+    if principal is None:
+        raise AuthenticationError("AUTH_REQUIRED", "Sign in first.")
+    request.scope.setdefault("state", {})[_STATE_KEY] = principal
+    return principal
+
+
+def authentication_failed(request: Request[Any, Any, Any], exc: AuthenticationError
+                          ) -> Response[Any]:
+    """401 for refused credentials, shaped like every GraphQL error (``UNAUTHENTICATED``, the
+    precise ``reason``, the message in the request's language), on GraphQL and plain routes."""
+    locale = negotiate(request.headers.get("accept-language"), None)
+    message = (translate(exc.code, locale) if locale != "en" else None) or exc.message
+    body = {"data": None, "errors": [{"message": message, "extensions": {
+        "code": "UNAUTHENTICATED", "reason": exc.code, "messageEn": exc.message}}]}
+    return Response(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
 async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj: str,
@@ -21,12 +65,7 @@ async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj
     object's plugin is not enabled for the tenant.
     """
     platform = request.app.state.platform
-    try:
-        principal = await authenticate(platform, request.headers.get("authorization"))
-    except AuthenticationError as exc:
-        raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
-    if principal is None:
-        raise NotAuthorizedException(detail="sign in first: send 'Authorization: Bearer <token>'")
+    principal = await authenticate_request(request)
     info = platform.authz.tenant_info(tenant_id)
     if info is None:
         raise NotFoundException(detail=f"no tenant with id {tenant_id!r}")

@@ -1,10 +1,13 @@
 // ipgov supervision dashboard: plain ES module, talks only to the public GraphQL API.
-// The bearer token lives in sessionStorage; nothing else is stored but the language choice.
+// The session (access and refresh token) lives in sessionStorage; nothing else is stored but
+// the language choice. Exports and reports open through signed links (downloads.js).
+import { applyDownloadLabels, clearDownloads, renderExports, renderTenantReports } from "./downloads.js";
 
 const FUNCTIONS = ["govern", "identify", "protect", "operate", "monitor", "respond", "recover"];
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
 const PAGE = 250; // the API's maximum heatmap page: 200 subsidiaries in one request
 const TOKEN_KEY = "ipgov.supervision.token";
+const REFRESH_KEY = "ipgov.supervision.refresh";
 const LANG_KEY = "ipgov.supervision.lang";
 
 const LABELS = {
@@ -88,7 +91,26 @@ class ApiError extends Error {
   constructor(message, code) { super(message); this.code = code; }
 }
 
-async function gql(query, variables = {}) {
+// An expired access token is renewed once with the refresh token (rotated), then retried.
+let refreshing = null;
+async function renewSession() {
+  const refresh = sessionStorage.getItem(REFRESH_KEY);
+  if (!refresh) return false;
+  refreshing = refreshing || fetch("/graphql", {
+    method: "POST", headers: { "content-type": "application/json" }, credentials: "omit",
+    body: JSON.stringify({ query: "mutation($r: String!) { refreshSession(refreshToken: $r) { token refreshToken } }",
+      variables: { r: refresh } }),
+  }).then((r) => r.json()).then((b) => {
+    const s = b.data && b.data.refreshSession;
+    if (!s || !s.token) return false;
+    sessionStorage.setItem(TOKEN_KEY, s.token);
+    sessionStorage.setItem(REFRESH_KEY, s.refreshToken);
+    return true;
+  }).catch(() => false).finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+async function gql(query, variables = {}, retried = false) {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const headers = { "content-type": "application/json", accept: "application/json",
     "accept-language": state.lang === "zh" ? "zh-CN" : "en" };
@@ -101,6 +123,9 @@ async function gql(query, variables = {}) {
     });
   } catch {
     throw new ApiError(t("network"), "NETWORK");
+  }
+  if (response.status === 401 && !retried && token && await renewSession()) {
+    return gql(query, variables, true);
   }
   if (response.status === 401) {
     signOut(t("sessionExpired"));
@@ -135,6 +160,7 @@ function applyLanguage() {
   document.title = `ipgov · ${t("title")}`;
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   $("lang").value = state.lang;
+  applyDownloadLabels(state.lang);
   fillFilterOptions();
   renderLegend();
   renderHeatmap();
@@ -151,7 +177,7 @@ async function signIn(event) {
   if (!email || !password) { showError({ message: t("missingFields") }); return; }
   try {
     const data = await gql(
-      "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token errors { code message } } }",
+      "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token refreshToken errors { code message } } }",
       { e: email, p: password });
     const result = data.login;
     if (!result.token) {
@@ -160,13 +186,29 @@ async function signIn(event) {
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, result.token);
+    sessionStorage.setItem(REFRESH_KEY, result.refreshToken);
     $("password").value = "";
     await start();
   } catch (err) { showError(err); }
 }
 
+// Signing out forgets the session here at once, and ends it on the server (every API then
+// refuses its tokens and links).
+async function endSession() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  signOut(t("signedOut"));
+  if (!token) return;
+  await fetch("/graphql", {
+    method: "POST", credentials: "omit", cache: "no-store",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "mutation { signOut { ok } }" }),
+  }).catch(() => {});
+}
+
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
+  clearDownloads();
   state.tenants = []; state.rows = new Map(); state.order = []; state.detail = null;
   state.selected = null;
   $("heatmap").tBodies[0].replaceChildren();
@@ -349,6 +391,7 @@ async function loadDetail() {
   state.detail = null;
   state.selected = id;
   $("detail-body").replaceChildren(); // never leave another tenant's data on screen
+  $("detail-downloads").replaceChildren();
   $("detail-h").textContent = "";
   for (const tr of $("heatmap").tBodies[0].rows) {
     if (tr.dataset.tenant === id) tr.setAttribute("aria-current", "true");
@@ -363,6 +406,7 @@ async function loadDetail() {
     if (seq !== state.detailSeq) return;
     state.detail = { ...data, id };
     renderDetail(state.detail);
+    await renderTenantReports(gql, state.lang, id);
     status("");
     $("detail-h").focus();
   } catch (err) {
@@ -453,6 +497,7 @@ async function start() {
     await loadTenants();
     fillFilterOptions();
     await loadOverview();
+    await renderExports(gql, state.lang, () => state.filters);
   } catch (err) { showError(err); return; }
   $("heatmap").setAttribute("aria-describedby", "legend");
   if (!selectedFromHash()) status(t("selectHint"));
@@ -487,7 +532,7 @@ function init() {
     if (sessionStorage.getItem(TOKEN_KEY)) start();  // data labels come from the server too
   });
   $("signin-form").addEventListener("submit", signIn);
-  $("signout").addEventListener("click", () => { signOut(t("signedOut")); showError(null); $("email").focus(); });
+  $("signout").addEventListener("click", async () => { await endSession(); showError(null); $("email").focus(); });
   const onFilter = (key, id) => $(id).addEventListener("change", () => {
     state.filters[key] = $(id).value;
     loadOverview().catch(showError);
