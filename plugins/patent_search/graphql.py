@@ -40,6 +40,7 @@ from .access import (
     visible_collections,
     writable_collection,
 )
+from .documents import find_document
 from .jobs import INGEST_KIND, check_source
 from .models import (
     COLLECTION_KINDS,
@@ -457,21 +458,20 @@ class PatentQuery:
                                                                  count=b.count) for b in buckets])
                     for name, buckets in sorted(page.facets.items())])
 
-    @strawberry.field(description="A stored document of a visible collection.",
+    @strawberry.field(description="A stored document of a visible collection, by its "
+                                  "publication number written any common way (US7548894, "
+                                  "US 7,548,894 B2, US-7548894-B2, EP 1 234 567 A1, "
+                                  "WO2020/123456; a bare number with `jurisdiction`).",
                       extensions=requires(DOC, "read"))
     async def patent_document(self, info: Info, tenant_id: ID, collection_id: ID,
-                              publication_number: str) -> DocumentType:
+                              publication_number: str,
+                              jurisdiction: str | None = None) -> DocumentType:
         platform = info.context.platform
         await readable_collection(platform, str(tenant_id), str(collection_id))
         async with platform.db.session(collection_scope(platform, str(tenant_id)),
                                        readonly=True) as session:
-            doc = (await session.execute(select(PatentDocument).where(
-                PatentDocument.collection_id == str(collection_id),
-                PatentDocument.publication_number == publication_number.strip().upper()))
-            ).scalar_one_or_none()
-            if doc is None:
-                raise NotFound("no such document in the collection", code="DOCUMENT_NOT_FOUND",
-                               field="publicationNumber")
+            doc = await find_document(session, str(collection_id), publication_number,
+                                      jurisdiction)
             fields = {f.name for f in dataclasses.fields(DocumentType)}
             values = {f: getattr(doc, f) for f in fields}
         values["collection_id"] = ID(values["collection_id"])
