@@ -52,6 +52,7 @@ from .models import (
     WatchlistMatch,
 )
 from .procurement import find_duplicates
+from .ranking import MODES, search_page
 from .store import backend
 from .watch import compile_query, validate_criteria
 
@@ -127,12 +128,28 @@ class FacetType:
     buckets: list[FacetCountType]
 
 
+@strawberry.type(name="PatentSearchNotice",
+                 description="Why the result differs from what was asked (a fallback).")
+class SearchNoticeType:
+    code: str = strawberry.field(description="SEMANTIC_QUERY_UNKNOWN, SEMANTIC_TERMS_IGNORED, "
+                                             "SEMANTIC_INDEX_EMPTY or QUERY_NOT_BM25")
+    message: str
+
+
 @strawberry.type(name="PatentSearchResult")
 class SearchResultType:
-    total: int
+    total: int = strawberry.field(description="Documents matching the query: exact when "
+                                              "totalRelation is eq, a lower bound when gte")
+    total_relation: str = strawberry.field(
+        description="eq (total is exact) or gte (a lower bound: semantic ranking has no "
+                    "match set of its own; at least this many documents are related)")
+    ranked_by: str = strawberry.field(description="The ranking applied: bm25, semantic or "
+                                                  "hybrid (see notices when it is not the mode)")
+    notices: list[SearchNoticeType]
     hits: list[HitType]
     next_cursor: str | None = strawberry.field(description="Pass as `after` for the next page")
-    facets: list[FacetType]
+    facets: list[FacetType] = strawberry.field(
+        description="Counts over the documents matching the query (the BM25 match set)")
 
 
 @strawberry.type(name="PatentDocument", description="A stored publication in full.")
@@ -430,24 +447,21 @@ class PatentQuery:
 
         if not 1 <= first <= MAX_HITS_PAGE:
             raise InvalidInput(f"first must be between 1 and {MAX_HITS_PAGE}", field="first")
-        if mode not in ("bm25", "semantic", "hybrid"):
-            raise InvalidInput("mode: bm25, semantic or hybrid", field="mode")
+        if mode not in MODES:
+            raise InvalidInput(f"mode: {', '.join(MODES)}", field="mode")
         platform = info.context.platform
         ids = await visible_collection_ids(platform, str(tenant_id),
                                            [str(c) for c in collection_ids or []])
         request = SearchRequest(query=query, collection_ids=ids, limit=first, cursor=after,
                                 facets=facets)
         try:
-            if mode == "bm25":
-                page = backend(platform).search(request)
-            else:
-                from .ranking import ranked_search
-
-                page = await ranked_search(platform, str(tenant_id), request, mode)
+            page = await search_page(platform, str(tenant_id), request, mode)
         except ValueError as exc:
             raise _search_error(exc) from None
         return SearchResultType(
-            total=page.total, next_cursor=page.next_cursor,
+            total=page.total, total_relation=page.total_relation, ranked_by=page.ranked_by,
+            notices=[SearchNoticeType(code=n.code, message=n.message) for n in page.notices],
+            next_cursor=page.next_cursor,
             hits=[HitType(collection_id=ID(h.collection_id),
                           publication_number=h.publication_number, title=h.title,
                           score=h.score, snippets=h.snippets,

@@ -7,7 +7,7 @@ import pytest
 
 from patent_search.numbers import InvalidPublicationNumber, number_key, parse_number
 from tests.conftest import make_group
-from tests.plugins.patent_search.test_plugin import DATA, _collection, _ingest, imports  # noqa: F401
+from tests.plugins.patent_search.test_plugin import DATA, _collection, _ingest
 
 GRANT = DATA / "US12207575-20250128.XML"  # stored as US-12207575-B2
 DOC = """query($t: ID!, $c: ID!, $p: String!, $j: String) { patentDocument(tenantId: $t,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from ipgov.api import list_ip_objects, screen_text
@@ -32,11 +31,6 @@ SEARCH = """query($t: ID!, $q: String!, $c: [ID!], $f: Boolean!, $a: String, $m:
 COLLS = "query($t: ID!) { patentCollections(tenantId: $t) { id name writable tenantId } }"
 DOC = """query($t: ID!, $c: ID!, $p: String!) { patentDocument(tenantId: $t, collectionId: $c,
   publicationNumber: $p) { title claims cpc } }"""
-
-
-@pytest.fixture
-def imports(monkeypatch, tmp_path):
-    monkeypatch.setenv("IPGOV_PATENT_IMPORT_DIRS", f"{DATA}:{SHARED}")
 
 
 async def _collection(gql, group, user, tenant, name, shared=False, kind="research"):
