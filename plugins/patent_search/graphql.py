@@ -178,10 +178,18 @@ class DocumentType:
     source_file: str
 
 
-@strawberry.type(name="PatentClaimMatch")
+@strawberry.type(name="PatentClaimMatch",
+                 description="A compared part of a document (a claim, or its abstract or "
+                             "description when it has no claims text) and the closest passage "
+                             "of the screened text.")
 class ClaimMatchType:
-    number: int
-    claim: str
+    number: int | None = strawberry.field(description="The claim number; null when part is "
+                                                      "not claim")
+    part: str = strawberry.field(description="claim, abstract or description")
+    label: str = strawberry.field(description="claim 3, abstract, description")
+    text: str = strawberry.field(description="The compared text of the document")
+    claim: str = strawberry.field(deprecation_reason="Use text and part: this is empty unless "
+                                                     "part is claim")
     passage: str = strawberry.field(description="The passage of the screened text")
     start: int
     end: int
@@ -195,7 +203,14 @@ class ScreeningHitType:
     publication_number: str
     title: str
     score: float
-    claims: list[ClaimMatchType]
+    compared_with: str = strawberry.field(
+        description="claims, or abstract / description for a document stored without claims "
+                    "(ranked below every claim match), or unknown for an older screening")
+    claims_available: bool = strawberry.field(description="Whether claims were compared")
+    note: str = strawberry.field(description="Plain words on what was compared when it was not "
+                                             "claims ('' otherwise)")
+    claims: list[ClaimMatchType] = strawberry.field(
+        description="The best matching parts; claims only when claimsAvailable")
 
 
 @strawberry.type(name="FtoScreening", description="A freedom-to-operate screening (evidence).")
@@ -281,14 +296,27 @@ def _item(i: ProcurementItem) -> ProcurementType:
                            shared_with_group=i.shared_with_group, notes=i.notes)
 
 
+def _claim_match(c: dict[str, Any]) -> ClaimMatchType:
+    match = fto_screen.ClaimMatch(**c)
+    return ClaimMatchType(number=match.number, part=match.part, label=match.label,
+                          text=match.claim, claim=match.claim if match.part == "claim" else "",
+                          passage=match.passage, start=match.start, end=match.end,
+                          score=match.score, shared_terms=match.shared_terms)
+
+
+def _screening_hit(h: dict[str, Any]) -> ScreeningHitType:
+    doc = fto_screen.DocumentMatch(**{**h, "claims": []})
+    return ScreeningHitType(collection_id=ID(doc.collection_id),
+                            publication_number=doc.publication_number, title=doc.title,
+                            score=doc.score, compared_with=doc.compared_with,
+                            claims_available=doc.compared_with == "claims", note=doc.note,
+                            claims=[_claim_match(c) for c in h["claims"]])
+
+
 def _screening(row: FtoScreening) -> FtoType:
     return FtoType(id=ID(row.id), title=row.title, created_by=row.created_by,
                    created_at=row.created_at, disclaimer=DISCLAIMER,
-                   hits=[ScreeningHitType(
-                       collection_id=ID(h["collection_id"]),
-                       publication_number=h["publication_number"], title=h["title"],
-                       score=h["score"], claims=[ClaimMatchType(**c) for c in h["claims"]])
-                       for h in row.results])
+                   hits=[_screening_hit(h) for h in row.results])
 
 
 DISCLAIMER = ("An automated screening to prioritise review by a patent attorney; it is not a "

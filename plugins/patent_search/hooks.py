@@ -167,7 +167,7 @@ async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> l
                       ref=h.publication_number, title=h.title, score=min(1.0, h.score),
                       risk="infringement",
                       passages=tuple(TextPassage(text=c.passage, matched=c.claim,
-                                                 where=f"claim {c.number}", score=c.score,
+                                                 where=c.label, score=c.score,
                                                  start=c.start, end=c.end) for c in h.claims))
             for h in hits]
 
