@@ -1,4 +1,5 @@
-"""Finding one stored document by a publication number written any common way."""
+"""Reading stored documents: one by a publication number written any common way, or the
+documents search hits name (read in the tenant's own collection scope)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.api import InvalidInput, NotFound
 
+from .access import collection_scope
 from .models import PatentDocument
 from .numbers import InvalidPublicationNumber, parse_number
 
-__all__ = ["find_document"]
+__all__ = ["documents_by_keys", "find_document"]
 
 MAX_KINDS = 20
 
@@ -49,3 +51,18 @@ async def find_document(session: AsyncSession, collection_id: str, text: str,
         raise NotFound(f"no document {wanted.canonical.rstrip('-')} in the collection",
                        code="DOCUMENT_NOT_FOUND", field="publicationNumber")
     return found[0]
+
+
+async def documents_by_keys(platform: Any, tenant_id: str,
+                            keys: list[tuple[str, str]]) -> list[Any]:
+    """The documents ``(collection id, publication number)`` of the collections the tenant
+    may read (its own and its ancestors' scope), detached from the session."""
+    if not keys:
+        return []
+    wanted = set(keys)
+    async with platform.db.session(collection_scope(platform, tenant_id),
+                                   readonly=True) as session:
+        rows = (await session.execute(select(PatentDocument).where(
+            PatentDocument.collection_id.in_({c for c, _ in wanted}),
+            PatentDocument.publication_number.in_({p for _, p in wanted})))).scalars().all()
+    return [d for d in rows if (d.collection_id, d.publication_number) in wanted]

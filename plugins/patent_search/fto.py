@@ -19,12 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from .documents import documents_by_keys
 
-from .access import collection_scope
-from .models import PatentDocument
-
-__all__ = ["ClaimMatch", "DocumentMatch", "compared_parts", "screen"]
+__all__ = ["ClaimMatch", "DocumentMatch", "compared_parts", "query_terms", "screen"]
 
 _STOP_WORDS = """a an and are as at be by comprising comprises consisting for from has have
 in into is it its least means of on one or said such that the their then there thereby these
@@ -35,6 +32,7 @@ _RESERVED = frozenset({"and", "or", "not", "to"})
 _TOKEN = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;!?。；！？])\s*")
 MAX_TEXT = 20_000
+MAX_TERM_CHARS = 40
 DESCRIPTION_CHARS = 4_000
 
 
@@ -108,11 +106,15 @@ class DocumentMatch:
                 "every claim match.")
 
 
-def _query_terms(text: str, limit: int = 24) -> str:
-    counts = Counter(t for t in _tokens(text) if t.isascii() and t not in _RESERVED
+def query_terms(text: str, limit: int = 24) -> str:
+    """A BM25 query of the text's most frequent content words (and Chinese bigrams), ORed:
+    always a valid query within the engine's bounds (2,000 characters, 50 clauses), however
+    long or odd the text (a 10,000-letter "word" is no word and is left out)."""
+    tokens = [t for t in _tokens(text) if len(t) <= MAX_TERM_CHARS]
+    counts = Counter(t for t in tokens if t.isascii() and t not in _RESERVED
                      and not t.isdigit())
     terms = [t for t, _ in counts.most_common(limit)]
-    cjk = [t for t in _tokens(text) if not t.isascii()][:limit]
+    cjk = list(dict.fromkeys(t for t in tokens if not t.isascii()))[:limit]
     return " OR ".join(terms + [f'"{t}"' for t in cjk])
 
 
@@ -134,20 +136,16 @@ async def screen(platform: Any, tenant_id: str, collection_ids: frozenset[str], 
     from .store import backend
 
     text = text[:MAX_TEXT]
-    query = _query_terms(text)
+    query = query_terms(text)
     if not query or not collection_ids:
         return []
     engine = backend(platform)
     page = engine.search(SearchRequest(query=query, collection_ids=collection_ids,
                                        limit=min(candidates, 100), highlight=False))
-    keys = [(h.collection_id, h.publication_number) for h in page.hits]
-    if not keys:
+    docs = await documents_by_keys(platform, tenant_id,
+                                   [(h.collection_id, h.publication_number) for h in page.hits])
+    if not docs:
         return []
-    async with platform.db.session(collection_scope(platform, tenant_id),
-                                   readonly=True) as session:
-        docs = (await session.execute(select(PatentDocument).where(
-            PatentDocument.collection_id.in_({c for c, _ in keys}),
-            PatentDocument.publication_number.in_({p for _, p in keys})))).scalars().all()
     passages = [(s, e, p, Counter(_tokens(p))) for s, e, p in _passages(text)]
     whole = Counter(_tokens(text))
     results = [match for doc in docs

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .access import collection_scope
+from .documents import documents_by_keys
 from .models import Collection, PatentDocument
 from .search import (
     Hit,
@@ -167,12 +167,8 @@ async def _page_hits(platform: Any, tenant_id: str, ranked: list[tuple[str, floa
 async def _hits(platform: Any, tenant_id: str, keys: list[str]) -> dict[str, Hit]:
     if not keys:
         return {}
-    pairs = [k.split(":", 1) for k in keys]
-    async with platform.db.session(collection_scope(platform, tenant_id),
-                                   readonly=True) as session:
-        rows = (await session.execute(select(PatentDocument).where(
-            PatentDocument.collection_id.in_({c for c, _ in pairs}),
-            PatentDocument.publication_number.in_({p for _, p in pairs})))).scalars().all()
+    pairs = [(c, p) for c, p in (k.split(":", 1) for k in keys)]
+    rows = await documents_by_keys(platform, tenant_id, pairs)
     out = {}
     for d in rows:
         key = f"{d.collection_id}:{d.publication_number}"

@@ -242,8 +242,14 @@ async def test_fto_screening_landscape_and_cross_plugin_hooks(platform, gql, imp
     objects = await list_ip_objects(platform, acme.ids["acme-a"], kinds=["patent"])
     assert [o.ref for o in objects] == [doc.publication_number]
     assert await list_ip_objects(platform, acme.ids["acme-b"]) == []
+    # the tenant's own portfolio is no third-party text: copying it is no publication risk
+    assert await screen_text(platform, acme.ids["acme-a"], claim) == []
+    research = await _collection(gql, acme, "a-admin", "acme-a", "Bought research")
+    await _ingest(platform, gql, acme, "a-admin", "acme-a", research,
+                  DATA / "US12207575-20250128.XML")
     matches = await screen_text(platform, acme.ids["acme-a"], claim)
-    assert matches[0].risk == "infringement" and matches[0].ref == doc.publication_number
+    assert matches[0].risk == "third_party_text" and matches[0].ref == doc.publication_number
+    assert matches[0].passages[0].where == "claim 1"
     assert await screen_text(platform, acme.ids["acme-b"], claim) == []
 
 
