@@ -124,6 +124,7 @@ async def search_command(platform: Any, query: str, tenant_ref: str, limit: int,
     for hit in page.hits:
         click.echo(f"{hit.score:7.2f}  {hit.publication_number:<22} {hit.title[:90]}")
     for name, buckets in sorted(page.facets.items()):
-        click.echo(f"-- {name}")
+        missing = page.facet_missing.get(name, 0)
+        click.echo(f"-- {name}" + (f" ({missing} without a value)" if missing else ""))
         for b in buckets[:10]:
             click.echo(f"{b.count:7d}  {b.symbol:<14} {b.title[:80]}")

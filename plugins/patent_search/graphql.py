@@ -126,6 +126,9 @@ class FacetCountType:
 class FacetType:
     name: str
     buckets: list[FacetCountType]
+    missing: int = strawberry.field(
+        description="Matching documents with no value for this facet (e.g. records exported "
+                    "without CPC codes or assignees): the buckets do not count them")
 
 
 @strawberry.type(name="PatentSearchNotice",
@@ -496,8 +499,9 @@ class PatentQuery:
                           publication_date=h.publication_date, cpc=list(h.cpc),
                           assignees=list(h.assignees), jurisdiction=h.jurisdiction)
                   for h in page.hits],
-            facets=[FacetType(name=name, buckets=[FacetCountType(symbol=b.symbol, title=b.title,
-                                                                 count=b.count) for b in buckets])
+            facets=[FacetType(name=name, missing=page.facet_missing.get(name, 0),
+                              buckets=[FacetCountType(symbol=b.symbol, title=b.title,
+                                                      count=b.count) for b in buckets])
                     for name, buckets in sorted(page.facets.items())])
 
     @strawberry.field(description="A stored document of a visible collection, by its "

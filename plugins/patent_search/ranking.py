@@ -104,7 +104,8 @@ async def ranked_search(platform: Any, tenant_id: str, request: SearchRequest,
     hits = await _page_hits(platform, tenant_id, ranked, bm25)
     return SearchPage(hits=hits, total=total, next_cursor=None,
                       facets=bm25.facets if bm25 else {}, total_relation=relation,
-                      ranked_by=ranked_by, notices=notices)
+                      ranked_by=ranked_by, notices=notices,
+                      facet_missing=bm25.facet_missing if bm25 else {})
 
 
 def _bm25(engine: Any, request: SearchRequest) -> tuple[SearchPage | None, ValueError | None]:

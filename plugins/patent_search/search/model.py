@@ -111,7 +111,8 @@ class SearchPage:
     ``total_relation`` is ``"eq"`` when ``total`` is the exact number of matching documents and
     ``"gte"`` when it is a lower bound (semantic ranking has no match set of its own);
     ``ranked_by`` names the ranking actually applied and ``notices`` say why it differs from
-    the one requested."""
+    the one requested. ``facet_missing`` counts, per facet, the matching documents that carry
+    no value for it (records exported without CPC codes or assignees, unknown dates)."""
 
     hits: list[Hit]
     total: int
@@ -120,6 +121,7 @@ class SearchPage:
     total_relation: str = "eq"
     ranked_by: str = "bm25"
     notices: list[SearchNotice] = field(default_factory=list)
+    facet_missing: dict[str, int] = field(default_factory=dict)  # matches with no value
 
 
 class QuerySyntaxError(ValueError):
