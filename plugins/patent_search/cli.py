@@ -127,4 +127,5 @@ async def search_command(platform: Any, query: str, tenant_ref: str, limit: int,
         missing = page.facet_missing.get(name, 0)
         click.echo(f"-- {name}" + (f" ({missing} without a value)" if missing else ""))
         for b in buckets[:10]:
-            click.echo(f"{b.count:7d}  {b.symbol:<14} {b.title[:80]}")
+            title = b.title if b.title != b.symbol else ""
+            click.echo(f"{b.count:7d}  {b.symbol:<14} {title[:80]}".rstrip())

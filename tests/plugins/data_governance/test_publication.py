@@ -123,7 +123,7 @@ async def test_each_risk_has_its_own_verdict_across_chinese_and_english(platform
 
     research = await _collection(gql, g, "a-admin", "acme-a", "Third-party research")
     await _ingest(platform, gql, g, "a-admin", "acme-a", research,
-                  DATA / "patentsview-neural-network.csv")
+                  DATA / "group_database" / "patentsview-neural-network-hardware.csv")
     async with platform.db.tenant_session(t) as s:
         doc = (await s.execute(select(PatentDocument).where(
             PatentDocument.abstract.contains("traveling salesman")))).scalars().first()
@@ -144,7 +144,7 @@ async def test_each_risk_has_its_own_verdict_across_chinese_and_english(platform
     assert "SOL-LOWK" in str(unfiled["risks"]) and "file first" in str(unfiled["risks"])
     portfolio = await _collection(gql, g, "a-admin", "acme-a", "Own patents", kind="portfolio")
     await _ingest(platform, gql, g, "a-admin", "acme-a", portfolio,
-                  DATA / "US12207575-20250128.XML")
+                  DATA / "fixtures" / "US12207575-20250128.XML")
     async with platform.db.tenant_session(t) as s:
         patent_id = (await s.execute(select(PatentDocument.id).where(
             PatentDocument.collection_id == portfolio))).scalar_one()
@@ -178,7 +178,7 @@ async def test_long_and_odd_texts_are_bounded_typed_errors_never_internal(platfo
     await gql(CREATE, {"t": t, "i": _secret("TS-1", BONDING_RECIPE)}, admin)
     coll = await _collection(gql, g, "a-admin", "acme-a", "Research")
     await _ingest(platform, gql, g, "a-admin", "acme-a", coll,
-                  DATA / "patentsview-neural-network.csv")
+                  DATA / "group_database" / "patentsview-neural-network-hardware.csv")
     article = (BLOG_DRAFT + " ") + "Our company reports strong growth in many markets. " * 190
     for text in (article[:10_000], "x" * 10_000, " ".join(f"w{i}q" for i in range(2_000)),
                  "神经网络" * 2_500):

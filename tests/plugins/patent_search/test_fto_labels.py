@@ -24,9 +24,9 @@ async def _two_documents(platform, gql, acme):
     """A grant with claims and PatentsView rows (abstracts, no claims) in one collection."""
     coll = await _collection(gql, acme, "a-admin", "acme-a", "Mixed")
     await _ingest(platform, gql, acme, "a-admin", "acme-a", coll,
-                  DATA / "US12207575-20250128.XML")
+                  DATA / "fixtures" / "US12207575-20250128.XML")
     await _ingest(platform, gql, acme, "a-admin", "acme-a", coll,
-                  DATA / "patentsview-neural-network.csv")
+                  DATA / "group_database" / "patentsview-neural-network-hardware.csv")
     async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
         docs = (await s.execute(select(PatentDocument))).scalars().all()
     grant = next(d for d in docs if d.claims)

@@ -9,7 +9,7 @@ from patent_search.numbers import InvalidPublicationNumber, number_key, parse_nu
 from tests.conftest import make_group
 from tests.plugins.patent_search.test_plugin import DATA, _collection, _ingest
 
-GRANT = DATA / "US12207575-20250128.XML"  # stored as US-12207575-B2
+GRANT = DATA / "fixtures" / "US12207575-20250128.XML"  # stored as US-12207575-B2
 DOC = """query($t: ID!, $c: ID!, $p: String!, $j: String) { patentDocument(tenantId: $t,
   collectionId: $c, publicationNumber: $p, jurisdiction: $j) { publicationNumber } }"""
 SPELLINGS = ["US12207575", "US 12,207,575 B2", "US-12207575-B2", "us12207575b2",
