@@ -142,7 +142,8 @@ def _semantic_notices(index: Any, query: str, *, found: bool) -> list[SearchNoti
     unknown = index.unknown_terms(query)
     words = ", ".join(unknown[:10])
     if not found:
-        reason = f" ({words}: too frequent in the corpus or unseen)" if unknown else ""
+        why = "too frequent or too rare in the stored documents to be part of it"
+        reason = f" ({words}: {why})" if unknown else ""
         return [SearchNotice("SEMANTIC_QUERY_UNKNOWN", "the semantic model knows no word of "
                              f"this query{reason}: ranked by BM25 instead")]
     if unknown:

@@ -1,12 +1,15 @@
 """A sentence as language-neutral features: what ``screen`` compares.
 
-English words count once each; a Chinese word counts once too, spread over the English
-words it glosses to (so a word with three glosses weighs no more than one English word);
-``180 °C``, ``180摄氏度`` and ``180 degrees Celsius`` all become ``q:180:celsius``.
+English words count once each; a Chinese word counts through the English words it glosses to,
+each weighing 1/sqrt(n) for n glosses (a word with many senses weighs a little more than one
+English word, not n times more: measured best of 1, 1/sqrt(n) and 1/n in
+``bench/crosslingual_screening.py``); ``180 °C``, ``180摄氏度`` and ``180 degrees Celsius`` all
+become ``q:180:celsius``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -57,7 +60,7 @@ def concepts(sentence: str) -> Counter[str]:
             meaning = gloss(word)
             if meaning:
                 for token in meaning:
-                    weights[token] += 1.0 / len(meaning)
+                    weights[token] += 1.0 / math.sqrt(len(meaning))
             elif meaning is not None and len(word) > 1:
                 weights[f"zh:{word}"] += 1.0
     return weights

@@ -66,6 +66,10 @@ async def test_every_readme_patent_and_ip_data_story_answers_meaningfully(platfo
     assert all(b["title"] and b["title"] != b["symbol"] for b in landscape)
     bonding = await gql(SEARCH, {"t": semi, "q": "bonding", "m": "bm25"}, token["zhao.lei"])
     assert bonding["data"]["patentSearch"]["hits"][0]["publicationNumber"] == "US-8936998-B2"
+    hybrid = (await gql(SEARCH, {"t": semi, "q": "substrate bonding at room temperature",
+                                 "m": "hybrid"}, token["zhao.lei"]))["data"]["patentSearch"]
+    assert hybrid["rankedBy"] == "hybrid"
+    assert hybrid["hits"][0]["publicationNumber"] == "US-8936998-B2"
     chinese = await gql(SEARCH, {"t": medical, "q": "放射治疗", "m": "bm25"}, token["sun.mei"])
     assert chinese["data"]["patentSearch"]["hits"][0]["publicationNumber"] == "CN-115212463-A"
 
