@@ -1,5 +1,6 @@
-"""Screening a text against patent claims: freedom-to-operate style (which documents' claims
-read on a technical solution) and pre-publication checks (through the ``screen_text`` hook).
+"""Screening a technical solution against patent claims, freedom-to-operate style: which
+documents' claims read on it (``screenFto``). Pre-publication checks ask another question
+(copied wording, ``copying.py``): publishing a text infringes no patent.
 
 Candidates come from the search engine (BM25 over the text's most distinctive terms, within
 the collections the tenant may read); each candidate's claims are then compared with the
