@@ -144,13 +144,23 @@ async def list_ip_objects(platform: Any, tenant_id: str, *, kinds: list[str] | N
                                limit=limit)
 
 
-async def screen_text(platform: Any, tenant_id: str, text: str, *,
-                      limit: int = 20) -> list[TextMatch]:
+async def screen_text(platform: Any, tenant_id: str, text: str, *, limit: int = 20,
+                      subject: str | None = None,
+                      reveal_protected: bool = False) -> list[TextMatch]:
     """Matches of ``text`` in every enabled plugin's stores (hook ``screen_text``), best first.
-    """
+
+    A match that names a permission (``TextMatch.requires``) comes back as its
+    ``withheld_copy()`` unless ``subject`` (the caller's principal subject) holds that
+    permission in ``tenant_id``: safe by default. ``reveal_protected=True`` is for a caller
+    that keeps the full evidence and checks every reader itself (data_governance's
+    pre-publication check)."""
     limit = max(1, min(int(limit), 200))
     matches = await _call_enabled(platform, "screen_text", tenant_id, text=text, limit=limit)
-    return sorted(matches, key=lambda m: -m.score)
+    ranked = sorted(matches, key=lambda m: -m.score)
+    if reveal_protected:
+        return ranked
+    return [m if m.requires is None or (subject is not None and platform.authz.enforce(
+        subject, tenant_id, *m.requires)) else m.withheld_copy() for m in ranked]
 
 
 __all__ = [

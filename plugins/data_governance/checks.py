@@ -22,7 +22,7 @@ from .lifecycle.services import retention_end
 from .mapping.models import IpInventoryItem, SolutionLink, TechnicalSolution
 from .organization.models import GovernanceRoleAssignment
 from .publication.models import PublicationCheck
-from .publication.services import REVIEW_AT
+from .publication.risks import assess
 from .quality.models import QualityRule
 from .quality.rules import evaluate_rule
 from .secrets.models import ReasonableStep
@@ -228,19 +228,26 @@ async def secrets_without_solution(ctx: CheckContext) -> list[FindingDraft]:
 
 
 async def publication_risk(ctx: CheckContext) -> list[FindingDraft]:
-    """Recent publication checks that found a leak or infringement risk."""
+    """Recent publication checks that found a risk (secret disclosure, novelty loss,
+    third-party text). The evidence names the risks and verdicts, never a closeness score: a
+    finding is read by people below the secrets' clearance."""
     since = ctx.now - timedelta(days=PUBLICATION_WINDOW_DAYS)
     rows = (await ctx.session.execute(select(PublicationCheck).where(
         PublicationCheck.submitted_at >= since, PublicationCheck.verdict != "clear")
         .order_by(PublicationCheck.submitted_at))).scalars()
-    return [ctx.finding(c.id, f"Publication check found {c.verdict}-level risk: {c.title}",
-                        evidence={"leak_score": c.leak_score,
-                                  "infringement_score": c.infringement_score,
-                                  "verdict": c.verdict, "threshold": REVIEW_AT},
-                        recommendation="Have the text revised or cleared by the IP department "
-                        "before it is published (seed 7.4 a).",
-                        object_type="data_governance:publication_check", object_id=c.id)
-            for c in rows]
+    findings = []
+    for c in rows:
+        risks = {a["risk"]: a["verdict"] for a in c.risks} if c.risks else {
+            a.risk: a.verdict for a in assess(c.matches or [])}
+        found = ", ".join(f"{r} {v}" for r, v in risks.items() if v != "clear")
+        which = f" ({found})" if found else ""
+        findings.append(ctx.finding(
+            c.id, f"Publication check found {c.verdict}-level risk{which}: {c.title}",
+            evidence={"verdict": c.verdict, "risks": risks},
+            recommendation="Have the text revised or cleared by the IP department before it "
+            "is published (seed 7.4 a).",
+            object_type="data_governance:publication_check", object_id=c.id))
+    return findings
 
 
 def _check(name: str, title: str, title_zh: str, function: Function, severity: Severity,  # type: ignore[no-untyped-def]

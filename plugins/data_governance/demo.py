@@ -3,9 +3,12 @@
 Chosen so that a group review fires every check somewhere and passes it elsewhere:
 Hanwei Semiconductor keeps a well-protected trade secret on hybrid bonding beside a CMP slurry
 recipe classified only internal, without reasonable steps, solution or conforming metadata; a
-test report past retention; an R&D solution with no protection; a blog draft that retells the
-bonding process (the pre-publication check finds it). Hanwei Medical has its catalog in order:
-owners, stewards, domain owner, all four reasonable steps current, solutions mapped.
+test report past retention; an R&D solution with no protection. Its pre-publication checks
+tell the three risks apart: a blog draft that retells the bonding recipe (secret disclosure,
+block), the same article in Chinese for the WeChat account (block too: the check matches across
+languages), and a conference abstract on the unfiled low-k capping work (novelty loss, block:
+file first). Hanwei Medical has its catalog in order: owners, stewards, domain owner, all four
+reasonable steps current, solutions mapped; its press release is clear.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from ipgov.api import DemoContext, TextMatch, TextPassage, new_id, utcnow
+from ipgov.api import DemoContext, new_id, utcnow
 
 from .catalog.models import DataAsset, DataAssetContent, MetadataSpec
 from .catalog.services import ensure_builtin_kinds
@@ -21,11 +24,11 @@ from .lifecycle.models import DestructionRequest
 from .mapping.models import IpInventoryItem, SolutionLink, TechnicalSolution
 from .organization.models import GovernanceRoleAssignment
 from .publication.services import store_check
+from .publication.sources import screen_own_records
 from .quality.models import QualityRule
 from .secrets.models import ReasonableStep
-from .secrets.screening import screen
 
-__all__ = ["BLOG_DRAFT", "BONDING_RECIPE", "demo"]
+__all__ = ["BLOG_DRAFT", "BLOG_DRAFT_ZH", "BONDING_RECIPE", "LOWK_ABSTRACT", "demo"]
 
 TODAY = date.today()
 SPEC_V1 = {"type": "object", "properties": {
@@ -44,6 +47,19 @@ BLOG_DRAFT = (
     "We bond copper pads at 180 degrees Celsius for 90 minutes after plasma activation with "
     "nitrogen at 300 watts, which our competitors have not matched. "
     "The result is void-free bonds at 10 micrometre pitch. Visit our booth at SEMICON China.")
+BLOG_DRAFT_ZH = (
+    "汉威工程师为我们新的三维堆叠产线感到自豪。"
+    "我们在300瓦氮气等离子体活化后，于180摄氏度下键合铜焊盘90分钟，竞争对手尚未做到。"
+    "结果是在10微米间距下实现无空洞键合。欢迎莅临我们在SEMICON China的展台。")
+LOWK_SOLUTION = (
+    "A silicon carbonitride cap of 15 nanometres is deposited at 350 degrees Celsius on the "
+    "porous low-k dielectric right after CMP, before any air exposure. The cap seals the pores "
+    "so that the dielectric constant stays below 2.4 and copper does not diffuse into the "
+    "dielectric.")
+LOWK_ABSTRACT = (
+    "Porous low-k dielectrics degrade when exposed to air after polishing. We deposit a 15 "
+    "nanometre silicon carbonitride cap at 350 degrees Celsius directly after CMP, which seals "
+    "the pores and keeps the dielectric constant below 2.4 while blocking copper diffusion.")
 SLURRY_RECIPE = ("The slurry mixes 5 percent colloidal silica with 0.3 percent hydrogen "
                  "peroxide and a glycine complexing agent at pH 4.")
 IMPLANT_RECIPE = ("Titanium implant surfaces are etched in hydrofluoric and nitric acid for "
@@ -66,9 +82,11 @@ def _steps(tid: str, asset_id: str, age_days: dict[str, int]) -> list[Reasonable
             for kind, days in age_days.items()]
 
 
-def _solution(tid: str, code: str, title: str, kind: str) -> TechnicalSolution:
+def _solution(tid: str, code: str, title: str, kind: str,
+              description: str = "") -> TechnicalSolution:
     return TechnicalSolution(id=new_id(), tenant_id=tid, code=code, title=title,
-                             source_kind=kind, source_ref=code, owner="R&D")
+                             source_kind=kind, source_ref=code, owner="R&D",
+                             description=description)
 
 
 def _link(tid: str, solution: TechnicalSolution, asset: DataAsset) -> list[Any]:
@@ -90,7 +108,8 @@ def _semiconductor(tid: str) -> tuple[list[Any], dict[str, DataAsset]]:
                     retention_months=24, retention_starts_on=TODAY - timedelta(days=800),
                     legal_basis="ISO 9001 record retention, 2 years")
     product = _solution(tid, "SOL-SEMI-3DS", "3D stacking with hybrid bonding", "product")
-    rd = _solution(tid, "SOL-SEMI-LOWK", "Low-k dielectric capping (R&D)", "rd_project")
+    rd = _solution(tid, "SOL-SEMI-LOWK", "Low-k dielectric capping (R&D)", "rd_project",
+                   LOWK_SOLUTION)
     # a destruction request for the expired report, waiting for approval since October
     waiting = DestructionRequest(tenant_id=tid, asset_id=report.id, requested_by="demo",
                                  reason="Retention ended (ISO 9001, 2 years)",
@@ -135,30 +154,24 @@ def _medical(tid: str) -> list[Any]:
     ]
 
 
-def _blog_matches(bonding: DataAsset) -> list[TextMatch]:
-    return [TextMatch(plugin="data_governance", object_kind="trade_secret",
-                      object_id=bonding.id, ref=bonding.code, title=bonding.title,
-                      score=r.score, risk="leak",
-                      passages=tuple(TextPassage(text=p.text, matched=p.matched,
-                                                 where="content", score=p.score, start=p.start,
-                                                 end=p.end) for p in r.passages))
-            for r in screen(BLOG_DRAFT, {bonding.id: BONDING_RECIPE})]
-
-
 async def demo(ctx: DemoContext) -> None:
     """Add the data governance demo to the Hanwei group."""
     s = ctx.session
     for tid in ctx.tenants.values():
         await ensure_builtin_kinds(s, tid)
     semi, medical = ctx.tenants["hanwei-semiconductor"], ctx.tenants["hanwei-medical"]
-    rows, assets = _semiconductor(semi)
+    rows, _bonding = _semiconductor(semi)
     for row in [*rows, *_medical(medical)]:
         s.add(row)
         await s.flush()
-    await store_check(s, title="Blog: our 3D stacking line", channel="WeChat public account",
-                      body=BLOG_DRAFT, matches=_blog_matches(assets["bonding"]),
-                      actor="demo", tenant_id=semi)
-    await store_check(s, title="Press release: new implant line", channel="press",
-                      body="Hanwei Medical opens a new implant production line in Suzhou, "
-                      "creating three hundred jobs.", matches=[], actor="demo",
-                      tenant_id=medical)
+    for tid, title, channel, body in (
+            (semi, "Blog: our 3D stacking line", "company blog", BLOG_DRAFT),
+            (semi, "WeChat article: 3D stacking (Chinese)", "WeChat public account",
+             BLOG_DRAFT_ZH),
+            (semi, "Conference abstract: sealing porous low-k", "IITC 2027", LOWK_ABSTRACT),
+            (medical, "Press release: new implant line", "press",
+             "Hanwei Medical opens a new implant production line in Suzhou, creating three "
+             "hundred jobs.")):
+        matches = await screen_own_records(s, body, 20, tenant_id=tid)
+        await store_check(s, title=title, channel=channel, body=body, matches=matches,
+                          actor="demo", platform=ctx.platform, tenant_id=tid)

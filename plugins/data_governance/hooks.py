@@ -32,7 +32,8 @@ from .graphql.protection import ProtectionMutation, ProtectionQuery
 from .graphql.publication import PublicationMutation, PublicationQuery
 from .graphql.quality import QualityMutation, QualityQuery
 from .permissions import GRANTS, PERMISSIONS
-from .secrets.services import list_trade_secrets, screen_trade_secrets
+from .publication.sources import screen_own_records
+from .secrets.services import list_trade_secrets
 
 PLUGIN_INFO = PluginInfo(
     name="data_governance",
@@ -116,6 +117,7 @@ async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None
 
 @hookimpl
 async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
-    """Leak risk: the trade secrets the text resembles, with passages and scores."""
+    """The trade secrets (risk ``secret_disclosure``, behind their clearance) and the unfiled
+    technical solutions (risk ``novelty_loss``) the text resembles, with passages and scores."""
     async with platform.db.tenant_session(tenant_id) as session:
-        return await screen_trade_secrets(session, text, limit)
+        return await screen_own_records(session, text, limit)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ipgov.api import cli_command, cli_progress, run_job_inline, tenant_by_ref
 
 from .models import COLLECTION_KINDS, Collection
+from .search.model import MODES
 
 __all__ = ["patents"]
 
@@ -97,20 +98,34 @@ def _print_counts(counts: dict[str, int], errors: int) -> None:
 @click.argument("query")
 @click.option("--tenant", "tenant_ref", required=True)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--mode", type=click.Choice(MODES), default="bm25", show_default=True,
+              help="Ranking: BM25, the offline semantic model, or both fused.")
+@click.option("--facets", is_flag=True, help="Also print CPC, office, year and assignee counts.")
 @cli_command
-async def search_command(platform: Any, query: str, tenant_ref: str, limit: int) -> None:
+async def search_command(platform: Any, query: str, tenant_ref: str, limit: int, mode: str,
+                         facets: bool) -> None:
     """Search the collections TENANT may read and print the top hits."""
     from .access import visible_collection_ids
+    from .ranking import search_page
     from .search import SearchRequest
-    from .store import backend
 
     tenant = tenant_by_ref(platform, tenant_ref)
     ids = await visible_collection_ids(platform, tenant.id)
+    request = SearchRequest(query=query, collection_ids=ids, limit=limit, highlight=False,
+                            facets=facets)
     try:
-        page = backend(platform).search(SearchRequest(query=query, collection_ids=ids,
-                                                      limit=limit, highlight=False))
+        page = await search_page(platform, tenant.id, request, mode)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{page.total} documents")
+    at_least = "at least " if page.total_relation == "gte" else ""
+    click.echo(f"{at_least}{page.total} documents (ranked by {page.ranked_by})")
+    for notice in page.notices:
+        click.echo(f"note [{notice.code}]: {notice.message}")
     for hit in page.hits:
         click.echo(f"{hit.score:7.2f}  {hit.publication_number:<22} {hit.title[:90]}")
+    for name, buckets in sorted(page.facets.items()):
+        missing = page.facet_missing.get(name, 0)
+        click.echo(f"-- {name}" + (f" ({missing} without a value)" if missing else ""))
+        for b in buckets[:10]:
+            title = b.title if b.title != b.symbol else ""
+            click.echo(f"{b.count:7d}  {b.symbol:<14} {title[:80]}".rstrip())

@@ -1,6 +1,9 @@
-"""Demo data of patent_search: a licensed database bought once by the group and shared, a
-subsidiary's research collection, its portfolio, procurement with a duplicate purchase,
-watchlists with matches — all from real published patents (``demo_data/SOURCES.md``)."""
+"""Demo data of patent_search: a licensed database bought once by the group and shared (the
+technologies of its subsidiaries: semiconductor packaging, medical devices, software and
+cloud, industrial automation, neural-network hardware; English, Chinese and Japanese, with CPC
+codes and applicants), Semiconductor's research collection and portfolio, procurement with a
+duplicate purchase, watchlists with matches — all real published patents
+(``demo_data/SOURCES.md``)."""
 
 from __future__ import annotations
 
@@ -49,16 +52,14 @@ async def load(demo: DemoContext) -> None:
     if GROUP not in t:
         return
     shared = await _collection(
-        demo, GROUP, "Group patent database (licensed)", "licensed", True,
-        ["patentsview-neural-network.csv", "lens-sars-treatment.jsonl", "cn_new2.xml",
-         "cn_old1.xml", "cn_old3.xml", "ep-v1-5-B1.xml"],
-        "PatentsView, The Lens, CNIPA and EPO extracts bought once for the group")
-    research = await _collection(
-        demo, "hanwei-semiconductor", "Semiconductor prior art", "research", False,
-        ["patentsview-baseball.csv"], "PatentsView extract")
+        demo, GROUP, "Group patent database (licensed)", "licensed", True, ["group_database"],
+        "USPTO, EPO, CNIPA, JPO, PatentsView and Google Patents records bought once for the "
+        "group")
+    await _collection(demo, "hanwei-semiconductor", "Semiconductor prior art", "research",
+                      False, ["semiconductor_prior_art"],
+                      "USPTO weekly grants and a JPO publication on packaging and processing")
     await _collection(demo, "hanwei-semiconductor", "Semiconductor portfolio", "portfolio",
-                      False, ["US12207575-20250128.XML"], "USPTO grant full text")
-    del research
+                      False, ["semiconductor_portfolio"], "WIPO ST.96 publication")
     items = [
         (GROUP, "EPO", "Global Patent Index", Decimal("180000"), True, ["EP", "WO", "US", "CN"]),
         (GROUP, "The Lens", "Lens institutional", Decimal("60000"), True, ["WO", "US", "EP"]),
@@ -76,10 +77,14 @@ async def load(demo: DemoContext) -> None:
     watches = [
         ("hanwei-semiconductor", "Neural network accelerators", "AI hardware", [],
          ["neural network", "neuron"], [], "high"),
-        ("hanwei-medical", "Coronavirus therapeutics", "Antiviral treatment", ["A61K", "A61P31"],
-         [], [], "medium"),
+        ("hanwei-semiconductor", "Bonding and packaging", "3D stacking", ["H01L21", "H01L23",
+         "H01L24", "H05K"], [], [], "medium"),
+        ("hanwei-medical", "Diagnostic and surgical devices", "Monitoring and implants",
+         ["A61B", "A61N"], [], [], "medium"),
         ("hanwei-software", "Competitor: IBM", "Competitors", [], [],
          ["International Business Machines"], "medium"),
+        ("hanwei-industrial", "Robot and process control", "Industrial automation",
+         ["B25J", "G05B"], [], [], "medium"),
     ]
     for slug, name, direction, cpc, keywords, assignees, severity in watches:
         watch = Watchlist(tenant_id=t[slug], name=name, direction=direction, cpc=cpc,

@@ -40,6 +40,7 @@ from .access import (
     visible_collections,
     writable_collection,
 )
+from .documents import find_document
 from .jobs import INGEST_KIND, check_source
 from .models import (
     COLLECTION_KINDS,
@@ -51,6 +52,7 @@ from .models import (
     WatchlistMatch,
 )
 from .procurement import find_duplicates
+from .ranking import MODES, search_page
 from .store import backend
 from .watch import compile_query, validate_criteria
 
@@ -124,14 +126,33 @@ class FacetCountType:
 class FacetType:
     name: str
     buckets: list[FacetCountType]
+    missing: int = strawberry.field(
+        description="Matching documents with no value for this facet (e.g. records exported "
+                    "without CPC codes or assignees): the buckets do not count them")
+
+
+@strawberry.type(name="PatentSearchNotice",
+                 description="Why the result differs from what was asked (a fallback).")
+class SearchNoticeType:
+    code: str = strawberry.field(description="SEMANTIC_QUERY_UNKNOWN, SEMANTIC_TERMS_IGNORED, "
+                                             "SEMANTIC_INDEX_EMPTY or QUERY_NOT_BM25")
+    message: str
 
 
 @strawberry.type(name="PatentSearchResult")
 class SearchResultType:
-    total: int
+    total: int = strawberry.field(description="Documents matching the query: exact when "
+                                              "totalRelation is eq, a lower bound when gte")
+    total_relation: str = strawberry.field(
+        description="eq (total is exact) or gte (a lower bound: semantic ranking has no "
+                    "match set of its own; at least this many documents are related)")
+    ranked_by: str = strawberry.field(description="The ranking applied: bm25, semantic or "
+                                                  "hybrid (see notices when it is not the mode)")
+    notices: list[SearchNoticeType]
     hits: list[HitType]
     next_cursor: str | None = strawberry.field(description="Pass as `after` for the next page")
-    facets: list[FacetType]
+    facets: list[FacetType] = strawberry.field(
+        description="Counts over the documents matching the query (the BM25 match set)")
 
 
 @strawberry.type(name="PatentDocument", description="A stored publication in full.")
@@ -160,10 +181,18 @@ class DocumentType:
     source_file: str
 
 
-@strawberry.type(name="PatentClaimMatch")
+@strawberry.type(name="PatentClaimMatch",
+                 description="A compared part of a document (a claim, or its abstract or "
+                             "description when it has no claims text) and the closest passage "
+                             "of the screened text.")
 class ClaimMatchType:
-    number: int
-    claim: str
+    number: int | None = strawberry.field(description="The claim number; null when part is "
+                                                      "not claim")
+    part: str = strawberry.field(description="claim, abstract or description")
+    label: str = strawberry.field(description="claim 3, abstract, description")
+    text: str = strawberry.field(description="The compared text of the document")
+    claim: str = strawberry.field(deprecation_reason="Use text and part: this is empty unless "
+                                                     "part is claim")
     passage: str = strawberry.field(description="The passage of the screened text")
     start: int
     end: int
@@ -177,7 +206,14 @@ class ScreeningHitType:
     publication_number: str
     title: str
     score: float
-    claims: list[ClaimMatchType]
+    compared_with: str = strawberry.field(
+        description="claims, or abstract / description for a document stored without claims "
+                    "(ranked below every claim match), or unknown for an older screening")
+    claims_available: bool = strawberry.field(description="Whether claims were compared")
+    note: str = strawberry.field(description="Plain words on what was compared when it was not "
+                                             "claims ('' otherwise)")
+    claims: list[ClaimMatchType] = strawberry.field(
+        description="The best matching parts; claims only when claimsAvailable")
 
 
 @strawberry.type(name="FtoScreening", description="A freedom-to-operate screening (evidence).")
@@ -263,14 +299,27 @@ def _item(i: ProcurementItem) -> ProcurementType:
                            shared_with_group=i.shared_with_group, notes=i.notes)
 
 
+def _claim_match(c: dict[str, Any]) -> ClaimMatchType:
+    match = fto_screen.ClaimMatch(**c)
+    return ClaimMatchType(number=match.number, part=match.part, label=match.label,
+                          text=match.claim, claim=match.claim if match.part == "claim" else "",
+                          passage=match.passage, start=match.start, end=match.end,
+                          score=match.score, shared_terms=match.shared_terms)
+
+
+def _screening_hit(h: dict[str, Any]) -> ScreeningHitType:
+    doc = fto_screen.DocumentMatch(**{**h, "claims": []})
+    return ScreeningHitType(collection_id=ID(doc.collection_id),
+                            publication_number=doc.publication_number, title=doc.title,
+                            score=doc.score, compared_with=doc.compared_with,
+                            claims_available=doc.compared_with == "claims", note=doc.note,
+                            claims=[_claim_match(c) for c in h["claims"]])
+
+
 def _screening(row: FtoScreening) -> FtoType:
     return FtoType(id=ID(row.id), title=row.title, created_by=row.created_by,
                    created_at=row.created_at, disclaimer=DISCLAIMER,
-                   hits=[ScreeningHitType(
-                       collection_id=ID(h["collection_id"]),
-                       publication_number=h["publication_number"], title=h["title"],
-                       score=h["score"], claims=[ClaimMatchType(**c) for c in h["claims"]])
-                       for h in row.results])
+                   hits=[_screening_hit(h) for h in row.results])
 
 
 DISCLAIMER = ("An automated screening to prioritise review by a patent attorney; it is not a "
@@ -429,49 +478,46 @@ class PatentQuery:
 
         if not 1 <= first <= MAX_HITS_PAGE:
             raise InvalidInput(f"first must be between 1 and {MAX_HITS_PAGE}", field="first")
-        if mode not in ("bm25", "semantic", "hybrid"):
-            raise InvalidInput("mode: bm25, semantic or hybrid", field="mode")
+        if mode not in MODES:
+            raise InvalidInput(f"mode: {', '.join(MODES)}", field="mode")
         platform = info.context.platform
         ids = await visible_collection_ids(platform, str(tenant_id),
                                            [str(c) for c in collection_ids or []])
         request = SearchRequest(query=query, collection_ids=ids, limit=first, cursor=after,
                                 facets=facets)
         try:
-            if mode == "bm25":
-                page = backend(platform).search(request)
-            else:
-                from .ranking import ranked_search
-
-                page = await ranked_search(platform, str(tenant_id), request, mode)
+            page = await search_page(platform, str(tenant_id), request, mode)
         except ValueError as exc:
             raise _search_error(exc) from None
         return SearchResultType(
-            total=page.total, next_cursor=page.next_cursor,
+            total=page.total, total_relation=page.total_relation, ranked_by=page.ranked_by,
+            notices=[SearchNoticeType(code=n.code, message=n.message) for n in page.notices],
+            next_cursor=page.next_cursor,
             hits=[HitType(collection_id=ID(h.collection_id),
                           publication_number=h.publication_number, title=h.title,
                           score=h.score, snippets=h.snippets,
                           publication_date=h.publication_date, cpc=list(h.cpc),
                           assignees=list(h.assignees), jurisdiction=h.jurisdiction)
                   for h in page.hits],
-            facets=[FacetType(name=name, buckets=[FacetCountType(symbol=b.symbol, title=b.title,
-                                                                 count=b.count) for b in buckets])
+            facets=[FacetType(name=name, missing=page.facet_missing.get(name, 0),
+                              buckets=[FacetCountType(symbol=b.symbol, title=b.title,
+                                                      count=b.count) for b in buckets])
                     for name, buckets in sorted(page.facets.items())])
 
-    @strawberry.field(description="A stored document of a visible collection.",
+    @strawberry.field(description="A stored document of a visible collection, by its "
+                                  "publication number written any common way (US7548894, "
+                                  "US 7,548,894 B2, US-7548894-B2, EP 1 234 567 A1, "
+                                  "WO2020/123456; a bare number with `jurisdiction`).",
                       extensions=requires(DOC, "read"))
     async def patent_document(self, info: Info, tenant_id: ID, collection_id: ID,
-                              publication_number: str) -> DocumentType:
+                              publication_number: str,
+                              jurisdiction: str | None = None) -> DocumentType:
         platform = info.context.platform
         await readable_collection(platform, str(tenant_id), str(collection_id))
         async with platform.db.session(collection_scope(platform, str(tenant_id)),
                                        readonly=True) as session:
-            doc = (await session.execute(select(PatentDocument).where(
-                PatentDocument.collection_id == str(collection_id),
-                PatentDocument.publication_number == publication_number.strip().upper()))
-            ).scalar_one_or_none()
-            if doc is None:
-                raise NotFound("no such document in the collection", code="DOCUMENT_NOT_FOUND",
-                               field="publicationNumber")
+            doc = await find_document(session, str(collection_id), publication_number,
+                                      jurisdiction)
             fields = {f.name for f in dataclasses.fields(DocumentType)}
             values = {f: getattr(doc, f) for f in fields}
         values["collection_id"] = ID(values["collection_id"])

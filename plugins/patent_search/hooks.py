@@ -155,21 +155,20 @@ async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None
 
 @hookimpl
 async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
-    """Infringement risk: claims of the collections the tenant may read that the text reads
-    on."""
-    from .access import visible_collection_ids
-    from .fto import screen
+    """Risk ``third_party_text``: documents of the collections the tenant may read (its own
+    portfolio excepted) whose wording the text copies. Claim similarity is no risk of
+    publishing (a publication infringes no patent): that is ``screenFto``'s job."""
+    from .copying import copied_documents
 
-    visible = await visible_collection_ids(platform, tenant_id)
-    hits = await screen(platform, tenant_id, visible, text, limit=limit)
+    found = await copied_documents(platform, tenant_id, text, limit)
     return [TextMatch(plugin="patent_search", object_kind="patent",
-                      object_id=f"{h.collection_id}:{h.publication_number}",
-                      ref=h.publication_number, title=h.title, score=min(1.0, h.score),
-                      risk="infringement",
-                      passages=tuple(TextPassage(text=c.passage, matched=c.claim,
-                                                 where=f"claim {c.number}", score=c.score,
-                                                 start=c.start, end=c.end) for c in h.claims))
-            for h in hits]
+                      object_id=f"{c.collection_id}:{c.publication_number}",
+                      ref=c.publication_number, title=c.title, score=c.score,
+                      risk="third_party_text",
+                      passages=tuple(TextPassage(text=p.text, matched=p.matched, where=p.where,
+                                                 score=p.score, start=p.start, end=p.end)
+                                     for p in c.passages))
+            for c in found]
 
 
 @hookimpl

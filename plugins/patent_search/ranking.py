@@ -14,14 +14,24 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .access import collection_scope
+from .documents import documents_by_keys
 from .models import Collection, PatentDocument
-from .search import Hit, IndexDoc, InvalidCursorError, SearchPage, SearchRequest
+from .search import (
+    Hit,
+    IndexDoc,
+    InvalidCursorError,
+    SearchNotice,
+    SearchPage,
+    SearchRequest,
+)
+from .search.model import MODES
+from .semantic import hybrid
 from .store import backend, document_record
 
-__all__ = ["MAX_SEMANTIC_DOCS", "ranked_search", "semantic_index"]
+__all__ = ["MAX_SEMANTIC_DOCS", "MODES", "ranked_search", "search_page", "semantic_index"]
 
 MAX_SEMANTIC_DOCS = 200_000
+CANDIDATES = 100  # per ranking, before fusion
 _LOCK = threading.Lock()
 
 
@@ -58,51 +68,109 @@ async def semantic_index(platform: Any) -> Any:
     return index
 
 
+async def search_page(platform: Any, tenant_id: str, request: SearchRequest,
+                      mode: str) -> SearchPage:
+    """One page of results in ``mode`` (``bm25``, ``semantic`` or ``hybrid``): what the API
+    and the command line both answer."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "bm25":
+        return backend(platform).search(request)
+    return await ranked_search(platform, tenant_id, request, mode)
+
+
 async def ranked_search(platform: Any, tenant_id: str, request: SearchRequest,
                         mode: str) -> SearchPage:
-    """Semantic (``mode="semantic"``) or hybrid (BM25 fused with semantic) results."""
-    from .semantic import hybrid
+    """Semantic (``mode="semantic"``) or hybrid (BM25 fused with semantic) results.
 
+    The model never makes a query silently return nothing: when it knows none of the query's
+    words (frequent words are dropped when it is fitted), the page is ranked by BM25 and a
+    notice says so; words it ignores are named. ``total`` is exact for BM25 and a lower bound
+    (``total_relation="gte"``) where semantic candidates count."""
     if request.cursor:
         raise InvalidCursorError("semantic and hybrid results are a single page; "
                                  "use bm25 to page through results")
     index = await semantic_index(platform)
-    semantic = index.search(request.query, request.collection_ids, 100)
-    engine = backend(platform)
-    bm25_hits: dict[str, Hit] = {}
-    bm25: list[tuple[str, float]] = []
-    if mode == "hybrid":
-        try:
-            page = engine.search(SearchRequest(query=request.query,
-                                               collection_ids=request.collection_ids,
-                                               limit=100, highlight=request.highlight))
-            bm25 = [(h.key, h.score) for h in page.hits]
-            bm25_hits = {h.key: h for h in page.hits}
-        except ValueError:
-            bm25 = []  # a free text that is not a valid query still ranks semantically
-        ranked = hybrid(bm25, semantic, request.limit)
-    else:
-        ranked = semantic[:request.limit]
-    missing = [k for k, _ in ranked if k not in bm25_hits]
-    details = await _hits(platform, tenant_id, missing)
+    semantic = [(k, s) for k, s in index.search(request.query, request.collection_ids,
+                                                CANDIDATES) if s > 0]
+    notices = _semantic_notices(index, request.query, found=bool(semantic))
+    bm25, error = _bm25(backend(platform), request)
+    ranked, ranked_by, total, relation = _choose(mode, request.limit, semantic, bm25)
+    if ranked_by == "semantic" and error is not None and mode == "hybrid":
+        notices.append(SearchNotice("QUERY_NOT_BM25", f"not a fielded query ({error}): ranked "
+                                    "by the semantic model only"))
+    if not ranked and error is not None:
+        raise error
+    hits = await _page_hits(platform, tenant_id, ranked, bm25)
+    return SearchPage(hits=hits, total=total, next_cursor=None,
+                      facets=bm25.facets if bm25 else {}, total_relation=relation,
+                      ranked_by=ranked_by, notices=notices,
+                      facet_missing=bm25.facet_missing if bm25 else {})
+
+
+def _bm25(engine: Any, request: SearchRequest) -> tuple[SearchPage | None, ValueError | None]:
+    """The BM25 candidates (and facets) of the query, or why it is not a valid query."""
+    try:
+        return engine.search(SearchRequest(query=request.query,
+                                           collection_ids=request.collection_ids,
+                                           limit=CANDIDATES, highlight=request.highlight,
+                                           facets=request.facets)), None
+    except ValueError as exc:  # a free text that is no valid query still ranks semantically
+        return None, exc
+
+
+def _choose(mode: str, limit: int, semantic: list[tuple[str, float]],
+            bm25: SearchPage | None) -> tuple[list[tuple[str, float]], str, int, str]:
+    """(ranked keys, ranking applied, total, total relation) for the mode and what each
+    ranking found."""
+    lexical = [(h.key, h.score) for h in bm25.hits] if bm25 else []
+    matched = bm25.total if bm25 else 0
+    if semantic and mode == "hybrid" and lexical:
+        union = len({k for k, _ in lexical} | {k for k, _ in semantic})
+        return hybrid(lexical, semantic, limit), "hybrid", max(matched, union), "gte"
+    if semantic:
+        relation = "gte" if len(semantic) >= CANDIDATES else "eq"
+        return semantic[:limit], "semantic", len(semantic), relation
+    return lexical[:limit], "bm25", matched, "eq"
+
+
+def _semantic_notices(index: Any, query: str, *, found: bool) -> list[SearchNotice]:
+    """Why the semantic ranking is missing or partial, naming the words it cannot use."""
+    if not len(index):
+        return [SearchNotice("SEMANTIC_INDEX_EMPTY", "the semantic index holds no documents "
+                             "yet: ranked by BM25")]
+    unknown = index.unknown_terms(query)
+    words = ", ".join(unknown[:10])
+    if not found:
+        why = "too frequent or too rare in the stored documents to be part of it"
+        reason = f" ({words}: {why})" if unknown else ""
+        return [SearchNotice("SEMANTIC_QUERY_UNKNOWN", "the semantic model knows no word of "
+                             f"this query{reason}: ranked by BM25 instead")]
+    if unknown:
+        return [SearchNotice("SEMANTIC_TERMS_IGNORED", f"the semantic ranking ignored {words} "
+                             "(not in the model's vocabulary)")]
+    return []
+
+
+async def _page_hits(platform: Any, tenant_id: str, ranked: list[tuple[str, float]],
+                     bm25: SearchPage | None) -> list[Hit]:
+    """The hits of the ranked keys, with snippets where BM25 made them."""
+    known = {h.key: h for h in bm25.hits} if bm25 else {}
+    details = await _hits(platform, tenant_id, [k for k, _ in ranked if k not in known])
     hits = []
     for key, score in ranked:
-        hit = bm25_hits.get(key) or details.get(key)
+        hit = known.get(key) or details.get(key)
         if hit is not None:
             hit.score = float(score)
             hits.append(hit)
-    return SearchPage(hits=hits, total=len(hits), next_cursor=None, facets={})
+    return hits
 
 
 async def _hits(platform: Any, tenant_id: str, keys: list[str]) -> dict[str, Hit]:
     if not keys:
         return {}
-    pairs = [k.split(":", 1) for k in keys]
-    async with platform.db.session(collection_scope(platform, tenant_id),
-                                   readonly=True) as session:
-        rows = (await session.execute(select(PatentDocument).where(
-            PatentDocument.collection_id.in_({c for c, _ in pairs}),
-            PatentDocument.publication_number.in_({p for _, p in pairs})))).scalars().all()
+    pairs = [(c, p) for c, p in (k.split(":", 1) for k in keys)]
+    rows = await documents_by_keys(platform, tenant_id, pairs)
     out = {}
     for d in rows:
         key = f"{d.collection_id}:{d.publication_number}"

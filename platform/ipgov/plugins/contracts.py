@@ -124,7 +124,13 @@ class TextPassage:
 
 @dataclass(frozen=True)
 class TextMatch:
-    """A stored document that a screened text resembles (hook ``screen_text``)."""
+    """A stored document that a screened text resembles (hook ``screen_text``).
+
+    ``requires`` is the permission ``(object, action)`` a reader needs to learn anything of the
+    match beyond its existence (e.g. the clearance for a trade secret's level): callers of
+    ``ipgov.api.screen_text`` without it get :meth:`withheld_copy` instead, so a closeness
+    score can never serve as an oracle for a protected record.
+    """
 
     plugin: str
     object_kind: str  # "patent", "trade_secret", ...
@@ -133,4 +139,13 @@ class TextMatch:
     title: str
     score: float  # 0..1, higher is closer
     passages: tuple[TextPassage, ...] = ()
-    risk: str = ""  # "infringement", "leak", ... as the plugin names the risk
+    risk: str = ""  # "secret_disclosure", "third_party_text", ... as the plugin names the risk
+    requires: tuple[str, str] | None = None
+    withheld: bool = False  # True: a protected record matched; nothing else is told
+
+    def withheld_copy(self) -> TextMatch:
+        """The match as a reader below ``requires`` sees it: that a protected record of this
+        kind matched, with no id, title, score or passage."""
+        return TextMatch(plugin=self.plugin, object_kind=self.object_kind, object_id="",
+                         ref="", title="", score=0.0, risk=self.risk, requires=self.requires,
+                         withheld=True)

@@ -15,11 +15,12 @@ from ipgov.api import Conflict, InvalidInput, IpObject, list_ip_objects, utcnow
 from ..common import FieldErrors, get, text
 from .models import IpInventoryItem, SolutionLink, TechnicalSolution
 
-__all__ = ["SOURCE_KINDS", "create_solution", "find_ip_object", "link", "record_inventory",
-           "sync_inventory", "unlink"]
+__all__ = ["FILING_KINDS", "SOURCE_KINDS", "create_solution", "find_ip_object", "link",
+           "record_inventory", "sync_inventory", "unfiled_solution_texts", "unlink"]
 
 SOURCE_KINDS = ("rd_project", "product")
 COVERAGE_KINDS = ("patent", "application", "trade_secret")
+FILING_KINDS = ("patent", "application")  # a link to one of these: the solution is filed
 
 
 async def create_solution(session: AsyncSession, data: dict[str, Any]) -> TechnicalSolution:
@@ -115,3 +116,16 @@ async def sync_inventory(platform: Any, tenant_id: str, session: AsyncSession,
         await session.delete(row)
     await session.flush()
     return {"objects": len(objects), "new": new, "dropped": len(stale)}
+
+
+async def unfiled_solution_texts(session: AsyncSession, tenant_id: str | None = None
+                                 ) -> dict[str, tuple[TechnicalSolution, str]]:
+    """Technical solutions linked to no patent or application (a trade secret does not file
+    them), with their title and description: publishing one of them would take away the
+    novelty a later patent application needs. ``tenant_id`` narrows a system session."""
+    filed = select(SolutionLink.solution_id).where(SolutionLink.object_kind.in_(FILING_KINDS))
+    stmt = select(TechnicalSolution).where(TechnicalSolution.id.not_in(filed))
+    if tenant_id is not None:
+        stmt = stmt.where(TechnicalSolution.tenant_id == tenant_id)
+    rows = (await session.execute(stmt)).scalars().all()
+    return {r.id: (r, "\n".join(p for p in (r.title, r.description) if p)) for r in rows}

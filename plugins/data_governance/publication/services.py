@@ -1,75 +1,110 @@
-"""Pre-publication checks (seed 7.4 a): a text is screened through the ``screen_text`` hook
-of every enabled plugin (this plugin's trade-secret register: leak risk; patent collections:
-infringement risk) and the result is kept as evidence."""
+"""Pre-publication checks (seed 7.4 a): a text is screened through the ``screen_text`` hook of
+every enabled plugin (this plugin: our trade secrets and unfiled technical solutions; patent
+collections: copied third-party text), each risk gets its verdict (``risks.py``), and the
+result is kept as evidence. Checks are bounded in size and rate: a score, even withheld, is
+something a person could probe a secret with, so nobody may probe fast."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import InvalidInput, TextMatch, screen_text
+from ipgov.api import DomainError, InvalidInput, TextMatch, screen_text, tenant_info, utcnow
 
-from ..catalog.models import DataAsset
-from ..common import text
+from ..common import aware, text
 from .models import PublicationCheck
+from .risks import SECRET_DISCLOSURE, THIRD_PARTY_TEXT, assess, overall
 
-__all__ = ["BLOCK_AT", "REVIEW_AT", "screen", "store_check", "verdict"]
+__all__ = ["MAX_TEXT", "RateLimited", "check_rate", "check_text", "screen", "store_check"]
 
-MAX_TEXT = 100_000
-REVIEW_AT, BLOCK_AT = 0.35, 0.6
+MAX_TEXT = 50_000
 MATCH_LIMIT = 20
+PER_MINUTE, PER_DAY = 6, 200  # defaults of IPGOV_PUBLICATION_CHECKS_PER_MINUTE / _PER_DAY
 
 
-def verdict(leak: float, infringement: float) -> str:
-    """``block`` when a trade secret is largely disclosed or a patent closely read on,
-    ``review`` when something resembles, ``clear`` otherwise."""
-    top = max(leak, infringement)
-    return "block" if top >= BLOCK_AT else "review" if top >= REVIEW_AT else "clear"
+class RateLimited(DomainError):
+    """Too many checks by one person; ``details`` say when the next one is allowed."""
+
+    code = "RATE_LIMITED"
 
 
 def check_text(value: str) -> str:
-    """The text to screen (required, bounded)."""
+    """The text to screen (required, at most ``MAX_TEXT`` characters)."""
+    if value and len(value) > MAX_TEXT:
+        raise InvalidInput(f"the text has {len(value):,} characters; a check takes at most "
+                           f"{MAX_TEXT:,} (screen a long document in parts)",
+                           code="TEXT_TOO_LONG", field="text",
+                           details={"length": len(value), "maximum": MAX_TEXT})
     value = text(value, "text", MAX_TEXT, required=True)
     if len(value.split()) < 4 and len(value) < 20:
         raise InvalidInput("the text is too short to screen", field="text")
     return value
 
 
+def _limit(name: str, default: int) -> int:
+    raw = os.environ.get(f"IPGOV_PUBLICATION_CHECKS_{name}", "")
+    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else default
+
+
+async def check_rate(session: AsyncSession, actor: str) -> None:
+    """``RATE_LIMITED`` when ``actor`` already ran the allowed number of checks in this
+    tenant in the last minute or day (``IPGOV_PUBLICATION_CHECKS_PER_MINUTE``, default 6;
+    ``…_PER_DAY``, default 200). Counted from the stored checks, so every API process and
+    restart agrees."""
+    now = utcnow()
+    for window, allowed, name in ((timedelta(minutes=1), _limit("PER_MINUTE", PER_MINUTE),
+                                   "minute"), (timedelta(days=1), _limit("PER_DAY", PER_DAY),
+                                               "day")):
+        since = now - window
+        count, oldest = (await session.execute(select(
+            func.count(PublicationCheck.id), func.min(PublicationCheck.submitted_at)).where(
+            PublicationCheck.submitted_by == actor,
+            PublicationCheck.submitted_at > since))).one()
+        if count >= allowed:
+            wait = max(1, int((aware(oldest) + window - now).total_seconds()) + 1)
+            raise RateLimited(f"at most {allowed} publication checks per person per {name}; "
+                              f"try again in {wait} seconds", details={
+                                  "retry_after_seconds": wait, "limit": allowed,
+                                  "window": name})
+
+
 async def screen(platform: Any, tenant_id: str, body: str) -> list[TextMatch]:
-    """Every enabled plugin's matches for the text, best first."""
-    return await screen_text(platform, tenant_id, body, limit=MATCH_LIMIT)
+    """Every enabled plugin's matches for the text, best first, in full: the check keeps the
+    evidence and shows each reader only what their clearance allows."""
+    return await screen_text(platform, tenant_id, body, limit=MATCH_LIMIT,
+                             reveal_protected=True)
 
 
-def _match_dict(m: TextMatch, classification: str | None) -> dict[str, Any]:
+def _match_dict(m: TextMatch) -> dict[str, Any]:
     return {"plugin": m.plugin, "objectKind": m.object_kind, "objectId": m.object_id,
             "ref": m.ref, "title": m.title, "score": m.score, "risk": m.risk,
-            "classification": classification,
+            "requires": list(m.requires) if m.requires else None,
             "passages": [{"text": p.text, "matched": p.matched, "where": p.where,
                           "score": p.score, "start": p.start, "end": p.end}
                          for p in m.passages]}
 
 
 async def store_check(session: AsyncSession, *, title: str, channel: str, body: str,
-                      matches: list[TextMatch], actor: str,
+                      matches: list[TextMatch], actor: str, platform: Any = None,
                       tenant_id: str | None = None) -> PublicationCheck:
-    """Keep the screened text and its matches (with the classification of each trade secret,
-    so that readers below it see the match but not the secret's words)."""
-    own = [m.object_id for m in matches if m.plugin == "data_governance"]
-    levels = dict((await session.execute(select(DataAsset.id, DataAsset.classification).where(
-        DataAsset.id.in_(own)))).all()) if own else {}
-    leak = max((m.score for m in matches if m.risk == "leak"), default=0.0)
-    infringement = max((m.score for m in matches if m.risk == "infringement"), default=0.0)
+    """Keep the screened text, its matches (with the permission each needs to be seen) and
+    the verdict of each risk."""
+    risks = assess(matches)
+    score = {a.risk: a.score for a in risks}
+    info = tenant_info(platform, tenant_id) if platform is not None and tenant_id else None
     row = PublicationCheck(
         title=text(title, "title", 300, required=True), channel=text(channel, "channel", 100),
         text=body, text_sha256=hashlib.sha256(body.encode()).hexdigest(), submitted_by=actor,
-        leak_score=round(leak, 4), infringement_score=round(infringement, 4),
-        verdict=verdict(leak, infringement),
-        matches=[_match_dict(m, levels.get(m.object_id)) for m in matches],
-        screened_plugins=sorted({m.plugin for m in matches}))
-    if tenant_id:  # a system-scoped session (the demo) names the tenant
+        leak_score=score[SECRET_DISCLOSURE], infringement_score=score[THIRD_PARTY_TEXT],
+        verdict=overall(risks), matches=[_match_dict(m) for m in matches],
+        risks=[a.as_dict() for a in risks],
+        screened_plugins=sorted(info.enabled_plugins) if info is not None else [])
+    if tenant_id:
         row.tenant_id = tenant_id
     session.add(row)
     await session.flush()

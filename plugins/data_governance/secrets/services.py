@@ -1,6 +1,7 @@
 """The trade-secret register's rules: reading protected content (clearance from the core's
 authorizer; every attempt logged and audited), reasonable-steps evidence, and what the
-register offers other plugins (``list_ip_objects``, ``screen_text``)."""
+register offers other plugins (``list_ip_objects``) and the pre-publication check (the texts
+it screens)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from ipgov.api import (
     Forbidden,
     InvalidInput,
     IpObject,
-    TextMatch,
-    TextPassage,
     check_permission,
     utcnow,
 )
@@ -26,9 +25,8 @@ from ..catalog.models import DataAsset, DataAssetContent
 from ..common import get, text
 from ..vocabulary import STEP_KINDS, content_object
 from .models import DataAccessLog, ReasonableStep
-from .screening import screen
 
-__all__ = ["list_trade_secrets", "read_content", "record_step", "screen_trade_secrets"]
+__all__ = ["list_trade_secrets", "read_content", "record_step", "trade_secret_texts"]
 
 PLUGIN = "data_governance"
 TRADE_SECRET = "trade_secret"  # noqa: S105 - a permission name
@@ -126,22 +124,14 @@ async def list_trade_secrets(session: AsyncSession, tenant_id: str, *, ids: list
             for a in (await session.execute(stmt)).scalars()]
 
 
-async def screen_trade_secrets(session: AsyncSession, text_: str, limit: int
-                               ) -> list[TextMatch]:
-    """Trade secrets the text resembles (risk ``leak``), best first, with passages."""
-    rows = (await session.execute(
-        select(DataAsset, DataAssetContent.body).outerjoin(
-            DataAssetContent, DataAssetContent.asset_id == DataAsset.id)
-        .where(DataAsset.kind_key == TRADE_SECRET, DataAsset.destroyed_at.is_(None)))).all()
-    assets = {a.id: a for a, _ in rows}
-    documents = {a.id: "\n".join(p for p in (a.summary, body or "") if p) for a, body in rows}
-    matches = []
-    for result in screen(text_, documents)[:limit]:
-        asset = assets[result.doc_id]
-        passages = tuple(TextPassage(text=p.text, matched=p.matched, where="content",
-                                     score=p.score, start=p.start, end=p.end)
-                         for p in result.passages)
-        matches.append(TextMatch(plugin=PLUGIN, object_kind=TRADE_SECRET, object_id=asset.id,
-                                 ref=asset.code, title=asset.title, score=result.score,
-                                 passages=passages, risk="leak"))
-    return matches
+async def trade_secret_texts(session: AsyncSession, tenant_id: str | None = None
+                             ) -> dict[str, tuple[DataAsset, str]]:
+    """Every live trade secret with the text a screening compares (summary and content);
+    ``tenant_id`` narrows a system session (the demo) to one tenant."""
+    stmt = (select(DataAsset, DataAssetContent.body).outerjoin(
+        DataAssetContent, DataAssetContent.asset_id == DataAsset.id)
+        .where(DataAsset.kind_key == TRADE_SECRET, DataAsset.destroyed_at.is_(None)))
+    if tenant_id is not None:
+        stmt = stmt.where(DataAsset.tenant_id == tenant_id)
+    rows = (await session.execute(stmt)).all()
+    return {a.id: (a, "\n".join(p for p in (a.summary, body or "") if p)) for a, body in rows}

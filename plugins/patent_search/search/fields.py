@@ -8,8 +8,7 @@ from typing import Any
 
 from patent_search.search.model import IndexDoc
 
-__all__ = ["SEARCH_FIELDS", "TEXT_BOOSTS", "classification_prefix", "flatten", "key_order",
-           "normalise_number"]
+__all__ = ["SEARCH_FIELDS", "TEXT_BOOSTS", "classification_prefix", "flatten", "key_order"]
 
 # Bare terms search these fields with these boosts (description lowest: long and noisy).
 TEXT_BOOSTS = {"title": 3.0, "abstract": 2.0, "claims": 1.5, "description": 0.5}
@@ -34,17 +33,11 @@ def classification_prefix(value: str) -> str:
     return symbol
 
 
-def normalise_number(number: str) -> str:
-    """A publication number reduced to letters and digits in upper case (``US10123456B2``)."""
-    return "".join(ch for ch in number if ch.isalnum()).upper()
-
-
 def number_variants(doc: IndexDoc) -> list[str]:
-    """The spellings ``pn:`` accepts: with kind, without kind, the bare number."""
-    record = doc.record
-    full = normalise_number(record.publication_number)
-    bare = normalise_number(record.doc_number)
-    return sorted({full, normalise_number(record.country) + bare, bare} - {""})
+    """The ``pn`` terms of a document: with kind, without kind (any kind of this office) and
+    the bare number (any office), as ``numbers.number_key`` reads a query's value."""
+    country, number, kind = (doc.record.publication_number.split("-") + ["", ""])[:3]
+    return sorted({country + number + kind, country + number, number} - {""})
 
 
 def _unique(values: list[str]) -> list[str]:

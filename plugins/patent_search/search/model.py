@@ -19,12 +19,14 @@ __all__ = [
     "MAX_AGGREGATE_BUCKETS",
     "MAX_PAGE_SIZE",
     "MAX_RESULT_WINDOW",
+    "MODES",
     "FacetCount",
     "Hit",
     "IndexDoc",
     "InvalidCursorError",
     "QuerySyntaxError",
     "SearchBackend",
+    "SearchNotice",
     "SearchPage",
     "SearchRequest",
     "SearchWindowError",
@@ -37,6 +39,7 @@ FACET_KEYS = ("cpc_subclass", "cpc_group", "jurisdiction", "year", "assignee")
 AGGREGATE_BY = frozenset(
     {"cpc_subclass", "cpc_group", "assignee", "applicant", "year", "jurisdiction"})
 SORTS = ("relevance", "date")
+MODES = ("bm25", "semantic", "hybrid")  # rankings: full text, offline model, both fused
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,32 @@ class FacetCount:
     count: int
 
 
+@dataclass(frozen=True)
+class SearchNotice:
+    """Why a result is not what the request asked for (a fallback), machine-readable."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class SearchPage:
-    """A page of hits, the total match count, the cursor to the next page and facet counts."""
+    """A page of hits, the total match count, the cursor to the next page and facet counts.
+
+    ``total_relation`` is ``"eq"`` when ``total`` is the exact number of matching documents and
+    ``"gte"`` when it is a lower bound (semantic ranking has no match set of its own);
+    ``ranked_by`` names the ranking actually applied and ``notices`` say why it differs from
+    the one requested. ``facet_missing`` counts, per facet, the matching documents that carry
+    no value for it (records exported without CPC codes or assignees, unknown dates)."""
 
     hits: list[Hit]
     total: int
     next_cursor: str | None
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    total_relation: str = "eq"
+    ranked_by: str = "bm25"
+    notices: list[SearchNotice] = field(default_factory=list)
+    facet_missing: dict[str, int] = field(default_factory=dict)  # matches with no value
 
 
 class QuerySyntaxError(ValueError):

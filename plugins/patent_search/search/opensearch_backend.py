@@ -76,7 +76,15 @@ def search_body(request: SearchRequest, position: CursorPosition | None) -> dict
                              "number_of_fragments": 1, "fields": fields}
     if request.facets:
         body["aggs"] = {by: _terms(by, FACET_SIZE) for by in FACET_KEYS}
+        body["aggs"].update({f"{by}__missing": _missing(by) for by in FACET_KEYS})
     return body
+
+
+def _missing(by: str) -> dict[str, Any]:
+    """Documents without a value for the facet (year 0: publication date unknown)."""
+    if by == "year":
+        return {"filter": {"term": {"year": 0}}}
+    return {"missing": {"field": FACET_FIELDS[by]}}
 
 
 class OpenSearchBackend:
@@ -188,10 +196,13 @@ class OpenSearchBackend:
             value, tie, key = raw_hits[-1]["sort"]
             next_cursor = self.cursors.encode(request, CursorPosition(
                 offset + len(raw_hits), float(value), int(tie), str(key)))
-        facets = {}
+        facets, missing = {}, {}
         if request.facets:
-            facets = {by: self._buckets(by, result["aggregations"][by]) for by in FACET_KEYS}
-        return SearchPage(hits, total, next_cursor, facets)
+            aggregations = result["aggregations"]
+            facets = {by: self._buckets(by, aggregations[by]) for by in FACET_KEYS}
+            missing = {by: int(aggregations[f"{by}__missing"]["doc_count"])
+                       for by in FACET_KEYS}
+        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing)
 
     def _hit(self, raw: dict[str, Any], sort: str) -> Hit:
         source = raw["_source"]

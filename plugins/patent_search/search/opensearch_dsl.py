@@ -11,13 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from patent_search.numbers import number_key
 from patent_search.search.cjk import has_cjk, split_mixed
 from patent_search.search.fields import (
     SEARCH_FIELDS,
     TEXT_BOOSTS,
     classification_prefix,
     date_number,
-    normalise_number,
 )
 from patent_search.search.query import And, DateRange, Keyword, Node, Not, Or, Prefix, Text
 
@@ -126,5 +126,5 @@ def _filter(node: Keyword | DateRange) -> Json:
     if node.field in ("cpc", "ipc"):
         return {"prefix": {node.field: classification_prefix(node.value)}}
     if node.field == "pn":
-        return {"term": {"pn": normalise_number(node.value)}}
+        return {"term": {"pn": number_key(node.value)}}
     return {"term": {node.field: node.value.upper()}}

@@ -168,7 +168,8 @@ class TantivyBackend:
             next_cursor = self.cursors.encode(request, CursorPosition(
                 start + len(page), last.value, last.tie, hits[-1].key))
         facets = self._facets(searcher, query) if request.facets else {}
-        return SearchPage(hits, total, next_cursor, facets)
+        missing = self._missing(searcher, query) if request.facets else {}
+        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing)
 
     def _hits(self, searcher: tantivy.Searcher, page: list[Ranked], node: Node | None,
               sort: str) -> list[Hit]:
@@ -206,6 +207,18 @@ class TantivyBackend:
     def _facets(self, searcher: tantivy.Searcher,
                 query: tantivy.Query) -> dict[str, list[FacetCount]]:
         return self._terms(searcher, query, {key: FACET_SIZE for key in FACET_KEYS})
+
+    def _missing(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int]:
+        """Per facet, the matching documents without a value (year 0: date unknown)."""
+        out = {}
+        for by in FACET_KEYS:
+            if by == "year":
+                clauses = [(Occur.Must, tantivy.Query.term_query(self.schema, "year", 0))]
+            else:
+                clauses = [(Occur.MustNot, tantivy.Query.exists_query(FACET_FIELDS[by]))]
+            both = tantivy.Query.boolean_query([(Occur.Must, query), *clauses])
+            out[by] = searcher.search(both, 1).count
+        return out
 
     def aggregate(self, query: str, collection_ids: frozenset[str], by: str,
                   limit: int) -> list[FacetCount]:

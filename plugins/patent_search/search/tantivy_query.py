@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import tantivy
 
+from patent_search.numbers import number_key
 from patent_search.search.cjk import NON_CJK_WORD, has_cjk, query_bigrams, split_mixed
-from patent_search.search.fields import TEXT_BOOSTS, classification_prefix, normalise_number
+from patent_search.search.fields import TEXT_BOOSTS, classification_prefix
 from patent_search.search.fields import date_number as _date_number
 from patent_search.search.model import QuerySyntaxError
 from patent_search.search.query import And, DateRange, Keyword, Node, Not, Or, Prefix, Text
@@ -171,7 +172,7 @@ class QueryTranslator:
             prefix = classification_prefix(node.value)
             return tantivy.Query.regex_query(self.schema, node.field, f"{re.escape(prefix)}.*")
         if node.field == "pn":
-            return tantivy.Query.term_query(self.schema, "pn", normalise_number(node.value))
+            return tantivy.Query.term_query(self.schema, "pn", number_key(node.value))
         return tantivy.Query.term_query(self.schema, node.field, node.value.upper())
 
 

@@ -96,6 +96,11 @@ class SemanticIndex:
             return []
         return self.store.search(query, frozenset(collection_ids), limit)
 
+    def unknown_terms(self, text: str) -> list[str]:
+        """Words of ``text`` outside the model's vocabulary (none for models without one)."""
+        known = getattr(self.model, "unknown_terms", None)
+        return known(text) if known is not None and self.model.dim > 0 else []
+
     def save(self) -> None:
         """Persist model and vectors under ``directory``."""
         store = self._require_store()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from patent_search.semantic.sparse import Csr
-from patent_search.semantic.text import TOKENIZER_VERSION, hashed_counts
+from patent_search.semantic.text import TOKENIZER_VERSION, bucket, hashed_counts, tokenize
 
 __all__ = ["FORMAT_VERSION", "LsaModel"]
 
@@ -93,6 +93,13 @@ class LsaModel:
         vectors = self._tfidf(counts).dot(self.components)
         return _normalise(vectors)
 
+    def unknown_terms(self, text: str) -> list[str]:
+        """The words of ``text`` the model has no feature for (dropped as too frequent or too
+        rare when it was fitted, or never seen): what a query loses semantically."""
+        mask = (1 << self.params["hash_bits"]) - 1
+        return list(dict.fromkeys(t for t in tokenize(text)
+                                  if bucket(t, mask) not in self._column))
+
     def save(self, directory: Path) -> None:
         """Write parameters (JSON) and arrays (``.npy``) into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
@@ -145,8 +152,8 @@ class LsaModel:
         """Keep the ``max_features`` most frequent buckets within the document-frequency band."""
         df: dict[int, int] = {}
         for doc in counts:
-            for bucket in doc:
-                df[bucket] = df.get(bucket, 0) + 1
+            for feature in doc:
+                df[feature] = df.get(feature, 0) + 1
         n, max_df = len(counts), max(1.0, self.params["max_df_ratio"] * len(counts))
         keep = [(-f, b) for b, f in df.items() if self.params["min_df"] <= f <= max_df]
         if len(keep) < 2:  # tiny corpora: fall back to every feature

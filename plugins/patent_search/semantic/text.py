@@ -7,7 +7,7 @@ import zlib
 from collections import Counter
 from typing import Any
 
-__all__ = ["TOKENIZER_VERSION", "document_text", "hashed_counts", "tokenize"]
+__all__ = ["TOKENIZER_VERSION", "bucket", "document_text", "hashed_counts", "tokenize"]
 
 TOKENIZER_VERSION = 1
 _WORD = re.compile(r"\w+")
@@ -42,7 +42,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _bucket(feature: str, mask: int) -> int:
+def bucket(feature: str, mask: int) -> int:
     """A stable hash (unlike ``hash()``, the same in every process) folded into the buckets."""
     return zlib.crc32(feature.encode("utf-8")) & mask
 
@@ -51,8 +51,8 @@ def hashed_counts(text: str, hash_bits: int) -> Counter[int]:
     """Counts of hashed unigram and adjacent-bigram features of ``text``."""
     mask = (1 << hash_bits) - 1
     tokens = tokenize(text)
-    counts: Counter[int] = Counter(_bucket(t, mask) for t in tokens)
-    counts.update(_bucket(f"{a} {b}", mask) for a, b in zip(tokens, tokens[1:], strict=False))
+    counts: Counter[int] = Counter(bucket(t, mask) for t in tokens)
+    counts.update(bucket(f"{a} {b}", mask) for a, b in zip(tokens, tokens[1:], strict=False))
     return counts
 
 

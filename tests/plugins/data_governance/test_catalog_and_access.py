@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from data_governance.catalog.models import DataAsset
 from data_governance.secrets.models import DataAccessLog
-from data_governance.secrets.screening import screen, sentences
+from data_governance.textmatch import screen, sentences
 from tests.conftest import make_group
 
 CREATE = """mutation($t: ID!, $i: DataAssetInput!) { createDataAsset(tenantId: $t, input: $i) {
@@ -176,7 +176,7 @@ def test_screening_finds_a_paraphrase_and_verbatim_copy_but_not_unrelated_text()
               "plasma activation.")
     unrelated = "The company opened a new office in Munich and hired forty sales people."
     [hit] = screen(copied, {"s": secret})
-    assert hit.passages[0].score > 0.6 and hit.coverage == 0.5
+    assert hit.passages[0].score > 0.6 and 0.4 < hit.coverage < 1  # the recess stays secret
     assert copied[hit.passages[0].start:hit.passages[0].end] == hit.passages[0].text
     assert screen(unrelated, {"s": secret}) == []
     assert [s for s, _, _ in sentences("Too short. 这是一个关于铜键合工艺的句子。")] == [

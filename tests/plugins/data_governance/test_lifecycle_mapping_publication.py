@@ -138,18 +138,20 @@ async def test_publication_check_finds_leak_stores_and_withholds_words(platform,
     t, admin = g.ids["acme-a"], g.token("a-admin")
     await gql(CREATE, {"t": t, "i": _secret("TS-1", content=BONDING_RECIPE)}, admin)
     submit = """mutation($t: ID!, $x: String!) { submitPublicationCheck(tenantId: $t,
-        title: "Blog", text: $x) { check { id verdict leakScore matches { ref risk withheld
+        title: "Blog", text: $x) { check { id verdict leakScore matches { ref risk
         passages { matched score } } } errors { code field } } }"""
     body = await gql(submit, {"t": t, "x": BLOG_DRAFT}, admin)
     check = body["data"]["submitPublicationCheck"]["check"]
     assert check["verdict"] in ("review", "block") and check["leakScore"] >= 0.35
     [match] = check["matches"]
-    assert (match["ref"], match["risk"], match["withheld"]) == ("TS-1", "leak", False)
+    assert (match["ref"], match["risk"]) == ("TS-1", "secret_disclosure")
     assert "180 degrees Celsius" in match["passages"][0]["matched"]
     listed = await gql("""query($t: ID!) { publicationChecks(tenantId: $t) { edges { node {
-        id matches { withheld passages { matched } } } } } }""", {"t": t}, g.token("a-viewer"))
+        id text matches { passages { matched } } risks { risk protectedMatch } } } } }""",
+                       {"t": t}, g.token("a-viewer"))
     [node] = [e["node"] for e in listed["data"]["publicationChecks"]["edges"]]
-    assert node["id"] == check["id"] and node["matches"][0]["withheld"] is True
+    assert node["id"] == check["id"] and node["matches"] == []
+    assert {"risk": "secret_disclosure", "protectedMatch": True} in node["risks"]
     assert "180" not in str(node)  # the viewer is not cleared for confidential
     empty = await gql(submit, {"t": t, "x": " "}, admin)
     assert empty["data"]["submitPublicationCheck"]["errors"][0]["field"] == "text"

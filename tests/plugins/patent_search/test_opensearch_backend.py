@@ -107,7 +107,10 @@ def test_search_body_filters_collections_sorts_by_key_and_resumes_after_the_curs
     assert body["query"]["bool"]["filter"] == [{"terms": {"collection_id": ["a", "b"]}}]
     assert body["sort"] == [{"_score": "desc"}, {"key_order": "asc"}, {"key": "asc"}]
     assert body["search_after"] == [1.25, -7, "a:US-1-"]
-    assert set(body["aggs"]) == {"cpc_subclass", "cpc_group", "jurisdiction", "year", "assignee"}
+    facets = {"cpc_subclass", "cpc_group", "jurisdiction", "year", "assignee"}
+    assert set(body["aggs"]) == facets | {f"{f}__missing" for f in facets}
+    assert body["aggs"]["cpc_subclass__missing"] == {"missing": {"field": "cpc_subclass"}}
+    assert body["aggs"]["year__missing"] == {"filter": {"term": {"year": 0}}}
     assert body["highlight"]["encoder"] == "html"
     dated = search_body(SearchRequest("*", frozenset({"a"}), sort="date"), None)
     assert dated["sort"][0] == {"pd": "desc"} and dated["query"]["bool"]["must"] == []

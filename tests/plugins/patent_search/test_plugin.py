@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from ipgov.api import list_ip_objects, screen_text
@@ -32,11 +31,6 @@ SEARCH = """query($t: ID!, $q: String!, $c: [ID!], $f: Boolean!, $a: String, $m:
 COLLS = "query($t: ID!) { patentCollections(tenantId: $t) { id name writable tenantId } }"
 DOC = """query($t: ID!, $c: ID!, $p: String!) { patentDocument(tenantId: $t, collectionId: $c,
   publicationNumber: $p) { title claims cpc } }"""
-
-
-@pytest.fixture
-def imports(monkeypatch, tmp_path):
-    monkeypatch.setenv("IPGOV_PATENT_IMPORT_DIRS", f"{DATA}:{SHARED}")
 
 
 async def _collection(gql, group, user, tenant, name, shared=False, kind="research"):
@@ -66,10 +60,10 @@ async def test_group_shared_collection_is_read_by_subsidiaries_and_written_by_no
                                kind="licensed")
     private_b = await _collection(gql, acme, "b-admin", "acme-b", "B research")
     job = await _ingest(platform, gql, acme, "admin", "acme", shared,
-                        DATA / "patentsview-neural-network.csv")
-    assert job["status"] == "succeeded" and job["result"]["per_format"] == {"patentsview_csv": 250}
+                        DATA / "group_database" / "patentsview-neural-network-hardware.csv")
+    assert job["status"] == "succeeded" and job["result"]["per_format"] == {"patentsview_csv": 120}
     await _ingest(platform, gql, acme, "b-admin", "acme-b", private_b,
-                  DATA / "patentsview-baseball.csv")
+                  DATA / "semiconductor_prior_art")
     # a subsidiary reads the group's collection (list, search, document)
     listed = await gql(COLLS, {"t": acme.ids["acme-a"]}, token=acme.token("a-admin"))
     assert [(c["name"], c["writable"]) for c in listed["data"]["patentCollections"]] == [
@@ -85,20 +79,22 @@ async def test_group_shared_collection_is_read_by_subsidiaries_and_written_by_no
     assert doc["data"]["patentDocument"]["title"]
     # ... but cannot write it: ingest, delete
     refused = await gql(INGEST, {"t": acme.ids["acme-a"], "c": shared,
-                                 "s": str(DATA / "cn_old1.xml")}, token=acme.token("a-admin"))
+                                 "s": str(DATA / "fixtures" / "cn_old1.xml")},
+                        token=acme.token("a-admin"))
     assert refused["data"]["ingestPatents"]["errors"][0]["code"] == "COLLECTION_NOT_FOUND"
     deleted = await gql("""mutation($t: ID!, $c: ID!) { deletePatentCollection(tenantId: $t,
         collectionId: $c) { deleted errors { code } } }""", {"t": acme.ids["acme-a"], "c": shared},
                         token=acme.token("a-admin"))
     assert deleted["data"]["deletePatentCollection"]["errors"][0]["code"] == "COLLECTION_NOT_FOUND"
     # the sibling's private collection is invisible to -a: search, explicit ids, documents
-    baseball = await gql(SEARCH, {"t": acme.ids["acme-a"], "q": "baseball", "f": False,
+    only_b = "pn:US6982482"  # a grant of B's prior art only
+    baseball = await gql(SEARCH, {"t": acme.ids["acme-a"], "q": only_b, "f": False,
                                   "m": "bm25"}, token=acme.token("a-admin"))
     assert baseball["data"]["patentSearch"]["total"] == 0
-    explicit = await gql(SEARCH, {"t": acme.ids["acme-a"], "q": "baseball", "c": [private_b],
+    explicit = await gql(SEARCH, {"t": acme.ids["acme-a"], "q": only_b, "c": [private_b],
                                   "f": False, "m": "bm25"}, token=acme.token("a-admin"))
     assert explicit["errors"][0]["extensions"]["code"] == "COLLECTION_NOT_FOUND"
-    own_b = await gql(SEARCH, {"t": acme.ids["acme-b"], "q": "baseball", "f": False,
+    own_b = await gql(SEARCH, {"t": acme.ids["acme-b"], "q": only_b, "f": False,
                                "m": "hybrid"}, token=acme.token("b-admin"))
     assert own_b["data"]["patentSearch"]["total"] > 0
     # another group sees nothing, with its own tenant or with acme's ids
@@ -119,7 +115,7 @@ async def test_ingestion_counts_updates_errors_and_refuses_foreign_paths(platfor
     coll = await _collection(gql, acme, "a-admin", "acme-a", "Mixed")
     first = await _ingest(platform, gql, acme, "a-admin", "acme-a", coll, DATA)
     per_format = first["result"]["per_format"]
-    assert per_format["patentsview_csv"] == 310 and per_format["lens_jsonl"] > 0
+    assert per_format["patentsview_csv"] == 120 and per_format["google_patents_csv"] == 81
     assert {"cnipa_new_xml", "cnipa_old_xml"} <= set(per_format) or any(
         "cn" in k for k in per_format)
     again = await _ingest(platform, gql, acme, "a-admin", "acme-a", coll, DATA)
@@ -167,7 +163,7 @@ async def test_watchlist_matches_raise_a_monitor_review_for_the_watching_tenants
 
     platform.extras["review_queue"] = Queue()
     job = await _ingest(platform, gql, acme, "admin", "acme", shared,
-                        DATA / "patentsview-neural-network.csv")
+                        DATA / "group_database" / "patentsview-neural-network-hardware.csv")
     assert job["result"]["watchlist_matches"][acme.ids["acme-a"]] > 50
     assert job["result"]["reviews_requested"] == [acme.ids["acme-a"]]
     from ipgov.reviews.runner import execute_run
@@ -230,7 +226,7 @@ async def test_fto_screening_landscape_and_cross_plugin_hooks(platform, gql, imp
     acme = await make_group(platform, "acme")
     portfolio = await _collection(gql, acme, "a-admin", "acme-a", "Portfolio", kind="portfolio")
     await _ingest(platform, gql, acme, "a-admin", "acme-a", portfolio,
-                  DATA / "US12207575-20250128.XML")
+                  DATA / "fixtures" / "US12207575-20250128.XML")
     async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
         doc = (await s.execute(select(PatentDocument))).scalar_one()
     claim = doc.claims[0]
@@ -248,8 +244,14 @@ async def test_fto_screening_landscape_and_cross_plugin_hooks(platform, gql, imp
     objects = await list_ip_objects(platform, acme.ids["acme-a"], kinds=["patent"])
     assert [o.ref for o in objects] == [doc.publication_number]
     assert await list_ip_objects(platform, acme.ids["acme-b"]) == []
+    # the tenant's own portfolio is no third-party text: copying it is no publication risk
+    assert await screen_text(platform, acme.ids["acme-a"], claim) == []
+    research = await _collection(gql, acme, "a-admin", "acme-a", "Bought research")
+    await _ingest(platform, gql, acme, "a-admin", "acme-a", research,
+                  DATA / "fixtures" / "US12207575-20250128.XML")
     matches = await screen_text(platform, acme.ids["acme-a"], claim)
-    assert matches[0].risk == "infringement" and matches[0].ref == doc.publication_number
+    assert matches[0].risk == "third_party_text" and matches[0].ref == doc.publication_number
+    assert matches[0].passages[0].where == "claim 1"
     assert await screen_text(platform, acme.ids["acme-b"], claim) == []
 
 
@@ -263,7 +265,7 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
     acme = await make_group(platform, "acme")
     coll = await _collection(gql, acme, "a-admin", "acme-a", "Uploads")
     url = f"/plugins/patent_search/tenants/{acme.ids['acme-a']}/collections/{coll}/upload"
-    body = (DATA / "cn_old1.xml").read_bytes()
+    body = (DATA / "fixtures" / "cn_old1.xml").read_bytes()
     headers = {"authorization": f"Bearer {acme.token('a-admin')}"}
     ok = await gql.client.put(url, params={"filename": "../../etc/cn old1.xml"}, content=body,
                               headers=headers)

@@ -311,6 +311,18 @@ def test_facets_count_documents_with_real_cpc_titles(engine, corpus, full_cpc):
     assert set(page.facets) == {"cpc_subclass", "cpc_group", "jurisdiction", "year", "assignee"}
 
 
+def test_facets_say_how_many_matches_carry_no_value(engine, corpus):
+    page = search(engine, "*", facets=True)
+    without_cpc = sum(1 for r in corpus.a if not r.cpc)
+    without_owner = sum(1 for r in corpus.a if not (r.assignees or r.applicants))
+    assert 0 < without_cpc < len(corpus.a)  # PatentsView rows carry no CPC codes
+    assert page.facet_missing["cpc_subclass"] == page.facet_missing["cpc_group"] == without_cpc
+    assert page.facet_missing["assignee"] == without_owner
+    assert page.facet_missing["year"] == sum(1 for r in corpus.a if not r.publication_date)
+    assert sum(f.count for f in page.facets["jurisdiction"]) + page.facet_missing[
+        "jurisdiction"] == page.total
+
+
 # ---- pagination ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("query", "sort"), [
