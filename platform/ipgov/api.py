@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
+from ipgov.db.integrity import declare_constraint, insert_or_existing
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ipgov.graphql.errors import UserError, user_errors
@@ -204,6 +205,8 @@ __all__ = [
     "authorize_request",
     "check_permission",
     "decide_escalation",
+    "declare_constraint",
+    "insert_or_existing",
     "deciding_tenant",
     "emit_event",
     "escalate_if_reserved",
