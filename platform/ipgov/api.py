@@ -47,6 +47,7 @@ from ipgov.reviews.checks import (
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.reviews.models import Directive, Finding, ReviewRun
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
+from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
 
 
@@ -204,6 +205,12 @@ __all__ = [
     "authenticated",
     "authorize_request",
     "check_permission",
+    "FieldErrors",
+    "clean_text",
+    "filter_value",
+    "in_range",
+    "one_of",
+    "required",
     "decide_escalation",
     "declare_constraint",
     "insert_or_existing",
