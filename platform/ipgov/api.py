@@ -14,7 +14,15 @@ from ipgov.db.integrity import declare_constraint, insert_or_existing
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ipgov.graphql.errors import UserError, user_errors
-from ipgov.graphql.pagination import Connection, Edge, PageInfo, paginate
+from ipgov.graphql.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
 from ipgov.graphql.permissions import (
     authenticated,
     check_permission,
@@ -206,7 +214,10 @@ __all__ = [
     "authorize_request",
     "check_permission",
     "FieldErrors",
+    "check_page_size",
     "clean_text",
+    "decode_cursor",
+    "encode_cursor",
     "filter_value",
     "in_range",
     "one_of",

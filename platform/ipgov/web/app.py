@@ -22,6 +22,7 @@ from ipgov.identity.service import authenticate, load_revocations
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.web.bodyguard import RequestBodyGuard
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware
@@ -151,7 +152,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
         # abuse limits (docs/security.md): per-caller rate limits, then body size per route
         middleware=[DefineMiddleware(RateLimitMiddleware, platform=platform, settings=settings),
-                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings)],
+                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings),
+                    DefineMiddleware(RequestBodyGuard, settings=settings)],  # malformed: 400
         plugins=platform.telemetry.litestar_plugins(),
         debug=False,
         exception_handlers={OSError: _database_unavailable,  # database outages: 503
