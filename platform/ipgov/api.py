@@ -10,10 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
+from ipgov.db.integrity import declare_constraint, insert_or_existing
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ipgov.graphql.errors import UserError, user_errors
-from ipgov.graphql.pagination import Connection, Edge, PageInfo, paginate
+from ipgov.graphql.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
 from ipgov.graphql.permissions import (
     authenticated,
     check_permission,
@@ -46,6 +55,7 @@ from ipgov.reviews.checks import (
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.reviews.models import Directive, Finding, ReviewRun
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
+from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
 
 
@@ -213,7 +223,18 @@ __all__ = [
     "authenticated",
     "authorize_request",
     "check_permission",
+    "FieldErrors",
+    "check_page_size",
+    "clean_text",
+    "decode_cursor",
+    "encode_cursor",
+    "filter_value",
+    "in_range",
+    "one_of",
+    "required",
     "decide_escalation",
+    "declare_constraint",
+    "insert_or_existing",
     "deciding_tenant",
     "emit_event",
     "escalate_if_reserved",

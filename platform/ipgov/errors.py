@@ -30,9 +30,24 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    """The request is malformed or breaks a rule; ``field`` names the culprit."""
+    """The request is malformed or breaks a rule; ``field`` names the culprit.
+
+    An input with several bad fields raises one ``InvalidInput`` carrying each field's error
+    in ``errors`` (``ipgov.validation.FieldErrors`` collects them), so the caller learns every
+    problem at once; ``field_errors`` is that list, or the error itself for a single field."""
 
     code = "INVALID_INPUT"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 details: dict[str, Any] | None = None,
+                 errors: list[DomainError] | None = None) -> None:
+        super().__init__(message, code=code, field=field, details=details)
+        self.errors = list(errors or [])
+
+    @property
+    def field_errors(self) -> list[DomainError]:
+        """One error per bad field (this error alone when it concerns one field)."""
+        return self.errors or [self]
 
 
 class NotFound(DomainError):

@@ -68,6 +68,8 @@ class Settings:
     graphql_introspection: bool = True
     max_page_size: int = 100
     max_request_bytes: int = 1_048_576
+    #: Deepest nesting of a GraphQL request's JSON body (``ipgov.web.bodyguard``).
+    max_json_depth: int = 64
     # --- abuse limits (security suite, issue 9): see docs/security.md -------------------------
     #: Largest body accepted by ``/plugins/...`` routes (uploads); other routes use
     #: ``max_request_bytes``. Enforced while streaming (``ipgov.web.limits``).

@@ -25,6 +25,8 @@ from ipgov.api import (
     hookimpl,
 )
 
+from . import constraints as _constraints  # noqa: F401 - declares what its constraints mean
+
 PLUGIN_INFO = PluginInfo(
     name="ip_governance",
     version="0.1.0",

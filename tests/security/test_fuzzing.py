@@ -2,15 +2,20 @@
 
 Schemathesis (GraphQL mode) reads the schema the running server serves (so plugin fields are
 fuzzed as they appear) and generates valid operations, sent as a group admin of ``acme``;
-hypothesis-graphql's negative mode generates invalid ones. Checks on every response: no 5xx,
-no unmasked internal error (``INTERNAL`` carries only a request id, no exception text), and no
-id or name of another group (``globex``) anywhere in the body. The run is bounded by a number
-of examples; the slow variant runs many more.
+hypothesis-graphql's negative mode generates invalid ones; the hostile run (issue 22 item 16)
+sends malformed bodies (random bytes, invalid UTF-8, ``null``/numbers/strings, nesting 10,000
+deep, integers of thousands of digits, batches of non-objects), operations whose string
+literals hold NUL characters and unpaired surrogates, and hostile variables (forged cursors,
+CSV with bare carriage returns, NUL and surrogates in String, ID and JSON). Checks on every
+response: no 5xx, no unmasked internal error (``INTERNAL`` carries only a request id, no
+exception text), and no id or name of another group (``globex``) anywhere in the body. The run
+is bounded by a number of examples; the slow variant runs many more.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import socket
@@ -31,6 +36,7 @@ from tests.security.probes import World, load_rows
 
 DEFAULT_EXAMPLES = 100
 SLOW_EXAMPLES = 3000
+HOSTILE_SLOW_EXAMPLES = 5000
 LEAK_MARKERS = ("Traceback", "File \"", "sqlalchemy", "asyncpg", "sqlite3", "Error:")
 
 
@@ -89,7 +95,10 @@ class Checks:
 
     def __call__(self, status: int, text: str, sent: str) -> None:
         self.statuses[status] += 1
-        assert status < 500, (status, sent, text[:2000])
+        assert status < 500, (status, sent[:2000], text[:2000])
+        if 400 <= status < 500 and not text.lstrip().startswith(("{", "[")):
+            self.codes[f"HTTP_{status}"] += 1  # Strawberry's plain-text refusals (content type)
+            return
         body = json.loads(text)
         items = body if isinstance(body, list) else [body]
         for item in items:
@@ -221,7 +230,89 @@ def _fuzz_negative(server: Server, target: Target, checks: Checks, examples: int
         client.close()
 
 
-async def _fuzz(platform, examples: int) -> None:
+def _malformed_bodies() -> st.SearchStrategy[bytes]:
+    """Bodies that are not a GraphQL request, or not JSON, or hostile JSON."""
+    query = b'{"query": "{ me { id } }", "variables": '
+    return st.one_of(
+        st.binary(max_size=300),
+        st.sampled_from([b"null", b"42", b'"query"', b"[]", b"true", b"[1, \"x\", null]",
+                         b'[{"query": "{ me { id } }"}, 7]', b'{"query": 42}', b"NaN",
+                         b'{"query": "{ me { id } }", "variables": [1]}']),
+        st.integers(10, 12_000).map(lambda n: b"[" * n + b"]" * n),
+        st.integers(10, 12_000).map(lambda n: query + b'{"a":' * n + b"1" + b"}" * n + b"}"),
+        st.integers(50, 6000).map(lambda n: query + b'{"x": ' + b"9" * n + b"}}"),
+        st.text(max_size=40).map(lambda t: query + json.dumps({"s": t}).encode()[:-2]
+                                 + b'\\ud800"}}'),
+    )
+
+
+_HOSTILE_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=30)
+_CURSOR_VALUES = st.recursive(st.one_of(st.integers(-(10 ** 40), 10 ** 40), st.text(max_size=8),
+                                        st.none()), lambda inner: st.lists(inner, max_size=3),
+                              max_leaves=8)
+_CSV = st.lists(st.lists(st.text(alphabet="ab,\"\r\n\x00 ", max_size=12), max_size=4),
+                max_size=6).map(lambda rows: "kind,title,jurisdiction\r" + "\r".join(
+                    ",".join(cells) for cells in rows))
+
+
+def _hostile_variables(target: Target) -> st.SearchStrategy[dict]:
+    """Operations with hostile variables: forged cursors, odd CSV, NUL and surrogates."""
+    tenant = st.sampled_from(target.tenants)
+    forged = _CURSOR_VALUES.map(
+        lambda v: base64.urlsafe_b64encode(json.dumps(v).encode()).decode())
+    cursor = st.one_of(forged, _HOSTILE_TEXT, forged.map(lambda c: f"{c}.{c[:8]}"))
+    return st.one_of(
+        st.builds(lambda t, a: {"query": "query($t: ID!, $a: String) { auditEvents(tenantId: "
+                                "$t, first: 2, after: $a) { edges { cursor } } }",
+                                "variables": {"t": t, "a": a}}, tenant, cursor),
+        st.builds(lambda a: {"query": "query($a: String) { tenants(first: 2, after: $a) "
+                             "{ edges { cursor } } }", "variables": {"a": a}}, cursor),
+        st.builds(lambda t, c: {"query": "mutation($t: ID!, $c: String!) { importIpAssets("
+                                "tenantId: $t, csv: $c, atomic: true) { created "
+                                "errors { code } } }", "variables": {"t": t, "c": c}},
+                  tenant, _CSV),
+        st.builds(lambda t, n, s: {"query": "mutation($i: OnboardSubsidiaryInput!) { "
+                                   "onboardSubsidiary(input: $i) { errors { code } } }",
+                                   "variables": {"i": {"parentId": t, "slug": s, "name": n}}},
+                  tenant, _HOSTILE_TEXT, _HOSTILE_TEXT),
+        st.builds(lambda t, v: {"query": "mutation($t: ID!, $s: JSON!) { publishMetadataSpec("
+                                "tenantId: $t, kindKey: \"k\", jsonSchema: $s) { errors "
+                                "{ code } } }", "variables": {"t": t, "s": {"v": v}}},
+                  tenant, _HOSTILE_TEXT),
+        st.builds(lambda f: {"query": "query($f: Int) { tenants(first: $f) { edges { cursor } "
+                             "} }", "variables": {"f": f}},
+                  st.one_of(st.none(), st.integers(-(10 ** 20), 10 ** 20))),
+    )
+
+
+def _fuzz_hostile(server: Server, target: Target, checks: Checks, examples: int) -> None:
+    from graphql import build_client_schema, get_introspection_query, print_schema
+    from hypothesis_graphql import from_schema
+
+    headers = {"authorization": f"Bearer {target.token}", "content-type": "application/json"}
+    introspection = httpx.post(f"{server.url}/graphql", json={"query": get_introspection_query()},
+                               headers=headers, timeout=30).json()["data"]
+    client_schema = build_client_schema(introspection)
+    literals = from_schema(print_schema(client_schema), allow_x00=True, codec=None,
+                           custom_scalars=custom_scalars(client_schema, set())).map(
+        lambda q: json.dumps({"query": q}).encode())
+    variables = _hostile_variables(target).map(lambda b: json.dumps(b).encode())
+    client = httpx.Client(base_url=server.url, headers=headers, timeout=30)
+
+    @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(body=st.one_of(_malformed_bodies(), literals, variables))
+    def run(body: bytes) -> None:
+        response = client.post("/graphql", content=body)
+        checks(response.status_code, response.text, body.decode("utf-8", "replace"))
+
+    try:
+        run()
+    finally:
+        client.close()
+
+
+async def _fuzz(platform, examples: int, hostile: int | None = None) -> None:
     target = await _target(platform)
     checks = Checks(target.hidden)
     started = time.monotonic()
@@ -229,12 +320,16 @@ async def _fuzz(platform, examples: int) -> None:
         await asyncio.to_thread(_fuzz_positive, server, target, checks, examples)
         positive = sum(checks.statuses.values())
         await asyncio.to_thread(_fuzz_negative, server, target, checks, examples)
-    negative = sum(checks.statuses.values()) - positive
+        negative = sum(checks.statuses.values()) - positive
+        await asyncio.to_thread(_fuzz_hostile, server, target, checks, hostile or examples)
+    bad = sum(checks.statuses.values()) - positive - negative
     assert positive >= examples // 2 and negative >= examples // 2
+    assert bad >= (hostile or examples) // 2
     assert checks.codes["GRAPHQL_VALIDATION"] > 0  # the negative mode did reach validation
-    print(f"\nfuzzing: {positive} valid + {negative} invalid operations in "
+    assert checks.codes["INVALID_JSON"] > 0 and checks.codes["BAD_TEXT"] > 0  # hostile ones too
+    print(f"\nfuzzing: {positive} valid + {negative} invalid + {bad} hostile requests in "
           f"{time.monotonic() - started:.0f} s; statuses {dict(checks.statuses)}; "
-          f"error codes {dict(checks.codes.most_common(12))}")
+          f"error codes {dict(checks.codes.most_common(14))}")
 
 
 async def test_fuzzed_operations_never_fail_or_leak(platform, backend):
@@ -245,4 +340,4 @@ async def test_fuzzed_operations_never_fail_or_leak(platform, backend):
 
 @pytest.mark.slow
 async def test_fuzzing_long_run(platform):
-    await _fuzz(platform, SLOW_EXAMPLES)
+    await _fuzz(platform, SLOW_EXAMPLES, HOSTILE_SLOW_EXAMPLES)

@@ -15,7 +15,7 @@ from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform, build_platform
 from ipgov.settings import Settings, get_settings
 
-__all__ = ["fail", "run_with_platform", "settings"]
+__all__ = ["fail", "run_with_platform", "settings", "tree_rows"]
 
 T = TypeVar("T")
 
@@ -90,6 +90,30 @@ def echo_rows(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> None:
     widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
     for row in table:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def tree_rows(tenants: list[Any]) -> list[tuple[str, Any]]:
+    """(label, tenant) in tree order: each tenant right under its parent, siblings by slug,
+    the label drawn with branch lines (``├─ ``, ``└─ ``) so a tenant sits under its own
+    parent (not under whichever tenant of the level above was printed last)."""
+    children: dict[str | None, list[Any]] = {}
+    known = {t.id for t in tenants}
+    for tenant in tenants:
+        parent = tenant.parent_id if tenant.parent_id in known else None
+        children.setdefault(parent, []).append(tenant)
+    rows: list[tuple[str, Any]] = []
+
+    def walk(parent: str | None, prefix: str) -> None:
+        kids = sorted(children.get(parent, []), key=lambda t: t.slug)
+        for i, tenant in enumerate(kids):
+            last = i == len(kids) - 1
+            branch = "" if parent is None else ("└─ " if last else "├─ ")
+            rows.append((prefix + branch + tenant.slug, tenant))
+            below = "" if parent is None else ("   " if last else "│  ")
+            walk(tenant.id, prefix + below)
+
+    walk(None, "")
+    return rows
 
 
 def progress(message: str) -> None:

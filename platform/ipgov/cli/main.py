@@ -7,7 +7,15 @@ from sqlalchemy import select
 
 from ipgov.runtime import Platform
 
-from .common import async_command, echo_rows, fail, migrate_platform, progress, settings
+from .common import (
+    async_command,
+    echo_rows,
+    fail,
+    migrate_platform,
+    progress,
+    settings,
+    tree_rows,
+)
 
 __all__ = ["main"]
 
@@ -68,10 +76,9 @@ async def tenant_list(platform: Platform) -> None:
     from ipgov.tenancy.models import Tenant
 
     async with platform.db.system_session("cli: tenant list") as session:
-        rows = (await session.execute(select(Tenant).order_by(Tenant.root_id, Tenant.depth,
-                                                              Tenant.slug))).scalars()
-        echo_rows([("  " * t.depth + t.slug, t.kind, t.governance_mode, t.status, t.id)
-                   for t in rows], ("slug", "kind", "mode", "status", "id"))
+        rows = list((await session.execute(select(Tenant))).scalars())
+    echo_rows([(label, t.kind, t.governance_mode, t.status, t.id)
+               for label, t in tree_rows(rows)], ("slug", "kind", "mode", "status", "id"))
 
 
 async def _tenant_id(platform: Platform, ref: str) -> str:
@@ -98,7 +105,7 @@ async def tenant_create_group(platform: Platform, slug: str, name: str, mode: st
     async with platform.db.system_session("cli: create group") as session:
         t = await services.create_group(platform, session, slug=slug, name=name,
                                         governance_mode=mode, actor="cli")
-    click.echo(t.id)
+    click.echo(f"{t.slug}  {t.id}")
 
 
 @tenant.command("onboard")
@@ -167,7 +174,7 @@ async def user_create(platform: Platform, email: str, name: str | None,
     async with platform.db.system_session("cli: create user") as session:
         u = await create_user(session, email=email, display_name=name or email,
                               password=password)
-    click.echo(u.id)
+    click.echo(f"{u.email}  {u.id}")
 
 
 @user.command("grant")

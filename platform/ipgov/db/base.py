@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "TenantScoped", "new_id", "utcnow", "JSON"]
+__all__ = ["Base", "TenantScoped", "UTCDateTime", "new_id", "utcnow", "JSON"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,11 +31,32 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    PostgreSQL keeps the offset (``timestamptz``); SQLite keeps none and its driver returns
+    naive values. Writing converts to UTC (a naive value is taken as UTC) and reading attaches
+    UTC, so every model attribute, API field and export carries an offset on both backends."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     """Base of every model, core and plugins alike, so one metadata holds the whole schema."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict: JSON, list: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map = {dict: JSON, list: JSON, datetime: UTCDateTime()}
 
 
 class TenantScoped:

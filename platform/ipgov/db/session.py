@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from .base import TenantScoped
+from .integrity import constraint_error
 from .scope import TenantScope, TenantScopeError
 
 __all__ = ["Database", "ScopedSession", "scope_of", "orm_filter_enabled"]
@@ -171,8 +172,11 @@ class Database:
                     yield session
                     if not readonly:  # a read-only session ends by closing: objects stay
                         await session.commit()  # loaded, the connection rolls back
-                except BaseException:
+                except BaseException as exc:
                     await session.rollback()
+                    refused = constraint_error(exc)  # a refusal of the data: a domain error
+                    if refused is not None:
+                        raise refused from exc
                     raise
         finally:
             current_tenant.reset(token)

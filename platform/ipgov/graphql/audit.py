@@ -10,7 +10,8 @@ from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent
 from ipgov.errors import DomainError
 from ipgov.tenancy.decisions import decide_escalation
-from ipgov.tenancy.models import Escalation
+from ipgov.tenancy.models import Escalation, EscalationStatus
+from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
@@ -76,7 +77,7 @@ class AuditQuery:
     ) -> Connection[EscalationType]:
         ctx = info.context
         stmt = select(Escalation)
-        if status:
+        if filter_value(status, [s.value for s in EscalationStatus], "status"):
             stmt = stmt.where(Escalation.status == status)
         async with ctx.session(str(tenant_id)) as session:
             return await paginate(

@@ -55,10 +55,30 @@ def _params(exc: DomainError) -> dict[str, Any]:
     return {**exc.details, "field": exc.field or ""}
 
 
+def _message(exc: DomainError) -> str:
+    """``exc``'s message in the request's language: the catalog entry named by
+    ``details["message_code"]`` (a reason more precise than the stable code) or by its code."""
+    return localized(exc.details.get("message_code") or exc.code, exc.message, _params(exc))
+
+
+def _field_errors(exc: DomainError) -> list[DomainError]:
+    return list(getattr(exc, "field_errors", None) or [exc])
+
+
 def user_errors(exc: DomainError) -> list[UserError]:
-    """The payload errors for a domain error, in the request's language."""
-    return [UserError(code=exc.code, message=localized(exc.code, exc.message, _params(exc)),
-                      field=exc.field, message_en=exc.message)]
+    """The payload errors for a domain error, in the request's language: one per bad field
+    when the input had several (``ipgov.validation.FieldErrors``)."""
+    return [UserError(code=e.code, message=_message(e), field=e.field, message_en=e.message)
+            for e in _field_errors(exc)]
+
+
+def _field_error_extensions(exc: DomainError) -> dict[str, Any]:
+    """``extensions.fieldErrors`` of a top-level error for an input with several bad fields."""
+    errors = _field_errors(exc)
+    if len(errors) < 2:
+        return {}
+    return {"fieldErrors": [{"code": e.code, "field": e.field, "messageEn": e.message,
+                             "message": _message(e)} for e in errors]}
 
 
 def _error(error: GraphQLError, code: str, english: str, ext: dict[str, Any],
@@ -82,7 +102,13 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
         return _error(error, extensions.pop("code"), error.message, extensions)
     if isinstance(original, DomainError):
         ext = {"field": original.field} if original.field else {}
-        return _error(error, original.code, original.message, ext, _params(original))
+        ext.update(_field_error_extensions(original))
+        return _error(error, original.code, original.message, ext, _params(original),
+                      message_code=original.details.get("message_code"))
+    if isinstance(original, GraphQLError):  # a variable or argument refused in coercion, e.g.
+        # "Argument 'first' has invalid value: Expected variable '$f' ... not to be None."
+        return _error(error, "BAD_USER_INPUT", _without_values(error.message), {},
+                      path=error.path is not None)
     if error.path is None and not isinstance(original, AuthenticationError):
         # Raised while coercing the request (a variable of the wrong shape), not by a resolver:
         # graphql-core's message says which variable and why; nothing internal leaks.
@@ -99,22 +125,29 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     return _error(error, "INTERNAL", "Internal error", {"requestId": request_id})
 
 
-_VARIABLE = re.compile(r"^Variable '(\$\w+)' (?:got|has) invalid value(.*)$", re.S)
+_VARIABLE = re.compile(
+    r"^Variable '(\$\w+)' (?:got invalid value .*? at '[^'.]*\.?([^']*)'; "
+    r"|got invalid value .*?; |has invalid value(?: at \.?([^:]*))?: )(.*)$", re.S)
+_ENUM = re.compile(r"^Value .* does not exist in '(\w+)' enum\.?(.*)$", re.S)
 
 
 def _without_values(message: str) -> str:
-    """graphql-core quotes the rejected value ("Variable '$p' has invalid value: ...: [...]");
-    a value may be a secret (a password sent with the wrong type), so only the variable and
-    the reason are kept."""
+    """graphql-core quotes the rejected value ("... invalid value at .p: String cannot
+    represent a non string value: [...]"); a value may be a secret (a password sent with the
+    wrong type), so the variable, the path inside it and the reason are kept, the value not.
+    The platform's own scalars (``ipgov.graphql.scalars``) give reasons without the value."""
     match = _VARIABLE.match(message)
     if not match:
         return message
-    rest = match.group(2)
-    if "; " in rest:  # "got invalid value <value>; <reason>"
-        rest = rest.split("; ", 1)[1]
-    rest = rest.lstrip(": ")
-    reason = rest.split(": ", 1)[0].split(" at '", 1)[0].rstrip(".") or "wrong type"
-    return f"Variable '{match.group(1)}' has an invalid value: {reason}."
+    variable, path, reason = match.group(1), match.group(2) or match.group(3), match.group(4)
+    enum = _ENUM.match(reason)
+    if enum:
+        reason = f"not one of the values of the {enum.group(1)} enum{enum.group(2)}"
+    elif " value: " in reason:  # "Int cannot represent non-integer value: 'x'"
+        reason = reason.split(" value: ", 1)[0] + " value"
+    reason = reason.strip().rstrip(".") or "wrong type"
+    where = f" at {path}" if path else ""
+    return f"Variable '{variable}' has an invalid value{where}: {reason}."
 
 
 class ErrorShaper(SchemaExtension):

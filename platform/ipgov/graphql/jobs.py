@@ -13,6 +13,8 @@ from strawberry.types import Info
 from ipgov.db.base import utcnow
 from ipgov.errors import InvalidInput, NotFound
 from ipgov.jobs.models import TERMINAL, Job, JobStatus
+from ipgov.jobs.service import job_kinds
+from ipgov.validation import filter_value
 
 from .pagination import Connection, paginate
 from .permissions import requires
@@ -82,12 +84,9 @@ class JobQuery:
                    after: str | None = None) -> Connection[JobType]:
         ctx = info.context
         stmt = select(Job)
-        if kind:
+        if filter_value(kind, sorted(job_kinds(ctx.platform)), "kind"):
             stmt = stmt.where(Job.kind == kind)
-        if status:
-            if status not in {s.value for s in JobStatus}:
-                raise InvalidInput(f"status must be one of {[s.value for s in JobStatus]}",
-                                   field="status")
+        if filter_value(status, [s.value for s in JobStatus], "status"):
             stmt = stmt.where(Job.status == status)
         async with ctx.session(str(tenant_id)) as session:
             return await paginate(session, stmt, [Job.id], first=first, after=after,

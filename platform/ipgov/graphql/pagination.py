@@ -1,9 +1,8 @@
-"""Relay-style cursor connections with keyset pagination and a bounded page size."""
+"""Relay-style cursor connections with keyset pagination, a bounded page size and signed
+cursors (one codec for every list of the core and the plugins)."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -13,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.errors import InvalidInput
 
+from .cursors import decode_cursor, encode_cursor, list_kind, typed_values
 from .permissions import public
 
-__all__ = ["Connection", "Edge", "PageInfo", "paginate", "check_page_size"]
+__all__ = ["Connection", "Edge", "PageInfo", "check_page_size", "decode_cursor", "encode_cursor",
+           "paginate"]
 
 NodeT = TypeVar("NodeT")
 
@@ -43,28 +44,14 @@ class Connection(Generic[NodeT]):
         return [edge.node for edge in self.edges]
 
 
-def check_page_size(first: int, maximum: int) -> int:
-    """``first`` must be 1..maximum; a clear error otherwise."""
-    if first < 1 or first > maximum:
-        raise InvalidInput(f"first must be between 1 and {maximum}, got {first}",
-                           code="PAGE_SIZE", field="first")
+def check_page_size(first: int | None, maximum: int) -> int:
+    """``first`` must be 1..maximum; a clear error otherwise (``null`` included)."""
+    if first is None or first < 1 or first > maximum:
+        got = "null" if first is None else first
+        raise InvalidInput(f"first must be between 1 and {maximum}, got {got}",
+                           code="PAGE_SIZE", field="first",
+                           details={"max": maximum, "value": got})
     return first
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    """An opaque cursor from the sort key of the last item."""
-    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode()
-
-
-def decode_cursor(cursor: str, width: int) -> list[Any]:
-    """The sort key inside a cursor; ``InvalidInput`` for anything malformed."""
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after") from None
-    if not isinstance(values, list) or len(values) != width:
-        raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after")
-    return values
 
 
 async def paginate(
@@ -80,11 +67,12 @@ async def paginate(
 ) -> Connection[Any]:
     """Run ``stmt`` ordered by ``order`` (ascending, unique as a whole) after ``after``."""
     check_page_size(first, maximum)
+    kind = list_kind(order)
     if after:
-        values = decode_cursor(after, len(order))
+        values = typed_values(order, decode_cursor(after, len(order), kind))
         stmt = stmt.where(_after(order, values))
     rows = list((await session.execute(stmt.order_by(*order).limit(first + 1))).scalars())
-    edges = [Edge(cursor=encode_cursor(key(r)), node=to_node(r)) for r in rows[:first]]
+    edges = [Edge(cursor=encode_cursor(key(r), kind), node=to_node(r)) for r in rows[:first]]
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=len(rows) > first,

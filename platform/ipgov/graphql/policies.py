@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.store import PolicyRule
-from ipgov.errors import DomainError
+from ipgov.errors import DomainError, InvalidInput
 from ipgov.tenancy import services
+from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
@@ -63,6 +66,7 @@ class PolicyQuery:
                       extensions=requires("ipgov:tenant", "read"))
     def can(self, info: Info, tenant_id: strawberry.ID, object: str, action: str) -> bool:  # noqa: A002
         ctx = info.context
+        known_permission(ctx.platform, object, action)
         return ctx.platform.authz.enforce(ctx.require_principal().subject, str(tenant_id),
                                           object, action)
 
@@ -109,6 +113,18 @@ class PolicyMutation:
             return PolicyPayload(errors=user_errors(exc))
         await ctx.platform.authz.refresh()
         return PolicyPayload()
+
+
+def known_permission(platform: Any, obj: str, action: str) -> None:
+    """A question about an undeclared object or action is a typo, not a "no": the error
+    names what is declared."""
+    declared = platform.authz.permissions
+    if obj not in declared:
+        allowed = ", ".join(sorted(declared))
+        raise InvalidInput(f"unknown object {obj!r}: use one of {allowed}",
+                           code="UNKNOWN_FILTER_VALUE", field="object",
+                           details={"allowed": allowed})
+    filter_value(action, declared[obj].actions, "action")
 
 
 def _acting_from_group(info: Info, tenant_id: str) -> bool:

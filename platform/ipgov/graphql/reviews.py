@@ -14,7 +14,9 @@ from strawberry.types import Info
 from ipgov.errors import DomainError, InvalidInput, NotFound
 from ipgov.i18n.findings import localized_action, localized_finding
 from ipgov.reviews import service
+from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Finding, ReviewRun
+from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
@@ -183,9 +185,10 @@ class ReviewQuery:
         async with ctx.session(str(tenant_id)) as session:
             run = str(run_id) if run_id else await _latest_run(session)
             stmt = select(Finding).where(Finding.run_id == (run or ""))
-            for column, value in ((Finding.severity, severity), (Finding.function, function),
-                                  (Finding.domain, domain)):
-                if value:
+            for column, value, allowed in ((Finding.severity, severity, Severity),
+                                           (Finding.function, function, Function),
+                                           (Finding.domain, domain, GovernanceDomain)):
+                if filter_value(value, [v.value for v in allowed], column.key):
                     stmt = stmt.where(column == value)
             return await paginate(session, stmt, [Finding.id], first=first, after=after,
                                   maximum=ctx.platform.settings.max_page_size,
@@ -198,7 +201,7 @@ class ReviewQuery:
                          after: str | None = None) -> Connection[DirectiveType]:
         ctx = info.context
         stmt = select(Directive)
-        if status:
+        if filter_value(status, [s.value for s in DirectiveStatus], "status"):
             stmt = stmt.where(Directive.status == status)
         async with ctx.session(str(tenant_id)) as session:
             return await paginate(session, stmt, [Directive.id], first=first, after=after,

@@ -29,11 +29,14 @@ from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
 from .credentials import OneCredentialCheckRule
+from .cursors import CursorSigning
 from .errors import ErrorShaper
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
+from .scalars import SCALAR_OVERRIDES
+from .strings import StringInputRule
 from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
 from .tracing import OperationTracing
@@ -106,6 +109,8 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
     extensions: list[Any] = [
         OperationTracing,
         ErrorShaper,
+        CursorSigning,  # one signed cursor codec per platform (graphql/cursors.py)
+        StringInputRule,  # no NUL or lone surrogate in any string (graphql/strings.py)
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
@@ -117,6 +122,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         extensions.append(lambda: AddValidationRules(rules))
     schema = IpgovSchema(
         query=query, mutation=mutation, types=extra, extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,  # Date/DateTime: offsets out, reasons in
         config=StrawberryConfig(disable_field_suggestions=True,
                                 batching_config={"max_operations": settings.graphql_max_batch}),
     )

@@ -19,10 +19,12 @@ from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
+from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.models import Directive, DirectiveStatus, Finding, ReviewRun
 from ipgov.supervision import queries
 from ipgov.supervision.scope import SupervisionScope, audit_read, entitlement, narrow
 from ipgov.tenancy.models import Escalation, EscalationStatus
+from ipgov.validation import filter_value
 
 from .audit import _escalation_node, _event_node
 from .pagination import (
@@ -213,6 +215,11 @@ class SupervisionQuery:
         scope = _scope(info)
         ids = narrow(platform, scope, root_id, tenant_ids)
         after_slug = decode_cursor(after, 1)[0] if after else None
+        for field, values, allowed in (("functions", functions, Function),
+                                       ("domains", domains, GovernanceDomain),
+                                       ("severities", severities, Severity)):
+            for value in values or ():
+                filter_value(value, [v.value for v in allowed], field)
         filters = queries.Filters(tuple(functions or ()), tuple(domains or ()),
                                   tuple(severities or ()), since, until)
         await audit_read(platform, scope, field="supervisionOverview", size=len(ids),

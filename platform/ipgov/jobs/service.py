@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from opentelemetry.propagate import inject
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ipgov.db.base import new_id, utcnow
+from ipgov.db.integrity import insert_or_existing
 from ipgov.errors import InvalidInput
 from ipgov.tenancy.models import Tenant
 
@@ -86,22 +86,32 @@ async def enqueue_job(platform: Platform, *, tenant_id: str, kind: str,
         if plugin not in (tenant.enabled_plugins or []):
             raise InvalidInput(f"the {plugin} plugin is not enabled for this tenant",
                                code="PLUGIN_DISABLED")
-        if idempotency_key:
-            existing = (await session.execute(select(Job).where(
-                Job.idempotency_key == idempotency_key))).scalar_one_or_none()
-            if existing is not None:
-                return existing
+        existing = await _job_with_key(session, idempotency_key)
+        if existing is not None:
+            return existing
         job = Job(tenant_id=tenant_id, kind=kind, params=params, requested_by=actor,
                   traceparent=_traceparent())
         if idempotency_key:
             job.idempotency_key = idempotency_key
-        session.add(job)
-        await session.flush()
+        # a concurrent request with the same key answers with the job that won the race
+        job, created = await insert_or_existing(
+            session, job, constraint="uq_jobs_tenant_id_idempotency_key",
+            existing=lambda: _job_with_key(session, idempotency_key))
+        if not created:
+            return job
         await platform.audit(session, tenant_id=tenant_id, actor=actor, action="job.requested",
                              object_type="ipgov:job", object_id=job.id,
                              details={"kind": kind})
     await send_job(platform, job.id, tenant_id)
     return job
+
+
+async def _job_with_key(session: Any, key: str | None) -> Job | None:
+    """The tenant's job recorded under idempotency ``key`` (none without a key)."""
+    if not key:
+        return None
+    return (await session.execute(select(Job).where(
+        Job.idempotency_key == key))).scalar_one_or_none()
 
 
 async def send_job(platform: Platform, job_id: str, tenant_id: str,
@@ -275,11 +285,8 @@ async def schedule_periodic_jobs(platform: Platform,
         for tenant_id, enabled in tenants:
             if plugin not in (enabled or []):
                 continue
-            try:
-                await enqueue_job(platform, tenant_id=tenant_id, kind=name, params=kind.params,
-                                  actor="scheduler", idempotency_key=f"schedule:{name}:{period}")
-            except IntegrityError:
-                continue  # another scheduler created it between our check and insert
+            await enqueue_job(platform, tenant_id=tenant_id, kind=name, params=kind.params,
+                              actor="scheduler", idempotency_key=f"schedule:{name}:{period}")
             count += 1
     if progress and count:
         progress(f"periodic jobs: {count}")

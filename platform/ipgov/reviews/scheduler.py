@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ipgov.db.base import utcnow
 from ipgov.tenancy.models import Tenant
@@ -49,11 +48,9 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
         async with platform.db.tenant_session(tenant_id) as session:
             existed = (await session.execute(select(ReviewRun.id).where(
                 ReviewRun.idempotency_key == key))).first() is not None
-        try:
-            run = await request_review(platform, tenant_id=tenant_id, actor="scheduler",
-                                       trigger="schedule", idempotency_key=key)
-        except IntegrityError:
-            continue  # another scheduler created it between our check and insert
+        # another scheduler may create it meanwhile: request_review then returns that run
+        run = await request_review(platform, tenant_id=tenant_id, actor="scheduler",
+                                   trigger="schedule", idempotency_key=key)
         async with platform.db.tenant_session(tenant_id) as session:
             schedule = await session.get(ReviewSchedule, schedule_id)
             if schedule is not None:

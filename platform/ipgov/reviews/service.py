@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from opentelemetry.propagate import inject
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
+from ipgov.db.integrity import insert_or_existing
 from ipgov.errors import InvalidInput
 from ipgov.tenancy.models import Tenant
 
@@ -46,22 +48,33 @@ async def request_review(
         tenant = await session.get(Tenant, tenant_id)
         if tenant is None or tenant.status != "active":
             raise InvalidInput("only active tenants can be reviewed", code="TENANT_INACTIVE")
-        if idempotency_key:
-            existing = (await session.execute(select(ReviewRun).where(
-                ReviewRun.idempotency_key == idempotency_key))).scalar_one_or_none()
-            if existing is not None:
-                return existing
+        existing = await _run_with_key(session, idempotency_key)
+        if existing is not None:
+            return existing
         run = ReviewRun(tenant_id=tenant_id, trigger=trigger, kind=kind, requested_by=actor,
                         traceparent=_traceparent())
         if idempotency_key:
             run.idempotency_key = idempotency_key
-        session.add(run)
-        await session.flush()
+        # A concurrent request with the same key may insert between the check and here:
+        # the unique constraint decides, and the loser answers with the winner's run.
+        run, created = await insert_or_existing(
+            session, run, constraint="uq_review_runs_tenant_id_idempotency_key",
+            existing=lambda: _run_with_key(session, idempotency_key))
+        if not created:
+            return run
         await platform.audit(session, tenant_id=tenant_id, actor=actor,
                              action="review.requested", object_type="ipgov:review",
                              object_id=run.id, details={"trigger": trigger, "kind": kind})
     await send_run(platform, run.id, tenant_id)
     return run
+
+
+async def _run_with_key(session: AsyncSession, key: str | None) -> ReviewRun | None:
+    """The tenant's run recorded under idempotency ``key`` (none without a key)."""
+    if not key:
+        return None
+    return (await session.execute(select(ReviewRun).where(
+        ReviewRun.idempotency_key == key))).scalar_one_or_none()
 
 
 async def request_group_review(platform: Platform, *, group_id: str, actor: str,

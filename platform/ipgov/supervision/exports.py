@@ -139,7 +139,7 @@ def export_routes() -> list[Any]:
     @get("/supervision/export.csv", include_in_schema=False)
     async def supervision_csv(request: Request[Any, Any, Any]) -> Response[str]:
         _ids, rows = await _rows(request, "export.csv", {})
-        return Response(overview_csv(rows), media_type="text/csv; charset=utf-8", headers={
+        return Response(overview_csv(rows), media_type="text/csv", headers={  # + charset
             "content-disposition": 'attachment; filename="supervision.csv"'})
 
     @get("/supervision/report", include_in_schema=False)
@@ -148,6 +148,6 @@ def export_routes() -> list[Any]:
         lang = "zh-CN" if lang.lower().startswith("zh") else "en"
         ids, rows = await _rows(request, "report", {"lang": lang})
         page = report_html(rows, scope_size=len(ids), generated=datetime.now(UTC), lang=lang)
-        return Response(page, media_type="text/html; charset=utf-8")
+        return Response(page, media_type="text/html")  # Litestar adds "; charset=utf-8"
 
     return [supervision_csv, supervision_report]

@@ -18,6 +18,7 @@ from ipgov.authz.store import ALLOW, DENY, PolicyRule
 from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
+from ipgov.validation import FieldErrors, clean_text, one_of
 
 from .models import (
     DEFAULT_RESERVED_DECISIONS,
@@ -43,6 +44,8 @@ __all__ = [
     "remove_policy",
     "set_status",
     "validate_slug",
+    "validate_rule",
+    "validate_tenant_input",
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -52,9 +55,10 @@ MAX_DEPTH = 8
 def validate_slug(slug: str) -> str:
     """A slug is 1-63 lowercase letters, digits or inner hyphens (a DNS label)."""
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        shown = slug if isinstance(slug, str) and len(slug) <= 80 else "this value"
         raise InvalidInput(
-            f"slug {slug!r} must be 1-63 lowercase letters, digits or inner hyphens",
-            field="slug",
+            f"slug {shown!r} must be 1-63 lowercase letters, digits or inner hyphens",
+            field="slug", details={"message_code": "INVALID_SLUG"},
         )
     return slug
 
@@ -64,17 +68,44 @@ def validate_mode(mode: str) -> str:
     if mode not in {m.value for m in GovernanceMode}:
         raise InvalidInput(
             f"governance mode {mode!r} must be centralized, decentralized or hybrid",
-            field="governanceMode",
+            field="governanceMode", details={"message_code": "INVALID_GOVERNANCE_MODE"},
         )
     return mode
 
 
 def validate_name(name: str) -> str:
-    """A display name of 1-200 characters after trimming."""
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 200:
-        raise InvalidInput("name must be 1-200 characters", field="name")
-    return name
+    """A display name of 1-200 characters after trimming, without control characters."""
+    cleaned = clean_text(name if isinstance(name, str) else "", "name", max_len=200, required=True)
+    if any(ord(c) < 32 for c in cleaned):
+        raise InvalidInput("name must not contain control characters (tabs, line breaks)",
+                           field="name", details={"message_code": "CONTROL_CHARACTERS"})
+    return cleaned
+
+
+def validate_tenant_input(*, slug: str, name: str, governance_mode: str | None = None,
+                          ) -> tuple[str, str]:
+    """The slug and trimmed name of a new tenant (and its mode, when given), every bad
+    field reported at once."""
+    errors = FieldErrors()
+    errors.check(validate_slug, slug)
+    cleaned = errors.check(validate_name, name)
+    if governance_mode is not None:
+        errors.check(validate_mode, governance_mode)
+    errors.raise_if_any()
+    return slug, cleaned or ""
+
+
+def validate_rule(platform: Platform, rule: PolicyRule) -> PolicyRule:
+    """A rule's subject, effect and declared permission, every bad field reported at once."""
+    errors = FieldErrors()
+    errors.check(clean_text, rule.subject, "subject", max_len=200, required=True)
+    errors.check(one_of, rule.effect, (ALLOW, DENY), "effect")
+    if not platform.authz.is_declared(rule.obj, rule.action) and rule.obj != "*":
+        errors.add(InvalidInput(f"{rule.obj}:{rule.action} is not a declared permission",
+                                field="object",
+                                details={"message_code": "UNDECLARED_PERMISSION"}))
+    errors.raise_if_any()
+    return rule
 
 
 async def _slug_free(session: AsyncSession, slug: str) -> None:
@@ -141,12 +172,11 @@ async def create_group(
     locale: str = "en",
 ) -> Tenant:
     """Create a corporate group: a root of the tenant tree."""
-    validate_slug(slug)
-    validate_mode(governance_mode)
+    slug, name = validate_tenant_input(slug=slug, name=name, governance_mode=governance_mode)
     await _slug_free(session, slug)
     group_id = _new_id()
     tenant = Tenant(
-        id=group_id, root_id=group_id, slug=slug, name=validate_name(name),
+        id=group_id, root_id=group_id, slug=slug, name=name,
         kind=TenantKind.GROUP, parent_id=None, depth=0,
         governance_mode=governance_mode, reserved_decisions=list(DEFAULT_RESERVED_DECISIONS),
         locale=locale,
@@ -167,7 +197,7 @@ async def onboard_subsidiary(
     actor: str, governance_mode: str | None = None, plugins: list[str] | None = None,
 ) -> Tenant:
     """Create a subsidiary under ``parent_id`` with its policies and plugin defaults."""
-    validate_slug(slug)
+    slug, name = validate_tenant_input(slug=slug, name=name, governance_mode=governance_mode)
     parent = await get_tenant(session, parent_id)
     if parent.kind == TenantKind.PLATFORM:
         raise InvalidInput("subsidiaries belong under a group, not the platform",
@@ -183,7 +213,7 @@ async def onboard_subsidiary(
     if plugins is None:
         plugins = list(parent.enabled_plugins)
     tenant = Tenant(
-        id=_new_id(), slug=slug, name=validate_name(name), kind=TenantKind.SUBSIDIARY,
+        id=_new_id(), slug=slug, name=name, kind=TenantKind.SUBSIDIARY,
         parent_id=parent.id, root_id=parent.root_id, depth=parent.depth + 1,
         governance_mode=mode, locale=parent.locale,
     )
@@ -248,11 +278,7 @@ async def add_policy(
 
     Under a centralized parent only the group may change a subsidiary's policies.
     """
-    if rule.effect not in (ALLOW, DENY):
-        raise InvalidInput("effect must be allow or deny", field="effect")
-    if not platform.authz.is_declared(rule.obj, rule.action) and rule.obj != "*":
-        raise InvalidInput(f"{rule.obj}:{rule.action} is not a declared permission",
-                           field="object")
+    validate_rule(platform, rule)
     tenant = await get_tenant(session, tenant_id)
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
     if _parent_mode_forbids(parent) and not acting_from_group:

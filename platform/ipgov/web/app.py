@@ -23,6 +23,7 @@ from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
 from ipgov.web.account import account_routes
+from ipgov.web.bodyguard import RequestBodyGuard
 from ipgov.web.guards import authentication_failed
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
@@ -154,7 +155,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
         # abuse limits (docs/security.md): per-caller rate limits, then body size per route
         middleware=[DefineMiddleware(RateLimitMiddleware, platform=platform, settings=settings),
-                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings)],
+                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings),
+                    DefineMiddleware(RequestBodyGuard, settings=settings)],  # malformed: 400
         plugins=platform.telemetry.litestar_plugins(),
         debug=False,
         exception_handlers={AuthenticationError: authentication_failed,  # 401, GraphQL-shaped

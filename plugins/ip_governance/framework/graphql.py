@@ -8,7 +8,6 @@ lineage (``ipgov.api.lineage``) according to each parent's governance mode.
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -23,6 +22,9 @@ from ipgov.api import (
     InvalidInput,
     PageInfo,
     UserError,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
     lineage,
     requires,
     user_errors,
@@ -223,8 +225,6 @@ def _chain(info: Info, tenant_id: str) -> list[svc.Link]:
 
 
 def _errors(exc: DomainError) -> list[UserError]:
-    if isinstance(exc, svc.InputErrors):
-        return [e for err in exc.errors for e in user_errors(err)]
     problems = getattr(exc, "problems", None)
     if problems:
         return [UserError(code=exc.code, field=p.field,
@@ -276,20 +276,20 @@ async def _profile(info: Info, tenant_id: str, kind: str, framework_id: str | No
                        assessed_by=header[1] if header else None, entries=rows)
 
 
+_GAPS = "ip_governance.gap_analysis"  # what the platform's signed cursors are bound to
+
+
 def _cursor(index: int) -> str:
-    return base64.urlsafe_b64encode(f"gap:{index}".encode()).decode()
+    return encode_cursor([index], _GAPS)
 
 
 def _offset(after: str | None) -> int:
     if not after:
         return 0
-    try:
-        text = base64.urlsafe_b64decode(after.encode()).decode()
-        if text.startswith("gap:"):
-            return int(text[4:]) + 1
-    except ValueError:
-        pass
-    raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after")
+    (index,) = decode_cursor(after, 1, _GAPS)
+    if not isinstance(index, int) or index < 0:
+        raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after")
+    return index + 1
 
 
 def _gap_node(fw: Framework, g: svc.Gap) -> ProfileGap:
@@ -340,9 +340,7 @@ class FrameworkQuery:
     async def gap_analysis(self, info: Info, tenant_id: strawberry.ID, first: int = 50,
                            after: str | None = None, framework_id: str = BUILTIN_ID
                            ) -> Connection[ProfileGap]:
-        if not 1 <= first <= MAX_GAP_PAGE:
-            raise InvalidInput(f"first must be between 1 and {MAX_GAP_PAGE}, got {first}",
-                               code="PAGE_SIZE", field="first")
+        check_page_size(first, MAX_GAP_PAGE)
         start = _offset(after)
         tid = str(tenant_id)
         fw, chain, targets, _ = await _read(info, tid, svc.TARGET, framework_id)

@@ -17,7 +17,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import Conflict, DomainError, Forbidden, InvalidInput, NotFound, utcnow
+from ipgov.api import (
+    Conflict,
+    DomainError,
+    FieldErrors,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    utcnow,
+)
 
 from .catalog import BUILTIN_ID, Framework, builtin_frameworks, parse_framework, weight
 from .models import LoadedFramework, Profile, ProfileEntry
@@ -26,7 +34,6 @@ __all__ = [
     "CURRENT",
     "TARGET",
     "Gap",
-    "InputErrors",
     "Link",
     "Resolved",
     "TierInput",
@@ -45,14 +52,6 @@ MAX_ENTRIES_PER_CALL = 200
 MAX_FRAMEWORKS_PER_TENANT = 50
 MAX_NOTE = 2000
 MAX_EVIDENCE = 20
-
-
-class InputErrors(InvalidInput):
-    """Several field-level problems with one request; ``errors`` holds each."""
-
-    def __init__(self, errors: list[DomainError]) -> None:
-        super().__init__(errors[0].message, code=errors[0].code, field=errors[0].field)
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -256,8 +255,10 @@ async def set_tiers(session: AsyncSession, *, tenant_id: str, kind: str, framewo
     """Set tiers in the tenant's profile, all or nothing. ``imposed`` is the group target."""
     errors = _validate(entries, framework)
     errors += _mode_errors(kind, chain, entries, imposed) if not errors else []
-    if errors:
-        raise InputErrors(errors)
+    collected = FieldErrors()  # every problem at once (ipgov.validation)
+    for error in errors:
+        collected.add(error)
+    collected.raise_if_any()
     profile = await profile_header(session, kind, framework.id)
     now = utcnow()
     if profile is None:

@@ -17,10 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.api import (
     Conflict,
+    FieldErrors,
     InvalidInput,
     NotFound,
+    clean_text,
     decide_escalation,
     escalate_if_reserved,
+    in_range,
+    one_of,
     utcnow,
 )
 
@@ -54,6 +58,7 @@ REQUIRED_DEPARTMENTS = ("internal_supervision", "key_business_department", "ip_d
 RACI_ROLES = ("R", "A", "C", "I")
 SWOT_CATEGORIES = ("strength", "weakness", "opportunity", "threat")
 DIRECTIVE_STATUSES = ("open", "in_progress", "done", "cancelled")
+DECISION_STATUSES = ("pending", "approved", "rejected")
 MONITORING_STATUSES = ("on_track", "attention", "off_track")
 PDCA_PHASES = ("plan", "do", "check", "act")
 CRITERIA = ("completeness", "effectiveness", "suitability", "compliance", "cost_effectiveness",
@@ -84,26 +89,15 @@ def aware(moment: datetime) -> datetime:
 
 
 def _text(value: str | None, field: str, *, max_len: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{field} is required", field=field)
-    if len(text) > max_len:
-        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field)
-    return text
+    return clean_text(value, field, max_len=max_len, required=required)
 
 
 def _choice(value: str, choices: Iterable[str], field: str) -> str:
-    allowed = tuple(choices)
-    if value not in allowed:
-        raise InvalidInput(f"{field} must be one of {', '.join(allowed)}; got {value!r}",
-                           field=field)
-    return value
+    return one_of(value, tuple(choices), field) or ""
 
 
 def _int(value: int, field: str, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidInput(f"{field} must be between {low} and {high}; got {value}", field=field)
-    return value
+    return int(in_range(value, field, low, high))
 
 
 def _past(moment: datetime | None, field: str) -> datetime:
@@ -137,10 +131,12 @@ def _add(session: AsyncSession, row: M) -> M:
 async def create_body(session: AsyncSession, tenant_id: str, *, name: str, kind: str,
                       chair: str = "", mandate: str = "") -> GoverningBody:
     """Register a governance subject (seed §3 a)."""
-    body = GoverningBody(tenant_id=tenant_id, name=_text(name, "name", max_len=200),
-                         kind=_choice(kind, BODY_KINDS, "kind"),
-                         chair=_text(chair, "chair", max_len=200, required=False),
-                         mandate=_text(mandate, "mandate", max_len=5000, required=False))
+    v = FieldErrors()
+    body = GoverningBody(tenant_id=tenant_id, name=v.check(_text, name, "name", max_len=200),
+                         kind=v.check(_choice, kind, BODY_KINDS, "kind"),
+                         chair=v.check(_text, chair, "chair", max_len=200, required=False),
+                         mandate=v.check(_text, mandate, "mandate", max_len=5000, required=False))
+    v.raise_if_any()
     _add(session, body)
     await session.flush()
     return body
@@ -157,12 +153,15 @@ async def record_evaluation(session: AsyncSession, tenant_id: str, *, body_id: s
                             subject: str, conclusion: str = "", rating: int | None = None,
                             evaluated_at: datetime | None = None) -> GovernanceEvaluation:
     """Evaluate: a body's assessment, optionally rated 1 (poor) to 5 (excellent)."""
+    v = FieldErrors()
     await _active_body(session, tenant_id, body_id)
     row = GovernanceEvaluation(
-        tenant_id=tenant_id, body_id=body_id, subject=_text(subject, "subject", max_len=300),
-        conclusion=_text(conclusion, "conclusion", max_len=5000, required=False),
-        rating=None if rating is None else _int(rating, "rating", 1, 5),
-        evaluated_at=_past(evaluated_at, "evaluatedAt"))
+        tenant_id=tenant_id, body_id=body_id,
+        subject=v.check(_text, subject, "subject", max_len=300),
+        conclusion=v.check(_text, conclusion, "conclusion", max_len=5000, required=False),
+        rating=None if rating is None else v.check(_int, rating, "rating", 1, 5),
+        evaluated_at=v.check(_past, evaluated_at, "evaluatedAt"))
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -172,12 +171,14 @@ async def issue_directive(session: AsyncSession, tenant_id: str, *, body_id: str
                           description: str = "", owner: str = "",
                           due_at: datetime | None = None) -> GovernanceDirective:
     """Direct: a body instructs management (who, what, by when)."""
+    v = FieldErrors()
     await _active_body(session, tenant_id, body_id)
     row = GovernanceDirective(
-        tenant_id=tenant_id, body_id=body_id, title=_text(title, "title", max_len=300),
-        description=_text(description, "description", max_len=5000, required=False),
-        owner=_text(owner, "owner", max_len=200, required=False),
+        tenant_id=tenant_id, body_id=body_id, title=v.check(_text, title, "title", max_len=300),
+        description=v.check(_text, description, "description", max_len=5000, required=False),
+        owner=v.check(_text, owner, "owner", max_len=200, required=False),
         due_at=aware(due_at) if due_at else None, status="open")
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -197,12 +198,15 @@ async def record_monitoring(session: AsyncSession, tenant_id: str, *, body_id: s
                             subject: str, observation: str = "", status: str = "on_track",
                             recorded_at: datetime | None = None) -> MonitoringRecord:
     """Monitor: what a body observed of performance and compliance."""
+    v = FieldErrors()
     await _active_body(session, tenant_id, body_id)
     row = MonitoringRecord(
-        tenant_id=tenant_id, body_id=body_id, subject=_text(subject, "subject", max_len=300),
-        observation=_text(observation, "observation", max_len=5000, required=False),
-        status=_choice(status, MONITORING_STATUSES, "status"),
-        recorded_at=_past(recorded_at, "recordedAt"))
+        tenant_id=tenant_id, body_id=body_id,
+        subject=v.check(_text, subject, "subject", max_len=300),
+        observation=v.check(_text, observation, "observation", max_len=5000, required=False),
+        status=v.check(_choice, status, MONITORING_STATUSES, "status"),
+        recorded_at=v.check(_past, recorded_at, "recordedAt"))
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -215,11 +219,13 @@ async def create_strategy(session: AsyncSession, tenant_id: str, *, title: str,
                           summary: str = "",
                           reassessment_cadence_days: int = 365) -> IpStrategy:
     """A draft IP governance strategy with its re-assessment cadence (seed 5.1.3)."""
-    row = IpStrategy(tenant_id=tenant_id, title=_text(title, "title", max_len=300),
-                     summary=_text(summary, "summary", max_len=20000, required=False),
-                     reassessment_cadence_days=_int(reassessment_cadence_days,
+    v = FieldErrors()
+    row = IpStrategy(tenant_id=tenant_id, title=v.check(_text, title, "title", max_len=300),
+                     summary=v.check(_text, summary, "summary", max_len=20000, required=False),
+                     reassessment_cadence_days=v.check(_int, reassessment_cadence_days,
                                                     "reassessmentCadenceDays", 1, 3650),
                      status="draft")
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -230,16 +236,18 @@ async def update_strategy(session: AsyncSession, tenant_id: str, strategy_id: st
                           reassessment_cadence_days: int | None = None,
                           reassessed_at: datetime | None = None) -> IpStrategy:
     """Change a strategy's text or cadence, or record that it was re-assessed."""
+    v = FieldErrors()
     row = await _get(session, IpStrategy, tenant_id, strategy_id, "id", "strategy")
     if title is not None:
-        row.title = _text(title, "title", max_len=300)
+        row.title = v.check(_text, title, "title", max_len=300)
     if summary is not None:
-        row.summary = _text(summary, "summary", max_len=20000, required=False)
+        row.summary = v.check(_text, summary, "summary", max_len=20000, required=False)
     if reassessment_cadence_days is not None:
-        row.reassessment_cadence_days = _int(reassessment_cadence_days,
+        row.reassessment_cadence_days = v.check(_int, reassessment_cadence_days,
                                              "reassessmentCadenceDays", 1, 3650)
     if reassessed_at is not None:
-        row.last_reassessed_at = _past(reassessed_at, "reassessedAt")
+        row.last_reassessed_at = v.check(_past, reassessed_at, "reassessedAt")
+    v.raise_if_any()
     await session.flush()
     return row
 
@@ -252,24 +260,27 @@ async def add_objective(
 ) -> StrategyObjective:
     """A strategic objective tied to a business or innovation goal (seed 5.1.1)."""
     await _get(session, IpStrategy, tenant_id, strategy_id, "strategyId", "strategy")
-    business = _text(business_goal, "businessGoal", max_len=500, required=False)
-    innovation = _text(innovation_goal, "innovationGoal", max_len=500, required=False)
-    if not business and not innovation:
-        raise InvalidInput("link the objective to a business or an innovation goal",
-                           field="businessGoal")
-    kpi_text = _text(kpi, "kpi", max_len=200, required=False)
-    if target_value is not None and not kpi_text:
-        raise InvalidInput("a target value needs a KPI", field="kpi")
+    v = FieldErrors()
+    texts = {"title": v.check(_text, title, "title", max_len=300),
+             "business_goal": v.check(_text, business_goal, "businessGoal", max_len=500,
+                                      required=False),
+             "innovation_goal": v.check(_text, innovation_goal, "innovationGoal", max_len=500,
+                                        required=False),
+             "kpi": v.check(_text, kpi, "kpi", max_len=200, required=False),
+             "kpi_unit": v.check(_text, kpi_unit, "kpiUnit", max_len=40, required=False),
+             "owner": v.check(_text, owner, "owner", max_len=200, required=False)}
+    if not (business_goal or "").strip() and not (innovation_goal or "").strip():
+        v.add(InvalidInput("link the objective to a business or an innovation goal",
+                           code="REQUIRED", field="businessGoal"))
+    if target_value is not None and not (kpi or "").strip():
+        v.add(InvalidInput("a target value needs a KPI", code="REQUIRED", field="kpi"))
     if starts_at and ends_at and aware(ends_at) <= aware(starts_at):
-        raise InvalidInput("the time frame must end after it starts", field="endsAt")
+        v.add(InvalidInput("the time frame must end after it starts", field="endsAt"))
+    v.raise_if_any()
     row = StrategyObjective(
-        tenant_id=tenant_id, strategy_id=strategy_id, title=_text(title, "title", max_len=300),
-        business_goal=business, innovation_goal=innovation, kpi=kpi_text,
-        kpi_unit=_text(kpi_unit, "kpiUnit", max_len=40, required=False),
-        target_value=target_value, higher_is_better=higher_is_better,
-        owner=_text(owner, "owner", max_len=200, required=False),
-        starts_at=aware(starts_at) if starts_at else None,
-        ends_at=aware(ends_at) if ends_at else None)
+        tenant_id=tenant_id, strategy_id=strategy_id, target_value=target_value,
+        higher_is_better=higher_is_better, starts_at=aware(starts_at) if starts_at else None,
+        ends_at=aware(ends_at) if ends_at else None, **texts)
     _add(session, row)
     await session.flush()
     return row
@@ -279,13 +290,15 @@ async def record_measurement(session: AsyncSession, tenant_id: str, *, objective
                              value: float, measured_at: datetime | None = None,
                              note: str = "") -> KpiMeasurement:
     """A measured value of an objective's KPI (how business impact is measured)."""
+    v = FieldErrors()
     objective = await _get(session, StrategyObjective, tenant_id, objective_id, "objectiveId",
                            "objective")
     if not objective.kpi:
         raise InvalidInput("the objective has no KPI to measure", field="objectiveId")
     row = KpiMeasurement(tenant_id=tenant_id, objective_id=objective_id, value=float(value),
-                         measured_at=_past(measured_at, "measuredAt"),
-                         note=_text(note, "note", max_len=500, required=False))
+                         measured_at=v.check(_past, measured_at, "measuredAt"),
+                         note=v.check(_text, note, "note", max_len=500, required=False))
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -294,10 +307,12 @@ async def record_measurement(session: AsyncSession, tenant_id: str, *, objective
 async def add_swot(session: AsyncSession, tenant_id: str, *, strategy_id: str, category: str,
                    text: str) -> SwotEntry:
     """A strength, weakness, opportunity or threat of the organization's IP (seed 5.1.3)."""
+    v = FieldErrors()
     await _get(session, IpStrategy, tenant_id, strategy_id, "strategyId", "strategy")
     row = SwotEntry(tenant_id=tenant_id, strategy_id=strategy_id,
-                    category=_choice(category, SWOT_CATEGORIES, "category"),
-                    text=_text(text, "text", max_len=5000))
+                    category=v.check(_choice, category, SWOT_CATEGORIES, "category"),
+                    text=v.check(_text, text, "text", max_len=5000))
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -402,13 +417,15 @@ async def add_member(session: AsyncSession, tenant_id: str, *, name: str,
                      department_type: str, department_name: str = "", role_title: str = "",
                      user_id: str | None = None) -> OrgMember:
     """A member of the IP management organization (seed §3 b, 5.2)."""
-    row = OrgMember(tenant_id=tenant_id, name=_text(name, "name", max_len=200),
-                    department_type=_choice(department_type, DEPARTMENT_TYPES,
+    v = FieldErrors()
+    row = OrgMember(tenant_id=tenant_id, name=v.check(_text, name, "name", max_len=200),
+                    department_type=v.check(_choice, department_type, DEPARTMENT_TYPES,
                                             "departmentType"),
-                    department_name=_text(department_name, "departmentName", max_len=200,
+                    department_name=v.check(_text, department_name, "departmentName", max_len=200,
                                           required=False),
-                    role_title=_text(role_title, "roleTitle", max_len=200, required=False),
+                    role_title=v.check(_text, role_title, "roleTitle", max_len=200, required=False),
                     user_id=str(user_id) if user_id else None, active=True)
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -426,8 +443,10 @@ async def set_member_active(session: AsyncSession, tenant_id: str, member_id: st
 async def assign_raci(session: AsyncSession, tenant_id: str, *, process: str, member_id: str,
                       role: str) -> RaciAssignment:
     """Make a member R, A, C or I for an IP process; a process has one Accountable."""
-    process_name = _text(process, "process", max_len=120)
-    role = _choice(role.upper() if role else role, RACI_ROLES, "role")
+    v = FieldErrors()
+    process_name = v.check(_text, process, "process", max_len=120)
+    role = v.check(_choice, role.upper() if role else role, RACI_ROLES, "role")
+    v.raise_if_any()
     await _get(session, OrgMember, tenant_id, member_id, "memberId", "member")
     same = select(RaciAssignment).where(RaciAssignment.tenant_id == tenant_id,
                                         RaciAssignment.process == process_name)
@@ -456,12 +475,14 @@ async def record_training(session: AsyncSession, tenant_id: str, *, topic: str,
                           held_at: datetime | None = None, attendees_count: int = 0,
                           attendee_member_ids: Iterable[str] = ()) -> TrainingSession:
     """A training held (seed 5.2 c); attendees by count, by member, or both."""
+    v = FieldErrors()
     members = sorted({str(m) for m in attendee_member_ids})
     for member_id in members:
         await _get(session, OrgMember, tenant_id, member_id, "attendeeMemberIds", "member")
-    count = _int(attendees_count, "attendeesCount", 0, 1_000_000)
-    row = TrainingSession(tenant_id=tenant_id, topic=_text(topic, "topic", max_len=300),
-                          held_at=_past(held_at, "heldAt"),
+    count = v.check(_int, attendees_count, "attendeesCount", 0, 1_000_000)
+    v.raise_if_any()
+    row = TrainingSession(tenant_id=tenant_id, topic=v.check(_text, topic, "topic", max_len=300),
+                          held_at=v.check(_past, held_at, "heldAt"),
                           attendees_count=max(count, len(members)),
                           attendee_member_ids=members)
     _add(session, row)
@@ -489,12 +510,14 @@ async def update_system(session: AsyncSession, tenant_id: str, system_id: str, *
                         cadence_days: int | None = None,
                         owner: str | None = None) -> ManagementSystem:
     """Set how often a system must complete a PDCA cycle, or its owner."""
+    v = FieldErrors()
     row = await _get(session, ManagementSystem, tenant_id, system_id, "id",
                      "management system")
     if cadence_days is not None:
-        row.cadence_days = _int(cadence_days, "cadenceDays", 1, 3650)
+        row.cadence_days = v.check(_int, cadence_days, "cadenceDays", 1, 3650)
     if owner is not None:
-        row.owner = _text(owner, "owner", max_len=200, required=False)
+        row.owner = v.check(_text, owner, "owner", max_len=200, required=False)
+    v.raise_if_any()
     await session.flush()
     return row
 
@@ -502,10 +525,12 @@ async def update_system(session: AsyncSession, tenant_id: str, system_id: str, *
 async def start_cycle(session: AsyncSession, tenant_id: str, *, system_id: str, title: str,
                       started_at: datetime | None = None) -> PdcaCycle:
     """Open a PDCA cycle of a management system."""
+    v = FieldErrors()
     await _get(session, ManagementSystem, tenant_id, system_id, "systemId", "management system")
     row = PdcaCycle(tenant_id=tenant_id, system_id=system_id,
-                    title=_text(title, "title", max_len=300),
-                    started_at=_past(started_at, "startedAt"))
+                    title=v.check(_text, title, "title", max_len=300),
+                    started_at=v.check(_past, started_at, "startedAt"))
+    v.raise_if_any()
     _add(session, row)
     await session.flush()
     return row
@@ -551,12 +576,16 @@ async def judge_system(session: AsyncSession, tenant_id: str, *, system_id: str,
     if missing:
         raise InvalidInput(f"judge every criterion; missing: {', '.join(missing)}",
                            field="criteria")
-    scored = {c: {"score": _int(criteria[c][0], f"criteria.{c}", 1, 5),
-                  "note": _text(criteria[c][1], "criteria.note", max_len=2000, required=False)}
+    v = FieldErrors()
+    scored = {c: {"score": v.check(_int, criteria[c][0], f"criteria.{c}", 1, 5),
+                  "note": v.check(_text, criteria[c][1], f"criteria.{c}.note", max_len=2000,
+                                  required=False)}
               for c in CRITERIA}
+    moment = v.check(_past, judged_at, "judgedAt")
+    judge = v.check(_text, judged_by, "judgedBy", max_len=200, required=False)
+    v.raise_if_any()
     row = SystemJudgement(tenant_id=tenant_id, system_id=system_id, criteria=scored,
-                          judged_at=_past(judged_at, "judgedAt"),
-                          judged_by=_text(judged_by, "judgedBy", max_len=200, required=False))
+                          judged_at=moment, judged_by=judge)
     _add(session, row)
     await session.flush()
     return row

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, paginate, requires, user_errors
+from ipgov.api import Connection, DomainError, filter_value, paginate, requires, user_errors
 
 from . import appetite as appetite_rules
 from . import services
@@ -64,6 +64,15 @@ from .models import (
     IpRecoveryPlan,
     IpRisk,
     IpRoyaltyPayment,
+)
+from .vocabulary import (
+    ASSET_KINDS,
+    ASSET_STATUSES,
+    DEADLINE_STATUSES,
+    INCIDENT_STATUSES,
+    LICENCE_DIRECTIONS,
+    RISK_CATEGORIES,
+    RISK_STATUSES,
 )
 
 __all__ = ["RiskAssetsMutation", "RiskAssetsQuery"]
@@ -121,9 +130,9 @@ class RiskAssetsQuery:
                        status: str | None = None, first: int = 50,
                        after: str | None = None) -> Connection[IpRiskType]:
         stmt = select(IpRisk)
-        if category:
+        if filter_value(category, RISK_CATEGORIES, "category"):
             stmt = stmt.where(IpRisk.category == category)
-        if status:
+        if filter_value(status, RISK_STATUSES, "status"):
             stmt = stmt.where(IpRisk.status == status)
         return await _page(info, tenant_id, stmt, [IpRisk.id], first, after, risk_node)
 
@@ -137,8 +146,10 @@ class RiskAssetsQuery:
                         status: str | None = None, jurisdiction: str | None = None,
                         first: int = 50, after: str | None = None) -> Connection[IpAssetType]:
         stmt = select(IpAsset)
+        filter_value(kind, ASSET_KINDS, "kind")
+        filter_value(status, ASSET_STATUSES, "status")
         for column, value in ((IpAsset.kind, kind), (IpAsset.status, status),
-                              (IpAsset.jurisdiction, jurisdiction)):
+                              (IpAsset.jurisdiction, (jurisdiction or "").upper())):
             if value:
                 stmt = stmt.where(column == value)
         return await _page(info, tenant_id, stmt, [IpAsset.id], first, after, asset_node)
@@ -158,7 +169,7 @@ class RiskAssetsQuery:
         stmt = select(IpAssetDeadline)
         if asset_id:
             stmt = stmt.where(IpAssetDeadline.asset_id == str(asset_id))
-        if status:
+        if filter_value(status, DEADLINE_STATUSES, "status"):
             stmt = stmt.where(IpAssetDeadline.status == status)
         if due_before:
             stmt = stmt.where(IpAssetDeadline.due_on < due_before)
@@ -170,7 +181,7 @@ class RiskAssetsQuery:
                           first: int = 50, after: str | None = None
                           ) -> Connection[IpLicenceType]:
         stmt = select(IpLicence)
-        if direction:
+        if filter_value(direction, LICENCE_DIRECTIONS, "direction"):
             stmt = stmt.where(IpLicence.direction == direction)
         return await _page(info, tenant_id, stmt, [IpLicence.id], first, after, licence_node)
 
@@ -190,7 +201,7 @@ class RiskAssetsQuery:
                            ) -> Connection[IpIncidentType]:
         ctx = info.context
         stmt = select(IpIncident)
-        if status:
+        if filter_value(status, INCIDENT_STATUSES, "status"):
             stmt = stmt.where(IpIncident.status == status)
         async with ctx.session(str(tenant_id)) as session:
             page = await paginate(session, stmt, [IpIncident.id], first=first, after=after,

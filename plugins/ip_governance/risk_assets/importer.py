@@ -67,9 +67,19 @@ class ImportResult:
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each non-empty record, reading the text incrementally."""
-    reader = csv.reader(io.StringIO(text))
-    for cells in reader:
+    """(line number, cells) for each non-empty record, reading the text incrementally.
+
+    Line ends may be ``\n``, ``\r\n`` or a bare ``\r`` (``newline=""`` lets the csv module
+    see them all); a malformed record is a ``BAD_CSV`` error naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput(f"line {reader.line_num}: the CSV is malformed ({exc})",
+                               code="BAD_CSV", field="csv") from None
         if any(c.strip() for c in cells):
             yield reader.line_num, cells
 
@@ -168,21 +178,24 @@ async def import_assets(session: AsyncSession, text: str, *, atomic: bool = Fals
     rows = _rows(text)
     layout: str | None = None
     names: list[str] = []
+    seen = 0
     for line, cells in rows:
         if layout is None:
             if cells and cells[0].strip().lower() == "search url:":
                 continue
             names, layout = _header(cells)
             continue
-        if result.created + result.updated + len(result.errors) >= MAX_ROWS:
+        if seen >= MAX_ROWS:
             raise InvalidInput(f"more than {MAX_ROWS} rows; split the file", code="TOO_LARGE",
                                field="csv")
+        seen += 1
         record = {n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names)}
         try:
             fields = validate_asset(_from_google(record) if layout == "google"
                                     else _from_native(record))
-        except DomainError as exc:
-            result.errors.append(RowError(line, exc.field, exc.code, exc.message))
+        except DomainError as exc:  # every bad field of the row, each with its reason
+            result.errors.extend(RowError(line, e.field, e.code, e.message)
+                                 for e in getattr(exc, "field_errors", None) or [exc])
             continue
         _store(session, index, fields, source, result)
     if layout is None:

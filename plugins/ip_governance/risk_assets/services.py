@@ -14,7 +14,17 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import Conflict, InvalidInput, NotFound, utcnow
+from ipgov.api import (
+    Conflict,
+    FieldErrors,
+    InvalidInput,
+    NotFound,
+    clean_text,
+    in_range,
+    utcnow,
+)
+from ipgov.api import one_of as _one_of
+from ipgov.api import required as _required
 
 from .models import (
     IpAsset,
@@ -58,36 +68,21 @@ __all__ = [
 def one_of(value: str | None, allowed: tuple[str, ...], field: str, *,
            required: bool = True) -> str | None:
     """``value`` if it is one of ``allowed`` (a field error naming the choices otherwise)."""
-    if value is None or value == "":
-        if required:
-            raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
-        return None
-    if value not in allowed:
-        raise InvalidInput(f"{field} must be one of {', '.join(allowed)}; got {value!r}",
-                           code="NOT_ALLOWED", field=field)
-    return value
+    return _one_of(value, allowed, field, required=required)
 
 
 def required(value: T | None, field: str) -> T:
     """``value``, or a ``REQUIRED`` error on ``field`` when it is missing."""
-    if value is None:
-        raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
-    return value
+    return _required(value, field)
 
 
 def _text(value: str | None, field: str, max_len: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{field} is required", code="REQUIRED", field=field)
-    if len(value) > max_len:
-        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field)
-    return value
+    return clean_text(value, field, max_len=max_len, required=required)
 
 
-def _scale(value: int, field: str) -> int:
-    if not 1 <= value <= 5:
-        raise InvalidInput(f"{field} must be 1 to 5 on the risk matrix", field=field)
-    return value
+def _scale(value: int | None, field: str) -> int:
+    """A likelihood or impact on the 1-5 risk matrix."""
+    return int(in_range(value, field, 1, 5))
 
 
 def normalize_number(value: str | None) -> str:
@@ -110,27 +105,43 @@ async def get(session: AsyncSession, model: type[T], object_id: str, what: str) 
 async def save_risk(session: AsyncSession, data: dict[str, Any],
                     risk: IpRisk | None = None) -> IpRisk:
     """Create or update a register entry; the score is always likelihood × impact."""
+    merged = {**(_risk_fields(risk) if risk else {}),
+              **{k: v for k, v in data.items() if v is not None}}
+    fields = validate_risk(merged)
     risk = risk or IpRisk(status="open")
-    merged = {**_risk_fields(risk), **{k: v for k, v in data.items() if v is not None}}
-    risk.title = _text(merged.get("title"), "title", 300, required=True)
-    risk.description = _text(merged.get("description"), "description", 10_000)
-    risk.category = one_of(merged.get("category"), RISK_CATEGORIES, "category")  # type: ignore[assignment]
-    risk.likelihood = _scale(int(merged.get("likelihood") or 0), "likelihood")
-    risk.impact = _scale(int(merged.get("impact") or 0), "impact")
+    for name, value in fields.items():
+        setattr(risk, name, value)
     risk.score = risk.likelihood * risk.impact
-    risk.owner = _text(merged.get("owner"), "owner", 200)
-    risk.treatment = one_of(merged.get("treatment"), TREATMENTS, "treatment", required=False)
-    risk.treatment_plan = _text(merged.get("treatment_plan"), "treatmentPlan", 10_000)
-    risk.status = one_of(merged.get("status") or "open", RISK_STATUSES, "status")  # type: ignore[assignment]
-    if risk.treatment and risk.treatment != "accept" and not risk.treatment_plan:
-        raise InvalidInput("a treatment other than accept needs a treatment plan",
-                           field="treatmentPlan")
     if merged.get("asset_id"):
         await get(session, IpAsset, str(merged["asset_id"]), "asset")
         risk.asset_id = str(merged["asset_id"])
     session.add(risk)
     await session.flush()
     return risk
+
+
+def validate_risk(data: dict[str, Any]) -> dict[str, Any]:
+    """Checked risk fields; every bad field is reported at once."""
+    errors = FieldErrors()
+    out = {
+        "title": errors.check(_text, data.get("title"), "title", 300, required=True),
+        "description": errors.check(_text, data.get("description"), "description", 10_000),
+        "category": errors.check(one_of, data.get("category"), RISK_CATEGORIES, "category"),
+        "likelihood": errors.check(_scale, data.get("likelihood"), "likelihood"),
+        "impact": errors.check(_scale, data.get("impact"), "impact"),
+        "owner": errors.check(_text, data.get("owner"), "owner", 200),
+        "treatment": errors.check(one_of, data.get("treatment"), TREATMENTS, "treatment",
+                                  required=False),
+        "treatment_plan": errors.check(_text, data.get("treatment_plan"), "treatmentPlan",
+                                       10_000),
+        "status": errors.check(one_of, data.get("status") or "open", RISK_STATUSES, "status"),
+    }
+    if out["treatment"] and out["treatment"] != "accept" and not out["treatment_plan"] and (
+            "treatmentPlan" not in {e.field for e in errors.errors}):
+        errors.add(InvalidInput("a treatment other than accept needs a treatment plan",
+                                code="REQUIRED", field="treatmentPlan"))
+    errors.raise_if_any()
+    return out
 
 
 def _risk_fields(risk: IpRisk) -> dict[str, Any]:
@@ -142,10 +153,13 @@ def _risk_fields(risk: IpRisk) -> dict[str, Any]:
 async def accept_risk(session: AsyncSession, risk: IpRisk, *, approver: str,
                       expires_on: date | None, today: date) -> IpRisk:
     """Accept a risk (treatment ``accept``) until ``expires_on``, approved by ``approver``."""
+    errors = FieldErrors()
     if not approver.strip():
-        raise InvalidInput("an acceptance needs an approver", code="REQUIRED", field="approver")
-    if required(expires_on, "expiresOn") <= today:
-        raise InvalidInput("the acceptance must expire in the future", field="expiresOn")
+        errors.add(InvalidInput("an acceptance needs an approver", code="REQUIRED",
+                                field="approver"))
+    if errors.check(required, expires_on, "expiresOn") and expires_on <= today:  # type: ignore[operator]
+        errors.add(InvalidInput("the acceptance must expire in the future", field="expiresOn"))
+    errors.raise_if_any()
     risk.treatment, risk.status = "accept", "accepted"
     risk.accepted_by, risk.accepted_at = approver.strip(), utcnow()
     risk.acceptance_expires_on = expires_on
@@ -163,33 +177,39 @@ ASSET_DATES = ("priority_date", "filing_date", "publication_date", "grant_date",
 
 
 def validate_asset(data: dict[str, Any]) -> dict[str, Any]:
-    """Checked and normalised asset fields (raises the first field error)."""
-    out: dict[str, Any] = {}
-    out["kind"] = one_of(data.get("kind"), ASSET_KINDS, "kind")
+    """Checked and normalised asset fields; every bad field is reported at once."""
+    errors = FieldErrors()
+    out: dict[str, Any] = {"kind": errors.check(one_of, data.get("kind"), ASSET_KINDS, "kind")}
     for name, size in ASSET_TEXT.items():
-        out[name] = _text(data.get(name), _camel(name), size, required=name == "title")
+        out[name] = errors.check(_text, data.get(name), _camel(name), size,
+                                 required=name == "title") or ""
     out["jurisdiction"] = out["jurisdiction"].upper()
     if out["jurisdiction"] and not re.fullmatch(r"[A-Z]{2}|EP|WO|EM|EU|OA|AP|EA|GC",
                                                 out["jurisdiction"]):
-        raise InvalidInput("jurisdiction must be a two-letter office code (CN, US, EP, WO...)",
-                           field="jurisdiction")
-    out["status"] = one_of(data.get("status") or "pending", ASSET_STATUSES, "status")
-    out["value_tier"] = one_of(data.get("value_tier"), VALUE_TIERS, "valueTier", required=False)
+        errors.add(InvalidInput("jurisdiction must be a two-letter office code (CN, US, EP, "
+                                "WO...)", field="jurisdiction"))
+    out["status"] = errors.check(one_of, data.get("status") or "pending", ASSET_STATUSES,
+                                 "status")
+    out["value_tier"] = errors.check(one_of, data.get("value_tier"), VALUE_TIERS, "valueTier",
+                                     required=False)
     out["inventors"] = [i.strip() for i in data.get("inventors") or [] if i and i.strip()]
     out["cpc_codes"] = [c.strip().upper() for c in data.get("cpc_codes") or [] if c.strip()]
-    for code in out["cpc_codes"]:
-        if not re.fullmatch(r"[A-HY]\d{2}[A-Z](\s?\d{1,4}/\d{1,6})?", code):
-            raise InvalidInput(f"{code!r} is not a CPC symbol (e.g. G06N 3/08)",
-                               field="cpcCodes")
+    bad_codes = [c for c in out["cpc_codes"]
+                 if not re.fullmatch(r"[A-HY]\d{2}[A-Z](\s?\d{1,4}/\d{1,6})?", c)]
+    if bad_codes:
+        errors.add(InvalidInput(f"{', '.join(map(repr, bad_codes))} not CPC symbols (e.g. "
+                                "G06N 3/08)", field="cpcCodes"))
     for name in ASSET_DATES:
         out[name] = data.get(name)
     if out["filing_date"] and out["grant_date"] and out["grant_date"] < out["filing_date"]:
-        raise InvalidInput("the grant date is before the filing date", field="grantDate")
+        errors.add(InvalidInput("the grant date is before the filing date", field="grantDate"))
     if out["kind"] in {"patent", "utility_model", "design", "trademark"} and not (
             out["application_number"] or out["publication_number"]
             or out["registration_number"]):
-        raise InvalidInput(f"a {out['kind']} needs an application, publication or "
-                           "registration number", code="REQUIRED", field="applicationNumber")
+        errors.add(InvalidInput(f"a {out['kind']} needs an application, publication or "
+                                "registration number", code="REQUIRED",
+                                field="applicationNumber"))
+    errors.raise_if_any()
     return out
 
 
@@ -247,10 +267,13 @@ async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
 async def add_deadline(session: AsyncSession, *, asset_id: str, kind: str,
                        due_on: date | None, description: str = "") -> IpAssetDeadline:
     """A dated obligation on one of the tenant's assets."""
-    due_on = required(due_on, "dueOn")
+    errors = FieldErrors()
+    errors.check(required, due_on, "dueOn")
+    kind = errors.check(one_of, kind, DEADLINE_KINDS, "kind")  # type: ignore[assignment]
+    description = errors.check(_text, description, "description", 2000)  # type: ignore[assignment]
+    errors.raise_if_any()
     await get(session, IpAsset, asset_id, "asset")
-    row = IpAssetDeadline(asset_id=asset_id, kind=one_of(kind, DEADLINE_KINDS, "kind"),
-                          due_on=due_on, description=_text(description, "description", 2000),
+    row = IpAssetDeadline(asset_id=asset_id, kind=kind, due_on=due_on, description=description,
                           status="open")
     session.add(row)
     await session.flush()
@@ -272,23 +295,29 @@ async def set_deadline_status(session: AsyncSession, deadline: IpAssetDeadline,
 async def create_licence(session: AsyncSession, data: dict[str, Any]) -> IpLicence:
     """A licence in or out on some of the tenant's assets."""
     asset_ids = [str(a) for a in data.get("asset_ids") or []]
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    errors = FieldErrors()
+    errors.check(required, starts, "startsOn")
+    if starts is not None and ends is not None and ends < starts:
+        errors.add(InvalidInput("the licence ends before it starts", field="endsOn"))
+    fields = {
+        "direction": errors.check(one_of, data.get("direction"), LICENCE_DIRECTIONS,
+                                  "direction"),
+        "counterparty": errors.check(_text, data.get("counterparty"), "counterparty", 300,
+                                     required=True),
+        "scope": errors.check(_text, data.get("scope"), "scope", 5000),
+        "territory": errors.check(_text, data.get("territory"), "territory", 200),
+        "royalty_terms": errors.check(_text, data.get("royalty_terms"), "royaltyTerms", 5000),
+        "status": errors.check(one_of, data.get("status") or "active", LICENCE_STATUSES,
+                               "status"),
+    }
+    errors.raise_if_any()
     for asset_id in asset_ids:
         await get(session, IpAsset, asset_id, "asset")
-    starts, ends = data.get("starts_on"), data.get("ends_on")
-    if starts is None:
-        raise InvalidInput("startsOn is required", code="REQUIRED", field="startsOn")
-    if ends is not None and ends < starts:
-        raise InvalidInput("the licence ends before it starts", field="endsOn")
     row = IpLicence(
-        direction=one_of(data.get("direction"), LICENCE_DIRECTIONS, "direction"),
-        counterparty=_text(data.get("counterparty"), "counterparty", 300, required=True),
-        asset_ids=asset_ids, scope=_text(data.get("scope"), "scope", 5000),
-        territory=_text(data.get("territory"), "territory", 200),
-        exclusive=bool(data.get("exclusive")),
+        asset_ids=asset_ids, exclusive=bool(data.get("exclusive")),
         royalty_bearing=data.get("royalty_bearing", True) is not False,
-        royalty_terms=_text(data.get("royalty_terms"), "royaltyTerms", 5000),
-        starts_on=starts, ends_on=ends,
-        status=one_of(data.get("status") or "active", LICENCE_STATUSES, "status"))
+        starts_on=starts, ends_on=ends, **fields)
     session.add(row)
     await session.flush()
     return row
@@ -298,15 +327,18 @@ async def record_payment(session: AsyncSession, *, licence_id: str, paid_on: dat
                          amount: Decimal | None, currency: str, reference: str = "",
                          ) -> IpRoyaltyPayment:
     """A royalty payment under one of the tenant's licences."""
-    await get(session, IpLicence, licence_id, "licence")
-    paid_on, amount = required(paid_on, "paidOn"), required(amount, "amount")
-    if amount <= 0:
-        raise InvalidInput("the amount must be positive", field="amount")
+    errors = FieldErrors()
+    errors.check(required, paid_on, "paidOn")
+    if errors.check(required, amount, "amount") is not None and amount <= 0:  # type: ignore[operator]
+        errors.add(InvalidInput("the amount must be positive", field="amount"))
     if not re.fullmatch(r"[A-Z]{3}", currency or ""):
-        raise InvalidInput("currency must be an ISO 4217 code such as CNY, USD, EUR",
-                           field="currency")
+        errors.add(InvalidInput("currency must be an ISO 4217 code such as CNY, USD, EUR",
+                                field="currency"))
+    reference = errors.check(_text, reference, "reference", 200)  # type: ignore[assignment]
+    errors.raise_if_any()
+    await get(session, IpLicence, licence_id, "licence")
     row = IpRoyaltyPayment(licence_id=licence_id, paid_on=paid_on, amount=amount,
-                           currency=currency, reference=_text(reference, "reference", 200))
+                           currency=currency, reference=reference)
     session.add(row)
     await session.flush()
     return row
@@ -318,18 +350,20 @@ async def record_payment(session: AsyncSession, *, licence_id: str, paid_on: dat
 async def report_incident(session: AsyncSession, data: dict[str, Any]) -> IpIncident:
     """Record a detected incident (Monitor) against some of the tenant's assets."""
     asset_ids = [str(a) for a in data.get("asset_ids") or []]
+    errors = FieldErrors()
+    errors.check(required, data.get("detected_on"), "detectedOn")
+    fields = {
+        "kind": errors.check(one_of, data.get("kind"), INCIDENT_KINDS, "kind"),
+        "title": errors.check(_text, data.get("title"), "title", 300, required=True),
+        "description": errors.check(_text, data.get("description"), "description", 10_000),
+        "severity": errors.check(one_of, data.get("severity") or "medium",
+                                 ("low", "medium", "high", "critical"), "severity"),
+    }
+    errors.raise_if_any()
     for asset_id in asset_ids:
         await get(session, IpAsset, asset_id, "asset")
-    if data.get("detected_on") is None:
-        raise InvalidInput("detectedOn is required", code="REQUIRED", field="detectedOn")
-    row = IpIncident(
-        kind=one_of(data.get("kind"), INCIDENT_KINDS, "kind"),
-        title=_text(data.get("title"), "title", 300, required=True),
-        description=_text(data.get("description"), "description", 10_000),
-        detected_on=data["detected_on"], asset_ids=asset_ids,
-        severity=one_of(data.get("severity") or "medium",
-                        ("low", "medium", "high", "critical"), "severity"),
-        status="open")
+    row = IpIncident(detected_on=data["detected_on"], asset_ids=asset_ids, status="open",
+                     **fields)
     session.add(row)
     await session.flush()
     return row
@@ -339,11 +373,13 @@ async def record_response(session: AsyncSession, *, incident_id: str, action: st
                           description: str, responder: str, taken_on: date,
                           ) -> IpIncidentResponse:
     """An action taken on an incident (Respond); an open incident moves to ``responding``."""
+    errors = FieldErrors()
+    fields = {"action": errors.check(one_of, action, RESPONSE_ACTIONS, "action"),
+              "description": errors.check(_text, description, "description", 10_000),
+              "responder": errors.check(_text, responder, "responder", 200)}
+    errors.raise_if_any()
     incident = await get(session, IpIncident, incident_id, "incident")
-    row = IpIncidentResponse(incident_id=incident_id,
-                             action=one_of(action, RESPONSE_ACTIONS, "action"),
-                             description=_text(description, "description", 10_000),
-                             responder=_text(responder, "responder", 200), taken_on=taken_on)
+    row = IpIncidentResponse(incident_id=incident_id, taken_on=taken_on, **fields)
     session.add(row)
     if incident.status == "open":
         incident.status = "responding"
@@ -354,23 +390,27 @@ async def record_response(session: AsyncSession, *, incident_id: str, action: st
 async def set_recovery_plan(session: AsyncSession, *, incident_id: str, summary: str,
                             steps: list[dict[str, Any]], status: str) -> IpRecoveryPlan:
     """Create or replace the incident's recovery plan (Recover)."""
-    await get(session, IpIncident, incident_id, "incident")
+    errors = FieldErrors()
     clean = []
     for i, step in enumerate(steps):
-        title = _text(step.get("title"), f"steps[{i}].title", 300, required=True)
-        step_status = one_of(step.get("status") or "open", ("open", "in_progress", "done"),
-                             f"steps[{i}].status")
+        title = errors.check(_text, step.get("title"), f"steps[{i}].title", 300, required=True)
+        step_status = errors.check(one_of, step.get("status") or "open",
+                                   ("open", "in_progress", "done"), f"steps[{i}].status")
         due = step.get("due_on")
         clean.append({"title": title, "status": step_status,
                       "due_on": due.isoformat() if isinstance(due, date) else None})
+    summary = errors.check(_text, summary, "summary", 10_000, required=True)  # type: ignore[assignment]
+    status = errors.check(one_of, status, RECOVERY_STATUSES, "status")  # type: ignore[assignment]
+    errors.raise_if_any()
+    await get(session, IpIncident, incident_id, "incident")
     plan = (await session.execute(select(IpRecoveryPlan).where(
         IpRecoveryPlan.incident_id == incident_id))).scalar_one_or_none()
     if plan is None:
         plan = IpRecoveryPlan(incident_id=incident_id, summary="")
         session.add(plan)
-    plan.summary = _text(summary, "summary", 10_000, required=True)
+    plan.summary = summary
     plan.steps = clean
-    plan.status = one_of(status, RECOVERY_STATUSES, "status")  # type: ignore[assignment]
+    plan.status = status
     await session.flush()
     return plan
 

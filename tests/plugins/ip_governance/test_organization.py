@@ -357,7 +357,7 @@ async def test_graphql_governance_edm_happy_path_and_pagination(gql, acme):
         assert out["data"][name]["errors"] == [] and out["data"][name][field]["id"], out
     bad = await gql(BODY, {"t": tid, "i": {"name": "X", "kind": "senate"}}, token)
     assert bad["data"]["createGoverningBody"] == {
-        "body": None, "errors": [{"code": "INVALID_INPUT", "field": "kind",
+        "body": None, "errors": [{"code": "NOT_ALLOWED", "field": "kind",
                                   "message": bad["data"]["createGoverningBody"]["errors"][0][
                                       "message"]}]}
     for i in range(2):

@@ -15,6 +15,7 @@ from ipgov.api import (
     DomainError,
     NotFound,
     UserError,
+    filter_value,
     lineage,
     paginate,
     requires,
@@ -29,6 +30,7 @@ from ..models import (
     GoverningBody,
     MonitoringRecord,
 )
+from ..services import DECISION_STATUSES, DIRECTIVE_STATUSES
 from .common import inputs, mutate, node, page
 
 OBJ = "ip_governance:governance"
@@ -214,6 +216,7 @@ class GovernanceQuery:
         self, info: Info, tenant_id: strawberry.ID, status: str | None = None,
         first: int = 50, after: str | None = None,
     ) -> Connection[GovernanceDirectiveType]:
+        filter_value(status, DIRECTIVE_STATUSES, "status")
         where = (GovernanceDirective.status == status,) if status else ()
         return await page(info, tenant_id, GovernanceDirective, directive_node, first=first,
                           after=after, where=where)
@@ -234,6 +237,7 @@ class GovernanceQuery:
         self, info: Info, tenant_id: strawberry.ID, status: str | None = None,
         first: int = 50, after: str | None = None,
     ) -> Connection[GovernanceDecisionType]:
+        filter_value(status, DECISION_STATUSES, "status")
         where = (GovernanceDecision.status == status,) if status else ()
         return await page(info, tenant_id, GovernanceDecision, decision_node, first=first,
                           after=after, where=where)
@@ -251,7 +255,7 @@ class GovernanceQuery:
             GovernanceDecision.deciding_tenant_id == str(tenant_id))
         if readable is not None:
             stmt = stmt.where(GovernanceDecision.tenant_id.in_(sorted(readable)))
-        if status:
+        if filter_value(status, DECISION_STATUSES, "status"):
             stmt = stmt.where(GovernanceDecision.status == status)
         async with ctx.system_session("graphql: decisions awaiting a tenant (authorized)") as s:
             return await paginate(s, stmt, [GovernanceDecision.id], first=first, after=after,
