@@ -11,6 +11,8 @@ from ipgov.plugins.contracts import Permission
 __all__ = [
     "CORE_PERMISSIONS",
     "CORE_ROLE_GRANTS",
+    "GROUP_PERMISSIONS",
+    "GROUP_ROLES",
     "PLATFORM_ROLES",
     "READ_ONLY_ROLES",
     "ROLES",
@@ -96,3 +98,10 @@ PLATFORM_GRANTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 """Grants in the platform's own domain; the platform domain's roles act on tenant management."""
+
+GROUP_PERMISSIONS = frozenset({("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")})
+"""Acts on the group as a whole: mergers and the decisions subsidiaries escalate to it."""
+
+GROUP_ROLES = frozenset(role for role, items in CORE_ROLE_GRANTS.items()
+                        if GROUP_PERMISSIONS & set(items))
+"""Roles granted only in a group's own tenant (``ipgov.authz.ceiling``)."""

@@ -33,6 +33,7 @@ from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
+from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
 from .tracing import OperationTracing
@@ -48,9 +49,9 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery, JobQuery],
+               SupervisionQuery, JobQuery, ServiceAccountQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation, JobMutation, LocaleMutation],
+                  ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation],
     )
 
 
