@@ -7,6 +7,8 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 
+from ipgov.authz.access import check_tenant_access
+from ipgov.errors import Forbidden, NotFound
 from ipgov.identity.service import Principal, authenticate
 from ipgov.identity.tokens import AuthenticationError
 
@@ -17,8 +19,10 @@ async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj
                             action: str) -> Principal:
     """The caller, when it may ``action`` on ``obj`` in ``tenant_id``.
 
-    401 without valid credentials, 404 for an unknown tenant, 403 when forbidden or when the
-    object's plugin is not enabled for the tenant.
+    401 without valid credentials; otherwise the decision of GraphQL fields
+    (``ipgov.authz.access``): 403 alike for another group's tenant and for an unknown id, and,
+    for callers entitled to the tenant, 403 ``PLUGIN_DISABLED``, ``FORBIDDEN`` or
+    ``TENANT_INACTIVE``; 404 only for platform-wide roles.
     """
     platform = request.app.state.platform
     try:
@@ -27,11 +31,10 @@ async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj
         raise NotAuthorizedException(detail=f"{exc.code}: {exc.message}") from None
     if principal is None:
         raise NotAuthorizedException(detail="sign in first: send 'Authorization: Bearer <token>'")
-    info = platform.authz.tenant_info(tenant_id)
-    if info is None:
-        raise NotFoundException(detail=f"no tenant with id {tenant_id!r}")
-    plugin = obj.split(":", 1)[0]
-    allowed = platform.authz.enforce(principal.subject, tenant_id, obj, action)
-    if not allowed or (plugin != "ipgov" and plugin not in info.enabled_plugins):
-        raise PermissionDeniedException(detail=f"you may not {action} {obj} in this tenant")
+    try:
+        check_tenant_access(platform.authz, principal.subject, tenant_id, obj, action)
+    except NotFound as exc:
+        raise NotFoundException(detail=f"{exc.code}: {exc.message}") from None
+    except Forbidden as exc:
+        raise PermissionDeniedException(detail=f"{exc.code}: {exc.message}") from None
     return principal
