@@ -245,3 +245,25 @@ async def test_cli_lists_accounts_beside_members_and_manages_keys(platform, back
     await refused(platform, new_key)
     unknown = _cli(platform.settings, "disable", "acme-a", "nope")
     assert unknown.returncode == 1 and "no active service account" in unknown.stderr
+
+
+async def test_ending_an_account_needs_the_rights_to_grant_its_role(platform, gql):
+    """A tenant administrator of the group cannot cut off the group administrator's
+    integration (as he cannot remove the group administrator)."""
+    from ipgov.identity.service import add_membership, create_user
+
+    g = await make_group(platform, "acme")
+    root = g.ids["acme"]
+    made = await _create(gql, root, g.token("admin"), r="group_admin")
+    async with platform.db.system_session("t: deputy") as s:
+        deputy = await create_user(s, email="deputy@acme.example", display_name="Deputy")
+        await add_membership(platform, s, tenant_id=root, user_id=deputy.id,
+                             role="tenant_admin", actor="test")
+    await platform.authz.refresh()
+    token = platform.tokens.issuer.issue(deputy.id).token
+    key_id = made["serviceAccount"]["keys"][0]["id"]
+    revoke = await gql(REVOKE, {"t": root, "k": key_id}, token)
+    assert revoke["data"]["revokeApiKey"]["errors"][0]["code"] == "PRIVILEGE_CEILING"
+    disable = await gql(DISABLE, {"t": root, "a": made["serviceAccount"]["id"]}, token)
+    assert disable["data"]["disableServiceAccount"]["errors"][0]["code"] == "PRIVILEGE_CEILING"
+    assert (await gql(TENANT, {"t": root}, made["apiKey"]))["data"]["tenant"]["slug"] == "acme"

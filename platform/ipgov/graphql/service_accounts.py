@@ -212,7 +212,8 @@ class ServiceAccountMutation:
             async with ctx.session(str(tenant_id)) as session:
                 key = await accounts.revoke_api_key(ctx.platform, session,
                                                     tenant_id=str(tenant_id),
-                                                    key_id=str(key_id), actor=ctx.actor)
+                                                    key_id=str(key_id), actor=ctx.actor,
+                                                    granter=ctx.actor)
                 payload = ApiKeyPayload(key=key_node(key))
         except DomainError as exc:
             return _payload_error(exc, ApiKeyPayload)
@@ -229,7 +230,8 @@ class ServiceAccountMutation:
             async with ctx.session(str(tenant_id)) as session:
                 account = await accounts.disable_service_account(
                     ctx.platform, session, tenant_id=str(tenant_id),
-                    service_account_id=str(service_account_id), actor=ctx.actor)
+                    service_account_id=str(service_account_id), actor=ctx.actor,
+                    granter=ctx.actor)
                 keys = await _keys(session, [account])
         except DomainError as exc:
             return _payload_error(exc, ServiceAccountPayload)

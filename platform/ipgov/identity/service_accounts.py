@@ -223,10 +223,20 @@ async def _live_keys(session: AsyncSession, account_id: str, now: datetime) -> l
     return [k for k in rows if aware(k.expires_at) is None or aware(k.expires_at) > now]
 
 
+async def _assert_may_end(platform: Platform, session: AsyncSession, granter: str | None,
+                          tenant_id: str, account_id: str) -> None:
+    """Ending an account's access takes the rights of someone who could grant its role, as
+    removing a member does (a subsidiary cannot cut off the group's integrations)."""
+    account = await session.get(ServiceAccount, account_id)
+    if granter is not None and account is not None:
+        assert_may_grant(platform, granter, tenant_id, account.role)
+
+
 async def revoke_api_key(platform: Platform, session: AsyncSession, *, tenant_id: str,
-                         key_id: str, actor: str) -> ApiKey:
+                         key_id: str, actor: str, granter: str | None = None) -> ApiKey:
     """Revoke one key at once (idempotent: a revoked key stays revoked, first time kept)."""
     key = await _key(session, tenant_id, key_id)
+    await _assert_may_end(platform, session, granter, tenant_id, key.service_account_id)
     if key.revoked_at is None:
         key.revoked_at, key.revoked_by = utcnow(), actor
         await platform.audit(session, tenant_id=tenant_id, actor=actor,
@@ -236,11 +246,12 @@ async def revoke_api_key(platform: Platform, session: AsyncSession, *, tenant_id
 
 
 async def disable_service_account(platform: Platform, session: AsyncSession, *,
-                                  tenant_id: str, service_account_id: str,
-                                  actor: str) -> ServiceAccount:
+                                  tenant_id: str, service_account_id: str, actor: str,
+                                  granter: str | None = None) -> ServiceAccount:
     """End an account: every key revoked and its role removed, in one transaction (the row
     stays for the audit trail)."""
     account = await _account(session, tenant_id, service_account_id)
+    await _assert_may_end(platform, session, granter, tenant_id, account.id)
     now = utcnow()
     revoked = []
     for key in await _live_keys(session, account.id, now):
