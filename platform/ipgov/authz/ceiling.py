@@ -23,7 +23,7 @@ called without a granter and no ceiling applies.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipgov.errors import Forbidden, InvalidInput
 
@@ -73,10 +73,14 @@ def assert_may_grant(platform: Platform, granter_subject: str, tenant_id: str,
                         "tenant, by those entitled there", code="GROUP_ROLE_OUTSIDE_GROUP",
                         field="role", details={"role": role})
     for domain in authz.grant_domains(tenant_id):
-        missing = authz.permissions_of(role, domain) - authz.permissions_of(granter_subject,
-                                                                            domain)
+        missing = _lacking(authz, granter_subject, domain, authz.permissions_of(role, domain))
         if missing:
             raise _refuse(f"the role {role}", missing, "role")
+
+
+def _lacking(authz: Any, subject: str, domain: str, wanted: Iterable[Perm]) -> set[Perm]:
+    """The permissions of ``wanted`` that ``subject`` does not hold in ``domain``."""
+    return {p for p in wanted if not authz.enforce(subject, domain, *p)}
 
 
 def assert_may_grant_permissions(platform: Platform, granter_subject: str, tenant_id: str,
@@ -87,7 +91,7 @@ def assert_may_grant_permissions(platform: Platform, granter_subject: str, tenan
     authz = platform.authz
     wanted = set(permissions)
     for domain in domains if domains is not None else authz.grant_domains(tenant_id):
-        missing = wanted - authz.permissions_of(granter_subject, domain)
+        missing = _lacking(authz, granter_subject, domain, wanted)
         if missing:
             raise _refuse("these permissions", missing, field)
 
@@ -134,8 +138,8 @@ def assert_may_change_policy(platform: Platform, granter_subject: str, tenant_id
                                      field="object", domains=domains)
         return
     for domain in domains:
-        above = (authz.permissions_of(rule.subject, domain)
-                 - authz.permissions_of(granter_subject, domain))
+        above = _lacking(authz, granter_subject, domain,
+                         authz.permissions_of(rule.subject, domain))
         if above:
             raise Forbidden(
                 f"you may not restrict {rule.subject}: it holds permissions you do not "
