@@ -2,8 +2,10 @@
 
 Clearance is a permission per classification level: ``data_governance:content:<level>``
 with action ``read``. Viewers and other readers are cleared up to internal, IP managers and
-administrators up to confidential, nobody for secret by default: a tenant grants secret
-clearance to a person with a core policy (``addPolicy`` with the user as subject).
+administrators up to confidential; secret only the group administrator, the clearance
+authority: since nobody may grant what he does not hold (the core's privilege ceiling), he
+grants secret clearance to a person with a core policy (``addPolicy`` with the user as
+subject), every read of it logged.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from ipgov.api import Permission
 from .vocabulary import CLASSIFICATIONS, content_object
 
 __all__ = ["ACCESS_LOG", "ASSET", "GRANTS", "LIFECYCLE", "ORGANIZATION", "PERMISSIONS",
-           "PUBLICATION", "QUALITY", "SOLUTION", "SPEC", "TRADE_SECRET"]
+           "PUBLICATION", "QUALITY", "READ_GRANTS", "SOLUTION", "SPEC", "TRADE_SECRET",
+           "WRITE_GRANTS"]
 
 ASSET = "data_governance:asset"
 SPEC = "data_governance:spec"
@@ -41,24 +44,41 @@ PERMISSIONS: list[Permission] = [
       for level in CLASSIFICATIONS],
 ]
 
-_READERS = ("viewer", "auditor", "reviewer", "contributor")
-_MANAGERS = ("group_admin", "tenant_admin", "ip_manager")
-_CONTRIBUTOR = [(ASSET, "create"), (ASSET, "update"), (TRADE_SECRET, "record_step"),
-                (SOLUTION, "create"), (SOLUTION, "link"), (PUBLICATION, "create")]
-_PLAIN = [p for p in PERMISSIONS if not p.object.startswith(content_object(""))]
+_READERS = ("viewer", "auditor", "reviewer", "contributor", "group_admin", "tenant_admin",
+            "ip_manager")
+_GOVERN = ("group_admin", "tenant_admin")  # the data governance organization's decisions
+_MANAGE = (*_GOVERN, "ip_manager")  # day-to-day data management
+_PARTICIPATE = (*_MANAGE, "contributor")  # what every employee records or checks himself
+WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    ASSET: {"create": _PARTICIPATE, "update": _PARTICIPATE},
+    SPEC: {"publish": _MANAGE},
+    QUALITY: {"create": _MANAGE, "evaluate": _MANAGE},
+    TRADE_SECRET: {"record_step": _PARTICIPATE},
+    LIFECYCLE: {"transition": _MANAGE, "request_destruction": _MANAGE,
+                "approve_destruction": _GOVERN, "run_jobs": _MANAGE},
+    SOLUTION: {"create": _PARTICIPATE, "link": _PARTICIPATE},
+    PUBLICATION: {"create": _PARTICIPATE},
+    ORGANIZATION: {"assign": _GOVERN},
+}
+"""Who may do what besides reading; the reasons are in docs/authorization.md."""
+READ_GRANTS: dict[str, tuple[str, ...]] = {
+    ACCESS_LOG: (*_GOVERN, "auditor"),
+    content_object("public"): _READERS,
+    content_object("internal"): _READERS,
+    content_object("confidential"): _MANAGE,
+    content_object("secret"): ("group_admin",),
+}
+"""Reads narrower than every role: who read protected content, and clearance per level."""
 
 
 def _grants() -> dict[str, list[tuple[str, str]]]:
     grants: dict[str, list[tuple[str, str]]] = {}
-    for role in _READERS:
-        grants[role] = [(p.object, "read") for p in _PLAIN if p.object != ACCESS_LOG]
-        grants[role] += [(content_object(lv), "read") for lv in ("public", "internal")]
-    grants["auditor"].append((ACCESS_LOG, "read"))
-    grants["contributor"] += _CONTRIBUTOR
-    for role in _MANAGERS:
-        grants[role] = [(p.object, a) for p in _PLAIN for a in p.actions]
-        grants[role] += [(content_object(lv), "read")
-                         for lv in ("public", "internal", "confidential")]
+    for perm in PERMISSIONS:
+        for role in READ_GRANTS.get(perm.object, _READERS):
+            grants.setdefault(role, []).append((perm.object, "read"))
+        for action, roles in WRITE_GRANTS.get(perm.object, {}).items():
+            for role in roles:
+                grants.setdefault(role, []).append((perm.object, action))
     return grants
 
 

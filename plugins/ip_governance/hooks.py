@@ -38,10 +38,27 @@ PLUGIN_INFO = PluginInfo(
 )
 
 AREAS = ("framework", "organization", "risk_assets", "certification")
-_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
-_WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
-_CONTRIBUTOR_ACTIONS = ("create", "update")
-
+_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor", "group_admin", "tenant_admin",
+               "ip_manager")
+_GOVERN = ("group_admin", "tenant_admin")  # the decision level: evaluates, directs, monitors
+_MANAGE = (*_GOVERN, "ip_manager")  # the IP department executes within governance
+_PARTICIPATE = (*_MANAGE, "contributor")  # every employee's own contributions
+WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ip_governance:framework": {"update": _GOVERN},
+    "ip_governance:profile": {"update": _GOVERN},
+    "ip_governance:strategy": {"create": _MANAGE, "update": _MANAGE, "approve": _GOVERN},
+    "ip_governance:governance": {"create": _GOVERN, "update": _GOVERN, "decide": _GOVERN},
+    "ip_governance:organization": {"create": _GOVERN, "update": _GOVERN, "delete": _GOVERN},
+    "ip_governance:management_system": {"create": _MANAGE, "update": _MANAGE},
+    "ip_governance:risk": {"create": _MANAGE, "update": _MANAGE, "accept": _MANAGE},
+    "ip_governance:risk_appetite": {"set": _GOVERN},
+    "ip_governance:asset": {"create": _PARTICIPATE, "update": _PARTICIPATE, "delete": _MANAGE},
+    "ip_governance:licence": {"create": _MANAGE, "update": _MANAGE},
+    "ip_governance:incident": {"create": _PARTICIPATE, "update": _MANAGE, "close": _MANAGE},
+    "ip_governance:certification": {"record": _GOVERN},
+}
+"""Who may do what besides reading, per object and action; the reasons are in
+docs/authorization.md (tests/contract/test_authorization_matrix.py keeps the two equal)."""
 
 def _areas() -> list[ModuleType]:
     """Each area's ``area`` module (areas not built yet are skipped)."""
@@ -63,19 +80,15 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
-    """Read for every role, create/update for contributors, everything for administrators;
-    an area may add its own grants (``GRANTS``)."""
+    """Read for every role; writes as ``WRITE_GRANTS`` declares them (governance acts to the
+    decision level, execution to the IP department, own contributions to contributors)."""
     grants: dict[str, list[tuple[str, str]]] = {}
     for perm in register_permissions():
         for role in _READ_ROLES:
             grants.setdefault(role, []).append((perm.object, "read"))
-        grants["contributor"].extend(
-            (perm.object, a) for a in perm.actions if a in _CONTRIBUTOR_ACTIONS)
-        for role in _WRITE_ROLES:
-            grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
-    for area in _areas():
-        for role, items in getattr(area, "GRANTS", {}).items():
-            grants.setdefault(role, []).extend(items)
+        for action, roles in WRITE_GRANTS.get(perm.object, {}).items():
+            for role in roles:
+                grants.setdefault(role, []).append((perm.object, action))
     return grants
 
 

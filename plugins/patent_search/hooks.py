@@ -32,9 +32,16 @@ PLUGIN_INFO = PluginInfo(
     ),
 )
 
-_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
-_WRITE_ROLES = ("group_admin", "tenant_admin", "ip_manager")
-_CONTRIBUTOR_ACTIONS = ("create", "update", "screen")
+_READ_ROLES = ("viewer", "auditor", "reviewer", "contributor", "group_admin", "tenant_admin",
+               "ip_manager")
+_MANAGE = ("group_admin", "tenant_admin", "ip_manager")  # infrastructure and its use (7.2)
+WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "patent_search:collection": {"create": _MANAGE, "update": _MANAGE, "delete": _MANAGE},
+    "patent_search:document": {"ingest": _MANAGE, "screen": (*_MANAGE, "contributor")},
+    "patent_search:watchlist": {"create": _MANAGE, "update": _MANAGE, "delete": _MANAGE},
+    "patent_search:procurement": {"create": _MANAGE, "update": _MANAGE, "delete": _MANAGE},
+}
+"""Who may do what besides reading; the reasons are in docs/authorization.md."""
 
 
 @hookimpl
@@ -55,15 +62,15 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
-    """Read for every role, create/update for contributors, everything for administrators."""
+    """Read for every role; writes as ``WRITE_GRANTS`` declares them (contributors screen
+    their own solutions for freedom to operate, the IP department runs the databases)."""
     grants: dict[str, list[tuple[str, str]]] = {}
     for perm in register_permissions():
         for role in _READ_ROLES:
             grants.setdefault(role, []).append((perm.object, "read"))
-        grants["contributor"].extend(
-            (perm.object, a) for a in perm.actions if a in _CONTRIBUTOR_ACTIONS)
-        for role in _WRITE_ROLES:
-            grants.setdefault(role, []).extend((perm.object, a) for a in perm.actions)
+        for action, roles in WRITE_GRANTS.get(perm.object, {}).items():
+            for role in roles:
+                grants.setdefault(role, []).append((perm.object, action))
     return grants
 
 

@@ -210,3 +210,82 @@ async def test_postgres_rls_isolates_tenants(platform, backend, two_groups):
             Membership.tenant_id == globex.ids["globex-a"],
             Membership.user_id == acme.users["a-viewer"]))).scalar_one()
     assert leaked == 0
+
+
+# --------------------------------------------------------------------- (d) function-level authz
+
+
+def _mutation_checks(platform) -> list[tuple[str, Authorize]]:
+    """(name, declared check) of every mutation of the live schema."""
+    mutation = _schema(platform)._schema.type_map["Mutation"]
+    definition = mutation.extensions["strawberry-definition"]
+    found = []
+    for field in definition.fields:
+        check = next(e for e in field.extensions if isinstance(e, Authorize))
+        found.append((_graphql_name(field), check))
+    return found
+
+
+def _graphql_name(field) -> str:
+    from strawberry.schema.name_converter import NameConverter
+
+    return NameConverter(auto_camel_case=True).get_graphql_name(field)
+
+
+async def test_every_mutation_is_at_least_as_strict_as_reading_its_object(platform,
+                                                                          two_groups):
+    """No mutation is declared with a read permission, and every role that may perform it
+    by default may also read what it changes (OWASP API5: writes never weaker than reads)."""
+    from ipgov.authz.access import READ_ACTIONS
+    from ipgov.authz.roles import TENANT_ROLES
+
+    acme, _ = two_groups
+    authz = platform.authz
+    weaker, reads = [], []
+    for name, check in _mutation_checks(platform):
+        if check.kind in ("public", "authenticated"):
+            field = _schema(platform)._schema.mutation_type.fields[name]
+            assert not _targets_tenant(field), f"{name}: names a tenant but checks no right"
+            continue
+        if check.action in READ_ACTIONS:
+            reads.append(name)
+        if not authz.is_declared(check.obj, "read"):
+            continue
+        for tenant in (acme.ids["acme"], acme.ids["acme-a"]):
+            for role in TENANT_ROLES:
+                if (authz.enforce(role, tenant, check.obj, check.action)
+                        and not authz.enforce(role, tenant, check.obj, "read")):
+                    weaker.append((name, role))
+    assert not reads, f"mutations declared with a read permission: {reads}"
+    assert not weaker, f"roles that may change what they may not read: {weaker}"
+
+
+async def test_viewers_and_contributors_cannot_manage_by_default(platform, gql, two_groups):
+    """Every mutation of the live schema, called in the caller's own tenant: a viewer is
+    refused all of them; a contributor passes only those documented as participation
+    (docs/authorization.md), and is refused every management or governance act."""
+    from pathlib import Path
+
+    from ipgov.authz.matrix import parse
+    from ipgov.authz.roles import TENANT_ROLES
+
+    doc = (Path(__file__).parents[2] / "docs" / "authorization.md").read_text(encoding="utf-8")
+    duties = {p: r.duty for p, r in parse(doc, TENANT_ROLES).items()}
+    acme, _ = two_groups
+    schema = _schema(platform)._schema
+    passed: dict[str, list[str]] = {"a-viewer": [], "c-contrib": []}
+    for name, check in _mutation_checks(platform):
+        if check.kind in ("public", "authenticated"):
+            continue
+        field = schema.mutation_type.fields[name]
+        for user, tenant in (("a-viewer", acme.ids["acme-a"]), ("c-contrib", acme.ids["acme-c"])):
+            query, variables = _operation("mutation", name, field, tenant)
+            body = (await gql.post(query, variables, token=acme.token(user))).json()
+            codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors") or []}
+            if not codes & {"FORBIDDEN", "PLUGIN_DISABLED"}:
+                passed[user].append(f"{name} ({check.obj}:{check.action})")
+                if user == "c-contrib":
+                    duty = duties.get(f"{check.obj}:{check.action}", "partner")
+                    assert duty in ("participate", "partner"), (name, duty, body)
+    assert passed["a-viewer"] == [], passed["a-viewer"]
+    assert passed["c-contrib"], "a contributor takes part somewhere (disclosures, checks)"

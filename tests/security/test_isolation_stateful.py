@@ -6,7 +6,9 @@ of the live schema that takes an id (core and plugins: new fields are covered as
 one call or a batch at a time, and through review and job worker messages.
 
 Invariants: every probe is refused (FORBIDDEN / NOT_FOUND, or a payload error), no response
-carries another tenant's ids or names, and no row of any tenant changes. A legitimate read
+carries another tenant's ids or names, no row of any tenant changes, and every probe is
+answered exactly as its twin that aims at ids naming nothing (no existence oracle: issue 15
+item 3). A legitimate read
 each step proves the harness sees successes. On PostgreSQL it runs again with the ORM tenant
 filter off: RLS alone holds.
 
@@ -22,6 +24,7 @@ import hashlib
 import json
 import os
 import random
+import uuid
 from typing import Any
 
 import pytest
@@ -141,21 +144,46 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
 
         def _probe(self, actor: tuple[str, str], probe: int, bola: bool
                    ) -> tuple[str, dict, str, str, set[str]]:
+            query, variables, name, kind, targets, _twin, _sent = self._probe_pair(
+                actor, probe, bola)
+            return query, variables, name, kind, targets
+
+        def _probe_pair(self, actor: tuple[str, str], probe: int, bola: bool):
+            """The probe, and its twin with every id it aims at another tenant replaced by
+            an id that names nothing (the caller's own tenant stays): both must be answered
+            alike, or the answer tells the outsider what exists (an existence oracle)."""
             kind, name, field = fields[probe % len(fields)]
             foreign = self.rng.choice(world.foreign(*actor))
             home = world.home(*actor)
             tenant_args = tenant_slots(field, name)
             bola = bola and any(p.split(".")[-1] not in tenant_args for p in id_arguments(field))
             own = self.rng.choice(home)
+            sent: dict[str, tuple[str, str]] = {}
 
             def slot(path: str) -> str:
                 arg = path.split(".")[-1]
-                if arg in tenant_args:
-                    return own if bola else foreign
-                return object_id(world, foreign, name, arg, self.rng)
+                if arg in tenant_args and bola:
+                    return own
+                value = foreign if arg in tenant_args else object_id(world, foreign, name, arg,
+                                                                     self.rng)
+                sent[path] = (value, str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+                return value
 
             query, variables = operation(kind, name, field, slot)
-            return query, variables, name, kind, {foreign}
+            _, twin = operation(kind, name, field,
+                                lambda path: sent[path][1] if path in sent else own)
+            return query, variables, name, kind, {foreign}, twin, sent
+
+        def _alike(self, first: str, second: str, sent: dict[str, tuple[str, str]]) -> None:
+            """The two answers are the same once the ids sent are put aside."""
+            def put_aside(text: str, which: int) -> str:
+                values = sorted({v[which] for v in sent.values()}, key=len, reverse=True)
+                for value in values:
+                    text = text.replace(value, "<id>")
+                return text
+
+            assert put_aside(first, 0) == put_aside(second, 1), (first, second)
+            stats["alike"] += 1
 
         def _check(self, body: dict, text: str, name: str, sent: dict, targets: set[str],
                    bola: bool, actor) -> None:
@@ -178,10 +206,15 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
         @rule(actor=st.sampled_from(actors), probe=st.integers(0, 10 ** 6), bola=st.booleans())
         @recorded(failures)
         def replay_one(self, actor, probe: int, bola: bool) -> None:
-            query, variables, name, _kind, targets = self._probe(actor, probe, bola)
+            query, variables, name, _kind, targets, twin, sent = self._probe_pair(
+                actor, probe, bola)
             response = loop(client.post(query, variables, token=world.tokens[actor]))
             assert response.status_code < 500, (name, response.text)
             self._check(response.json(), response.text, name, variables, targets, bola, actor)
+            unknown = loop(client.post(query, twin, token=world.tokens[actor]))
+            assert unknown.status_code == response.status_code, (name, unknown.text)
+            self._alike(json.dumps(response.json(), sort_keys=True),
+                        json.dumps(unknown.json(), sort_keys=True), sent)
 
         @rule(actor=st.sampled_from(actors), probes=st.lists(st.integers(0, 10 ** 6),
                                                              min_size=2, max_size=4))
@@ -235,7 +268,7 @@ async def _run(platform, client, operations: int, *, derandomize: bool = True
     world = await build_world(platform)
     before = await fingerprint(platform)
     stats = dict.fromkeys(("operations", "refused", "bola", "batches", "worker",
-                           "legitimate"), 0)
+                           "legitimate", "alike"), 0)
     failures: list[str] = []
     machine = make_machine(platform, client, world, Loop(asyncio.get_running_loop()), stats,
                            failures)
@@ -253,7 +286,8 @@ async def _run(platform, client, operations: int, *, derandomize: bool = True
     after = await fingerprint(platform)
     changed = sorted(t for t in before if before[t] != after[t])
     assert not changed, f"probes changed rows in: {changed}"
-    assert all(stats[k] > 0 for k in ("refused", "bola", "batches", "worker", "legitimate")), stats
+    assert all(stats[k] > 0 for k in ("refused", "bola", "batches", "worker", "legitimate",
+                                      "alike")), stats
     print(f"\nisolation: {stats}")
     return stats
 

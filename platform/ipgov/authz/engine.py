@@ -365,6 +365,11 @@ class Authorizer:
                 candidates.update(state.down.get(dom, (dom,)))
         return {dom for dom in candidates if self.enforce(user, dom, obj, act)}
 
+    def cascade_targets(self, dom: str) -> tuple[str, ...]:
+        """Return ``dom`` and every domain whose cascade chain contains it: where a role
+        assigned in ``dom`` takes effect."""
+        return self._state.down.get(dom, (dom,))
+
     def roles_in(self, user: str, dom: str) -> set[str]:
         """Return the roles effective for ``user`` in ``dom`` (direct, cascaded, inherited)."""
         state = self._state

@@ -11,6 +11,8 @@ from ipgov.plugins.contracts import Permission
 __all__ = [
     "CORE_PERMISSIONS",
     "CORE_ROLE_GRANTS",
+    "GROUP_PERMISSIONS",
+    "GROUP_ROLES",
     "PLATFORM_ROLES",
     "READ_ONLY_ROLES",
     "ROLES",
@@ -63,20 +65,20 @@ CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
         g for g in _ALL_CORE if g not in {("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")}
     ],
     IP_MANAGER: _READ_CORE + [("ipgov:escalation", "create"), ("ipgov:review", "request"),
-                              ("ipgov:directive", "update")],
+                              ("ipgov:directive", "update"), ("ipgov:job", "cancel")],
     REVIEWER: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:review", "request")],
     CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
-                  ("ipgov:directive", "read"), ("ipgov:directive", "update"),
-                  ("ipgov:job", "read")],
+                  ("ipgov:directive", "read"), ("ipgov:job", "read")],
     VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
              ("ipgov:directive", "read"), ("ipgov:job", "read")],
     AUDITOR: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:supervision", "read")],
 }
-"""Default grants of the core objects; plugins add grants for theirs."""
+"""Default grants of the core objects; plugins add grants for theirs. docs/authorization.md
+gives the reason of each (tests/contract/test_authorization_matrix.py keeps them equal)."""
 
 PLATFORM_GRANTS: dict[str, list[tuple[str, str]]] = {
-    PLATFORM_ADMIN: [
-        ("ipgov:tenant", a) for a in ("read", "create", "update", "suspend", "archive", "merge")
+    PLATFORM_ADMIN: [  # not "update": a group's governance architecture is the group's
+        ("ipgov:tenant", a) for a in ("read", "create", "suspend", "archive", "merge")
     ]
     + [
         ("ipgov:member", "read"),
@@ -96,3 +98,10 @@ PLATFORM_GRANTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 """Grants in the platform's own domain; the platform domain's roles act on tenant management."""
+
+GROUP_PERMISSIONS = frozenset({("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")})
+"""Acts on the group as a whole: mergers and the decisions subsidiaries escalate to it."""
+
+GROUP_ROLES = frozenset(role for role, items in CORE_ROLE_GRANTS.items()
+                        if GROUP_PERMISSIONS & set(items))
+"""Roles granted only in a group's own tenant (``ipgov.authz.ceiling``)."""

@@ -20,9 +20,10 @@ from sqlalchemy import func, select
 from ipgov.plugins.contracts import Permission
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, GovernanceMode, Tenant
 
-from .engine import Authorizer
+from .engine import Authorizer, obj_matches
 from .models import AuthzRule, PolicyChange, PolicyVersion
 from .roles import CORE_PERMISSIONS, CORE_ROLE_GRANTS
+from .scopes import parse_scope
 from .store import engine_tuple
 from .tree import DomainTree
 
@@ -61,9 +62,14 @@ class AuthzService:
         self.engine = Authorizer()
         self.version = 0
         self.directory: dict[str, TenantInfo] = {}
+        self.scopes: dict[str, frozenset[tuple[str, str]]] = {}
+        """Service-account subjects (``sa:<id>``) limited to these permissions."""
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self.permissions = self._collect_permissions()
+        self.declared = tuple(sorted((p.object, a) for p in self.permissions.values()
+                                     for a in p.actions))
+        """Every declared ``(object, action)``, sorted: the universe ceilings compare in."""
 
     # -- declared permissions and default grants ------------------------------------------
 
@@ -83,6 +89,12 @@ class AuthzService:
         """Whether ``(obj, action)`` is a declared permission of the core or a plugin."""
         perm = self.permissions.get(obj)
         return perm is not None and action in perm.actions
+
+    def matching(self, obj: str, action: str) -> frozenset[tuple[str, str]]:
+        """The declared permissions a rule on ``obj`` (``*`` patterns allowed) and ``action``
+        (``*`` for any) covers."""
+        return frozenset((o, a) for o, a in self.declared
+                         if obj_matches(o, obj) and action in ("*", a))
 
     def role_grants(self, enabled_plugins: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         """Core grants plus the grants of the given plugins, per role."""
@@ -108,7 +120,21 @@ class AuthzService:
                     AuthzRule.tenant_id).where(AuthzRule.active.is_(True)))).all()
                 tuples = [engine_tuple(r) for r in rules]
                 tree = await self._tree(session)
+                self.scopes = await self._scopes(session, None)
             self.engine.load(tuples, tree)
+
+    async def _scopes(self, session, subjects: set[str] | None  # type: ignore[no-untyped-def]
+                      ) -> dict[str, frozenset[tuple[str, str]]]:
+        """Scopes of service accounts (all, or those named ``sa:<id>`` in ``subjects``)."""
+        from ipgov.identity.models import ServiceAccount
+
+        stmt = select(ServiceAccount.id, ServiceAccount.scopes).where(
+            ServiceAccount.scopes.is_not(None))
+        if subjects is not None:
+            ids = sorted(s.removeprefix("sa:") for s in subjects)
+            stmt = stmt.where(ServiceAccount.id.in_(ids))
+        rows = (await session.execute(stmt)).all()
+        return {f"sa:{r.id}": frozenset(parse_scope(s) for s in r.scopes) for r in rows}
 
     async def _tree(self, session) -> DomainTree:  # type: ignore[no-untyped-def]
         """Rebuild the tenant directory and the role-cascade tree from the tenants table."""
@@ -145,6 +171,10 @@ class AuthzService:
                 changes = list((await session.execute(stmt)).scalars())
                 if not changes:
                     return 0
+                accounts = {c.v0 for c in changes if c.op == "add" and c.ptype == "g"
+                            and c.v0.startswith("sa:")}
+                if accounts:  # scopes first: a new account never acts unscoped
+                    self.scopes.update(await self._scopes(session, accounts))
                 tree, leaves = None, None
                 tree_domains = {c.domain for c in changes if c.op == "tree"}
                 if tree_domains:
@@ -227,20 +257,39 @@ class AuthzService:
     # -- decisions -------------------------------------------------------------------------
 
     def enforce(self, user_id: str, tenant_id: str, obj: str, action: str) -> bool:
-        """May ``user_id`` do ``action`` on ``obj`` in ``tenant_id``?"""
+        """May ``user_id`` do ``action`` on ``obj`` in ``tenant_id``?
+
+        A service account never exceeds its scopes, whatever its role allows."""
+        if not self._in_scope(user_id, obj, action):
+            return False
         if self.engine.enforce(user_id, tenant_id, obj, action):
             return True
         if obj in PLATFORM_MANAGED_OBJECTS and tenant_id != PLATFORM_TENANT_ID:
             return self.engine.enforce(user_id, PLATFORM_TENANT_ID, obj, action)
         return False
 
+    def _in_scope(self, subject: str, obj: str, action: str) -> bool:
+        scopes = self.scopes.get(subject)
+        return scopes is None or (obj, action) in scopes
+
     def tenants_where(self, user_id: str, obj: str, action: str) -> set[str] | None:
         """Tenants where the decision is yes; ``None`` means every tenant (platform roles)."""
+        if not self._in_scope(user_id, obj, action):
+            return set()
         if obj in PLATFORM_MANAGED_OBJECTS and self.engine.enforce(
             user_id, PLATFORM_TENANT_ID, obj, action
         ):
             return None
         return set(self.engine.domains_where(user_id, obj, action))
+
+    def permissions_of(self, subject: str, tenant_id: str) -> frozenset[tuple[str, str]]:
+        """Every declared permission ``subject`` (a user, a service account or a role name)
+        holds in ``tenant_id``: for a role name, what holding only that role confers there."""
+        return frozenset(p for p in self.declared if self.enforce(subject, tenant_id, *p))
+
+    def grant_domains(self, tenant_id: str) -> tuple[str, ...]:
+        """``tenant_id`` and every tenant where a role assigned in it takes effect."""
+        return self.engine.cascade_targets(tenant_id)
 
     def roles_in(self, user_id: str, tenant_id: str) -> set[str]:
         """The user's effective roles in a tenant (direct and inherited from the group)."""

@@ -144,9 +144,32 @@ async def unassign_role(session: AsyncSession, domain: str, user_id: str, role: 
     return await remove_rules(session, list((await session.execute(stmt)).scalars()))
 
 
+def _key(rule: AuthzRule) -> tuple[str, ...]:
+    return (rule.tenant_id, rule.ptype, rule.v0, rule.v1, rule.v2 or "", rule.v3 or "")
+
+
+async def _without_twins(session: AsyncSession, rows: Sequence[AuthzRule]) -> list[AuthzRule]:
+    """The active ``rows`` whose rule no other active stored row repeats.
+
+    The engines hold rules as a set: a local allow equal to a default grant is one rule
+    there, and logging its removal would take the default away too (until a cold reload,
+    so processes would disagree). Removing one of two twins changes nothing to log."""
+    going = [r for r in rows if r.active]
+    if not going:
+        return []
+    ids = {r.id for r in rows}
+    stmt = select(AuthzRule).where(
+        AuthzRule.active.is_(True),
+        AuthzRule.tenant_id.in_(sorted({r.tenant_id for r in going})),
+        AuthzRule.v0.in_(sorted({r.v0 for r in going})),
+        AuthzRule.v1.in_(sorted({r.v1 for r in going})))
+    staying = {_key(r) for r in (await session.execute(stmt)).scalars() if r.id not in ids}
+    return [r for r in going if _key(r) not in staying]
+
+
 async def remove_rules(session: AsyncSession, rows: Sequence[AuthzRule]) -> int:
-    """Delete stored rules; active ones are logged as removed."""
-    await _log(session, "remove", [r for r in rows if r.active])
+    """Delete stored rules; active ones no other stored rule repeats are logged as removed."""
+    await _log(session, "remove", await _without_twins(session, rows))
     for row in rows:
         await session.delete(row)
     await session.flush()
@@ -156,9 +179,10 @@ async def remove_rules(session: AsyncSession, rows: Sequence[AuthzRule]) -> int:
 async def deactivate(session: AsyncSession, rows: Sequence[AuthzRule], active: bool) -> int:
     """Switch rules on or off without deleting them (local rules under a centralized group)."""
     changed = [r for r in rows if r.active != active]
+    logged = changed if active else await _without_twins(session, changed)
     for row in changed:
         row.active = active
-    await _log(session, "add" if active else "remove", changed)
+    await _log(session, "add" if active else "remove", logged)
     return len(changed)
 
 

@@ -369,6 +369,16 @@ async def review_request(platform: Platform, tenant_ref: str, as_group: bool) ->
     click.echo(run.id)
 
 
+def _core_command_groups() -> None:
+    """Command groups that live in their own modules."""
+    from .service_accounts import service_account
+
+    main.add_command(service_account)
+
+
+_core_command_groups()
+
+
 def _plugin_commands() -> None:
     """Let installed plugins add their commands (``register_commands``)."""
     from ipgov.plugins.manager import PluginLoadError, PluginRegistry

@@ -1,5 +1,6 @@
-"""Identity in GraphQL: the caller, memberships and service accounts; sign-in, sessions and
-passwords (``sign_in``) and invitations (``invitations``) are merged into these root types."""
+"""Identity in GraphQL: the caller and memberships; sign-in, sessions and passwords
+(``sign_in``) and invitations (``invitations``) are merged into these root types, service
+accounts live in ``ipgov.graphql.service_accounts``."""
 
 from __future__ import annotations
 
@@ -42,13 +43,6 @@ class Me:
 @strawberry.type(description="The membership created, or why nothing changed.")
 class MembershipPayload:
     membership: MembershipType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type(description="A new service account and its API key, shown only this once.")
-class ServiceAccountPayload:
-    service_account_id: strawberry.ID | None = None
-    api_key: str | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -119,7 +113,8 @@ class IdentityMutation(SignInMutation, InvitationMutation):
                     user = await service.create_user(session, email=email,
                                                      display_name=display_name or email)
                 m = await service.add_membership(ctx.platform, session, tenant_id=str(tenant_id),
-                                                 user_id=user.id, role=role, actor=ctx.actor)
+                                                 user_id=user.id, role=role, actor=ctx.actor,
+                                                 granter=ctx.actor)
                 node = _membership_node(m, user)
         except Forbidden:
             raise
@@ -137,24 +132,9 @@ class IdentityMutation(SignInMutation, InvitationMutation):
         try:
             async with ctx.session(str(tenant_id)) as session:
                 await service.remove_membership(ctx.platform, session, tenant_id=str(tenant_id),
-                                                membership_id=str(membership_id), actor=ctx.actor)
+                                                membership_id=str(membership_id), actor=ctx.actor,
+                                                granter=ctx.actor)
         except DomainError as exc:
             return MembershipPayload(errors=user_errors(exc))
         await ctx.platform.authz.refresh()
         return MembershipPayload()
-
-    @strawberry.mutation(description="Create a service account with one role and an API key.",
-                         extensions=requires("ipgov:service_account", "create"))
-    async def create_service_account(
-        self, info: Info, tenant_id: strawberry.ID, name: str, role: str
-    ) -> ServiceAccountPayload:
-        ctx = info.context
-        try:
-            async with ctx.session(str(tenant_id)) as session:
-                account, key = await service.create_service_account(
-                    ctx.platform, session, tenant_id=str(tenant_id), name=name, role=role,
-                    actor=ctx.actor)
-        except DomainError as exc:
-            return ServiceAccountPayload(errors=user_errors(exc))
-        await ctx.platform.authz.refresh()
-        return ServiceAccountPayload(service_account_id=strawberry.ID(account.id), api_key=key)

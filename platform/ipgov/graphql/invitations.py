@@ -122,7 +122,7 @@ class InvitationMutation:
             async with ctx.session(str(tenant_id)) as session:
                 invited = await invitations.create_invitation(
                     ctx.platform, session, tenant_id=str(tenant_id), email=email, role=role,
-                    display_name=display_name, actor=ctx.actor)
+                    display_name=display_name, actor=ctx.actor, granter=ctx.actor)
         except DomainError as exc:
             return InvitationPayload(errors=user_errors(exc))
         tenant = ctx.platform.authz.tenant_info(str(tenant_id))

@@ -17,13 +17,13 @@ from typing import Any
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
+from ipgov.authz.access import READ_ACTIONS, check_tenant_access
 from ipgov.errors import Forbidden, NotFound
 from ipgov.telemetry.setup import current_plugin, current_tenant
 
-__all__ = ["Authorize", "authenticated", "check_permission", "public", "requires", "requires_any",
-           "tenant_arg"]
+__all__ = ["READ_ACTIONS", "Authorize", "authenticated", "check_permission", "public",
+           "requires", "requires_any", "tenant_arg"]
 
-READ_ACTIONS = frozenset({"read", "verify"})
 TenantGetter = Callable[[Any, dict[str, Any]], str | None]
 
 
@@ -47,15 +47,26 @@ def _from_source(source: Any, _kwargs: dict[str, Any]) -> str | None:
     return getattr(source, "tenant_id", None)
 
 
+def _parent_or_platform(authz: Any, tenant_id: str) -> str:
+    """The tenant that decides about ``tenant_id``: its parent, or the platform for a root.
+    An unknown id is decided by the platform too, so it is answered like any other."""
+    from ipgov.tenancy.models import PLATFORM_TENANT_ID
+
+    info = authz.tenant_info(tenant_id)
+    return info.parent_id if info is not None and info.parent_id else PLATFORM_TENANT_ID
+
+
 class Authorize(FieldExtension):
     """Checks a field's declared permission before its resolver runs."""
 
     def __init__(self, kind: str, obj: str = "", action: str = "",
-                 tenant: TenantGetter | None = None, optional: bool = False) -> None:
+                 tenant: TenantGetter | None = None, optional: bool = False,
+                 of_parent: bool = False) -> None:
         super().__init__()
         self.kind, self.obj, self.action = kind, obj, action
         self.tenant = tenant
         self.optional = optional
+        self.of_parent = of_parent
 
     def check(self, source: Any, info: Info, kwargs: dict[str, Any]) -> None:
         """Raise ``Unauthenticated``/``Forbidden``/``NotFound`` unless the call is allowed."""
@@ -79,22 +90,12 @@ class Authorize(FieldExtension):
         self._check_tenant(ctx, principal.subject, tenant_id)
 
     def _check_tenant(self, ctx: Any, subject: str, tenant_id: str) -> None:
-        current_tenant.set(tenant_id)
-        current_plugin.set(self.obj.split(":", 1)[0])
         authz = ctx.platform.authz
-        info = authz.tenant_info(tenant_id)
-        if info is None:
-            raise NotFound(f"no tenant with id {tenant_id!r}", code="TENANT_NOT_FOUND",
-                           field="tenantId")
-        if not authz.enforce(subject, tenant_id, self.obj, self.action):
-            raise Forbidden(f"you may not {self.action} {self.obj} in this tenant")
-        plugin = self.obj.split(":", 1)[0]
-        if plugin != "ipgov" and plugin not in info.enabled_plugins:
-            raise Forbidden(f"the {plugin} plugin is not enabled for this tenant",
-                            code="PLUGIN_DISABLED")
-        if self.action not in READ_ACTIONS and info.status != "active":
-            raise Forbidden(f"the tenant is {info.status}: it can be read but not changed",
-                            code="TENANT_INACTIVE")
+        decider = _parent_or_platform(authz, tenant_id) if self.of_parent else None
+        current_tenant.set(decider or tenant_id)
+        current_plugin.set(self.obj.split(":", 1)[0])
+        check_tenant_access(authz, subject, tenant_id, self.obj, self.action,
+                            decided_in=decider)
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
         self.check(source, info, kwargs)
@@ -108,25 +109,30 @@ class Authorize(FieldExtension):
         return await result if inspect.isawaitable(result) else result
 
 
-def check_permission(info: Info, tenant_id: str, obj: str, action: str) -> None:
+def check_permission(info: Info, tenant_id: str, obj: str, action: str, *,
+                     of_parent: bool = False) -> None:
     """Imperative form of ``requires`` for objects known only once a row is loaded (e.g. the
     classification level of a record): raises ``Unauthenticated``/``Forbidden``/``NotFound``
-    exactly as a declared field permission does."""
+    exactly as a declared field permission does (the same answer for another tenant's id as
+    for an unknown one)."""
     ctx = info.context
     principal = ctx.require_principal()
-    Authorize("tenant", obj, action)._check_tenant(ctx, principal.subject, tenant_id)
+    check = Authorize("tenant", obj, action, of_parent=of_parent)
+    check._check_tenant(ctx, principal.subject, tenant_id)
 
 
 def requires(obj: str, action: str, tenant: str | TenantGetter | None = "tenantId",
-             *, optional: bool = False) -> list:
+             *, optional: bool = False, of_parent: bool = False) -> list:
     """The caller needs ``action`` on ``obj`` in the tenant named by ``tenant``.
 
     ``tenant`` is an argument name (dotted for input fields), a getter, or ``None`` to take
     ``tenant_id`` from the parent object. With ``optional``, a missing tenant (e.g. the parent
-    of a root) lets the resolver run and return nothing.
+    of a root) lets the resolver run and return nothing. With ``of_parent`` the permission is
+    needed in that tenant's parent (the platform for a group): decisions its parent takes,
+    such as suspending it.
     """
     getter = tenant_arg(tenant) if isinstance(tenant, str) else tenant
-    return [Authorize("tenant", obj, action, getter, optional)]
+    return [Authorize("tenant", obj, action, getter, optional, of_parent)]
 
 
 def requires_any(obj: str, action: str) -> list:

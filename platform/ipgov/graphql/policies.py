@@ -88,7 +88,8 @@ class PolicyMutation:
                 row = await services.add_policy(
                     ctx.platform, session, tenant_id=tenant,
                     rule=PolicyRule(subject, object, action, effect), actor=ctx.actor,
-                    apply_to_subsidiaries=apply_to_subsidiaries, acting_from_group=from_group)
+                    apply_to_subsidiaries=apply_to_subsidiaries, acting_from_group=from_group,
+                    granter=ctx.actor)
                 node = _rule_node(row)
         except DomainError as exc:
             if exc.code == "FORBIDDEN":
@@ -108,7 +109,8 @@ class PolicyMutation:
             async with ctx.system_session("graphql: remove policy") as session:
                 await services.remove_policy(ctx.platform, session, tenant_id=tenant,
                                              rule_id=str(rule_id), actor=ctx.actor,
-                                             acting_from_group=_acting_from_group(info, tenant))
+                                             acting_from_group=_acting_from_group(info, tenant),
+                                             granter=ctx.actor)
         except DomainError as exc:
             return PolicyPayload(errors=user_errors(exc))
         await ctx.platform.authz.refresh()

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ipgov.errors import DomainError, InvalidInput, NotFound
+from ipgov.errors import DomainError, NotFound
 from ipgov.i18n.findings import localized_action, localized_finding
 from ipgov.reviews import service
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
+from ipgov.reviews.directives import change_directive
 from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Finding, ReviewRun
 from ipgov.validation import filter_value
 
@@ -231,7 +232,10 @@ class ReviewMutation:
                                    idempotency_key: str | None = None) -> ReviewPayload:
         return await _request(info, str(tenant_id), "group", idempotency_key)
 
-    @strawberry.mutation(description="Mark a directive done, or reassign it.",
+    @strawberry.mutation(description="Mark a directive done (or open again), or give it an "
+                         "owner: as its owner role or above, and for a directive escalated to "
+                         "the group, as the group; the owner must be a member who can act "
+                         "for that role.",
                          extensions=requires("ipgov:directive", "update"))
     async def update_directive(
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID,  # noqa: A002
@@ -240,19 +244,10 @@ class ReviewMutation:
         ctx = info.context
         try:
             async with ctx.session(str(tenant_id)) as session:
-                d = await session.get(Directive, str(id))
-                if d is None:
-                    raise NotFound("no such directive in this tenant", field="id")
-                if status is not None:
-                    if status not in (DirectiveStatus.OPEN, DirectiveStatus.DONE):
-                        raise InvalidInput("status must be open or done", field="status")
-                    d.status = status
-                if owner_user_id is not None:
-                    d.owner_user_id = str(owner_user_id)
-                await ctx.platform.audit(session, tenant_id=str(tenant_id), actor=ctx.actor,
-                                         action="directive.updated",
-                                         object_type="ipgov:directive", object_id=d.id,
-                                         details={"status": d.status})
+                d = await change_directive(
+                    ctx.platform, session, tenant_id=str(tenant_id), directive_id=str(id),
+                    subject=ctx.require_principal().subject, actor=ctx.actor, status=status,
+                    owner_user_id=str(owner_user_id) if owner_user_id is not None else None)
                 node = _directive_node(d, ctx)
         except DomainError as exc:
             return DirectivePayload(errors=user_errors(exc))

@@ -36,6 +36,7 @@ from .jobs import JobMutation, JobQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
+from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .strings import StringInputRule
 from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
@@ -52,9 +53,9 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery, JobQuery],
+               SupervisionQuery, JobQuery, ServiceAccountQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation, JobMutation, LocaleMutation],
+                  ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation],
     )
 
 

@@ -14,7 +14,7 @@ from ipgov.tenancy.models import Tenant
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
-from .permissions import requires, requires_any
+from .permissions import check_permission, requires, requires_any
 from .types import GovernanceModeEnum, TenantType, prefetch_parents, tenant_node
 
 __all__ = ["TenancyMutation", "TenancyQuery"]
@@ -104,17 +104,8 @@ async def _run(info: Info, reason: str, action) -> TenantPayload:  # type: ignor
     return TenantPayload(tenant=node)
 
 
-def _parent_or_platform(info: Info, tenant_id: str) -> str:
-    from ipgov.tenancy.models import PLATFORM_TENANT_ID
-
-    tenant = info.context.platform.authz.tenant_info(str(tenant_id))
-    return (tenant.parent_id if tenant and tenant.parent_id else PLATFORM_TENANT_ID)
-
-
-def _require(info: Info, tenant_id: str, obj: str, action: str) -> None:
-    ctx = info.context
-    if not ctx.platform.authz.enforce(ctx.require_principal().subject, tenant_id, obj, action):
-        raise Forbidden(f"you may not {action} {obj} there")
+def _require(info: Info, tenant_id: str, obj: str, action: str, of_parent: bool = False) -> None:
+    check_permission(info, tenant_id, obj, action, of_parent=of_parent)  # unknown ids alike
 
 
 @strawberry.type
@@ -155,11 +146,10 @@ class TenancyMutation:
 
     @strawberry.mutation(description="Suspend, archive or reactivate a tenant (decided by its "
                          "parent); all data is kept.",
-                         extensions=requires("ipgov:tenant", "read"))
+                         extensions=requires("ipgov:tenant", "suspend", of_parent=True))
     async def set_tenant_status(
         self, info: Info, tenant_id: strawberry.ID, status: str
     ) -> TenantPayload:
-        _require(info, _parent_or_platform(info, str(tenant_id)), "ipgov:tenant", "suspend")
         return await _run(info, "graphql: tenant status", lambda ctx, s: services.set_status(
             ctx.platform, s, tenant_id=str(tenant_id), status=status, actor=ctx.actor))
 
@@ -169,10 +159,7 @@ class TenancyMutation:
     async def absorb_tenant(
         self, info: Info, absorbing_id: strawberry.ID, absorbed_id: strawberry.ID
     ) -> TenantPayload:
-        if info.context.platform.authz.tenant_info(str(absorbed_id)) is None:
-            return TenantPayload(errors=[UserError(code="TENANT_NOT_FOUND",
-                                                   message="no such tenant", field="absorbedId")])
-        _require(info, _parent_or_platform(info, str(absorbed_id)), "ipgov:tenant", "merge")
+        _require(info, str(absorbed_id), "ipgov:tenant", "merge", of_parent=True)
 
         async def action(ctx, s):  # type: ignore[no-untyped-def]
             await mergers.absorb(ctx.platform, s, absorbing_id=str(absorbing_id),
@@ -187,9 +174,6 @@ class TenancyMutation:
     async def join_parallel_reporting(
         self, info: Info, parent_id: strawberry.ID, acquired_id: strawberry.ID
     ) -> TenantPayload:
-        if info.context.platform.authz.tenant_info(str(acquired_id)) is None:
-            return TenantPayload(errors=[UserError(code="TENANT_NOT_FOUND",
-                                                   message="no such tenant", field="acquiredId")])
         _require(info, str(acquired_id), "ipgov:tenant", "merge")
         return await _run(info, "graphql: parallel reporting",
                           lambda ctx, s: mergers.join_parallel_reporting(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ipgov.authz.ceiling import assert_may_grant
 from ipgov.db.base import utcnow
 from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -55,14 +56,19 @@ class Accepted:
 
 
 async def create_invitation(platform: Platform, session: AsyncSession, *, tenant_id: str,
-                            email: str, role: str, display_name: str | None, actor: str
-                            ) -> Invited:
-    """Store an invitation (replacing an open one for the same address and role), audited."""
+                            email: str, role: str, display_name: str | None, actor: str,
+                            granter: str | None = None) -> Invited:
+    """Store an invitation (replacing an open one for the same address and role), audited.
+
+    ``granter`` (the inviting caller's subject; ``None`` for operators) must be able to grant
+    ``role`` there: the role ceiling of ``ipgov.authz.ceiling`` applies to invitations as to
+    memberships, service accounts and policies."""
     from .service import _check_role, _email
 
     email = _email(email)
     _check_role(tenant_id, role)
-    # role ceiling: lead wires ipgov.authz.ceiling.assert_may_grant here
+    if granter is not None:
+        assert_may_grant(platform, granter, tenant_id, role)
     await _refuse_existing_member(session, tenant_id, email, role)
     now = utcnow()
     await session.execute(update(Invitation).where(

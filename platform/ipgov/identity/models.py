@@ -52,7 +52,12 @@ class Membership(TenantScoped, Base):
 
 
 class ServiceAccount(TenantScoped, Base):
-    """A non-human principal (partner integration, CI) acting in one tenant with one role."""
+    """A non-human principal (partner integration, CI) acting in one tenant with one role.
+
+    ``scopes`` (``object:action`` strings) limit it below its role; ``None`` only for
+    accounts created before scopes existed (their role alone limits them). ``owner_user_id``
+    is the person accountable for it; ``disabled_at`` ends it (keys revoked, role removed).
+    """
 
     __tablename__ = "service_accounts"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
@@ -60,11 +65,21 @@ class ServiceAccount(TenantScoped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(80))
+    scopes: Mapped[list | None] = mapped_column()
+    owner_user_id: Mapped[str | None] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column()
 
 
 class ApiKey(TenantScoped, Base):
-    """An API key of a service account; only a hash of its secret is stored."""
+    """An API key of a service account; only a hash of its secret is stored.
+
+    A key is valid while ``revoked_at`` is empty and ``expires_at`` (empty: never, for keys
+    made before expiry existed) is in the future; rotation gives the old key an
+    ``expires_at`` at the end of the overlap and names its successor in ``replaced_by``.
+    ``last_used_at`` is written at most once a minute per key.
+    """
 
     __tablename__ = "api_keys"
 
@@ -74,7 +89,11 @@ class ApiKey(TenantScoped, Base):
     )
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    replaced_by: Mapped[str | None] = mapped_column(String(12))
     last_used_at: Mapped[datetime | None] = mapped_column()
 
 

@@ -1,4 +1,5 @@
-"""Identity services: users, memberships, service accounts, login and request authentication."""
+"""Identity services: users, memberships, login and request authentication (service accounts
+and their keys: ``ipgov.identity.service_accounts``)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz import store
+from ipgov.authz.ceiling import assert_may_grant
 from ipgov.authz.roles import PLATFORM_ROLES, TENANT_ROLES
 from ipgov.db import TenantScope
-from ipgov.db.base import utcnow
 from ipgov.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ipgov.settings import Settings
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from ipgov.tenancy.tree import get_tenant
 
 from . import revocations, throttle
-from .apikeys import generate_api_key, parse_api_key, verify_api_key_secret
-from .models import ApiKey, Membership, ServiceAccount, User
+from .models import Membership, User
 from .passwords import (
     hash_password,
     needs_rehash,
@@ -48,7 +48,6 @@ __all__ = [
     "add_membership",
     "authenticate",
     "build_token_services",
-    "create_service_account",
     "create_user",
     "login",
     "remove_membership",
@@ -145,10 +144,15 @@ def _check_role(tenant_id: str, role: str) -> None:
 
 async def add_membership(
     platform: Platform, session: AsyncSession, *, tenant_id: str, user_id: str, role: str,
-    actor: str,
+    actor: str, granter: str | None = None,
 ) -> Membership:
-    """Give a user a role in a tenant: the membership and its ``g`` rule commit together."""
+    """Give a user a role in a tenant: the membership and its ``g`` rule commit together.
+
+    ``granter`` (the caller's subject; ``None`` for operators) must hold what the role
+    confers (``ipgov.authz.ceiling``)."""
     _check_role(tenant_id, role)
+    if granter is not None:
+        assert_may_grant(platform, granter, tenant_id, role)
     await get_tenant(session, tenant_id)
     if await session.get(User, user_id) is None:
         raise NotFound("no such user", code="USER_NOT_FOUND", field="userId")
@@ -168,43 +172,20 @@ async def add_membership(
 
 async def remove_membership(
     platform: Platform, session: AsyncSession, *, tenant_id: str, membership_id: str, actor: str,
+    granter: str | None = None,
 ) -> None:
-    """Take a role away; the ``g`` rule goes in the same transaction."""
+    """Take a role away; the ``g`` rule goes in the same transaction. Only someone who could
+    grant the role may take it (a subsidiary cannot demote the group's administrators)."""
     membership = await session.get(Membership, membership_id)
     if membership is None or membership.tenant_id != tenant_id:
         raise NotFound("no such membership in this tenant", code="MEMBERSHIP_NOT_FOUND")
+    if granter is not None:
+        assert_may_grant(platform, granter, tenant_id, membership.role)
     await store.unassign_role(session, tenant_id, membership.user_id, membership.role)
     await session.delete(membership)
     await platform.audit(session, tenant_id=tenant_id, actor=actor, action="member.removed",
                          object_type="ipgov:member", object_id=membership_id,
                          details={"user_id": membership.user_id, "role": membership.role})
-
-
-async def create_service_account(
-    platform: Platform, session: AsyncSession, *, tenant_id: str, name: str, role: str,
-    actor: str,
-) -> tuple[ServiceAccount, str]:
-    """Create a service account with one role and its first API key (shown once)."""
-    _check_role(tenant_id, role)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 120:
-        raise InvalidInput("name must be 1-120 characters", field="name")
-    taken = await session.execute(select(ServiceAccount.id).where(
-        ServiceAccount.tenant_id == tenant_id, ServiceAccount.name == name))
-    if taken.first():
-        raise Conflict(f"a service account named {name!r} exists", code="DUPLICATE_NAME")
-    account = ServiceAccount(tenant_id=tenant_id, name=name, role=role)
-    session.add(account)
-    await session.flush()
-    new_key = generate_api_key()
-    session.add(ApiKey(id=new_key.key_id, tenant_id=tenant_id, service_account_id=account.id,
-                       secret_hash=new_key.secret_hash))
-    await store.assign_role(session, tenant_id, f"sa:{account.id}", role)
-    await platform.audit(session, tenant_id=tenant_id, actor=actor,
-                         action="service_account.created", object_type="ipgov:service_account",
-                         object_id=account.id, details={"name": name, "role": role,
-                                                        "key_id": new_key.key_id})
-    return account, new_key.plaintext
 
 
 async def login(platform: Platform, *, email: str, password: str, client: str = ""
@@ -301,15 +282,9 @@ async def user_principal(platform: Platform, claims: Claims) -> Principal:
 
 
 async def _api_key_principal(platform: Platform, credential: str) -> Principal:
-    key_id, secret = parse_api_key(credential)
-    async with platform.db.system_session("identity: api key") as session:
-        key = await session.get(ApiKey, key_id)
-        if key is None or key.revoked_at is not None or not verify_api_key_secret(
-                secret, key.secret_hash):
-            raise AuthenticationError("API_KEY_INVALID", "the API key is unknown or revoked")
-        account = await session.get(ServiceAccount, key.service_account_id)
-        key.last_used_at = utcnow()
-    return Principal("service", account.id, account.name, tenant_id=account.tenant_id)
+    from .service_accounts import api_key_principal  # service accounts live there
+
+    return await api_key_principal(platform, credential)
 
 
 async def count_users(platform: Platform) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
 from ipgov.db.scope import TenantScope
+from ipgov.errors import Forbidden, InvalidInput, NotFound
 from ipgov.tenancy.models import Escalation, Tenant
 
 from .checks import SEVERITY_ORDER, Check, Severity
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
     from .runner import Claim
 
-__all__ = ["DEFAULT_DUE_DAYS", "escalate", "review_settings", "sync_directives"]
+__all__ = ["DEFAULT_DUE_DAYS", "change_directive", "escalate", "review_settings",
+           "sync_directives"]
 
 DEFAULT_DUE_DAYS = {"critical": 7, "high": 30, "medium": 60, "low": 90, "info": 180}
 
@@ -141,3 +143,77 @@ async def _escalation(platform: Platform, session: AsyncSession, tenant: Tenant,
     await platform.audit(session, tenant_id=tenant.root_id, actor="review-worker",
                          action="escalation.created", object_type="ipgov:escalation",
                          object_id=key, details={"from": tenant.slug, "reason": reason})
+
+
+# -- who may change a directive ------------------------------------------------------------
+
+CHANGEABLE = (DirectiveStatus.OPEN, DirectiveStatus.DONE)
+
+
+def escalated_to(platform: Platform, d: Directive) -> str | None:
+    """The group a directive waits on: escalated there, under a parent that still governs
+    centrally or in hybrid (a parent gone decentralized no longer decides for the tenant)."""
+    if d.escalation != "group":
+        return None
+    authz = platform.authz
+    info = authz.tenant_info(d.tenant_id)
+    parent = authz.tenant_info(info.parent_id) if info and info.parent_id else None
+    if parent is None or parent.governance_mode not in ("centralized", "hybrid"):
+        return None
+    return info.root_id
+
+
+def _acts_for(platform: Platform, subject: str, tenant_id: str, role: str) -> bool:
+    """Whether ``subject`` holds, in the tenant, every permission ``role`` confers there."""
+    authz = platform.authz
+    return authz.permissions_of(role, tenant_id) <= authz.permissions_of(subject, tenant_id)
+
+
+def assert_may_change(platform: Platform, subject: str, d: Directive) -> None:
+    """Raise unless ``subject`` may change ``d``: he acts at least as its owner role, and an
+    escalated directive is changed by the level it escalated to (who decides there)."""
+    group = escalated_to(platform, d)
+    if group is not None and not platform.authz.enforce(subject, group, "ipgov:escalation",
+                                                        "decide"):
+        raise Forbidden("this directive was escalated to the group: the group decides it",
+                        code="DIRECTIVE_ESCALATED")
+    if not _acts_for(platform, subject, d.tenant_id, d.owner_role):
+        raise Forbidden(f"this directive is owned by {d.owner_role}: you may not act for "
+                        "that role here", code="DIRECTIVE_OWNER_ROLE",
+                        details={"role": d.owner_role})
+
+
+def _check_owner(platform: Platform, d: Directive, user_id: str) -> None:
+    """The assignee is a member of the tenant (directly or through the group) who could act
+    for the owner role; the same answer for any other id, so none says more than another."""
+    authz = platform.authz
+    if not authz.roles_in(user_id, d.tenant_id) or not _acts_for(platform, user_id,
+                                                                 d.tenant_id, d.owner_role):
+        raise InvalidInput(f"the owner must be a member of this tenant who can act as "
+                           f"{d.owner_role}", code="OWNER_NOT_MEMBER", field="ownerUserId",
+                           details={"role": d.owner_role})
+
+
+async def change_directive(
+    platform: Platform, session: AsyncSession, *, tenant_id: str, directive_id: str,
+    subject: str, actor: str, status: str | None = None, owner_user_id: str | None = None,
+) -> Directive:
+    """Mark a directive done (or open again) or give it an owner, as ``subject`` may."""
+    d = await session.get(Directive, directive_id)
+    if d is None or d.tenant_id != tenant_id:
+        raise NotFound("no such directive in this tenant", field="id")
+    if status is not None and status not in CHANGEABLE:
+        raise InvalidInput("status must be open or done", field="status")
+    assert_may_change(platform, subject, d)
+    if owner_user_id is not None:
+        _check_owner(platform, d, owner_user_id)
+    before = {"status": d.status, "owner_user_id": d.owner_user_id}
+    if status is not None:
+        d.status = status
+    if owner_user_id is not None:
+        d.owner_user_id = owner_user_id
+    after = {"status": d.status, "owner_user_id": d.owner_user_id}
+    await platform.audit(session, tenant_id=tenant_id, actor=actor, action="directive.updated",
+                         object_type="ipgov:directive", object_id=d.id,
+                         details={"status": d.status, "before": before, "after": after})
+    return d

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz import store
+from ipgov.authz.ceiling import assert_may_change_policy
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.store import ALLOW, DENY, PolicyRule
 from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -273,12 +274,17 @@ def _parent_mode_forbids(parent: Tenant | None) -> bool:
 async def add_policy(
     platform: Platform, session: AsyncSession, *, tenant_id: str, rule: PolicyRule,
     actor: str, apply_to_subsidiaries: bool = False, acting_from_group: bool = False,
+    granter: str | None = None,
 ) -> AuthzRule:
     """Add a local rule (or, with ``apply_to_subsidiaries``, a baseline for the subtree).
 
-    Under a centralized parent only the group may change a subsidiary's policies.
+    Under a centralized parent only the group may change a subsidiary's policies; the
+    ``granter`` (``None`` for operators) stays within his own rights (``ipgov.authz.ceiling``).
     """
     validate_rule(platform, rule)
+    if granter is not None:
+        assert_may_change_policy(platform, granter, tenant_id, rule,
+                                 to_subsidiaries=apply_to_subsidiaries)
     tenant = await get_tenant(session, tenant_id)
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
     if _parent_mode_forbids(parent) and not acting_from_group:
@@ -308,12 +314,16 @@ async def add_policy(
 
 async def remove_policy(
     platform: Platform, session: AsyncSession, *, tenant_id: str, rule_id: str, actor: str,
-    acting_from_group: bool = False,
+    acting_from_group: bool = False, granter: str | None = None,
 ) -> None:
     """Remove a rule; the group's baseline and, outside decentralized groups, defaults stay."""
     row = await session.get(AuthzRule, rule_id)
     if row is None or row.tenant_id != tenant_id or row.ptype != "p":
         raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
+    if granter is not None:
+        assert_may_change_policy(platform, granter, tenant_id,
+                                 PolicyRule(row.v0, row.v1, row.v2, row.v3), removing=True,
+                                 to_subsidiaries=row.template)
     tenant = await get_tenant(session, tenant_id)
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
     if row.origin.startswith("group:") or (row.origin == "group-admin"

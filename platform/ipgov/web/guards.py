@@ -14,6 +14,8 @@ from litestar import Request
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Response
 
+from ipgov.authz.access import check_tenant_access
+from ipgov.errors import Forbidden, NotFound
 from ipgov.i18n import negotiate, translate
 from ipgov.identity.links import LINK_PARAMETER, principal_from_link
 from ipgov.identity.service import Principal, authenticate
@@ -61,16 +63,17 @@ async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj
                             action: str) -> Principal:
     """The caller, when it may ``action`` on ``obj`` in ``tenant_id``.
 
-    401 without valid credentials, 404 for an unknown tenant, 403 when forbidden or when the
-    object's plugin is not enabled for the tenant.
+    401 without valid credentials; otherwise the decision of GraphQL fields
+    (``ipgov.authz.access``): 403 alike for another group's tenant and for an unknown id, and,
+    for callers entitled to the tenant, 403 ``PLUGIN_DISABLED``, ``FORBIDDEN`` or
+    ``TENANT_INACTIVE``; 404 only for platform-wide roles.
     """
     platform = request.app.state.platform
     principal = await authenticate_request(request)
-    info = platform.authz.tenant_info(tenant_id)
-    if info is None:
-        raise NotFoundException(detail=f"no tenant with id {tenant_id!r}")
-    plugin = obj.split(":", 1)[0]
-    allowed = platform.authz.enforce(principal.subject, tenant_id, obj, action)
-    if not allowed or (plugin != "ipgov" and plugin not in info.enabled_plugins):
-        raise PermissionDeniedException(detail=f"you may not {action} {obj} in this tenant")
+    try:
+        check_tenant_access(platform.authz, principal.subject, tenant_id, obj, action)
+    except NotFound as exc:
+        raise NotFoundException(detail=f"{exc.code}: {exc.message}") from None
+    except Forbidden as exc:
+        raise PermissionDeniedException(detail=f"{exc.code}: {exc.message}") from None
     return principal

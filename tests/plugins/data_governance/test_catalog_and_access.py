@@ -122,9 +122,13 @@ async def test_secret_clearance_is_granted_to_a_person_through_a_core_policy(pla
     variables = {"t": t, "id": asset_id, "p": "due diligence for licensing"}
     before = await gql(CONTENT, variables, admin)  # even administrators stop at confidential
     assert before["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    policy = await gql("""mutation($t: ID!, $s: String!) { addPolicy(tenantId: $t, subject: $s,
+    grant = """mutation($t: ID!, $s: String!) { addPolicy(tenantId: $t, subject: $s,
         object: "data_governance:content:secret", action: "read") { rule { id }
-        errors { code message } } }""", {"t": t, "s": g.users["a-admin"]}, admin)
+        errors { code message } } }"""
+    self_grant = await gql(grant, {"t": t, "s": g.users["a-admin"]}, admin)
+    assert self_grant["data"]["addPolicy"]["errors"][0]["code"] == "PRIVILEGE_CEILING"
+    # the group administrator, the clearance authority, grants it to the person
+    policy = await gql(grant, {"t": t, "s": g.users["a-admin"]}, g.token("admin"))
     assert policy["data"]["addPolicy"]["errors"] == []
     after = await gql(CONTENT, variables, admin)
     assert after["data"]["dataAssetContent"]["content"] == "crown jewel"

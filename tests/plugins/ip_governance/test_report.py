@@ -52,4 +52,4 @@ async def test_report_refuses_other_tenants_and_anonymous_callers(platform):
     assert anonymous.status_code == 401
     assert stranger.status_code == 403 and "acme" not in stranger.text
     assert sibling.status_code == 403
-    assert unknown.status_code == 404
+    assert unknown.status_code == 403  # as a stranger's tenant: no existence oracle
