@@ -39,9 +39,12 @@ from ipgov.reviews.checks import (
     Check,
     CheckContext,
     FindingDraft,
+    FindingText,
     Function,
     GovernanceDomain,
+    NotAssessed,
     Severity,
+    localized,
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.reviews.models import Directive, Finding, ReviewRun
@@ -161,6 +164,9 @@ __all__ = [
     "Finding",
     "CheckContext",
     "FindingDraft",
+    "FindingText",
+    "NotAssessed",
+    "localized",
     "Function",
     "GovernanceDomain",
     "Severity",
