@@ -21,6 +21,7 @@ from ipgov.graphql.permissions import (
     requires,
     requires_any,
 )
+from ipgov.i18n import bounds
 from ipgov.jobs import Job, JobContext, JobKind, enqueue_job, run_job_inline
 from ipgov.plugins.contracts import (
     API_VERSION,
@@ -48,6 +49,17 @@ from ipgov.reviews.checks import (
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.reviews.models import Directive, Finding, ReviewRun
+from ipgov.reviews.reading import (
+    METHOD_TEXT as SCORE_METHOD_TEXT,
+)
+from ipgov.reviews.reading import (
+    directive_action,
+    enum_label,
+    finding_references,
+    finding_texts,
+    score_summary,
+    score_views,
+)
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
 from ipgov.web.guards import authorize_request
 
@@ -159,6 +171,7 @@ async def screen_text(platform: Any, tenant_id: str, text: str, *,
 __all__ = [
     "API_VERSION",
     "Base",
+    "bounds",
     "Check",
     "Directive",
     "Finding",
@@ -167,6 +180,13 @@ __all__ = [
     "FindingText",
     "NotAssessed",
     "localized",
+    "SCORE_METHOD_TEXT",
+    "directive_action",
+    "enum_label",
+    "finding_references",
+    "finding_texts",
+    "score_summary",
+    "score_views",
     "Function",
     "GovernanceDomain",
     "Severity",

@@ -47,7 +47,8 @@ def check_page_size(first: int, maximum: int) -> int:
     """``first`` must be 1..maximum; a clear error otherwise."""
     if first < 1 or first > maximum:
         raise InvalidInput(f"first must be between 1 and {maximum}, got {first}",
-                           code="PAGE_SIZE", field="first")
+                           code="PAGE_SIZE", field="first",
+                           details={"maximum": maximum, "value": first})  # bounds, any language
     return first
 
 

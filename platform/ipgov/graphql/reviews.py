@@ -12,11 +12,11 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ipgov.errors import DomainError, InvalidInput, NotFound
-from ipgov.i18n.findings import check_index, check_reason, localized_action, localized_finding
+from ipgov.i18n.findings import check_reason
 from ipgov.i18n.labels import label
 from ipgov.reviews import service
 from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Finding, ReviewRun
-from ipgov.reviews.references import references_for
+from ipgov.reviews.reading import directive_action, finding_references, finding_texts
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
@@ -163,10 +163,7 @@ def run_node(r: ReviewRun) -> ReviewRunType:
 
 
 def _finding_node(f: Finding, ctx: Any) -> FindingType:
-    title, recommendation = localized_finding(ctx.platform, f.check_id, title=f.title,
-                                              recommendation=f.recommendation,
-                                              locale=ctx.locale, text_key=f.text_key,
-                                              params=f.params)
+    title, recommendation = finding_texts(ctx.platform, f, ctx.locale)
     loc = ctx.locale
     return FindingType(id=strawberry.ID(f.id), tenant_id=strawberry.ID(f.tenant_id),
                        run_id=strawberry.ID(f.run_id), check_id=f.check_id, key=f.key,
@@ -174,8 +171,7 @@ def _finding_node(f: Finding, ctx: Any) -> FindingType:
                        function=f.function, function_label=label("function", f.function, loc),
                        severity=f.severity, severity_label=label("severity", f.severity, loc),
                        title=title, recommendation=recommendation, params=f.params or {},
-                       references=references_for(check_index(ctx.platform).get(f.check_id),
-                                                 f.seed_ref),
+                       references=finding_references(ctx.platform, f),
                        seed_ref=f.seed_ref, evidence=f.evidence or {},
                        object_type=f.object_type, object_id=f.object_id)
 
@@ -185,7 +181,7 @@ def _directive_node(d: Directive, ctx: Any) -> DirectiveType:
     return DirectiveType(
         id=strawberry.ID(d.id), tenant_id=strawberry.ID(d.tenant_id), check_id=d.check_id,
         finding_key=d.finding_key,
-        action=localized_action(ctx.platform, d.check_id, d.action, loc, d.text_key, d.params),
+        action=directive_action(ctx.platform, d, loc),
         owner_role=d.owner_role,
         owner_user_id=strawberry.ID(d.owner_user_id) if d.owner_user_id else None,
         severity=d.severity, severity_label=label("severity", d.severity, loc),

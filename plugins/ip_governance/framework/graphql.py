@@ -342,7 +342,8 @@ class FrameworkQuery:
                            ) -> Connection[ProfileGap]:
         if not 1 <= first <= MAX_GAP_PAGE:
             raise InvalidInput(f"first must be between 1 and {MAX_GAP_PAGE}, got {first}",
-                               code="PAGE_SIZE", field="first")
+                               code="PAGE_SIZE", field="first",
+                               details={"maximum": MAX_GAP_PAGE, "value": first})
         start = _offset(after)
         tid = str(tenant_id)
         fw, chain, targets, _ = await _read(info, tid, svc.TARGET, framework_id)

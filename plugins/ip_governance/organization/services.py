@@ -19,6 +19,7 @@ from ipgov.api import (
     Conflict,
     InvalidInput,
     NotFound,
+    bounds,
     decide_escalation,
     escalate_if_reserved,
     utcnow,
@@ -96,13 +97,14 @@ def _choice(value: str, choices: Iterable[str], field: str) -> str:
     allowed = tuple(choices)
     if value not in allowed:
         raise InvalidInput(f"{field} must be one of {', '.join(allowed)}; got {value!r}",
-                           field=field)
+                           field=field, details=bounds.not_one_of(allowed, value))
     return value
 
 
 def _int(value: int, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise InvalidInput(f"{field} must be between {low} and {high}; got {value}", field=field)
+        raise InvalidInput(f"{field} must be between {low} and {high}; got {value}", field=field,
+                           details=bounds.out_of_range(low, high, value))
     return value
 
 

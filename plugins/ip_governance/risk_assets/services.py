@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import Conflict, InvalidInput, NotFound, utcnow
+from ipgov.api import Conflict, InvalidInput, NotFound, bounds, utcnow
 
 from .models import (
     IpAsset,
@@ -64,7 +64,8 @@ def one_of(value: str | None, allowed: tuple[str, ...], field: str, *,
         return None
     if value not in allowed:
         raise InvalidInput(f"{field} must be one of {', '.join(allowed)}; got {value!r}",
-                           code="NOT_ALLOWED", field=field)
+                           code="NOT_ALLOWED", field=field,
+                           details=bounds.not_one_of(allowed, value))
     return value
 
 
@@ -86,7 +87,8 @@ def _text(value: str | None, field: str, max_len: int, *, required: bool = False
 
 def _scale(value: int, field: str) -> int:
     if not 1 <= value <= 5:
-        raise InvalidInput(f"{field} must be 1 to 5 on the risk matrix", field=field)
+        raise InvalidInput(f"{field} must be 1 to 5 on the risk matrix", field=field,
+                           details=bounds.out_of_range(1, 5, value))
     return value
 
 
