@@ -168,3 +168,29 @@ def test_group_aggregation_sums_coverage_and_averages_only_assessed_children():
     assert total["coverage"]["functions"]["protect"]["applicable"] == 2
     legacy = aggregate_scores([a, {"functions": {"protect": 90.0}, "overall": 90.0}])
     assert "coverage" not in legacy  # a child without coverage: the group's is unknown
+
+
+async def test_exports_carry_coverage_and_say_not_assessed(platform, gql):
+    import csv
+    import io
+
+    acme = await make_group(platform, "acme")
+    install_checks(platform, [_probe("empty_register", "nothing"),
+                              _probe("identify_ok", [], function=Function.IDENTIFY)])
+    await enable(platform, acme.ids["acme-a"], P)
+    await review(platform, acme.ids["acme-a"])
+    auth = {"authorization": f"Bearer {acme.token('auditor')}"}
+
+    response = await gql.client.get("/supervision/export.csv", headers=auth)
+    lines = {(r["slug"], r["function"]): r for r in csv.DictReader(io.StringIO(response.text))}
+    protect, identify = lines["acme-a", "protect"], lines["acme-a", "identify"]
+    assert (protect["score"], protect["assessment"], protect["assessed_checks"],
+            protect["applicable_checks"]) == ("", "not_assessed", "0", "1")
+    assert (identify["score"], identify["assessment"], identify["assessed_checks"]) == (
+        "100.0", "assessed", "1")
+    assert lines["acme-b", "identify"]["assessment"] == "not_assessed"  # never reviewed
+
+    zh = (await gql.client.get("/supervision/report", params={"lang": "zh-CN"},
+                               headers=auth)).text
+    assert "<th>识别</th>" in zh and "<th>identify</th>" not in zh
+    assert "未评估" in zh and "1/1" in zh

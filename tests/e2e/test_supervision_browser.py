@@ -136,7 +136,13 @@ def test_supervision_page_end_to_end(server, browser):
     semi = d.find_element(By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")
     scores = [c.text for c in semi.find_elements(By.CSS_SELECTOR, "td.score")]
     assert len(scores) == 7
-    assert any(re.fullmatch(r"\d+(\.\d+)?", s) for s in scores), scores
+    # a number with the checks it rests on under it, or "not assessed": never a bare 100
+    assert any(re.fullmatch(r"\d+(\.\d+)?\n\d+/\d+ checks", s) for s in scores), scores
+    blank = d.find_elements(By.CSS_SELECTOR,
+                            "#heatmap td.score.none[data-assessment='not_assessed']")
+    assert blank and all(c.text.split("\n")[0] == "not assessed" for c in blank)  # no score
+    partial = d.find_elements(By.CSS_SELECTOR, "#heatmap td.score.partial")
+    assert all(c.get_attribute("title") for c in partial)  # the summary says what is missing
     cells = d.find_elements(By.CSS_SELECTOR, "#heatmap tbody td")
     assert cells and all(c.text.strip() for c in cells)  # never colour alone
     assert d.find_elements(By.CSS_SELECTOR, "#heatmap thead th[scope='col']")
@@ -175,6 +181,10 @@ def test_supervision_page_end_to_end(server, browser):
                    == "zh-CN")
     assert "治理热力图" in d.find_element(By.ID, "heatmap-h").text
     assert "租户" in d.find_element(By.CSS_SELECTOR, "#heatmap thead").text
+    blank_zh = "return [...document.querySelectorAll('#heatmap td.score.none')]" \
+        ".map((c) => c.textContent)"
+    _wait(d).until(lambda drv: (texts := drv.execute_script(blank_zh)) and all(
+        t.startswith("未评估") for t in texts))
     d.save_screenshot(str(SCREENSHOT.with_name("supervision-zh.png")))
 
     csp = [e for e in d.get_log("browser") if "Content Security Policy" in e.get("message", "")]
