@@ -197,3 +197,14 @@ async def test_errors_that_state_a_limit_state_it_in_chinese(platform, gql):
     errors = body.json()["data"]["setProfileTiers"]["errors"]
     assert errors[0]["code"] == "TIER_OUT_OF_RANGE"  # the stable code is kept
     assert errors[0]["message"] == "entries[0].tier 必须介于 1 与 4 之间，当前为 9。"
+
+
+def test_what_users_read_cites_outcomes_and_clauses_not_design_note_sections():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    seed_section = re.compile(r"\bseed\s*(§\s*)?\d", re.IGNORECASE)
+    pages = [root / "README.md", root / "schema.graphql", *sorted((root / "docs").glob("*.md"))]
+    cited = {p.name: m.group(0) for p in pages
+             if (m := seed_section.search(p.read_text(encoding="utf-8")))}
+    assert not cited, f"pages citing a design-note section instead of a reference: {cited}"
