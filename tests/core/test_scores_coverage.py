@@ -194,3 +194,15 @@ async def test_exports_carry_coverage_and_say_not_assessed(platform, gql):
                                headers=auth)).text
     assert "<th>识别</th>" in zh and "<th>identify</th>" not in zh
     assert "未评估" in zh and "1/1" in zh
+
+
+def test_the_command_line_prints_each_score_with_what_it_rests_on():
+    from ipgov.reviews.reading import score_lines
+
+    scores = score_run([ScoredCheck("govern", "resources", "medium", "passed"),
+                        ScoredCheck("protect", "resources", "medium", "not_assessed")])
+    lines = score_lines(scores)
+    assert lines[0].split()[:2] == ["Govern", "100"]
+    protect = next(line for line in lines if line.startswith("Protect"))
+    assert "not assessed" in protect and "none of the 1 applicable checks" in protect
+    assert lines[-1].startswith("overall")

@@ -15,7 +15,7 @@ from .references import references_for
 from .scoring import DimensionView, dimensions, overall_view
 
 __all__ = ["METHOD_TEXT", "ScoreViews", "directive_action", "enum_label", "finding_references",
-           "finding_texts", "score_summary", "score_views"]
+           "finding_texts", "score_lines", "score_summary", "score_views"]
 
 
 def finding_texts(platform: Any, finding: Any, locale: str | None) -> tuple[str, str]:
@@ -58,3 +58,15 @@ def score_views(scores: dict[str, Any] | None) -> ScoreViews:
     """The stored scores of a run as views (``ScoreViews``)."""
     return ScoreViews(dimensions(scores, "functions"), dimensions(scores, "domains"),
                       overall_view(scores))
+
+
+def score_lines(scores: dict[str, Any] | None, locale: str = "en") -> list[str]:
+    """One line per function, then the overall score: the value (or "not assessed") and what
+    it rests on (terminals, logs)."""
+    views = score_views(scores)
+    lines = []
+    for view in [*views.functions, views.overall]:
+        name = enum_label("function", view.key, locale) if view.key != "overall" else "overall"
+        value = "not assessed" if view.score is None else f"{view.score:g}"
+        lines.append(f"{name:<10} {value:>12}  {score_summary(view, locale)}")
+    return lines
