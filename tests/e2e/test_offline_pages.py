@@ -7,76 +7,37 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import time
 from urllib.parse import quote
 
 import pytest
 
 from tests.e2e.test_supervision_browser import (  # skips the module without chromium/selenium
-    CHROMEDRIVER,
-    CHROMIUM,
     EC,
-    IPGOV,
     By,
     _cli,
     _free_port,
     _wait,
-    webdriver,
+    chromium,
+    running_server,
 )
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    import httpx
-
     data = tmp_path_factory.mktemp("offline")
-    port = _free_port()
-    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(port),
+    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),
            "IPGOV_LOG_LEVEL": "WARNING"}
     _cli(env, "migrate")
-    proc = subprocess.Popen([*IPGOV, "serve", "--no-migrate"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {proc.stdout.read() if proc.stdout else ''}")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from running_server(env, "--no-migrate")
 
 
 @pytest.fixture(scope="module")
 def offline_browser(tmp_path_factory: pytest.TempPathFactory):
     """Chromium whose resolver knows only 127.0.0.1: any other host fails, as air-gapped."""
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tmp_path_factory.mktemp("chromium-offline")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000", "--lang=en-US"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(tmp_path_factory.mktemp("chromium-offline"),
+                        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                        capabilities={"goog:loggingPrefs": {"performance": "ALL",
+                                                            "browser": "ALL"}})
 
 
 def _requested(driver) -> list[str]:
