@@ -30,6 +30,7 @@ from ipgov.graphql.permissions import (
     requires,
     requires_any,
 )
+from ipgov.i18n import bounds
 from ipgov.jobs import Job, JobContext, JobKind, enqueue_job, run_job_inline
 from ipgov.plugins.contracts import (
     API_VERSION,
@@ -48,12 +49,26 @@ from ipgov.reviews.checks import (
     Check,
     CheckContext,
     FindingDraft,
+    FindingText,
     Function,
     GovernanceDomain,
+    NotAssessed,
     Severity,
+    localized,
 )
 from ipgov.reviews.events import PlatformEvent, emit_event
 from ipgov.reviews.models import Directive, Finding, ReviewRun
+from ipgov.reviews.reading import (
+    METHOD_TEXT as SCORE_METHOD_TEXT,
+)
+from ipgov.reviews.reading import (
+    directive_action,
+    enum_label,
+    finding_references,
+    finding_texts,
+    score_summary,
+    score_views,
+)
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
 from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
@@ -176,11 +191,22 @@ async def screen_text(platform: Any, tenant_id: str, text: str, *, limit: int = 
 __all__ = [
     "API_VERSION",
     "Base",
+    "bounds",
     "Check",
     "Directive",
     "Finding",
     "CheckContext",
     "FindingDraft",
+    "FindingText",
+    "NotAssessed",
+    "localized",
+    "SCORE_METHOD_TEXT",
+    "directive_action",
+    "enum_label",
+    "finding_references",
+    "finding_texts",
+    "score_summary",
+    "score_views",
     "Function",
     "GovernanceDomain",
     "Severity",

@@ -25,6 +25,7 @@ from ipgov.api import (
     InvalidInput,
     NotFound,
     UserError,
+    bounds,
     descendants,
     enqueue_job,
     paginate,
@@ -477,7 +478,9 @@ class PatentQuery:
         from .search import SearchRequest
 
         if not 1 <= first <= MAX_HITS_PAGE:
-            raise InvalidInput(f"first must be between 1 and {MAX_HITS_PAGE}", field="first")
+            raise InvalidInput(f"first must be between 1 and {MAX_HITS_PAGE}", field="first",
+                               code="PAGE_SIZE", details={"maximum": MAX_HITS_PAGE,
+                                                          "value": first})
         if mode not in MODES:
             raise InvalidInput(f"mode: {', '.join(MODES)}", field="mode")
         platform = info.context.platform
@@ -532,7 +535,8 @@ class PatentQuery:
         if by not in LANDSCAPE_BY:
             raise InvalidInput(f"by: {', '.join(LANDSCAPE_BY)}", field="by")
         if not 1 <= limit <= 200:
-            raise InvalidInput("limit must be between 1 and 200", field="limit")
+            raise InvalidInput("limit must be between 1 and 200", field="limit",
+                               details=bounds.out_of_range(1, 200, limit))
         platform = info.context.platform
         ids = await visible_collection_ids(platform, str(tenant_id),
                                            [str(c) for c in collection_ids or []])

@@ -17,7 +17,7 @@ from ipgov.reviews import runner
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.directives import DEFAULT_DUE_DAYS, aware
 from ipgov.reviews.models import CheckResult, Directive, Finding, ReviewRun, ReviewSchedule
-from ipgov.reviews.scoring import PENALTY
+from ipgov.reviews.scoring import WEIGHT
 from ipgov.runtime import platform_var
 from tests.conftest import make_group
 
@@ -147,15 +147,17 @@ async def test_findings_are_classified_and_scored_per_function_and_domain(platfo
         "resources", "respond", "high", "8.2")
     assert k1.tenant_id == tid and k1.recommendation == "Fix protect"
     assert k1.evidence == {"tenant": tid}
-    protect_score = 100 - PENALTY["medium"] - PENALTY["low"]
-    respond_score = 100 - PENALTY["high"]
-    assert run.scores["functions"] == {"govern": 100.0, "protect": protect_score,
-                                       "respond": respond_score}
-    # core.audit_trail_intact (resources) passed; core.administrator_appointed is top-level
-    assert run.scores["domains"] == {"top_level_design": 100.0,
-                                     "management_systems": protect_score,
-                                     "resources": respond_score}
-    assert run.scores["overall"] == round((100 + protect_score + respond_score) / 3, 1)
+    # a dimension scores the severity-weighted share of its assessed checks that hold: both
+    # core checks (govern) hold, each probe found something
+    assert run.scores["functions"] == {"govern": 100.0, "protect": 0.0, "respond": 0.0}
+    # core.audit_trail_intact (resources, critical) held, probe.respond (resources, high) not
+    resources = round(100 * WEIGHT["critical"] / (WEIGHT["critical"] + WEIGHT["high"]), 1)
+    assert run.scores["domains"] == {"top_level_design": 100.0, "management_systems": 0.0,
+                                     "resources": resources}
+    assert run.scores["overall"] == round(100 / 3, 1)
+    assert run.scores["coverage"]["functions"]["govern"] == {
+        "assessed": 2, "applicable": 2, "passed": 2, "not_assessed": 0, "errors": 0}
+    assert run.scores["coverage"]["overall"]["assessed"] == 4
     results = {r.check_id: r for r in await rows(platform, CheckResult,
                                                  CheckResult.run_id == run.id)}
     protect_result, core_result = results["probe.protect"], results["core.audit_trail_intact"]
@@ -500,12 +502,13 @@ async def test_a_group_review_fans_out_and_aggregates(platform, acme):
     assert parent.children_total == parent.children_done == 4
     assert parent.finished_at is not None
     by_tenant = {c.tenant_id: c for c in children}
-    assert by_tenant[acme.ids["acme-a"]].scores["functions"]["protect"] == 100 - PENALTY["high"]
+    assert by_tenant[acme.ids["acme-a"]].scores["functions"]["protect"] == 0.0
     expected = aggregate_scores(c.scores for c in children)
     assert parent.scores["functions"] == expected["functions"]
-    assert parent.scores["functions"]["protect"] == 100 - PENALTY["high"]  # one child assessed
-    assert parent.scores["overall"] == expected["overall"] == round(
-        (3 * 100 + (100 + 100 - PENALTY["high"]) / 2) / 4, 1)
+    assert parent.scores["functions"]["protect"] == 0.0  # one child assessed it
+    assert parent.scores["overall"] == expected["overall"] == round((3 * 100 + 50) / 4, 1)
+    coverage = parent.scores["coverage"]["functions"]
+    assert coverage["protect"]["applicable"] == 1 and coverage["govern"]["assessed"] == 8
     assert parent.scores["tenants"] == {c.tenant_id: c.scores["overall"] for c in children}
     assert probe.calls == [by_tenant[acme.ids["acme-a"]].id]
 

@@ -48,24 +48,13 @@ def _cli(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def running_server(env: dict[str, str], *serve_args: str):
+    """``ipgov serve`` with ``env`` until the generator is closed; yields its base URL."""
     import httpx
 
-    data = tmp_path_factory.mktemp("supervision")
-    port = _free_port()
-    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(port),
-           "IPGOV_LOG_LEVEL": "WARNING"}
-    _cli(env, "demo")
-    _cli(env, "review", "run", "hanwei-group", "--group")
-    ids = {}
-    for line in _cli(env, "tenant", "list").splitlines()[1:]:
-        parts = line.split()
-        if len(parts) >= 5:
-            ids[parts[0]] = parts[-1]
-    proc = subprocess.Popen([*IPGOV, "serve"], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([*IPGOV, "serve", *serve_args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{env['IPGOV_PORT']}"
     for _ in range(300):
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
@@ -76,24 +65,26 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     else:
         proc.kill()
         pytest.fail(f"server did not start: {proc.stdout.read() if proc.stdout else ''}")
-    yield base, ids
+    yield base
     proc.terminate()
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
+def chromium(profile: Path, *flags: str, capabilities: dict | None = None):
+    """Headless Debian Chromium with a fresh ``profile`` (and extra ``flags``) until closed."""
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     options = Options()
     options.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000", "--lang=en-US"):
+                 f"--user-data-dir={profile}", "--window-size=1400,1000", "--lang=en-US",
+                 *flags):
         options.add_argument(flag)
+    for name, value in (capabilities or {}).items():
+        options.set_capability(name, value)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
     try:
@@ -101,6 +92,27 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("supervision")
+    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),
+           "IPGOV_LOG_LEVEL": "WARNING"}
+    _cli(env, "demo")
+    _cli(env, "review", "run", "hanwei-group", "--group")
+    ids = {}
+    for line in _cli(env, "tenant", "list").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 5:
+            ids[parts[0]] = parts[-1]
+    for base in running_server(env):
+        yield base, ids
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    yield from chromium(tmp_path_factory.mktemp("chromium-profile"))
 
 
 def _wait(driver, timeout: float = 30):
@@ -136,7 +148,13 @@ def test_supervision_page_end_to_end(server, browser):
     semi = d.find_element(By.CSS_SELECTOR, "#heatmap tbody tr[data-slug='hanwei-semiconductor']")
     scores = [c.text for c in semi.find_elements(By.CSS_SELECTOR, "td.score")]
     assert len(scores) == 7
-    assert any(re.fullmatch(r"\d+(\.\d+)?", s) for s in scores), scores
+    # a number with the checks it rests on under it, or "not assessed": never a bare 100
+    assert any(re.fullmatch(r"\d+(\.\d+)?\n\d+/\d+ checks", s) for s in scores), scores
+    blank = d.find_elements(By.CSS_SELECTOR,
+                            "#heatmap td.score.none[data-assessment='not_assessed']")
+    assert blank and all(c.text.split("\n")[0] == "not assessed" for c in blank)  # no score
+    partial = d.find_elements(By.CSS_SELECTOR, "#heatmap td.score.partial")
+    assert all(c.get_attribute("title") for c in partial)  # the summary says what is missing
     cells = d.find_elements(By.CSS_SELECTOR, "#heatmap tbody td")
     assert cells and all(c.text.strip() for c in cells)  # never colour alone
     assert d.find_elements(By.CSS_SELECTOR, "#heatmap thead th[scope='col']")
@@ -175,6 +193,10 @@ def test_supervision_page_end_to_end(server, browser):
                    == "zh-CN")
     assert "治理热力图" in d.find_element(By.ID, "heatmap-h").text
     assert "租户" in d.find_element(By.CSS_SELECTOR, "#heatmap thead").text
+    blank_zh = "return [...document.querySelectorAll('#heatmap td.score.none')]" \
+        ".map((c) => c.textContent)"
+    _wait(d).until(lambda drv: (texts := drv.execute_script(blank_zh)) and all(
+        t.startswith("未评估") for t in texts))
     d.save_screenshot(str(SCREENSHOT.with_name("supervision-zh.png")))
 
     csp = [e for e in d.get_log("browser") if "Content Security Policy" in e.get("message", "")]

@@ -349,8 +349,11 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
 
     tid = await _tenant_id(platform, tenant_ref)
     run = await run_inline(platform, tid, group=as_group, progress=progress)
-    click.echo(f"{run.status}: overall {run.scores.get('overall')} "
-               f"functions {run.scores.get('functions')}")
+    click.echo(f"{run.status}: overall {run.scores.get('overall')}")
+    from ipgov.reviews.reading import score_lines
+
+    for line in score_lines(run.scores):  # each score with what it rests on
+        click.echo(f"  {line}")
 
 
 @review.command("request")

@@ -50,7 +50,7 @@ def check_page_size(first: int | None, maximum: int) -> int:
         got = "null" if first is None else first
         raise InvalidInput(f"first must be between 1 and {maximum}, got {got}",
                            code="PAGE_SIZE", field="first",
-                           details={"max": maximum, "value": got})
+                           details={"maximum": maximum, "value": got})  # bounds, any language
     return first
 
 

@@ -12,16 +12,19 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ipgov.errors import DomainError, NotFound
-from ipgov.i18n.findings import localized_action, localized_finding
+from ipgov.i18n.findings import check_reason
+from ipgov.i18n.labels import label
 from ipgov.reviews import service
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.directives import change_directive
 from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Finding, ReviewRun
+from ipgov.reviews.reading import directive_action, finding_references, finding_texts
 from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
-from .permissions import requires
+from .permissions import public, requires
+from .scores import DimensionScore, dimension_scores, overall_score
 
 __all__ = ["ReviewMutation", "ReviewQuery"]
 
@@ -30,7 +33,12 @@ __all__ = ["ReviewMutation", "ReviewQuery"]
 class CheckResultType:
     check_id: str
     plugin: str
-    status: str = strawberry.field(description="passed, findings or error")
+    status: str = strawberry.field(
+        description="passed, findings, not_assessed (nothing to assess: counts against the "
+                    "coverage, not the score), not_applicable, or error")
+    status_label: str = strawberry.field(description="The status in the reader's language.")
+    reason: str | None = strawberry.field(
+        description="Why the check assessed nothing, in the reader's language.")
     findings: int
     error: str | None
     duration_ms: int
@@ -54,16 +62,41 @@ class ReviewRunType:
     children_done: int
     parent_run_id: strawberry.ID | None
     scores: JSON = strawberry.field(
-        description="{functions: {govern: 85, ...}, domains: {...}, overall: 80}")
+        description="As stored: {method, functions: {govern: 85, ...}, domains: {...}, "
+                    "overall: 80, coverage: {functions, domains, overall}}; prefer "
+                    "functionScores/domainScores/overallScore, which say what each rests on.")
     error: str | None
+
+    @strawberry.field(description="The run's status in the reader's language.",
+                      extensions=public())  # the field returning the run checked access
+    def status_label(self, info: Info) -> str:
+        return label("run_status", self.status, info.context.locale)
+
+    @strawberry.field(description="Every function's score with its coverage (a function no "
+                      "check could assess has score null).", extensions=public())
+    def function_scores(self, info: Info) -> list[DimensionScore]:
+        return dimension_scores(self.scores, "functions", info.context.locale)
+
+    @strawberry.field(description="Every governance domain's score with its coverage.",
+                      extensions=public())
+    def domain_scores(self, info: Info) -> list[DimensionScore]:
+        return dimension_scores(self.scores, "domains", info.context.locale)
+
+    @strawberry.field(description="The overall score (mean of the assessed functions) with "
+                      "the coverage of every applicable check.", extensions=public())
+    def overall_score(self, info: Info) -> DimensionScore:
+        return overall_score(self.scores, info.context.locale)
 
     @strawberry.field(description="Each check's outcome.",
                       extensions=requires("ipgov:review", "read", tenant=None))
     async def check_results(self, info: Info) -> list[CheckResultType]:
+        locale = info.context.locale
         async with info.context.session(str(self.tenant_id)) as session:
             rows = (await session.execute(select(CheckResult).where(
                 CheckResult.run_id == str(self.id)).order_by(CheckResult.check_id))).scalars()
             return [CheckResultType(check_id=r.check_id, plugin=r.plugin, status=r.status,
+                                    status_label=label("check_status", r.status, locale),
+                                    reason=check_reason(r.reason, locale),
                                     findings=r.findings, error=r.error,
                                     duration_ms=r.duration_ms) for r in rows]
 
@@ -76,11 +109,22 @@ class FindingType:
     check_id: str
     key: str
     domain: str
+    domain_label: str = strawberry.field(description="The domain in the reader's language.")
     function: str
+    function_label: str = strawberry.field(description="The function in the reader's language.")
     severity: str
-    title: str
+    severity_label: str = strawberry.field(description="The severity in the reader's language.")
+    title: str = strawberry.field(description="What was found, with its specifics, in the "
+                                  "reader's language.")
     recommendation: str
-    seed_ref: str
+    params: JSON = strawberry.field(
+        description="The specifics the finding is about (outcome, asset, counts), as the "
+                    "check reported them; title and recommendation render them.")
+    references: list[str] = strawberry.field(
+        description="What to look up: framework outcomes (IP-CSF GV.RM-01) and standard "
+                    "clauses (GB/T 29490-2023 6.1).")
+    seed_ref: str = strawberry.field(deprecation_reason="Use references: a section number of "
+                                     "the design notes, not something a reader can look up.")
     evidence: JSON
     object_type: str
     object_id: str
@@ -96,9 +140,13 @@ class DirectiveType:
     owner_role: str
     owner_user_id: strawberry.ID | None
     severity: str
+    severity_label: str = strawberry.field(description="The severity in the reader's language.")
     function: str
+    function_label: str = strawberry.field(description="The function in the reader's language.")
     domain: str
+    domain_label: str = strawberry.field(description="The domain in the reader's language.")
     status: str
+    status_label: str = strawberry.field(description="The status in the reader's language.")
     due_at: datetime
     escalated_at: datetime | None
     escalation: str | None = strawberry.field(
@@ -118,25 +166,31 @@ def run_node(r: ReviewRun) -> ReviewRunType:
 
 
 def _finding_node(f: Finding, ctx: Any) -> FindingType:
-    title, recommendation = localized_finding(ctx.platform, f.check_id, title=f.title,
-                                              recommendation=f.recommendation,
-                                              locale=ctx.locale)
+    title, recommendation = finding_texts(ctx.platform, f, ctx.locale)
+    loc = ctx.locale
     return FindingType(id=strawberry.ID(f.id), tenant_id=strawberry.ID(f.tenant_id),
                        run_id=strawberry.ID(f.run_id), check_id=f.check_id, key=f.key,
-                       domain=f.domain, function=f.function, severity=f.severity,
-                       title=title, recommendation=recommendation, seed_ref=f.seed_ref,
-                       evidence=f.evidence or {}, object_type=f.object_type,
-                       object_id=f.object_id)
+                       domain=f.domain, domain_label=label("domain", f.domain, loc),
+                       function=f.function, function_label=label("function", f.function, loc),
+                       severity=f.severity, severity_label=label("severity", f.severity, loc),
+                       title=title, recommendation=recommendation, params=f.params or {},
+                       references=finding_references(ctx.platform, f),
+                       seed_ref=f.seed_ref, evidence=f.evidence or {},
+                       object_type=f.object_type, object_id=f.object_id)
 
 
 def _directive_node(d: Directive, ctx: Any) -> DirectiveType:
+    loc = ctx.locale
     return DirectiveType(
         id=strawberry.ID(d.id), tenant_id=strawberry.ID(d.tenant_id), check_id=d.check_id,
         finding_key=d.finding_key,
-        action=localized_action(ctx.platform, d.check_id, d.action, ctx.locale),
+        action=directive_action(ctx.platform, d, loc),
         owner_role=d.owner_role,
         owner_user_id=strawberry.ID(d.owner_user_id) if d.owner_user_id else None,
-        severity=d.severity, function=d.function, domain=d.domain, status=d.status,
+        severity=d.severity, severity_label=label("severity", d.severity, loc),
+        function=d.function, function_label=label("function", d.function, loc),
+        domain=d.domain, domain_label=label("domain", d.domain, loc), status=d.status,
+        status_label=label("directive_status", d.status, loc),
         due_at=d.due_at, escalated_at=d.escalated_at, escalation=d.escalation)
 
 

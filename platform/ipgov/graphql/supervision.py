@@ -19,6 +19,7 @@ from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
+from ipgov.i18n.labels import label
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.models import Directive, DirectiveStatus, Finding, ReviewRun
 from ipgov.supervision import queries
@@ -36,7 +37,7 @@ from .pagination import (
     encode_cursor,
     paginate,
 )
-from .permissions import requires_any
+from .permissions import public, requires_any
 from .reviews import (
     DirectiveType,
     FindingType,
@@ -45,6 +46,7 @@ from .reviews import (
     _finding_node,
     run_node,
 )
+from .scores import DimensionScore, dimension_scores, overall_score
 from .types import AuditEventType, EscalationType
 
 __all__ = ["SupervisionQuery"]
@@ -63,6 +65,15 @@ class SupervisedTenant:
     governance_mode: str
     status: str
 
+    @strawberry.field(description="The governance mode in the reader's language.",
+                      extensions=public())  # the field returning the tenant checked access
+    def governance_mode_label(self, info: Info) -> str:
+        return label("governance_mode", self.governance_mode, info.context.locale)
+
+    @strawberry.field(description="The status in the reader's language.", extensions=public())
+    def status_label(self, info: Info) -> str:
+        return label("tenant_status", self.status, info.context.locale)
+
 
 @strawberry.type(description="One point of a score trend (a finished review).")
 class TrendPoint:
@@ -70,6 +81,8 @@ class TrendPoint:
     finished_at: datetime
     overall: float | None
     functions: JSON
+    coverage: float | None = strawberry.field(
+        description="Assessed of applicable checks of that review (0..1); null when unknown.")
 
 
 @strawberry.type(description="Audit-chain verification of one tenant.")
@@ -92,7 +105,8 @@ class SupervisionRow:
     latest_run_id: strawberry.ID | None
     latest_finished_at: datetime | None
     scores: JSON = strawberry.field(
-        description="Latest finished review in the period: {functions, domains, overall}.")
+        description="Latest finished review in the period, as stored: {method, functions, "
+                    "domains, overall, coverage}; see functionScores for what each rests on.")
     trend: list[TrendPoint] = strawberry.field(
         description="The last six finished reviews in the period, oldest first.")
     open_findings: list[SeverityCount] = strawberry.field(
@@ -104,6 +118,21 @@ class SupervisionRow:
     escalations_awaiting: int = strawberry.field(
         description="Pending escalated decisions this tenant must take.")
     audit_trail: SupervisionAuditStatus
+
+    @strawberry.field(description="Every function's latest score with its coverage (score "
+                      "null: not assessed).", extensions=public())
+    def function_scores(self, info: Info) -> list[DimensionScore]:
+        return dimension_scores(self.scores, "functions", info.context.locale)
+
+    @strawberry.field(description="Every governance domain's latest score with its coverage.",
+                      extensions=public())
+    def domain_scores(self, info: Info) -> list[DimensionScore]:
+        return dimension_scores(self.scores, "domains", info.context.locale)
+
+    @strawberry.field(description="The latest overall score with its coverage.",
+                      extensions=public())
+    def overall_score(self, info: Info) -> DimensionScore:
+        return overall_score(self.scores, info.context.locale)
 
 
 @strawberry.type(description="One supervised tenant in detail.")
@@ -145,7 +174,8 @@ def _row_node(r: queries.OverviewRow) -> SupervisionRow:
         latest_run_id=strawberry.ID(r.latest_run_id) if r.latest_run_id else None,
         latest_finished_at=r.latest_finished_at, scores=r.scores,
         trend=[TrendPoint(run_id=strawberry.ID(p.run_id), finished_at=p.finished_at,
-                          overall=p.overall, functions=p.functions) for p in r.trend],
+                          overall=p.overall, functions=p.functions, coverage=p.coverage)
+               for p in r.trend],
         open_findings=[SeverityCount(severity=s, count=c) for s, c in sorted(
             r.open_findings.items(), key=lambda i: order.get(i[0], 99))],
         overdue_directives=r.overdue_directives, risks_above_tolerance=r.risks_above_tolerance,

@@ -17,7 +17,7 @@ from .permissions import requires
 __all__ = ["GovernanceModeEnum", "TenantType", "tenant_node"]
 
 
-@strawberry.enum(description="How a tenant governs its subsidiaries (seed 5.3).")
+@strawberry.enum(description="How a tenant governs its subsidiaries (IP-CSF GV.OV-03).")
 class GovernanceModeEnum(Enum):
     CENTRALIZED = "centralized"
     DECENTRALIZED = "decentralized"

@@ -54,8 +54,14 @@ def translate(code: str, locale: str | None = None, params: dict[str, Any] | Non
               ) -> str | None:
     """The message for ``code`` in ``locale`` (default: the current request's), with its
     placeholders filled from ``params``; ``None`` when the code has no entry or a placeholder
-    has no value (callers then keep their original message)."""
-    entry = catalog().get(code)
+    has no value (callers then keep their original message).
+
+    ``params["message_key"]`` (set by ``ipgov.i18n.bounds``) names the entry that says the
+    error's bounds in every language, whatever its stable code (``TIER_OUT_OF_RANGE`` reads
+    with ``BOUNDS_OUT_OF_RANGE``'s text)."""
+    key = (params or {}).get("message_key")
+    entry = catalog().get(key) if isinstance(key, str) else None
+    entry = entry or catalog().get(code)
     if entry is None:
         return None
     text = entry[normalize(locale) or current_locale.get()]

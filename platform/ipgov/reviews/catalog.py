@@ -10,16 +10,20 @@ from .core_checks import CORE_CHECKS
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["CheckCatalogError", "all_checks", "checks_for"]
+__all__ = ["CheckCatalogError", "all_checks", "checks_for", "text_problems"]
 
 
 class CheckCatalogError(RuntimeError):
-    """A plugin returned something that is not a Check, or two checks share an id."""
+    """A plugin returned something that is not a Check, two checks share an id, or a check's
+    Chinese text would lose a parameter its English text carries."""
 
 
 def all_checks(platform: Platform) -> list[tuple[str, Check]]:
     """Every check of the core and every loaded plugin as (plugin, check), sorted by id."""
     found: dict[str, tuple[str, Check]] = {c.id: ("core", c) for c in CORE_CHECKS}
+    core_problems = [p for c in CORE_CHECKS for p in text_problems(c)]
+    if core_problems:
+        raise CheckCatalogError("core: " + "; ".join(core_problems))
     for plugin, checks in platform.registry.results_by_plugin("register_checks"):
         for check in checks:
             if not isinstance(check, Check):
@@ -29,8 +33,30 @@ def all_checks(platform: Platform) -> list[tuple[str, Check]]:
                                         f"with '{plugin}.'")
             if check.id in found:
                 raise CheckCatalogError(f"check id {check.id!r} is defined twice")
+            problems = text_problems(check)
+            if problems:
+                raise CheckCatalogError(f"plugin {plugin}: " + "; ".join(problems))
             found[check.id] = (plugin, check)
     return [found[k] for k in sorted(found)]
+
+
+def text_problems(check: Check) -> list[str]:
+    """What is wrong with a check's finding texts: a language missing, or the Chinese text
+    not carrying every parameter the English one does (it would lose the specifics)."""
+    from ipgov.i18n.text import placeholders
+
+    problems = []
+    for name, text in check.texts.items():
+        where = f"check {check.id}, text {name!r}"
+        for part in ("title", "recommendation"):
+            en, zh = getattr(text, part), getattr(text, f"{part}_zh")
+            if en and not zh.strip():
+                problems.append(f"{where}: the zh-CN {part} is missing")
+            missing = placeholders(en) - placeholders(zh) if zh else set()
+            if missing:
+                problems.append(f"{where}: the zh-CN {part} lacks "
+                                + ", ".join("{" + m + "}" for m in sorted(missing)))
+    return problems
 
 
 def checks_for(platform: Platform, enabled_plugins: frozenset[str] | set[str]) -> list[

@@ -9,7 +9,7 @@ later review can tell that it still holds (the directive stays open) or not (it 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -17,14 +17,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ipgov.i18n.text import localized
+
 __all__ = [
     "Check",
     "CheckContext",
+    "CheckStatus",
     "FindingDraft",
+    "FindingText",
     "Function",
     "GovernanceDomain",
+    "NotAssessed",
     "SEVERITY_ORDER",
     "Severity",
+    "localized",
 ]
 
 
@@ -61,16 +67,44 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 
 
+class CheckStatus(StrEnum):
+    """How one check went in a review: it assessed something (passed or findings), had
+    nothing to assess, does not apply to this tenant, or failed."""
+
+    PASSED = "passed"
+    FINDINGS = "findings"
+    NOT_ASSESSED = "not_assessed"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FindingText:
+    """How one kind of finding of a check reads, in English and Chinese.
+
+    ``{name}`` placeholders are filled from the finding's ``params`` (then from its
+    ``evidence``); ``{name:severity}`` shows the label of a core vocabulary (function, domain,
+    severity, governance_mode, ...); a value made with ``localized(en, zh)``, or a list of
+    them, reads in the reader's language. Both languages must use the same placeholders.
+    """
+
+    title: str
+    title_zh: str
+    recommendation: str = ""
+    recommendation_zh: str = ""
+
+
 @dataclass(frozen=True)
 class FindingDraft:
     """A finding as a check reports it; the review stores it with the run.
 
-    ``title_zh`` and ``recommendation_zh`` are the Chinese texts of this particular finding,
-    when the check can say more than its own ``title_zh``/``recommendation_zh``.
+    ``text`` names one of the check's ``texts`` (the only one when omitted) and ``params``
+    holds the specifics it is about, so the finding reads with the same specifics in every
+    language. ``title`` is a literal English title for checks that declare no texts.
     """
 
     key: str
-    title: str
+    title: str = ""
     severity: Severity | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     recommendation: str = ""
@@ -78,6 +112,28 @@ class FindingDraft:
     object_id: str = ""
     title_zh: str = ""
     recommendation_zh: str = ""
+    text: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A check's answer when it could not assess anything: the register it reads is empty,
+    nothing of its kind exists yet. Such a check counts as *not assessed* in the coverage of
+    its function and domain instead of passing (nothing found is not the same as nothing
+    wrong). ``applicable=False`` says the check does not apply to this tenant at all (e.g. a
+    hybrid-only rule under a centralized parent): it leaves the coverage out entirely.
+    """
+
+    reason: str
+    reason_zh: str
+    params: dict[str, Any] = field(default_factory=dict)
+    applicable: bool = True
+
+    def as_record(self) -> dict[str, Any]:
+        """What the check result stores: both reasons and their parameters."""
+        return {"reason": self.reason, "reason_zh": self.reason_zh,
+                "params": dict(self.params), "applicable": self.applicable}
 
 
 @dataclass(frozen=True)
@@ -124,12 +180,22 @@ class CheckContext:
         """The tenant under review."""
         return self.tenant.id
 
-    def finding(self, key: str, title: str, **kwargs: Any) -> FindingDraft:
-        """Shorthand for ``FindingDraft(key, title, ...)``."""
+    def finding(self, key: str, title: str = "", **kwargs: Any) -> FindingDraft:
+        """Shorthand for ``FindingDraft(key, title, ...)``; with texts declared on the check,
+        pass ``params=`` (and ``text=`` when the check has several) instead of a title."""
         return FindingDraft(key=key, title=title, **kwargs)
 
+    def not_assessed(self, reason: str, reason_zh: str, **params: Any) -> NotAssessed:
+        """Nothing to assess (an empty register): the check counts as not assessed."""
+        return NotAssessed(reason, reason_zh, params)
 
-CheckFunction = Callable[[CheckContext], Awaitable[list[FindingDraft]] | list[FindingDraft]]
+    def not_applicable(self, reason: str, reason_zh: str, **params: Any) -> NotAssessed:
+        """The check does not apply to this tenant: it leaves the coverage out."""
+        return NotAssessed(reason, reason_zh, params, applicable=False)
+
+
+CheckOutcome = list[FindingDraft] | NotAssessed
+CheckFunction = Callable[[CheckContext], Awaitable[CheckOutcome] | CheckOutcome]
 
 
 @dataclass(frozen=True)
@@ -137,8 +203,11 @@ class Check:
     """A review check: identity, classification, default severity and the function to run.
 
     Everything a person reads comes in English and Chinese: ``title``/``title_zh`` (the
-    condition checked) and ``recommendation``/``recommendation_zh`` (what to do when a finding
-    says it does not hold; a finding may carry a more specific English recommendation).
+    condition checked), ``recommendation``/``recommendation_zh`` (what to do when a finding
+    says it does not hold) and ``texts`` (how each kind of finding reads, with the
+    parameters it carries; see ``FindingText``). ``references`` cite what a reader can look
+    up: framework outcomes (``IP-CSF GV.RM-01``) and standard clauses
+    (``GB/T 29490-2023 6.1``). ``seed_ref`` is kept for checks written before references.
     """
 
     id: str
@@ -152,3 +221,5 @@ class Check:
     owner_role: str = "ip_manager"
     title_zh: str = ""
     recommendation_zh: str = ""
+    texts: Mapping[str, FindingText] = field(default_factory=dict)
+    references: tuple[str, ...] = ()

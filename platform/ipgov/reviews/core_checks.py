@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 from ipgov.audit.chain import verify_tenant
 from ipgov.identity.models import Membership
 
-from .checks import Check, CheckContext, FindingDraft, Function, GovernanceDomain, Severity
+from .checks import (
+    Check,
+    CheckContext,
+    FindingDraft,
+    FindingText,
+    Function,
+    GovernanceDomain,
+    Severity,
+)
 
 __all__ = ["CORE_CHECKS"]
 
@@ -21,10 +29,10 @@ async def _has_administrator(ctx: CheckContext) -> list[FindingDraft]:
     inherited = ctx.tenant.parent_mode in ("centralized", "hybrid")
     if inherited:
         return []
-    return [ctx.finding("no-administrator", "No one administers this tenant's IP governance",
-                        evidence={"tenant_admins": 0, "parent_mode": ctx.tenant.parent_mode},
-                        recommendation="Appoint a tenant administrator accountable for IP "
-                                       "governance (seed 5.2 a).")]
+    mode = ctx.tenant.parent_mode
+    return [ctx.finding("no-administrator", text="own" if mode else "root",
+                        params={"tenant": ctx.tenant.name, "parent_mode": mode},
+                        evidence={"tenant_admins": 0, "parent_mode": mode})]
 
 
 async def _audit_trail_intact(ctx: CheckContext) -> list[FindingDraft]:
@@ -49,10 +57,24 @@ CORE_CHECKS = [
         function=Function.GOVERN,
         severity=Severity.MEDIUM,
         run=_has_administrator,
-        seed_ref="5.2",
+        references=("GB/T 29490-2023 5.3",),
         owner_role="tenant_admin",
         recommendation="Appoint a tenant administrator accountable for IP governance.",
-        recommendation_zh="任命一名对知识产权治理负责的租户管理员（种子文档 5.2 a）。",
+        recommendation_zh="任命一名对知识产权治理负责的租户管理员。",
+        texts={
+            "own": FindingText(
+                "No one administers the IP governance of {tenant}, and its parent governs "
+                "{parent_mode:governance_mode}: the parent's administrators do not act here",
+                "{tenant} 无人负责知识产权治理，且其上级采用{parent_mode:governance_mode}治理："
+                "上级管理员不在此代行职责",
+                "Appoint a tenant administrator of {tenant} accountable for its IP governance.",
+                "为 {tenant} 任命一名对其知识产权治理负责的租户管理员。"),
+            "root": FindingText(
+                "No one administers the IP governance of {tenant}",
+                "{tenant} 无人负责知识产权治理",
+                "Appoint a tenant administrator of {tenant} accountable for its IP governance.",
+                "为 {tenant} 任命一名对其知识产权治理负责的租户管理员。"),
+        },
     ),
     Check(
         id="core.audit_trail_intact",
@@ -62,9 +84,12 @@ CORE_CHECKS = [
         function=Function.GOVERN,
         severity=Severity.CRITICAL,
         run=_audit_trail_intact,
-        seed_ref="7.3 b",
+        references=("GB/T 29490-2023 7.5", "GB/T 29490-2023 9.2"),
         owner_role="auditor",
         recommendation="Investigate the break in the audit trail and restore it from backup.",
         recommendation_zh="调查审计记录被篡改的原因，从备份中恢复审计记录，并告知内部监督部门。",
+        texts={"": FindingText(  # params come from the finding's evidence
+            "The audit trail fails verification at event {first_bad_seq}: {problem}",
+            "审计记录在第 {first_bad_seq} 条事件处未通过验证：{problem}")},
     ),
 ]

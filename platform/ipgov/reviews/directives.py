@@ -66,10 +66,12 @@ async def sync_directives(
                 check_id=f.check_id, finding_key=f.key, action=f.recommendation or f.title,
                 owner_role=check.owner_role if check else "ip_manager", severity=f.severity,
                 function=f.function, domain=f.domain, due_at=due, opened_run_id=held.run_id,
-                last_seen_run_id=held.run_id))
+                last_seen_run_id=held.run_id, text_key=f.text_key, params=f.params))
             counts["opened"] += 1
             continue
         directive.last_seen_run_id, directive.severity = held.run_id, f.severity
+        directive.action = f.recommendation or f.title  # the latest specifics, every language
+        directive.text_key, directive.params = f.text_key, f.params
         if directive.status != DirectiveStatus.OPEN:
             directive.status, directive.due_at, directive.closed_run_id = (
                 DirectiveStatus.OPEN, due, None)

@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from ipgov.db.base import utcnow
 
+from .checks import CheckStatus, Severity
 from .directives import escalate, sync_directives
 from .models import CheckResult, Finding, ReviewRun, RunStatus
-from .scoring import score_run
+from .scoring import ScoredCheck, score_run
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -29,10 +30,9 @@ async def finalize(platform: Platform, held: Claim) -> str:
             select(Finding).where(Finding.run_id == held.run_id))).scalars())
         catalog = {c.id: c for _p, c in _catalog(platform)}
         ok_checks = [catalog[r.check_id] for r in results
-                     if r.status != "error" and r.check_id in catalog]
-        scores = score_run([(c.function.value, c.domain.value) for c in ok_checks],
-                           [(f.function, f.domain, f.severity) for f in findings])
-        failed = [r.check_id for r in results if r.status == "error"]
+                     if r.status != CheckStatus.ERROR and r.check_id in catalog]
+        scores = score_run(_scored(results, findings, catalog))
+        failed = [r.check_id for r in results if r.status == CheckStatus.ERROR]
         status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
         closed = await session.execute(
             update(ReviewRun)
@@ -49,13 +49,25 @@ async def finalize(platform: Platform, held: Claim) -> str:
                              action=f"review.{status}", object_type="ipgov:review",
                              object_id=held.run_id,
                              details={"findings": len(findings), "failed_checks": failed,
-                                      "overall": scores["overall"], **counts})
+                                      "overall": scores["overall"],
+                                      "coverage": scores["coverage"]["overall"], **counts})
     await escalate(platform, held.tenant_id)
     if held.parent_run_id:
         from .groups import try_aggregate
 
         await try_aggregate(platform, held.parent_run_id)
     return str(status)
+
+
+def _scored(results: list[CheckResult], findings: list[Finding],
+            catalog: dict) -> list[ScoredCheck]:
+    """Each check of the run with its classification and whether it found a deficiency
+    (a finding above ``info``)."""
+    deficient = {f.check_id for f in findings if f.severity != Severity.INFO}
+    return [ScoredCheck(function=c.function.value, domain=c.domain.value,
+                        severity=c.severity.value, status=r.status,
+                        deficient=r.check_id in deficient)
+            for r in results if (c := catalog.get(r.check_id)) is not None]
 
 
 def _catalog(platform: Platform):  # type: ignore[no-untyped-def]

@@ -69,10 +69,13 @@ class CheckResult(TenantScoped, Base):
     run_id: Mapped[str] = mapped_column(String(36), ForeignKey("review_runs.id"), index=True)
     check_id: Mapped[str] = mapped_column(String(120))
     plugin: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    """passed, findings, not_assessed, not_applicable or error (``CheckStatus``)."""
     findings: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[dict | None] = mapped_column(default=None)
+    """Why a check assessed nothing: ``NotAssessed.as_record()`` (both languages, params)."""
 
 
 class Finding(TenantScoped, Base):
@@ -96,6 +99,10 @@ class Finding(TenantScoped, Base):
     object_type: Mapped[str] = mapped_column(String(120), default="")
     object_id: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    text_key: Mapped[str | None] = mapped_column(String(60), default=None)
+    """Which of its check's ``texts`` the finding reads with (None: stored before texts)."""
+    params: Mapped[dict | None] = mapped_column(default=None)
+    """The specifics the finding is about, rendered in the reader's language."""
 
 
 class DirectiveStatus(StrEnum):
@@ -131,6 +138,9 @@ class Directive(TenantScoped, Base):
     escalation: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    text_key: Mapped[str | None] = mapped_column(String(60), default=None)
+    params: Mapped[dict | None] = mapped_column(default=None)
+    """The latest finding's text and parameters: the action reads with its specifics."""
 
 
 class ReviewSchedule(TenantScoped, Base):

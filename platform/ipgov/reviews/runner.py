@@ -22,7 +22,7 @@ from ipgov.runtime import platform_var
 from ipgov.tenancy.models import Tenant
 
 from .catalog import checks_for
-from .checks import Check, CheckContext, TenantView
+from .checks import Check, CheckContext, CheckStatus, NotAssessed, TenantView
 from .models import CheckResult, Finding, ReviewRun, RunStatus
 
 if TYPE_CHECKING:
@@ -142,9 +142,9 @@ async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Ch
                            lineage=lineage, open_session=open_session)
         try:
             result = check.run(ctx)
-            drafts = list(await result if inspect.isawaitable(result) else result)
+            outcome = await result if inspect.isawaitable(result) else result
             await session.rollback()  # checks read; nothing they did is kept
-            return drafts, None
+            return (outcome if isinstance(outcome, NotAssessed) else list(outcome)), None
         except Exception as exc:  # a broken check must not stop the review
             await session.rollback()
             log.warning("check %s failed for tenant %s", check.id, held.tenant_id,
@@ -160,15 +160,19 @@ async def _run_check(
         span.set_attribute("ipgov.check_id", check.id)
         span.set_attribute("ipgov.plugin", plugin)
         started = time.perf_counter()
-        drafts, error = await _evaluate(platform, held, view, check)
+        outcome, error = await _evaluate(platform, held, view, check)
         elapsed = int((time.perf_counter() - started) * 1000)
-        await _record(platform, held, plugin, check, drafts, error, elapsed)
-        span.set_attribute("ipgov.findings", len(drafts))
+        await _record(platform, held, plugin, check, outcome, error, elapsed)
+        span.set_attribute("ipgov.findings", 0 if isinstance(outcome, NotAssessed)
+                           else len(outcome))
 
 
-async def _record(platform: Platform, held: Claim, plugin: str, check: Check, drafts: list,
-                  error: str | None, elapsed_ms: int) -> None:
+async def _record(platform: Platform, held: Claim, plugin: str, check: Check,
+                  outcome: list | NotAssessed, error: str | None, elapsed_ms: int) -> None:
     """Findings and the result row of one check, committed together under the claim."""
+    from ipgov.i18n.findings import english_texts
+
+    drafts = [] if isinstance(outcome, NotAssessed) else outcome
     async with platform.db.tenant_session(held.tenant_id) as session:
         renewed = await session.execute(
             update(ReviewRun)
@@ -184,14 +188,29 @@ async def _record(platform: Platform, held: Claim, plugin: str, check: Check, dr
             if draft.key in seen:
                 continue
             seen.add(draft.key)
+            text_key, params, title, advice = english_texts(check, draft)
             session.add(Finding(
                 run_id=held.run_id, check_id=check.id, key=draft.key[:200],
                 domain=check.domain.value, function=check.function.value,
-                severity=(draft.severity or check.severity).value, title=draft.title[:500],
-                recommendation=draft.recommendation or check.recommendation,
-                seed_ref=check.seed_ref, evidence=draft.evidence,
-                object_type=draft.object_type, object_id=draft.object_id))
-        status = "error" if error else ("findings" if seen else "passed")
+                severity=(draft.severity or check.severity).value, title=title[:500],
+                recommendation=advice, seed_ref=_citation(check), evidence=draft.evidence,
+                object_type=draft.object_type, object_id=draft.object_id,
+                text_key=text_key, params=params or None))
         session.add(CheckResult(run_id=held.run_id, check_id=check.id, plugin=plugin,
-                                status=status, findings=len(seen), error=error,
-                                duration_ms=elapsed_ms))
+                                status=_status(outcome, error, bool(seen)),
+                                findings=len(seen), error=error, duration_ms=elapsed_ms,
+                                reason=outcome.as_record()
+                                if isinstance(outcome, NotAssessed) else None))
+
+
+def _citation(check: Check) -> str:
+    """What ``findings.seed_ref`` keeps for older readers: the check's first reference."""
+    return (check.references[0] if check.references else check.seed_ref)[:40]
+
+
+def _status(outcome: list | NotAssessed, error: str | None, found: bool) -> str:
+    if error:
+        return CheckStatus.ERROR
+    if isinstance(outcome, NotAssessed):
+        return CheckStatus.NOT_ASSESSED if outcome.applicable else CheckStatus.NOT_APPLICABLE
+    return CheckStatus.FINDINGS if found else CheckStatus.PASSED

@@ -19,7 +19,10 @@ from litestar.response import Response
 
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
+from ipgov.i18n.labels import label
+from ipgov.i18n.scores import score_summary
 from ipgov.reviews.checks import Function
+from ipgov.reviews.scoring import dimensions
 from ipgov.web.guards import authenticate_request
 
 from . import queries
@@ -35,11 +38,14 @@ _TEXT = {
     "en": {"title": "Supervision report", "generated": "Generated (UTC)", "scope": "Scope",
            "tenants": "tenants", "tenant": "Tenant", "overall": "Overall",
            "findings": "Open findings", "overdue": "Overdue directives",
-           "audit": "Audit trail", "ok": "verified", "bad": "BROKEN"},
+           "audit": "Audit trail", "ok": "verified", "bad": "BROKEN",
+           "not_assessed": "not assessed",
+           "legend": "Each score is followed by the checks it rests on (assessed/applicable)."},
     "zh-CN": {"title": "监督报告", "generated": "生成时间 (UTC)", "scope": "范围",
               "tenants": "个租户", "tenant": "租户", "overall": "总分",
               "findings": "未结发现", "overdue": "逾期指令", "audit": "审计轨迹",
-              "ok": "已验证", "bad": "已损坏"},
+              "ok": "已验证", "bad": "已损坏", "not_assessed": "未评估",
+              "legend": "每个得分下方注明其依据的检查数（已评估/适用）。"},
 }
 
 
@@ -75,20 +81,28 @@ def _functions(rows: list[queries.OverviewRow]) -> list[str]:
 
 
 def overview_csv(rows: list[queries.OverviewRow]) -> str:
-    """One line per tenant x function with its score, then the tenant's counts."""
+    """One line per tenant x function with its score and what it rests on (assessment,
+    assessed and applicable checks; an empty score is "not assessed"), then the tenant's
+    counts."""
     out = io.StringIO()
     writer = csv.writer(out)
     sev = queries.SEVERITIES
-    writer.writerow(["tenant_id", "slug", "name", "function", "score", "overall",
+    writer.writerow(["tenant_id", "slug", "name", "function", "score", "assessment",
+                     "assessed_checks", "applicable_checks", "overall",
                      "latest_run_id", "latest_finished_at", *[f"findings_{s}" for s in sev],
                      "overdue_directives", "risks_above_tolerance", "escalations_awaiting",
                      "audit_ok"])
     functions = _functions(rows)
     for r in rows:
-        scores = r.scores.get("functions") or {}
+        views = {v.key: v for v in dimensions(r.scores, "functions")}
         for f in functions:
+            v = views.get(f)
             writer.writerow([
-                r.tenant.id, r.tenant.slug, r.tenant.name, f, scores.get(f, ""),
+                r.tenant.id, r.tenant.slug, r.tenant.name, f,
+                "" if v is None or v.score is None else v.score,
+                v.assessment if v else "not_assessed",
+                "" if v is None or v.assessed is None else v.assessed,
+                "" if v is None or v.applicable is None else v.applicable,
                 r.scores.get("overall", "") if r.scores.get("overall") is not None else "",
                 r.latest_run_id or "",
                 r.latest_finished_at.isoformat() if r.latest_finished_at else "",
@@ -105,11 +119,11 @@ def report_html(rows: list[queries.OverviewRow], *, scope_size: int, generated: 
     e = html.escape
     functions = _functions(rows)
     sev = queries.SEVERITIES
-    head = "".join(f"<th>{e(f)}</th>" for f in functions)
+    head = "".join(f"<th>{e(label('function', f, lang))}</th>" for f in functions)
     body = []
     for r in rows:
-        scores = r.scores.get("functions") or {}
-        cells = "".join(f"<td>{e(str(scores.get(f, '–')))}</td>" for f in functions)
+        views = {v.key: v for v in dimensions(r.scores, "functions")}
+        cells = "".join(_report_cell(views.get(f), t, lang) for f in functions)
         findings = ", ".join(f"{s}: {r.open_findings[s]}" for s in sev if r.open_findings.get(s))
         audit = (t["ok"] if r.audit_trail.ok
                  else f"{t['bad']} (seq {r.audit_trail.first_bad_seq}: {r.audit_trail.problem})")
@@ -124,13 +138,25 @@ def report_html(rows: list[queries.OverviewRow], *, scope_size: int, generated: 
         f"<!doctype html><html lang=\"{e(lang)}\"><head><meta charset=\"utf-8\">"
         f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif}}"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
+        ".na{color:#555;font-style:italic}"
         ".bad{color:#b00;font-weight:bold}@media print{a{display:none}}</style></head><body>"
         f"<h1>{e(t['title'])}</h1>"
         f"<p>{e(t['generated'])}: <time datetime=\"{generated.astimezone(UTC).isoformat()}\">"
         f"{stamp}</time></p><p>{e(t['scope'])}: {scope_size} {e(t['tenants'])}</p>"
+        f"<p>{e(t['legend'])}</p>"
         f"<table><thead><tr><th>{e(t['tenant'])}</th>{head}<th>{e(t['overall'])}</th>"
         f"<th>{e(t['findings'])}</th><th>{e(t['overdue'])}</th><th>{e(t['audit'])}</th>"
         f"</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>")
+
+
+def _report_cell(view: Any, t: dict[str, str], lang: str) -> str:
+    """A score with "assessed/applicable" under it; "not assessed", never a blank or 100."""
+    e = html.escape
+    if view is None or view.score is None:
+        return f"<td class=\"na\">{e(t['not_assessed'])}</td>"
+    cover = (f"<br><small>{view.assessed}/{view.applicable}</small>"
+             if view.assessed is not None and view.applicable else "")
+    return f"<td title=\"{e(score_summary(view, lang))}\">{view.score:g}{cover}</td>"
 
 
 def export_routes() -> list[Any]:

@@ -26,6 +26,7 @@ from ipgov.audit.chain import GENESIS, AuditKey, _check_head, _event_problem
 from ipgov.audit.models import AuditEvent, AuditHead
 from ipgov.db.base import utcnow
 from ipgov.reviews.models import Directive, DirectiveStatus, Finding, ReviewRun
+from ipgov.reviews.scoring import overall_view
 from ipgov.tenancy.models import Escalation, EscalationStatus, Tenant
 
 __all__ = ["Filters", "OverviewRow", "RunPoint", "TenantRow", "Verification", "overview",
@@ -78,6 +79,8 @@ class RunPoint:
     finished_at: datetime
     overall: float | None
     functions: dict[str, Any]
+    coverage: float | None = None
+    """Assessed of applicable checks of the run (None: recorded before coverage was kept)."""
 
 
 @dataclass(frozen=True)
@@ -123,10 +126,17 @@ async def tenant_page(session: AsyncSession, ids: set[str], *, first: int,
 
 
 def _filtered_scores(scores: dict[str, Any], filters: Filters) -> dict[str, Any]:
+    """The stored scores narrowed to the filtered functions and domains (coverage too)."""
     scores = dict(scores or {})
+    coverage = dict(scores.get("coverage") or {})
     for part, wanted in (("functions", filters.functions), ("domains", filters.domains)):
         values = scores.get(part) or {}
         scores[part] = {k: v for k, v in values.items() if not wanted or k in wanted}
+        if part in coverage:
+            coverage[part] = {k: v for k, v in coverage[part].items()
+                              if not wanted or k in wanted}
+    if "coverage" in scores:
+        scores["coverage"] = coverage
     scores.setdefault("overall", None)
     return scores
 
@@ -173,7 +183,7 @@ async def overview_rows(session: AsyncSession, key: AuditKey, tenants: list[Tena
             row.latest_run_id, row.latest_finished_at = run.id, run.finished_at
             row.scores = scores
         row.trend.insert(0, RunPoint(run.id, run.finished_at, scores.get("overall"),
-                                     scores["functions"]))
+                                     scores["functions"], overall_view(run.scores).coverage))
 
     # 2. findings of the latest runs by severity
     stmt = _classified(select(Finding.tenant_id, Finding.severity, func.count())

@@ -12,7 +12,7 @@ from typing import Any
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
-from .pages import STATIC_DIR, _secure
+from .pages import STATIC_DIR, secure
 
 __all__ = ["account_routes"]
 
@@ -21,4 +21,4 @@ def account_routes() -> list[Any]:
     """Route handlers for ``/account`` and ``/account/``."""
     return [create_static_files_router(
         path="/account", directories=[STATIC_DIR / "account"], html_mode=True, name="account",
-        cache_control=CacheControlHeader(no_cache=True), after_request=_secure)]
+        cache_control=CacheControlHeader(no_cache=True), after_request=secure)]

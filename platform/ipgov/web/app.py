@@ -12,6 +12,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
+from ipgov import __version__
 from ipgov.context import new_request_id
 from ipgov.db.outage import is_outage
 from ipgov.graphql.context import IpgovContext
@@ -25,6 +26,7 @@ from ipgov.settings import Settings
 from ipgov.web.account import account_routes
 from ipgov.web.bodyguard import RequestBodyGuard
 from ipgov.web.guards import authentication_failed
+from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware
@@ -126,11 +128,11 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     """Build the application for a prepared platform; start-up loads policies."""
     settings = settings or platform.settings
     schema = build_schema(settings, platform.registry)
-    graphql = make_graphql_controller(
+    graphql = ide_controller(make_graphql_controller(  # GraphiQL from the package (offline)
         schema, path=settings.graphql_path, context_getter=_context_getter(platform),
         allow_queries_via_get=False,
         graphql_ide=None if settings.is_production else "graphiql",
-    )
+    ))
     plugin_routes = [r for _p, routes in platform.registry.results_by_plugin("register_routes")
                      for r in routes]
     plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
@@ -149,7 +151,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
             await platform.authz.stop()
 
     app = Litestar(
-        route_handlers=[graphql, *_health_routes(platform), *page_routes(), *account_routes(),
+        route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
+                        *account_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
@@ -158,6 +161,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
                     DefineMiddleware(BodySizeLimitMiddleware, settings=settings),
                     DefineMiddleware(RequestBodyGuard, settings=settings)],  # malformed: 400
         plugins=platform.telemetry.litestar_plugins(),
+        openapi_config=openapi_config(__version__),  # /schema without a CDN
         debug=False,
         exception_handlers={AuthenticationError: authentication_failed,  # 401, GraphQL-shaped
                             OSError: _database_unavailable,  # database outages: 503

@@ -1,7 +1,10 @@
-"""Browser pages served by the platform itself (no build step): the supervision dashboard.
+"""Browser pages served by the platform itself (no build step, no other host).
 
-``/supervision/`` serves ``static/supervision`` (index.html, app.js, app.css). The page talks
-only to the public GraphQL API; nothing here reads data or needs a session.
+``/`` is a landing page (``ipgov.web.home``), ``/supervision/`` serves ``static/supervision``
+(index.html, app.js, app.css), ``/graphql`` opens GraphiQL in development and ``/schema`` the
+HTTP API reference (``ipgov.web.ide``); ``/static/`` serves every page's assets, including the
+vendored GraphiQL, React and ReactDOM builds (``static/vendor/SOURCES.md``). Every page loads
+only its own files and talks only to this origin, so an air-gapped install works completely.
 """
 
 from __future__ import annotations
@@ -13,29 +16,49 @@ from litestar import Router
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
-__all__ = ["STATIC_DIR", "page_routes"]
+__all__ = ["PAGE_HEADERS", "STATIC_DIR", "page_headers", "page_routes", "secure"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# The page loads only its own files and talks only to this origin.
-_HEADERS = {
-    "content-security-policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-}
+
+def page_headers(*, fonts: bool = False) -> dict[str, str]:
+    """The headers of every page: its own scripts and styles only, this origin only.
+    ``fonts`` also allows ``data:`` fonts (GraphiQL embeds its fonts in its stylesheet)."""
+    font = "font-src 'self' data:; " if fonts else ""
+    return {
+        "content-security-policy": (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"{font}connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"),
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+    }
 
 
-def _secure(response: Any) -> Any:
-    response.headers.update(_HEADERS)
+PAGE_HEADERS = page_headers()
+
+
+def secure(response: Any) -> Any:
+    """``after_request`` hook: the page headers on a response."""
+    response.headers.update(PAGE_HEADERS)
     return response
 
 
-def page_routes() -> list[Router | Any]:
+def _secure_assets(response: Any) -> Any:
+    response.headers.update(page_headers(fonts=True))
+    return response
+
+
+def page_routes(settings: Any = None) -> list[Router | Any]:
     """Route handlers for the browser pages (``/supervision`` and ``/supervision/`` alike)."""
-    static = create_static_files_router(
+    from .home import home_routes
+
+    supervision = create_static_files_router(
         path="/supervision", directories=[STATIC_DIR / "supervision"], html_mode=True,
         name="supervision", cache_control=CacheControlHeader(no_cache=True),
-        after_request=_secure)
-    return [static]
+        after_request=secure)
+    assets = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], name="static",
+        cache_control=CacheControlHeader(no_cache=True), after_request=_secure_assets,
+        include_in_schema=False)
+    return [supervision, assets, *home_routes(settings)]

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ipgov.api import Check, CheckContext, FindingDraft, Function, GovernanceDomain, Severity
+from ipgov.api import (
+    Check,
+    CheckContext,
+    FindingDraft,
+    FindingText,
+    Function,
+    GovernanceDomain,
+    NotAssessed,
+    Severity,
+    localized,
+)
 
 from . import services as svc
 from .catalog import BUILTIN_ID, Framework
@@ -66,68 +76,82 @@ def _key(framework_key: str, outcome_id: str) -> str:
     return outcome_id if framework_key == BUILTIN_ID else f"{framework_key}:{outcome_id}"
 
 
-def _title(framework: Framework | None, outcome_id: str) -> str:
+def _outcome(framework: Framework | None, outcome_id: str) -> dict[str, str]:
+    """The outcome as a finding parameter: its id and title in both languages."""
     if framework is None or outcome_id not in framework.outcomes:
-        return outcome_id
-    return f"{outcome_id} {framework.outcomes[outcome_id][2]['title']['en']}"
+        return localized(outcome_id, outcome_id)
+    title = framework.outcomes[outcome_id][2]["title"]
+    en, zh = title["en"].rstrip("."), (title.get("zh") or title["en"]).rstrip("。.")
+    return localized(f"{outcome_id} {en}", f"{outcome_id} {zh}")
 
 
-async def target_gaps(ctx: CheckContext) -> list[FindingDraft]:
+async def _has_current_tiers(ctx: CheckContext) -> bool:
+    for profile in await _current_profiles(ctx):
+        if (await svc.own_tiers(ctx.session, svc.CURRENT, profile.framework_key,
+                                [ctx.tenant_id])).get(ctx.tenant_id):
+            return True
+    return False
+
+
+NO_CURRENT = ("no current profile has been assessed yet (see current_profile_missing)",
+              "尚未评估当前画像（见“未评估当前画像”检查）")
+
+
+async def target_gaps(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     """One finding per outcome whose current tier is below the effective target."""
-    findings = []
-    for profile, framework, targets, current in await _lineage_state(ctx, svc.CURRENT):
-        if framework is None:
-            continue
+    state = [s for s in await _lineage_state(ctx, svc.CURRENT) if s[1] is not None and s[3]]
+    if not state:
+        return ctx.not_assessed(*NO_CURRENT)
+    findings, targets_seen = [], False
+    for profile, framework, targets, current in state:
         resolved = svc.effective_target(_chain(ctx), targets)
+        targets_seen = targets_seen or bool(resolved)
         for gap in svc.gap_analysis(framework, current, resolved):
             findings.append(ctx.finding(
                 _key(profile.framework_key, gap.outcome_id),
-                f"{_title(framework, gap.outcome_id)}: tier {gap.current or 0} of target "
-                f"{gap.target} (seed 5.1.2 b: evaluate IP plans and keep improving)",
                 severity=Severity.HIGH if gap.gap >= 2 else Severity.LOW,
+                params={"outcome": _outcome(framework, gap.outcome_id),
+                        "outcome_id": gap.outcome_id, "current": gap.current or 0,
+                        "target": gap.target},
                 evidence={"framework": profile.framework_key, "outcome": gap.outcome_id,
                           "current": gap.current, "target": gap.target, "gap": gap.gap,
                           "priority": gap.priority,
                           "target_from_group": gap.target_source != ctx.tenant_id},
-                recommendation=f"Plan the steps that bring {gap.outcome_id} from tier "
-                f"{gap.current or 0} to {gap.target}, give them an owner and a date, and "
-                "re-assess the current profile when done.",
                 object_type="ip_governance:profile", object_id=profile.id))
+    if not targets_seen:
+        return ctx.not_assessed("no target profile applies to this tenant",
+                                "本租户没有适用的目标画像")
     return findings
 
 
 async def current_profile_missing(ctx: CheckContext) -> list[FindingDraft]:
     """A finding when the tenant has never assessed its current profile."""
-    for profile in await _current_profiles(ctx):
-        if (await svc.own_tiers(ctx.session, svc.CURRENT, profile.framework_key,
-                                [ctx.tenant_id])).get(ctx.tenant_id):
-            return []
-    return [ctx.finding(
-        "current-profile", "No current IP governance profile has been assessed "
-        "(seed 4.1: self-evaluation is part of governance)",
-        evidence={"framework": BUILTIN_ID},
-        recommendation="Assess the current tier (1-4) of each IP-CSF outcome with "
-        "setProfileTiers(kind: CURRENT), starting with the Govern function.")]
+    if await _has_current_tiers(ctx):
+        return []
+    return [ctx.finding("current-profile", params={"framework": "IP-CSF"},
+                        evidence={"framework": BUILTIN_ID})]
 
 
-async def current_profile_stale(ctx: CheckContext) -> list[FindingDraft]:
+async def current_profile_stale(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     """A finding per current profile not reassessed in the last 365 days."""
+    profiles = [p for p in await _current_profiles(ctx) if p.assessed_at is not None]
+    if not profiles:
+        return ctx.not_assessed(*NO_CURRENT)
     return [ctx.finding(
         f"current-profile:{p.framework_key}",
-        f"The current profile ({p.framework_key}) was last assessed on "
-        f"{p.assessed_at:%Y-%m-%d} (seed 5.1.3: review IP governance regularly)",
+        params={"framework": p.framework_key, "assessed_on": f"{p.assessed_at:%Y-%m-%d}",
+                "limit_days": REASSESS_DAYS},
         evidence={"framework": p.framework_key, "assessed_at": p.assessed_at.isoformat(),
                   "assessed_by": p.assessed_by, "limit_days": REASSESS_DAYS},
-        recommendation="Re-assess the current profile now and at least once a year.",
         object_type="ip_governance:profile", object_id=p.id)
-        for p in await _current_profiles(ctx)
-        if svc.stale(p.assessed_at, ctx.now, REASSESS_DAYS)]
+        for p in profiles if svc.stale(p.assessed_at, ctx.now, REASSESS_DAYS)]
 
 
-async def target_below_group(ctx: CheckContext) -> list[FindingDraft]:
+async def target_below_group(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     """Hybrid subsidiaries whose own target is below the group's (legacy data)."""
     if ctx.tenant.parent_mode != "hybrid":
-        return []
+        return ctx.not_applicable("the parent does not govern this tenant in hybrid mode",
+                                  "上级未以混合式治理本租户")
     findings = []
     for profile, framework, targets, _ in await _lineage_state(ctx, svc.TARGET):
         imposed = svc.group_target(_chain(ctx), targets)
@@ -135,13 +159,10 @@ async def target_below_group(ctx: CheckContext) -> list[FindingDraft]:
             if outcome in imposed and tier < imposed[outcome]:
                 findings.append(ctx.finding(
                     _key(profile.framework_key, outcome),
-                    f"{_title(framework, outcome)}: own target {tier} is below the group's "
-                    f"{imposed[outcome]} (seed 5.3 a: the hybrid group's baseline is "
-                    "mandatory)",
+                    params={"outcome": _outcome(framework, outcome), "outcome_id": outcome,
+                            "own_target": tier, "group_target": imposed[outcome]},
                     evidence={"framework": profile.framework_key, "outcome": outcome,
                               "own_target": tier, "group_target": imposed[outcome]},
-                    recommendation=f"Raise the own target of {outcome} to at least "
-                    f"{imposed[outcome]} or remove it so the group's target applies.",
                     object_type="ip_governance:profile", object_id=profile.id))
     return findings
 
@@ -149,24 +170,59 @@ async def target_below_group(ctx: CheckContext) -> list[FindingDraft]:
 CHECKS: list[Check] = [
     Check(id=f"{PREFIX}.target_gaps", title="Target-profile gaps",
           title_zh="目标画像差距", domain=GovernanceDomain.TOP_LEVEL_DESIGN,
-          function=Function.GOVERN, severity=Severity.HIGH, run=target_gaps, seed_ref="5.1.2 b",
+          function=Function.GOVERN, severity=Severity.HIGH, run=target_gaps,
+          references=("IP-CSF GV.OV-01", "GB/T 29490-2023 9.3", "GB/T 29490-2023 10.2"),
           recommendation="Close the largest gaps between current and target tiers first "
           "(gap x outcome weight).",
-          recommendation_zh="优先弥合现状层级与目标层级之间差距最大的成果（差距 × 成果权重）。"),
+          recommendation_zh="优先弥合现状层级与目标层级之间差距最大的成果（差距 × 成果权重）。",
+          texts={"": FindingText(
+              "{outcome}: tier {current} of target {target}",
+              "{outcome}：现状层级 {current}，目标层级 {target}",
+              "Plan the steps that bring {outcome_id} from tier {current} to {target}, give "
+              "them an owner and a date, and re-assess the current profile when done.",
+              "制定将 {outcome_id} 从层级 {current} 提升到 {target} 的步骤，明确负责人和完成日期，"
+              "完成后重新评估当前画像。")}),
     Check(id=f"{PREFIX}.current_profile_missing", title="No current profile assessed",
           title_zh="未评估当前画像", domain=GovernanceDomain.TOP_LEVEL_DESIGN,
           function=Function.GOVERN, severity=Severity.MEDIUM, run=current_profile_missing,
-          seed_ref="4.1", recommendation="Assess the current profile against IP-CSF.",
-          recommendation_zh="对照知识产权治理框架（IP-CSF）评估当前画像。"),
+          references=("IP-CSF GV.OV-02", "GB/T 29490-2023 9.1"),
+          recommendation="Assess the current profile against IP-CSF.",
+          recommendation_zh="对照知识产权治理框架（IP-CSF）评估当前画像。",
+          texts={"": FindingText(
+              "No current IP governance profile has been assessed against {framework}: "
+              "self-evaluation is part of governance",
+              "尚未对照 {framework} 评估当前知识产权治理画像：自我评价是治理的组成部分",
+              "Assess the current tier (1-4) of each {framework} outcome with "
+              "setProfileTiers(kind: CURRENT), starting with the Govern function.",
+              "使用 setProfileTiers(kind: CURRENT) 评估 {framework} 每项成果的当前层级（1-4），"
+              "从治理职能开始。")}),
     Check(id=f"{PREFIX}.current_profile_stale", title="Current profile not reassessed in a year",
           title_zh="当前画像超过一年未重新评估", domain=GovernanceDomain.TOP_LEVEL_DESIGN,
           function=Function.GOVERN, severity=Severity.MEDIUM, run=current_profile_stale,
-          seed_ref="5.1.3", recommendation="Re-assess the current profile every year.",
-          recommendation_zh="每年至少重新评估一次当前画像。"),
+          references=("IP-CSF GV.OV-02", "GB/T 29490-2023 9.3"),
+          recommendation="Re-assess the current profile every year.",
+          recommendation_zh="每年至少重新评估一次当前画像。",
+          texts={"": FindingText(
+              "The current profile ({framework}) was last assessed on {assessed_on}, more "
+              "than {limit_days} days ago",
+              "当前画像（{framework}）最近一次评估于 {assessed_on}，已超过 {limit_days} 天",
+              "Re-assess the current profile ({framework}) now and at least once every "
+              "{limit_days} days.",
+              "立即重新评估当前画像（{framework}），此后至少每 {limit_days} 天评估一次。")}),
     Check(id=f"{PREFIX}.target_below_group", title="Subsidiary target below the group's (hybrid)",
           title_zh="子公司目标低于集团目标（混合模式）",
           domain=GovernanceDomain.TOP_LEVEL_DESIGN, function=Function.GOVERN,
-          severity=Severity.MEDIUM, run=target_below_group, seed_ref="5.3 a",
+          severity=Severity.MEDIUM, run=target_below_group,
+          references=("IP-CSF GV.OV-03", "GB/T 29490-2023 4.4"),
           recommendation="Bring subsidiary targets up to the group's baseline.",
-          recommendation_zh="将子公司的目标层级提高到集团基线水平。"),
+          recommendation_zh="将子公司的目标层级提高到集团基线水平。",
+          texts={"": FindingText(
+              "{outcome}: own target {own_target} is below the group's {group_target}; the "
+              "hybrid group's baseline is mandatory",
+              "{outcome}：本公司目标 {own_target} 低于集团目标 {group_target}；混合式治理下集团"
+              "基线为强制要求",
+              "Raise the own target of {outcome_id} to at least {group_target} or remove it so "
+              "the group's target applies.",
+              "将 {outcome_id} 的本公司目标提高到至少 {group_target}，"
+              "或删除该目标以适用集团目标。")}),
 ]

@@ -64,7 +64,8 @@ class FrameworkOutcome:
     domain: str = strawberry.field(description="top_level_design, management_systems, resources")
     priority: str = strawberry.field(description="high, medium or low")
     weight: int = strawberry.field(description="Priority weight in gap analysis (3, 2, 1)")
-    seed_ref: str | None
+    seed_ref: str | None = strawberry.field(deprecation_reason="A section of ipgov's design "
+                                            "notes; cite mappings (standard clauses) instead.")
     mappings: list[FrameworkMapping]
 
 

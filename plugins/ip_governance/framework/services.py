@@ -24,6 +24,7 @@ from ipgov.api import (
     Forbidden,
     InvalidInput,
     NotFound,
+    bounds,
     utcnow,
 )
 
@@ -221,7 +222,8 @@ def _validate(entries: Sequence[TierInput], framework: Framework) -> list[Domain
         if e.tier not in TIERS:
             errors.append(InvalidInput(f"{where}: tier must be 1-4 (1 partial, 2 risk-informed,"
                                        f" 3 repeatable, 4 adaptive), got {e.tier}",
-                                       code="TIER_OUT_OF_RANGE", field=f"{where}.tier"))
+                                       code="TIER_OUT_OF_RANGE", field=f"{where}.tier",
+                                       details=bounds.out_of_range(1, 4, e.tier)))
         if len(e.note) > MAX_NOTE:
             errors.append(InvalidInput(f"{where}: note longer than {MAX_NOTE} characters",
                                        field=f"{where}.note"))

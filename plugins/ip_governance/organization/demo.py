@@ -115,7 +115,7 @@ class _Builder:
         if not sc.no_board:
             board = self.add(GoverningBody(name="Board of Directors", kind="board",
                                            chair="Chairman", mandate="Ultimate responsibility "
-                                           "for IP governance (seed 3 a)"))
+                                           "for IP governance (GB/T 29490-2023 5.1)"))
         committee = self.add(GoverningBody(name="IP Management Committee", kind="ip_committee",
                                            chair="Group IP Director",
                                            mandate="Decides IP plans and escalations"))
@@ -129,8 +129,8 @@ class _Builder:
                                       "improving.", evaluated_at=self.ago(40)))
         self.add(GovernanceDirective(body_id=(board or committee).id, owner="IP Manager",
                                      title="Build a patent database around the technology "
-                                     "roadmap", description="Seed 7.2 a: targeted database "
-                                     "for technical intelligence.", due_at=self.ago(-120)))
+                                     "roadmap", description="IP-CSF PR.PS-01: a database "
+                                     "targeted at technical intelligence.", due_at=self.ago(-120)))
         if sc.monitoring != "none":
             self.add(MonitoringRecord(body_id=supervision.id, status="on_track",
                                       subject="IP compliance of product launches",

@@ -35,6 +35,8 @@ class ReportData:
     directives: list[Directive] = field(default_factory=list)
     current_by_function: dict[str, float | None] = field(default_factory=dict)
     target_by_function: dict[str, float | None] = field(default_factory=dict)
+    platform: Any = None
+    """For reading findings and directives in the report's language."""
 
 
 def _chain(platform: Any, tenant_id: str) -> list[Any]:
@@ -81,4 +83,5 @@ async def collect(platform: Any, tenant_id: str) -> ReportData:
         parent_mode=chain[-1].parent_mode if chain else None, generated_at=utcnow(), run=run,
         findings=findings, directives=directives,
         current_by_function=_by_function(profiles.tiers_of(current.get(tenant_id, {}))),
-        target_by_function=_by_function({o: r.tier for o, r in resolved.items()}))
+        target_by_function=_by_function({o: r.tier for o, r in resolved.items()}),
+        platform=platform)

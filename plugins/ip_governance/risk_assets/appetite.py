@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import InvalidInput, lineage, utcnow
+from ipgov.api import InvalidInput, bounds, lineage, utcnow
 
 from .models import RiskAppetite, RiskTolerance
 from .vocabulary import DEFAULT_THRESHOLD, MATRIX_MAX, MATRIX_MIN, RISK_CATEGORIES
@@ -166,7 +166,8 @@ async def set_tolerance(session: AsyncSession, chain: Sequence[ChainLink], *, ca
                            field="category")
     if not MATRIX_MIN <= threshold <= MATRIX_MAX:
         raise InvalidInput(f"threshold must be a score between {MATRIX_MIN} and {MATRIX_MAX}",
-                           field="threshold")
+                           field="threshold",
+                           details=bounds.out_of_range(MATRIX_MIN, MATRIX_MAX, threshold))
     if chain[0].governed_by == HYBRID and len(chain) > 1:
         parent = await load_effective(session, chain[1:])
         limit = parent.threshold(category)

@@ -375,7 +375,7 @@ async def test_checks_missing_profile_then_gaps(platform, gql):
     acme = await make_group(platform, "acme")
     missing = await _findings(platform, acme.ids["acme-a"])
     assert [f.key for f in missing["current_profile_missing"]] == ["current-profile"]
-    assert missing["current_profile_missing"][0].seed_ref == "4.1"
+    assert missing["current_profile_missing"][0].seed_ref == "IP-CSF GV.OV-02"
     assert "target_gaps" not in missing and "current_profile_stale" not in missing
 
     await _set(gql, acme, "admin", "acme", "TARGET", _tiers(GV_RM_01=4, PR_TS_02=3, ID_AM_01=2))

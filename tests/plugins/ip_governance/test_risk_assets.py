@@ -296,10 +296,12 @@ async def test_risk_appetite_statement_presence(platform):
     assert len(await _run(platform, d.ids["deco-a"], ra_checks.no_risk_appetite)) == 1
 
 
-def test_every_check_has_seed_ref_and_chinese_title():
+def test_every_check_cites_an_outcome_and_a_clause_and_has_a_chinese_title():
     for check in ra_checks.CHECKS:
         assert check.id.startswith("ip_governance.risk_assets.")
-        assert check.seed_ref and check.title_zh and check.recommendation
+        assert check.title_zh and check.recommendation
+        assert check.references[0].startswith("IP-CSF ")
+        assert any(r.startswith("GB/T 29490-2023 ") for r in check.references)
 
 
 # ------------------------------------------------------------------------------ import

@@ -11,6 +11,7 @@ from ipgov.api import (
     Check,
     CheckContext,
     FindingDraft,
+    FindingText,
     Function,
     GovernanceDomain,
     GraphQLContribution,
@@ -46,9 +47,8 @@ PROVISIONED: list[str] = []
 
 def always_remind(ctx: CheckContext) -> list[FindingDraft]:
     """Find one reminder per tenant: shows how a partner check reports a finding."""
-    return [ctx.finding("reminder", f"Reminder from the example partner for {ctx.tenant.slug}",
-                        evidence={"tenant": ctx.tenant.slug},
-                        recommendation="Nothing to do: this is an example.")]
+    return [ctx.finding("reminder", params={"tenant": ctx.tenant.slug},
+                        evidence={"tenant": ctx.tenant.slug})]
 
 
 @strawberry.type
@@ -99,7 +99,11 @@ def register_checks() -> list[Check]:
             function=Function.MONITOR,
             severity=Severity.INFO,
             run=always_remind,
-            seed_ref="7.3",
+            references=("GB/T 29490-2023 9.1",),
+            texts={"": FindingText("Reminder from the example partner for {tenant}",
+                                   "示例合作伙伴插件给 {tenant} 的提醒",
+                                   "Nothing to do for {tenant}: this is an example.",
+                                   "{tenant} 无需处理：这只是一个示例。")},
         )
     ]
 

@@ -22,11 +22,13 @@ const LABELS = {
     monitor: "Monitor", respond: "Respond", recover: "Recover",
     critical: "critical", high: "high", medium: "medium", low: "low", info: "info",
     legend: "Score bands:", good: "≥ 90 good", fair: "75–89 fair", weak: "50–74 weak",
-    poor: "< 50 poor", loading: "Loading…", loaded: "{n} tenants loaded",
+    poor: "< 50 poor", partial: "n/m: checks assessed of those that apply",
+    coverageCell: "{a}/{n} checks", loading: "Loading…", loaded: "{n} tenants loaded",
     findings: "Findings (latest review)", directives: "Open directives", trend: "Score trend",
     trendCaption: "Overall score of the last reviews, oldest first",
     noTrend: "No finished reviews yet.", none: "None.", title_: "Title", domain: "Domain",
-    recommendation: "Recommendation", action: "Action", owner: "Owner role", due: "Due",
+    recommendation: "Recommendation", references: "References", action: "Action",
+    owner: "Owner role", due: "Due",
     status: "Status", seq: "#", time: "Time", actor: "Actor", event: "Action",
     object: "Object", verified: "Hash chain verified: {n} events, intact.",
     tampered: "Hash chain verification FAILED at event {seq}: {problem}",
@@ -46,11 +48,13 @@ const LABELS = {
     broken: "✗ 已损坏", govern: "治理", identify: "识别", protect: "保护", operate: "运营",
     monitor: "监测", respond: "响应", recover: "恢复", critical: "严重", high: "高",
     medium: "中", low: "低", info: "提示", legend: "评分区间：", good: "≥ 90 良好",
-    fair: "75–89 一般", weak: "50–74 较弱", poor: "< 50 差", loading: "加载中…",
+    fair: "75–89 一般", weak: "50–74 较弱", poor: "< 50 差",
+    partial: "n/m：适用检查中已评估的项数", coverageCell: "{a}/{n} 项检查", loading: "加载中…",
     loaded: "已加载 {n} 个租户", findings: "发现（最新评审）", directives: "未完成指令",
     trend: "评分趋势", trendCaption: "最近几次评审的总分，从旧到新",
     noTrend: "尚无已完成的评审。", none: "无。", title_: "标题", domain: "领域",
-    recommendation: "建议", action: "措施", owner: "负责角色", due: "截止", status: "状态",
+    recommendation: "建议", references: "依据", action: "措施", owner: "负责角色", due: "截止",
+    status: "状态",
     seq: "序号", time: "时间", actor: "操作者", event: "操作", object: "对象",
     verified: "哈希链已验证：{n} 条事件，完整。",
     tampered: "哈希链验证失败，位于事件 {seq}：{problem}", detailOf: "租户：{name}",
@@ -257,8 +261,9 @@ function treeOrder(tenants) {
 const OVERVIEW = `query($first: Int!, $after: String, $rootId: ID, $functions: [String!], $severities: [String!]) {
   supervisionOverview(first: $first, after: $after, rootId: $rootId, functions: $functions, severities: $severities) {
     edges { node {
-      tenant { ${TENANT_FIELDS} } latestFinishedAt scores
-      trend { runId finishedAt overall }
+      tenant { ${TENANT_FIELDS} } latestFinishedAt
+      functionScores { key score assessment assessedChecks applicableChecks summary }
+      trend { runId finishedAt overall coverage }
       openFindings { severity count } overdueDirectives
       auditTrail { ok events firstBadSeq problem } } }
     pageInfo { hasNextPage endCursor } } }`;
@@ -302,7 +307,8 @@ function renderLegend() {
     el("span", { class: "score ok", text: t("fair") }),
     el("span", { class: "score warn", text: t("weak") }),
     el("span", { class: "score bad", text: t("poor") }),
-    el("span", { class: "score none", text: t("notAssessed") }));
+    el("span", { class: "score none", text: t("notAssessed") }),
+    el("span", { class: "score partial", text: t("partial") }));
 }
 
 function fillFilterOptions() {
@@ -340,13 +346,8 @@ function renderHeatmap() {
     const th = el("th", { scope: "row" }, x.name, " ", el("span", { class: "slug", text: `(${x.slug})` }));
     th.style.paddingLeft = `${0.5 + x.level * 1.25}rem`; // CSSOM: allowed by the CSP
     tr.append(th);
-    const scores = (row.scores && row.scores.functions) || {};
-    for (const f of fns) {
-      const v = scores[f];
-      const b = band(v);
-      tr.append(el("td", { class: `score ${b}`, "data-function": f,
-        text: b === "none" ? t("notAssessed") : fmt(v) }));
-    }
+    const scores = Object.fromEntries((row.functionScores || []).map((d) => [d.key, d]));
+    for (const f of fns) tr.append(scoreCell(f, scores[f]));
     const counts = Object.fromEntries((row.openFindings || []).map((c) => [c.severity, c.count]));
     for (const s of sevs) tr.append(el("td", { class: "num", text: counts[s] || 0 }));
     tr.append(el("td", { class: "num", text: row.overdueDirectives }));
@@ -356,6 +357,22 @@ function renderHeatmap() {
     frag.append(tr);
   }
   table.tBodies[0].replaceChildren(frag);
+}
+
+// A score with what it rests on: the value, "assessed/applicable checks" under it, the server's
+// sentence as a tooltip; a function nothing could assess says so instead of showing a number.
+function scoreCell(fn, d) {
+  const v = d ? d.score : null;
+  const b = band(v);
+  const partial = d && d.assessment === "partial";
+  const cell = el("td", { class: `score ${b}${partial ? " partial" : ""}`, "data-function": fn,
+    "data-assessment": d ? d.assessment : "not_assessed", title: d ? d.summary : null });
+  cell.append(b === "none" ? t("notAssessed") : fmt(v));
+  if (d && d.assessedChecks !== null && d.applicableChecks) {
+    cell.append(el("small", { class: "coverage",
+      text: t("coverageCell", { a: d.assessedChecks, n: d.applicableChecks }) }));
+  }
+  return cell;
 }
 
 function onRowActivate(event) {
@@ -372,8 +389,10 @@ const DETAIL = `query($t: ID!) {
   supervisionTenantDetail(tenantId: $t, findingsFirst: 100) {
     tenant { ${TENANT_FIELDS} }
     latestRun { id finishedAt scores }
-    findings { edges { node { id function domain severity title recommendation } } }
-    openDirectives { id action ownerRole severity function dueAt status }
+    findings { edges { node { id functionLabel domainLabel severity severityLabel title
+                              recommendation references } } }
+    openDirectives { id action ownerRole severity severityLabel functionLabel dueAt
+                     statusLabel }
   }
   supervisionAuditTrail(tenantId: $t, first: 100) {
     events { edges { node { seq occurredAt actor action objectType objectId } } }
@@ -465,14 +484,16 @@ function renderDetail(detail) {
   const audit = detail.supervisionAuditTrail;
   $("detail-h").textContent = t("detailOf", { name: `${d.tenant.name} (${d.tenant.slug})` });
   const frag = document.createDocumentFragment();
-  const findings = d.findings.edges.map((e) => ({ ...e.node, severity: t(e.node.severity), function: t(e.node.function) }));
+  // labels come from the server in the reader's language (functionLabel, domainLabel, ...)
+  const findings = d.findings.edges.map((e) => ({ ...e.node, references: (e.node.references || []).join(", ") }));
   frag.append(el("h3", { text: t("findings") }),
-    simpleTable(t("findings"), [["severity", t("severity")], ["function", t("function")], ["domain", t("domain")],
-      ["title", t("title_")], ["recommendation", t("recommendation")]], findings));
+    simpleTable(t("findings"), [["severityLabel", t("severity")], ["functionLabel", t("function")],
+      ["domainLabel", t("domain")], ["title", t("title_")], ["recommendation", t("recommendation")],
+      ["references", t("references")]], findings));
   frag.append(el("h3", { text: t("directives") }),
-    simpleTable(t("directives"), [["severity", t("severity")], ["function", t("function")], ["action", t("action")],
-      ["ownerRole", t("owner")], ["dueAt", t("due")], ["status", t("status")]],
-    d.openDirectives.map((x) => ({ ...x, severity: t(x.severity), function: t(x.function), dueAt: when(x.dueAt) }))));
+    simpleTable(t("directives"), [["severityLabel", t("severity")], ["functionLabel", t("function")],
+      ["action", t("action")], ["ownerRole", t("owner")], ["dueAt", t("due")], ["statusLabel", t("status")]],
+    d.openDirectives.map((x) => ({ ...x, dueAt: when(x.dueAt) }))));
   const row = state.rows.get(detail.id);
   frag.append(el("h3", { text: t("trend") }), trendChart(row ? row.trend : []));
   const v = audit.verification;

@@ -1,0 +1,70 @@
+"""The pages the platform serves itself: ``/`` leads somewhere (in the reader's language, with
+only the links this installation can open), every page carries the pages' CSP and loads
+nothing from another host, the docs cannot be walked out of, and the vendored GraphiQL
+assets are the registry's files with their licences."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from ipgov.web.app import create_app
+from ipgov.web.ide import GRAPHIQL_SCRIPTS, GRAPHIQL_STYLES
+from ipgov.web.pages import STATIC_DIR
+
+EXTERNAL = re.compile(r"""(?:src=|<link[^>]*href=)["']?(?:https?:)?//""")  # loaded, not linked
+
+
+async def _client(platform, settings=None) -> httpx.AsyncClient:
+    app = create_app(platform, settings)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_the_root_leads_to_the_pages_in_the_readers_language(platform):
+    async with await _client(platform) as client:
+        en = await client.get("/")
+        zh = await client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})
+        for path in ("/", "/graphql", "/schema", "/docs/", "/docs/README.md",
+                     "/supervision/", "/schema.graphql"):
+            page = await client.get(path, headers={"accept": "text/html"})
+            assert page.status_code == 200, path
+            assert "script-src 'self'" in page.headers["content-security-policy"], path
+            assert not EXTERNAL.search(page.text), (path, EXTERNAL.search(page.text))
+        walked = await client.get("/docs/..%2Fpyproject.toml")
+    assert en.headers["content-type"] == "text/html; charset=utf-8"
+    for href in ('href="/graphql"', 'href="/supervision/"', 'href="/schema"', 'href="/docs/"'):
+        assert href in en.text
+    assert '<html lang="zh-CN">' in zh.text and "监督" in zh.text
+    assert walked.status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_production_links_neither_graphiql_nor_the_schema(platform):
+    production = replace(platform.settings, environment="production",
+                         graphql_introspection=False)
+    async with await _client(platform, production) as client:
+        landing = await client.get("/")
+        sdl = await client.get("/schema.graphql")
+        ide = await client.get("/graphql", headers={"accept": "text/html"})
+    assert 'href="/graphql"' not in landing.text and 'href="/schema.graphql"' not in landing.text
+    assert sdl.status_code == 404 and "GraphiQL" not in ide.text
+
+
+def _sri(path) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+
+
+def test_vendored_assets_are_the_registry_builds_with_their_licences():
+    sources = (STATIC_DIR / "vendor" / "SOURCES.md").read_text(encoding="utf-8")
+    for url in (*GRAPHIQL_SCRIPTS, *GRAPHIQL_STYLES):
+        path = STATIC_DIR / url.removeprefix("/static/")
+        assert path.is_file(), url
+        if "/vendor/" in url:
+            assert _sri(path) in sources, url  # the hash pinned beside the npm package name
+            assert (path.parent / "LICENSE.txt").read_text().startswith("MIT License")
