@@ -29,8 +29,10 @@ from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
 from .errors import ErrorShaper
+from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
+from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .supervision import SupervisionQuery
@@ -48,9 +50,10 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery, JobQuery],
+               SupervisionQuery, JobQuery, GovernanceModeQuery, PluginQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation, JobMutation, LocaleMutation],
+                  ReviewMutation, JobMutation, LocaleMutation, GovernanceModeMutation,
+                  PluginMutation],
     )
 
 
