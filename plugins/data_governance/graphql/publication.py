@@ -17,6 +17,7 @@ from ipgov.api import (
     Forbidden,
     UserError,
     check_permission,
+    record_audit,
     requires,
 )
 
@@ -146,8 +147,8 @@ class PublicationMutation:
             async with ctx.session(tenant) as s:
                 row = await services.store_check(s, title=title, channel=channel, body=body,
                                                  matches=matches, actor=ctx.actor)
-                await ctx.platform.audit(
-                    s, tenant_id=tenant, actor=ctx.actor,
+                await record_audit(
+                    ctx.platform, s, tenant_id=tenant, actor=ctx.actor,
                     action="data_governance.publication_check.submitted",
                     object_type=PUBLICATION, object_id=row.id,
                     details={"verdict": row.verdict, "leak_score": row.leak_score,
