@@ -123,6 +123,28 @@ def current_platform() -> Any:
     return _current()
 
 
+def tenant_session(platform: Any, tenant_id: str, *, readonly: bool = False) -> Any:
+    """An async context manager: a database session bound to one tenant.
+
+    The core filters every ORM statement on ``TenantScoped`` models to the tenant (and, on
+    PostgreSQL, row-level security holds the same line) and stamps ``tenant_id`` on new rows.
+    The session commits when the block succeeds, rolls back when it raises; ``readonly``
+    sessions never commit and never wait for writers. For code that receives ``platform``:
+    hooks (``list_ip_objects``, ``screen_text``), routes (``request.app.state.platform``),
+    command-line commands. Resolvers use ``info.context.session(tenant_id)``.
+    """
+    return platform.db.session(TenantScope.tenant(tenant_id), readonly=readonly)
+
+
+def tenants_session(platform: Any, tenant_ids: Any, reason: str, *,
+                    readonly: bool = False) -> Any:
+    """Like ``tenant_session`` over several tenants, e.g. a tenant and its group (settings a
+    group imposes) or collections shared with it. ``reason`` says why; authorize the caller
+    for every tenant first."""
+    return platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason),
+                               readonly=readonly)
+
+
 AUDIT_ACTION_MAX = 120
 AUDIT_OBJECT_MAX = 200
 
@@ -249,6 +271,8 @@ __all__ = [
     "requires",
     "requires_any",
     "tenant_info",
+    "tenant_session",
+    "tenants_session",
     "user_errors",
     "utcnow",
 ]
