@@ -16,7 +16,8 @@ from ipgov.tenancy import enablement, services
 from ipgov.tenancy.models import Tenant
 from tests.conftest import make_group
 
-PREVIEW = """query($t: ID!, $m: GovernanceModeEnum!) { previewGovernanceMode(tenantId: $t, mode: $m) {
+PREVIEW = """query($t: ID!, $m: GovernanceModeEnum!) {
+previewGovernanceMode(tenantId: $t, mode: $m) {
   slug fromMode toMode supervisionKept rulesCopied rulesRemoved
   tenants { slug pluginsEnabled pluginsDisabled
             changes { roles members memberCount gained { object action } lost { object action } } }

@@ -31,8 +31,9 @@ ENABLE = """mutation($t: ID!, $p: String!, $s: Boolean!) {
 DISABLE = ENABLE.replace("enablePlugin", "disablePlugin")
 PLUGINS = """query($t: ID!) { tenantPlugins(tenantId: $t) {
   name enabled ownChoice imposed appliesToSubsidiaries provisioned } }"""
-CREATE_ASSET = """mutation($t: ID!) { createDataAsset(tenantId: $t, input: {code: "TD-1", kind: "technical_document",
-  title: "Packaging process notes", classification: "internal"}) { asset { id } errors { code } } }"""
+CREATE_ASSET = """mutation($t: ID!) { createDataAsset(tenantId: $t, input: {code: "TD-1",
+  kind: "technical_document", title: "Packaging process notes", classification: "internal"}) {
+  asset { id } errors { code } } }"""
 
 
 def _codes(body: dict) -> set[str]:
