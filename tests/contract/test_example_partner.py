@@ -342,3 +342,17 @@ def test_wrong_api_version_fails_to_register() -> None:
     with pytest.raises(PluginLoadError, match=rf"needs plugin API 99.*provides API {API_VERSION}"):
         fresh.register(_fake_plugin("from_the_future", api_version=99))
     assert "from_the_future" not in fresh.names()
+
+
+def test_the_partner_imports_nothing_of_ipgov_but_the_public_module() -> None:
+    import ast
+
+    private = []
+    for path in sorted((EXAMPLE / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            private += [f"{path.name}: {n}" for n in names
+                        if n.startswith("ipgov") and n != "ipgov.api"
+                        and not n.startswith("ipgov_example_partner")]
+    assert not private, private

@@ -149,3 +149,20 @@ async def test_mode_change_previews_and_applies_the_plugin_baseline(platform):
     assert applied.tenants == effect.tenants
     await platform.authz.refresh()
     assert "example_partner" not in platform.authz.tenant_info(g.ids["acme-a"]).enabled_plugins
+
+
+async def test_parallel_reporting_audits_who_gains_what(platform, two_groups):
+    from ipgov.tenancy import mergers
+
+    acme, globex = two_groups
+    async with platform.db.system_session("test: join") as s:
+        await mergers.join_parallel_reporting(platform, s, parent_id=acme.ids["acme"],
+                                              acquired_id=globex.ids["globex"], actor="test")
+    async with platform.db.system_session("test: audit") as s:
+        event = (await s.execute(select(AuditEvent).where(
+            AuditEvent.tenant_id == globex.ids["globex"],
+            AuditEvent.action == "tenant.parallel_reporting"))).scalar_one()
+    changes = {tuple(c["roles"]): c for c in event.details["effect"]["globex-a"]["changes"]}
+    # acme (hybrid) now rules globex: its director's role reaches globex's subsidiaries
+    assert "ipgov:tenant read" in changes[("group_admin@acme",)]["gained"]
+    assert event.details["supervision_kept"] is True

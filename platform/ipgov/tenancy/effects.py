@@ -14,8 +14,9 @@ it: holding ``ipgov:supervision read`` in the tenant or any tenant above it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,12 +32,13 @@ from .models import PLATFORM_TENANT_ID, Tenant
 from .tree import ancestors, descendants
 
 __all__ = ["AccessChange", "AccessSnapshot", "ModeEffect", "TenantEffect", "capture",
-           "compare", "member_names"]
+           "compare", "effect_details", "measure", "member_names"]
 
 SUPERVISION = ("ipgov:supervision", "read")
 MEMBERS_SHOWN = 20
 """Members named per change; ``member_count`` always counts them all."""
 
+T = TypeVar("T")
 Grant = tuple[str, str]
 Holding = tuple[str, str]  # (role, tenant id)
 
@@ -63,6 +65,17 @@ class TenantEffect:
     changes: tuple[AccessChange, ...] = ()
 
 
+def effect_details(tenants: tuple[TenantEffect, ...] | list[TenantEffect]) -> dict[str, Any]:
+    """The audit form of measured effects: per tenant slug, plugins and rights gained, lost."""
+    return {t.slug: {
+        "plugins_enabled": list(t.plugins_enabled),
+        "plugins_disabled": list(t.plugins_disabled),
+        "changes": [{"roles": list(c.roles), "members": c.member_count,
+                     "gained": [f"{o} {a}" for o, a in c.gained],
+                     "lost": [f"{o} {a}" for o, a in c.lost]} for c in t.changes],
+    } for t in tenants}
+
+
 @dataclass(frozen=True)
 class ModeEffect:
     """The effect of changing ``slug``'s governance mode, only tenants where something changes.
@@ -82,14 +95,7 @@ class ModeEffect:
         """The audit form: per tenant slug, plugins and rights gained and lost."""
         return {
             "from": self.from_mode, "to": self.to_mode, **self.policies,
-            "supervision_kept": self.supervision_kept,
-            "effect": {t.slug: {
-                "plugins_enabled": list(t.plugins_enabled),
-                "plugins_disabled": list(t.plugins_disabled),
-                "changes": [{"roles": list(c.roles), "members": c.member_count,
-                             "gained": [f"{o} {a}" for o, a in c.gained],
-                             "lost": [f"{o} {a}" for o, a in c.lost]} for c in t.changes],
-            } for t in self.tenants},
+            "supervision_kept": self.supervision_kept, "effect": effect_details(self.tenants),
         }
 
 
@@ -176,13 +182,18 @@ def _allowed(snap: AccessSnapshot, subject: str, tenant_id: str, grant: Grant) -
         subject, PLATFORM_TENANT_ID, obj, action)
 
 
-def _profiles(before: AccessSnapshot, tenant_id: str) -> dict[frozenset, list[str]]:
-    """Members of the tenant's lineage (and platform roles) grouped by what they hold."""
-    relevant = set(before.lineage(tenant_id)) | {PLATFORM_TENANT_ID}
+def _profiles(before: AccessSnapshot, after: AccessSnapshot,
+              tenant_id: str) -> dict[frozenset, list[str]]:
+    """Members of the tenant's lineage, before or after (the tree may change too), and of the
+    platform roles, grouped by what they hold."""
+    relevant = (set(before.lineage(tenant_id)) | set(after.lineage(tenant_id))
+                | {PLATFORM_TENANT_ID})
     groups: dict[frozenset, list[str]] = defaultdict(list)
-    for subject, held in before.holdings.items():
+    for subject in sorted(set(before.holdings) | set(after.holdings)):
+        held = before.holdings.get(subject, frozenset()) | after.holdings.get(subject,
+                                                                              frozenset())
         profile = frozenset(h for h in held if h[1] in relevant)
-        if (subject, tenant_id) in before.direct:
+        if (subject, tenant_id) in before.direct | after.direct:
             profile |= {(subject, "")}  # a subject with rules of its own is a profile alone
         if profile:
             groups[profile].append(subject)
@@ -194,7 +205,7 @@ def _tenant_effect(before: AccessSnapshot, after: AccessSnapshot, tenant_id: str
     """What changes in one tenant, or None."""
     slug = before.tenants[tenant_id][0]
     changes = []
-    for profile, members in sorted(_profiles(before, tenant_id).items(),
+    for profile, members in sorted(_profiles(before, after, tenant_id).items(),
                                    key=lambda item: sorted(item[0])):
         subject = members[0]
         was = {g for g in grants if _allowed(before, subject, tenant_id, g)}
@@ -202,8 +213,8 @@ def _tenant_effect(before: AccessSnapshot, after: AccessSnapshot, tenant_id: str
         if was == now:
             continue
         shown = sorted(names.get(m, m) for m in members)[:MEMBERS_SHOWN]
-        roles = tuple(sorted(f"{role}@{before.tenants.get(t, (t,))[0]}"
-                             for role, t in profile if t))
+        slugs = {**after.tenants, **before.tenants}
+        roles = tuple(sorted(f"{role}@{slugs.get(t, (t,))[0]}" for role, t in profile if t))
         changes.append(AccessChange(roles, tuple(shown), len(members),
                                     tuple(sorted(now - was)), tuple(sorted(was - now))))
     enabled_before, enabled_after = before.tenants[tenant_id][2], after.tenants[tenant_id][2]
@@ -213,12 +224,12 @@ def _tenant_effect(before: AccessSnapshot, after: AccessSnapshot, tenant_id: str
                         tuple(sorted(enabled_before - enabled_after)), tuple(changes))
 
 
-async def member_names(session: AsyncSession, snap: AccessSnapshot) -> dict[str, str]:
-    """How to show each member of the snapshot: a user's e-mail, a service account's name."""
+async def member_names(session: AsyncSession, subjects: set[str]) -> dict[str, str]:
+    """How to show each member: a user's e-mail, a service account's name."""
     from ipgov.identity.models import ServiceAccount, User
 
-    users = [s for s in snap.holdings if not s.startswith("sa:")]
-    accounts = [s[3:] for s in snap.holdings if s.startswith("sa:")]
+    users = [s for s in subjects if not s.startswith("sa:")]
+    accounts = [s[3:] for s in subjects if s.startswith("sa:")]
     names = dict((await session.execute(select(User.id, User.email).where(
         User.id.in_(users)))).all()) if users else {}
     if accounts:
@@ -226,6 +237,21 @@ async def member_names(session: AsyncSession, snap: AccessSnapshot) -> dict[str,
             ServiceAccount.id.in_(accounts)))
         names.update({f"sa:{i}": f"service account {n}" for i, n in rows.all()})
     return names
+
+
+async def measure(platform: Any, session: AsyncSession, tenant: Tenant,
+                  change: Callable[[], Awaitable[T]]) -> tuple[T, list[TenantEffect], bool]:
+    """Run ``change`` in the session and measure it on ``tenant``'s subtree: its result, the
+    tenants where something changed, and whether every supervisor kept the view."""
+    before = await capture(session, tenant)
+    result = await change()
+    await session.flush()
+    after = await capture(session, tenant)
+    grants = [(obj, action) for obj, perm in sorted(platform.authz.permissions.items())
+              for action in perm.actions]
+    names = await member_names(session, set(before.holdings) | set(after.holdings))
+    changed, kept = compare(before, after, grants, names)
+    return result, changed, kept
 
 
 def compare(before: AccessSnapshot, after: AccessSnapshot, grants: list[Grant],

@@ -22,6 +22,7 @@ from ipgov.identity.models import Membership, ServiceAccount
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
 
+from .effects import effect_details, measure
 from .enablement import recompute_plugins
 from .models import Tenant, TenantKind, TenantStatus
 from .policies import recompute_effective_policies
@@ -226,14 +227,19 @@ async def join_parallel_reporting(
             raise Conflict(f"tenant {tenant.slug} cannot take part in a merger",
                            code="TENANT_INACTIVE")
     previous_parent = acquired.parent_id
-    acquired.parent_id, acquired.kind = parent.id, TenantKind.SUBSIDIARY
-    await _reroot(session, acquired, parent.root_id, parent.depth + 1)
-    await session.flush()
-    counts = await recompute_effective_policies(session, acquired)
-    plugins = await recompute_plugins(platform, session, acquired, actor=actor)
-    counts.update(plugins.details())
+
+    async def join() -> dict[str, Any]:
+        acquired.parent_id, acquired.kind = parent.id, TenantKind.SUBSIDIARY
+        await _reroot(session, acquired, parent.root_id, parent.depth + 1)
+        await session.flush()
+        counts: dict[str, Any] = dict(await recompute_effective_policies(session, acquired))
+        plugins = await recompute_plugins(platform, session, acquired, actor=actor)
+        return {**counts, **plugins.details()}
+
+    counts, changed, kept = await measure(platform, session, acquired, join)
     details = {"parent": parent.slug, "acquired": acquired.slug,
-               "previous_parent": previous_parent, **counts}
+               "previous_parent": previous_parent, **counts,
+               "effect": effect_details(changed), "supervision_kept": kept}
     for tenant in (parent, acquired):
         await platform.audit(session, tenant_id=tenant.id, actor=actor,
                              action="tenant.parallel_reporting", object_type="ipgov:tenant",

@@ -243,18 +243,17 @@ async def change_governance_mode(
     """
     validate_mode(mode)
     tenant = await get_tenant(session, tenant_id)
-    before = await effects.capture(session, tenant)
-    previous, tenant.governance_mode = tenant.governance_mode, mode
-    await session.flush()
-    counts = await recompute_effective_policies(session, tenant)
-    await enablement.recompute_plugins(platform, session, tenant, actor=actor,
-                                       provision=not preview)
-    await session.flush()
-    after = await effects.capture(session, tenant)
-    grants = [(obj, action) for obj, perm in sorted(platform.authz.permissions.items())
-              for action in perm.actions]
-    changed, kept = effects.compare(before, after, grants,
-                                    await effects.member_names(session, before))
+    previous = tenant.governance_mode
+
+    async def switch() -> dict[str, int]:
+        tenant.governance_mode = mode
+        await session.flush()
+        counts = await recompute_effective_policies(session, tenant)
+        await enablement.recompute_plugins(platform, session, tenant, actor=actor,
+                                           provision=not preview)
+        return counts
+
+    counts, changed, kept = await effects.measure(platform, session, tenant, switch)
     effect = effects.ModeEffect(tenant.id, tenant.slug, previous, mode, counts, tuple(changed),
                                 kept)
     if not preview:
