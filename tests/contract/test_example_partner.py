@@ -304,6 +304,11 @@ async def test_an_unresolved_clash_is_a_clear_error_naming_the_plugin(platform, 
     assert error["code"] == "ABSORPTION_CLASH" and error["field"] == "absorbedId"
     assert "example_partner" in error["message"]
     assert "example_partner_settings" in error["message"]
+    zh = await gql.post(ABSORB, {"k": keep, "g": gone}, token=admin,
+                        headers={"accept-language": "zh-CN"})
+    [error_zh] = zh.json()["data"]["absorbTenant"]["errors"]
+    assert "插件 example_partner" in error_zh["message"]
+    assert "example_partner_settings" in error_zh["message"]
     await platform.authz.refresh()
     assert platform.authz.tenant_info(gone).status == "active"  # nothing changed
     page = await gql(NOTES, {"t": gone, "first": 5}, token=admin)

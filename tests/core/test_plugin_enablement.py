@@ -222,3 +222,35 @@ async def test_platform_and_suspended_tenants_are_refused(platform):
             await enablement.enable_plugin(platform, s, tenant_id=PLATFORM_TENANT_ID,
                                            plugin=PLUGIN, actor="t")
     assert refused.value.field == "tenantId"
+
+
+# --------------------------------------------------------------------------- tenant boundary
+
+
+CROSSING = [
+    (ENABLE, {"p": PLUGIN, "s": True}),
+    (DISABLE, {"p": PLUGIN, "s": True}),
+    (PLUGINS, {}),
+    ("""query($t: ID!) { previewGovernanceMode(tenantId: $t, mode: DECENTRALIZED) {
+        tenants { slug changes { members } } } }""", {}),
+    ("""mutation($t: ID!) { setGovernanceMode(tenantId: $t, mode: DECENTRALIZED) {
+        effect { slug } errors { code } } }""", {}),
+]
+
+
+@pytest.mark.parametrize("query, extra", CROSSING)
+async def test_another_groups_admin_is_refused_and_nothing_changes(platform, gql, two_groups,
+                                                                   query, extra):
+    acme, globex = two_groups
+    async with platform.db.system_session("test: before") as s:
+        before = sorted((await s.execute(select(Tenant.slug, Tenant.enabled_plugins,
+                                                Tenant.governance_mode))).all())
+    for target in (globex.ids["globex"], globex.ids["globex-a"]):
+        response = await gql.post(query, {"t": target, **extra}, token=acme.token("admin"))
+        body = response.json()
+        assert _codes(body) & {"FORBIDDEN", "TENANT_NOT_FOUND", "NOT_FOUND"}, body
+        assert "globex" not in response.text.lower()
+    async with platform.db.system_session("test: after") as s:
+        after = sorted((await s.execute(select(Tenant.slug, Tenant.enabled_plugins,
+                                               Tenant.governance_mode))).all())
+    assert after == before

@@ -78,7 +78,8 @@ async def _refuse_clashes(platform: Platform, session: AsyncSession, model: Any,
             f"{model.__tablename__} rows with the same ({', '.join(columns)}): plugin {owner} "
             "must merge or remove them in its on_tenant_merged hook; nothing was changed",
             code="ABSORPTION_CLASH", field="absorbedId",
-            details={"plugin": owner, "table": model.__tablename__, "columns": columns})
+            details={"plugin": owner, "table": model.__tablename__,
+                     "columns": ", ".join(columns)})
 
 
 async def _move_rows(platform: Platform, session: AsyncSession, keep: Tenant,
