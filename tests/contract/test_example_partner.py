@@ -10,6 +10,7 @@ directory on ``sys.path`` instead of installing it into the environment.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
 import json
 import os
@@ -244,9 +245,11 @@ async def test_enabled_for_an_existing_demo_tenant(platform, gql, settings):
     env = {**os.environ, "IPGOV_DATA_DIR": str(settings.data_dir),
            "IPGOV_DATABASE_URL": settings.database_url,
            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    cli = subprocess.run([sys.executable, "-m", "ipgov.cli.main", "plugin", "enable",
-                          "hanwei-semiconductor", PLUGIN], capture_output=True, text=True,
-                         env=env, timeout=300, check=False)
+    # in a thread: the event loop must keep running (the policy watcher's transactions end)
+    cli = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "ipgov.cli.main", "plugin", "enable",
+                         "hanwei-semiconductor", PLUGIN], capture_output=True, text=True,
+        env=env, timeout=300, check=False)
     assert cli.returncode == 0, cli.stderr
     assert "provisioned in: hanwei-semiconductor" in cli.stdout
     await platform.authz.refresh()

@@ -82,6 +82,7 @@ async def _require_schema(platform: Platform) -> None:
     from sqlalchemy.engine import make_url
 
     async with platform.db.engine.connect() as conn:
+        await conn.execution_options(ipgov_readonly=True)  # a look, not SQLite's write lock
         present = await conn.run_sync(lambda c: inspect(c).has_table("alembic_version"))
     if not present:
         where = make_url(platform.settings.sqlalchemy_url).render_as_string(hide_password=True)
