@@ -148,6 +148,61 @@ def current_platform() -> Any:
     return _current()
 
 
+def tenant_session(platform: Any, tenant_id: str, *, readonly: bool = False) -> Any:
+    """An async context manager: a database session bound to one tenant.
+
+    The core filters every ORM statement on ``TenantScoped`` models to the tenant (and, on
+    PostgreSQL, row-level security holds the same line) and stamps ``tenant_id`` on new rows.
+    The session commits when the block succeeds, rolls back when it raises; ``readonly``
+    sessions never commit and never wait for writers. For code that receives ``platform``:
+    hooks (``list_ip_objects``, ``screen_text``), routes (``request.app.state.platform``),
+    command-line commands. Resolvers use ``info.context.session(tenant_id)``.
+    """
+    return platform.db.session(TenantScope.tenant(tenant_id), readonly=readonly)
+
+
+def tenants_session(platform: Any, tenant_ids: Any, reason: str, *,
+                    readonly: bool = False) -> Any:
+    """Like ``tenant_session`` over several tenants, e.g. a tenant and its group (settings a
+    group imposes) or collections shared with it. ``reason`` says why; authorize the caller
+    for every tenant first."""
+    return platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason),
+                               readonly=readonly)
+
+
+AUDIT_ACTION_MAX = 120
+AUDIT_OBJECT_MAX = 200
+
+
+async def record_audit(platform: Any, session: Any, *, tenant_id: str, actor: str,
+                       action: str, object_type: str, object_id: str = "",
+                       details: dict[str, Any] | None = None) -> str:
+    """Append an event to ``tenant_id``'s tamper-evident audit trail; returns its id.
+
+    Pass the session of the write being audited, so the write and its event commit together
+    (or neither does). ``object_type`` is one of the plugin's permission objects
+    (``acme_docket:deadline``) and ``action`` starts with the same plugin name and a dot
+    (``acme_docket.deadline.created``); ``details`` is a JSON object (what changed, before and
+    after). ``actor`` is ``info.context.actor`` in a resolver, ``ctx.actor`` in a job,
+    ``event.actor`` in a hook. A malformed call raises ``ValueError`` (a bug in the plugin,
+    not the user's input).
+    """
+    plugin = object_type.split(":", 1)[0]
+    if ":" not in object_type or not action.startswith(f"{plugin}."):
+        raise ValueError(f"audit action {action!r} must start with {plugin!r} + '.', the plugin "
+                         f"of object type {object_type!r} ('<plugin>:<object>')")
+    if len(action) > AUDIT_ACTION_MAX or len(object_type) > AUDIT_ACTION_MAX:
+        raise ValueError(f"audit action and object type are at most {AUDIT_ACTION_MAX} "
+                         "characters")
+    if len(object_id) > AUDIT_OBJECT_MAX or not isinstance(details, dict | None):
+        raise ValueError(f"object_id is at most {AUDIT_OBJECT_MAX} characters and details a "
+                         "dict")
+    event = await platform.audit(session, tenant_id=tenant_id, actor=actor, action=action,
+                                 object_type=object_type, object_id=object_id,
+                                 details=details)
+    return event.id
+
+
 async def _call_enabled(platform: Any, hook: str, tenant_id: str, **kwargs: Any) -> list[Any]:
     from ipgov.plugins.manager import call_and_await
 
@@ -269,9 +324,12 @@ __all__ = [
     "new_id",
     "paginate",
     "public",
+    "record_audit",
     "requires",
     "requires_any",
     "tenant_info",
+    "tenant_session",
+    "tenants_session",
     "user_errors",
     "utcnow",
 ]

@@ -14,7 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, InvalidInput, NotFound, UserError, paginate
+from ipgov.api import (
+    Connection,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UserError,
+    paginate,
+    record_audit,
+)
 
 __all__ = ["FieldErrors", "aware", "camel", "get", "mutate", "ordered_id", "page",
            "payload_errors", "plain", "text", "to_dict"]
@@ -118,10 +126,10 @@ async def mutate(info: Info, tenant_id: strawberry.ID, action: str, object_type:
     try:
         async with ctx.session(str(tenant_id)) as session:
             object_id, node = await work(session)
-            await ctx.platform.audit(session, tenant_id=str(tenant_id), actor=ctx.actor,
-                                     action=f"{PLUGIN}.{action}", object_type=object_type,
-                                     object_id=object_id,
-                                     details=details(node) if details else None)
+            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
+                               action=f"{PLUGIN}.{action}", object_type=object_type,
+                               object_id=object_id,
+                               details=details(node) if details else None)
     except DomainError as exc:
         return payload(errors=payload_errors(exc))
     return payload(**{field: node})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from ipgov.api import JobContext, JobKind, utcnow
+from ipgov.api import JobContext, JobKind, record_audit, utcnow
 
 from .lifecycle.services import sweep
 from .mapping.services import sync_inventory
@@ -29,10 +29,10 @@ async def lifecycle_sweep(ctx: JobContext) -> dict[str, int]:
         await ctx.error(field="archiveAfterDays", message="archiveAfterDays must be >= 1")
         return {"destroyed": 0, "archived": 0, "flagged": 0}
     async def audit(s: Any, action: str, object_id: str, details: dict) -> None:
-        await ctx.platform.audit(s, tenant_id=ctx.tenant_id, actor=ctx.actor,
-                                 action=f"data_governance.{action}",
-                                 object_type="data_governance:asset", object_id=object_id,
-                                 details=details)
+        await record_audit(ctx.platform, s, tenant_id=ctx.tenant_id, actor=ctx.actor,
+                           action=f"data_governance.{action}",
+                           object_type="data_governance:asset", object_id=object_id,
+                           details=details)
 
     async def progress(done: int, total: int, message: str) -> None:
         await ctx.progress(done, total, message, force=True)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from ipgov.api import cli_command, cli_progress, run_job_inline, tenant_by_ref
+from ipgov.api import cli_command, cli_progress, record_audit, run_job_inline, tenant_by_ref
 
 from .models import COLLECTION_KINDS, Collection
 from .search.model import MODES
@@ -61,10 +61,10 @@ async def ingest_command(platform: Any, source: Path, tenant_ref: str | None,
                                     created_by="cli", source=str(source))
             session.add(collection)
             await session.flush()
-            await platform.audit(session, tenant_id=tenant.id, actor="cli",
-                                 action="patent_search.collection.created",
-                                 object_type="patent_search:collection",
-                                 object_id=collection.id, details={"name": collection_name})
+            await record_audit(platform, session, tenant_id=tenant.id, actor="cli",
+                               action="patent_search.collection.created",
+                               object_type="patent_search:collection",
+                               object_id=collection.id, details={"name": collection_name})
         collection_id = collection.id
 
     def show(done: int, total: int | None, message: str) -> None:

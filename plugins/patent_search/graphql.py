@@ -29,6 +29,7 @@ from ipgov.api import (
     descendants,
     enqueue_job,
     paginate,
+    record_audit,
     requires,
     user_errors,
 )
@@ -620,9 +621,9 @@ class PatentQuery:
 
 async def _audit(info: Info, session: Any, tenant_id: str, action: str, obj: str,
                  object_id: str, details: dict[str, Any] | None = None) -> None:
-    await info.context.platform.audit(session, tenant_id=tenant_id, actor=info.context.actor,
-                                      action=action, object_type=obj, object_id=object_id,
-                                      details=details or {})
+    await record_audit(info.context.platform, session, tenant_id=tenant_id,
+                       actor=info.context.actor, action=action, object_type=obj,
+                       object_id=object_id, details=details or {})
 
 
 @strawberry.type

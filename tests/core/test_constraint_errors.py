@@ -106,9 +106,10 @@ async def test_real_refusals_become_clear_errors(platform, backend):
     acme = await make_group(platform, "acme")
     group = acme.ids["acme"]
     insert = ("INSERT INTO tenants (id, slug, name, kind, parent_id, root_id, depth, "
-              "governance_mode, status, enabled_plugins, reserved_decisions, locale, "
-              "created_at, updated_at) VALUES (:id, :slug, :name, 'subsidiary', :parent, "
-              ":root, 1, 'hybrid', 'active', '[]', '[]', 'en', CURRENT_TIMESTAMP, "
+              "governance_mode, status, enabled_plugins, local_plugins, plugin_baseline, "
+              "provisioned_plugins, reserved_decisions, locale, created_at, updated_at) "
+              "VALUES (:id, :slug, :name, 'subsidiary', :parent, :root, 1, 'hybrid', "
+              "'active', '[]', '[]', '[]', '[]', '[]', 'en', CURRENT_TIMESTAMP, "
               "CURRENT_TIMESTAMP)")
     row = {"id": "00000000-0000-4000-8000-000000000001", "slug": "acme-a", "name": "X",
            "parent": group, "root": group}

@@ -61,6 +61,8 @@ def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool =
 
     async def main() -> T:
         try:
+            if not migrate:
+                await _require_schema(platform)
             if load_authz:
                 await platform.authz.load()
             return await fn(platform)
@@ -72,6 +74,20 @@ def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool =
     except (DomainError, AuthenticationError) as exc:
         field = f" (field {exc.field})" if getattr(exc, "field", None) else ""
         raise click.ClickException(f"{exc.code}: {exc.message}{field}") from None
+
+
+async def _require_schema(platform: Platform) -> None:
+    """One clear line, not a traceback, when the database was never migrated."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+
+    async with platform.db.engine.connect() as conn:
+        await conn.execution_options(ipgov_readonly=True)  # a look, not SQLite's write lock
+        present = await conn.run_sync(lambda c: inspect(c).has_table("alembic_version"))
+    if not present:
+        where = make_url(platform.settings.sqlalchemy_url).render_as_string(hide_password=True)
+        raise click.ClickException(f"the database {where} has no ipgov schema yet: run "
+                                   "`ipgov migrate` first")
 
 
 def async_command(fn: Callable[..., Any]) -> Callable[..., Any]:

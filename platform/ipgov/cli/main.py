@@ -16,6 +16,7 @@ from .common import (
     settings,
     tree_rows,
 )
+from .plugins import plugin
 
 __all__ = ["main"]
 
@@ -114,32 +115,44 @@ async def tenant_create_group(platform: Platform, slug: str, name: str, mode: st
 @click.option("--name", required=True)
 @click.option("--mode", type=click.Choice(["centralized", "decentralized", "hybrid"]),
               default=None, help="How the new tenant governs its own subsidiaries.")
+@click.option("--plugins", default=None, metavar="NAMES",
+              help="Comma-separated plugins to enable ('' for none); default: the parent's.")
 @async_command
 async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
-                         mode: str | None) -> None:
+                         mode: str | None, plugins: str | None) -> None:
     """Onboard subsidiary SLUG under PARENT (slug or id) in one transaction."""
     from ipgov.tenancy import services
 
     parent_id = await _tenant_id(platform, parent)
+    chosen = None if plugins is None else [p.strip() for p in plugins.split(",") if p.strip()]
     async with platform.db.system_session("cli: onboard") as session:
         t = await services.onboard_subsidiary(platform, session, parent_id=parent_id, slug=slug,
-                                              name=name, governance_mode=mode, actor="cli")
+                                              name=name, governance_mode=mode, actor="cli",
+                                              plugins=chosen)
     click.echo(t.id)
 
 
 @tenant.command("set-mode")
 @click.argument("ref")
 @click.argument("mode", type=click.Choice(["centralized", "decentralized", "hybrid"]))
+@click.option("--preview", is_flag=True, help="Show who would gain and lose what; change "
+              "nothing.")
 @async_command
-async def tenant_set_mode(platform: Platform, ref: str, mode: str) -> None:
-    """Change how tenant REF governs its subsidiaries; their policies are recomputed."""
+async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool) -> None:
+    """Change how tenant REF governs its subsidiaries; prints who gains and loses what."""
     from ipgov.tenancy import services
 
     tid = await _tenant_id(platform, ref)
-    async with platform.db.system_session("cli: set mode") as session:
-        counts = await services.change_governance_mode(platform, session, tenant_id=tid,
-                                                       mode=mode, actor="cli")
-    click.echo(f"{ref}: {mode} ({counts})")
+    if preview:
+        effect = await services.preview_governance_mode(platform, tenant_id=tid, mode=mode)
+    else:
+        async with platform.db.system_session("cli: set mode") as session:
+            effect = await services.change_governance_mode(platform, session, tenant_id=tid,
+                                                           mode=mode, actor="cli")
+    for line in effect.lines():
+        click.echo(line)
+    if preview:
+        click.echo("(preview: nothing was changed)")
 
 
 @tenant.command("set-status")
@@ -213,21 +226,7 @@ async def user_token(platform: Platform, email: str) -> None:
     click.echo(platform.tokens.issuer.issue(u.id).token)
 
 
-@main.group()
-def plugin() -> None:
-    """Installed plugins."""
-
-
-@plugin.command("list")
-def plugin_list() -> None:
-    """List installed plugins with their versions and plugin API."""
-    from ipgov.plugins.manager import PluginRegistry
-
-    registry = PluginRegistry()
-    registry.load_entry_points()
-    echo_rows([(p.info.name, p.info.version, p.info.api_version, p.info.description)
-               for _n, p in sorted(registry.plugins.items())],
-              ("name", "version", "api", "description"))
+main.add_command(plugin)
 
 
 @main.group()

@@ -31,8 +31,10 @@ from .audit import AuditMutation, AuditQuery
 from .credentials import OneCredentialCheckRule
 from .cursors import CursorSigning
 from .errors import ErrorShaper
+from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
+from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
@@ -53,9 +55,11 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery, JobQuery, ServiceAccountQuery],
+               SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery,
+               PluginQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
-                  ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation],
+                  ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
+                  GovernanceModeMutation, PluginMutation],
     )
 
 

@@ -131,19 +131,6 @@ class TenancyMutation:
             governance_mode=input.governance_mode.value if input.governance_mode else None,
             plugins=input.plugins))
 
-    @strawberry.mutation(description="Change how a tenant governs its subsidiaries; their "
-                         "effective policies are recomputed.",
-                         extensions=requires("ipgov:tenant", "update"))
-    async def set_governance_mode(
-        self, info: Info, tenant_id: strawberry.ID, mode: GovernanceModeEnum
-    ) -> TenantPayload:
-        async def action(ctx, s):  # type: ignore[no-untyped-def]
-            await services.change_governance_mode(ctx.platform, s, tenant_id=str(tenant_id),
-                                                  mode=mode.value, actor=ctx.actor)
-            return await s.get(Tenant, str(tenant_id))
-
-        return await _run(info, "graphql: governance mode", action)
-
     @strawberry.mutation(description="Suspend, archive or reactivate a tenant (decided by its "
                          "parent); all data is kept.",
                          extensions=requires("ipgov:tenant", "suspend", of_parent=True))

@@ -77,12 +77,16 @@ class DemoContext:
     users: dict[str, str]
     actor: str = "demo"
     data_dir: str = ""
-    platform: Any = None  # the running platform (search indexes, settings), since 0.3
+    platform: Any = None  # the running platform (search indexes, settings)
 
 
 @dataclass(frozen=True)
 class SupervisionMetric:
-    """A per-tenant figure for the supervision view, computed in the tenant's scope."""
+    """A per-tenant figure for the supervision view, computed in the tenant's scope.
+
+    Reserved for a supervision-metrics hook: no hook collects it in this version, so nothing
+    shows it yet (docs/plugins.md says so).
+    """
 
     key: str
     title: str

@@ -80,8 +80,9 @@ def register_permissions() -> list[Permission]:
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
     """Return default grants: role name -> list of ``(object, action)``.
 
-    The core materialises them into every tenant's policies at onboarding, per governance mode.
-    Since 0.1.
+    The core materialises them into a tenant's policies at onboarding, and where missing when
+    the plugin comes into effect for a tenant that exists already (enabling, a group's baseline,
+    a mode change). Since 0.1.
     """
 
 
@@ -92,11 +93,13 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
 
 @hookspec
 def on_tenant_created(event: TenantEvent) -> Any:
-    """Seed the plugin's defaults for a new tenant, inside the onboarding transaction.
+    """Seed the plugin's defaults for a tenant, once per tenant and plugin.
 
-    ``event.session`` is the onboarding's system-scoped session: set ``tenant_id=event.tenant_id``
-    on every row you add. Raising aborts the whole onboarding. Called only for plugins enabled
-    for that tenant. May return an awaitable. Since 0.1.
+    Called at onboarding for the plugins enabled for the new tenant, or later the first time the
+    plugin comes into effect for a tenant that exists already (``event.details["reason"]`` is
+    ``"onboarding"`` or ``"plugin_enabled"``), inside that transaction. ``event.session`` is
+    system-scoped: set ``tenant_id=event.tenant_id`` on every row you add. Raising aborts the
+    change. May return an awaitable. Since 0.1.
     """
 
 
@@ -105,8 +108,9 @@ def on_tenant_merged(event: TenantEvent) -> Any:
     """Prepare an absorption: ``event.tenant_id`` absorbs ``event.other_tenant_id``.
 
     Called before the core moves the absorbed tenant's rows into the absorbing tenant, so a
-    plugin can resolve clashes (e.g. unique names). ``event.session`` is the merger's
-    system-scoped session. Called for plugins enabled for the absorbing tenant. May return an
+    plugin can resolve clashes (one row per tenant, unique names); rows that would still clash
+    abort the merger with ``ABSORPTION_CLASH`` naming the plugin. ``event.session`` is the
+    merger's system-scoped session. Called for plugins enabled for either tenant. May return an
     awaitable. Since 0.1.
     """
 
@@ -122,15 +126,17 @@ def load_demo_data(demo: DemoContext) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reviews (hooks for workers, catalogs and supervision metrics arrive with their features)
+# Reviews and background work
 # ---------------------------------------------------------------------------------------------
 
 
 @hookspec
 def register_checks() -> list[Any]:
-    """Return review checks that governance reviews run (the review engine lands in 0.2).
+    """Return the review checks (``ipgov.api.Check``) that governance reviews run.
 
-    Since 0.1.
+    A check's ``run(ctx)`` receives an ``ipgov.api.CheckContext`` (a read-only tenant-scoped
+    session, the tenant, the review's time) and returns ``FindingDraft`` items; it may be a
+    coroutine function or a plain one. Run for tenants that enable the plugin. Since 0.1.
     """
 
 
@@ -150,7 +156,7 @@ def register_jobs() -> dict[str, Any]:
     params, ``ctx.session()``, ``ctx.progress(...)``, ``ctx.error(...)``); what it returns is
     stored as the job's result (JSON). Jobs run in the review workers (embedded threads by
     default, ``ipgov worker`` processes with a broker) and are delivered at least once: a
-    handler must be idempotent. Start one with ``ipgov.api.enqueue_job``. Since 0.3.
+    handler must be idempotent. Start one with ``ipgov.api.enqueue_job``. Since 0.1.
     """
 
 
@@ -165,7 +171,7 @@ def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
     """Return the ``ipgov.api.IpObject`` items this plugin holds for ``tenant_id`` (at most
     ``limit``), filtered by ``kinds`` and ``ids`` when given. Called for plugins enabled for the
     tenant through ``ipgov.api.list_ip_objects``; the caller has already been authorized to
-    read the tenant. May return an awaitable. Since 0.3.
+    read the tenant. May return an awaitable. Since 0.1.
     """
 
 
@@ -175,7 +181,7 @@ def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> Any:
     stores for ``tenant_id`` and return up to ``limit`` ``ipgov.api.TextMatch`` items, best
     first, each with its matching passages. Called through ``ipgov.api.screen_text``; read only
     what the tenant may read (its own rows and collections shared with it). May return an
-    awaitable. Since 0.3.
+    awaitable. Since 0.1.
     """
 
 
@@ -195,4 +201,5 @@ def register_routes() -> list[Any]:
 
 @hookspec
 def register_commands(cli: click.Group) -> None:
-    """Add click commands to the ``ipgov`` command line. Since 0.1."""
+    """Add click commands to the ``ipgov`` command line (called when it starts, for every
+    installed plugin). Since 0.1."""

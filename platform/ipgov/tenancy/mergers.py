@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, and_, func, select, true, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz import store
@@ -21,6 +22,8 @@ from ipgov.identity.models import Membership, ServiceAccount
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
 
+from .effects import effect_details, measure
+from .enablement import recompute_plugins
 from .models import Tenant, TenantKind, TenantStatus
 from .policies import recompute_effective_policies
 from .tree import children, get_tenant, is_descendant
@@ -31,6 +34,73 @@ if TYPE_CHECKING:
 __all__ = ["absorb", "join_parallel_reporting"]
 
 _HANDLED = {"memberships", "authz_rules", "service_accounts"}
+
+
+def _owner(platform: Platform, model: Any) -> str:
+    """The plugin a model belongs to (its module lies in the plugin's package), else ipgov."""
+    module = model.__module__
+    for name, loaded in sorted(platform.registry.plugins.items()):
+        package = loaded.module.__name__.rsplit(".", 1)[0]
+        if module == package or module.startswith(f"{package}."):
+            return name
+    return "ipgov" if module.startswith("ipgov.") else module.split(".", 1)[0]
+
+
+def _tenant_keys(table: Any) -> list[list[Any]]:
+    """The unique keys of ``table`` that include ``tenant_id`` (moving rows can break them)."""
+    keys = [list(c.columns) for c in table.constraints
+            if isinstance(c, UniqueConstraint | PrimaryKeyConstraint)]
+    keys += [list(i.columns) for i in table.indexes if i.unique]
+    return [k for k in keys if any(c.name == "tenant_id" for c in k)]
+
+
+async def _clashes(session: AsyncSession, table: Any, key: list[Any], keep: str,
+                   gone: str) -> int:
+    """How many rows of ``gone`` would share ``key`` with a row of ``keep`` once moved."""
+    mine, theirs = table.alias("mine"), table.alias("theirs")
+    same = [mine.c[c.name] == theirs.c[c.name] for c in key if c.name != "tenant_id"]
+    stmt = select(func.count()).select_from(mine).join(theirs, and_(true(), *same)).where(
+        mine.c.tenant_id == keep, theirs.c.tenant_id == gone)
+    return (await session.execute(stmt)).scalar() or 0
+
+
+async def _refuse_clashes(platform: Platform, session: AsyncSession, model: Any, keep: Tenant,
+                          gone: Tenant) -> None:
+    """A clear ``Conflict`` naming the plugin when moving ``model``'s rows would clash."""
+    for key in _tenant_keys(model.__table__):
+        found = await _clashes(session, model.__table__, key, keep.id, gone.id)
+        if not found:
+            continue
+        owner = _owner(platform, model)
+        columns = [c.name for c in key]
+        raise Conflict(
+            f"absorbing {gone.slug} into {keep.slug} would give {keep.slug} {found} pair(s) of "
+            f"{model.__tablename__} rows with the same ({', '.join(columns)}): plugin {owner} "
+            "must merge or remove them in its on_tenant_merged hook; nothing was changed",
+            code="ABSORPTION_CLASH", field="absorbedId",
+            details={"plugin": owner, "table": model.__tablename__,
+                     "columns": ", ".join(columns)})
+
+
+async def _move_rows(platform: Platform, session: AsyncSession, keep: Tenant,
+                     gone: Tenant) -> dict[str, int]:
+    """Move every movable tenant-scoped row of ``gone`` to ``keep``; clashes are refused."""
+    counts = {}
+    for model in _movable_models():
+        await _refuse_clashes(platform, session, model, keep, gone)
+        try:
+            result = await session.execute(
+                update(model).where(model.tenant_id == gone.id).values(tenant_id=keep.id)
+                .execution_options(synchronize_session=False)
+            )
+        except IntegrityError as exc:  # a constraint the pre-check cannot see (a trigger)
+            owner = _owner(platform, model)
+            raise Conflict(f"moving {model.__tablename__} rows of {gone.slug} into {keep.slug} "
+                           f"breaks a constraint of plugin {owner}: {exc.orig}; nothing was "
+                           "changed", code="ABSORPTION_CLASH", field="absorbedId",
+                           details={"plugin": owner, "table": model.__tablename__}) from None
+        counts[model.__tablename__] = result.rowcount or 0
+    return counts
 
 
 def _movable_models() -> list[Any]:
@@ -91,6 +161,16 @@ async def _move_service_accounts(session: AsyncSession, keep: Tenant, gone: Tena
     )
 
 
+def _adopt_plugins(keep: Tenant, gone: Tenant) -> list[str]:
+    """The absorbing tenant enables the plugins whose rows it received, already provisioned
+    (the rows moved in are its data now); returns the plugins it did not have."""
+    adopted = sorted(set(gone.enabled_plugins or ()) - set(keep.enabled_plugins or ()))
+    keep.local_plugins = sorted(set(keep.local_plugins or ()) | set(adopted))
+    keep.provisioned_plugins = sorted(set(keep.provisioned_plugins or ())
+                                      | set(gone.provisioned_plugins or ()))
+    return adopted
+
+
 async def absorb(
     platform: Platform, session: AsyncSession, *, absorbing_id: str, absorbed_id: str,
     actor: str,
@@ -102,17 +182,14 @@ async def absorb(
     event = TenantEvent(session=session, tenant_id=keep.id, group_id=keep.root_id,
                         governance_mode=keep.governance_mode, actor=actor,
                         other_tenant_id=gone.id)
-    hook = platform.registry.hook_for("on_tenant_merged", keep.enabled_plugins or [])
+    used = set(keep.enabled_plugins or ()) | set(gone.enabled_plugins or ())
+    hook = platform.registry.hook_for("on_tenant_merged", used)
     await call_and_await(hook(event=event))
     counts = {"memberships": await _move_memberships(session, keep.id, gone.id)}
     await _move_service_accounts(session, keep, gone)
     await session.flush()
-    for model in _movable_models():
-        result = await session.execute(
-            update(model).where(model.tenant_id == gone.id).values(tenant_id=keep.id)
-            .execution_options(synchronize_session=False)
-        )
-        counts[model.__tablename__] = result.rowcount or 0
+    counts.update(await _move_rows(platform, session, keep, gone))
+    plugins = _adopt_plugins(keep, gone)
     own_rules = (await session.execute(
         select(AuthzRule).where(AuthzRule.tenant_id == gone.id, AuthzRule.ptype == "p")
     )).scalars()
@@ -122,7 +199,9 @@ async def absorb(
     gone.status, gone.absorbed_into_id, gone.parent_id = TenantStatus.ABSORBED, keep.id, keep.id
     await session.flush()
     await recompute_effective_policies(session, keep)
-    details = {"absorbing": keep.slug, "absorbed": gone.slug, **counts}
+    await recompute_plugins(platform, session, keep, actor=actor)
+    details = {"absorbing": keep.slug, "absorbed": gone.slug, "plugins_adopted": plugins,
+               **counts}
     for tenant in (keep, gone):
         await platform.audit(session, tenant_id=tenant.id, actor=actor, action="tenant.absorbed",
                              object_type="ipgov:tenant", object_id=gone.id, details=details)
@@ -149,12 +228,19 @@ async def join_parallel_reporting(
             raise Conflict(f"tenant {tenant.slug} cannot take part in a merger",
                            code="TENANT_INACTIVE")
     previous_parent = acquired.parent_id
-    acquired.parent_id, acquired.kind = parent.id, TenantKind.SUBSIDIARY
-    await _reroot(session, acquired, parent.root_id, parent.depth + 1)
-    await session.flush()
-    counts = await recompute_effective_policies(session, acquired)
+
+    async def join() -> dict[str, Any]:
+        acquired.parent_id, acquired.kind = parent.id, TenantKind.SUBSIDIARY
+        await _reroot(session, acquired, parent.root_id, parent.depth + 1)
+        await session.flush()
+        counts: dict[str, Any] = dict(await recompute_effective_policies(session, acquired))
+        plugins = await recompute_plugins(platform, session, acquired, actor=actor)
+        return {**counts, **plugins.details()}
+
+    counts, changed, kept = await measure(platform, session, acquired, join)
     details = {"parent": parent.slug, "acquired": acquired.slug,
-               "previous_parent": previous_parent, **counts}
+               "previous_parent": previous_parent, **counts,
+               "effect": effect_details(changed), "supervision_kept": kept}
     for tenant in (parent, acquired):
         await platform.audit(session, tenant_id=tenant.id, actor=actor,
                              action="tenant.parallel_reporting", object_type="ipgov:tenant",

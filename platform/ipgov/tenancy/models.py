@@ -67,6 +67,13 @@ class Tenant(Base):
     status: Mapped[str] = mapped_column(String(20), default=TenantStatus.ACTIVE)
     absorbed_into_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("tenants.id"))
     enabled_plugins: Mapped[list] = mapped_column(default=list)
+    """The plugins in effect here: ``local_plugins`` plus the baseline its lineage imposes."""
+    local_plugins: Mapped[list] = mapped_column(default=list)
+    """Plugins enabled for this tenant itself (at onboarding or with ``enablePlugin``)."""
+    plugin_baseline: Mapped[list] = mapped_column(default=list)
+    """Plugins this tenant imposes on its centrally or hybrid governed subtree."""
+    provisioned_plugins: Mapped[list] = mapped_column(default=list)
+    """Plugins whose ``on_tenant_created`` has run for this tenant (it runs once)."""
     reserved_decisions: Mapped[list] = mapped_column(default=list)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

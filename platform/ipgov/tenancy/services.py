@@ -7,7 +7,7 @@ span tenants) and appends audit events, so a failure anywhere leaves nothing beh
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
 from ipgov.validation import FieldErrors, clean_text, one_of
 
+from . import effects, enablement
 from .models import (
     DEFAULT_RESERVED_DECISIONS,
     PLATFORM_TENANT_ID,
@@ -35,6 +36,8 @@ from .tree import get_tenant
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
+    from .effects import ModeEffect
+
 __all__ = [
     "MAX_DEPTH",
     "add_policy",
@@ -42,6 +45,7 @@ __all__ = [
     "create_group",
     "ensure_platform_tenant",
     "onboard_subsidiary",
+    "preview_governance_mode",
     "remove_policy",
     "set_status",
     "validate_slug",
@@ -138,15 +142,21 @@ async def ensure_platform_tenant(platform: Platform, session: AsyncSession) -> T
 
 async def _provision(
     platform: Platform, session: AsyncSession, tenant: Tenant, actor: str,
-    plugins: list[str] | None,
+    plugins: list[str] | None, imposed: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Default policies, plugin defaults and the creation audit event of a new tenant."""
+    """Default policies, plugin defaults and the creation audit event of a new tenant.
+
+    ``plugins`` are the tenant's own choice; ``imposed`` the baseline its parent imposes.
+    """
     known = set(platform.registry.names())
-    enabled = platform.registry.default_enabled() if plugins is None else plugins
-    unknown = sorted(set(enabled) - known)
+    local = platform.registry.default_enabled() if plugins is None else plugins
+    unknown = sorted(set(local) - known)
     if unknown:
-        raise InvalidInput(f"unknown plugins: {', '.join(unknown)}", field="plugins")
-    tenant.enabled_plugins = sorted(enabled)
+        raise InvalidInput(f"unknown plugins: {', '.join(unknown)}", code="UNKNOWN_PLUGIN",
+                           field="plugins")
+    enabled = sorted(set(local) | set(imposed))
+    tenant.local_plugins, tenant.enabled_plugins = sorted(set(local)), enabled
+    tenant.provisioned_plugins = sorted(set(enabled) & known)
     await session.flush()
     count = await materialise_defaults(session, tenant.id, platform.authz.role_grants(enabled))
     await recompute_effective_policies(session, tenant)
@@ -157,6 +167,7 @@ async def _provision(
     event = TenantEvent(
         session=session, tenant_id=tenant.id, group_id=tenant.root_id,
         governance_mode=tenant.governance_mode, actor=actor,
+        details={"reason": "onboarding", "plugins": tenant.provisioned_plugins},
     )
     await call_and_await(platform.registry.hook_for("on_tenant_created", enabled)(event=event))
     await platform.audit(
@@ -211,15 +222,16 @@ async def onboard_subsidiary(
                            field="parentId")
     mode = validate_mode(governance_mode or parent.governance_mode)
     await _slug_free(session, slug)
-    if plugins is None:
-        plugins = list(parent.enabled_plugins)
+    imposed = await enablement.imposed_by(session, parent)
+    if plugins is None:  # the parent's plugins: the baseline comes anyway, the rest as own
+        plugins = sorted(set(parent.enabled_plugins or ()) - imposed)
     tenant = Tenant(
         id=_new_id(), slug=slug, name=name, kind=TenantKind.SUBSIDIARY,
         parent_id=parent.id, root_id=parent.root_id, depth=parent.depth + 1,
         governance_mode=mode, locale=parent.locale,
     )
     session.add(tenant)
-    await _provision(platform, session, tenant, actor, plugins)
+    await _provision(platform, session, tenant, actor, plugins, imposed)
     await platform.audit(
         session, tenant_id=parent.id, actor=actor, action="tenant.subsidiary_onboarded",
         object_type="ipgov:tenant", object_id=tenant.id, details={"slug": slug},
@@ -252,19 +264,48 @@ async def set_status(
 
 async def change_governance_mode(
     platform: Platform, session: AsyncSession, *, tenant_id: str, mode: str, actor: str,
-) -> dict[str, Any]:
-    """Switch how a tenant governs its subsidiaries and recompute their policies."""
+    preview: bool = False,
+) -> ModeEffect:
+    """Switch how a tenant governs its subsidiaries; recompute their policies and plugins.
+
+    Returns the effect, measured per tenant (who gains and loses what), which the audit event
+    records. ``preview`` leaves the audit out and calls no plugin hook: the caller rolls the
+    transaction back (``preview_governance_mode``).
+    """
     validate_mode(mode)
     tenant = await get_tenant(session, tenant_id)
-    previous, tenant.governance_mode = tenant.governance_mode, mode
-    await session.flush()
-    counts = await recompute_effective_policies(session, tenant)
-    await platform.audit(
-        session, tenant_id=tenant.id, actor=actor, action="tenant.governance_mode_changed",
-        object_type="ipgov:tenant", object_id=tenant.id,
-        details={"from": previous, "to": mode, **counts},
-    )
-    return counts
+    previous = tenant.governance_mode
+
+    async def switch() -> dict[str, int]:
+        tenant.governance_mode = mode
+        await session.flush()
+        counts = await recompute_effective_policies(session, tenant)
+        await enablement.recompute_plugins(platform, session, tenant, actor=actor,
+                                           provision=not preview)
+        return counts
+
+    counts, changed, kept = await effects.measure(platform, session, tenant, switch)
+    effect = effects.ModeEffect(tenant.id, tenant.slug, previous, mode, counts, tuple(changed),
+                                kept)
+    if not preview:
+        await platform.audit(
+            session, tenant_id=tenant.id, actor=actor, action="tenant.governance_mode_changed",
+            object_type="ipgov:tenant", object_id=tenant.id, details=effect.details(),
+        )
+    return effect
+
+
+async def preview_governance_mode(
+    platform: Platform, *, tenant_id: str, mode: str,
+) -> ModeEffect:
+    """The effect ``change_governance_mode`` would have, computed by running it in a
+    transaction that is rolled back: nothing is stored, no hook runs."""
+    async with platform.db.system_session("preview governance mode") as session:
+        try:
+            return await change_governance_mode(platform, session, tenant_id=tenant_id,
+                                                mode=mode, actor="preview", preview=True)
+        finally:
+            await session.rollback()
 
 
 def _parent_mode_forbids(parent: Tenant | None) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, requires
+from ipgov.api import Connection, DomainError, record_audit, requires
 
 from ..catalog import services
 from ..catalog.models import DataAsset, DataAssetKind, MetadataSpec
@@ -159,8 +159,8 @@ class CatalogMutation:
             async with ctx.session(str(tenant_id)) as s:
                 spec, found = await services.publish_spec(
                     s, kind_key=kind_key, json_schema=json_schema, note=note, actor=ctx.actor)
-                await ctx.platform.audit(
-                    s, tenant_id=str(tenant_id), actor=ctx.actor,
+                await record_audit(
+                    ctx.platform, s, tenant_id=str(tenant_id), actor=ctx.actor,
                     action="data_governance.spec.published", object_type=SPEC,
                     object_id=spec.id, details={"kind": kind_key, "version": spec.version,
                                                 "nonconforming": len(found)})

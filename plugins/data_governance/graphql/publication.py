@@ -19,6 +19,7 @@ from ipgov.api import (
     Forbidden,
     UserError,
     check_permission,
+    record_audit,
     requires,
 )
 
@@ -208,8 +209,8 @@ class PublicationMutation:
                 row = await services.store_check(s, title=title, channel=channel, body=body,
                                                  matches=matches, actor=ctx.actor,
                                                  platform=ctx.platform, tenant_id=tenant)
-                await ctx.platform.audit(
-                    s, tenant_id=tenant, actor=ctx.actor,
+                await record_audit(
+                    ctx.platform, s, tenant_id=tenant, actor=ctx.actor,
                     action="data_governance.publication_check.submitted",
                     object_type=PUBLICATION, object_id=row.id,
                     details={"verdict": row.verdict, "sha256": row.text_sha256,

@@ -18,6 +18,7 @@ from ipgov.api import (
     InvalidInput,
     IpObject,
     check_permission,
+    record_audit,
     utcnow,
 )
 
@@ -38,8 +39,8 @@ async def _log(info: Info, tenant_id: str, asset: DataAsset, purpose: str, outco
     ctx = info.context
     session.add(DataAccessLog(asset_id=asset.id, actor=ctx.actor, purpose=purpose,
                               outcome=outcome, classification=asset.classification))
-    await ctx.platform.audit(
-        session, tenant_id=tenant_id, actor=ctx.actor,
+    await record_audit(
+        ctx.platform, session, tenant_id=tenant_id, actor=ctx.actor,
         action=f"{PLUGIN}.content.read" if outcome == "granted" else
         f"{PLUGIN}.content.read_denied", object_type="data_governance:asset",
         object_id=asset.id, details={"purpose": purpose, "classification": asset.classification,

@@ -12,7 +12,14 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Response
 
-from ipgov.api import TenantScope, authorize_request, negotiate_locale, tenant_info, utcnow
+from ipgov.api import (
+    TenantScope,
+    authorize_request,
+    negotiate_locale,
+    record_audit,
+    tenant_info,
+    utcnow,
+)
 
 from .checklist import build_checklist, gather
 from .export import EXPORT_ROWS, build_zip, render_html
@@ -46,9 +53,9 @@ async def _reviews(platform: Any, tenant_id: str) -> list[dict[str, Any]]:
 
 async def _audit(platform: Any, tenant_id: str, actor: str, what: str, locale: str) -> None:
     async with platform.db.tenant_session(tenant_id) as session:
-        await platform.audit(session, tenant_id=tenant_id, actor=actor,
-                             action=f"ip_governance.certification.{what}",
-                             object_type=OBJ, object_id=tenant_id, details={"locale": locale})
+        await record_audit(platform, session, tenant_id=tenant_id, actor=actor,
+                           action=f"ip_governance.certification.{what}",
+                           object_type=OBJ, object_id=tenant_id, details={"locale": locale})
 
 
 @get(f"{BASE}/report")

@@ -26,6 +26,7 @@ from ipgov.api import (
     decode_cursor,
     encode_cursor,
     lineage,
+    record_audit,
     requires,
     user_errors,
 )
@@ -376,8 +377,9 @@ class FrameworkMutation:
                 profile = await svc.set_tiers(s, tenant_id=tid, kind=kind.value, framework=fw,
                                               chain=chain, imposed=imposed, entries=items,
                                               actor=ctx.actor)
-                await ctx.platform.audit(
-                    s, tenant_id=tid, actor=ctx.actor, action="ip_governance.profile.set_tiers",
+                await record_audit(
+                    ctx.platform, s, tenant_id=tid, actor=ctx.actor,
+                    action="ip_governance.profile.set_tiers",
                     object_type="ip_governance:profile", object_id=profile.id,
                     details={"kind": kind.value, "framework": fw.id,
                              "tiers": {e.outcome_id: e.tier for e in items}})
@@ -400,8 +402,9 @@ class FrameworkMutation:
             async with ctx.session(tid) as s:
                 row = await svc.load_framework(s, tenant_id=tid, text=yaml, actor=ctx.actor,
                                                visible=visible)
-                await ctx.platform.audit(
-                    s, tenant_id=tid, actor=ctx.actor, action="ip_governance.framework.load",
+                await record_audit(
+                    ctx.platform, s, tenant_id=tid, actor=ctx.actor,
+                    action="ip_governance.framework.load",
                     object_type="ip_governance:framework", object_id=row.id,
                     details={"framework": row.framework_key, "version": row.version})
                 node = framework_node(Framework(row.document, owner_tenant_id=tid))

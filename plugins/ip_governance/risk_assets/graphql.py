@@ -19,7 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, filter_value, paginate, requires, user_errors
+from ipgov.api import (
+    Connection,
+    DomainError,
+    filter_value,
+    paginate,
+    record_audit,
+    requires,
+    user_errors,
+)
 
 from . import appetite as appetite_rules
 from . import services
@@ -227,9 +235,9 @@ async def _mutate(info: Info, tenant_id: ID, action: str, object_type: str,
     try:
         async with ctx.session(str(tenant_id)) as session:
             object_id, node = await work(session)
-            await ctx.platform.audit(session, tenant_id=str(tenant_id), actor=ctx.actor,
-                                     action=f"ip_governance.{action}", object_type=object_type,
-                                     object_id=object_id)
+            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
+                               action=f"ip_governance.{action}", object_type=object_type,
+                               object_id=object_id)
     except DomainError as exc:
         return payload(errors=user_errors(exc))
     return payload(**{field: node})
@@ -247,9 +255,9 @@ async def _appetite_change(info: Info, tenant_id: ID, action: str, change: Calla
     try:
         async with ctx.multi_session(ids, "ip_governance: set risk appetite") as session:
             row = await change(session, chain)
-            await ctx.platform.audit(session, tenant_id=str(tenant_id), actor=ctx.actor,
-                                     action=f"ip_governance.{action}",
-                                     object_type=APPETITE, object_id=row.id)
+            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
+                               action=f"ip_governance.{action}",
+                               object_type=APPETITE, object_id=row.id)
     except DomainError as exc:
         return IpRiskAppetitePayload(errors=user_errors(exc))
     return IpRiskAppetitePayload(appetite=await _effective(info, str(tenant_id)))
@@ -358,8 +366,8 @@ class RiskAssetsMutation:
                 result = await import_assets(session, csv, atomic=atomic)
                 if atomic and result.errors:
                     raise _AtomicAbort
-                await ctx.platform.audit(
-                    session, tenant_id=str(tenant_id), actor=ctx.actor,
+                await record_audit(
+                    ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
                     action="ip_governance.asset.imported", object_type=ASSET, object_id="",
                     details={"created": result.created, "updated": result.updated,
                              "rejected": len(result.errors)})

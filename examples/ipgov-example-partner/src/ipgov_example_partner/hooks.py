@@ -5,63 +5,47 @@ It imports nothing from ipgov but ``ipgov.api``, like every partner plugin must.
 
 from __future__ import annotations
 
-import strawberry
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, update
 
 from ipgov.api import (
     Check,
-    CheckContext,
-    FindingDraft,
-    FindingText,
-    Function,
-    GovernanceDomain,
     GraphQLContribution,
     Permission,
     PluginInfo,
-    Severity,
     TenantEvent,
     hookimpl,
-    requires,
 )
 
-__all__ = [
-    "NOTE",
-    "PLUGIN_INFO",
-    "PROVISIONED",
-    "ExamplePartnerQuery",
-]
+from .checks import CHECKS
+from .graphql import ExamplePartnerMutation, ExamplePartnerQuery
+from .models import ExampleNote, ExampleSettings
+from .services import NOTE
+
+__all__ = ["NOTE", "PLUGIN_INFO"]
 
 PLUGIN_INFO = PluginInfo(
     name="example_partner",
-    version="0.1.0",
+    version="0.2.0",
     api_version=1,
-    description="Example partner plugin: a greeting field, a note permission and a review check",
+    description="Example partner plugin: notes with due dates, a review check, settings",
 )
 
-NOTE = "example_partner:note"
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor")
 _WRITE_ROLES = ("tenant_admin", "group_admin", "ip_manager")
 
-PROVISIONED: list[str] = []
-"""Ids of the tenants ``on_tenant_created`` ran for, in order (tests read it)."""
+
+@hookimpl
+def register_models() -> list[type]:
+    """The plugin's tables (importing this module registered them already)."""
+    return [ExampleNote, ExampleSettings]
 
 
-def always_remind(ctx: CheckContext) -> list[FindingDraft]:
-    """Find one reminder per tenant: shows how a partner check reports a finding."""
-    return [ctx.finding("reminder", params={"tenant": ctx.tenant.slug},
-                        evidence={"tenant": ctx.tenant.slug})]
-
-
-@strawberry.type
-class ExamplePartnerQuery:
-    """Root query fields of the example partner plugin."""
-
-    @strawberry.field(
-        description="A greeting for the tenant, from the example partner plugin.",
-        extensions=requires(NOTE, "read"),
-    )
-    def example_partner_greeting(self, tenant_id: strawberry.ID) -> str:
-        """Greet the tenant by id."""
-        return f"Hello, tenant {tenant_id}, from the example partner plugin."
+@hookimpl
+def register_migrations() -> str:
+    """The plugin's Alembic branch, shipped inside the package."""
+    return str(Path(__file__).parent / "migrations" / "versions")
 
 
 @hookimpl
@@ -81,34 +65,39 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
 
 @hookimpl
 def register_graphql_types() -> GraphQLContribution:
-    """Add ``examplePartnerGreeting`` to the root Query."""
-    return GraphQLContribution(query=[ExamplePartnerQuery])
+    """Add the greeting, the notes connection and the note mutation."""
+    return GraphQLContribution(query=[ExamplePartnerQuery], mutation=[ExamplePartnerMutation])
 
 
 @hookimpl
 def register_checks() -> list[Check]:
-    """One check that always finds a reminder."""
-    return [
-        Check(
-            id="example_partner.always_reminds",
-            title="The example partner always reminds you",
-            title_zh="示例合作伙伴插件的提醒",
-            recommendation="Nothing to do: this check shows how a partner adds one.",
-            recommendation_zh="无需处理：此检查演示合作伙伴如何添加检查。",
-            domain=GovernanceDomain.RESOURCES,
-            function=Function.MONITOR,
-            severity=Severity.INFO,
-            run=always_remind,
-            references=("GB/T 29490-2023 9.1",),
-            texts={"": FindingText("Reminder from the example partner for {tenant}",
-                                   "示例合作伙伴插件给 {tenant} 的提醒",
-                                   "Nothing to do for {tenant}: this is an example.",
-                                   "{tenant} 无需处理：这只是一个示例。")},
-        )
-    ]
+    """Reviews flag overdue notes."""
+    return list(CHECKS)
 
 
 @hookimpl
-def on_tenant_created(event: TenantEvent) -> None:
-    """Record that the plugin was provisioned for the new tenant."""
-    PROVISIONED.append(event.tenant_id)
+async def on_tenant_created(event: TenantEvent) -> None:
+    """Seed the tenant's settings row: at onboarding, or when the plugin is first enabled
+    for a tenant that exists already (``event.details["reason"]`` says which)."""
+    exists = await event.session.execute(
+        select(ExampleSettings.id).where(ExampleSettings.tenant_id == event.tenant_id))
+    if exists.first() is None:
+        event.session.add(ExampleSettings(tenant_id=event.tenant_id, reminder_days=30))
+        await event.session.flush()
+
+
+@hookimpl
+async def on_tenant_merged(event: TenantEvent) -> None:
+    """Before the core moves the absorbed tenant's rows: the absorbing tenant keeps its own
+    settings row (one per tenant), and absorbed notes whose title it uses get a suffix."""
+    keep, gone = event.tenant_id, event.other_tenant_id
+    session = event.session
+    kept = await session.execute(select(ExampleSettings.id).where(
+        ExampleSettings.tenant_id == keep))
+    if kept.first() is not None:
+        await session.execute(delete(ExampleSettings).where(ExampleSettings.tenant_id == gone))
+    titles = select(ExampleNote.title).where(ExampleNote.tenant_id == keep)
+    await session.execute(
+        update(ExampleNote).where(ExampleNote.tenant_id == gone, ExampleNote.title.in_(titles))
+        .values(title=func.substr(ExampleNote.title, 1, 185) + f" (from {gone[:8]})")
+        .execution_options(synchronize_session=False))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, paginate, user_errors
+from ipgov.api import Connection, DomainError, paginate, record_audit, user_errors
 
 from ..services import aware
 
@@ -57,9 +57,9 @@ async def mutate(info: Info, tenant_id: Any, payload: type[T], *, action: str, o
     try:
         async with ctx.session(str(tenant_id)) as session:
             row = await run(session)
-            await ctx.platform.audit(session, tenant_id=str(tenant_id), actor=ctx.actor,
-                                     action=f"ip_governance.{action}",
-                                     object_type=f"ip_governance:{obj}", object_id=row.id)
+            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
+                               action=f"ip_governance.{action}",
+                               object_type=f"ip_governance:{obj}", object_id=row.id)
             result = to_node(row)
     except DomainError as exc:
         return payload(errors=user_errors(exc))  # type: ignore[call-arg]

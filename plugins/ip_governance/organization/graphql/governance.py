@@ -18,6 +18,7 @@ from ipgov.api import (
     filter_value,
     lineage,
     paginate,
+    record_audit,
     requires,
     user_errors,
 )
@@ -337,11 +338,11 @@ class GovernanceMutation:
                     decision_id=str(decision_id), body_id=str(body_id), approve=approve,
                     note=note, actor=ctx.actor)
                 for where in sorted({deciding, origin}):
-                    await ctx.platform.audit(s, tenant_id=where, actor=ctx.actor,
-                                             action=f"ip_governance.decision.{decision.status}",
-                                             object_type="ip_governance:governance",
-                                             object_id=decision.id,
-                                             details={"type": decision.decision_type})
+                    await record_audit(ctx.platform, s, tenant_id=where, actor=ctx.actor,
+                                       action=f"ip_governance.decision.{decision.status}",
+                                       object_type="ip_governance:governance",
+                                       object_id=decision.id,
+                                       details={"type": decision.decision_type})
                 result = decision_node(decision)
         except DomainError as exc:
             return GovernanceDecisionPayload(errors=user_errors(exc))

@@ -8,7 +8,15 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, UserError, lineage, requires, user_errors
+from ipgov.api import (
+    Connection,
+    DomainError,
+    UserError,
+    lineage,
+    record_audit,
+    requires,
+    user_errors,
+)
 
 from .. import services
 from ..models import IpStrategy, KpiMeasurement, StrategyObjective, SwotEntry
@@ -261,11 +269,11 @@ class StrategyMutation:
             async with ctx.multi_session(chain, "graphql: strategy approval (lineage)") as s:
                 strategy, decision = await services.submit_strategy(
                     ctx.platform, s, str(tenant_id), str(id), ctx.actor)
-                await ctx.platform.audit(s, tenant_id=str(tenant_id), actor=ctx.actor,
-                                         action="ip_governance.strategy.submitted",
-                                         object_type=OBJ, object_id=strategy.id,
-                                         details={"decision": decision.id,
-                                                  "deciding_tenant": decision.deciding_tenant_id})
+                await record_audit(ctx.platform, s, tenant_id=str(tenant_id), actor=ctx.actor,
+                                   action="ip_governance.strategy.submitted",
+                                   object_type=OBJ, object_id=strategy.id,
+                                   details={"decision": decision.id,
+                                            "deciding_tenant": decision.deciding_tenant_id})
                 result = IpStrategyPayload(strategy=strategy_node(strategy),
                                            decision=decision_node(decision))
         except DomainError as exc:
