@@ -144,18 +144,20 @@ class RateLimits:
             except STORE_ERRORS as exc:
                 self._failed(exc)
         if scope == "client":  # fail closed: sign-in and anonymous calls wait for the store
-            return Rejection(scope, STORE_RETRY_SECONDS, 503, "RATE_LIMIT_UNAVAILABLE")
+            return Rejection(scope, STORE_RETRY_SECONDS, 503, code="RATE_LIMIT_UNAVAILABLE")
         return await self._hit(self.fallback, item, scope, key, cost)
 
     async def _hit(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, scope: str,
                    key: str, cost: int) -> Rejection | None:
-        if await limiter.hit(item, scope, key, cost=cost):
-            if limiter is self.limiter and self._down_until:
-                self._down_until = 0.0
-                log.warning("rate-limit store is back; shared counters in use again")
+        allowed = await limiter.hit(item, scope, key, cost=cost)
+        if limiter is self.limiter and self._down_until:
+            self._down_until = 0.0
+            log.warning("rate-limit store is back; shared counters in use again")
+        if allowed:
             return None
         stats = await limiter.get_window_stats(item, scope, key)
-        return Rejection(scope, max(1, math.ceil(stats.reset_time - time.time())))
+        return Rejection(scope, max(1, math.ceil(stats.reset_time - time.time())),
+                         code="RATE_LIMITED")
 
     def _failed(self, exc: BaseException) -> None:
         if not self._down_until:
