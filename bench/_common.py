@@ -104,6 +104,19 @@ async def _admin_sql(url: str, sql: str) -> None:
     await engine.dispose()
 
 
+def delete_redis_namespace(redis_url: str, namespace: str) -> None:
+    """Delete every Redis key of a benchmark's namespace."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{namespace}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def _migrate(settings: Any) -> None:
     """Run every migration head (core and plugins) in a worker thread's own event loop."""
     from ipgov.db.migrate import upgrade

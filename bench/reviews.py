@@ -41,7 +41,7 @@ import uuid
 from pathlib import Path
 
 import dramatiq
-from _common import Result, emit
+from _common import Result, delete_redis_namespace, emit
 
 NOOP_QUEUE = "ipgov-bench-noop"
 T0 = time.perf_counter()
@@ -234,18 +234,6 @@ def _wait_for_heartbeats(redis_url: str, namespace: str, count: int, timeout: fl
         client.close()
 
 
-def _delete_namespace(redis_url: str, namespace: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"{namespace}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
 def bench_redis(args: argparse.Namespace) -> None:
     from sqlalchemy.engine import make_url
 
@@ -284,7 +272,7 @@ def bench_redis(args: argparse.Namespace) -> None:
             noop = _noop_rate(noop_broker, noop_actor, args.noop_messages)
             procs.stop()
             noop_broker.close()
-            _delete_namespace(args.redis, namespace)
+            delete_redis_namespace(args.redis, namespace)
 
             platform = build_platform(settings)
             upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE,
@@ -304,7 +292,7 @@ def bench_redis(args: argparse.Namespace) -> None:
             raise
         finally:
             procs.stop()
-            _delete_namespace(args.redis, namespace)
+            delete_redis_namespace(args.redis, namespace)
             asyncio.run(_admin_sql(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 

@@ -16,6 +16,7 @@ from ipgov.audit.chain import AuditKey, append_event
 from ipgov.audit.models import AuditEvent
 from ipgov.context import current_request_id
 from ipgov.db import Database
+from ipgov.db.session import engine_options
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
 
@@ -96,7 +97,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     import ipgov.reviews.models  # noqa: F401 - core models in the shared metadata
 
     registry.hook.register_models()  # imports every plugin's models into the shared metadata
-    db = Database(settings.app_sqlalchemy_url)
+    db = Database(settings.app_sqlalchemy_url, **engine_options(settings))
     platform = Platform(
         settings=settings,
         db=db,

@@ -95,6 +95,27 @@ class Settings:
     worker_threads: int = 2
     review_lease_seconds: int = 30
     review_requeue_seconds: int = 15
+    # --- availability (issue 22): see docs/operations.md, "Degradation and recovery" -----------
+    #: A review or job sent to the broker but still queued after this long is sent again even
+    #: when the broker cannot tell whether it still holds the message (RabbitMQ, embedded).
+    review_resend_seconds: int = 150
+    #: Seconds to wait for Redis (rate-limit store, broker) before treating it as down.
+    redis_timeout_seconds: float = 2.0
+    #: Seconds an API key's stored hash is trusted for rate limiting (revocation bound there).
+    api_key_cache_seconds: float = 5.0
+    #: Database timeouts: opening a connection, one statement (PostgreSQL ``statement_timeout``
+    #: and the client's wait for any answer), an idle open transaction, waiting for a pooled
+    #: connection, waiting for a lock (PostgreSQL ``lock_timeout``, SQLite ``busy_timeout``).
+    database_connect_timeout_seconds: float = 5.0
+    database_statement_timeout_seconds: float = 15.0
+    database_idle_in_transaction_timeout_seconds: float = 60.0
+    database_pool_timeout_seconds: float = 5.0
+    database_lock_timeout_seconds: float = 10.0
+    #: Most fields one GraphQL document may select once its fragments are expanded.
+    graphql_max_fields: int = 2500
+    #: Longest a GraphQL document may take to validate.
+    graphql_validation_timeout_seconds: float = 2.0
+    # --- end availability -------------------------------------------------------------------------
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 

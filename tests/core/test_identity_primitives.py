@@ -530,6 +530,18 @@ def test_verify_password_or_dummy() -> None:
     assert not verify_password_or_dummy(None, "a fine password")
 
 
+def test_the_dummy_hash_costs_what_a_real_one_does() -> None:
+    """The constant dummy hash (no hashing at import) has the hasher's parameters, so an
+    unknown account's sign-in takes as long as a wrong password."""
+    from argon2 import extract_parameters
+
+    from ipgov.identity.passwords import _DUMMY_HASH
+
+    assert extract_parameters(_DUMMY_HASH) == extract_parameters(
+        hash_password("a fine password"))
+    assert not needs_rehash(_DUMMY_HASH)
+
+
 def test_needs_rehash() -> None:
     assert not needs_rehash(hash_password("a fine password"))
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash("a fine password")

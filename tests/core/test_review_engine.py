@@ -637,7 +637,7 @@ async def test_recovery_resends_runs_whose_send_failed(platform, acme):
         await s.execute(update(ReviewRun).where(ReviewRun.id == fresh)
                         .values(enqueued_at=old))
     assert await recover(platform) == 0  # sent, maybe waiting behind a backlog: not yet
-    very_old = utcnow() - timedelta(seconds=platform.settings.review_requeue_seconds * 10 + 60)
+    very_old = utcnow() - timedelta(seconds=platform.settings.review_resend_seconds + 60)
     async with platform.db.system_session("test: very old") as s:
         await s.execute(update(ReviewRun).where(ReviewRun.id == fresh)
                         .values(enqueued_at=very_old))

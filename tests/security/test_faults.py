@@ -7,8 +7,12 @@
   record), recovery resends it once Redis is back, and a real worker runs it exactly once.
 - Disk full (a file-size rlimit in a subprocess): appending to the audit trail fails with a
   clear error; every committed event verifies and no partial event is visible.
+- Broker lost its queue (Redis restarted empty): recovery resends within
+  ``IPGOV_REVIEW_REQUEUE_SECONDS``; messages a dead worker had fetched go back on the queue.
 - Worker SIGKILL: covered by ``tests/e2e/test_review_workers.py`` (two ``ipgov worker``
   processes killed repeatedly; each review done once), not repeated here.
+- Redis cut or silent under real API processes, a silent PostgreSQL and a locked SQLite:
+  ``tests/security/test_outages.py``.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ async def test_database_outage_is_503_and_recovers_without_restart(platform, bac
         async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as http:
             gql = GraphQLClient(http)
             assert (await gql(TENANT, {"t": tenant}, token=token))["data"]["tenant"]["id"] == tenant
-            proxy.pause()
+            proxy.cut()
             outage_started = time.monotonic()
             outcomes = []
             while time.monotonic() - outage_started < 3.0:
@@ -150,7 +154,7 @@ async def test_broker_outage_keeps_the_review_and_recovery_sends_it(platform, ba
     transport = httpx.ASGITransport(app=create_app(platform))
     worker = runtime = None
     try:
-        proxy.pause()
+        proxy.cut()
         await asyncio.sleep(0.05)
         async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as http:
             body = await GraphQLClient(http)(REQUEST_REVIEW, {"t": tenant},
@@ -162,11 +166,10 @@ async def test_broker_outage_keeps_the_review_and_recovery_sends_it(platform, ba
         proxy.resume()
         await asyncio.sleep(0.05)
         resent = 0
-        for _ in range(3):  # the connection pool may need one pass to notice Redis is back
-            resent += await recover(platform)
-            if resent:
+        for _ in range(3):  # the connection pool may need one pass to notice Redis is back;
+            resent += await recover(platform)  # a failed resend leaves the run "never sent",
+            if resent:  # so the next pass tries again (it used to wait ten requeue periods)
                 break
-            await _expire_enqueued(platform, run["id"], tenant)
         assert resent == 1
         runtime = WorkerRuntime(settings)
         worker = runtime.queue.start_worker(1)
@@ -187,17 +190,6 @@ async def test_broker_outage_keeps_the_review_and_recovery_sends_it(platform, ba
     assert len(await _review_runs(platform, tenant)) == 1  # no duplicate run
 
 
-async def _expire_enqueued(platform, run_id: str, tenant_id: str) -> None:
-    """A failed resend marks the run sent; make it stale again (as time passing would)."""
-    from sqlalchemy import update
-
-    from ipgov.reviews.models import ReviewRun
-
-    async with platform.db.tenant_session(tenant_id) as s:
-        await s.execute(update(ReviewRun).where(ReviewRun.id == run_id)
-                        .values(enqueued_at=None))
-
-
 async def _wait_for_status(platform, tenant_id: str, run_id: str, timeout: float) -> str:
     from ipgov.reviews.models import TERMINAL
 
@@ -209,6 +201,95 @@ async def _wait_for_status(platform, tenant_id: str, run_id: str, timeout: float
             break
         await asyncio.sleep(0.2)
     return status
+
+
+async def _sent_review(platform, redis_db: int = 0):
+    """A review requested and sent on a fresh Redis namespace; (settings, run id, tenant)."""
+    from ipgov.reviews.broker import ReviewQueue, build_broker
+    from ipgov.reviews.service import request_review
+
+    acme = await make_group(platform, "acme")
+    tenant = acme.ids["acme-a"]
+    settings = dataclasses.replace(
+        platform.settings, broker_url=f"redis://127.0.0.1:6379/{redis_db}",
+        broker_namespace=f"ipgov-sec-{uuid.uuid4().hex[:8]}", review_requeue_seconds=1,
+        review_resend_seconds=3600)
+    platform.settings = settings
+    platform.extras["review_queue"] = ReviewQueue(build_broker(settings))
+    run = await request_review(platform, tenant_id=tenant, actor="test")
+    return settings, run.id, tenant
+
+
+def _redis_client():
+    import redis
+
+    return redis.Redis.from_url("redis://127.0.0.1:6379/0")
+
+
+def _drop_namespace(namespace: str) -> int:
+    client = _redis_client()
+    try:
+        keys = list(client.scan_iter(match=f"{namespace}:*", count=1000))
+        return client.delete(*keys) if keys else 0
+    finally:
+        client.close()
+
+
+@pytest.mark.redis
+async def test_a_lost_broker_queue_is_resent_within_the_requeue_bound(platform, backend):
+    """Redis restarted empty (or a purged queue): the run is resent after
+    IPGOV_REVIEW_REQUEUE_SECONDS because the broker says it holds nothing, not after the long
+    IPGOV_REVIEW_RESEND_SECONDS safety net (an hour here; it used to be 10 x requeue)."""
+    if not _redis_up():
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    from ipgov.reviews.broker import QUEUE_NAME
+    from ipgov.reviews.recovery import recover
+
+    settings, run_id, _tenant = await _sent_review(platform)
+    queue = platform.extras["review_queue"]
+    try:
+        await asyncio.sleep(1.2)  # past the requeue bound
+        assert await recover(platform) == 0  # still held by the broker: waiting, not lost
+        assert _drop_namespace(settings.broker_namespace) > 0  # Redis loses every message
+        assert await recover(platform) == 1  # the broker holds nothing: resent at once
+        assert await asyncio.to_thread(queue.held, QUEUE_NAME) == 1
+        assert await recover(platform) == 0  # just resent: not again
+    finally:
+        queue.broker.close()
+        _drop_namespace(settings.broker_namespace)
+
+
+@pytest.mark.redis
+async def test_messages_fetched_by_a_dead_worker_go_back_on_the_queue(platform, backend):
+    """A worker killed with fetched-but-unstarted messages: recovery's maintenance pass puts
+    them back on the queue once its heartbeat is stale (Dramatiq itself does so on one
+    command in a thousand, at random), and nothing is resent twice."""
+    if not _redis_up():
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    from dramatiq.brokers.redis import RedisBroker
+
+    from ipgov.reviews.broker import QUEUE_NAME
+    from ipgov.reviews.recovery import recover
+
+    settings, run_id, _tenant = await _sent_review(platform)
+    queue = platform.extras["review_queue"]
+    doomed = RedisBroker(url=settings.broker_url, namespace=settings.broker_namespace)
+    client = _redis_client()
+    ns = settings.broker_namespace
+    try:
+        fetched = await asyncio.to_thread(doomed.do_fetch, QUEUE_NAME, 10)
+        assert len(fetched) == 1 and run_id in fetched[0].decode()
+        assert client.llen(f"{ns}:{QUEUE_NAME}") == 0  # in the doomed worker's hands
+        client.zadd(f"{ns}:__heartbeats__", {doomed.broker_id: 0})  # ... which then dies
+        await asyncio.sleep(1.2)
+        assert await recover(platform) == 0  # held by the broker: back on the queue, no resend
+        assert client.llen(f"{ns}:{QUEUE_NAME}") == 1
+        assert client.scard(f"{ns}:__acks__.{doomed.broker_id}.{QUEUE_NAME}") == 0
+    finally:
+        doomed.close()
+        client.close()
+        queue.broker.close()
+        _drop_namespace(ns)
 
 
 # --------------------------------------------------------------------------- disk full

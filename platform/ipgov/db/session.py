@@ -31,7 +31,8 @@ from .base import TenantScoped
 from .integrity import constraint_error
 from .scope import TenantScope, TenantScopeError
 
-__all__ = ["Database", "ScopedSession", "scope_of", "orm_filter_enabled"]
+__all__ = ["Database", "ScopedSession", "engine_options", "orm_filter_enabled",
+           "scope_of"]
 
 _SCOPE_KEY = "ipgov.tenant_scope"
 # Tests switch the ORM filter off to prove that PostgreSQL RLS holds alone.
@@ -107,24 +108,67 @@ def _tell_postgres_the_scope(session: Session, _tx: Any, connection: Connection)
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return connect
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, lock_timeout: float = 10.0, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout (``lock_timeout``
+    seconds: how long a writer waits for another's lock before "database is locked")."""
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(int(lock_timeout * 1000)))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    elif kwargs.get("connect_args", {}).get("command_timeout"):
+        event.listen(engine.sync_engine, "handle_error", _timeout_invalidates)
     return engine
+
+
+def _timeout_invalidates(context: Any) -> None:
+    """A statement that timed out on the client (a silent server) leaves the connection in an
+    unknown state: drop it from the pool instead of handing it to the next request."""
+    if not isinstance(context.original_exception, TimeoutError):
+        return
+    context.is_disconnect = True
+    fairy = getattr(context.connection, "connection", None) if context.connection else None
+    driver = getattr(getattr(fairy, "dbapi_connection", None), "_connection", None)
+    if driver is not None and hasattr(driver, "terminate"):
+        driver.terminate()  # no graceful goodbye to a server that does not answer
+
+
+def engine_options(settings: Any) -> dict[str, Any]:
+    """Engine options bounding every wait on the database (docs/operations.md): connecting,
+    one statement, an idle open transaction, a pooled connection, a lock. A silent server then
+    costs a request at most about ``database_statement_timeout_seconds`` before a 503."""
+    url = settings.app_sqlalchemy_url
+    if url.startswith("sqlite"):
+        return {"lock_timeout": settings.database_lock_timeout_seconds}
+    ms = {name: str(int(seconds * 1000)) for name, seconds in (
+        ("statement_timeout", settings.database_statement_timeout_seconds),
+        ("idle_in_transaction_session_timeout",
+         settings.database_idle_in_transaction_timeout_seconds),
+        ("lock_timeout", settings.database_lock_timeout_seconds))}
+    options: dict[str, Any] = {"pool_timeout": settings.database_pool_timeout_seconds}
+    if "+asyncpg" in url:  # the client's own wait: the server may be silent, not just slow
+        options["connect_args"] = {
+            "timeout": settings.database_connect_timeout_seconds,
+            "command_timeout": settings.database_statement_timeout_seconds + 1,
+            "server_settings": ms}
+    elif "+psycopg" in url:
+        options["connect_args"] = {
+            "connect_timeout": max(1, round(settings.database_connect_timeout_seconds)),
+            "options": " ".join(f"-c {name}={value}" for name, value in ms.items())}
+    return options
 
 
 def _sqlite_begin(conn: Connection) -> None:

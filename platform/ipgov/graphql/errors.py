@@ -24,7 +24,7 @@ from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
-from ipgov.db.outage import is_outage
+from ipgov.db.outage import unavailable_dependency
 from ipgov.errors import DomainError
 from ipgov.i18n import current_locale, normalize, translate
 from ipgov.identity.tokens import AuthenticationError
@@ -116,9 +116,14 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, AuthenticationError):
         return _error(error, "UNAUTHENTICATED", original.message, {"reason": original.code},
                       message_code=original.code)
-    if is_outage(original):  # e.g. an anonymous login while the database is away
-        log.warning("database unavailable in GraphQL request %s: %s", request_id,
+    dependency = unavailable_dependency(original)
+    if dependency is not None:  # e.g. an anonymous login while the database is away
+        log.warning("%s unavailable in GraphQL request %s: %s", dependency, request_id,
                     type(original).__name__)
+        if dependency != "database":
+            return _error(error, "SERVICE_UNAVAILABLE", f"a service this request needs "
+                          f"({dependency}) is unavailable; retry in a few seconds",
+                          {"dependency": dependency}, path=False)
         return _error(error, "DATABASE_UNAVAILABLE",
                       "the database is unavailable; retry in a few seconds", {}, path=False)
     log.error("internal error in GraphQL request %s", request_id, exc_info=original)
@@ -173,6 +178,6 @@ class ErrorShaper(SchemaExtension):
         response = getattr(context, "response", None)
         if "UNAUTHENTICATED" in codes and response is not None and result.data is None:
             response.status_code = 401
-        if "DATABASE_UNAVAILABLE" in codes and response is not None:
+        if codes & {"DATABASE_UNAVAILABLE", "SERVICE_UNAVAILABLE"} and response is not None:
             response.status_code = 503
             response.headers["Retry-After"] = "5"

@@ -12,12 +12,7 @@ from typing import Any
 import strawberry
 from graphql import ValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -28,6 +23,7 @@ from ipgov.settings import Settings
 from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
+from .cost import DocumentCost
 from .credentials import OneCredentialCheckRule
 from .cursors import CursorSigning
 from .errors import ErrorShaper
@@ -106,7 +102,7 @@ class IpgovSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Schema:
-    """The root schema with depth, alias, token and introspection limits."""
+    """The root schema with cost (depth, aliases, fields), token and introspection limits."""
     parts = contributions(registry)
     query = _merge("Query", [(o, c) for o, part in parts for c in part.query])
     mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
@@ -116,8 +112,9 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         ErrorShaper,
         CursorSigning,  # one signed cursor codec per platform (graphql/cursors.py)
         StringInputRule,  # no NUL or lone surrogate in any string (graphql/strings.py)
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        # depth, aliases and expanded fields in one linear pass, then the validation rules
+        # under a deadline (graphql/cost.py; replaces Strawberry's exponential limiters)
+        lambda: DocumentCost(settings),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: TenantRateLimit(settings),  # per-tenant rate limit, before execution
         lambda: AddValidationRules([OneCredentialCheckRule]),  # one sign-in per operation

@@ -242,24 +242,18 @@ async def run_job_inline(platform: Platform, *, tenant_id: str, kind: str,
         return (await session.execute(select(Job).where(Job.id == job.id))).scalar_one()
 
 
-def _stale(cutoff, now):  # type: ignore[no-untyped-def]
-    long_ago = now - (now - cutoff) * 10
-    never_sent = and_(Job.status == JobStatus.QUEUED, or_(
-        and_(Job.enqueued_at.is_(None), Job.requested_at < cutoff), Job.enqueued_at < long_ago))
-    lease_gone = and_(Job.status == JobStatus.RUNNING, Job.lease_until < now)
-    return or_(never_sent, lease_gone)
-
-
 async def recover_jobs(platform: Platform) -> int:
     """Resend jobs never sent (broker down) or whose worker died; returns how many."""
     queue = platform.extras.get("review_queue")
     if queue is None or not hasattr(queue, "send_job"):
         return 0
-    now = utcnow()
-    cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
-    from ipgov.reviews.resend import resend_stale
+    from ipgov.reviews.broker import JOB_QUEUE_NAME
+    from ipgov.reviews.resend import broker_lost, resend_stale, stale_work
 
-    sent = await resend_stale(platform, Job, _stale(cutoff, now), now, queue.send_job, "job")
+    now = utcnow()
+    lost = await asyncio.to_thread(broker_lost, queue, JOB_QUEUE_NAME)
+    stale = stale_work(Job, platform.settings, now, lost)
+    sent = await resend_stale(platform, Job, stale, now, queue.send_job, "job")
     if sent:
         log.info("recovery resent %d job(s)", sent)
     return sent

@@ -32,6 +32,9 @@ ACTOR_NAME = "ipgov_run_review"
 JOB_QUEUE_NAME = "ipgov-jobs"
 JOB_ACTOR_NAME = "ipgov_run_job"
 _TENANT_ACTORS = frozenset({ACTOR_NAME, JOB_ACTOR_NAME})
+#: A Redis worker silent this long is dead: recovery's maintenance pass puts the messages it
+#: had fetched back on the queue (docs/operations.md, "Degradation and recovery").
+HEARTBEAT_TIMEOUT_MS = 15_000
 
 
 class MessageWithoutTenant(MiddlewareError, ValueError):
@@ -58,19 +61,44 @@ class TenantContextMiddleware(Middleware):
             raise SkipMessage("no tenant")
 
 
+def _redis_broker(settings: Settings) -> dramatiq.Broker:
+    """Redis with bounded waits: a cut or silent Redis fails a send (or a worker's fetch) after
+    ``IPGOV_REDIS_TIMEOUT_SECONDS`` (one retry for a pooled connection Redis dropped), instead
+    of blocking the thread for as long as Redis is silent."""
+    import redis
+    from dramatiq.brokers.redis import RedisBroker
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    timeout = settings.redis_timeout_seconds
+    client = redis.Redis.from_url(settings.broker_url, socket_timeout=timeout,
+                                  socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 1))
+    return RedisBroker(client=client, namespace=settings.broker_namespace,
+                       heartbeat_timeout=HEARTBEAT_TIMEOUT_MS, dead_message_ttl=86_400_000)
+
+
+def _amqp_url(settings: Settings) -> str:
+    """The RabbitMQ URL with pika's socket and stack timeouts (unless the URL sets them)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(settings.broker_url)
+    query = dict(parse_qsl(parts.query))
+    timeout = settings.redis_timeout_seconds
+    query.setdefault("socket_timeout", f"{timeout:g}")
+    query.setdefault("stack_timeout", f"{2 * timeout:g}")
+    query.setdefault("connection_attempts", "1")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def build_broker(settings: Settings) -> dramatiq.Broker:
     """The broker named by the settings, with AsyncIO and tenant-context middleware."""
     url = settings.broker_url
     if url.startswith(("redis://", "rediss://")):
-        from dramatiq.brokers.redis import RedisBroker
-
-        broker: dramatiq.Broker = RedisBroker(url=url, namespace=settings.broker_namespace,
-                                              heartbeat_timeout=15_000,
-                                              dead_message_ttl=86_400_000)
+        broker: dramatiq.Broker = _redis_broker(settings)
     elif url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
-        broker = RabbitmqBroker(url=url)
+        broker = RabbitmqBroker(url=_amqp_url(settings))
     elif url in ("", "embedded", "stub://"):
         broker = StubBroker()
     else:
@@ -143,8 +171,30 @@ class ReviewQueue:
             kwargs["traceparent"] = traceparent
         self.job_actor.send_with_options(kwargs=kwargs)
 
+    def held(self, queue_name: str) -> int | None:
+        """How many messages the broker holds for ``queue_name`` (waiting, delayed or fetched
+        by a live worker), after putting back those of dead workers; None when the broker
+        cannot tell (RabbitMQ, embedded). 0 means a message sent there is lost."""
+        from dramatiq.brokers.redis import RedisBroker
+
+        if not isinstance(self.broker, RedisBroker):
+            return None
+        return sum(_redis_maintain(self.broker, name)
+                   for name in (queue_name, f"{queue_name}.DQ")) // 2
+
     def start_worker(self, threads: int) -> dramatiq.Worker:
         """Run worker threads in this process (the embedded default)."""
         worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=200)
         worker.start()
         return worker
+
+
+def _redis_maintain(broker: Any, queue_name: str) -> int:
+    """Dramatiq's own maintenance (dead workers' fetched messages back on the queue), which it
+    otherwise runs on one command in a thousand at random, then the queue's size (``qsize``
+    counts the queue and its delay queue)."""
+    from dramatiq.common import current_millis
+
+    args = ["qsize", current_millis(), queue_name, broker.broker_id, broker.heartbeat_timeout,
+            broker.dead_message_ttl, 1, broker._max_unpack_size()]
+    return int(broker.scripts["dispatch"](args=args, keys=[broker.namespace]))

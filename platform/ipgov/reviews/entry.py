@@ -6,9 +6,10 @@ import dramatiq
 
 from ipgov.settings import get_settings
 
-from .worker import RecoveryMiddleware, WorkerRuntime
+from .worker import PlatformBootMiddleware, RecoveryMiddleware, WorkerRuntime
 
 runtime = WorkerRuntime(get_settings())
 broker = runtime.queue.broker
+broker.add_middleware(PlatformBootMiddleware(runtime))
 broker.add_middleware(RecoveryMiddleware(runtime))
 dramatiq.set_broker(broker)

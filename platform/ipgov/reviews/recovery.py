@@ -1,23 +1,23 @@
-"""Recovery: resend runs that were never sent, or whose worker died, and close stuck groups.
+"""Recovery: resend runs that were never sent, lost by the broker, or whose worker died, and
+close stuck groups (the bounds are in ``ipgov.reviews.resend`` and docs/operations.md).
 
 Safe to run in several processes at once: a run is resent only by the process whose
 conditional update of ``enqueued_at`` succeeded, and duplicate deliveries are harmless anyway.
+Each pass also asks a Redis broker to put back the messages dead workers had fetched.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
-
-from sqlalchemy import and_, or_
 
 from ipgov.db.base import utcnow
 
+from .broker import QUEUE_NAME
 from .groups import pending_groups, try_aggregate
-from .models import ReviewRun, RunStatus
-from .resend import resend_stale
+from .models import ReviewRun
+from .resend import broker_lost, resend_stale, stale_work
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -25,19 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["recover", "recovery_loop"]
 
 log = logging.getLogger("ipgov.reviews")
-
-
-def _stale(cutoff, now):  # type: ignore[no-untyped-def]
-    # A queued run that was never sent (broker down) is resent after one cutoff; one that was
-    # sent may just be waiting behind a backlog, so it is resent only after ten (the safety
-    # net for a message lost with an in-process broker or a purged queue).
-    long_ago = now - (now - cutoff) * 10
-    never_sent = and_(ReviewRun.status == RunStatus.QUEUED, or_(
-        and_(ReviewRun.enqueued_at.is_(None), ReviewRun.requested_at < cutoff),
-        ReviewRun.enqueued_at < long_ago))
-    lease_gone = and_(ReviewRun.status == RunStatus.RUNNING, ReviewRun.lease_until < now,
-                      or_(ReviewRun.enqueued_at.is_(None), ReviewRun.enqueued_at < cutoff))
-    return or_(never_sent, lease_gone)
 
 
 async def recover(platform: Platform) -> int:
@@ -48,9 +35,9 @@ async def recover(platform: Platform) -> int:
             await try_aggregate(platform, group_run)
         return 0
     now = utcnow()
-    cutoff = now - timedelta(seconds=platform.settings.review_requeue_seconds)
-    sent = await resend_stale(platform, ReviewRun, _stale(cutoff, now), now, queue.send,
-                              "review")
+    lost = await asyncio.to_thread(broker_lost, queue, QUEUE_NAME)
+    stale = stale_work(ReviewRun, platform.settings, now, lost)
+    sent = await resend_stale(platform, ReviewRun, stale, now, queue.send, "review")
     for group_run in await pending_groups(platform):
         await try_aggregate(platform, group_run)
     from ipgov.jobs.service import recover_jobs
@@ -68,6 +55,10 @@ async def recovery_loop(platform: Platform, every: float = 5.0) -> None:
             await recover(platform)
         except asyncio.CancelledError:
             raise
+        except RuntimeError as exc:  # the interpreter is shutting down (no more threads)
+            if "after shutdown" in str(exc):
+                return
+            log.warning("review recovery failed; retrying", exc_info=True)
         except Exception:
             log.warning("review recovery failed; retrying", exc_info=True)
         await asyncio.sleep(every)

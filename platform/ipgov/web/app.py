@@ -14,7 +14,7 @@ from strawberry.litestar import make_graphql_controller
 
 from ipgov import __version__
 from ipgov.context import new_request_id
-from ipgov.db.outage import is_outage
+from ipgov.db.outage import outage_types, unavailable_dependency
 from ipgov.graphql.context import IpgovContext
 from ipgov.graphql.schema import build_schema
 from ipgov.i18n import negotiate
@@ -60,15 +60,12 @@ def _health_routes(platform: Platform) -> list[Any]:
 
     @get("/readyz", include_in_schema=False)
     async def readyz() -> Response[dict[str, Any]]:
-        try:
-            async with platform.db.system_session("readiness probe") as session:
-                from sqlalchemy import text
+        from .readiness import readiness
 
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:
-            log.warning("not ready: %s", type(exc).__name__)
-            return Response({"status": "unavailable", "database": "down"}, status_code=503)
-        return Response({"status": "ready", "policyVersion": platform.authz.version})
+        ready, states = await readiness(platform)
+        if not ready:
+            return Response({"status": "unavailable", **states}, status_code=503)
+        return Response({"status": "ready", **states, "policyVersion": platform.authz.version})
 
     @get("/.well-known/jwks.json", sync_to_thread=False, include_in_schema=False)
     def jwks() -> dict[str, Any]:
@@ -79,19 +76,38 @@ def _health_routes(platform: Platform) -> list[Any]:
     return [healthz, readyz, jwks, *export_routes()]
 
 
-# --- database outages (security suite, issue 9): a clear 503 instead of a bare 500 -----------
+# --- outages (security suite, issues 9 and 22): a clear 503 instead of a bare 500 ----------
 _OUTAGE_BODY = {"data": None, "errors": [{
     "message": "the database is unavailable; retry in a few seconds",
     "extensions": {"code": "DATABASE_UNAVAILABLE"}}]}
 
 
+def _service_unavailable(dependency: str) -> dict[str, Any]:
+    return {"data": None, "errors": [{
+        "message": f"a service this request needs ({dependency}) is unavailable; retry in a "
+                   "few seconds", "extensions": {"code": "SERVICE_UNAVAILABLE",
+                                                 "dependency": dependency}}]}
+
+
 def _database_unavailable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if not is_outage(exc):
+    dependency = unavailable_dependency(exc)
+    if dependency is None:
         log.error("unhandled error", exc_info=exc)
         return Response({"status_code": 500, "detail": "Internal Server Error"},
                         status_code=500)
-    log.warning("database unavailable: %s", type(exc).__name__)
-    return Response(_OUTAGE_BODY, status_code=503, headers={"Retry-After": "5"})
+    log.warning("%s unavailable: %s", dependency, type(exc).__name__)
+    body = _OUTAGE_BODY if dependency == "database" else _service_unavailable(dependency)
+    return Response(body, status_code=503, headers={"Retry-After": "5"})
+
+
+def _outage_handlers() -> dict[type[Exception], Any]:
+    """Every exception type an unavailable dependency raises, mapped to the 503 handler."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+
+    types: list[type[Exception]] = [OSError, SQLAlchemyError]
+    types += [t for _name, found in outage_types() for t in found]  # type: ignore[misc]
+    return dict.fromkeys(types, _database_unavailable)
 # --- end database outages ---------------------------------------------------------------------
 
 
@@ -164,9 +180,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         openapi_config=openapi_config(__version__),  # /schema without a CDN
         debug=False,
         exception_handlers={AuthenticationError: authentication_failed,  # 401, GraphQL-shaped
-                            OSError: _database_unavailable,  # database outages: 503
-                            __import__("sqlalchemy.exc").exc.SQLAlchemyError:
-                                _database_unavailable},
+                            **_outage_handlers()},  # unavailable dependencies: 503
     )
     app.state.platform = platform
     app.state.schema = schema

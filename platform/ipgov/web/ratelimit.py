@@ -2,10 +2,11 @@
 
 Two walls, both before any resolver or database work:
 
-- ``RateLimitMiddleware`` (ASGI) charges every API request to its caller: the user of a valid
-  bearer token, the key id of an API key, or else the client address (anonymous callers,
-  sign-in attempts, bad credentials). The token's signature is checked here without touching
-  the database, so nobody can spend another user's budget with a forged token.
+- ``RateLimitMiddleware`` (ASGI) charges every API request to its caller (``ipgov.web.callers``):
+  the user of a valid bearer token, an API key whose secret verifies, or else the client
+  address (anonymous callers, sign-in attempts, bad credentials). The token's signature is
+  checked here without touching the database, so nobody can spend another user's budget with
+  a forged token or a victim's key id.
 - ``TenantRateLimit`` (GraphQL extension) charges each operation, after validation and before
   execution, to every tenant its root fields name (``tenantId``, ``id``, ...) in which the
   caller holds a role; naming a tenant one does not belong to spends only one's own budget.
@@ -13,11 +14,20 @@ Two walls, both before any resolver or database work:
 Limits use the ``limits`` library's moving window, in memory by default and in Redis when
 ``IPGOV_RATE_LIMIT_STORAGE=redis://...`` (shared by every API replica). An empty limit
 string switches that limit off.
+
+When the Redis store fails (refused, cut, or silent past ``IPGOV_REDIS_TIMEOUT_SECONDS``), the
+platform degrades deliberately instead of answering 500: proven callers (``user`` and
+``tenant`` budgets) fail open onto a per-process in-memory fallback budget with the same
+limits, and anonymous callers (``client`` budget: sign-in, bad credentials) fail closed with
+503 ``RATE_LIMIT_UNAVAILABLE`` and ``Retry-After``. After a failure the store is left alone for
+``STORE_RETRY_SECONDS`` (requests go straight to the fallback), then tried again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -30,45 +40,62 @@ from graphql.error import GraphQLError
 from graphql.utilities import value_from_ast_untyped
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from strawberry.extensions import SchemaExtension
 
 from ipgov.settings import Settings
 
+from .callers import ApiKeyCache, Caller, client_address, header
+
 __all__ = ["RateLimitMiddleware", "RateLimits", "TenantRateLimit", "rate_limits"]
 
+log = logging.getLogger("ipgov.web")
 TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "rootId"})
 # Rate-limited: the API (GraphQL), plugin routes (uploads, reports) and exports; static pages
 # and probes are not (a browser loading the supervision UI would spend its budget on files).
 LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report")
 _EXTRAS_KEY = "rate_limits"  # platform.extras["rate_limits|<storage>|<limits>"]
+STORE_RETRY_SECONDS = 5  # after a store failure: fallback only, then try the store again
+#: What a failing store raises: limits wraps redis-py's errors (redis.exceptions.ConnectionError
+#: is not an OSError); a silent store ends in our own timeout.
+STORE_ERRORS = (StorageError, OSError, asyncio.TimeoutError)
 
 
 @dataclass(frozen=True)
 class Rejection:
-    """A request over a limit: which limit and how long until it may be retried."""
+    """A refused request: which budget, how long until it may be retried, status and code."""
 
     scope: str
     retry_after: int
+    status: int = 429
+    code: str = "RATE_LIMITED"
 
     def body(self) -> dict[str, Any]:
         """A GraphQL-shaped error body (clients parse one shape for every failure)."""
         return {"data": None, "errors": [self.error().formatted]}
 
     def error(self) -> GraphQLError:
-        """The GraphQL error with code ``RATE_LIMITED``."""
-        return GraphQLError(
-            f"too many requests for this {self.scope}; retry in {self.retry_after} s",
-            extensions={"code": "RATE_LIMITED", "scope": self.scope,
-                        "retryAfter": self.retry_after})
+        """The GraphQL error with code ``RATE_LIMITED`` (or ``RATE_LIMIT_UNAVAILABLE``)."""
+        if self.code == "RATE_LIMITED":
+            message = (f"too many requests for this {self.scope}; "
+                       f"retry in {self.retry_after} s")
+        else:
+            message = ("sign-in and requests without valid credentials are paused while the "
+                       f"rate-limit store is unavailable; retry in {self.retry_after} s")
+        return GraphQLError(message, extensions={"code": self.code, "scope": self.scope,
+                                                 "retryAfter": self.retry_after})
 
 
 def _storage(settings: Settings) -> Any:
     """The counters' storage: in memory, or Redis (redis-py) under the deployment's namespace."""
     url = settings.rate_limit_storage or "memory://"
     if url.startswith(("redis://", "rediss://")):
+        timeout = settings.redis_timeout_seconds
         return storage_from_string(f"async+{url}", implementation="redispy",
-                                   key_prefix=f"{settings.broker_namespace}:ratelimit")
+                                   key_prefix=f"{settings.broker_namespace}:ratelimit",
+                                   wrap_exceptions=True, socket_timeout=timeout,
+                                   socket_connect_timeout=timeout)
     return storage_from_string(url if url.startswith("async+") else f"async+{url}")
 
 
@@ -88,21 +115,65 @@ class RateLimits:
     def __init__(self, settings: Settings) -> None:
         self.storage = _storage(settings)
         self.limiter = MovingWindowRateLimiter(self.storage)
+        self.shared = (settings.rate_limit_storage or "").startswith(("redis://", "rediss://"))
+        self.fallback = MovingWindowRateLimiter(storage_from_string("async+memory://"))
+        self.timeout = settings.redis_timeout_seconds
+        self.api_keys = ApiKeyCache(settings.api_key_cache_seconds)
+        self._down_until = 0.0
         self.items = {
             "user": _item(settings.rate_limit_user, "rate_limit_user"),
             "client": _item(settings.rate_limit_anonymous, "rate_limit_anonymous"),
             "tenant": _item(settings.rate_limit_tenant, "rate_limit_tenant"),
         }
 
+    @property
+    def store_down(self) -> bool:
+        """Whether the shared store failed within the last ``STORE_RETRY_SECONDS``."""
+        return time.monotonic() < self._down_until
+
     async def hit(self, scope: str, key: str, cost: int = 1) -> Rejection | None:
-        """Charge ``cost`` to ``key`` under the ``scope`` limit; a ``Rejection`` when over it."""
+        """Charge ``cost`` to ``key`` under the ``scope`` limit; a ``Rejection`` when over it
+        (or, for anonymous callers, when the shared store is unavailable)."""
         item = self.items[scope]
         if item is None:
             return None
-        if await self.limiter.hit(item, scope, key, cost=cost):
+        if not self.store_down:
+            try:
+                return await asyncio.wait_for(self._hit(self.limiter, item, scope, key, cost),
+                                              self.timeout)
+            except STORE_ERRORS as exc:
+                self._failed(exc)
+        if scope == "client":  # fail closed: sign-in and anonymous calls wait for the store
+            return Rejection(scope, STORE_RETRY_SECONDS, 503, code="RATE_LIMIT_UNAVAILABLE")
+        return await self._hit(self.fallback, item, scope, key, cost)
+
+    async def _hit(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, scope: str,
+                   key: str, cost: int) -> Rejection | None:
+        allowed = await limiter.hit(item, scope, key, cost=cost)
+        if limiter is self.limiter and self._down_until:
+            self._down_until = 0.0
+            log.warning("rate-limit store is back; shared counters in use again")
+        if allowed:
             return None
-        stats = await self.limiter.get_window_stats(item, scope, key)
-        return Rejection(scope, max(1, math.ceil(stats.reset_time - time.time())))
+        stats = await limiter.get_window_stats(item, scope, key)
+        return Rejection(scope, max(1, math.ceil(stats.reset_time - time.time())),
+                         code="RATE_LIMITED")
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self._down_until:
+            log.warning("rate-limit store unavailable (%s): authenticated callers use the "
+                        "in-process fallback budget, anonymous callers get 503",
+                        type(exc).__name__)
+        self._down_until = time.monotonic() + STORE_RETRY_SECONDS
+
+    async def store_available(self) -> bool | None:
+        """Whether the shared store answers a ping (None: counters are in memory)."""
+        if not self.shared:
+            return None
+        try:
+            return await asyncio.wait_for(self.storage.check(), self.timeout)
+        except STORE_ERRORS:
+            return False
 
 
 def rate_limits(platform: Any, settings: Settings | None = None) -> RateLimits:
@@ -120,42 +191,54 @@ def rate_limits(platform: Any, settings: Settings | None = None) -> RateLimits:
 # --------------------------------------------------------------------------- per caller (ASGI)
 
 
-def _header(scope: dict[str, Any], name: bytes) -> str:
-    for key, value in scope.get("headers") or ():
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return ""
-
-
-async def caller_key(platform: Any, scope: dict[str, Any]) -> tuple[str, str]:
-    """(limit scope, key) for a request: a verified user or API key id, else the client."""
-    from ipgov.identity.apikeys import parse_api_key
+async def charge_caller(platform: Any, limits: RateLimits,
+                        scope: dict[str, Any]) -> Rejection | None:
+    """Charge the request to its proven caller, else to its client address."""
     from ipgov.identity.tokens import AuthenticationError
 
-    _scheme, _, credential = _header(scope, b"authorization").strip().partition(" ")
+    _scheme, _, credential = header(scope, b"authorization").strip().partition(" ")
     credential = credential.strip()
     try:
         if credential.startswith("ipgov_"):
-            return "user", "key:" + parse_api_key(credential)[0]
+            return await _charge_api_key(platform, limits, scope, credential)
         if credential:
             verifier = platform.tokens.verifier
             if platform.settings.oidc_jwks_url:
-                import asyncio
-
                 claims = await asyncio.to_thread(verifier.verify, credential)
             else:
                 claims = verifier.verify(credential)
-            return "user", f"{claims.issuer}|{claims.subject}"
+            return await _charge(limits, Caller("user", f"{claims.issuer}|{claims.subject}"))
     except AuthenticationError:
         pass  # charged to the client; authentication proper refuses the request
-    client = scope.get("client") or ("unknown", 0)
-    return "client", str(client[0])
+    return await _charge(limits, client_address(scope))
+
+
+async def _charge_api_key(platform: Any, limits: RateLimits, scope: dict[str, Any],
+                          credential: str) -> Rejection | None:
+    """An API key pays as itself only when its secret verifies; a key id not cached yet
+    costs the client address one request first (the lookup is then bounded by that budget)."""
+    from ipgov.identity.apikeys import parse_api_key
+
+    key_id, secret = parse_api_key(credential)
+    client, paid = client_address(scope), False
+    if not limits.api_keys.cached(key_id):
+        rejection = await _charge(limits, client)
+        if rejection is not None:
+            return rejection
+        paid = True
+    if await limits.api_keys.verifies(platform, key_id, secret):
+        return await _charge(limits, Caller("user", "key:" + key_id))
+    return None if paid else await _charge(limits, client)
+
+
+async def _charge(limits: RateLimits, caller: Caller) -> Rejection | None:
+    return await limits.hit(caller.scope, caller.key)
 
 
 async def send_rejection(send: Any, rejection: Rejection) -> None:
-    """Answer 429 with ``Retry-After`` and a GraphQL-shaped body."""
+    """Answer 429 (or 503) with ``Retry-After`` and a GraphQL-shaped body."""
     body = json.dumps(rejection.body()).encode()
-    await send({"type": "http.response.start", "status": 429, "headers": [
+    await send({"type": "http.response.start", "status": rejection.status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(rejection.retry_after).encode())]})
     await send({"type": "http.response.body", "body": body})
@@ -175,8 +258,8 @@ class RateLimitMiddleware:
                                            or path.startswith(LIMITED_PREFIXES)):
             await self.app(scope, receive, send)
             return
-        kind, key = await caller_key(self.platform, scope)
-        rejection = await rate_limits(self.platform, self.settings).hit(kind, key)
+        limits = rate_limits(self.platform, self.settings)
+        rejection = await charge_caller(self.platform, limits, scope)
         if rejection is not None:
             await send_rejection(send, rejection)
             return
@@ -247,7 +330,7 @@ class TenantRateLimit(SchemaExtension):
                 ctx.result = GraphQLExecutionResult(data=None, errors=[rejection.error()])
                 response = getattr(context, "response", None)
                 if response is not None:
-                    response.status_code = 429
+                    response.status_code = rejection.status
                     response.headers["Retry-After"] = str(rejection.retry_after)
                 break
         yield
