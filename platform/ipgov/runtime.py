@@ -96,7 +96,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     import ipgov.reviews.models  # noqa: F401 - core models in the shared metadata
 
     registry.hook.register_models()  # imports every plugin's models into the shared metadata
-    db = Database(settings.app_sqlalchemy_url)
+    db = Database(settings.app_sqlalchemy_url, system_url=settings.system_sqlalchemy_url)
     platform = Platform(
         settings=settings,
         db=db,
@@ -104,7 +104,8 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
     )
     platform.telemetry = Telemetry(settings)
-    platform.telemetry.instrument_engine(db.engine)
+    for engine in db.engines:
+        platform.telemetry.instrument_engine(engine)
     platform.authz = AuthzService(platform)
     platform.tokens = build_token_services(settings)
     return platform

@@ -23,14 +23,22 @@ def main() -> None:
 
 @main.command()
 @click.option("--app-role", default=None,
-              help="PostgreSQL: create/grant this non-owner role that the API connects as.")
-def migrate(app_role: str | None) -> None:
-    """Upgrade the database schema (core and every plugin branch) to the newest revision."""
+              help="PostgreSQL: create (needs CREATEROLE) and grant the non-owner role that "
+                   "requests and workers connect as, under row-level security.")
+@click.option("--system-role", default=None,
+              help="PostgreSQL: create (needs CREATEROLE) and grant the role of system "
+                   "sessions (IPGOV_SYSTEM_DATABASE_URL): every tenant, no schema rights.")
+def migrate(app_role: str | None, system_role: str | None) -> None:
+    """Upgrade the database schema (core and every plugin branch) to the newest revision.
+
+    On PostgreSQL also roles, privileges and row-level security, one table at a time under a
+    lock timeout (IPGOV_MIGRATE_LOCK_TIMEOUT_SECONDS) with retries; see docs/operations.md.
+    """
     from ipgov.runtime import build_platform
 
     platform = build_platform(settings())
     progress(f"migrating {platform.db.dialect} database ...")
-    migrate_platform(platform, app_role=app_role)
+    migrate_platform(platform, app_role=app_role, system_role=system_role)
     progress("schema is up to date")
 
 

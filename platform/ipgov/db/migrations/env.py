@@ -15,11 +15,18 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # a revision waits at most this long for a table lock (then it is rolled back and
+        # ``ipgov.db.migrate`` tries again), so requests never queue long behind it
+        ms = int(config.attributes.get("ipgov_lock_timeout_ms", 2000))
+        connection.exec_driver_sql(f"SET lock_timeout = '{ms}ms'")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
