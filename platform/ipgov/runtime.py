@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.audit.chain import AuditKey, append_event
 from ipgov.audit.models import AuditEvent
+from ipgov.audit.witness import WitnessWriter, build_witness
 from ipgov.context import current_request_id
 from ipgov.db import Database
 from ipgov.plugins.manager import PluginRegistry
@@ -43,6 +44,7 @@ class Platform:
     authz: Any = None
     tokens: Any = None
     telemetry: Any = None
+    witness: WitnessWriter | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def audit(
@@ -67,12 +69,15 @@ class Platform:
             object_id=object_id,
             request_id=current_request_id(),
             details=details,
+            witness=self.witness,
         )
 
     async def close(self) -> None:
         """Stop background work and close database connections."""
         if self.authz is not None:
             await self.authz.stop()
+        if self.witness is not None:
+            self.witness.close()
         await self.db.dispose()
         if self.telemetry is not None:
             self.telemetry.shutdown()
@@ -103,6 +108,8 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
     )
+    platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),
+                                     platform.audit_key)
     platform.telemetry = Telemetry(settings)
     for engine in db.engines:
         platform.telemetry.instrument_engine(engine)

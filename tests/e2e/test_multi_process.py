@@ -392,7 +392,7 @@ async def _acknowledged_runs_completed(platform, acked: dict[str, str], acme,
                                        procs: Processes) -> None:
     from sqlalchemy import select
 
-    from ipgov.audit.chain import verify_tenant
+    from ipgov.audit.verify import verify_tenant
     from ipgov.reviews.models import ReviewRun
 
     async def statuses() -> dict[str, str]:

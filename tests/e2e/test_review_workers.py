@@ -128,8 +128,8 @@ async def _cleanup_redis(namespace: str) -> None:
 
 
 async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_database, tmp_path):
-    from ipgov.audit.chain import verify_tenant
     from ipgov.audit.models import AuditEvent
+    from ipgov.audit.verify import verify_tenant
     from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.reviews.catalog import checks_for
     from ipgov.reviews.models import TERMINAL, CheckResult, Finding, ReviewRun, RunStatus

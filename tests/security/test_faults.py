@@ -247,7 +247,7 @@ async def test_disk_full_while_writing_is_a_clear_error_and_nothing_half_written
     if backend != "sqlite":
         pytest.skip("the file-size limit applies to the embedded SQLite file")
     from ipgov.audit.models import AuditEvent
-    from ipgov.audit.chain import verify_tenant
+    from ipgov.audit.verify import verify_tenant
 
     acme = await make_group(platform, "acme")
     tenant = acme.ids["acme-a"]
