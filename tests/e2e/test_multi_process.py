@@ -225,7 +225,7 @@ async def test_two_apis_two_workers_share_policies_reviews_and_survive_a_kill(
     from ipgov.tenancy.services import ensure_platform_tenant
     from tests.conftest import _truncate, make_group
 
-    owner, app = postgres_database
+    owner, app, _system = postgres_database
     await _truncate(owner)  # the session's database is shared with other tests
     namespace = f"ipgov-mp-{uuid.uuid4().hex[:10]}"
     env = _env(tmp_path, owner, app, namespace)

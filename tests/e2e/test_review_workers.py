@@ -139,7 +139,7 @@ async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_data
     from ipgov.tenancy.models import Tenant
     from tests.conftest import _truncate
 
-    owner, app = postgres_database
+    owner, app, _system = postgres_database
     await _truncate(owner)  # the session's database is shared with other tests
     namespace = f"ipgov-test-{uuid.uuid4().hex[:10]}"
     env = _env(tmp_path, owner, app, namespace)

@@ -205,3 +205,27 @@ def test_creating_a_role_without_createrole_is_one_clear_line(database, tmp_path
     assert done.returncode == 1, done.stdout + done.stderr
     assert "may not create roles: grant it CREATEROLE" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_a_migration_without_roles_keeps_theirs(database, tmp_path):
+    """``ipgov serve`` migrates at start-up without --app-role/--system-role: it must not
+    take the system role's access away (nor touch any table)."""
+    owner, _superuser = database
+    locations = await _locations(tmp_path, owner)
+    await asyncio.to_thread(_migrate, owner, locations, LockPolicy(), [])
+    lines: list[str] = []
+    await asyncio.to_thread(lambda: upgrade(owner, locations, progress=lines.append))
+    assert any("0 table(s) changed" in line for line in lines), lines
+    system = make_url(owner).set(username=SYSTEM_ROLE, password=SYSTEM_ROLE).render_as_string(
+        hide_password=False)
+    engine = create_async_engine(system)
+    async with engine.connect() as conn:
+        await conn.execute(text("INSERT INTO tenants (id, slug, name, kind, root_id, depth, "
+                                "governance_mode, status, enabled_plugins, reserved_decisions, "
+                                "locale, created_at, updated_at) VALUES ("
+                                "'00000000-0000-4000-8000-000000000001', 'x', 'X', 'group', "
+                                "'00000000-0000-4000-8000-000000000001', 0, 'hybrid', "
+                                "'active', '[]', '[]', '', now(), now())"))
+        seen = (await conn.execute(text("SELECT count(*) FROM tenants"))).scalar()
+    await engine.dispose()
+    assert seen == 1

@@ -198,7 +198,10 @@ async def _table_state(conn: AsyncConnection) -> dict[str, Any]:
         "(SELECT obj_description(p.oid, 'pg_policy') FROM pg_policy p "
         " WHERE p.polrelid = c.oid AND p.polname = :tenant) AS tenant_note, "
         "(SELECT obj_description(p.oid, 'pg_policy') FROM pg_policy p "
-        " WHERE p.polrelid = c.oid AND p.polname = :system) AS system_note "
+        " WHERE p.polrelid = c.oid AND p.polname = :system) AS system_note, "
+        "(SELECT array_agg(r.rolname::text) FROM pg_policy p "
+        " CROSS JOIN LATERAL unnest(p.polroles) AS g(oid) JOIN pg_roles r ON r.oid = g.oid "
+        " WHERE p.polrelid = c.oid AND p.polname = :system) AS system_roles "
         "FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
         "AND c.relkind IN ('r', 'p')"), {"tenant": TENANT_POLICY, "system": SYSTEM_POLICY})
     return {r.relname: r for r in rows}
@@ -263,46 +266,68 @@ async def _sequences(conn: AsyncConnection, roles: list[str]) -> None:
             await conn.execute(text(f'GRANT USAGE, SELECT ON SEQUENCE "{name}" TO {role}'))
 
 
-async def secure_postgres(engine: AsyncEngine, roles: Roles, lock: LockPolicy,
-                          progress: Progress) -> Report:
-    """Roles, then each table's row-level security and privileges, then sequences."""
-    report = Report()
+@dataclass(frozen=True)
+class _Catalog:
+    """What the migration read of the database before changing anything."""
+
+    app: str | None
+    system: str | None
+    state: dict[str, Any]
+    grants: dict[str, dict[str, set[str]]]
+
+
+async def _prepare(engine: AsyncEngine, roles: Roles, progress: Progress) -> _Catalog:
+    """Ensure the roles and their schema usage; read tables, owners and grants."""
     app = _check_role_name(roles.app) if roles.app else None
     system = _check_role_name(roles.system) if roles.system else None
     async with engine.begin() as conn:
-        owner = (await _me(conn)).name
         for name, password in ((app, roles.app_password), (system, roles.system_password)):
             if name:
                 await _ensure_role(conn, name, password, progress)
-        await _check_separation(conn, roles, owner)
+        await _check_separation(conn, roles, (await _me(conn)).name)
         schema = (await conn.execute(text("SELECT current_schema()"))).scalar_one()
         for name in (app, system):
             if name:
                 await conn.execute(text(f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {name}"))
         state = await _table_state(conn)
         grants = {r: await _grants(conn, r) for r in (app, system) if r}
-    system_roles = sorted({owner, *([system] if system else [])})
+    return _Catalog(app, system, state, grants)
+
+
+def _table_work(table: str, access: Any, catalog: _Catalog) -> list[str]:
+    """The statements that bring ``table`` to its decided state (none when it is)."""
+    state, work = catalog.state[table], []
+    # the table's owner and the system role see every row (the owner could switch RLS off);
+    # roles the policy already names stay: a migration without --system-role (``ipgov serve``
+    # migrating at start-up) must not take the system role's access away
+    system_roles = sorted({state.owner, *(state.system_roles or ()),
+                           *([catalog.system] if catalog.system else [])})
+    if access.rls_column and not _rls_current(state, table, access.rls_column, system_roles):
+        work += _policy_sql(table, access.rls_column, system_roles)
+    for role, want in ((catalog.app, access.app), (catalog.system, access.system)):
+        if role:
+            work += _grant_sql(table, role, catalog.grants[role].get(table, set()), want)
+    return work
+
+
+async def secure_postgres(engine: AsyncEngine, roles: Roles, lock: LockPolicy,
+                          progress: Progress) -> Report:
+    """Roles, then each table's row-level security and privileges, then sequences."""
+    report, catalog = Report(), await _prepare(engine, roles, progress)
     for table, (_tenant_owned, access) in desired_tables().items():
-        if table not in state:
+        if table not in catalog.state:
             continue
-        work = []
-        if access.rls_column and not _rls_current(state[table], table, access.rls_column,
-                                                  system_roles):
-            work += _policy_sql(table, access.rls_column, system_roles)
-        for role, want in ((app, access.app), (system, access.system)):
-            if role:
-                work += _grant_sql(table, role, grants[role].get(table, set()), want)
+        work = _table_work(table, access, catalog)
         if not work:
             report.unchanged += 1
-            continue
-        if not state[table].mine:
-            report.foreign.append(f"{table} (owned by {state[table].owner})")
-            continue
-        await in_step(engine, f"table {table}", lock, progress,
-                      lambda conn, w=work: _run(conn, w))
-        report.changed.append(table)
+        elif not catalog.state[table].mine:
+            report.foreign.append(f"{table} (owned by {catalog.state[table].owner})")
+        else:
+            await in_step(engine, f"table {table}", lock, progress,
+                          lambda conn, w=work: _run(conn, w))
+            report.changed.append(table)
     async with engine.begin() as conn:
-        await _sequences(conn, [r for r in (app, system) if r])
+        await _sequences(conn, [r for r in (catalog.app, catalog.system) if r])
     if report.foreign:
         raise MigrationError(
             "these tables need row-level security or privileges changed but belong to another "
