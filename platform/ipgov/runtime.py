@@ -57,8 +57,13 @@ class Platform:
         object_type: str,
         object_id: str = "",
         details: dict[str, Any] | None = None,
+        changed: Any = None,
     ) -> AuditEvent:
-        """Append an audit event to ``tenant_id``'s chain in the caller's transaction."""
+        """Append an audit event to ``tenant_id``'s chain in the caller's transaction.
+
+        The event records the before/after values of the object it names (``object_id``), or
+        of ``changed`` (an ORM object) when what changed is another object.
+        """
         return await append_event(
             session,
             self.audit_key,
@@ -70,6 +75,7 @@ class Platform:
             request_id=current_request_id(),
             details=details,
             witness=self.witness,
+            changed=changed,
         )
 
     async def close(self) -> None:

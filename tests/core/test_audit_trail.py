@@ -224,3 +224,18 @@ def test_csv_cells_never_run_as_formulas():
 
     assert _cell("=HYPERLINK(\"http://evil\")").startswith("'=")
     assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("plain") == "plain"
+
+
+async def test_an_event_can_name_the_changed_object_explicitly(platform):
+    acme = await make_group(platform, "acme")
+    tid = acme.ids["acme-a"]
+    did = await _directive(platform, tid)
+    async with platform.db.tenant_session(tid) as s:
+        d = await s.get(Directive, did)
+        d.severity = "critical"
+        await platform.audit(s, tenant_id=tid, actor="system", action="test.escalated",
+                             object_type="ipgov:tenant", object_id=tid, changed=d)
+        details = (await s.execute(select(AuditEvent.details).where(
+            AuditEvent.action == "test.escalated"))).scalar_one()
+    assert details["changes"]["fields"] == [{"field": "severity", "before": "high",
+                                             "after": "critical"}]

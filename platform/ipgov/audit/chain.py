@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
 
-from .changes import take_changes
+from .changes import primary_key, take_changes
 from .models import AuditEvent, AuditHead
 from .witness import WitnessWriter, remember_append
 
@@ -106,14 +106,17 @@ async def append_event(
     request_id: str = "",
     details: dict[str, Any] | None = None,
     witness: WitnessWriter | None = None,
+    changed: Any = None,
 ) -> AuditEvent:
     """Append one event to ``tenant_id``'s chain in the caller's transaction.
 
-    The object's before/after values (``take_changes``) join ``details`` as ``changes``
-    unless the caller gave its own; once the transaction commits, the new head is witnessed.
+    The before/after values of the object the event names (``object_id``, or the ORM object
+    ``changed`` when the change is of another object) join ``details`` as ``changes`` unless
+    the caller gave its own; once the transaction commits, the new head is witnessed.
     """
     await session.flush()  # the object's pending changes reach the change record
-    changes = take_changes(session, str(object_id or ""))
+    changes = take_changes(session, primary_key(changed) if changed is not None
+                           else str(object_id or ""))
     if changes and "changes" not in (details or {}):
         details = {**(details or {}), "changes": changes}
     head = (

@@ -34,7 +34,7 @@ from ipgov.db.session import ScopedSession
 
 from .models import AuditEvent, AuditHead
 
-__all__ = ["take_changes"]
+__all__ = ["primary_key", "take_changes"]
 
 _KEY = "ipgov.audit.changes"
 LIMIT_OBJECTS = 2000
@@ -43,6 +43,11 @@ LIMIT_TEXT = 200
 SKIPPED = frozenset({"id", "created_at", "updated_at"})
 _SECRET = re.compile(r"password|secret|token|hash|salt|(^|_)key$", re.IGNORECASE)
 _IGNORED = (AuditEvent, AuditHead)
+
+
+def primary_key(obj: Any) -> str:
+    """The key under which ``obj``'s change is recorded ('' for objects without one)."""
+    return _pk(obj) or ""
 
 
 def _pk(obj: Any) -> str | None:

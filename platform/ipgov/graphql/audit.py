@@ -84,6 +84,7 @@ class AuditQuery:
         filter: AuditFilterInput | None = None, newest_first: bool = False,  # noqa: A002
     ) -> Connection[AuditEventType]:
         ctx = info.context
+        check_page_size(first, ctx.platform.settings.max_page_size)  # before any statement
         flt = trail_filter(filter)
         async with ctx.platform.db.session(TenantScope.tenant(str(tenant_id)),
                                            readonly=True) as session:
