@@ -27,6 +27,7 @@ from ipgov.settings import Settings
 
 PG_URL = os.environ.get("IPGOV_TEST_POSTGRES_URL", "")
 APP_ROLE = "ipgov_app_test"
+SYSTEM_ROLE = "ipgov_system_test"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -53,8 +54,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> Iterator[tuple[str, str]]:
-    """A fresh PostgreSQL database (owner URL, app-role URL), migrated once."""
+def postgres_database() -> Iterator[tuple[str, str, str]]:
+    """A fresh PostgreSQL database (owner, app-role and system-role URLs), migrated once."""
     if not PG_URL:
         pytest.skip("PostgreSQL not configured (set IPGOV_TEST_POSTGRES_URL)")
     from sqlalchemy.engine import make_url
@@ -65,12 +66,13 @@ def postgres_database() -> Iterator[tuple[str, str]]:
     name = f"ipgov_test_{uuid.uuid4().hex[:10]}"
     asyncio.run(_admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
     owner = base.set(database=name).render_as_string(hide_password=False)
-    app = base.set(database=name, username=APP_ROLE, password=APP_ROLE).render_as_string(
-        hide_password=False)
+    app, system = (base.set(database=name, username=role, password=role).render_as_string(
+        hide_password=False) for role in (APP_ROLE, SYSTEM_ROLE))
     platform = build_platform(Settings(data_dir=Path("/tmp"), database_url=owner))
-    upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE, app_password=APP_ROLE)
+    upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE, app_password=APP_ROLE,
+            system_role=SYSTEM_ROLE, system_password=SYSTEM_ROLE)
     asyncio.run(platform.db.dispose())
-    yield owner, app
+    yield owner, app, system
     asyncio.run(_admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
@@ -111,10 +113,10 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         shutil.copy(template, tmp_path / "ipgov.db")
         url = f"sqlite+aiosqlite:///{tmp_path / 'ipgov.db'}"
         return Settings(data_dir=tmp_path, database_url=url, policy_poll_seconds=0.05)
-    owner, app = request.getfixturevalue("postgres_database")
+    owner, app, system = request.getfixturevalue("postgres_database")
     asyncio.run(_truncate(owner))
     return Settings(data_dir=tmp_path, database_url=owner, app_database_url=app,
-                    policy_poll_seconds=0.05)
+                    system_database_url=system, policy_poll_seconds=0.05)
 
 
 @pytest.fixture
@@ -129,6 +131,17 @@ async def platform(settings: Settings) -> AsyncIterator[Platform]:
     yield p
     orm_filter_enabled(True)
     await p.close()
+
+
+@pytest.fixture
+async def insider(platform: Platform) -> AsyncIterator[Any]:
+    """The database as an insider with write access sees it (the owner connection, which may
+    update and delete audit events): for tampering tests. Use ``insider.system_session``."""
+    from ipgov.db.session import Database
+
+    db = Database(platform.settings.sqlalchemy_url)
+    yield db
+    await db.dispose()
 
 
 @dataclass

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.audit.chain import AuditKey, append_event
 from ipgov.audit.models import AuditEvent
+from ipgov.audit.witness import WitnessWriter, build_witness
 from ipgov.context import current_request_id
 from ipgov.db import Database
 from ipgov.db.session import engine_options
@@ -44,6 +45,7 @@ class Platform:
     authz: Any = None
     tokens: Any = None
     telemetry: Any = None
+    witness: WitnessWriter | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def audit(
@@ -56,8 +58,13 @@ class Platform:
         object_type: str,
         object_id: str = "",
         details: dict[str, Any] | None = None,
+        changed: Any = None,
     ) -> AuditEvent:
-        """Append an audit event to ``tenant_id``'s chain in the caller's transaction."""
+        """Append an audit event to ``tenant_id``'s chain in the caller's transaction.
+
+        The event records the before/after values of the object it names (``object_id``), or
+        of ``changed`` (an ORM object) when what changed is another object.
+        """
         return await append_event(
             session,
             self.audit_key,
@@ -68,12 +75,16 @@ class Platform:
             object_id=object_id,
             request_id=current_request_id(),
             details=details,
+            witness=self.witness,
+            changed=changed,
         )
 
     async def close(self) -> None:
         """Stop background work and close database connections."""
         if self.authz is not None:
             await self.authz.stop()
+        if self.witness is not None:
+            self.witness.close()
         await self.db.dispose()
         if self.telemetry is not None:
             self.telemetry.shutdown()
@@ -97,15 +108,19 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     import ipgov.reviews.models  # noqa: F401 - core models in the shared metadata
 
     registry.hook.register_models()  # imports every plugin's models into the shared metadata
-    db = Database(settings.app_sqlalchemy_url, **engine_options(settings))
+    db = Database(settings.app_sqlalchemy_url, system_url=settings.system_sqlalchemy_url,
+                  **engine_options(settings))
     platform = Platform(
         settings=settings,
         db=db,
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
     )
+    platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),
+                                     platform.audit_key)
     platform.telemetry = Telemetry(settings)
-    platform.telemetry.instrument_engine(db.engine)
+    for engine in db.engines:
+        platform.telemetry.instrument_engine(engine)
     platform.authz = AuthzService(platform)
     platform.tokens = build_token_services(settings)
     return platform

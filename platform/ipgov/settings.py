@@ -28,10 +28,22 @@ class Settings:
     data_dir: Path = Path(".ipgov-data")
     database_url: str = ""
     app_database_url: str = ""
+    #: PostgreSQL: the connection of system sessions (sign-in, policy loading, onboarding,
+    #: tenant lists), a role the policies let see every tenant, without DDL rights
+    #: (``ipgov migrate --system-role``); empty: the owner connection.
+    system_database_url: str = ""
     environment: str = "development"
     host: str = "127.0.0.1"
     port: int = 8000
     audit_key: str = ""
+    #: Where audit-chain checkpoints are witnessed, outside the database: ``file:///dir``
+    #: (default ``$IPGOV_DATA_DIR/audit-witness``) or ``redis://host:port/db`` (shared by
+    #: every replica); see docs/security.md.
+    audit_witness_url: str = ""
+    #: ``ipgov migrate`` on PostgreSQL: how long one step waits for a table lock, and how
+    #: many times a step that timed out is tried again (with a growing pause) before failing.
+    migrate_lock_timeout_seconds: float = 2.0
+    migrate_lock_retries: int = 10
     jwt_issuer: str = "ipgov"
     jwt_audience: str = "ipgov-api"
     jwt_ttl_seconds: int = 3600
@@ -135,6 +147,21 @@ class Settings:
     def app_sqlalchemy_url(self) -> str:
         """The connection used to serve requests: on PostgreSQL a non-owner role under RLS."""
         return self.app_database_url or self.sqlalchemy_url
+
+    @property
+    def system_sqlalchemy_url(self) -> str:
+        """The connection of system sessions: the system role, else the owner connection.
+
+        With an app role and neither a system nor an owner URL there is no connection that
+        may read across tenants: a ``ValueError`` that names the setting to give.
+        """
+        if self.system_database_url:
+            return self.system_database_url
+        if self.app_database_url and not self.database_url:
+            raise ValueError("IPGOV_SYSTEM_DATABASE_URL must be set when IPGOV_APP_DATABASE_URL "
+                             "is: the app role cannot read across tenants (see "
+                             "docs/operations.md, Database roles)")
+        return self.sqlalchemy_url
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -713,8 +713,10 @@ class PatentMutation:
                                    results=[dataclasses.asdict(h) for h in hits])
                 session.add(row)
                 await session.flush()
+                # the screening is the object (not a document): the trail says what was done
                 await _audit(info, session, str(tenant_id), "patent_search.fto.screened",
-                             DOC, row.id, {"hits": len(hits)})
+                             "patent_search:fto_screening", row.id,
+                             {"hits": len(hits), "collections": len(ids)})
                 return FtoPayload(screening=_screening(row))
         except DomainError as exc:
             return FtoPayload(errors=user_errors(exc))

@@ -169,7 +169,7 @@ async def test_mutation_reports_every_field_error_at_once(platform, gql):
 
 
 async def test_write_is_audited_in_the_tenants_chain(platform, gql):
-    from ipgov.audit.chain import verify_tenant
+    from ipgov.audit.verify import verify_tenant
     from ipgov.audit.models import AuditEvent
 
     g = await make_group(platform, "acme", "hybrid")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select, update
 
-from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent, AuditHead
 
 
@@ -22,8 +21,10 @@ async def _chain(platform, n: int = 5) -> str:
 
 
 async def _verify(platform, tid):
-    async with platform.db.tenant_session(tid) as s:
-        return await verify_tenant(s, platform.audit_key, tid)
+    from ipgov.audit.verify import verify_snapshot
+    from ipgov.db import TenantScope
+
+    return (await verify_snapshot(platform, [tid], TenantScope.tenant(tid)))[tid]
 
 
 async def test_untouched_chain_verifies(platform):
@@ -38,9 +39,9 @@ async def _seq_id(platform, tid, seq):
 
 
 @pytest.mark.parametrize("tamper", ["edit", "delete", "reorder", "truncate", "forge_head"])
-async def test_tampering_is_detected_and_named(platform, tamper):
+async def test_tampering_is_detected_and_named(platform, tamper, insider):
     tid = await _chain(platform)
-    async with platform.db.tenant_session(tid) as s:
+    async with insider.tenant_session(tid) as s:  # the app role may not touch events
         last = (await s.execute(select(AuditHead.seq))).scalar_one()
         if tamper == "edit":
             await s.execute(update(AuditEvent).where(AuditEvent.seq == 3)
@@ -66,7 +67,7 @@ async def test_tampering_is_detected_and_named(platform, tamper):
     assert result.problem
 
 
-async def test_verify_through_graphql_and_cli(platform, gql, settings):
+async def test_verify_through_graphql_and_cli(platform, gql, settings, insider):
     from tests.conftest import make_group
 
     group = await make_group(platform, "acme")
@@ -74,7 +75,7 @@ async def test_verify_through_graphql_and_cli(platform, gql, settings):
     data = await gql("query($t: ID!) { verifyAuditTrail(tenantId: $t) { ok events } }",
                      {"t": tid}, token=group.token("auditor"))
     assert data["data"]["verifyAuditTrail"]["ok"] is True
-    async with platform.db.tenant_session(tid) as s:
+    async with insider.tenant_session(tid) as s:
         await s.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="x"))
     data = await gql("query($t: ID!) { verifyAuditTrail(tenantId: $t) { ok firstBadSeq } }",
                      {"t": tid}, token=group.token("auditor"))

@@ -258,4 +258,6 @@ async def test_set_my_locale_stores_validates_audits_and_takes_effect(platform, 
         events = list((await s.execute(select(AuditEvent.details).where(
             AuditEvent.tenant_id == PLATFORM_TENANT_ID,
             AuditEvent.action == "user.locale_changed"))).scalars())
-    assert stored == "" and events == [{"locale": "zh-CN"}, {"locale": ""}]
+    assert stored == "" and [e["locale"] for e in events] == ["zh-CN", ""]
+    assert [(f["before"], f["after"]) for e in events for f in e["changes"]["fields"]] == [
+        ("", "zh-CN"), ("zh-CN", "")]  # the core records each change's before and after

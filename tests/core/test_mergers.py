@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from ipgov.audit.chain import verify_tenant
 from ipgov.audit.models import AuditEvent
+from ipgov.audit.verify import verify_tenant
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.store import PolicyRule
 from ipgov.errors import DomainError

@@ -88,13 +88,15 @@ async def _count(platform: Any, client: httpx.AsyncClient, query: str, variables
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    engine = platform.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
+    engines = [e.sync_engine for e in platform.db.engines]  # app and system roles
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         response = await client.post("/graphql", json={"query": query, "variables": variables},
                                      headers={"authorization": f"Bearer {token}"})
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), body
     return len(statements), body

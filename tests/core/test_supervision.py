@@ -240,7 +240,7 @@ async def test_every_supervision_read_is_audited(platform, gql):
     assert await _reads(platform, root) == count + 1  # the trail read above
 
 
-async def test_overview_matches_what_was_seeded(platform, gql):
+async def test_overview_matches_what_was_seeded(platform, gql, insider):
     acme, _globex = await _groups(platform)
     a, b, c = acme.ids["acme-a"], acme.ids["acme-b"], acme.ids["acme-c"]
     first = await run_inline(platform, a)
@@ -315,7 +315,7 @@ async def test_overview_matches_what_was_seeded(platform, gql):
     assert [r["id"] for r in detail["reviewHistory"]] == [second.id, first.id]
     assert len(detail["findings"]["edges"]) == min(5, sum(by_sev[a].values()))
     # a tampered chain shows up in the overview
-    async with platform.db.system_session("test: tamper") as s:
+    async with insider.system_session("test: tamper") as s:
         await s.execute(update(AuditEvent).where(AuditEvent.tenant_id == b, AuditEvent.seq == 1)
                         .values(actor="mallory"))
     body = await gql(OVERVIEW, {"ids": [b]}, token=acme.token("auditor"))

@@ -225,7 +225,7 @@ async def test_two_apis_two_workers_share_policies_reviews_and_survive_a_kill(
     from ipgov.tenancy.services import ensure_platform_tenant
     from tests.conftest import _truncate, make_group
 
-    owner, app = postgres_database
+    owner, app, _system = postgres_database
     await _truncate(owner)  # the session's database is shared with other tests
     namespace = f"ipgov-mp-{uuid.uuid4().hex[:10]}"
     env = _env(tmp_path, owner, app, namespace)
@@ -392,7 +392,7 @@ async def _acknowledged_runs_completed(platform, acked: dict[str, str], acme,
                                        procs: Processes) -> None:
     from sqlalchemy import select
 
-    from ipgov.audit.chain import verify_tenant
+    from ipgov.audit.verify import verify_tenant
     from ipgov.reviews.models import ReviewRun
 
     async def statuses() -> dict[str, str]:

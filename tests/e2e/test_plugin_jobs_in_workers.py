@@ -33,7 +33,7 @@ from tests.e2e.test_review_workers import _cleanup_redis
 
 REDIS_URL = os.environ.get("IPGOV_TEST_REDIS_URL", "")
 DEMO_PATENT = (Path(__file__).parents[2] / "plugins" / "patent_search" / "demo_data"
-               / "US12207575-20250128.XML")
+               / "semiconductor_portfolio" / "PatentPublication_Example.xml")
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 pytestmark = [pytest.mark.redis,

@@ -128,8 +128,8 @@ async def _cleanup_redis(namespace: str) -> None:
 
 
 async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_database, tmp_path):
-    from ipgov.audit.chain import verify_tenant
     from ipgov.audit.models import AuditEvent
+    from ipgov.audit.verify import verify_tenant
     from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.reviews.catalog import checks_for
     from ipgov.reviews.models import TERMINAL, CheckResult, Finding, ReviewRun, RunStatus
@@ -139,7 +139,7 @@ async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_data
     from ipgov.tenancy.models import Tenant
     from tests.conftest import _truncate
 
-    owner, app = postgres_database
+    owner, app, _system = postgres_database
     await _truncate(owner)  # the session's database is shared with other tests
     namespace = f"ipgov-test-{uuid.uuid4().hex[:10]}"
     env = _env(tmp_path, owner, app, namespace)

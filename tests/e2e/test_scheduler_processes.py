@@ -76,9 +76,10 @@ def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     if request.param == "postgres":
         from tests.conftest import _truncate
 
-        owner, app = request.getfixturevalue("postgres_database")
+        owner, app, system = request.getfixturevalue("postgres_database")
         asyncio.run(_truncate(owner))  # the session's database is shared with other tests
-        env.update({"IPGOV_DATABASE_URL": owner, "IPGOV_APP_DATABASE_URL": app})
+        env.update({"IPGOV_DATABASE_URL": owner, "IPGOV_APP_DATABASE_URL": app,
+                    "IPGOV_SYSTEM_DATABASE_URL": system})
     return env
 
 

@@ -103,7 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     _cli(env, "review", "run", "hanwei-group", "--group")
     ids = {}
     for line in _cli(env, "tenant", "list").splitlines()[1:]:
-        parts = line.split()
+        parts = [p for p in line.split() if p not in ("├─", "└─", "│")]  # the tree's branches
         if len(parts) >= 5:
             ids[parts[0]] = parts[-1]
     for base in running_server(env):

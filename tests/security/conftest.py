@@ -67,12 +67,14 @@ class StatementCounter:
 
 @pytest.fixture
 def sql(platform: Any) -> Iterator[StatementCounter]:
-    """Every SQL statement the platform's engine executes."""
+    """Every SQL statement the platform's engines execute."""
     counter = StatementCounter()
-    engine = platform.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", counter)
+    engines = [e.sync_engine for e in platform.db.engines]  # app and system roles
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counter)
     yield counter
-    event.remove(engine, "before_cursor_execute", counter)
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", counter)
 
 
 @pytest.fixture

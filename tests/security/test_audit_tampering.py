@@ -1,9 +1,12 @@
 """Audit tampering (Crosby & Wallach): random edits, deletions, reorderings, truncations,
-forgeries and moves of the hash-chained trail are all detected, and the first bad event named.
+forgeries, moves and tail rollbacks of the hash-chained trail are all detected, and the first
+bad event named.
 
-One chain is built once per test; each tampering runs inside a transaction that is rolled
-back, and is verified by ``verify_tenant`` in a system session, the code path of
-``ipgov audit verify``; the real CLI runs for a handful of committed tamperings.
+One chain is built once per test; each tampering runs as the insider (the owner connection:
+the app and system roles may not update or delete events) inside a transaction that is rolled
+back, and is verified by ``verify_tenant`` in that transaction against the witness checkpoints
+(read once, like ``ipgov audit verify`` reads them before its snapshot); the real CLI and
+GraphQL run for committed tamperings, the tail rollback of issue 22 item 13 among them.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from ipgov.audit.chain import AuditKey, event_digest, verify_tenant
+from ipgov.audit.chain import AuditKey, event_digest, head_mac
 from ipgov.audit.models import AuditEvent, AuditHead
+from ipgov.audit.verify import read_anchors, verify_tenant
 from tests.conftest import make_group
 
 EVENTS = 24
@@ -28,7 +32,8 @@ RUNS = {"sqlite": 1_000, "postgres": 300}  # default suite; the slow run does 10
 FIELDS = ("actor", "action", "object_type", "object_id", "request_id", "details",
           "occurred_at", "prev_hash", "hash")
 KINDS = ("edit", "delete", "reorder", "truncate", "truncate_and_rewrite_head", "forge_append",
-         "forge_append_and_head", "forge_replace", "move_to_other_tenant", "renumber")
+         "forge_append_and_head", "forge_replace", "move_to_other_tenant", "renumber",
+         "rollback_tail_restore_head")
 WRONG_KEY = AuditKey(b"mallory does not know the real key")
 
 
@@ -43,6 +48,7 @@ class Chain:
     tenant_id: str
     other_id: str
     events: dict[int, dict]
+    key: AuditKey
 
 
 async def _chains(platform, slugs: tuple[str, ...] = ("acme-a",)) -> dict[str, Chain]:
@@ -62,7 +68,7 @@ async def _chains(platform, slugs: tuple[str, ...] = ("acme-a",)) -> dict[str, C
                     ).scalars()
             events = {e.seq: {c.key: getattr(e, c.key) for c in AuditEvent.__table__.columns}
                       for e in rows}
-        chains[slug] = Chain(tid, other, events)
+        chains[slug] = Chain(tid, other, events, platform.audit_key)
     return chains
 
 
@@ -119,6 +125,10 @@ async def _tamper(s, chain: Chain, kind: str, rng: random.Random) -> int:
                             .values(seq=seq - 1))
         await s.execute(update(AuditHead).where(AuditHead.tenant_id == tid).values(seq=n - 1))
         return k if k < n else n - 1
+    if kind == "rollback_tail_restore_head":  # issue 22 item 13: an earlier, genuine head
+        k = max(k, 2)
+        await _rollback(s, chain, k)
+        return k
     if kind.startswith("truncate"):
         await s.execute(delete(AuditEvent).where(where, AuditEvent.seq >= k))
         if kind == "truncate_and_rewrite_head":
@@ -140,32 +150,43 @@ async def _tamper(s, chain: Chain, kind: str, rng: random.Random) -> int:
     return n + 1
 
 
+async def _rollback(s, chain: Chain, k: int) -> None:
+    """Delete events ``k``.. and put back the head row as it was after event ``k - 1``."""
+    tid, last = chain.tenant_id, chain.events[k - 1]["hash"]
+    await s.execute(delete(AuditEvent).where(AuditEvent.tenant_id == tid, AuditEvent.seq >= k))
+    await s.execute(update(AuditHead).where(AuditHead.tenant_id == tid).values(
+        seq=k - 1, hash=last, mac=head_mac(chain.key, tid, k - 1, last)))
+
+
 async def _verify(platform, tenant_id: str):
+    verifier = await read_anchors(platform, [tenant_id])
     async with platform.db.system_session("cli: audit verify") as s:
-        return await verify_tenant(s, platform.audit_key, tenant_id)
+        return await verify_tenant(s, verifier, tenant_id)
 
 
-async def test_random_tamperings_are_all_detected(platform, backend):
-    await _tamper_and_verify(platform, backend, RUNS[backend], seed=20260409)
+async def test_random_tamperings_are_all_detected(platform, backend, insider):
+    await _tamper_and_verify(platform, insider, backend, RUNS[backend], seed=20260409)
 
 
 @pytest.mark.slow
-async def test_ten_thousand_random_tamperings_are_all_detected(platform, backend):
-    await _tamper_and_verify(platform, backend, 10_000, seed=56005)
+async def test_ten_thousand_random_tamperings_are_all_detected(platform, backend, insider):
+    await _tamper_and_verify(platform, insider, backend, 10_000, seed=56005)
 
 
-async def _tamper_and_verify(platform, backend: str, runs: int, seed: int) -> None:
+async def _tamper_and_verify(platform, insider, backend: str, runs: int, seed: int) -> None:
     chain = await _build(platform)
     assert (await _verify(platform, chain.tenant_id)).ok
+    verifier = await read_anchors(platform, [chain.tenant_id])
+    assert verifier.anchors[chain.tenant_id].seq == len(chain.events)  # witnessed to the end
     rng = random.Random(seed)
     missed, misnamed, seen = [], [], dict.fromkeys(KINDS, 0)
     for i in range(runs):
         kind = KINDS[i % len(KINDS)]
         seen[kind] += 1
         try:
-            async with platform.db.system_session("t: tamper") as s:
+            async with insider.system_session("t: tamper") as s:
                 expected = await _tamper(s, chain, kind, rng)
-                result = await verify_tenant(s, platform.audit_key, chain.tenant_id)
+                result = await verify_tenant(s, verifier, chain.tenant_id)
                 raise Rollback
         except Rollback:
             pass
@@ -180,9 +201,9 @@ async def _tamper_and_verify(platform, backend: str, runs: int, seed: int) -> No
     print(f"\n{runs} tamperings on {backend}: 100% detected, first bad event named; {seen}")
 
 
-async def test_wiping_a_whole_chain_is_detected(platform):
+async def test_wiping_a_whole_chain_is_detected(platform, insider):
     chain = await _build(platform)
-    async with platform.db.system_session("t: wipe") as s:
+    async with insider.system_session("t: wipe") as s:
         await s.execute(delete(AuditEvent).where(AuditEvent.tenant_id == chain.tenant_id))
         await s.execute(delete(AuditHead).where(AuditHead.tenant_id == chain.tenant_id))
     assert not (await _verify(platform, chain.tenant_id)).ok

@@ -69,7 +69,8 @@ async def test_database_outage_is_503_and_recovers_without_restart(platform, bac
 
     s = platform.settings
     proxied = build_platform(dataclasses.replace(
-        s, database_url=via_proxy(s.database_url), app_database_url=via_proxy(s.app_database_url)))
+        s, database_url=via_proxy(s.database_url), app_database_url=via_proxy(s.app_database_url),
+        system_database_url=via_proxy(s.system_database_url)))
     await proxied.authz.load()
     runs_before = await _review_runs(platform, tenant)
     token = acme.token("a-admin")
@@ -326,8 +327,8 @@ async def test_disk_full_while_writing_is_a_clear_error_and_nothing_half_written
         platform, backend, tmp_path):
     if backend != "sqlite":
         pytest.skip("the file-size limit applies to the embedded SQLite file")
-    from ipgov.audit.chain import verify_tenant
     from ipgov.audit.models import AuditEvent
+    from ipgov.audit.verify import verify_tenant
 
     acme = await make_group(platform, "acme")
     tenant = acme.ids["acme-a"]

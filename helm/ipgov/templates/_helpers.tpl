@@ -97,6 +97,7 @@ IPGOV_REVIEW_REQUEUE_SECONDS: {{ .Values.config.reviewRequeueSeconds | quote }}
 {{/* The secret settings every long-running pod reads (not the owner database URL). */}}
 {{- define "ipgov.secretEnvs" -}}
 {{ include "ipgov.secretEnv" (list . "IPGOV_APP_DATABASE_URL" .Values.secrets.keys.appDatabaseUrl false) }}
+{{ include "ipgov.secretEnv" (list . "IPGOV_SYSTEM_DATABASE_URL" .Values.secrets.keys.systemDatabaseUrl false) }}
 {{ include "ipgov.secretEnv" (list . "IPGOV_BROKER_URL" .Values.secrets.keys.brokerUrl false) }}
 {{ include "ipgov.secretEnv" (list . "IPGOV_AUDIT_KEY" .Values.secrets.keys.auditKey false) }}
 {{ include "ipgov.secretEnv" (list . "IPGOV_OIDC_ISSUER" .Values.secrets.keys.oidcIssuer true) }}

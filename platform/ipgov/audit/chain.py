@@ -3,8 +3,11 @@
 Each event's hash is an HMAC-SHA256 over the event's canonical form and the previous event's
 hash; the key lives outside the database (``IPGOV_AUDIT_KEY`` or a key file in the data
 directory), so someone who can write the table cannot forge a consistent chain. The chain head
-(last sequence number and hash, MACed) is kept in its own table and detects truncation.
-Verification names the first bad event and says what is wrong with it.
+(last sequence number and hash, MACed) is kept in its own table and detects truncation; after
+the commit, the head is also witnessed outside the database (``ipgov.audit.witness``), which
+detects a tail rolled back together with an earlier genuine head. Each append records the
+before/after values of the object it is about (``ipgov.audit.changes``). Verification lives in
+``ipgov.audit.verify``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
 
+from .changes import primary_key, take_changes
 from .models import AuditEvent, AuditHead
+from .witness import WitnessWriter, remember_append
 
-__all__ = ["AuditKey", "VerifyResult", "append_event", "verify_tenant", "GENESIS"]
+__all__ = ["AuditKey", "GENESIS", "append_event", "event_digest", "head_mac"]
 
 GENESIS = "0" * 64
 
@@ -101,8 +105,20 @@ async def append_event(
     object_id: str = "",
     request_id: str = "",
     details: dict[str, Any] | None = None,
+    witness: WitnessWriter | None = None,
+    changed: Any = None,
 ) -> AuditEvent:
-    """Append one event to ``tenant_id``'s chain in the caller's transaction."""
+    """Append one event to ``tenant_id``'s chain in the caller's transaction.
+
+    The before/after values of the object the event names (``object_id``, or the ORM object
+    ``changed`` when the change is of another object) join ``details`` as ``changes`` unless
+    the caller gave its own; once the transaction commits, the new head is witnessed.
+    """
+    await session.flush()  # the object's pending changes reach the change record
+    changes = take_changes(session, primary_key(changed) if changed is not None
+                           else str(object_id or ""))
+    if changes and "changes" not in (details or {}):
+        details = {**(details or {}), "changes": changes}
     head = (
         await session.execute(
             select(AuditHead).where(AuditHead.tenant_id == tenant_id).with_for_update()
@@ -129,85 +145,21 @@ async def append_event(
     head.mac = head_mac(key, tenant_id, head.seq, head.hash)
     head.version = (head.version or 0) + 1
     await session.flush()
+    if witness is not None:
+        first = await _first_hash(session, witness, tenant_id, event)
+        remember_append(session, witness, tenant_id, event.seq, event.hash, first)
     return event
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """Outcome of verifying one tenant's chain; names the first bad event when not ``ok``."""
-
-    tenant_id: str
-    ok: bool
-    events: int
-    first_bad_seq: int | None = None
-    first_bad_id: str | None = None
-    problem: str = ""
-
-
-async def _events(session: AsyncSession, tenant_id: str) -> AsyncIterator[AuditEvent]:
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.tenant_id == tenant_id)
-        .order_by(AuditEvent.seq, AuditEvent.id)
-        .execution_options(yield_per=1000)
-    )
-    async for event in (await session.stream(stmt)).scalars():
-        yield event
-
-
-async def verify_tenant(session: AsyncSession, key: AuditKey, tenant_id: str) -> VerifyResult:
-    """Walk the chain in sequence order and check links, hashes and the head."""
-    expected_seq, prev, count = 1, GENESIS, 0
-    async for event in _events(session, tenant_id):
-        problem = _event_problem(key, event, expected_seq, prev)
-        if problem:
-            return VerifyResult(tenant_id, False, count, event.seq, event.id, problem)
-        expected_seq, prev, count = event.seq + 1, event.hash, count + 1
-    head = (
-        await session.execute(select(AuditHead).where(AuditHead.tenant_id == tenant_id))
-    ).scalar_one_or_none()
-    if head is None and count == 0 and await _tenant_exists(session, tenant_id):
-        # every tenant's trail starts at its creation: an existing tenant with no trail at all
-        # had it wiped (events and head deleted together)
-        return VerifyResult(tenant_id, False, 0, 1, None,
-                            "chain wiped: the tenant exists but has no audit events or head")
-    return _check_head(key, tenant_id, head, count, prev)
-
-
-async def _tenant_exists(session: AsyncSession, tenant_id: str) -> bool:
-    from ipgov.tenancy.models import Tenant
-
-    return (await session.execute(select(Tenant.id).where(Tenant.id == tenant_id))).first() \
-        is not None
-
-
-def _event_problem(key: AuditKey, event: AuditEvent, expected_seq: int, prev: str) -> str:
-    if event.seq != expected_seq:
-        return f"sequence gap or reorder: expected seq {expected_seq}, found {event.seq}"
-    if event.prev_hash != prev:
-        return "link broken: prev_hash does not match the previous event's hash"
-    if not hmac.compare_digest(event.hash, event_digest(key, event)):
-        return "content altered: hash does not match the event"
-    return ""
-
-
-def _check_head(
-    key: AuditKey, tenant_id: str, head: AuditHead | None, count: int, last: str
-) -> VerifyResult:
-    if head is None:
-        if count == 0:
-            return VerifyResult(tenant_id, True, 0)
-        return VerifyResult(tenant_id, False, count, count, None, "chain head missing")
-    if not hmac.compare_digest(head.mac, head_mac(key, tenant_id, head.seq, head.hash)):
-        return VerifyResult(tenant_id, False, count, head.seq, None, "chain head altered")
-    if head.seq != count or head.hash != last:
-        missing = count + 1 if head.seq > count else head.seq + 1
-        return VerifyResult(
-            tenant_id,
-            False,
-            count,
-            missing,
-            None,
-            f"truncated or extended: head says {head.seq} events, chain has {count}",
-        )
-    return VerifyResult(tenant_id, True, count)
+async def _first_hash(session: AsyncSession, witness: WitnessWriter, tenant_id: str,
+                      event: AuditEvent) -> str:
+    """The hash of the chain's first event (which chain a checkpoint is of), cached."""
+    if event.seq == 1:
+        witness.first_hashes[tenant_id] = event.hash
+    if tenant_id not in witness.first_hashes:
+        first = (await session.execute(select(AuditEvent.hash).where(
+            AuditEvent.tenant_id == tenant_id, AuditEvent.seq == 1))).scalar_one_or_none()
+        if len(witness.first_hashes) > 100_000:
+            witness.first_hashes.clear()
+        witness.first_hashes[tenant_id] = first or ""
+    return witness.first_hashes[tenant_id]

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 
-__all__ = ["AuditEvent", "AuditHead"]
+__all__ = ["AuditEvent", "AuditHead", "TRAIL_INDEXES"]
+
+
+TRAIL_INDEXES = {
+    "ix_audit_events_tenant_actor": ("tenant_id", "actor", "seq"),
+    "ix_audit_events_tenant_action": ("tenant_id", "action", "seq"),
+    "ix_audit_events_tenant_object": ("tenant_id", "object_type", "object_id", "seq"),
+    "ix_audit_events_tenant_time": ("tenant_id", "occurred_at"),
+}
+"""The indexes behind the trail's filters (``ipgov.audit.trail``), made by ``0006_audit``."""
 
 
 class AuditEvent(TenantScoped, Base):
     """One appended event; ``hash`` covers the event and the previous event's hash."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (UniqueConstraint("tenant_id", "seq"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "seq"),
+                      *(Index(name, *cols) for name, cols in TRAIL_INDEXES.items()))
     __movable_on_absorption__ = False
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -33,20 +33,38 @@ def fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-def migrate_platform(platform: Platform, app_role: str | None = None) -> None:
-    """Upgrade the schema (core and every loaded plugin) to the newest revision."""
+def migrate_platform(platform: Platform, app_role: str | None = None,
+                     system_role: str | None = None) -> None:
+    """Upgrade the schema (core and every loaded plugin) to the newest revision.
+
+    On PostgreSQL also roles, privileges and row-level security; a role's password comes from
+    its connection URL (``IPGOV_APP_DATABASE_URL``, ``IPGOV_SYSTEM_DATABASE_URL``) when that
+    URL names the role. A migration that cannot proceed is one clear line and exit 1.
+    """
+    from ipgov.db.migrate import MigrationError, upgrade
+    from ipgov.db.rls import LockPolicy
+
+    cfg = platform.settings
+    locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
+    lock = LockPolicy(cfg.migrate_lock_timeout_seconds, cfg.migrate_lock_retries)
+    try:
+        upgrade(cfg.sqlalchemy_url, locations, app_role=app_role,
+                app_password=_password_of(cfg.app_database_url, app_role),
+                system_role=system_role,
+                system_password=_password_of(cfg.system_database_url, system_role),
+                lock=lock, progress=progress)
+    except MigrationError as exc:
+        raise click.ClickException(f"migrate: {exc}") from None
+
+
+def _password_of(url: str, role: str | None) -> str | None:
+    """The password in ``url`` when ``url`` connects as ``role``."""
     from sqlalchemy.engine import make_url
 
-    from ipgov.db.migrate import upgrade
-
-    locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
-    password = None
-    if app_role and platform.settings.app_database_url:
-        app_url = make_url(platform.settings.app_database_url)
-        if app_url.username == app_role:
-            password = app_url.password
-    upgrade(platform.settings.sqlalchemy_url, locations, app_role=app_role,
-            app_password=password)
+    if not role or not url:
+        return None
+    parsed = make_url(url)
+    return parsed.password if parsed.username == role else None
 
 
 def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool = False,

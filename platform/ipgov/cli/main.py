@@ -32,14 +32,22 @@ def main() -> None:
 
 @main.command()
 @click.option("--app-role", default=None,
-              help="PostgreSQL: create/grant this non-owner role that the API connects as.")
-def migrate(app_role: str | None) -> None:
-    """Upgrade the database schema (core and every plugin branch) to the newest revision."""
+              help="PostgreSQL: create (needs CREATEROLE) and grant the non-owner role that "
+                   "requests and workers connect as, under row-level security.")
+@click.option("--system-role", default=None,
+              help="PostgreSQL: create (needs CREATEROLE) and grant the role of system "
+                   "sessions (IPGOV_SYSTEM_DATABASE_URL): every tenant, no schema rights.")
+def migrate(app_role: str | None, system_role: str | None) -> None:
+    """Upgrade the database schema (core and every plugin branch) to the newest revision.
+
+    On PostgreSQL also roles, privileges and row-level security, one table at a time under a
+    lock timeout (IPGOV_MIGRATE_LOCK_TIMEOUT_SECONDS) with retries; see docs/operations.md.
+    """
     from ipgov.runtime import build_platform
 
     platform = build_platform(settings())
     progress(f"migrating {platform.db.dialect} database ...")
-    migrate_platform(platform, app_role=app_role)
+    migrate_platform(platform, app_role=app_role, system_role=system_role)
     progress("schema is up to date")
 
 
@@ -239,26 +247,52 @@ def audit() -> None:
               help="One tenant (slug or id); all if omitted.")
 @async_command
 async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
-    """Verify audit chains; exit 1 and name the first bad event when tampering is found."""
-    from ipgov.audit.chain import verify_tenant
+    """Verify audit chains in one snapshot, against the witness kept outside the database;
+    exit 1 and name the first bad event when tampering is found."""
+    from ipgov.audit.verify import verify_snapshot
+    from ipgov.db import TenantScope
     from ipgov.tenancy.models import Tenant
 
-    async with platform.db.system_session("cli: audit verify") as session:
-        if tenant_ref:
-            ids = [await _tenant_id(platform, tenant_ref)]
-        else:
+    if tenant_ref:
+        ids = [await _tenant_id(platform, tenant_ref)]
+    else:
+        async with platform.db.system_session("cli: audit verify (tenants)") as session:
             ids = list((await session.execute(select(Tenant.id).order_by(Tenant.slug))).scalars())
-        bad = 0
-        for tid in ids:
-            r = await verify_tenant(session, platform.audit_key, tid)
-            if r.ok:
-                click.echo(f"ok       {tid}  {r.events} events")
-            else:
-                bad += 1
-                click.echo(f"TAMPERED {tid}  first bad event seq={r.first_bad_seq} "
-                           f"id={r.first_bad_id}: {r.problem}")
+    results = await verify_snapshot(platform, ids, TenantScope.system("cli: audit verify"))
+    bad = 0
+    for tid in ids:
+        r = results[tid]
+        if r.ok:
+            witnessed = (f"witnessed up to seq {r.witnessed_seq}" if r.witnessed_seq
+                         else "not witnessed yet: a rolled-back tail cannot be excluded")
+            click.echo(f"ok       {tid}  {r.events} events, {witnessed}")
+        else:
+            bad += 1
+            click.echo(f"TAMPERED {tid}  first bad event seq={r.first_bad_seq} "
+                       f"id={r.first_bad_id}: {r.problem}")
     if bad:
         fail(f"{bad} of {len(ids)} audit chains failed verification")
+
+
+@audit.command("rewitness")
+@click.argument("tenant_ref")
+@click.option("--yes", is_flag=True, help="Accept the loss the witness reports.")
+@click.option("--reason", required=True, help="Why (e.g. 'restored the 2026-11-25 backup').")
+@async_command
+async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason: str) -> None:
+    """After restoring a backup, accept that TENANT_REF's chain ends before its witness.
+
+    Restoring a backup rolls the tail back, which the witness rightly reports. This records
+    the accepted loss as an event of the chain (who, why, which sequence numbers) and moves
+    the witness back to the chain's new head.
+    """
+    from ipgov.audit.rewitness import rewitness
+
+    tid = await _tenant_id(platform, tenant_ref)
+    outcome = await rewitness(platform, tid, reason=reason, apply=yes)
+    click.echo(outcome.message)
+    if not outcome.done and outcome.needed:
+        fail("nothing changed: run again with --yes to accept this")
 
 
 @main.command()

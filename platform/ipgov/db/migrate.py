@@ -1,31 +1,45 @@
-"""Running migrations: core plus every plugin branch, then row-level security on PostgreSQL.
+"""Running migrations: core plus every plugin branch, then roles and row-level security.
 
-Row-level security is applied here, by the core, to every tenant-scoped table the metadata
-knows, plugins' included, so that no plugin has to remember it.
+Row-level security and privileges are applied here, by the core, to every table the
+metadata knows, plugins' included, so that no plugin has to remember it (``ipgov.db.rls``,
+decisions in ``ipgov.db.access``). On PostgreSQL every step runs under a lock timeout and is
+retried when it times out, so a migration under load never stalls requests for long.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from .base import Base, TenantScoped
+from .rls import (
+    LockPolicy,
+    MigrationError,
+    Roles,
+    attempts,
+    busy,
+    is_lock_timeout,
+    secure_postgres,
+)
 from .session import make_engine
 
-__all__ = ["alembic_config", "apply_rls", "upgrade", "tenant_tables"]
+__all__ = ["MigrationError", "alembic_config", "apply_rls", "upgrade", "tenant_tables"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-RLS_POLICY = "ipgov_tenant_isolation"
+log = logging.getLogger("ipgov.migrate")
 
 
-def alembic_config(url: str, plugin_locations: list[str]) -> Config:
+def alembic_config(url: str, plugin_locations: list[str],
+                   lock: LockPolicy | None = None) -> Config:
     """An Alembic config over the core's and the plugins' version directories."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -33,6 +47,7 @@ def alembic_config(url: str, plugin_locations: list[str]) -> Config:
     cfg.set_main_option("version_locations", " ".join(locations))
     cfg.set_main_option("path_separator", "space")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["ipgov_lock_timeout_ms"] = int((lock or LockPolicy()).timeout_seconds * 1000)
     return cfg
 
 
@@ -62,46 +77,44 @@ def _in_thread(fn: Callable[[], None]) -> None:
         raise errors[0]
 
 
+def _say(message: str) -> None:
+    log.info("%s", message)
+
+
+def _alembic_upgrade(cfg: Config, lock: LockPolicy, progress: Callable[[str], None]) -> None:
+    """``upgrade heads``, one transaction per revision; a revision that met a lock timeout
+    was rolled back whole (PostgreSQL DDL is transactional) and is tried again."""
+    for attempt, pause in attempts(lock):
+        try:
+            command.upgrade(cfg, "heads")
+            return
+        except DBAPIError as exc:
+            if not is_lock_timeout(exc):
+                raise
+            busy("schema upgrade", lock, attempt, pause, progress)
+            time.sleep(pause)
+
+
 def upgrade(url: str, plugin_locations: list[str], app_role: str | None = None,
-            app_password: str | None = None) -> None:
-    """Upgrade to every head; on PostgreSQL also apply RLS and grant the app role."""
-    cfg = alembic_config(url, plugin_locations)
-    _in_thread(lambda: command.upgrade(cfg, "heads"))
+            app_password: str | None = None, *, system_role: str | None = None,
+            system_password: str | None = None, lock: LockPolicy | None = None,
+            progress: Callable[[str], None] = _say) -> None:
+    """Upgrade to every head; on PostgreSQL also roles, privileges and row-level security."""
+    lock = lock or LockPolicy()
+    cfg = alembic_config(url, plugin_locations, lock)
+    _in_thread(lambda: _alembic_upgrade(cfg, lock, progress))
     if make_url(url).get_backend_name() == "postgresql":
-        _in_thread(lambda: asyncio.run(apply_rls(url, app_role, app_password)))
+        roles = Roles(app_role, app_password, system_role, system_password)
+        _in_thread(lambda: asyncio.run(apply_rls(url, roles, lock, progress)))
 
 
-async def apply_rls(url: str, app_role: str | None, app_password: str | None = None) -> None:
-    """ENABLE and FORCE row-level security with the tenant policy on every tenant table."""
+async def apply_rls(url: str, roles: Roles, lock: LockPolicy | None = None,
+                    progress: Callable[[str], None] = _say) -> None:
+    """Roles, privileges and row-level security on every table (PostgreSQL)."""
     engine = make_engine(url)
-    async with engine.begin() as conn:
-        for table in tenant_tables():
-            await conn.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
-            await conn.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
-            await conn.execute(text(f'DROP POLICY IF EXISTS {RLS_POLICY} ON "{table}"'))
-            await conn.execute(text(
-                f'CREATE POLICY {RLS_POLICY} ON "{table}" '
-                "USING (current_setting('app.tenant_ids', true) = '*' OR tenant_id = ANY "
-                "(string_to_array(current_setting('app.tenant_ids', true), ','))) "
-                "WITH CHECK (current_setting('app.tenant_ids', true) = '*' OR tenant_id = ANY "
-                "(string_to_array(current_setting('app.tenant_ids', true), ',')))"
-            ))
-        if app_role:
-            await _grant_app_role(conn, app_role, app_password)
-    await engine.dispose()
-
-
-async def _grant_app_role(conn, role: str, password: str | None) -> None:  # type: ignore[no-untyped-def]
-    """Let the app role use the tables, without ownership (so RLS binds it)."""
-    if not role.replace("_", "").isalnum():
-        raise ValueError(f"app role {role!r} must be letters, digits and underscores")
-    exists = await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
-    if exists.first() is None:
-        await conn.execute(text(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS"))
-    if password is not None:
-        quoted = password.replace("'", "''")
-        await conn.execute(text(f"ALTER ROLE {role} PASSWORD '{quoted}'"))
-    await conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
-    await conn.execute(text(
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
-    await conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    try:
+        report = await secure_postgres(engine, roles, lock or LockPolicy(), progress)
+    finally:
+        await engine.dispose()
+    progress(f"row-level security and privileges: {len(report.changed)} table(s) changed, "
+             f"{report.unchanged} already up to date")

@@ -8,6 +8,13 @@ The filter lives here, in the core, so no plugin has to remember it:
 - ``after_begin`` tells PostgreSQL the scope (``app.tenant_ids``) for row-level security,
   the second wall behind the ORM filter.
 
+On PostgreSQL the system scope does not use the app role at all: system sessions connect
+through their own engine as the system role (``IPGOV_SYSTEM_DATABASE_URL``), which the
+policies let see every tenant, and name their reason in ``application_name`` so that each
+system transaction is visible in ``pg_stat_activity`` and the server log. Read-only sessions
+are one consistent snapshot on both backends (PostgreSQL ``REPEATABLE READ READ ONLY``; a
+deferred SQLite transaction in WAL mode).
+
 A session with no scope refuses to run anything.
 """
 
@@ -31,8 +38,8 @@ from .base import TenantScoped
 from .integrity import constraint_error
 from .scope import TenantScope, TenantScopeError
 
-__all__ = ["Database", "ScopedSession", "engine_options", "orm_filter_enabled",
-           "scope_of"]
+__all__ = ["Database", "SNAPSHOT_OPTIONS", "ScopedSession", "engine_options",
+           "orm_filter_enabled", "scope_of", "system_application_name"]
 
 _SCOPE_KEY = "ipgov.tenant_scope"
 # Tests switch the ORM filter off to prove that PostgreSQL RLS holds alone.
@@ -103,9 +110,23 @@ def _tell_postgres_the_scope(session: Session, _tx: Any, connection: Connection)
     if connection.dialect.name != "postgresql":
         return
     scope = scope_of(session)
+    if scope.is_system:
+        connection.execute(text("SELECT set_config('application_name', :name, true)"),
+                           {"name": system_application_name(scope.reason)})
+        return
     connection.execute(
         text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": scope.rls_setting()}
     )
+
+
+def system_application_name(reason: str) -> str:
+    """How a system transaction names itself to PostgreSQL (at most 63 bytes)."""
+    name = f"ipgov system: {reason}"
+    return name.encode()[:63].decode(errors="ignore")
+
+
+SNAPSHOT_OPTIONS = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+"""PostgreSQL options of a read-only session: every statement sees one snapshot."""
 
 
 def _sqlite_pragmas(busy_ms: int) -> Any:
@@ -182,14 +203,31 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 class Database:
-    """One engine and session factory; every session it opens is bound to a scope."""
+    """The app engine (and, on PostgreSQL, the system engine); every session has a scope.
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    ``system_url`` is the connection of system sessions; without one (SQLite, or one role for
+    everything) they share the app engine.
+    """
+
+    def __init__(self, url: str, system_url: str | None = None, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
+        self.system_engine = (make_engine(system_url, **engine_kwargs)
+                              if system_url and system_url != url else self.engine)
         self._factory = async_sessionmaker(
             self.engine, sync_session_class=ScopedSession, expire_on_commit=False
         )
+        self._system_factory = (self._factory if self.system_engine is self.engine
+                                else async_sessionmaker(self.system_engine,
+                                                        sync_session_class=ScopedSession,
+                                                        expire_on_commit=False))
+
+    @property
+    def engines(self) -> tuple[AsyncEngine, ...]:
+        """Every engine of this database (one, or the app and the system engine)."""
+        if self.system_engine is self.engine:
+            return (self.engine,)
+        return (self.engine, self.system_engine)
 
     @property
     def dialect(self) -> str:
@@ -201,17 +239,22 @@ class Database:
                       readonly: bool = False) -> AsyncIterator[AsyncSession]:
         """A session bound to ``scope``; commits on success, rolls back on error.
 
-        ``readonly`` sessions (review checks, reports) never commit and, on SQLite, do not take
-        the write lock, so they can run beside a writing session.
+        ``readonly`` sessions (review checks, reports, verification) never commit, read one
+        consistent snapshot and, on SQLite, do not take the write lock, so they can run beside
+        a writing session.
         """
         from ipgov.telemetry.setup import current_tenant
 
         token = current_tenant.set(scope.single_tenant or current_tenant.get())
+        factory = self._system_factory if scope.is_system else self._factory
         try:
-            async with self._factory() as session:
+            async with factory() as session:
                 session.sync_session.info[_SCOPE_KEY] = scope
                 if readonly:
-                    await session.connection(execution_options={"ipgov_readonly": True})
+                    options = {"ipgov_readonly": True}
+                    if self.dialect == "postgresql":
+                        options.update(SNAPSHOT_OPTIONS)
+                    await session.connection(execution_options=options)
                 try:
                     yield session
                     if not readonly:  # a read-only session ends by closing: objects stay
@@ -235,4 +278,5 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
-        await self.engine.dispose()
+        for engine in self.engines:
+            await engine.dispose()

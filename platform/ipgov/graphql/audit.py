@@ -2,30 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.audit.chain import verify_tenant
-from ipgov.audit.models import AuditEvent
+from ipgov.audit.trail import TrailFilter, trail_page
+from ipgov.audit.verify import verify_snapshot
+from ipgov.db import TenantScope
 from ipgov.errors import DomainError
 from ipgov.tenancy.decisions import decide_escalation
 from ipgov.tenancy.models import Escalation, EscalationStatus
 from ipgov.validation import filter_value
 
+from .audit_types import (
+    AuditEventType,
+    AuditFilterInput,
+    AuditVerificationType,
+    event_node,
+    trail_filter,
+    verification_node,
+)
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
 from .permissions import authenticated, requires
-from .types import AuditEventType, AuditVerificationType, EscalationType, PluginType
+from .types import EscalationType, PluginType
 
-__all__ = ["AuditMutation", "AuditQuery"]
+__all__ = ["AuditMutation", "AuditQuery", "events_page"]
 
+async def events_page(session: AsyncSession, tenant_id: str, flt: TrailFilter, *, first: int,
+                      after: str | None, newest_first: bool,
+                      maximum: int) -> Connection[AuditEventType]:
+    """A filtered keyset page of ``tenant_id``'s trail as a connection (cursor: the seq)."""
+    check_page_size(first, maximum)
+    after_seq = None
+    if after:
+        (value,) = decode_cursor(after, 1)
+        if not isinstance(value, int) or isinstance(value, bool):
+            from ipgov.errors import InvalidInput
 
-def _event_node(e: AuditEvent) -> AuditEventType:
-    return AuditEventType(id=strawberry.ID(e.id), tenant_id=strawberry.ID(e.tenant_id), seq=e.seq,
-                          occurred_at=e.occurred_at, actor=e.actor, action=e.action,
-                          object_type=e.object_type, object_id=e.object_id,
-                          request_id=e.request_id, hash=e.hash)
+            raise InvalidInput("the cursor is malformed", code="BAD_CURSOR", field="after")
+        after_seq = value
+    rows, more = await trail_page(session, tenant_id, flt, first=first, after_seq=after_seq,
+                                  newest_first=newest_first)
+    edges: list[Any] = [Edge(cursor=encode_cursor([e.seq]), node=event_node(e)) for e in rows]
+    return Connection(edges=edges, page_info=PageInfo(
+        has_next_page=more, end_cursor=edges[-1].cursor if edges else None))
 
 
 def _escalation_node(e: Escalation) -> EscalationType:
@@ -45,29 +77,32 @@ class EscalationPayload:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The tenant's audit trail, oldest first.",
+    @strawberry.field(description="The tenant's audit trail (oldest first unless newestFirst), "
+                      "filtered by actor, action, object and time.",
                       extensions=requires("ipgov:audit", "read"))
     async def audit_events(
-        self, info: Info, tenant_id: strawberry.ID, first: int = 50, after: str | None = None
+        self, info: Info, tenant_id: strawberry.ID, first: int = 50, after: str | None = None,
+        filter: AuditFilterInput | None = None, newest_first: bool = False,  # noqa: A002
     ) -> Connection[AuditEventType]:
         ctx = info.context
-        async with ctx.session(str(tenant_id)) as session:
-            return await paginate(
-                session, select(AuditEvent), [AuditEvent.seq], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=_event_node,
-                key=lambda e: [e.seq])
+        check_page_size(first, ctx.platform.settings.max_page_size)  # before any statement
+        flt = trail_filter(filter)
+        async with ctx.platform.db.session(TenantScope.tenant(str(tenant_id)),
+                                           readonly=True) as session:
+            return await events_page(session, str(tenant_id), flt, first=first, after=after,
+                                     newest_first=newest_first,
+                                     maximum=ctx.platform.settings.max_page_size)
 
-    @strawberry.field(description="Verify the tenant's hash chain; names the first bad event.",
+    @strawberry.field(description="Verify the tenant's hash chain in one snapshot, against the "
+                      "witness kept outside the database; names the first bad event.",
                       extensions=requires("ipgov:audit", "verify"))
     async def verify_audit_trail(
         self, info: Info, tenant_id: strawberry.ID
     ) -> AuditVerificationType:
         ctx = info.context
-        async with ctx.session(str(tenant_id)) as session:
-            r = await verify_tenant(session, ctx.platform.audit_key, str(tenant_id))
-        return AuditVerificationType(tenant_id=strawberry.ID(r.tenant_id), ok=r.ok,
-                                     events=r.events, first_bad_seq=r.first_bad_seq,
-                                     first_bad_id=r.first_bad_id, problem=r.problem)
+        tid = str(tenant_id)
+        results = await verify_snapshot(ctx.platform, [tid], TenantScope.tenant(tid))
+        return verification_node(results[tid])
 
     @strawberry.field(description="Decisions escalated to this tenant.",
                       extensions=requires("ipgov:escalation", "read"))

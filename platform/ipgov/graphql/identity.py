@@ -88,6 +88,8 @@ class IdentityQuery(InvitationQuery):
                 session, select(Membership), [Membership.id], first=first, after=after,
                 maximum=ctx.platform.settings.max_page_size, to_node=lambda m: m,
                 key=lambda m: [m.id])
+        # users are global rows the app role may not read (password hashes): a named system read
+        async with ctx.system_session("graphql: members' names") as session:
             users = {u.id: u for u in (await session.execute(select(User).where(
                 User.id.in_([e.node.user_id for e in page.edges])))).scalars()}
         for edge in page.edges:

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ipgov.audit.chain import verify_tenant
-from ipgov.audit.models import AuditEvent
+from ipgov.audit.verify import read_anchors, verify_chains
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
 from ipgov.i18n.labels import label
@@ -27,7 +26,8 @@ from ipgov.supervision.scope import SupervisionScope, audit_read, entitlement, n
 from ipgov.tenancy.models import Escalation, EscalationStatus
 from ipgov.validation import filter_value
 
-from .audit import _escalation_node, _event_node
+from .audit import _escalation_node, events_page
+from .audit_types import AuditEventType, AuditFilterInput, trail_filter
 from .pagination import (
     Connection,
     Edge,
@@ -47,7 +47,7 @@ from .reviews import (
     run_node,
 )
 from .scores import DimensionScore, dimension_scores, overall_score
-from .types import AuditEventType, EscalationType
+from .types import EscalationType
 
 __all__ = ["SupervisionQuery"]
 
@@ -91,6 +91,9 @@ class SupervisionAuditStatus:
     events: int
     first_bad_seq: int | None
     problem: str
+    witnessed_seq: int | None = strawberry.field(
+        description="The last event the witness recorded outside the database (null: none "
+                    "yet, a rolled-back tail could not be excluded).")
 
 
 @strawberry.type(description="Count of something per severity.")
@@ -164,7 +167,7 @@ def _tenant_node(t: queries.TenantRow) -> SupervisedTenant:
 
 def _status(v: Any) -> SupervisionAuditStatus:
     return SupervisionAuditStatus(ok=v.ok, events=v.events, first_bad_seq=v.first_bad_seq,
-                                  problem=v.problem)
+                                  problem=v.problem, witnessed_seq=v.witnessed_seq)
 
 
 def _row_node(r: queries.OverviewRow) -> SupervisionRow:
@@ -255,8 +258,9 @@ class SupervisionQuery:
         await audit_read(platform, scope, field="supervisionOverview", size=len(ids),
                          filters={"rootId": root_id, "tenantIds": tenant_ids,
                                   **filters.as_details()})
+        verifier = await read_anchors(platform, ids)  # before the snapshot begins
         async with _session(info, ids) as session:
-            rows, more = await queries.overview(session, platform.audit_key, ids,
+            rows, more = await queries.overview(session, verifier, ids,
                                                 filters=filters, first=first,
                                                 after_slug=after_slug)
         return _page(rows, more, _row_node, lambda r: [r.tenant.slug])
@@ -302,23 +306,26 @@ class SupervisionQuery:
                 review_history=[run_node(r) for r in history],
                 escalations_awaiting=[_escalation_node(e) for e in escalations])
 
-    @strawberry.field(description="A supervised tenant's audit trail (oldest first) and the "
-                      "verification of its hash chain.", extensions=PERM)
+    @strawberry.field(description="A supervised tenant's audit trail (oldest first unless "
+                      "newestFirst, filtered like auditEvents) and the verification of its hash "
+                      "chain, read in one snapshot.", extensions=PERM)
     async def supervision_audit_trail(self, info: Info, tenant_id: strawberry.ID,
                                       first: int = 50, after: str | None = None,
+                                      filter: AuditFilterInput | None = None,  # noqa: A002
+                                      newest_first: bool = False,
                                       ) -> SupervisionAuditTrail:
         platform = info.context.platform
         maximum = platform.settings.max_page_size
         check_page_size(first, maximum)
+        flt = trail_filter(filter)
         scope = _scope(info)
         tid = _one(scope, tenant_id)
         await audit_read(platform, scope, field="supervisionAuditTrail", size=1,
-                         filters={"tenantId": tid})
+                         filters={"tenantId": tid, **flt.as_details()})
+        verifier = await read_anchors(platform, [tid])  # before the snapshot begins
         async with _session(info, {tid}) as session:
-            events = await paginate(
-                session, select(AuditEvent).where(AuditEvent.tenant_id == tid),
-                [AuditEvent.seq], first=first, after=after, maximum=maximum,
-                to_node=_event_node, key=lambda e: [e.seq])
-            result = await verify_tenant(session, platform.audit_key, tid)
+            events = await events_page(session, tid, flt, first=first, after=after,
+                                       newest_first=newest_first, maximum=maximum)
+            result = (await verify_chains(session, verifier, [tid]))[tid]
         return SupervisionAuditTrail(tenant_id=strawberry.ID(tid), events=events,
                                      verification=_status(result))

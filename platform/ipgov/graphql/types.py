@@ -1,4 +1,4 @@
-"""Core GraphQL object types (tenants, members, policies, audit events)."""
+"""Core GraphQL object types (tenants, members, policies; audit types: ``audit_types``)."""
 
 from __future__ import annotations
 
@@ -129,30 +129,6 @@ class PolicyRuleType:
 class PermissionType:
     object: str
     action: str
-
-
-@strawberry.type(name="AuditEvent", description="One event of a tenant's hash-chained trail.")
-class AuditEventType:
-    id: strawberry.ID
-    tenant_id: strawberry.ID
-    seq: int
-    occurred_at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    request_id: str
-    hash: str
-
-
-@strawberry.type(name="AuditVerification", description="Result of verifying a tenant's trail.")
-class AuditVerificationType:
-    tenant_id: strawberry.ID
-    ok: bool
-    events: int
-    first_bad_seq: int | None
-    first_bad_id: str | None
-    problem: str
 
 
 @strawberry.type(name="Escalation", description="A decision reserved to the group.")

@@ -69,7 +69,7 @@ async def create_invitation(platform: Platform, session: AsyncSession, *, tenant
     _check_role(tenant_id, role)
     if granter is not None:
         assert_may_grant(platform, granter, tenant_id, role)
-    await _refuse_existing_member(session, tenant_id, email, role)
+    await _refuse_existing_member(platform, session, tenant_id, email, role)
     now = utcnow()
     await session.execute(update(Invitation).where(
         Invitation.tenant_id == tenant_id, Invitation.email == email, Invitation.role == role,
@@ -89,12 +89,19 @@ async def create_invitation(platform: Platform, session: AsyncSession, *, tenant
     return Invited(invitation, public_url(platform, f"invitation={plaintext}"))
 
 
-async def _refuse_existing_member(session: AsyncSession, tenant_id: str, email: str,
-                                  role: str) -> None:
-    held = (await session.execute(
-        select(Membership.id).join(User, User.id == Membership.user_id).where(
-            Membership.tenant_id == tenant_id, Membership.role == role, User.email == email)
-    )).first()
+async def _refuse_existing_member(platform: Platform, session: AsyncSession, tenant_id: str,
+                                  email: str, role: str) -> None:
+    """``DUPLICATE_MEMBERSHIP`` when the address already holds the role in the tenant.
+
+    Users are not tenant data (the app role has no privilege on them): the address is looked
+    up in a named system session, the membership in the caller's tenant session."""
+    async with platform.db.system_session("identity: invitee by address") as system:
+        user_id = (await system.execute(select(User.id).where(User.email == email))).scalar()
+    if user_id is None:
+        return
+    held = (await session.execute(select(Membership.id).where(
+        Membership.tenant_id == tenant_id, Membership.role == role,
+        Membership.user_id == user_id))).first()
     if held:
         raise Conflict("this address already holds the role here", code="DUPLICATE_MEMBERSHIP",
                        field="email")

@@ -17,6 +17,7 @@ from litestar import Request, get
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Response
 
+from ipgov.audit.verify import read_anchors
 from ipgov.db import TenantScope
 from ipgov.errors import Forbidden
 from ipgov.i18n.labels import label
@@ -68,9 +69,10 @@ async def _rows(request: Request[Any, Any, Any], field: str,
         raise PermissionDeniedException(detail=exc.message) from None
     await audit_read(platform, scope, field=field, size=len(ids), filters={"rootId": root,
                                                                           **extra})
+    verifier = await read_anchors(platform, ids)  # witness first, then the snapshot
     async with platform.db.session(TenantScope.tenants(frozenset(ids), f"supervision: {field}"),
                                    readonly=True) as session:
-        rows = await queries.overview_all(session, platform.audit_key, ids)
+        rows = await queries.overview_all(session, verifier, ids)
     return ids, rows
 
 

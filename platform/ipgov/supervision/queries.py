@@ -5,7 +5,8 @@ tenants, one for the last six finished runs of every tenant (a window function),
 latest runs' finding counts, one for directive counts, one for pending escalations, one for the
 audit-chain heads and one that streams the page's audit events (ordered by tenant and sequence)
 so that every chain is verified in Python: seven statements (plus PostgreSQL's per-transaction
-``set_config`` for row-level security).
+``set_config`` for row-level security). The caller's read-only session is one snapshot, and
+passes a ``ChainVerifier`` holding the witness checkpoints it read before opening it.
 
 ``risks_above_tolerance`` counts the tenant's *open directives that the review engine escalated*
 (``escalated_at`` set: severity at or above the tenant's risk tolerance, or overdue), filtered by
@@ -14,7 +15,6 @@ function, domain and severity like the findings.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,8 +22,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.audit.chain import GENESIS, AuditKey, _check_head, _event_problem
-from ipgov.audit.models import AuditEvent, AuditHead
+from ipgov.audit import verify as audit_verify
+from ipgov.audit.chain import AuditKey
+from ipgov.audit.verify import ChainVerifier
 from ipgov.db.base import utcnow
 from ipgov.reviews.models import Directive, DirectiveStatus, Finding, ReviewRun
 from ipgov.reviews.scoring import overall_view
@@ -91,6 +92,7 @@ class Verification:
     events: int
     first_bad_seq: int | None = None
     problem: str = ""
+    witnessed_seq: int | None = None
 
 
 @dataclass
@@ -151,7 +153,8 @@ def _classified(stmt: Any, model: Any, filters: Filters) -> Any:
     return stmt
 
 
-async def overview_rows(session: AsyncSession, key: AuditKey, tenants: list[TenantRow],
+async def overview_rows(session: AsyncSession, key: AuditKey | ChainVerifier,
+                        tenants: list[TenantRow],
                         filters: Filters = Filters(), now: datetime | None = None,
                         ) -> list[OverviewRow]:
     """The overview of ``tenants`` in six statements, whatever their number."""
@@ -218,36 +221,16 @@ async def overview_rows(session: AsyncSession, key: AuditKey, tenants: list[Tena
     return [rows[t.id] for t in tenants]
 
 
-async def verify_chains(session: AsyncSession, key: AuditKey,
+async def verify_chains(session: AsyncSession, verifier: AuditKey | ChainVerifier,
                         ids: list[str]) -> dict[str, Verification]:
-    """Verify the chains of ``ids`` with two statements (same checks as ``verify_tenant``)."""
-    heads = {h.tenant_id: h for h in (await session.execute(
-        select(AuditHead).where(AuditHead.tenant_id.in_(ids)))).scalars()}
-    state: dict[str, list[Any]] = defaultdict(lambda: [1, GENESIS, 0, None])
-    stmt = (select(AuditEvent).where(AuditEvent.tenant_id.in_(ids))
-            .order_by(AuditEvent.tenant_id, AuditEvent.seq, AuditEvent.id)
-            .execution_options(yield_per=1000))
-    async for event in (await session.stream(stmt)).scalars():
-        s = state[event.tenant_id]  # [expected seq, previous hash, count, failure]
-        if s[3] is not None:
-            continue
-        problem = _event_problem(key, event, s[0], s[1])
-        if problem:
-            s[3] = Verification(False, s[2], event.seq, problem)
-            continue
-        s[0], s[1], s[2] = event.seq + 1, event.hash, s[2] + 1
-    out: dict[str, Verification] = {}
-    for tenant_id in ids:
-        s = state[tenant_id]
-        if s[3] is not None:
-            out[tenant_id] = s[3]
-            continue
-        r = _check_head(key, tenant_id, heads.get(tenant_id), s[2], s[1])
-        out[tenant_id] = Verification(r.ok, r.events, r.first_bad_seq, r.problem)
-    return out
+    """Verify the chains of ``ids`` with two statements (``ipgov.audit.verify``); the
+    tenants of a page exist, so a chain without events or head is reported as wiped."""
+    results = await audit_verify.verify_chains(session, verifier, ids, existing=set(ids))
+    return {tid: Verification(r.ok, r.events, r.first_bad_seq, r.problem, r.witnessed_seq)
+            for tid, r in results.items()}
 
 
-async def overview(session: AsyncSession, key: AuditKey, ids: set[str], *,
+async def overview(session: AsyncSession, key: AuditKey | ChainVerifier, ids: set[str], *,
                    filters: Filters = Filters(), first: int = 100,
                    after_slug: str | None = None) -> tuple[list[OverviewRow], bool]:
     """A page of the overview over ``ids`` (by slug) and whether more pages follow."""
@@ -255,7 +238,8 @@ async def overview(session: AsyncSession, key: AuditKey, ids: set[str], *,
     return await overview_rows(session, key, tenants, filters), more
 
 
-async def overview_all(session: AsyncSession, key: AuditKey, ids: set[str], *,
+async def overview_all(session: AsyncSession, key: AuditKey | ChainVerifier,
+                       ids: set[str], *,
                        filters: Filters = Filters(), page: int = 500) -> list[OverviewRow]:
     """Every tenant of ``ids`` (exports, reports), ``page`` tenants per batch."""
     rows: list[OverviewRow] = []

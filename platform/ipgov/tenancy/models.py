@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
@@ -68,11 +68,11 @@ class Tenant(Base):
     absorbed_into_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("tenants.id"))
     enabled_plugins: Mapped[list] = mapped_column(default=list)
     """The plugins in effect here: ``local_plugins`` plus the baseline its lineage imposes."""
-    local_plugins: Mapped[list] = mapped_column(default=list)
+    local_plugins: Mapped[list] = mapped_column(default=list, server_default=text("'[]'"))
     """Plugins enabled for this tenant itself (at onboarding or with ``enablePlugin``)."""
-    plugin_baseline: Mapped[list] = mapped_column(default=list)
+    plugin_baseline: Mapped[list] = mapped_column(default=list, server_default=text("'[]'"))
     """Plugins this tenant imposes on its centrally or hybrid governed subtree."""
-    provisioned_plugins: Mapped[list] = mapped_column(default=list)
+    provisioned_plugins: Mapped[list] = mapped_column(default=list, server_default=text("'[]'"))
     """Plugins whose ``on_tenant_created`` has run for this tenant (it runs once)."""
     reserved_decisions: Mapped[list] = mapped_column(default=list)
     locale: Mapped[str] = mapped_column(String(10), default="en")

@@ -71,9 +71,10 @@ def _health_routes(platform: Platform) -> list[Any]:
     def jwks() -> dict[str, Any]:
         return platform.tokens.issuer.jwks()
 
+    from ipgov.audit.export import audit_export_routes
     from ipgov.supervision.exports import export_routes
 
-    return [healthz, readyz, jwks, *export_routes()]
+    return [healthz, readyz, jwks, *export_routes(), *audit_export_routes()]
 
 
 # --- outages (security suite, issues 9 and 22): a clear 503 instead of a bare 500 ----------

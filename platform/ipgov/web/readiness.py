@@ -22,10 +22,13 @@ PROBE_SECONDS = 3.0
 
 
 async def _database(platform: Any) -> bool:
+    """Every engine answers: the app role's (requests) and, on PostgreSQL, the system role's
+    (sign-in, authorization, recovery), each through its own pool."""
     from sqlalchemy import text
 
-    async with platform.db.system_session("readiness probe") as session:
-        await session.execute(text("SELECT 1"))
+    for engine in platform.db.engines:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
     return True
 
 

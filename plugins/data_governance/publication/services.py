@@ -46,20 +46,22 @@ def check_text(value: str) -> str:
     return value
 
 
-def _limit(name: str, default: int) -> int:
-    raw = os.environ.get(f"IPGOV_PUBLICATION_CHECKS_{name}", "")
+def _limit(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "")
     return int(raw) if raw.strip().isdigit() and int(raw) > 0 else default
 
 
 async def check_rate(session: AsyncSession, actor: str) -> None:
     """``RATE_LIMITED`` when ``actor`` already ran the allowed number of checks in this
     tenant in the last minute or day (``IPGOV_PUBLICATION_CHECKS_PER_MINUTE``, default 6;
-    ``…_PER_DAY``, default 200). Counted from the stored checks, so every API process and
-    restart agrees."""
+    ``IPGOV_PUBLICATION_CHECKS_PER_DAY``, default 200). Counted from the stored checks, so
+    every API process and restart agrees."""
     now = utcnow()
-    for window, allowed, name in ((timedelta(minutes=1), _limit("PER_MINUTE", PER_MINUTE),
-                                   "minute"), (timedelta(days=1), _limit("PER_DAY", PER_DAY),
-                                               "day")):
+    windows = (
+        (timedelta(minutes=1), _limit("IPGOV_PUBLICATION_CHECKS_PER_MINUTE", PER_MINUTE),
+         "minute"),
+        (timedelta(days=1), _limit("IPGOV_PUBLICATION_CHECKS_PER_DAY", PER_DAY), "day"))
+    for window, allowed, name in windows:
         since = now - window
         count, oldest = (await session.execute(select(
             func.count(PublicationCheck.id), func.min(PublicationCheck.submitted_at)).where(

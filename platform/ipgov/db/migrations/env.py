@@ -15,6 +15,12 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # a revision waits at most this long for a table lock (then it is rolled back and
+        # ``ipgov.db.migrate`` tries again), so requests never queue long behind it
+        ms = int(config.attributes.get("ipgov_lock_timeout_ms", 2000))
+        connection.exec_driver_sql(f"SET lock_timeout = '{ms}ms'")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -22,6 +28,7 @@ def _run(connection: Connection) -> None:
         compare_type=True,
         # set by ``ipgov plugin revision``: autogenerate looks at one plugin's tables only
         include_object=config.attributes.get("include_object"),
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -5,7 +5,7 @@ upgrade, so its owner has time to rotate it (``rotateApiKey`` / ``ipgov service-
 rotate``). Accounts made before keep ``scopes`` empty (their role alone limits them).
 
 Revision ID: 0005_keys
-Revises: 0003_jobs
+Revises: 0004_identity
 Create Date: 2026-11-27 10:00:00
 """
 from __future__ import annotations

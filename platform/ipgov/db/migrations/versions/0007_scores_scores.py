@@ -2,7 +2,7 @@
 assessed nothing (coverage beside every score)
 
 Revision ID: 0007_scores
-Revises: 0003_jobs
+Revises: 0006_audit
 Create Date: 2026-12-01 22:00:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007_scores'
-down_revision: str | Sequence[str] | None = '0005_keys'
+down_revision: str | Sequence[str] | None = '0006_audit'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """plugins: per-tenant plugin choices, the group's plugin baseline, provisioned plugins
 
 Revision ID: 0008_plugins
-Revises: 0003_jobs
+Revises: 0007_scores
 Create Date: 2026-11-27 10:00:00
 
 Existing tenants keep exactly the plugins they have: their list becomes their own choice
@@ -30,7 +30,9 @@ def upgrade() -> None:
                "provisioned_plugins = enabled_plugins, plugin_baseline = '[]'")
     with op.batch_alter_table('tenants') as batch:
         for name in COLUMNS:
-            batch.alter_column(name, existing_type=sa.JSON(), nullable=False)
+            # a server default: rows written by other tools (or raw SQL) start with no plugins
+            batch.alter_column(name, existing_type=sa.JSON(), nullable=False,
+                               server_default=sa.text("'[]'"))
 
 
 def downgrade() -> None:
