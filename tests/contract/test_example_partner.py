@@ -169,8 +169,8 @@ async def test_mutation_reports_every_field_error_at_once(platform, gql):
 
 
 async def test_write_is_audited_in_the_tenants_chain(platform, gql):
-    from ipgov.audit.verify import verify_tenant
     from ipgov.audit.models import AuditEvent
+    from ipgov.audit.verify import verify_tenant
 
     g = await make_group(platform, "acme", "hybrid")
     sub = g.ids["acme-a"]
