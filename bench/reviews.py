@@ -9,7 +9,7 @@ measurement stops after ``--budget`` seconds (default 30) even if runs remain: t
 the runs finished so far over the time so far (the backlog keeps the workers busy throughout).
 
 * (a) embedded default: StubBroker, a ``dramatiq.Worker`` inside this process
-  (``ipgov.reviews.worker.WorkerRuntime``, ``IPGOV_WORKER_THREADS`` threads) and recovery,
+  (``ipgov.work.worker.WorkerRuntime``, ``IPGOV_WORKER_THREADS`` threads) and recovery,
   on a fresh SQLite file - what ``ipgov serve`` does with no broker configured.
 * (b) Redis and separate ``ipgov worker --processes 1 --threads 2`` processes (``--workers``
   of them) on a fresh PostgreSQL database, the API side connecting as a non-owner role under
@@ -58,8 +58,8 @@ def _declare_noop(broker: dramatiq.Broker) -> dramatiq.Actor:
 
 
 if os.environ.get("IPGOV_BENCH_NOOP_WORKER") == "1":  # imported by `python -m dramatiq`
-    from ipgov.reviews.broker import build_broker
     from ipgov.settings import Settings
+    from ipgov.work.broker import build_broker
 
     broker = build_broker(Settings.from_env())
     _declare_noop(broker)
@@ -151,9 +151,9 @@ def _plugin_locations(platform) -> list[str]:  # type: ignore[no-untyped-def]
 
 def bench_embedded(args: argparse.Namespace) -> None:
     from ipgov.db.migrate import upgrade
-    from ipgov.reviews.broker import build_broker
     from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.work.broker import build_broker
 
     with tempfile.TemporaryDirectory(prefix="ipgov-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), log_level="WARNING")
@@ -175,11 +175,11 @@ def bench_embedded(args: argparse.Namespace) -> None:
 
 
 async def _embedded_reviews(platform, args: argparse.Namespace, threads: int) -> str:  # type: ignore[no-untyped-def]
-    from ipgov.reviews.recovery import recovery_loop
-    from ipgov.reviews.worker import WorkerRuntime
+    from ipgov.work.recovery import recovery_loop
+    from ipgov.work.worker import WorkerRuntime
 
     runtime = WorkerRuntime(platform.settings)
-    platform.extras["review_queue"] = runtime.queue
+    platform.work.attach(runtime.queue)
     worker = runtime.queue.start_worker(threads)
     recovery = asyncio.create_task(recovery_loop(platform, every=5.0))
     try:
@@ -238,9 +238,9 @@ def bench_redis(args: argparse.Namespace) -> None:
     from sqlalchemy.engine import make_url
 
     from ipgov.db.migrate import upgrade
-    from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.work.worker import attach_broker
 
     base = make_url(args.postgres)
     name = f"ipgov_bench_{uuid.uuid4().hex[:10]}"
@@ -277,8 +277,7 @@ def bench_redis(args: argparse.Namespace) -> None:
             platform = build_platform(settings)
             upgrade(owner, _plugin_locations(platform), app_role=APP_ROLE,
                     app_password=APP_ROLE)
-            queue = ReviewQueue(build_broker(settings))
-            platform.extras["review_queue"] = queue
+            queue = attach_broker(platform)
             for _ in range(args.workers):
                 procs.start([sys.executable, "-m", "ipgov.cli.main", "worker", "--processes",
                              "1", "--threads", "2"], env, log)

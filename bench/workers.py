@@ -226,14 +226,13 @@ async def drain(platform, env: dict[str, str], tenants: list[str], reviews: int,
 # --- main -----------------------------------------------------------------------------------
 
 async def _measure(args: argparse.Namespace, env: dict[str, str], log: Path) -> list[Result]:
-    from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.work.worker import attach_broker
 
     settings = Settings.from_env(env)
     platform = build_platform(settings)
-    queue = ReviewQueue(build_broker(settings))
-    platform.extras["review_queue"] = queue
+    queue = attach_broker(platform)
     rows: list[Result] = []
     try:
         tenants = await _setup_tenants(platform, args.tenants)

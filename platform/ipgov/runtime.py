@@ -6,9 +6,11 @@ reaching for globals, so tests can build as many isolated platforms as they need
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,8 +22,12 @@ from ipgov.db import Database
 from ipgov.db.session import engine_options
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
+from ipgov.work.running import Work
 
-__all__ = ["Platform", "build_platform", "current_platform", "platform_var"]
+if TYPE_CHECKING:
+    from ipgov.work.kinds import WorkKind
+
+__all__ = ["Platform", "build_platform", "core_work_kinds", "current_platform", "platform_var"]
 
 platform_var: ContextVar[Platform | None] = ContextVar("ipgov_platform", default=None)
 
@@ -46,7 +52,17 @@ class Platform:
     tokens: Any = None
     telemetry: Any = None
     witness: WitnessWriter | None = None
+    work: Work = field(default_factory=Work)
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def current(self) -> Iterator[Platform]:
+        """Inside: this platform is ``current_platform()`` (for checks and job handlers)."""
+        token = platform_var.set(self)
+        try:
+            yield self
+        finally:
+            platform_var.reset(token)
 
     async def audit(
         self,
@@ -90,6 +106,14 @@ class Platform:
             self.telemetry.shutdown()
 
 
+def core_work_kinds() -> list[WorkKind]:
+    """The core's kinds of queued work: reviews and plugin jobs."""
+    from ipgov.jobs.work import JOBS
+    from ipgov.reviews.work import REVIEWS
+
+    return [REVIEWS, JOBS]
+
+
 def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> Platform:
     """Load plugins, open the database and prepare authorization and tokens.
 
@@ -115,6 +139,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         db=db,
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
+        work=Work(core_work_kinds()),
     )
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),
                                      platform.audit_key)

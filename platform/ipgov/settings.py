@@ -111,6 +111,11 @@ class Settings:
     #: A review or job sent to the broker but still queued after this long is sent again even
     #: when the broker cannot tell whether it still holds the message (RabbitMQ, embedded).
     review_resend_seconds: int = 150
+    #: Plugin jobs have lease and recovery bounds of their own (same meaning as the review
+    #: ones above; a job renews its lease at each progress report).
+    job_lease_seconds: int = 30
+    job_requeue_seconds: int = 15
+    job_resend_seconds: int = 150
     #: Seconds to wait for Redis (rate-limit store, broker) before treating it as down.
     redis_timeout_seconds: float = 2.0
     #: Seconds an API key's stored hash is trusted for rate limiting (revocation bound there).

@@ -26,7 +26,8 @@ from ipgov.audit.models import AuditEvent
 from ipgov.db.base import utcnow
 from ipgov.errors import InvalidInput
 from ipgov.jobs import Job, enqueue_job, run_job_inline
-from ipgov.jobs.service import execute_job, recover_jobs, schedule_periodic_jobs
+from ipgov.jobs.service import execute_job, schedule_periodic_jobs
+from ipgov.work.recovery import recover
 from tests.conftest import make_group
 
 CALLS: list[str] = []
@@ -136,11 +137,11 @@ async def test_a_job_whose_worker_died_is_resent_and_finished_once(platform, acm
     class Capture:
         sent: list[tuple[str, str]] = []
 
-        def send_job(self, job_id, tenant_id, traceparent=None):
+        def send(self, kind, job_id, tenant_id, traceparent=None):
             self.sent.append((job_id, tenant_id))
 
     queue = Capture()
-    platform.extras["review_queue"] = queue
+    platform.work.attach(queue)
     job = await enqueue_job(platform, tenant_id=tenant, kind="partner.count",
                             params={"items": ["a"]}, actor="u")
     assert queue.sent == [(job.id, tenant)]
@@ -150,7 +151,7 @@ async def test_a_job_whose_worker_died_is_resent_and_finished_once(platform, acm
             status="running", claim_token="dead", lease_until=utcnow() - timedelta(seconds=1),
             enqueued_at=utcnow() - timedelta(minutes=10)))
     queue.sent.clear()
-    assert await recover_jobs(platform) == 1
+    assert await recover(platform, kinds={"job"}) == 1
     assert queue.sent == [(job.id, tenant)]
     CALLS.clear()
     assert await execute_job(platform, job.id, tenant) == "succeeded"
@@ -159,9 +160,9 @@ async def test_a_job_whose_worker_died_is_resent_and_finished_once(platform, acm
 
 
 async def test_jobs_are_delivered_to_worker_threads_through_the_broker(settings):
-    from ipgov.reviews.worker import WorkerRuntime
     from ipgov.runtime import build_platform
     from ipgov.tenancy.services import ensure_platform_tenant
+    from ipgov.work.worker import WorkerRuntime
 
     def factory(s):
         p = build_platform(s)
@@ -176,7 +177,7 @@ async def test_jobs_are_delivered_to_worker_threads_through_the_broker(settings)
             await ensure_platform_tenant(api, s)
         await api.authz.load()
         group = await make_group(api, "acme")
-        api.extras["review_queue"] = runtime.queue
+        api.work.attach(runtime.queue)
         job = await enqueue_job(api, tenant_id=group.ids["acme-a"], kind="partner.count",
                                 params={"items": ["a", "b"]}, actor="u")
         for _ in range(200):

@@ -19,6 +19,7 @@ from ipgov.reviews.directives import DEFAULT_DUE_DAYS, aware
 from ipgov.reviews.models import CheckResult, Directive, Finding, ReviewRun, ReviewSchedule
 from ipgov.reviews.scoring import WEIGHT
 from ipgov.runtime import platform_var
+from ipgov.work import Claim, claim
 from tests.conftest import make_group
 
 P = "probe"  # the fake plugin's name; its checks are "probe.<x>"
@@ -242,9 +243,9 @@ async def test_a_crashed_worker_is_resumed_without_duplicates(platform, acme):
     await enable(platform, tid, P)
     run_id = await request(platform, tid)
 
-    held = await runner.claim(platform, run_id, tid)
+    held = await claim(platform, "review", run_id, tid)
     assert held is not None
-    assert await runner.claim(platform, run_id, tid) is None  # leased: nobody else takes it
+    assert await claim(platform, "review", run_id, tid) is None  # leased: nobody else takes it
     view = await runner.tenant_view(platform, tid)
     checks = checks_for(platform, view.enabled_plugins)
     assert len(checks) == 6
@@ -262,7 +263,7 @@ async def test_a_crashed_worker_is_resumed_without_duplicates(platform, acme):
     from ipgov.reviews.finalize import finalize
 
     await expire()
-    other = await runner.claim(platform, run_id, tid)  # another worker takes over ...
+    other = await claim(platform, "review", run_id, tid)  # another worker takes over ...
     assert other is not None and other.token != held.token
     assert await finalize(platform, held) == "lost-claim"  # ... so the stale one cannot close
     stale = await get_run(platform, run_id)
@@ -306,7 +307,7 @@ async def test_two_concurrent_executions_produce_one_set_of_findings(platform, a
 
 async def test_a_worker_whose_claim_was_taken_over_cannot_finalise(platform, acme):
     tid = acme.ids["acme-a"]
-    taken: list[runner.Claim] = []
+    taken: list[Claim] = []
 
     async def takeover(ctx):
         # while the first worker runs this check its lease expires and another worker claims
@@ -314,7 +315,7 @@ async def test_a_worker_whose_claim_was_taken_over_cannot_finalise(platform, acm
             async with platform.db.system_session("test: lease expires") as s:
                 await s.execute(update(ReviewRun).where(ReviewRun.id == ctx.run_id)
                                 .values(lease_until=utcnow() - timedelta(seconds=1)))
-            taken.append(await runner.claim(platform, ctx.run_id, tid))
+            taken.append(await claim(platform, "review", ctx.run_id, tid))
         return [ctx.finding("k1", "found k1")]
 
     check = Check(id=f"{P}.slow", title="slow", domain=GovernanceDomain.RESOURCES,
@@ -610,18 +611,18 @@ async def test_schedules_create_one_run_per_period(platform, acme):
 
 
 async def test_recovery_resends_runs_whose_send_failed(platform, acme):
-    from ipgov.reviews.inline import InlineQueue
-    from ipgov.reviews.recovery import recover
+    from ipgov.work.queue import InlineQueue
+    from ipgov.work.recovery import recover
 
     tid = acme.ids["acme-a"]
-    assert platform.extras.get("review_queue") is None
+    assert platform.work.queue is None
     lost = await request(platform, tid)  # no queue: the send fails, the row stays queued
     assert (await get_run(platform, lost)).enqueued_at is None
 
     queue = InlineQueue()
-    platform.extras["review_queue"] = queue
+    platform.work.attach(queue)
     fresh = await request(platform, tid)  # sent just now: not resent
-    assert queue.pending == [(fresh, tid)]
+    assert queue.pending == [("review", fresh, tid)]
     queue.pending.clear()
 
     assert await recover(platform) == 0  # requested just now: give the first send a chance
@@ -630,7 +631,7 @@ async def test_recovery_resends_runs_whose_send_failed(platform, acme):
         await s.execute(update(ReviewRun).where(ReviewRun.id == lost)
                         .values(requested_at=old))
     assert await recover(platform) == 1
-    assert queue.pending == [(lost, tid)]
+    assert queue.pending == [("review", lost, tid)]
     assert await recover(platform) == 0  # just resent: not again before the requeue delay
 
     async with platform.db.system_session("test: old") as s:
@@ -642,9 +643,9 @@ async def test_recovery_resends_runs_whose_send_failed(platform, acme):
         await s.execute(update(ReviewRun).where(ReviewRun.id == fresh)
                         .values(enqueued_at=very_old))
     assert await recover(platform) == 1
-    assert queue.pending[-1] == (fresh, tid)
+    assert queue.pending[-1] == ("review", fresh, tid)
 
-    for run_id, tenant_id in list(queue.pending):
+    for _kind, run_id, tenant_id in list(queue.pending):
         await runner.execute_run(platform, run_id, tenant_id)
     assert (await get_run(platform, lost)).status == "succeeded"
     async with platform.db.system_session("test: old") as s:
@@ -654,21 +655,21 @@ async def test_recovery_resends_runs_whose_send_failed(platform, acme):
 
 
 async def test_recovery_resends_runs_whose_worker_died(platform, acme):
-    from ipgov.reviews.inline import InlineQueue
-    from ipgov.reviews.recovery import recover
+    from ipgov.work.queue import InlineQueue
+    from ipgov.work.recovery import recover
 
     tid = acme.ids["acme-a"]
     queue = InlineQueue()
-    platform.extras["review_queue"] = queue
+    platform.work.attach(queue)
     run_id = await request(platform, tid)
-    assert await runner.claim(platform, run_id, tid) is not None
+    assert await claim(platform, "review", run_id, tid) is not None
     queue.pending.clear()
     assert await recover(platform) == 0  # running under a live lease
     old = utcnow() - timedelta(seconds=platform.settings.review_requeue_seconds + 60)
     async with platform.db.system_session("test: worker died") as s:
         await s.execute(update(ReviewRun).where(ReviewRun.id == run_id)
                         .values(enqueued_at=old, lease_until=utcnow() - timedelta(seconds=1)))
-    assert await recover(platform) == 1 and queue.pending == [(run_id, tid)]
+    assert await recover(platform) == 1 and queue.pending == [("review", run_id, tid)]
     assert await runner.execute_run(platform, run_id, tid) == "succeeded"
 
 

@@ -13,11 +13,12 @@ import pytest
 from dramatiq import Message
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from ipgov.reviews.broker import ACTOR_NAME, QUEUE_NAME, MessageWithoutTenant
-from ipgov.reviews.worker import WorkerRuntime
+from ipgov.reviews.work import ACTOR_NAME, QUEUE_NAME
 from ipgov.runtime import build_platform
 from ipgov.tenancy.models import Tenant
 from ipgov.tenancy.services import ensure_platform_tenant
+from ipgov.work.broker import MessageWithoutTenant
+from ipgov.work.worker import WorkerRuntime
 from tests.conftest import make_group
 
 REQUEST = """mutation requestReview($t: ID!) {
@@ -84,7 +85,7 @@ async def test_a_requested_review_is_run_by_the_worker_in_the_same_trace(traced)
     tenant = group.ids["acme-a"]
     async with api.db.system_session("t: core checks only") as s:  # a known set of checks
         (await s.get(Tenant, tenant)).enabled_plugins = []
-    api.extras["review_queue"] = runtime.queue  # what the app's lifespan attaches
+    api.work.attach(runtime.queue)  # what the app's lifespan attaches
     token = group.token("a-admin")
     exporter.clear()
 
@@ -132,9 +133,9 @@ async def test_a_review_message_without_tenant_is_refused(traced, caplog):
     queue, broker = runtime.queue, runtime.queue.broker
 
     with pytest.raises(MessageWithoutTenant):
-        queue.actor.send_with_options(kwargs={"run_id": "x"})
+        queue.actors["review"].send_with_options(kwargs={"run_id": "x"})
     with pytest.raises(MessageWithoutTenant):
-        queue.actor.send_with_options(kwargs={"run_id": "x", "tenant_id": ""})
+        queue.actors["review"].send_with_options(kwargs={"run_id": "x", "tenant_id": ""})
     assert broker.queues[QUEUE_NAME].qsize() == 0
 
     # a tenantless message that reaches the queue anyway (another producer) is not processed

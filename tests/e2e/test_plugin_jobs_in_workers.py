@@ -112,7 +112,8 @@ async def _finished(platform, tenant_id: str, ids: list[str], worker: Worker,
 
 async def test_every_plugin_job_runs_in_a_real_worker(platform, tmp_path):
     from ipgov.jobs.service import enqueue_job, job_kinds
-    from ipgov.reviews.broker import ReviewQueue, build_broker
+    from ipgov.work.broker import build_broker
+    from ipgov.work.queue import WorkQueue
 
     acme = await make_group(platform, "acme")
     tenant = acme.ids["acme-a"]
@@ -121,8 +122,9 @@ async def test_every_plugin_job_runs_in_a_real_worker(platform, tmp_path):
     assert set(kinds) <= set(recipes), f"job kinds without a recipe: {set(kinds) - set(recipes)}"
     namespace = f"ipgov-jobs-{uuid.uuid4().hex[:8]}"
     env = _env(platform, namespace)
-    queue = ReviewQueue(build_broker(platform.settings.__class__.from_env(env)))
-    platform.extras["review_queue"] = queue
+    queue = WorkQueue(build_broker(platform.settings.__class__.from_env(env)),
+                      platform.work.kinds)
+    platform.work.attach(queue)
     worker = Worker(env, tmp_path / "worker.log")
     try:
         ingest = await enqueue_job(platform, tenant_id=tenant, kind="patent_search.ingest",

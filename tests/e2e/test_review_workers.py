@@ -130,13 +130,14 @@ async def _cleanup_redis(namespace: str) -> None:
 async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_database, tmp_path):
     from ipgov.audit.models import AuditEvent
     from ipgov.audit.verify import verify_tenant
-    from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.reviews.catalog import checks_for
     from ipgov.reviews.models import TERMINAL, CheckResult, Finding, ReviewRun, RunStatus
     from ipgov.reviews.service import request_review
     from ipgov.runtime import build_platform
     from ipgov.tenancy import services
     from ipgov.tenancy.models import Tenant
+    from ipgov.work.broker import build_broker
+    from ipgov.work.queue import WorkQueue
     from tests.conftest import _truncate
 
     owner, app, _system = postgres_database
@@ -145,8 +146,8 @@ async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_data
     env = _env(tmp_path, owner, app, namespace)
     settings = Settings.from_env(env)
     platform = build_platform(settings)
-    queue = ReviewQueue(build_broker(settings))
-    platform.extras["review_queue"] = queue
+    queue = WorkQueue(build_broker(settings), platform.work.kinds)
+    platform.work.attach(queue)
     logs = tmp_path / "logs"
     logs.mkdir()
     workers = Workers(env, logs)

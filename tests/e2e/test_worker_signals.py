@@ -1,7 +1,7 @@
 """An ``ipgov worker`` process signalled twice (a process group signalled by systemd or Docker,
 beside Dramatiq's main process forwarding its own SIGTERM) exits instead of hanging until
 SIGKILL: Dramatiq answers the second signal with ``sys.exit`` and no shutdown hooks, and its
-event loop thread is not a daemon (``ipgov.reviews.worker._stop_at_exit``).
+event loop thread is not a daemon (``ipgov.work.worker._stop_at_exit``).
 """
 
 from __future__ import annotations

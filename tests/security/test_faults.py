@@ -139,10 +139,9 @@ def _redis_up() -> bool:
 async def test_broker_outage_keeps_the_review_and_recovery_sends_it(platform, backend):
     if not _redis_up():
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    from ipgov.reviews.broker import ReviewQueue, build_broker
-    from ipgov.reviews.recovery import recover
-    from ipgov.reviews.worker import WorkerRuntime
     from ipgov.web.app import create_app
+    from ipgov.work.recovery import recover
+    from ipgov.work.worker import WorkerRuntime, attach_broker
 
     acme = await make_group(platform, "acme")
     tenant = acme.ids["acme-a"]
@@ -151,7 +150,7 @@ async def test_broker_outage_keeps_the_review_and_recovery_sends_it(platform, ba
         platform.settings, broker_url=f"redis://127.0.0.1:{proxy.port}/0",
         broker_namespace=f"ipgov-sec-{uuid.uuid4().hex[:8]}", review_requeue_seconds=0)
     platform.settings = settings
-    platform.extras["review_queue"] = ReviewQueue(build_broker(settings))
+    attach_broker(platform)
     transport = httpx.ASGITransport(app=create_app(platform))
     worker = runtime = None
     try:
@@ -206,8 +205,8 @@ async def _wait_for_status(platform, tenant_id: str, run_id: str, timeout: float
 
 async def _sent_review(platform, redis_db: int = 0):
     """A review requested and sent on a fresh Redis namespace; (settings, run id, tenant)."""
-    from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.reviews.service import request_review
+    from ipgov.work.worker import attach_broker
 
     acme = await make_group(platform, "acme")
     tenant = acme.ids["acme-a"]
@@ -216,7 +215,7 @@ async def _sent_review(platform, redis_db: int = 0):
         broker_namespace=f"ipgov-sec-{uuid.uuid4().hex[:8]}", review_requeue_seconds=1,
         review_resend_seconds=3600)
     platform.settings = settings
-    platform.extras["review_queue"] = ReviewQueue(build_broker(settings))
+    attach_broker(platform)
     run = await request_review(platform, tenant_id=tenant, actor="test")
     return settings, run.id, tenant
 
@@ -243,11 +242,11 @@ async def test_a_lost_broker_queue_is_resent_within_the_requeue_bound(platform, 
     IPGOV_REVIEW_RESEND_SECONDS safety net (an hour here; it used to be 10 x requeue)."""
     if not _redis_up():
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    from ipgov.reviews.broker import QUEUE_NAME
-    from ipgov.reviews.recovery import recover
+    from ipgov.reviews.work import QUEUE_NAME
+    from ipgov.work.recovery import recover
 
     settings, run_id, _tenant = await _sent_review(platform)
-    queue = platform.extras["review_queue"]
+    queue = platform.work.queue
     try:
         await asyncio.sleep(1.2)  # past the requeue bound
         assert await recover(platform) == 0  # still held by the broker: waiting, not lost
@@ -269,11 +268,11 @@ async def test_messages_fetched_by_a_dead_worker_go_back_on_the_queue(platform, 
         pytest.skip("needs Redis on 127.0.0.1:6379")
     from dramatiq.brokers.redis import RedisBroker
 
-    from ipgov.reviews.broker import QUEUE_NAME
-    from ipgov.reviews.recovery import recover
+    from ipgov.reviews.work import QUEUE_NAME
+    from ipgov.work.recovery import recover
 
     settings, run_id, _tenant = await _sent_review(platform)
-    queue = platform.extras["review_queue"]
+    queue = platform.work.queue
     doomed = RedisBroker(url=settings.broker_url, namespace=settings.broker_namespace)
     client = _redis_client()
     ns = settings.broker_namespace

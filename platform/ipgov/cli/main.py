@@ -338,15 +338,17 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
-    from ipgov.reviews.worker import preload
+    from ipgov.runtime import core_work_kinds
+    from ipgov.work.worker import preload
 
     cfg = settings()
     if not cfg.broker_url:
         fail("IPGOV_BROKER_URL is not set: the embedded default runs workers inside "
              "`ipgov serve`; set a redis:// or amqp:// URL for separate workers")
     preload(cfg)
-    args = ["ipgov.reviews.entry", "--processes", str(processes), "--threads", str(threads),
-            "--queues", "ipgov-reviews", "ipgov-jobs", "--worker-shutdown-timeout",
+    queues = [kind.queue_name for kind in core_work_kinds()]  # every kind of work
+    args = ["ipgov.work.entry", "--processes", str(processes), "--threads", str(threads),
+            "--queues", *queues, "--worker-shutdown-timeout",
             str(shutdown_timeout * 1000)]
     progress(f"starting {processes}x{threads} workers (reviews and plugin jobs)")
     sys.exit(dramatiq_main(make_argument_parser().parse_args(args)))
@@ -360,11 +362,11 @@ def scheduler(every: float, once: bool) -> None:
     from .common import run_with_platform
 
     async def body(platform: Platform) -> None:
-        from ipgov.reviews.broker import ReviewQueue, build_broker
-        from ipgov.reviews.recovery import recover
         from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
+        from ipgov.work.recovery import recover
+        from ipgov.work.worker import attach_broker
 
-        platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
+        attach_broker(platform)
         if once:
             created = await run_due_schedules(platform)
             await recover(platform)
@@ -403,10 +405,10 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
 @async_command
 async def review_request(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Queue a review of TENANT_REF for the workers; prints the run id."""
-    from ipgov.reviews.broker import ReviewQueue, build_broker
     from ipgov.reviews.service import request_review
+    from ipgov.work.worker import attach_broker
 
-    platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
+    attach_broker(platform)
     tid = await _tenant_id(platform, tenant_ref)
     run = await request_review(platform, tenant_id=tid, actor="cli",
                                kind="group" if as_group else "tenant")

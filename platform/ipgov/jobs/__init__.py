@@ -1,4 +1,4 @@
-"""Background jobs for plugins: a database row is the record, the review broker carries it.
+"""Background jobs for plugins, a kind of queued work (``ipgov.work``): the row is the record.
 
 A plugin declares job kinds with the ``register_jobs`` hook; ``enqueue_job`` commits a ``Job``
 row and sends it; a worker claims the row with a lease, runs the handler with a ``JobContext``

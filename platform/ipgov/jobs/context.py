@@ -8,22 +8,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from ipgov.work import Claim, renew
 
-from ipgov.db.base import utcnow
-
-from .models import MAX_ERRORS_KEPT, Job
+from .models import MAX_ERRORS_KEPT
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["JobContext", "JobKind", "LostJobClaim"]
+__all__ = ["JobContext", "JobKind"]
 
 Handler = Callable[["JobContext"], Awaitable[Any]]
-
-
-class LostJobClaim(RuntimeError):
-    """Another worker took the job over (this worker's lease expired)."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +39,18 @@ class JobContext:
     """Handed to a job handler. Progress and errors are written as the job runs, so a client
     polling the job (GraphQL ``job``) sees them, and each write renews the worker's lease."""
 
-    def __init__(self, platform: Platform, job: Job, claim_token: str,
+    def __init__(self, platform: Platform, held: Claim,
                  on_progress: Callable[[int, int | None, str], None] | None = None) -> None:
+        job = held.row
         self.platform = platform
         self._on_progress = on_progress
+        self._held = held
         self.job_id = job.id
         self.tenant_id = job.tenant_id
         self.kind = job.kind
         self.params: dict[str, Any] = dict(job.params or {})
         self.actor = job.requested_by
         self.attempt = job.attempts
-        self._token = claim_token
         self._errors: list[dict[str, str]] = []
         self._error_count = 0
         self._done = 0
@@ -102,18 +97,16 @@ class JobContext:
         self._dirty = True
 
     async def flush(self) -> None:
-        """Write progress and errors now and renew the lease; ``LostJobClaim`` if taken over."""
+        """Write progress and errors now and renew the lease; ``LostClaim`` if taken over."""
         if not self._dirty:
             return
-        lease = timedelta(seconds=self.platform.settings.review_lease_seconds)
         async with self.session() as session:
-            result = await session.execute(
-                update(Job).where(Job.id == self.job_id, Job.claim_token == self._token)
-                .values(progress_done=self._done, progress_total=self._total,
-                        message=self._message, errors=list(self._errors),
-                        error_count=self._error_count, lease_until=utcnow() + lease)
-                .execution_options(synchronize_session=False))
-            if result.rowcount != 1:
-                raise LostJobClaim(self.job_id)
+            await renew(self.platform, session, self._held, **self.recorded())
         self._last_write = time.monotonic()
         self._dirty = False
+
+    def recorded(self) -> dict[str, Any]:
+        """The job row's progress and error columns as this context holds them."""
+        return {"progress_done": self._done, "progress_total": self._total,
+                "message": self._message, "errors": list(self._errors),
+                "error_count": self._error_count}

@@ -25,8 +25,7 @@ from .models import Directive, DirectiveStatus, Finding, ReviewSettings
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
-
-    from .runner import Claim
+    from ipgov.work.claims import Claim
 
 __all__ = ["DEFAULT_DUE_DAYS", "change_directive", "escalate", "review_settings",
            "sync_directives"]
@@ -65,11 +64,11 @@ async def sync_directives(
             session.add(Directive(
                 check_id=f.check_id, finding_key=f.key, action=f.recommendation or f.title,
                 owner_role=check.owner_role if check else "ip_manager", severity=f.severity,
-                function=f.function, domain=f.domain, due_at=due, opened_run_id=held.run_id,
-                last_seen_run_id=held.run_id, text_key=f.text_key, params=f.params))
+                function=f.function, domain=f.domain, due_at=due, opened_run_id=held.id,
+                last_seen_run_id=held.id, text_key=f.text_key, params=f.params))
             counts["opened"] += 1
             continue
-        directive.last_seen_run_id, directive.severity = held.run_id, f.severity
+        directive.last_seen_run_id, directive.severity = held.id, f.severity
         directive.action = f.recommendation or f.title  # the latest specifics, every language
         directive.text_key, directive.params = f.text_key, f.params
         if directive.status != DirectiveStatus.OPEN:
@@ -80,7 +79,7 @@ async def sync_directives(
     ran = {c.id for c in ok_checks}
     for key, directive in existing.items():
         if key not in found and directive.check_id in ran and directive.status != "closed":
-            directive.status, directive.closed_run_id = DirectiveStatus.CLOSED, held.run_id
+            directive.status, directive.closed_run_id = DirectiveStatus.CLOSED, held.id
             counts["closed"] += 1
     await session.flush()
     return counts

@@ -1,15 +1,6 @@
-"""The module ``ipgov worker`` hands to Dramatiq's CLI: broker and actors from the settings."""
+"""The old path of ``ipgov.work.entry``, kept for deployed manifests that name it
+(``python -m dramatiq ipgov.reviews.entry``)."""
 
-from __future__ import annotations
+from ipgov.work.entry import broker, runtime
 
-import dramatiq
-
-from ipgov.settings import get_settings
-
-from .worker import PlatformBootMiddleware, RecoveryMiddleware, WorkerRuntime
-
-runtime = WorkerRuntime(get_settings())
-broker = runtime.queue.broker
-broker.add_middleware(PlatformBootMiddleware(runtime))
-broker.add_middleware(RecoveryMiddleware(runtime))
-dramatiq.set_broker(broker)
+__all__ = ["broker", "runtime"]

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ipgov.db.base import utcnow
+from ipgov.work import Claim, finish
 
 from .checks import CheckStatus, Severity
 from .directives import escalate, sync_directives
-from .models import CheckResult, Finding, ReviewRun, RunStatus
+from .groups import try_aggregate
+from .models import CheckResult, Finding, RunStatus
 from .scoring import ScoredCheck, score_run
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
-
-    from .runner import Claim
 
 __all__ = ["finalize"]
 
@@ -25,37 +24,30 @@ async def finalize(platform: Platform, held: Claim) -> str:
     """Close the run under the claim; returns the final status (or "lost-claim")."""
     async with platform.db.tenant_session(held.tenant_id) as session:
         results = list((await session.execute(
-            select(CheckResult).where(CheckResult.run_id == held.run_id))).scalars())
+            select(CheckResult).where(CheckResult.run_id == held.id))).scalars())
         findings = list((await session.execute(
-            select(Finding).where(Finding.run_id == held.run_id))).scalars())
+            select(Finding).where(Finding.run_id == held.id))).scalars())
         catalog = {c.id: c for _p, c in _catalog(platform)}
         ok_checks = [catalog[r.check_id] for r in results
                      if r.status != CheckStatus.ERROR and r.check_id in catalog]
         scores = score_run(_scored(results, findings, catalog))
         failed = [r.check_id for r in results if r.status == CheckStatus.ERROR]
         status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
-        closed = await session.execute(
-            update(ReviewRun)
-            .where(ReviewRun.id == held.run_id, ReviewRun.claim_token == held.token,
-                   ReviewRun.status == RunStatus.RUNNING)
-            .values(status=status, finished_at=utcnow(), scores=scores, lease_until=None,
-                    error=("checks failed: " + ", ".join(failed)) if failed else None)
-            .execution_options(synchronize_session=False))
-        if closed.rowcount != 1:
+        closed = await finish(session, held, status, scores=scores,
+                              error=("checks failed: " + ", ".join(failed)) if failed else None)
+        if not closed:
             await session.rollback()
             return "lost-claim"
         counts = await sync_directives(platform, session, held, findings, ok_checks, catalog)
         await platform.audit(session, tenant_id=held.tenant_id, actor="review-worker",
                              action=f"review.{status}", object_type="ipgov:review",
-                             object_id=held.run_id,
+                             object_id=held.id,
                              details={"findings": len(findings), "failed_checks": failed,
                                       "overall": scores["overall"],
                                       "coverage": scores["coverage"]["overall"], **counts})
     await escalate(platform, held.tenant_id)
-    if held.parent_run_id:
-        from .groups import try_aggregate
-
-        await try_aggregate(platform, held.parent_run_id)
+    if held.row.parent_run_id:
+        await try_aggregate(platform, held.row.parent_run_id)
     return str(status)
 
 

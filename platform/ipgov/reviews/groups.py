@@ -8,39 +8,37 @@ from sqlalchemy import func, select, update
 
 from ipgov.db.base import utcnow
 from ipgov.tenancy.tree import descendants
+from ipgov.work import Claim
 
 from .models import TERMINAL, ReviewRun, RunStatus
 from .scoring import aggregate_scores
+from .service import send_run
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-    from .runner import Claim
-
-__all__ = ["fan_out", "try_aggregate"]
+__all__ = ["aggregate_pending", "fan_out", "try_aggregate"]
 
 
 async def fan_out(platform: Platform, held: Claim) -> list[tuple[str, str]]:
     """Create (once) a child run per tenant of the group and send them; returns the children."""
-    from .service import send_run
-
-    key = f"group:{held.run_id}"
+    key = f"group:{held.id}"
     async with platform.db.system_session("review: group fan-out") as session:
         tenants = [held.tenant_id] + [t.id for t in await descendants(session, held.tenant_id)
                                       if t.status == "active"]
         have = dict((await session.execute(
             select(ReviewRun.tenant_id, ReviewRun.id).where(
-                ReviewRun.parent_run_id == held.run_id))).all())
+                ReviewRun.parent_run_id == held.id))).all())
         for tenant_id in tenants:
             if tenant_id not in have:
                 child = ReviewRun(tenant_id=tenant_id, trigger="group", kind="tenant",
                                   requested_by="review-worker", idempotency_key=key,
-                                  parent_run_id=held.run_id)
+                                  parent_run_id=held.id)
                 session.add(child)
                 await session.flush()
                 have[tenant_id] = child.id
         await session.execute(
-            update(ReviewRun).where(ReviewRun.id == held.run_id)
+            update(ReviewRun).where(ReviewRun.id == held.id)
             .values(children_total=len(have), lease_until=None)
             .execution_options(synchronize_session=False))
     children = sorted(have.items())
@@ -81,6 +79,13 @@ async def pending_groups(platform: Platform) -> list[str]:
             ReviewRun.kind == "group", ReviewRun.status == RunStatus.RUNNING,
             ReviewRun.children_total > 0))
         return list(rows.scalars())
+
+
+async def aggregate_pending(platform: Platform) -> None:
+    """Close every group run whose children are all done (recovery's step for reviews: a
+    crash between a child's end and the aggregation leaves the group open)."""
+    for group_run in await pending_groups(platform):
+        await try_aggregate(platform, group_run)
 
 
 async def count_children(platform: Platform, parent_id: str) -> int:

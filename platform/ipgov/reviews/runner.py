@@ -1,9 +1,10 @@
-"""Running one review: claim the run, execute each check once, then finalise.
+"""Running one review: execute each check of the claimed run once, then finalise.
 
-At-least-once delivery is safe: a run is claimed with a lease and a claim token; each check's
-findings and its result row commit together (unique per run and check), so a crash mid-check
-leaves nothing and a re-delivered message resumes with the checks not yet done; finalisation
-is conditional on still holding the claim, so a stale worker cannot finalise twice.
+At-least-once delivery is safe: the work machine (``ipgov.work``) claims a run with a lease and
+a claim token; each check's findings and its result row commit together (unique per run and
+check) and renew the lease, so a crash mid-check leaves nothing and a re-delivered message
+resumes with the checks not yet done; finalisation is conditional on still holding the claim,
+so a stale worker cannot finalise twice.
 """
 
 from __future__ import annotations
@@ -11,66 +12,27 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 
-from ipgov.db.base import new_id, utcnow
-from ipgov.runtime import platform_var
+from ipgov.db.base import utcnow
 from ipgov.tenancy.models import Tenant
+from ipgov.work import Claim, execute, renew
 
 from .catalog import checks_for
 from .checks import Check, CheckContext, CheckStatus, NotAssessed, TenantView
-from .models import CheckResult, Finding, ReviewRun, RunStatus
+from .finalize import finalize
+from .groups import fan_out
+from .models import CheckResult, Finding, ReviewRun
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["LostClaim", "execute_run"]
+__all__ = ["execute_run", "perform_run", "tenant_view"]
 
 log = logging.getLogger("ipgov.reviews")
-
-
-class LostClaim(RuntimeError):
-    """Another worker took over this run (our lease expired)."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A run this worker holds: its id, tenant and claim token."""
-
-    run_id: str
-    tenant_id: str
-    token: str
-    kind: str
-    parent_run_id: str | None
-
-
-def lease(platform: Platform) -> timedelta:
-    """How long a claim lasts without renewal."""
-    return timedelta(seconds=platform.settings.review_lease_seconds)
-
-
-async def claim(platform: Platform, run_id: str, tenant_id: str) -> Claim | None:
-    """Take the run if it is queued, or running with an expired lease; None otherwise."""
-    now, token = utcnow(), new_id()
-    async with platform.db.tenant_session(tenant_id) as session:
-        result = await session.execute(
-            update(ReviewRun)
-            .where(ReviewRun.id == run_id, or_(
-                ReviewRun.status == RunStatus.QUEUED,
-                and_(ReviewRun.status == RunStatus.RUNNING, ReviewRun.lease_until < now)))
-            .values(status=RunStatus.RUNNING, claim_token=token, lease_until=now + lease(platform),
-                    attempts=ReviewRun.attempts + 1)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            return None
-        run = await session.get(ReviewRun, run_id)
-        if run.started_at is None:
-            run.started_at = now
-        return Claim(run_id, tenant_id, token, run.kind, run.parent_run_id)
+KIND = "review"
 
 
 async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
@@ -89,42 +51,33 @@ async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
 
 
 async def execute_run(platform: Platform, run_id: str, tenant_id: str) -> str:
-    """Do the work of one message; returns what happened (for logs and tests)."""
-    token = platform_var.set(platform)
-    try:
-        held = await claim(platform, run_id, tenant_id)
-        if held is None:
-            return "not-claimed"
-        if held.kind == "group":
-            from .groups import fan_out
+    """Claim the run and do its work here; returns what happened (for logs and tests)."""
+    return await execute(platform, KIND, run_id, tenant_id)
 
-            await fan_out(platform, held)
-            return "fanned-out"
-        view = await tenant_view(platform, tenant_id)
-        checks = checks_for(platform, view.enabled_plugins)
-        done = await _done_checks(platform, held, len(checks))
-        with platform.telemetry.tracer.start_as_current_span("review.run") as span:
-            span.set_attribute("ipgov.review.run_id", run_id)
-            for plugin, check in checks:
-                if check.id not in done:
-                    await _run_check(platform, held, view, plugin, check)
-        from .finalize import finalize
 
-        return await finalize(platform, held)
-    except LostClaim:
-        log.info("review %s: another worker took over", run_id)
-        return "lost-claim"
-    finally:
-        platform_var.reset(token)
+async def perform_run(platform: Platform, held: Claim) -> str:
+    """The work of a claimed run: a group fans out; a tenant's run executes its checks."""
+    if held.row.kind == "group":
+        await fan_out(platform, held)
+        return "fanned-out"
+    view = await tenant_view(platform, held.tenant_id)
+    checks = checks_for(platform, view.enabled_plugins)
+    done = await _done_checks(platform, held, len(checks))
+    with platform.telemetry.tracer.start_as_current_span("review.run") as span:
+        span.set_attribute("ipgov.review.run_id", held.id)
+        for plugin, check in checks:
+            if check.id not in done:
+                await _run_check(platform, held, view, plugin, check)
+    return await finalize(platform, held)
 
 
 async def _done_checks(platform: Platform, held: Claim, total: int) -> set[str]:
     async with platform.db.tenant_session(held.tenant_id) as session:
-        await session.execute(update(ReviewRun).where(ReviewRun.id == held.run_id)
+        await session.execute(update(ReviewRun).where(ReviewRun.id == held.id)
                               .values(checks_total=total)
                               .execution_options(synchronize_session=False))
         rows = await session.execute(select(CheckResult.check_id)
-                                     .where(CheckResult.run_id == held.run_id))
+                                     .where(CheckResult.run_id == held.id))
         return set(rows.scalars())
 
 
@@ -138,7 +91,7 @@ async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Ch
 
     lineage = view.lineage
     async with platform.db.session(TenantScope.tenant(held.tenant_id), readonly=True) as session:
-        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.run_id,
+        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.id,
                            lineage=lineage, open_session=open_session)
         try:
             result = check.run(ctx)
@@ -174,15 +127,7 @@ async def _record(platform: Platform, held: Claim, plugin: str, check: Check,
 
     drafts = [] if isinstance(outcome, NotAssessed) else outcome
     async with platform.db.tenant_session(held.tenant_id) as session:
-        renewed = await session.execute(
-            update(ReviewRun)
-            .where(ReviewRun.id == held.run_id, ReviewRun.claim_token == held.token,
-                   ReviewRun.status == RunStatus.RUNNING)
-            .values(checks_done=ReviewRun.checks_done + 1,
-                    lease_until=utcnow() + lease(platform))
-            .execution_options(synchronize_session=False))
-        if renewed.rowcount != 1:
-            raise LostClaim(held.run_id)
+        await renew(platform, session, held, checks_done=ReviewRun.checks_done + 1)
         seen: set[str] = set()
         for draft in drafts:
             if draft.key in seen:
@@ -190,13 +135,13 @@ async def _record(platform: Platform, held: Claim, plugin: str, check: Check,
             seen.add(draft.key)
             text_key, params, title, advice = english_texts(check, draft)
             session.add(Finding(
-                run_id=held.run_id, check_id=check.id, key=draft.key[:200],
+                run_id=held.id, check_id=check.id, key=draft.key[:200],
                 domain=check.domain.value, function=check.function.value,
                 severity=(draft.severity or check.severity).value, title=title[:500],
                 recommendation=advice, seed_ref=_citation(check), evidence=draft.evidence,
                 object_type=draft.object_type, object_id=draft.object_id,
                 text_key=text_key, params=params or None))
-        session.add(CheckResult(run_id=held.run_id, check_id=check.id, plugin=plugin,
+        session.add(CheckResult(run_id=held.id, check_id=check.id, plugin=plugin,
                                 status=_status(outcome, error, bool(seen)),
                                 findings=len(seen), error=error, duration_ms=elapsed_ms,
                                 reason=outcome.as_record()

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ipgov.db.base import utcnow
+from ipgov.jobs.service import schedule_periodic_jobs
 from ipgov.tenancy.models import Tenant
+from ipgov.work.recovery import recover
 
 from .models import ReviewRun, ReviewSchedule
 from .service import request_review
@@ -61,13 +63,10 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
 
 
 async def scheduler_loop(platform: Platform, every: float = 30.0) -> None:
-    """Check schedules and recover stuck reviews forever (cancelled on shutdown)."""
-    from .recovery import recover
-
+    """Check schedules (reviews, periodic jobs) and recover stuck work forever (cancelled on
+    shutdown)."""
     while True:
         try:
-            from ipgov.jobs.service import schedule_periodic_jobs
-
             created = await run_due_schedules(platform)
             if created:
                 log.info("scheduled %d review(s)", created)

@@ -1,24 +1,16 @@
-"""Requesting reviews: the row first (the record), then the message (the carrier).
-
-A request commits its ``ReviewRun`` before anything is sent, so a broker that is down loses
-nothing: the run stays queued and recovery sends it again. An idempotency key makes repeated
-requests (a retried HTTP call, two schedulers, a replayed event) create one run.
+"""Requesting reviews: the row first (the record), then the message (the carrier); see
+``ipgov.work.requests`` for why nothing is lost and repeated requests record one run.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from opentelemetry.propagate import inject
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from ipgov.db.base import utcnow
-from ipgov.db.integrity import insert_or_existing
 from ipgov.errors import InvalidInput
 from ipgov.tenancy.models import Tenant
+from ipgov.work import send
+from ipgov.work.requests import record
 
 from .models import ReviewRun
 
@@ -29,12 +21,6 @@ __all__ = ["request_group_review", "request_review", "send_run", "TRIGGERS"]
 
 log = logging.getLogger("ipgov.reviews")
 TRIGGERS = frozenset({"manual", "schedule", "event", "group"})
-
-
-def _traceparent() -> str | None:
-    carrier: dict[str, str] = {}
-    inject(carrier)
-    return carrier.get("traceparent")
 
 
 async def request_review(
@@ -48,33 +34,14 @@ async def request_review(
         tenant = await session.get(Tenant, tenant_id)
         if tenant is None or tenant.status != "active":
             raise InvalidInput("only active tenants can be reviewed", code="TENANT_INACTIVE")
-        existing = await _run_with_key(session, idempotency_key)
-        if existing is not None:
-            return existing
-        run = ReviewRun(tenant_id=tenant_id, trigger=trigger, kind=kind, requested_by=actor,
-                        traceparent=_traceparent())
-        if idempotency_key:
-            run.idempotency_key = idempotency_key
-        # A concurrent request with the same key may insert between the check and here:
-        # the unique constraint decides, and the loser answers with the winner's run.
-        run, created = await insert_or_existing(
-            session, run, constraint="uq_review_runs_tenant_id_idempotency_key",
-            existing=lambda: _run_with_key(session, idempotency_key))
-        if not created:
-            return run
-        await platform.audit(session, tenant_id=tenant_id, actor=actor,
-                             action="review.requested", object_type="ipgov:review",
-                             object_id=run.id, details={"trigger": trigger, "kind": kind})
-    await send_run(platform, run.id, tenant_id)
+        run, created = await record(
+            platform, session,
+            ReviewRun(tenant_id=tenant_id, trigger=trigger, kind=kind, requested_by=actor),
+            idempotency_key=idempotency_key, action="review.requested",
+            object_type="ipgov:review", details={"trigger": trigger, "kind": kind})
+    if created:
+        await send_run(platform, run.id, tenant_id)
     return run
-
-
-async def _run_with_key(session: AsyncSession, key: str | None) -> ReviewRun | None:
-    """The tenant's run recorded under idempotency ``key`` (none without a key)."""
-    if not key:
-        return None
-    return (await session.execute(select(ReviewRun).where(
-        ReviewRun.idempotency_key == key))).scalar_one_or_none()
 
 
 async def request_group_review(platform: Platform, *, group_id: str, actor: str,
@@ -86,19 +53,4 @@ async def request_group_review(platform: Platform, *, group_id: str, actor: str,
 
 async def send_run(platform: Platform, run_id: str, tenant_id: str) -> bool:
     """Send the run's message; a broker failure is logged and left to recovery."""
-    queue = platform.extras.get("review_queue")
-    if queue is None:
-        log.warning("no review queue configured; run %s stays queued", run_id)
-        return False
-    try:
-        # off the event loop: a silent broker must not stall every request of this process
-        await asyncio.to_thread(queue.send, run_id, tenant_id)
-    except Exception as exc:  # the broker may be down: the row is the record
-        log.warning("could not send review %s (%s); recovery will resend it", run_id,
-                    type(exc).__name__)
-        return False
-    async with platform.db.tenant_session(tenant_id) as session:
-        await session.execute(update(ReviewRun).where(ReviewRun.id == run_id)
-                              .values(enqueued_at=utcnow())
-                              .execution_options(synchronize_session=False))
-    return True
+    return await send(platform, "review", run_id, tenant_id)

@@ -30,6 +30,7 @@ from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware
+from ipgov.work.worker import start_work
 
 __all__ = ["create_app"]
 
@@ -112,35 +113,6 @@ def _outage_handlers() -> dict[type[Exception], Any]:
 # --- end database outages ---------------------------------------------------------------------
 
 
-async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
-    """Attach the review queue; in the embedded default also run workers and recovery here."""
-    import asyncio
-
-    from ipgov.reviews.broker import ReviewQueue, build_broker
-    from ipgov.reviews.recovery import recovery_loop
-    from ipgov.reviews.worker import WorkerRuntime
-
-    settings = platform.settings
-    if settings.broker_url:
-        platform.extras["review_queue"] = ReviewQueue(build_broker(settings))
-
-        async def stop_sender() -> None:
-            return None
-
-        return stop_sender
-    runtime = WorkerRuntime(settings)
-    platform.extras["review_queue"] = runtime.queue
-    worker = runtime.queue.start_worker(settings.worker_threads)
-    recovery = asyncio.create_task(recovery_loop(platform, every=5.0))
-
-    async def stop() -> None:
-        recovery.cancel()
-        await asyncio.to_thread(worker.stop)
-        await runtime.close_from_other_loop()
-
-    return stop
-
-
 def create_app(platform: Platform, settings: Settings | None = None) -> Litestar:
     """Build the application for a prepared platform; start-up loads policies."""
     settings = settings or platform.settings
@@ -159,11 +131,11 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         await platform.authz.start()
         revocations = RevocationFollower.of(platform)
         await revocations.start()  # followed like policies (IPGOV_POLICY_POLL_SECONDS)
-        stop_reviews = await start_reviews(platform)
+        stop_work = await start_work(platform)
         try:
             yield
         finally:
-            await stop_reviews()
+            await stop_work()
             await revocations.stop()
             await platform.authz.stop()
 

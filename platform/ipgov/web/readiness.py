@@ -40,7 +40,7 @@ async def _rate_limit_store(platform: Any) -> bool:
 
 async def _broker(platform: Any) -> bool:
     url = platform.settings.broker_url
-    queue = platform.extras.get("review_queue")
+    queue = platform.work.queue
     if url.startswith(("redis://", "rediss://")) and queue is not None:
         return bool(await asyncio.to_thread(queue.broker.client.ping))
     parts = urlsplit(url)

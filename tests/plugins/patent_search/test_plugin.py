@@ -155,13 +155,11 @@ async def test_watchlist_matches_raise_a_monitor_review_for_the_watching_tenants
     queue_sent = []
 
     class Queue:
-        def send(self, run_id, tenant_id, traceparent=None):
-            queue_sent.append((run_id, tenant_id))
+        def send(self, kind, row_id, tenant_id, traceparent=None):
+            if kind == "review":
+                queue_sent.append((row_id, tenant_id))
 
-        def send_job(self, job_id, tenant_id, traceparent=None):
-            pass
-
-    platform.extras["review_queue"] = Queue()
+    platform.work.attach(Queue())
     job = await _ingest(platform, gql, acme, "admin", "acme", shared,
                         DATA / "group_database" / "patentsview-neural-network-hardware.csv")
     assert job["result"]["watchlist_matches"][acme.ids["acme-a"]] > 50

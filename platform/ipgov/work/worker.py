@@ -1,4 +1,5 @@
-"""The worker side: a per-process platform for the actors, and what a worker loads when.
+"""The worker side: a per-process platform for the actors, what a worker loads when, and how a
+process attaches its queue (``start_work``).
 
 Start-up is kept short (workers are restarted often: deploys, autoscaling, crashes): ``ipgov
 worker`` imports the platform and every plugin once, before Dramatiq forks its worker
@@ -12,55 +13,53 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from dramatiq.middleware import Middleware
 
+from ipgov.runtime import Platform, build_platform, core_work_kinds
 from ipgov.settings import Settings
 
-from .broker import ReviewQueue, build_broker
+from .broker import build_broker
+from .kinds import WorkKind
+from .queue import WorkQueue
 from .recovery import recovery_loop
-from .runner import execute_run
+from .running import execute
 
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
-
-__all__ = ["PlatformBootMiddleware", "RecoveryMiddleware", "WorkerRuntime", "preload"]
+__all__ = ["PlatformBootMiddleware", "RecoveryMiddleware", "WorkerRuntime", "attach_broker",
+           "preload", "start_work"]
 
 
 class WorkerRuntime:
-    """Owns the worker process's platform (its own engine, on the actors' event loop)."""
+    """Owns the worker process's platform (its own engine, on the actors' event loop) and the
+    queue whose actors run every kind of work on it."""
 
     def __init__(self, settings: Settings,
-                 platform_factory: Callable[[Settings], Platform] | None = None) -> None:
+                 platform_factory: Callable[[Settings], Platform] | None = None,
+                 kinds: list[WorkKind] | None = None) -> None:
         self.settings = settings
         self._factory = platform_factory
         self._platform: Platform | None = None
         self._authz_checked: float | None = None  # monotonic time of the last load/refresh
-        self.queue = ReviewQueue(build_broker(settings), self.execute, self.execute_job)
+        self.kinds = kinds if kinds is not None else core_work_kinds()
+        self.queue = WorkQueue(build_broker(settings), self.kinds, self.execute)
 
     def platform(self) -> Platform:
         """The platform, built on first use (inside the event loop that will use it)."""
         if self._platform is None:
-            from ipgov.runtime import build_platform
-
             platform = (self._factory or build_platform)(self.settings)
-            platform.extras["review_queue"] = self.queue
+            for kind in self.kinds:
+                if kind.name not in platform.work.kinds.names():
+                    platform.work.kinds.register(kind)
+            platform.work.attach(self.queue)
             self._platform = platform
         return self._platform
 
-    async def execute(self, run_id: str, tenant_id: str) -> str:
-        """The review actor's body."""
+    async def execute(self, kind: str, row_id: str, tenant_id: str) -> str:
+        """Every actor's body: current authorization, then the kind's work."""
         await self.authorization(tenant_id)
-        return await execute_run(self.platform(), run_id, tenant_id)
-
-    async def execute_job(self, job_id: str, tenant_id: str) -> str:
-        """The job actor's body."""
-        from ipgov.jobs.service import execute_job
-
-        await self.authorization(tenant_id)
-        return await execute_job(self.platform(), job_id, tenant_id)
+        return await execute(self.platform(), kind, row_id, tenant_id)
 
     async def authorization(self, tenant_id: str) -> None:
         """Make the platform's authorization state current enough for a message of
@@ -94,7 +93,7 @@ class WorkerRuntime:
 
 
 class RecoveryMiddleware(Middleware):
-    """Runs review recovery on the worker's event loop while the worker lives."""
+    """Runs work recovery on the worker's event loop while the worker lives."""
 
     def __init__(self, runtime: WorkerRuntime, every: float = 5.0) -> None:
         self.runtime, self.every = runtime, every
@@ -143,15 +142,45 @@ class PlatformBootMiddleware(Middleware):
         self.runtime.platform()
 
 
-def preload(settings: Settings) -> None:
-    """Import what a worker process needs (every plugin and its models, the review engine, the
-    database and broker drivers) without opening anything, so that processes forked after it
-    start with it in memory. Called by ``ipgov worker`` before Dramatiq forks."""
-    import ipgov.jobs.service  # noqa: F401
-    import ipgov.reviews.models  # noqa: F401
-    from ipgov.plugins.manager import PluginRegistry
-    from ipgov.runtime import build_platform  # noqa: F401 - with its imports
+def attach_broker(platform: Platform) -> WorkQueue:
+    """Attach a queue that only sends, on the broker of the settings (API processes with
+    separate workers, the scheduler, ``ipgov review request``)."""
+    queue = WorkQueue(build_broker(platform.settings), platform.work.kinds)
+    platform.work.attach(queue)
+    return queue
 
+
+async def start_work(platform: Platform) -> Callable[[], Awaitable[None]]:
+    """Attach the platform's queue: a sender when a broker is configured, otherwise (the
+    embedded default) worker threads and recovery in this process. Returns ``stop``."""
+    settings = platform.settings
+    if settings.broker_url:
+        attach_broker(platform)
+
+        async def stop_sender() -> None:
+            return None
+
+        return stop_sender
+    runtime = WorkerRuntime(settings, kinds=list(platform.work.kinds))
+    platform.work.attach(runtime.queue)
+    worker = runtime.queue.start_worker(settings.worker_threads)
+    recovery = asyncio.create_task(recovery_loop(platform, every=5.0))
+
+    async def stop() -> None:
+        recovery.cancel()
+        await asyncio.to_thread(worker.stop)
+        await runtime.close_from_other_loop()
+
+    return stop
+
+
+def preload(settings: Settings) -> None:
+    """Import what a worker process needs (every plugin and its models, the kinds of work,
+    the database and broker drivers) without opening anything, so that processes forked after
+    it start with it in memory. Called by ``ipgov worker`` before Dramatiq forks."""
+    from ipgov.plugins.manager import PluginRegistry
+
+    core_work_kinds()  # imports the review engine and the jobs service
     registry = PluginRegistry()
     names = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()] or None
     registry.load_entry_points(only=names)
