@@ -1,10 +1,12 @@
 """Running one review: execute each check of the claimed run once, then finalise.
 
 At-least-once delivery is safe: the work machine (``ipgov.work``) claims a run with a lease and
-a claim token; each check's findings and its result row commit together (unique per run and
-check) and renew the lease, so a crash mid-check leaves nothing and a re-delivered message
-resumes with the checks not yet done; finalisation is conditional on still holding the claim,
-so a stale worker cannot finalise twice.
+a claim token; the findings and result rows of a batch of checks (at most ``BATCH`` checks or
+``BATCH_SECONDS`` of work) commit together (unique per run and check) and renew the lease, so a
+crash mid-batch leaves nothing of that batch and a re-delivered message resumes with the checks
+not yet recorded; every write is conditional on still holding the claim, so a stale worker
+records nothing and cannot finalise twice. Batching writes one transaction per batch instead of
+one per check (bench/review_statements.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -33,6 +36,18 @@ __all__ = ["execute_run", "perform_run", "tenant_view"]
 
 log = logging.getLogger("ipgov.reviews")
 KIND = "review"
+BATCH, BATCH_SECONDS = 16, 1.0
+
+
+@dataclass(frozen=True)
+class _Assessed:
+    """One check's outcome, waiting to be recorded with its batch."""
+
+    plugin: str
+    check: Check
+    outcome: list | NotAssessed
+    error: str | None
+    elapsed_ms: int
 
 
 async def tenant_view(platform: Platform, tenant_id: str) -> TenantView:
@@ -65,9 +80,17 @@ async def perform_run(platform: Platform, held: Claim) -> str:
     done = await _done_checks(platform, held, len(checks))
     with platform.telemetry.tracer.start_as_current_span("review.run") as span:
         span.set_attribute("ipgov.review.run_id", held.id)
+        batch: list[_Assessed] = []
+        since = time.monotonic()
         for plugin, check in checks:
-            if check.id not in done:
-                await _run_check(platform, held, view, plugin, check)
+            if check.id in done:
+                continue
+            batch.append(await _assess(platform, held, view, plugin, check))
+            if len(batch) >= BATCH or time.monotonic() - since >= BATCH_SECONDS:
+                await _record(platform, held, batch)
+                batch, since = [], time.monotonic()
+        if batch:
+            await _record(platform, held, batch)
     return await finalize(platform, held)
 
 
@@ -105,47 +128,61 @@ async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Ch
             return [], f"{type(exc).__name__}: {exc}"[:2000]
 
 
-async def _run_check(
-    platform: Platform, held: Claim, view: TenantView, plugin: str, check: Check
-) -> None:
-    tracer = platform.telemetry.tracer
-    with tracer.start_as_current_span(f"review.check {check.id}") as span:
+async def _assess(platform: Platform, held: Claim, view: TenantView, plugin: str,
+                  check: Check) -> _Assessed:
+    """Run one check (in its span); nothing is written yet."""
+    with platform.telemetry.tracer.start_as_current_span(f"review.check {check.id}") as span:
         span.set_attribute("ipgov.check_id", check.id)
         span.set_attribute("ipgov.plugin", plugin)
         started = time.perf_counter()
         outcome, error = await _evaluate(platform, held, view, check)
-        elapsed = int((time.perf_counter() - started) * 1000)
-        await _record(platform, held, plugin, check, outcome, error, elapsed)
         span.set_attribute("ipgov.findings", 0 if isinstance(outcome, NotAssessed)
                            else len(outcome))
+    return _Assessed(plugin, check, outcome, error, int((time.perf_counter() - started) * 1000))
 
 
-async def _record(platform: Platform, held: Claim, plugin: str, check: Check,
-                  outcome: list | NotAssessed, error: str | None, elapsed_ms: int) -> None:
-    """Findings and the result row of one check, committed together under the claim."""
+async def _run_check(
+    platform: Platform, held: Claim, view: TenantView, plugin: str, check: Check
+) -> None:
+    """Run one check and record it at once (a batch of one)."""
+    await _record(platform, held, [await _assess(platform, held, view, plugin, check)])
+
+
+async def _record(platform: Platform, held: Claim, batch: list[_Assessed]) -> None:
+    """Findings and result rows of a batch of checks, committed together under the claim."""
+    async with platform.db.tenant_session(held.tenant_id) as session:
+        await renew(platform, session, held, checks_done=ReviewRun.checks_done + len(batch))
+        for assessed in batch:
+            session.add_all(_rows(held, assessed))
+
+
+def _rows(held: Claim, assessed: _Assessed) -> list[Finding | CheckResult]:
+    """The findings (one per key) and the result row of one check."""
     from ipgov.i18n.findings import english_texts
 
+    check, outcome = assessed.check, assessed.outcome
     drafts = [] if isinstance(outcome, NotAssessed) else outcome
-    async with platform.db.tenant_session(held.tenant_id) as session:
-        await renew(platform, session, held, checks_done=ReviewRun.checks_done + 1)
-        seen: set[str] = set()
-        for draft in drafts:
-            if draft.key in seen:
-                continue
-            seen.add(draft.key)
-            text_key, params, title, advice = english_texts(check, draft)
-            session.add(Finding(
-                run_id=held.id, check_id=check.id, key=draft.key[:200],
-                domain=check.domain.value, function=check.function.value,
-                severity=(draft.severity or check.severity).value, title=title[:500],
-                recommendation=advice, seed_ref=_citation(check), evidence=draft.evidence,
-                object_type=draft.object_type, object_id=draft.object_id,
-                text_key=text_key, params=params or None))
-        session.add(CheckResult(run_id=held.id, check_id=check.id, plugin=plugin,
-                                status=_status(outcome, error, bool(seen)),
-                                findings=len(seen), error=error, duration_ms=elapsed_ms,
-                                reason=outcome.as_record()
-                                if isinstance(outcome, NotAssessed) else None))
+    rows: list[Finding | CheckResult] = []
+    seen: set[str] = set()
+    for draft in drafts:
+        if draft.key in seen:
+            continue
+        seen.add(draft.key)
+        text_key, params, title, advice = english_texts(check, draft)
+        rows.append(Finding(
+            run_id=held.id, check_id=check.id, key=draft.key[:200],
+            domain=check.domain.value, function=check.function.value,
+            severity=(draft.severity or check.severity).value, title=title[:500],
+            recommendation=advice, seed_ref=_citation(check), evidence=draft.evidence,
+            object_type=draft.object_type, object_id=draft.object_id,
+            text_key=text_key, params=params or None))
+    rows.append(CheckResult(run_id=held.id, check_id=check.id, plugin=assessed.plugin,
+                            status=_status(outcome, assessed.error, bool(seen)),
+                            findings=len(seen), error=assessed.error,
+                            duration_ms=assessed.elapsed_ms,
+                            reason=outcome.as_record()
+                            if isinstance(outcome, NotAssessed) else None))
+    return rows
 
 
 def _citation(check: Check) -> str:
