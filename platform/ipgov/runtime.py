@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,10 +24,7 @@ from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
 from ipgov.work.running import Work
 
-if TYPE_CHECKING:
-    from ipgov.work.kinds import WorkKind
-
-__all__ = ["Platform", "build_platform", "core_work_kinds", "current_platform", "platform_var"]
+__all__ = ["Platform", "build_platform", "current_platform", "platform_var"]
 
 platform_var: ContextVar[Platform | None] = ContextVar("ipgov_platform", default=None)
 
@@ -52,7 +49,7 @@ class Platform:
     tokens: Any = None
     telemetry: Any = None
     witness: WitnessWriter | None = None
-    work: Work = field(default_factory=Work)
+    work: Work = field(default_factory=Work.core)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @contextmanager
@@ -106,14 +103,6 @@ class Platform:
             self.telemetry.shutdown()
 
 
-def core_work_kinds() -> list[WorkKind]:
-    """The core's kinds of queued work: reviews and plugin jobs."""
-    from ipgov.jobs.work import JOBS
-    from ipgov.reviews.work import REVIEWS
-
-    return [REVIEWS, JOBS]
-
-
 def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> Platform:
     """Load plugins, open the database and prepare authorization and tokens.
 
@@ -139,7 +128,6 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         db=db,
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
-        work=Work(core_work_kinds()),
     )
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),
                                      platform.audit_key)

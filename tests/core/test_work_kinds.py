@@ -15,8 +15,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.work import LeasedWork
-from ipgov.runtime import build_platform, core_work_kinds
+from ipgov.runtime import build_platform
 from ipgov.work import Claim, LostClaim, Timing, WorkKind, claim, finish, renew, send
+from ipgov.work.kinds import core_kinds
 from ipgov.work.queue import InlineQueue
 from ipgov.work.recovery import recover
 from ipgov.work.requests import record
@@ -135,7 +136,7 @@ async def test_a_third_kind_is_carried_claimed_recovered_and_finished_once(
         return p
 
     runtime = WorkerRuntime(settings, platform_factory=factory,
-                            kinds=[*core_work_kinds(), NOTIFICATIONS])
+                            kinds=[*core_kinds(), NOTIFICATIONS])
     assert set(runtime.queue.actors) == {"review", "job", "notification"}
     worker = runtime.queue.start_worker(2)
     try:

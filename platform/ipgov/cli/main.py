@@ -338,7 +338,7 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
-    from ipgov.runtime import core_work_kinds
+    from ipgov.work.kinds import core_kinds
     from ipgov.work.worker import preload
 
     cfg = settings()
@@ -346,7 +346,7 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
         fail("IPGOV_BROKER_URL is not set: the embedded default runs workers inside "
              "`ipgov serve`; set a redis:// or amqp:// URL for separate workers")
     preload(cfg)
-    queues = [kind.queue_name for kind in core_work_kinds()]  # every kind of work
+    queues = [kind.queue_name for kind in core_kinds()]  # every kind of work
     args = ["ipgov.work.entry", "--processes", str(processes), "--threads", str(threads),
             "--queues", *queues, "--worker-shutdown-timeout",
             str(shutdown_timeout * 1000)]

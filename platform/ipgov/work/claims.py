@@ -9,17 +9,14 @@ write that finds another token raises ``LostClaim``, so a stale worker never fin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import new_id, utcnow
 
-from .kinds import WorkKind
-
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
+from .kinds import WorkKind, WorkPlatform
 
 __all__ = ["QUEUED", "RUNNING", "Claim", "LostClaim", "claim", "finish", "renew"]
 
@@ -42,11 +39,11 @@ class Claim:
     row: Any = field(compare=False, repr=False)
 
 
-def _kind(platform: Platform, kind: WorkKind | str) -> WorkKind:
+def _kind(platform: WorkPlatform, kind: WorkKind | str) -> WorkKind:
     return platform.work.kinds[kind] if isinstance(kind, str) else kind
 
 
-async def claim(platform: Platform, kind: WorkKind | str, row_id: str,
+async def claim(platform: WorkPlatform, kind: WorkKind | str, row_id: str,
                 tenant_id: str) -> Claim | None:
     """Take the row if it is queued, or running with an expired lease; None otherwise."""
     kind = _kind(platform, kind)
@@ -69,27 +66,27 @@ async def claim(platform: Platform, kind: WorkKind | str, row_id: str,
     return Claim(kind, row_id, tenant_id, token, row)
 
 
-async def renew(platform: Platform, session: AsyncSession, held: Claim,
+async def _write_held(session: AsyncSession, held: Claim, values: dict[str, Any]) -> bool:
+    """Write ``values`` to the held row if it is still ours (our token, still running)."""
+    model = held.kind.model
+    written = await session.execute(
+        update(model)
+        .where(model.id == held.id, model.claim_token == held.token, model.status == RUNNING)
+        .values(**values).execution_options(synchronize_session=False))
+    return written.rowcount == 1
+
+
+async def renew(platform: WorkPlatform, session: AsyncSession, held: Claim,
                 **values: Any) -> None:
     """Write ``values`` to the held row and extend its lease, in the caller's transaction;
     ``LostClaim`` when the row is no longer ours (taken over, cancelled, finished)."""
-    model = held.kind.model
-    renewed = await session.execute(
-        update(model)
-        .where(model.id == held.id, model.claim_token == held.token, model.status == RUNNING)
-        .values(lease_until=utcnow() + held.kind.lease(platform.settings), **values)
-        .execution_options(synchronize_session=False))
-    if renewed.rowcount != 1:
+    lease_until = utcnow() + held.kind.lease(platform.settings)
+    if not await _write_held(session, held, {"lease_until": lease_until, **values}):
         raise LostClaim(held.id)
 
 
 async def finish(session: AsyncSession, held: Claim, status: str, **values: Any) -> bool:
     """Close the held row with ``status`` (and ``values``) in the caller's transaction; False
     when the row is no longer ours (nothing written)."""
-    model = held.kind.model
-    closed = await session.execute(
-        update(model)
-        .where(model.id == held.id, model.claim_token == held.token, model.status == RUNNING)
-        .values(status=status, finished_at=utcnow(), lease_until=None, **values)
-        .execution_options(synchronize_session=False))
-    return closed.rowcount == 1
+    return await _write_held(session, held, {"status": status, "finished_at": utcnow(),
+                                             "lease_until": None, **values})

@@ -4,17 +4,49 @@ change to the queue)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
-    from ipgov.settings import Settings
+from ipgov.db import Database
+from ipgov.settings import Settings
+
+__all__ = ["CORE_KINDS", "Timing", "WorkKind", "WorkKinds", "WorkPlatform", "core_kinds",
+           "timing_from_settings"]
+
+CORE_KINDS = ("ipgov.reviews.work:REVIEWS", "ipgov.jobs.work:JOBS")
+"""The core's kinds of work, by dotted name, loaded like built-in plugins: neither the work
+machine nor the platform imports the review engine or the jobs service (they import them)."""
 
 
-__all__ = ["Timing", "WorkKind", "WorkKinds", "timing_from_settings"]
+class _PlatformWork(Protocol):
+    @property
+    def kinds(self) -> WorkKinds: ...
+
+    @property
+    def queue(self) -> Any: ...
+
+
+class WorkPlatform(Protocol):
+    """What the work machine needs of a platform (``ipgov.runtime.Platform`` is one)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def work(self) -> _PlatformWork: ...
+
+    @property
+    def audit(self) -> Callable[..., Awaitable[Any]]: ...
+
+    def current(self) -> AbstractContextManager[Any]: ...
 
 Perform = Callable[..., Awaitable[str]]
 """``perform(platform, held, **options) -> outcome``: the kind's work on a claimed row."""
@@ -69,7 +101,7 @@ class WorkKind:
     id_arg: str
     timing: Callable[[Settings], Timing]
     perform: Perform
-    maintain: Callable[[Platform], Awaitable[None]] | None = None
+    maintain: Callable[[Any], Awaitable[None]] | None = None
     actor_options: Mapping[str, Any] = field(default_factory=dict)
     not_claimed: str = "not-claimed"
     lost_claim: str = "lost-claim"
@@ -77,6 +109,16 @@ class WorkKind:
     def lease(self, settings: Settings) -> timedelta:
         """How long a claim of this kind lasts without renewal."""
         return self.timing(settings).lease
+
+
+@cache
+def core_kinds() -> tuple[WorkKind, ...]:
+    """The kinds named by ``CORE_KINDS`` (reviews, plugin jobs)."""
+    found = []
+    for name in CORE_KINDS:
+        module, attribute = name.split(":")
+        found.append(getattr(importlib.import_module(module), attribute))
+    return tuple(found)
 
 
 class WorkKinds:

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dramatiq
 
 from .broker import TenantContextMiddleware, held_messages, is_embedded
 from .context import carried
-from .kinds import WorkKind
+from .kinds import WorkKind, WorkPlatform
 from .running import Carrier, execute
-
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
 
 __all__ = ["InlineQueue", "WorkQueue"]
 
@@ -98,7 +95,7 @@ class InlineQueue:
         else:
             self.forward.send(kind, row_id, tenant_id, traceparent)
 
-    async def drain(self, platform: Platform,
+    async def drain(self, platform: WorkPlatform,
                     progress: Callable[[str, str, str, int], None] | None = None,
                     **options: Any) -> int:
         """Run everything sent here, including what the work sends meanwhile; returns how

@@ -30,11 +30,9 @@ from sqlalchemy import and_, or_, select, update
 from ipgov.db.base import utcnow
 
 from .claims import QUEUED, RUNNING
-from .kinds import Timing, WorkKind
+from .kinds import Timing, WorkKind, WorkPlatform
 
 if TYPE_CHECKING:
-    from ipgov.runtime import Platform
-
     from .running import Carrier
 
 __all__ = ["broker_lost", "recover", "recovery_loop", "stale_work"]
@@ -69,7 +67,7 @@ def broker_lost(queue: Any, queue_name: str) -> bool:
         return False
 
 
-async def recover(platform: Platform, kinds: Iterable[str] | None = None) -> int:
+async def recover(platform: WorkPlatform, kinds: Iterable[str] | None = None) -> int:
     """One pass over every kind (or those named); returns how many rows were resent."""
     queue = platform.work.queue
     sent = 0
@@ -85,7 +83,7 @@ async def recover(platform: Platform, kinds: Iterable[str] | None = None) -> int
     return sent
 
 
-async def _resend_kind(platform: Platform, queue: Carrier, kind: WorkKind) -> int:
+async def _resend_kind(platform: WorkPlatform, queue: Carrier, kind: WorkKind) -> int:
     now = utcnow()
     lost = await asyncio.to_thread(broker_lost, queue, kind.queue_name)
     stale = stale_work(kind.model, kind.timing(platform.settings), now, lost)
@@ -104,7 +102,7 @@ async def _resend_kind(platform: Platform, queue: Carrier, kind: WorkKind) -> in
     return sent
 
 
-async def _take(platform: Platform, kind: WorkKind, stale: Any,
+async def _take(platform: WorkPlatform, kind: WorkKind, stale: Any,
                 now: datetime) -> list[tuple[str, str, str | None]]:
     """Up to ``BATCH`` stale rows this process won (its conditional update succeeded)."""
     model = kind.model
@@ -122,7 +120,7 @@ async def _take(platform: Platform, kind: WorkKind, stale: Any,
     return mine
 
 
-async def _unsent(platform: Platform, kind: WorkKind, row_ids: list[str],
+async def _unsent(platform: WorkPlatform, kind: WorkKind, row_ids: list[str],
                   now: datetime) -> None:
     """Rows whose resend failed count as never sent again (retried after the short bound)."""
     model = kind.model
@@ -133,7 +131,7 @@ async def _unsent(platform: Platform, kind: WorkKind, row_ids: list[str],
                               .execution_options(synchronize_session=False))
 
 
-async def recovery_loop(platform: Platform, every: float = 5.0) -> None:
+async def recovery_loop(platform: WorkPlatform, every: float = 5.0) -> None:
     """Run ``recover`` forever (cancelled on shutdown); errors are logged and retried."""
     while True:
         try:

@@ -8,7 +8,7 @@ caller's trace context, so the work joins the request's trace however late it ru
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ipgov.db.integrity import insert_or_existing
 
 from .context import current_traceparent
-
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
+from .kinds import WorkPlatform
 
 __all__ = ["record", "with_key"]
 
@@ -31,7 +29,7 @@ async def with_key(session: AsyncSession, model: Any, key: str | None) -> Any:
         model.idempotency_key == key))).scalar_one_or_none()
 
 
-async def record(platform: Platform, session: AsyncSession, row: Any, *,
+async def record(platform: WorkPlatform, session: AsyncSession, row: Any, *,
                  idempotency_key: str | None, action: str, object_type: str,
                  details: dict[str, Any]) -> tuple[Any, bool]:
     """Add ``row`` (a new, unsent row of work) in the caller's transaction, audited as

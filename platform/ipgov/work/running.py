@@ -1,6 +1,6 @@
 """The platform's work: the kinds it knows, the queue that carries them, send and execute.
 
-``platform.work`` is set once, when the platform is built, with the core's kinds; the queue
+``platform.work`` is set once, when the platform is built (``Work.core()``); the queue
 is attached by whoever runs the process (``ipgov.work.worker``: workers in the API process in
 the embedded default, a broker sender otherwise; an ``InlineQueue`` in the CLI and tests).
 """
@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import update
 
 from ipgov.db.base import utcnow
 
 from .claims import LostClaim, claim
-from .kinds import WorkKind, WorkKinds
-
-if TYPE_CHECKING:
-    from ipgov.runtime import Platform
+from .kinds import WorkKind, WorkKinds, WorkPlatform, core_kinds
 
 __all__ = ["Carrier", "Work", "execute", "send"]
 
@@ -38,9 +35,14 @@ class Carrier(Protocol):
 class Work:
     """The kinds of work a platform knows and the queue carrying them (None: not attached)."""
 
-    def __init__(self, kinds: list[WorkKind] | None = None) -> None:
-        self.kinds = WorkKinds(kinds or ())
+    def __init__(self, kinds: Iterable[WorkKind] = ()) -> None:
+        self.kinds = WorkKinds(kinds)
         self.queue: Carrier | None = None
+
+    @classmethod
+    def core(cls) -> Work:
+        """The core's kinds (reviews, plugin jobs), no queue attached yet."""
+        return cls(core_kinds())
 
     def attach(self, queue: Carrier | None) -> None:
         """Carry work with ``queue`` from now on (None: rows stay queued)."""
@@ -56,7 +58,7 @@ class Work:
             self.queue = previous
 
 
-async def send(platform: Platform, kind: str, row_id: str, tenant_id: str,
+async def send(platform: WorkPlatform, kind: str, row_id: str, tenant_id: str,
                traceparent: str | None = None) -> bool:
     """Send the row's message and note when; a broker failure is logged and left to recovery
     (the row is the record: it stays queued and recovery sends it again)."""
@@ -79,7 +81,7 @@ async def send(platform: Platform, kind: str, row_id: str, tenant_id: str,
     return True
 
 
-async def execute(platform: Platform, kind: str, row_id: str, tenant_id: str,
+async def execute(platform: WorkPlatform, kind: str, row_id: str, tenant_id: str,
                   **options: Any) -> str:
     """Claim the row and do its kind's work under the claim, with the platform current;
     returns what happened (for logs and tests). ``options`` go to the kind's ``perform``."""

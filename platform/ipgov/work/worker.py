@@ -18,11 +18,11 @@ from typing import Any
 
 from dramatiq.middleware import Middleware
 
-from ipgov.runtime import Platform, build_platform, core_work_kinds
+from ipgov.runtime import Platform, build_platform
 from ipgov.settings import Settings
 
 from .broker import build_broker
-from .kinds import WorkKind
+from .kinds import WorkKind, core_kinds
 from .queue import WorkQueue
 from .recovery import recovery_loop
 from .running import execute
@@ -42,7 +42,7 @@ class WorkerRuntime:
         self._factory = platform_factory
         self._platform: Platform | None = None
         self._authz_checked: float | None = None  # monotonic time of the last load/refresh
-        self.kinds = kinds if kinds is not None else core_work_kinds()
+        self.kinds = list(kinds if kinds is not None else core_kinds())
         self.queue = WorkQueue(build_broker(settings), self.kinds, self.execute)
 
     def platform(self) -> Platform:
@@ -180,7 +180,7 @@ def preload(settings: Settings) -> None:
     it start with it in memory. Called by ``ipgov worker`` before Dramatiq forks."""
     from ipgov.plugins.manager import PluginRegistry
 
-    core_work_kinds()  # imports the review engine and the jobs service
+    core_kinds()  # imports the review engine and the jobs service
     registry = PluginRegistry()
     names = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()] or None
     registry.load_entry_points(only=names)
