@@ -93,7 +93,7 @@ async def mutate(
     info: AnyInfo,
     tenant_id: str,
     payload: Callable[..., P],
-    field: str,
+    field: str | None,
     work: Callable[[AsyncSession], Awaitable[R]],
     *,
     action: str | None,
@@ -107,7 +107,8 @@ async def mutate(
 ) -> P:
     """Run ``work`` in one transaction of ``tenant_id``, audit it, return ``payload``.
 
-    ``payload(**{field: to_node(result)})`` on success; ``payload(errors=errors(exc))`` when
+    ``payload(**{field: to_node(result)})`` on success (``payload(**to_node(result))`` when
+    ``field`` is ``None``: a payload of several fields); ``payload(errors=errors(exc))`` when
     ``work`` (or the node conversion) raised a ``DomainError``: the transaction rolls back, so
     nothing is stored and no event is written. ``action`` and ``object_type`` name the audit
     event (``ip_governance.risk.created``, ``ip_governance:risk``), written in the same
@@ -132,7 +133,7 @@ async def mutate(
             node = to_node(result)
     except DomainError as exc:
         return payload(errors=errors(exc))
-    return payload(**{field: node})
+    return payload(**node) if field is None else payload(**{field: node})
 
 
 async def _audit(info: AnyInfo, session: AsyncSession, tenant_id: str, action: str,
