@@ -77,6 +77,7 @@ from ipgov.web.guards import authorize_request
 # --- the GraphQL kit (ipgov.graphql.kit): pages, audited mutations, inputs, rows to types ---
 from ipgov.graphql.kit import (
     column_key,
+    errors_as_data,
     input_values,
     max_page_size,
     mutate,
@@ -350,6 +351,7 @@ __all__ = [
     "utcnow",
     # the GraphQL kit
     "column_key",
+    "errors_as_data",
     "input_values",
     "max_page_size",
     "mutate",

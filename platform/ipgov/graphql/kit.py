@@ -35,7 +35,8 @@ from .errors import UserError, user_errors
 from .pagination import Connection, paginate
 from .permissions import check_permission
 
-__all__ = ["column_key", "input_values", "max_page_size", "mutate", "page_in", "row_mapper",
+__all__ = ["column_key", "errors_as_data", "input_values", "max_page_size", "mutate", "page_in",
+           "row_mapper",
            "tenant_page", "to_type", "validate"]
 
 T = TypeVar("T")
@@ -104,6 +105,8 @@ async def mutate(
     permission: tuple[str, str] | None = None,
     session: SessionFactory | None = None,
     errors: Callable[[DomainError], list[UserError]] = user_errors,
+    commit_if: Callable[[R], bool] | None = None,
+    then: Callable[[R], Awaitable[Any]] | None = None,
 ) -> P:
     """Run ``work`` in one transaction of ``tenant_id``, audit it, return ``payload``.
 
@@ -117,23 +120,50 @@ async def mutate(
     ``permission`` ``(object, action)`` is checked in the tenant first, for a permission
     beyond the field's declared one; a refusal is the field's ``FORBIDDEN``, as a declared
     permission gives. ``session`` opens another session than the tenant's (e.g. a
-    ``multi_session`` over the tenant's lineage).
+    ``multi_session`` over the tenant's lineage). ``commit_if(result)`` false rolls the
+    work back (no event either) and still answers with its node: an all-or-nothing import
+    that found bad rows reports them without storing the good ones. ``then(result)``, when
+    given, builds the node after the commit instead of ``to_node`` (a fresh read of what was
+    stored); its ``DomainError`` is data too.
     """
-    ctx = info.context
     if permission is not None:
         check_permission(info, str(tenant_id), *permission)
-    opened = session() if session is not None else ctx.session(str(tenant_id))
+    opened = session() if session is not None else info.context.session(str(tenant_id))
     try:
         async with opened as open_session:
             result = await work(open_session)
+            if commit_if is not None and not commit_if(result):
+                raise _RolledBack(to_node(result))
             if action is not None:
                 await _audit(info, open_session, str(tenant_id), action, object_type,
                              object_id(result) if object_id else str(result.id),  # type: ignore[attr-defined]
                              details(result) if details else None)
-            node = to_node(result)
+            node = None if then is not None else to_node(result)
+        if then is not None:
+            node = await then(result)
     except DomainError as exc:
         return payload(errors=errors(exc))
+    except _RolledBack as rolled_back:
+        node = rolled_back.node
     return payload(**node) if field is None else payload(**{field: node})
+
+
+async def errors_as_data(payload: Callable[..., P], run: Callable[[], Awaitable[P]], *,
+                         errors: Callable[[DomainError], list[UserError]] = user_errors) -> P:
+    """``await run()``, or ``payload(errors=...)`` when it raised a ``DomainError``: for the
+    reads a mutation makes before ``mutate`` (what the write depends on)."""
+    try:
+        return await run()
+    except DomainError as exc:
+        return payload(errors=errors(exc))
+
+
+class _RolledBack(Exception):
+    """Leaves the transaction of a mutation whose result says it must not be stored."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__("rolled back")
+        self.node = node
 
 
 async def _audit(info: AnyInfo, session: AsyncSession, tenant_id: str, action: str,
@@ -152,11 +182,13 @@ async def _audit(info: AnyInfo, session: AsyncSession, tenant_id: str, action: s
 # ------------------------------------------------------------------------------ inputs
 
 
-def input_values(data: Any, *, exclude: Sequence[str] = ()) -> dict[str, Any]:
+def input_values(data: Any, *, exclude: Sequence[str] = (),
+                 nested: bool = False) -> dict[str, Any]:
     """A Strawberry input as keyword arguments for a service (snake_case names; ``ID``
-    values are plain strings already)."""
-    return {f.name: getattr(data, f.name) for f in dataclasses.fields(data)
-            if f.name not in exclude}
+    values are plain strings already); ``nested`` turns inputs inside it into dicts too."""
+    values = dataclasses.asdict(data) if nested else {
+        f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    return {name: value for name, value in values.items() if name not in exclude}
 
 
 def validate(*checks: Callable[[], Any]) -> list[Any]:

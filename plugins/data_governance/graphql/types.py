@@ -7,7 +7,9 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from ipgov.api import UserError
+from ipgov.api import (
+    UserError,
+)
 
 from ..catalog.models import DataAsset, DataAssetKind, MetadataSpec
 from ..lifecycle.models import DestructionRequest, LifecycleEvent
