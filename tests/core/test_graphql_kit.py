@@ -82,6 +82,20 @@ class Mutation:
             permission=("ipgov:review", "request"))
 
 
+    @strawberry.mutation
+    async def try_schedule(self, info: Info, tenant_id: strawberry.ID, name: str,
+                           keep: bool) -> SchedulePayload:
+        async def checked() -> SchedulePayload:
+            if name == "taken":  # a read before the write refuses: data too
+                raise Conflict("taken", code="DUPLICATE", field="name")
+            return await kit.mutate(
+                info, str(tenant_id), SchedulePayload, "schedule",
+                lambda s: _add(s, name, 7, ""), action=ACTION, object_type=OBJECT,
+                to_node=to_schedule, commit_if=lambda _: keep)
+
+        return await kit.errors_as_data(SchedulePayload, checked)
+
+
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorShaper])
 ADD = """mutation($t: ID!, $n: String!, $d: Int!, $f: String! = "") {
   addSchedule(tenantId: $t, name: $n, days: $d, fail: $f) {
@@ -210,6 +224,23 @@ async def test_a_caller_without_the_permission_is_refused_before_any_write(platf
     other = await _run(platform, acme, "b-admin", ADD, {"t": tenant, "n": "weekly", "d": 7})
     assert _codes(other) in (["FORBIDDEN"], ["NOT_FOUND"])
     assert await _stored(platform, tenant) == (0, 0)
+
+
+TRY = """mutation($t: ID!, $n: String!, $k: Boolean!) { trySchedule(tenantId: $t, name: $n,
+  keep: $k) { schedule { name } errors { code field } } }"""
+
+
+async def test_a_result_that_must_not_be_kept_rolls_back_and_still_answers(platform, acme):
+    tenant = acme.ids["acme-a"]
+    dry = await _run(platform, acme, "a-admin", TRY, {"t": tenant, "n": "weekly", "k": False})
+    assert dry.data["trySchedule"] == {"schedule": {"name": "weekly"}, "errors": []}
+    assert await _stored(platform, tenant) == (0, 0)
+    refused = await _run(platform, acme, "a-admin", TRY, {"t": tenant, "n": "taken", "k": True})
+    assert refused.errors is None
+    assert refused.data["trySchedule"]["errors"] == [{"code": "DUPLICATE", "field": "name"}]
+    kept = await _run(platform, acme, "a-admin", TRY, {"t": tenant, "n": "weekly", "k": True})
+    assert kept.data["trySchedule"]["errors"] == []
+    assert await _stored(platform, tenant) == (1, 1)
 
 
 def test_rows_map_to_types_by_field_name_with_explicit_overrides():

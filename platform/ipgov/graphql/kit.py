@@ -129,6 +129,7 @@ async def mutate(
     if permission is not None:
         check_permission(info, str(tenant_id), *permission)
     opened = session() if session is not None else info.context.session(str(tenant_id))
+    node: Any = None
     try:
         async with opened as open_session:
             result = await work(open_session)
@@ -138,7 +139,8 @@ async def mutate(
                 await _audit(info, open_session, str(tenant_id), action, object_type,
                              object_id(result) if object_id else str(result.id),  # type: ignore[attr-defined]
                              details(result) if details else None)
-            node = None if then is not None else to_node(result)
+            if then is None:
+                node = to_node(result)
         if then is not None:
             node = await then(result)
     except DomainError as exc:
