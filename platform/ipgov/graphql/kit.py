@@ -221,9 +221,17 @@ def to_type(cls: type[T], row: Any, /, **overrides: Any) -> T:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if not f.init:
             continue
-        values[f.name] = overrides[f.name] if f.name in overrides else _plain(
-            getattr(row, f.name))
+        if f.name in overrides:
+            values[f.name] = overrides[f.name]
+        elif f.name in _DECLARATIVE:  # the model class's, never a column: say where it comes from
+            raise AttributeError(f"{cls.__name__}.{f.name} needs an override: {f.name!r} of a "
+                                 "model is SQLAlchemy's, not a column")
+        else:
+            values[f.name] = _plain(getattr(row, f.name))
     return cls(**values)
+
+
+_DECLARATIVE = frozenset({"metadata", "registry"})
 
 
 def row_mapper(cls: type[T], /, **overrides: Callable[[Any], Any]) -> Callable[[Any], T]:
