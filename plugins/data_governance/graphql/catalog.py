@@ -153,13 +153,9 @@ class CatalogMutation:
                          extensions=requires(SPEC, "publish"))
     async def register_data_asset_kind(self, info: Info, tenant_id: ID, key: str, title: str,
                                        description: str = "") -> DataAssetKindPayload:
-        async def work(s: AsyncSession) -> Any:
-            kind = await services.register_kind(s, key=key, title=title,
-                                                description=description)
-            return kind
-
         return await mutate(
-            info, str(tenant_id), DataAssetKindPayload, "kind", work,
+            info, str(tenant_id), DataAssetKindPayload, "kind",
+            lambda s: services.register_kind(s, key=key, title=title, description=description),
             action="data_governance.kind.registered", object_type=SPEC, to_node=kind_node,
             errors=payload_errors)
 
@@ -187,12 +183,9 @@ class CatalogMutation:
                                 input: DataAssetInput) -> DataAssetPayload:  # noqa: A002
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> Any:
-            asset = await services.save_asset(s, input_values(input, nested=True), actor=actor)
-            return asset
-
         return await mutate(
-            info, str(tenant_id), DataAssetPayload, "asset", work,
+            info, str(tenant_id), DataAssetPayload, "asset",
+            lambda s: services.save_asset(s, input_values(input, nested=True), actor=actor),
             action="data_governance.asset.created", object_type=ASSET, to_node=asset_node,
             errors=payload_errors)
 
@@ -221,11 +214,8 @@ class CatalogMutation:
                                           ) -> GovernanceRolePayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> Any:
-            row = await assign_role(s, input_values(input, nested=True), actor=actor)
-            return row
-
         return await mutate(
-            info, str(tenant_id), GovernanceRolePayload, "role", work,
+            info, str(tenant_id), GovernanceRolePayload, "role",
+            lambda s: assign_role(s, input_values(input, nested=True), actor=actor),
             action="data_governance.role.assigned", object_type=ORGANIZATION, to_node=role_node,
             errors=payload_errors)

@@ -88,12 +88,9 @@ class MappingMutation:
     async def create_technical_solution(self, info: Info, tenant_id: ID,
                                         input: TechnicalSolutionInput  # noqa: A002
                                         ) -> TechnicalSolutionPayload:
-        async def work(s: AsyncSession) -> Any:
-            row = await services.create_solution(s, input_values(input, nested=True))
-            return row
-
         return await mutate(
-            info, str(tenant_id), TechnicalSolutionPayload, "solution", work,
+            info, str(tenant_id), TechnicalSolutionPayload, "solution",
+            lambda s: services.create_solution(s, input_values(input, nested=True)),
             action="data_governance.solution.created", object_type=SOLUTION, to_node=solution_node,
             errors=payload_errors)
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from ipgov.api import (
@@ -72,12 +69,9 @@ class QualityMutation:
     async def create_data_quality_rule(self, info: Info, tenant_id: ID,
                                        input: QualityRuleInput  # noqa: A002
                                        ) -> QualityRulePayload:
-        async def work(s: AsyncSession) -> Any:
-            rule = await create_rule(s, input_values(input, nested=True))
-            return rule
-
         return await mutate(
-            info, str(tenant_id), QualityRulePayload, "rule", work,
+            info, str(tenant_id), QualityRulePayload, "rule",
+            lambda s: create_rule(s, input_values(input, nested=True)),
             action="data_governance.quality_rule.created", object_type=QUALITY, to_node=rule_node,
             errors=payload_errors)
 

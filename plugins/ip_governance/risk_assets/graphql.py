@@ -255,12 +255,10 @@ class RiskAssetsMutation:
                          extensions=requires(RISK, "create"))
     async def create_ip_risk(self, info: Info, tenant_id: ID, input: IpRiskInput  # noqa: A002
                              ) -> IpRiskPayload:
-        async def work(s: AsyncSession) -> Any:
-            risk = await services.save_risk(s, input_values(input, nested=True))
-            return risk_node(risk)
-
-        return await mutate(info, str(tenant_id), IpRiskPayload, "risk", work,
-                            action="ip_governance.risk.created", object_type=RISK)
+        return await mutate(
+            info, str(tenant_id), IpRiskPayload, "risk",
+            lambda s: services.save_risk(s, input_values(input, nested=True)),
+            action="ip_governance.risk.created", object_type=RISK, to_node=risk_node)
 
     @strawberry.mutation(description="Change a risk (score, treatment, plan, status...).",
                          extensions=requires(RISK, "update"))
@@ -290,12 +288,10 @@ class RiskAssetsMutation:
     @strawberry.mutation(description="Register an asset.", extensions=requires(ASSET, "create"))
     async def create_ip_asset(self, info: Info, tenant_id: ID, input: IpAssetInput  # noqa: A002
                               ) -> IpAssetPayload:
-        async def work(s: AsyncSession) -> Any:
-            asset = await services.save_asset(s, input_values(input, nested=True))
-            return asset_node(asset)
-
-        return await mutate(info, str(tenant_id), IpAssetPayload, "asset", work,
-                            action="ip_governance.asset.created", object_type=ASSET)
+        return await mutate(
+            info, str(tenant_id), IpAssetPayload, "asset",
+            lambda s: services.save_asset(s, input_values(input, nested=True)),
+            action="ip_governance.asset.created", object_type=ASSET, to_node=asset_node)
 
     @strawberry.mutation(description="Change an asset.", extensions=requires(ASSET, "update"))
     async def update_ip_asset(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
@@ -346,13 +342,11 @@ class RiskAssetsMutation:
     async def add_ip_asset_deadline(self, info: Info, tenant_id: ID, asset_id: ID, kind: str,
                                     due_on: date | None = None, description: str = ""
                                     ) -> IpAssetDeadlinePayload:
-        async def work(s: AsyncSession) -> Any:
-            d = await services.add_deadline(s, asset_id=str(asset_id), kind=kind,
-                                            due_on=due_on, description=description)
-            return deadline_node(d)
-
-        return await mutate(info, str(tenant_id), IpAssetDeadlinePayload, "deadline", work,
-                            action="ip_governance.deadline.created", object_type=ASSET)
+        return await mutate(
+            info, str(tenant_id), IpAssetDeadlinePayload, "deadline",
+            lambda s: services.add_deadline(s, asset_id=str(asset_id), kind=kind, due_on=due_on,
+                                            description=description),
+            action="ip_governance.deadline.created", object_type=ASSET, to_node=deadline_node)
 
     @strawberry.mutation(description="Mark a deadline done, waived, missed or open.",
                          extensions=requires(ASSET, "update"))
@@ -370,12 +364,10 @@ class RiskAssetsMutation:
                          extensions=requires(LICENCE, "create"))
     async def create_ip_licence(self, info: Info, tenant_id: ID,
                                 input: IpLicenceInput) -> IpLicencePayload:  # noqa: A002
-        async def work(s: AsyncSession) -> Any:
-            lic = await services.create_licence(s, input_values(input, nested=True))
-            return licence_node(lic)
-
-        return await mutate(info, str(tenant_id), IpLicencePayload, "licence", work,
-                            action="ip_governance.licence.created", object_type=LICENCE)
+        return await mutate(
+            info, str(tenant_id), IpLicencePayload, "licence",
+            lambda s: services.create_licence(s, input_values(input, nested=True)),
+            action="ip_governance.licence.created", object_type=LICENCE, to_node=licence_node)
 
     @strawberry.mutation(description="Record a royalty payment under a licence.",
                          extensions=requires(LICENCE, "update"))
@@ -383,14 +375,12 @@ class RiskAssetsMutation:
         self, info: Info, tenant_id: ID, licence_id: ID, currency: str,
         paid_on: date | None = None, amount: Decimal | None = None, reference: str = "",
     ) -> IpRoyaltyPaymentPayload:
-        async def work(s: AsyncSession) -> Any:
-            p = await services.record_payment(s, licence_id=str(licence_id), paid_on=paid_on,
+        return await mutate(
+            info, str(tenant_id), IpRoyaltyPaymentPayload, "payment",
+            lambda s: services.record_payment(s, licence_id=str(licence_id), paid_on=paid_on,
                                               amount=amount, currency=currency,
-                                              reference=reference)
-            return payment_node(p)
-
-        return await mutate(info, str(tenant_id), IpRoyaltyPaymentPayload, "payment", work,
-                            action="ip_governance.royalty.recorded", object_type=LICENCE)
+                                              reference=reference),
+            action="ip_governance.royalty.recorded", object_type=LICENCE, to_node=payment_node)
 
     @strawberry.mutation(description="Report a detected incident (Monitor).",
                          extensions=requires(INCIDENT, "create"))

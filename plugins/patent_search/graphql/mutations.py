@@ -9,6 +9,7 @@ kit's ``mutate``: the caller's own tenant, one transaction, the audit event in i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -117,6 +118,13 @@ def _deleted(_: Any) -> bool:
     return True
 
 
+async def _watchlist(info: Info, tenant_id: ID, done: str,
+                     work: Callable[[Any], Awaitable[Any]]) -> WatchlistPayload:
+    return await mutate(info, str(tenant_id), WatchlistPayload, "watchlist", work,
+                        action=f"patent_search.watchlist.{done}", object_type=WATCH,
+                        details=lambda row: {"name": row.name}, to_node=watch_node)
+
+
 @strawberry.type
 class PatentMutation:
     @strawberry.mutation(description="Create a collection (shared with the group's "
@@ -203,21 +211,15 @@ class PatentMutation:
     async def create_patent_watchlist(self, info: Info, tenant_id: ID,
                                       input: WatchlistInput) -> WatchlistPayload:  # noqa: A002
         actor = info.context.actor
-        return await mutate(
-            info, str(tenant_id), WatchlistPayload, "watchlist",
-            lambda s: services.create_watchlist(s, _watch_values(input), actor),
-            action="patent_search.watchlist.created", object_type=WATCH,
-            details=lambda row: {"name": row.name}, to_node=watch_node)
+        return await _watchlist(info, tenant_id, "created", lambda s: services.create_watchlist(
+            s, _watch_values(input), actor))
 
     @strawberry.mutation(description="Replace a watchlist's criteria.",
                          extensions=requires(WATCH, "update"))
     async def update_patent_watchlist(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
                                       input: WatchlistInput) -> WatchlistPayload:  # noqa: A002
-        return await mutate(
-            info, str(tenant_id), WatchlistPayload, "watchlist",
-            lambda s: services.update_watchlist(s, str(id), _watch_values(input)),
-            action="patent_search.watchlist.updated", object_type=WATCH,
-            details=lambda row: {"name": row.name}, to_node=watch_node)
+        return await _watchlist(info, tenant_id, "updated", lambda s: services.update_watchlist(
+            s, str(id), _watch_values(input)))
 
     @strawberry.mutation(description="Mark watchlist matches as assessed.",
                          extensions=requires(WATCH, "update"))
