@@ -73,6 +73,23 @@ from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate
 from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
 
+# isort: split
+# --- the GraphQL kit (ipgov.graphql.kit): pages, audited mutations, inputs, rows to types ---
+from ipgov.graphql.kit import (
+    column_key,
+    errors_as_data,
+    input_values,
+    max_page_size,
+    mutate,
+    page_in,
+    row_mapper,
+    tenant_page,
+    to_type,
+    validate,
+)
+
+# --- end of the GraphQL kit block ---
+
 
 def tenant_info(platform: Any, tenant_id: str) -> Any:
     """What the platform knows of a tenant (slug, parent_id, root_id, governance_mode, status,
@@ -332,4 +349,15 @@ __all__ = [
     "tenants_session",
     "user_errors",
     "utcnow",
+    # the GraphQL kit
+    "column_key",
+    "errors_as_data",
+    "input_values",
+    "max_page_size",
+    "mutate",
+    "page_in",
+    "row_mapper",
+    "tenant_page",
+    "to_type",
+    "validate",
 ]

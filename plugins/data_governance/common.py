@@ -1,31 +1,19 @@
-"""Helpers shared by every area: field-level validation errors, row lookup, and the GraphQL
-plumbing (a page of rows in the tenant's session; a mutation run, audited, errors as data)."""
+"""Helpers shared by every area: field-level validation errors (and their payload form) and
+row lookup. Pages and audited mutations come from the core's GraphQL kit (``ipgov.api``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types import Info
 
-from ipgov.api import (
-    Connection,
-    DomainError,
-    InvalidInput,
-    NotFound,
-    UserError,
-    paginate,
-    record_audit,
-)
+from ipgov.api import DomainError, InvalidInput, NotFound, UserError
 
-__all__ = ["FieldErrors", "aware", "camel", "get", "mutate", "ordered_id", "page",
-           "payload_errors", "plain", "text", "to_dict"]
+__all__ = ["FieldErrors", "aware", "camel", "get", "ordered_id", "payload_errors", "plain",
+           "text"]
 
 T = TypeVar("T")
 PLUGIN = "data_governance"
@@ -89,12 +77,6 @@ def plain(value: str | None) -> str:
     return re.sub(r"[\s-]+", "_", (value or "").strip().lower())
 
 
-def to_dict(obj: Any) -> dict[str, Any]:
-    """A strawberry input as a dict of snake_case fields (ids as plain strings)."""
-    return {k: (str(v) if isinstance(v, str) else v)
-            for k, v in dataclasses.asdict(obj).items()}
-
-
 async def get(session: AsyncSession, model: type[T], object_id: str, what: str,
               field: str = "id") -> T:
     """The row of the session's tenant with ``object_id`` (``NotFound`` naming ``what``)."""
@@ -104,32 +86,3 @@ async def get(session: AsyncSession, model: type[T], object_id: str, what: str,
         raise NotFound(f"no {what} with id {object_id!r} in this tenant", code="NOT_FOUND",
                        field=field)
     return row
-
-
-async def page(info: Info, tenant_id: strawberry.ID, stmt: Any, order: list[Any], first: int,
-               after: str | None, to_node: Callable[[Any], Any]) -> Connection[Any]:
-    """A keyset page of ``stmt`` in the tenant's session."""
-    ctx = info.context
-    async with ctx.session(str(tenant_id)) as session:
-        return await paginate(session, stmt, order, first=first, after=after,
-                              maximum=ctx.platform.settings.max_page_size, to_node=to_node,
-                              key=lambda r: [getattr(r, c.key) for c in order])
-
-
-async def mutate(info: Info, tenant_id: strawberry.ID, action: str, object_type: str,
-                 work: Callable[[AsyncSession], Awaitable[tuple[str, Any]]],
-                 payload: Callable[..., Any], field: str,
-                 details: Callable[[Any], dict[str, Any]] | None = None) -> Any:
-    """Run ``work`` in the tenant's transaction and audit it; domain errors become data and
-    nothing is stored. ``work`` returns (object id, node); the payload gets the node."""
-    ctx = info.context
-    try:
-        async with ctx.session(str(tenant_id)) as session:
-            object_id, node = await work(session)
-            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
-                               action=f"{PLUGIN}.{action}", object_type=object_type,
-                               object_id=object_id,
-                               details=details(node) if details else None)
-    except DomainError as exc:
-        return payload(errors=payload_errors(exc))
-    return payload(**{field: node})

@@ -26,6 +26,7 @@ from .audit_types import (
     verification_node,
 )
 from .errors import UserError, user_errors
+from .kit import page_in
 from .pagination import (
     Connection,
     Edge,
@@ -33,7 +34,6 @@ from .pagination import (
     check_page_size,
     decode_cursor,
     encode_cursor,
-    paginate,
 )
 from .permissions import authenticated, requires
 from .types import EscalationType, PluginType
@@ -115,9 +115,9 @@ class AuditQuery:
         if filter_value(status, [s.value for s in EscalationStatus], "status"):
             stmt = stmt.where(Escalation.status == status)
         async with ctx.session(str(tenant_id)) as session:
-            return await paginate(
-                session, stmt, [Escalation.id], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=_escalation_node,
+            return await page_in(
+                info, session, stmt, [Escalation.id], first=first, after=after,
+                to_node=_escalation_node,
                 key=lambda e: [e.id])
 
     @strawberry.field(description="Installed plugins.", extensions=authenticated())

@@ -14,7 +14,8 @@ from ipgov.identity.models import Membership, User
 
 from .errors import UserError, user_errors
 from .invitations import InvitationMutation, InvitationQuery
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import authenticated, requires
 from .sign_in import SignInMutation
 from .types import MembershipType
@@ -84,9 +85,9 @@ class IdentityQuery(InvitationQuery):
     ) -> Connection[MembershipType]:
         ctx = info.context
         async with ctx.session(str(tenant_id)) as session:
-            page = await paginate(
-                session, select(Membership), [Membership.id], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=lambda m: m,
+            page = await page_in(
+                info, session, select(Membership), [Membership.id], first=first, after=after,
+                to_node=lambda m: m,
                 key=lambda m: [m.id])
         # users are global rows the app role may not read (password hashes): a named system read
         async with ctx.system_session("graphql: members' names") as session:

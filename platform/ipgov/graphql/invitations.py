@@ -18,7 +18,8 @@ from ipgov.web.downloads import download_paths
 
 from .credentials import CREDENTIAL_CHECK, credential_check
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import public, requires
 from .sign_in import SignInPayload, signed_in_payload
 
@@ -86,9 +87,9 @@ class InvitationQuery:
                           after: str | None = None) -> Connection[InvitationType]:
         ctx = info.context
         async with ctx.platform.db.tenant_session(str(tenant_id)) as session:
-            return await paginate(
-                session, select(Invitation), [Invitation.id], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=_node,
+            return await page_in(
+                info, session, select(Invitation), [Invitation.id], first=first, after=after,
+                to_node=_node,
                 key=lambda i: [i.id])
 
     @strawberry.field(description="Signed links to the exports and reports you may open: the "

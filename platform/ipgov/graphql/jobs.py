@@ -16,7 +16,8 @@ from ipgov.jobs.models import TERMINAL, Job, JobStatus
 from ipgov.jobs.service import job_kinds
 from ipgov.validation import filter_value
 
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import requires
 
 __all__ = ["JobMutation", "JobQuery", "job_node"]
@@ -89,9 +90,8 @@ class JobQuery:
         if filter_value(status, [s.value for s in JobStatus], "status"):
             stmt = stmt.where(Job.status == status)
         async with ctx.session(str(tenant_id)) as session:
-            return await paginate(session, stmt, [Job.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=job_node, key=lambda j: [j.id])
+            return await page_in(info, session, stmt, [Job.id], first=first, after=after,
+                                 to_node=job_node, key=lambda j: [j.id])
 
 
 @strawberry.type

@@ -15,7 +15,8 @@ from ipgov.tenancy import services
 from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import requires
 from .types import PermissionType, PolicyRuleType
 
@@ -43,10 +44,10 @@ class PolicyQuery:
     ) -> Connection[PolicyRuleType]:
         ctx = info.context
         async with ctx.session(str(tenant_id)) as session:
-            return await paginate(
-                session, select(AuthzRule).where(AuthzRule.ptype == "p"),
+            return await page_in(
+                info, session, select(AuthzRule).where(AuthzRule.ptype == "p"),
                 [AuthzRule.id], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=_rule_node,
+                to_node=_rule_node,
                 key=lambda r: [r.id])
 
     @strawberry.field(description="What you may do in a tenant, with your effective roles.",

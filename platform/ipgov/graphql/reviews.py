@@ -22,7 +22,8 @@ from ipgov.reviews.reading import directive_action, finding_references, finding_
 from ipgov.validation import filter_value
 
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import public, requires
 from .scores import DimensionScore, dimension_scores, overall_score
 
@@ -225,9 +226,8 @@ class ReviewQuery:
                           after: str | None = None) -> Connection[ReviewRunType]:
         ctx = info.context
         async with ctx.session(str(tenant_id)) as session:
-            return await paginate(session, select(ReviewRun), [ReviewRun.id], first=first,
-                                  after=after, maximum=ctx.platform.settings.max_page_size,
-                                  to_node=run_node, key=lambda r: [r.id])
+            return await page_in(info, session, select(ReviewRun), [ReviewRun.id], first=first,
+                                 after=after, to_node=run_node, key=lambda r: [r.id])
 
     @strawberry.field(description="Findings of a run (or of the latest finished run).",
                       extensions=requires("ipgov:review", "read"))
@@ -245,9 +245,8 @@ class ReviewQuery:
                                            (Finding.domain, domain, GovernanceDomain)):
                 if filter_value(value, [v.value for v in allowed], column.key):
                     stmt = stmt.where(column == value)
-            return await paginate(session, stmt, [Finding.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=lambda f: _finding_node(f, ctx), key=lambda f: [f.id])
+            return await page_in(info, session, stmt, [Finding.id], first=first, after=after,
+                                 to_node=lambda f: _finding_node(f, ctx), key=lambda f: [f.id])
 
     @strawberry.field(description="Directives of a tenant, by status.",
                       extensions=requires("ipgov:directive", "read"))
@@ -259,9 +258,8 @@ class ReviewQuery:
         if filter_value(status, [s.value for s in DirectiveStatus], "status"):
             stmt = stmt.where(Directive.status == status)
         async with ctx.session(str(tenant_id)) as session:
-            return await paginate(session, stmt, [Directive.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=lambda d: _directive_node(d, ctx), key=lambda d: [d.id])
+            return await page_in(info, session, stmt, [Directive.id], first=first, after=after,
+                                 to_node=lambda d: _directive_node(d, ctx), key=lambda d: [d.id])
 
 
 async def _latest_run(session) -> str | None:  # type: ignore[no-untyped-def]

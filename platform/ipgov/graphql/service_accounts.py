@@ -15,7 +15,8 @@ from ipgov.identity import service_accounts as accounts
 from ipgov.identity.models import ApiKey, ServiceAccount, User
 
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import requires
 
 __all__ = ["ServiceAccountMutation", "ServiceAccountQuery"]
@@ -141,9 +142,8 @@ class ServiceAccountQuery:
         if not include_disabled:
             stmt = stmt.where(ServiceAccount.disabled_at.is_(None))
         async with ctx.session(str(tenant_id)) as session:
-            page = await paginate(session, stmt, [ServiceAccount.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=lambda a: a, key=lambda a: [a.id])
+            page = await page_in(info, session, stmt, [ServiceAccount.id], first=first,
+                                 after=after, to_node=lambda a: a, key=lambda a: [a.id])
             keys = await _keys(session, [e.node for e in page.edges])
         owners = await _owners(ctx, [e.node for e in page.edges])
         for edge in page.edges:

@@ -13,7 +13,8 @@ from ipgov.tenancy import mergers, services
 from ipgov.tenancy.models import Tenant
 
 from .errors import UserError, user_errors
-from .pagination import Connection, paginate
+from .kit import page_in
+from .pagination import Connection
 from .permissions import check_permission, requires, requires_any
 from .types import GovernanceModeEnum, TenantType, prefetch_parents, tenant_node
 
@@ -44,9 +45,9 @@ class TenancyQuery:
             return tenant_node(tenant)
 
         async with ctx.system_session("graphql: tenants (filtered by authorization)") as s:
-            page = await paginate(
-                s, stmt, [Tenant.slug], first=first, after=after,
-                maximum=ctx.platform.settings.max_page_size, to_node=node,
+            page = await page_in(
+                info, s, stmt, [Tenant.slug], first=first, after=after,
+                to_node=node,
                 key=lambda t: [t.slug],
             )
             if "parent" in _selected_fields(info):

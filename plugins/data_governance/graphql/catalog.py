@@ -11,11 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, record_audit, requires
+from ipgov.api import (
+    Connection,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+)
 
 from ..catalog import services
 from ..catalog.models import DataAsset, DataAssetKind, MetadataSpec
-from ..common import get, mutate, page, payload_errors, plain, to_dict
+from ..common import get, payload_errors, plain
 from ..organization.models import GovernanceRoleAssignment
 from ..organization.services import assign_role
 from ..permissions import ACCESS_LOG, ASSET, ORGANIZATION, SPEC
@@ -56,8 +62,9 @@ class CatalogQuery:
                                after: str | None = None) -> Connection[DataAssetKindType]:
         async with info.context.session(str(tenant_id)) as s:
             await services.ensure_builtin_kinds(s)
-        return await page(info, tenant_id, select(DataAssetKind), [DataAssetKind.key], first,
-                          after, kind_node)
+        return await tenant_page(
+            info, str(tenant_id), select(DataAssetKind), [DataAssetKind.key],
+            first=first, after=after, to_node=kind_node)
 
     @strawberry.field(description="Versions of the metadata specs, per kind, oldest first.",
                       extensions=requires(SPEC, "read"))
@@ -67,8 +74,9 @@ class CatalogQuery:
         stmt = select(MetadataSpec)
         if kind_key:
             stmt = stmt.where(MetadataSpec.kind_key == kind_key)
-        return await page(info, tenant_id, stmt, [MetadataSpec.kind_key, MetadataSpec.version],
-                          first, after, spec_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [MetadataSpec.kind_key, MetadataSpec.version],
+            first=first, after=after, to_node=spec_node)
 
     @strawberry.field(description="The IP data catalog, filtered by kind, classification, "
                       "lifecycle stage or tag.", extensions=requires(ASSET, "read"))
@@ -84,7 +92,9 @@ class CatalogQuery:
                 stmt = stmt.where(column == value)
         if tag:
             stmt = stmt.where(cast(DataAsset.tags, String).like(f'%"{plain(tag)}"%'))
-        return await page(info, tenant_id, stmt, [DataAsset.code], first, after, asset_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [DataAsset.code],
+            first=first, after=after, to_node=asset_node)
 
     @strawberry.field(description="One asset (its metadata, never its content).",
                       extensions=requires(ASSET, "read"))
@@ -111,8 +121,9 @@ class CatalogQuery:
             stmt = stmt.where(DataAccessLog.asset_id == str(asset_id))
         if outcome:
             stmt = stmt.where(DataAccessLog.outcome == outcome)
-        return await page(info, tenant_id, stmt, [DataAccessLog.id], first,
-                          after, access_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [DataAccessLog.id],
+            first=first, after=after, to_node=access_node)
 
     @strawberry.field(description="Data owners, stewards and custodians per asset or domain.",
                       extensions=requires(ORGANIZATION, "read"))
@@ -125,8 +136,9 @@ class CatalogQuery:
             stmt = stmt.where(GovernanceRoleAssignment.asset_id == str(asset_id))
         if domain:
             stmt = stmt.where(GovernanceRoleAssignment.domain == domain)
-        return await page(info, tenant_id, stmt, [GovernanceRoleAssignment.id], first, after,
-                          role_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [GovernanceRoleAssignment.id],
+            first=first, after=after, to_node=role_node)
 
 
 def _nonconforming(found: list[Any]) -> list[NonconformingAsset]:
@@ -141,33 +153,29 @@ class CatalogMutation:
                          extensions=requires(SPEC, "publish"))
     async def register_data_asset_kind(self, info: Info, tenant_id: ID, key: str, title: str,
                                        description: str = "") -> DataAssetKindPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            kind = await services.register_kind(s, key=key, title=title,
-                                                description=description)
-            return kind.id, kind_node(kind)
-
-        return await mutate(info, tenant_id, "kind.registered", SPEC, work,
-                            DataAssetKindPayload, "kind")
+        return await mutate(
+            info, str(tenant_id), DataAssetKindPayload, "kind",
+            lambda s: services.register_kind(s, key=key, title=title, description=description),
+            action="data_governance.kind.registered", object_type=SPEC, to_node=kind_node,
+            errors=payload_errors)
 
     @strawberry.mutation(description="Publish a new version of a kind's metadata spec (a JSON "
                          "Schema); the payload lists the assets that no longer conform.",
                          extensions=requires(SPEC, "publish"))
     async def publish_metadata_spec(self, info: Info, tenant_id: ID, kind_key: str,
                                     json_schema: JSON, note: str = "") -> MetadataSpecPayload:
-        ctx = info.context
-        try:
-            async with ctx.session(str(tenant_id)) as s:
-                spec, found = await services.publish_spec(
-                    s, kind_key=kind_key, json_schema=json_schema, note=note, actor=ctx.actor)
-                await record_audit(
-                    ctx.platform, s, tenant_id=str(tenant_id), actor=ctx.actor,
-                    action="data_governance.spec.published", object_type=SPEC,
-                    object_id=spec.id, details={"kind": kind_key, "version": spec.version,
-                                                "nonconforming": len(found)})
-                node = spec_node(spec)
-        except DomainError as exc:
-            return MetadataSpecPayload(errors=payload_errors(exc))
-        return MetadataSpecPayload(spec=node, nonconforming=_nonconforming(found))
+        actor = info.context.actor
+        return await mutate(
+            info, str(tenant_id), MetadataSpecPayload, None,
+            lambda s: services.publish_spec(s, kind_key=kind_key, json_schema=json_schema,
+                                            note=note, actor=actor),
+            action="data_governance.spec.published", object_type=SPEC,
+            object_id=lambda done: done[0].id,
+            details=lambda done: {"kind": kind_key, "version": done[0].version,
+                                  "nonconforming": len(done[1])},
+            to_node=lambda done: {"spec": spec_node(done[0]),
+                                  "nonconforming": _nonconforming(done[1])},
+            errors=payload_errors)
 
     @strawberry.mutation(description="Catalog an asset; every field at fault is reported and "
                          "nothing is stored on any error.", extensions=requires(ASSET, "create"))
@@ -175,12 +183,11 @@ class CatalogMutation:
                                 input: DataAssetInput) -> DataAssetPayload:  # noqa: A002
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            asset = await services.save_asset(s, to_dict(input), actor=actor)
-            return asset.id, asset_node(asset)
-
-        return await mutate(info, tenant_id, "asset.created", ASSET, work, DataAssetPayload,
-                            "asset")
+        return await mutate(
+            info, str(tenant_id), DataAssetPayload, "asset",
+            lambda s: services.save_asset(s, input_values(input, nested=True), actor=actor),
+            action="data_governance.asset.created", object_type=ASSET, to_node=asset_node,
+            errors=payload_errors)
 
     @strawberry.mutation(description="Change an asset (same rules as creating one).",
                          extensions=requires(ASSET, "update"))
@@ -188,14 +195,16 @@ class CatalogMutation:
                                 input: DataAssetInput) -> DataAssetPayload:  # noqa: A002
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             asset = await services.save_asset(
-                s, to_dict(input), actor=actor,
+                s, input_values(input, nested=True), actor=actor,
                 asset=await get(s, DataAsset, str(id), "data asset"))
-            return asset.id, asset_node(asset)
+            return asset
 
-        return await mutate(info, tenant_id, "asset.updated", ASSET, work, DataAssetPayload,
-                            "asset")
+        return await mutate(
+            info, str(tenant_id), DataAssetPayload, "asset", work,
+            action="data_governance.asset.updated", object_type=ASSET, to_node=asset_node,
+            errors=payload_errors)
 
     @strawberry.mutation(description="Give a person a data governance role over an asset or "
                          "a domain, with decision rights.",
@@ -205,9 +214,8 @@ class CatalogMutation:
                                           ) -> GovernanceRolePayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            row = await assign_role(s, to_dict(input), actor=actor)
-            return row.id, role_node(row)
-
-        return await mutate(info, tenant_id, "role.assigned", ORGANIZATION, work,
-                            GovernanceRolePayload, "role")
+        return await mutate(
+            info, str(tenant_id), GovernanceRolePayload, "role",
+            lambda s: assign_role(s, input_values(input, nested=True), actor=actor),
+            action="data_governance.role.assigned", object_type=ORGANIZATION, to_node=role_node,
+            errors=payload_errors)

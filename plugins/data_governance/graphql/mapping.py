@@ -9,9 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, requires
+from ipgov.api import (
+    Connection,
+    errors_as_data,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+)
 
-from ..common import mutate, page, payload_errors, to_dict
+from ..common import payload_errors
 from ..mapping import services
 from ..mapping.models import IpInventoryItem, SolutionLink, TechnicalSolution
 from ..permissions import SOLUTION
@@ -43,8 +50,9 @@ class MappingQuery:
         stmt = select(TechnicalSolution)
         if source_kind:
             stmt = stmt.where(TechnicalSolution.source_kind == source_kind)
-        return await page(info, tenant_id, stmt, [TechnicalSolution.code], first, after,
-                          solution_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [TechnicalSolution.code],
+            first=first, after=after, to_node=solution_node)
 
     @strawberry.field(description="Links from solutions to IP objects (patents, "
                       "applications, trade secrets of any plugin).",
@@ -56,7 +64,9 @@ class MappingQuery:
         stmt = select(SolutionLink)
         if solution_id:
             stmt = stmt.where(SolutionLink.solution_id == str(solution_id))
-        return await page(info, tenant_id, stmt, [SolutionLink.id], first, after, link_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [SolutionLink.id],
+            first=first, after=after, to_node=link_node)
 
     @strawberry.field(description="The IP inventory as last synced from every plugin.",
                       extensions=requires(SOLUTION, "read"))
@@ -66,8 +76,9 @@ class MappingQuery:
         stmt = select(IpInventoryItem)
         if kind:
             stmt = stmt.where(IpInventoryItem.kind == kind)
-        return await page(info, tenant_id, stmt, [IpInventoryItem.id], first, after,
-                          inventory_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [IpInventoryItem.id],
+            first=first, after=after, to_node=inventory_node)
 
 
 @strawberry.type
@@ -77,12 +88,11 @@ class MappingMutation:
     async def create_technical_solution(self, info: Info, tenant_id: ID,
                                         input: TechnicalSolutionInput  # noqa: A002
                                         ) -> TechnicalSolutionPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            row = await services.create_solution(s, to_dict(input))
-            return row.id, solution_node(row)
-
-        return await mutate(info, tenant_id, "solution.created", SOLUTION, work,
-                            TechnicalSolutionPayload, "solution")
+        return await mutate(
+            info, str(tenant_id), TechnicalSolutionPayload, "solution",
+            lambda s: services.create_solution(s, input_values(input, nested=True)),
+            action="data_governance.solution.created", object_type=SOLUTION, to_node=solution_node,
+            errors=payload_errors)
 
     @strawberry.mutation(description="Link a solution to an IP object `(plugin, objectId)`; "
                          "the object must exist in this tenant (asked through the plugins' "
@@ -90,27 +100,29 @@ class MappingMutation:
     async def link_technical_solution(self, info: Info, tenant_id: ID, solution_id: ID,
                                       plugin: str, object_id: str) -> SolutionLinkPayload:
         ctx = info.context
-        try:
+
+        async def run() -> SolutionLinkPayload:
             obj = await services.find_ip_object(ctx.platform, str(tenant_id), plugin, object_id)
-        except DomainError as exc:
-            return SolutionLinkPayload(errors=payload_errors(exc))
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            row = await services.link(s, str(solution_id), obj, actor=ctx.actor)
-            await s.flush()
-            return row.id, link_node(row)
+            async def work(s: AsyncSession) -> Any:
+                row = await services.link(s, str(solution_id), obj, actor=ctx.actor)
+                await s.flush()
+                return row
 
-        return await mutate(info, tenant_id, "solution.linked", SOLUTION, work,
-                            SolutionLinkPayload, "link",
-                            lambda n: {"plugin": n.plugin, "object_id": n.object_id})
+            return await mutate(
+                info, str(tenant_id), SolutionLinkPayload, "link", work,
+                action="data_governance.solution.linked", object_type=SOLUTION,
+                to_node=link_node, errors=payload_errors,
+                details=lambda row: {"plugin": row.plugin, "object_id": row.object_id})
+
+        return await errors_as_data(SolutionLinkPayload, run, errors=payload_errors)
 
     @strawberry.mutation(description="Remove a link between a solution and an IP object.",
                          extensions=requires(SOLUTION, "link"))
     async def unlink_technical_solution(self, info: Info, tenant_id: ID, link_id: ID
                                         ) -> SolutionLinkPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            await services.unlink(s, str(link_id))
-            return str(link_id), None
-
-        return await mutate(info, tenant_id, "solution.unlinked", SOLUTION, work,
-                            SolutionLinkPayload, "link")
+        return await mutate(
+            info, str(tenant_id), SolutionLinkPayload, "link",
+            lambda s: services.unlink(s, str(link_id)),
+            action="data_governance.solution.unlinked", object_type=SOLUTION,
+            object_id=lambda _: str(link_id), to_node=lambda _: None, errors=payload_errors)

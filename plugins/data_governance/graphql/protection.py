@@ -11,10 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, DomainError, Forbidden, enqueue_job, requires, utcnow
+from ipgov.api import (
+    Connection,
+    Forbidden,
+    enqueue_job,
+    errors_as_data,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+    utcnow,
+)
 
 from ..catalog.models import DataAsset
-from ..common import get, mutate, page, payload_errors, to_dict
+from ..common import get, payload_errors
 from ..jobs import INVENTORY, QUALITY, SWEEP
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DestructionRequest, LifecycleEvent
@@ -59,7 +69,9 @@ class ProtectionQuery:
         stmt = select(ReasonableStep)
         if asset_id:
             stmt = stmt.where(ReasonableStep.asset_id == str(asset_id))
-        return await page(info, tenant_id, stmt, [ReasonableStep.id], first, after, step_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [ReasonableStep.id],
+            first=first, after=after, to_node=step_node)
 
     @strawberry.field(description="Lifecycle history, oldest first.",
                       extensions=requires(LIFECYCLE, "read"))
@@ -70,8 +82,9 @@ class ProtectionQuery:
         stmt = select(LifecycleEvent)
         if asset_id:
             stmt = stmt.where(LifecycleEvent.asset_id == str(asset_id))
-        return await page(info, tenant_id, stmt, [LifecycleEvent.id], first,
-                          after, event_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [LifecycleEvent.id],
+            first=first, after=after, to_node=event_node)
 
     @strawberry.field(description="Destruction requests, by status.",
                       extensions=requires(LIFECYCLE, "read"))
@@ -82,8 +95,9 @@ class ProtectionQuery:
         stmt = select(DestructionRequest)
         if status:
             stmt = stmt.where(DestructionRequest.status == status)
-        return await page(info, tenant_id, stmt, [DestructionRequest.id], first, after,
-                          request_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [DestructionRequest.id],
+            first=first, after=after, to_node=request_node)
 
 
 @strawberry.type
@@ -95,12 +109,14 @@ class ProtectionMutation:
                                        ) -> ReasonableStepPayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            step = await record_step(s, to_dict(input), actor=actor, today=utcnow().date())
-            return step.id, step_node(step)
+        async def work(s: AsyncSession) -> Any:
+            return await record_step(s, input_values(input, nested=True), actor=actor,
+                                     today=utcnow().date())
 
-        return await mutate(info, tenant_id, "trade_secret.step_recorded", TRADE_SECRET, work,
-                            ReasonableStepPayload, "step")
+        return await mutate(
+            info, str(tenant_id), ReasonableStepPayload, "step", work,
+            action="data_governance.trade_secret.step_recorded", object_type=TRADE_SECRET,
+            to_node=step_node, errors=payload_errors)
 
     @strawberry.mutation(description="Move an asset to another lifecycle stage (destruction "
                          "goes through a request instead).",
@@ -109,13 +125,15 @@ class ProtectionMutation:
                                     stage: str, reason: str = "") -> LifecyclePayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             asset = await get(s, DataAsset, str(id), "data asset")
             await lifecycle.transition(s, asset, stage, actor=actor, reason=reason)
-            return asset.id, asset_node(asset)
+            return asset
 
-        return await mutate(info, tenant_id, "asset.transitioned", LIFECYCLE, work,
-                            LifecyclePayload, "asset", lambda n: {"stage": n.lifecycle_stage})
+        return await mutate(
+            info, str(tenant_id), LifecyclePayload, "asset", work,
+            action="data_governance.asset.transitioned", object_type=LIFECYCLE, to_node=asset_node,
+            errors=payload_errors, details=lambda n: {"stage": n.lifecycle_stage})
 
     @strawberry.mutation(description="Ask for an asset's destruction; another person approves.",
                          extensions=requires(LIFECYCLE, "request_destruction"))
@@ -123,13 +141,15 @@ class ProtectionMutation:
                                              reason: str) -> DestructionRequestPayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             asset = await get(s, DataAsset, str(asset_id), "data asset", "assetId")
             request = await lifecycle.request_destruction(s, asset, actor=actor, reason=reason)
-            return request.id, request_node(request)
+            return request
 
-        return await mutate(info, tenant_id, "destruction.requested", LIFECYCLE, work,
-                            DestructionRequestPayload, "request")
+        return await mutate(
+            info, str(tenant_id), DestructionRequestPayload, "request", work,
+            action="data_governance.destruction.requested", object_type=LIFECYCLE,
+            to_node=request_node, errors=payload_errors)
 
     @strawberry.mutation(description="Approve or reject a destruction request (not your own; "
                          "where the asset or its domain names holders of the "
@@ -141,7 +161,7 @@ class ProtectionMutation:
                                             ) -> DestructionRequestPayload:
         actor = info.context.actor
 
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             request = await get(s, DestructionRequest, str(id), "destruction request")
             asset = await get(s, DataAsset, request.asset_id, "data asset")
             allowed = await holders(s, asset, "approve_destruction")
@@ -150,11 +170,12 @@ class ProtectionMutation:
                                 "asset may decide", code="DECISION_RIGHT_REQUIRED")
             request = await lifecycle.approve_destruction(s, request, actor=actor,
                                                           approve=approve, note=note)
-            return request.id, request_node(request)
+            return request
 
-        return await mutate(info, tenant_id, "destruction.decided", LIFECYCLE, work,
-                            DestructionRequestPayload, "request",
-                            lambda n: {"status": n.status})
+        return await mutate(
+            info, str(tenant_id), DestructionRequestPayload, "request", work,
+            action="data_governance.destruction.decided", object_type=LIFECYCLE,
+            to_node=request_node, errors=payload_errors, details=lambda n: {"status": n.status})
 
     @strawberry.mutation(description="Start one of the plugin's worker jobs now.",
                          extensions=requires(LIFECYCLE, "run_jobs"))
@@ -164,9 +185,10 @@ class ProtectionMutation:
                                         ) -> DataGovernanceJobPayload:
         ctx = info.context
         params = {"archiveAfterDays": archive_after_days} if archive_after_days else {}
-        try:
-            job = await enqueue_job(ctx.platform, tenant_id=str(tenant_id),
-                                        kind=kind.value, params=params, actor=ctx.actor)
-        except DomainError as exc:
-            return DataGovernanceJobPayload(errors=payload_errors(exc))
-        return DataGovernanceJobPayload(job_id=ID(job.id))
+
+        async def run() -> DataGovernanceJobPayload:  # enqueue_job audits the request itself
+            job = await enqueue_job(ctx.platform, tenant_id=str(tenant_id), kind=kind.value,
+                                    params=params, actor=ctx.actor)
+            return DataGovernanceJobPayload(job_id=ID(job.id))
+
+        return await errors_as_data(DataGovernanceJobPayload, run, errors=payload_errors)

@@ -15,15 +15,16 @@ from strawberry.types import Info
 
 from ipgov.api import (
     Connection,
-    DomainError,
     Forbidden,
     UserError,
     check_permission,
-    record_audit,
+    errors_as_data,
+    mutate,
     requires,
+    tenant_page,
 )
 
-from ..common import get, page, payload_errors
+from ..common import get, payload_errors
 from ..permissions import PUBLICATION
 from ..publication import services
 from ..publication.models import PublicationCheck
@@ -175,9 +176,9 @@ class PublicationQuery:
         stmt = select(PublicationCheck)
         if verdict:
             stmt = stmt.where(PublicationCheck.verdict == verdict)
-        return await page(info, tenant_id, stmt,
-                          [PublicationCheck.id], first, after,
-                          lambda c: check_node(info, c))
+        return await tenant_page(
+            info, str(tenant_id), stmt, [PublicationCheck.id],
+            first=first, after=after, to_node=lambda c: check_node(info, c))
 
     @strawberry.field(description="One pre-publication check.",
                       extensions=requires(PUBLICATION, "read"))
@@ -200,23 +201,22 @@ class PublicationMutation:
                                        text: str, channel: str = ""
                                        ) -> PublicationCheckPayload:
         ctx, tenant = info.context, str(tenant_id)
-        try:
+
+        async def run() -> PublicationCheckPayload:
             body = services.check_text(text)
             async with ctx.session(tenant) as s:
                 await services.check_rate(s, ctx.actor)
             matches = await services.screen(ctx.platform, tenant, body)
-            async with ctx.session(tenant) as s:
-                row = await services.store_check(s, title=title, channel=channel, body=body,
-                                                 matches=matches, actor=ctx.actor,
-                                                 platform=ctx.platform, tenant_id=tenant)
-                await record_audit(
-                    ctx.platform, s, tenant_id=tenant, actor=ctx.actor,
-                    action="data_governance.publication_check.submitted",
-                    object_type=PUBLICATION, object_id=row.id,
-                    details={"verdict": row.verdict, "sha256": row.text_sha256,
-                             "risks": {a["risk"]: a["verdict"] for a in row.risks},
-                             "matches": len(row.matches)})
-                node = check_node(info, row)
-        except DomainError as exc:
-            return PublicationCheckPayload(errors=payload_errors(exc))
-        return PublicationCheckPayload(check=node)
+            return await mutate(
+                info, tenant, PublicationCheckPayload, "check",
+                lambda s: services.store_check(s, title=title, channel=channel, body=body,
+                                               matches=matches, actor=ctx.actor,
+                                               platform=ctx.platform, tenant_id=tenant),
+                action="data_governance.publication_check.submitted",
+                object_type=PUBLICATION, to_node=lambda row: check_node(info, row),
+                details=lambda row: {"verdict": row.verdict, "sha256": row.text_sha256,
+                                     "risks": {a["risk"]: a["verdict"] for a in row.risks},
+                                     "matches": len(row.matches)},
+                errors=payload_errors)
+
+        return await errors_as_data(PublicationCheckPayload, run, errors=payload_errors)

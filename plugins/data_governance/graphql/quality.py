@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from ipgov.api import Connection, requires, utcnow
+from ipgov.api import (
+    Connection,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+    utcnow,
+)
 
-from ..common import mutate, page, to_dict
+from ..common import payload_errors
 from ..permissions import QUALITY
 from ..quality.models import QualityEvaluation, QualityRule
 from ..quality.services import create_rule, evaluate_all
@@ -40,7 +44,9 @@ class QualityQuery:
         stmt = select(QualityRule)
         if kind_key:
             stmt = stmt.where(QualityRule.kind_key == kind_key)
-        return await page(info, tenant_id, stmt, [QualityRule.id], first, after, rule_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, [QualityRule.id],
+            first=first, after=after, to_node=rule_node)
 
     @strawberry.field(description="Scores over time (oldest first), for one rule or all.",
                       extensions=requires(QUALITY, "read"))
@@ -51,7 +57,9 @@ class QualityQuery:
         if rule_id:
             stmt = stmt.where(QualityEvaluation.rule_id == str(rule_id))
         order = [QualityEvaluation.id]
-        return await page(info, tenant_id, stmt, order, first, after, evaluation_node)
+        return await tenant_page(
+            info, str(tenant_id), stmt, order,
+            first=first, after=after, to_node=evaluation_node)
 
 
 @strawberry.type
@@ -61,21 +69,19 @@ class QualityMutation:
     async def create_data_quality_rule(self, info: Info, tenant_id: ID,
                                        input: QualityRuleInput  # noqa: A002
                                        ) -> QualityRulePayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            rule = await create_rule(s, to_dict(input))
-            return rule.id, rule_node(rule)
-
-        return await mutate(info, tenant_id, "quality_rule.created", QUALITY, work,
-                            QualityRulePayload, "rule")
+        return await mutate(
+            info, str(tenant_id), QualityRulePayload, "rule",
+            lambda s: create_rule(s, input_values(input, nested=True)),
+            action="data_governance.quality_rule.created", object_type=QUALITY, to_node=rule_node,
+            errors=payload_errors)
 
     @strawberry.mutation(description="Evaluate the tenant's quality rules now and store the "
                          "scores.", extensions=requires(QUALITY, "evaluate"))
     async def evaluate_data_quality(self, info: Info, tenant_id: ID
                                     ) -> QualityEvaluationPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            rows = await evaluate_all(s, now=utcnow(), source="request")
-            return "", [evaluation_node(r) for r in rows]
-
-        return await mutate(info, tenant_id, "quality.evaluated", QUALITY, work,
-                            QualityEvaluationPayload, "evaluations",
-                            lambda nodes: {"rules": len(nodes)})
+        return await mutate(
+            info, str(tenant_id), QualityEvaluationPayload, "evaluations",
+            lambda s: evaluate_all(s, now=utcnow(), source="request"),
+            action="data_governance.quality.evaluated", object_type=QUALITY,
+            object_id=lambda _: "", to_node=lambda rows: [evaluation_node(r) for r in rows],
+            errors=payload_errors, details=lambda rows: {"rules": len(rows)})

@@ -7,15 +7,11 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from ipgov.api import UserError
+from ipgov.api import UserError, row_mapper, to_type
 
-from ..catalog.models import DataAsset, DataAssetKind, MetadataSpec
-from ..lifecycle.models import DestructionRequest, LifecycleEvent
+from ..catalog.models import DataAsset
+from ..lifecycle.models import DestructionRequest
 from ..lifecycle.services import retention_end
-from ..mapping.models import IpInventoryItem, SolutionLink, TechnicalSolution
-from ..organization.models import GovernanceRoleAssignment
-from ..quality.models import QualityEvaluation, QualityRule
-from ..secrets.models import DataAccessLog, ReasonableStep
 
 ID = strawberry.ID
 Errors = list[UserError]
@@ -355,106 +351,34 @@ class DataGovernanceJobPayload:
     errors: Errors = _errors()
 
 
-def kind_node(k: DataAssetKind) -> DataAssetKindType:
-    """GraphQL view of a kind."""
-    return DataAssetKindType(key=k.key, title=k.title, description=k.description,
-                             builtin=k.builtin)
-
-
-def spec_node(s: MetadataSpec) -> MetadataSpecType:
-    """GraphQL view of a spec version."""
-    return MetadataSpecType(id=ID(s.id), kind_key=s.kind_key, version=s.version,
-                            json_schema=s.json_schema, note=s.note, created_by=s.created_by,
-                            created_at=s.created_at)
+kind_node = row_mapper(DataAssetKindType)
+spec_node = row_mapper(MetadataSpecType)
 
 
 def asset_node(a: DataAsset) -> DataAssetType:
     """GraphQL view of an asset (never its content)."""
-    return DataAssetType(
-        id=ID(a.id), tenant_id=ID(a.tenant_id), code=a.code, kind=a.kind_key, title=a.title,
-        summary=a.summary, owner=a.owner, steward=a.steward, classification=a.classification,
-        system_of_record=a.system_of_record, tags=list(a.tags or []),
-        lifecycle_stage=a.lifecycle_stage, retention_months=a.retention_months,
-        retention_starts_on=a.retention_starts_on, retention_ends_on=retention_end(a),
-        legal_basis=a.legal_basis, metadata=a.properties or {}, spec_version=a.spec_version,
-        last_used_at=a.last_used_at, archived_at=a.archived_at, destroyed_at=a.destroyed_at,
-        destroyed_by=a.destroyed_by, updated_at=a.updated_at)
+    return to_type(DataAssetType, a, kind=a.kind_key, tags=list(a.tags or []),
+                   retention_ends_on=retention_end(a), metadata=a.properties or {})
 
 
-def access_node(r: DataAccessLog) -> DataAccessLogEntry:
-    """GraphQL view of an access log entry."""
-    return DataAccessLogEntry(id=ID(r.id), asset_id=ID(r.asset_id), actor=r.actor,
-                              purpose=r.purpose, outcome=r.outcome,
-                              classification=r.classification, at=r.at)
-
-
-def step_node(s: ReasonableStep) -> ReasonableStepType:
-    """GraphQL view of a reasonable step."""
-    return ReasonableStepType(id=ID(s.id), asset_id=ID(s.asset_id), kind=s.kind,
-                              description=s.description, taken_on=s.taken_on,
-                              expires_on=s.expires_on, evidence_ref=s.evidence_ref,
-                              recorded_by=s.recorded_by)
-
-
-def event_node(e: LifecycleEvent) -> LifecycleEventType:
-    """GraphQL view of a lifecycle event."""
-    return LifecycleEventType(id=ID(e.id), asset_id=ID(e.asset_id), from_stage=e.from_stage,
-                              to_stage=e.to_stage, reason=e.reason, actor=e.actor, at=e.at)
+access_node = row_mapper(DataAccessLogEntry)
+step_node = row_mapper(ReasonableStepType)
+event_node = row_mapper(LifecycleEventType)
 
 
 def request_node(r: DestructionRequest) -> DestructionRequestType:
-    """GraphQL view of a destruction request."""
-    return DestructionRequestType(
-        id=ID(r.id), asset_id=ID(r.asset_id), reason=r.reason, requested_by=r.requested_by,
-        requested_at=r.requested_at, status=r.status, required_approvals=r.required_approvals,
-        decisions=[DestructionDecision(by=d.get("by", ""), at=d.get("at", ""),
-                                       approve=bool(d.get("approve")), note=d.get("note", ""))
-                   for d in r.approvals or []],
-        executed_at=r.executed_at)
+    """GraphQL view of a destruction request, with its decisions."""
+    return to_type(DestructionRequestType, r, decisions=[
+        DestructionDecision(by=d.get("by", ""), at=d.get("at", ""),
+                            approve=bool(d.get("approve")), note=d.get("note", ""))
+        for d in r.approvals or []])
 
 
-def rule_node(r: QualityRule) -> QualityRuleType:
-    """GraphQL view of a quality rule."""
-    return QualityRuleType(id=ID(r.id), kind_key=r.kind_key, name=r.name,
-                           dimension=r.dimension, field=r.field, params=r.params or {},
-                           threshold=r.threshold, active=r.active)
-
-
-def evaluation_node(e: QualityEvaluation) -> QualityEvaluationType:
-    """GraphQL view of an evaluation."""
-    return QualityEvaluationType(id=ID(e.id), rule_id=ID(e.rule_id),
-                                 evaluated_at=e.evaluated_at, score=e.score, total=e.total,
-                                 failing=e.failing,
-                                 failing_asset_ids=[ID(i) for i in e.failing_asset_ids or []],
-                                 source=e.source)
-
-
-def solution_node(s: TechnicalSolution) -> TechnicalSolutionType:
-    """GraphQL view of a technical solution."""
-    return TechnicalSolutionType(id=ID(s.id), tenant_id=ID(s.tenant_id), code=s.code,
-                                 title=s.title, description=s.description,
-                                 source_kind=s.source_kind, source_ref=s.source_ref,
-                                 owner=s.owner)
-
-
-def link_node(link: SolutionLink) -> SolutionLinkType:
-    """GraphQL view of a solution link."""
-    return SolutionLinkType(id=ID(link.id), solution_id=ID(link.solution_id),
-                            plugin=link.plugin, object_id=link.object_id,
-                            object_kind=link.object_kind, ref=link.ref, title=link.title,
-                            linked_by=link.linked_by, linked_at=link.linked_at)
-
-
-def inventory_node(i: IpInventoryItem) -> IpInventoryItemType:
-    """GraphQL view of an inventory item."""
-    return IpInventoryItemType(plugin=i.plugin, object_id=i.object_id, kind=i.kind, ref=i.ref,
-                               title=i.title, status=i.status, synced_at=i.synced_at)
-
-
-def role_node(r: GovernanceRoleAssignment) -> GovernanceRoleType:
-    """GraphQL view of a role assignment."""
-    return GovernanceRoleType(id=ID(r.id), scope=r.scope,
-                              asset_id=ID(r.asset_id) if r.asset_id else None, domain=r.domain,
-                              role=r.role, person=r.person,
-                              decision_rights=list(r.decision_rights or []),
-                              assigned_by=r.assigned_by, assigned_at=r.assigned_at)
+rule_node = row_mapper(QualityRuleType, params=lambda r: r.params or {})
+evaluation_node = row_mapper(QualityEvaluationType,
+                             failing_asset_ids=lambda e: list(e.failing_asset_ids or []))
+solution_node = row_mapper(TechnicalSolutionType)
+link_node = row_mapper(SolutionLinkType)
+inventory_node = row_mapper(IpInventoryItemType)
+role_node = row_mapper(GovernanceRoleType, asset_id=lambda r: r.asset_id or None,
+                       decision_rights=lambda r: list(r.decision_rights or []))

@@ -6,12 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ipgov.api import Connection, UserError, requires, utcnow
+from ipgov.api import (
+    Connection,
+    UserError,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+    to_type,
+    utcnow,
+)
 
-from ..organization.graphql.common import inputs, mutate, node, page
 from . import services
 from .checklist import ClauseResult, build_checklist
 from .models import ManagementReview
@@ -99,8 +108,8 @@ def _clause_node(outline, c: ClauseResult, locale: str) -> ClauseType:  # type: 
 
 def review_node(r: ManagementReview) -> ManagementReviewType:
     """The GraphQL view of a management review."""
-    return node(ManagementReviewType, r, participants=list(r.participants or []),
-                actions=list(r.actions or []))
+    return to_type(ManagementReviewType, r, participants=list(r.participants or []),
+                   actions=list(r.actions or []))
 
 
 @strawberry.type
@@ -124,8 +133,9 @@ class CertificationQuery:
                       extensions=requires(OBJ, "read"))
     async def management_reviews(self, info: Info, tenant_id: strawberry.ID, first: int = 20,
                                  after: str | None = None) -> Connection[ManagementReviewType]:
-        return await page(info, tenant_id, ManagementReview, review_node, first=first,
-                          after=after)
+        return await tenant_page(
+            info, str(tenant_id), select(ManagementReview), [ManagementReview.id],
+            first=first, after=after, to_node=review_node)
 
 
 @strawberry.type
@@ -137,10 +147,11 @@ class CertificationMutation:
     ) -> ManagementReviewPayload:
         actor = info.context.actor
         return await mutate(
-            info, tenant_id, ManagementReviewPayload, action="certification.management_review",
-            obj="certification", field="review", to_node=review_node,
-            run=lambda s: services.record_management_review(s, str(tenant_id), actor=actor,
-                                                            **inputs(input)))
+            info, str(tenant_id), ManagementReviewPayload, "review",
+            lambda s: services.record_management_review(s, str(tenant_id), actor=actor,
+                                                        **input_values(input)),
+            action="ip_governance.certification.management_review", object_type=OBJ,
+            to_node=review_node)
 
 
 QUERIES = [CertificationQuery]

@@ -25,8 +25,9 @@ from ipgov.api import (
     check_page_size,
     decode_cursor,
     encode_cursor,
+    errors_as_data,
     lineage,
-    record_audit,
+    mutate,
     requires,
     user_errors,
 )
@@ -369,23 +370,22 @@ class FrameworkMutation:
                                 framework_id: str = BUILTIN_ID) -> ProfilePayload:
         ctx, tid = info.context, str(tenant_id)
         items = [svc.TierInput(e.outcome_id, e.tier, e.note, list(e.evidence)) for e in entries]
-        try:
+
+        async def run() -> ProfilePayload:
             fw, chain, lineage_entries, _ = await _read(info, tid, kind.value, framework_id)
             imposed = svc.group_target(
                 chain, {t: svc.tiers_of(e) for t, e in lineage_entries.items()})
-            async with ctx.session(tid) as s:
-                profile = await svc.set_tiers(s, tenant_id=tid, kind=kind.value, framework=fw,
-                                              chain=chain, imposed=imposed, entries=items,
-                                              actor=ctx.actor)
-                await record_audit(
-                    ctx.platform, s, tenant_id=tid, actor=ctx.actor,
-                    action="ip_governance.profile.set_tiers",
-                    object_type="ip_governance:profile", object_id=profile.id,
-                    details={"kind": kind.value, "framework": fw.id,
-                             "tiers": {e.outcome_id: e.tier for e in items}})
-        except DomainError as exc:
-            return ProfilePayload(errors=_errors(exc))
-        return ProfilePayload(profile=await _profile(info, tid, kind.value, fw.id))
+            return await mutate(
+                info, tid, ProfilePayload, "profile",
+                lambda s: svc.set_tiers(s, tenant_id=tid, kind=kind.value, framework=fw,
+                                        chain=chain, imposed=imposed, entries=items,
+                                        actor=ctx.actor),
+                action="ip_governance.profile.set_tiers", object_type="ip_governance:profile",
+                details=lambda _: {"kind": kind.value, "framework": fw.id,
+                                   "tiers": {e.outcome_id: e.tier for e in items}},
+                then=lambda _: _profile(info, tid, kind.value, fw.id), errors=_errors)
+
+        return await errors_as_data(ProfilePayload, run, errors=_errors)
 
     @strawberry.mutation(description="Load (or replace) a framework for this tenant from YAML "
                          "(format ipgov-framework/1; 'extends' adds to a framework you can "
@@ -396,18 +396,13 @@ class FrameworkMutation:
                              yaml: str) -> FrameworkPayload:
         ctx, tid = info.context, str(tenant_id)
         ids = [link.tenant_id for link in _chain(info, tid)]
-        try:
-            async with ctx.multi_session(set(ids), "ip_governance: frameworks") as s:
-                visible = await svc.visible_frameworks(s, ids[::-1])
-            async with ctx.session(tid) as s:
-                row = await svc.load_framework(s, tenant_id=tid, text=yaml, actor=ctx.actor,
-                                               visible=visible)
-                await record_audit(
-                    ctx.platform, s, tenant_id=tid, actor=ctx.actor,
-                    action="ip_governance.framework.load",
-                    object_type="ip_governance:framework", object_id=row.id,
-                    details={"framework": row.framework_key, "version": row.version})
-                node = framework_node(Framework(row.document, owner_tenant_id=tid))
-        except DomainError as exc:
-            return FrameworkPayload(errors=_errors(exc))
-        return FrameworkPayload(framework=node)
+        async with ctx.multi_session(set(ids), "ip_governance: frameworks") as s:
+            visible = await svc.visible_frameworks(s, ids[::-1])
+        return await mutate(
+            info, tid, FrameworkPayload, "framework",
+            lambda s: svc.load_framework(s, tenant_id=tid, text=yaml, actor=ctx.actor,
+                                         visible=visible),
+            action="ip_governance.framework.load", object_type="ip_governance:framework",
+            details=lambda row: {"framework": row.framework_key, "version": row.version},
+            to_node=lambda row: framework_node(Framework(row.document, owner_tenant_id=tid)),
+            errors=_errors)

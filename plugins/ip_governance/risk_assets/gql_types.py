@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 
-from ipgov.api import UserError
+from ipgov.api import UserError, row_mapper, to_type
 
 from .appetite import EffectiveAppetite
 from .models import (
     IpAsset,
-    IpAssetDeadline,
     IpIncident,
     IpIncidentResponse,
     IpLicence,
     IpRecoveryPlan,
-    IpRisk,
-    IpRoyaltyPayment,
 )
 
 ID = strawberry.ID
@@ -316,13 +312,6 @@ class IpIncidentPayload:
 # ------------------------------------------------------------------------------ converters
 
 
-def _plain(row: Any, cls: type, **extra: Any) -> Any:
-    """Build ``cls`` from the same-named attributes of ``row`` (ids as strawberry IDs)."""
-    names = [f.name for f in cls.__strawberry_definition__.fields]  # type: ignore[attr-defined]
-    values = {n: getattr(row, n) for n in names if n not in extra}
-    return cls(**values, **extra)
-
-
 def appetite_node(a: EffectiveAppetite) -> IpRiskAppetite:
     """The GraphQL view of an effective appetite."""
     return IpRiskAppetite(
@@ -337,38 +326,32 @@ def appetite_node(a: EffectiveAppetite) -> IpRiskAppetite:
                     for t in sorted(a.tolerances.values(), key=lambda t: t.category)])
 
 
-def risk_node(r: IpRisk) -> IpRiskType:
-    """The GraphQL view of a risk."""
-    return _plain(r, IpRiskType)
+risk_node = row_mapper(IpRiskType)
 
 
 def asset_node(a: IpAsset) -> IpAssetType:
     """The GraphQL view of an asset."""
-    return _plain(a, IpAssetType, inventors=list(a.inventors or []),
-                  cpc_codes=list(a.cpc_codes or []))
+    return to_type(IpAssetType, a, inventors=list(a.inventors or []),
+                   cpc_codes=list(a.cpc_codes or []))
 
 
-def deadline_node(d: IpAssetDeadline) -> IpAssetDeadlineType:
-    """The GraphQL view of a deadline."""
-    return _plain(d, IpAssetDeadlineType)
+deadline_node = row_mapper(IpAssetDeadlineType)
 
 
 def licence_node(lic: IpLicence) -> IpLicenceType:
     """The GraphQL view of a licence."""
-    return _plain(lic, IpLicenceType, asset_ids=[ID(a) for a in lic.asset_ids or []])
+    return to_type(IpLicenceType, lic, asset_ids=[ID(a) for a in lic.asset_ids or []])
 
 
-def payment_node(p: IpRoyaltyPayment) -> IpRoyaltyPaymentType:
-    """The GraphQL view of a royalty payment."""
-    return _plain(p, IpRoyaltyPaymentType)
+payment_node = row_mapper(IpRoyaltyPaymentType)
 
 
 def incident_node(i: IpIncident, responses: list[IpIncidentResponse] | None = None,
                   plan: IpRecoveryPlan | None = None) -> IpIncidentType:
     """The GraphQL view of an incident with its responses and plan."""
-    return _plain(
-        i, IpIncidentType, asset_ids=[ID(a) for a in i.asset_ids or []],
-        responses=[_plain(r, IpIncidentResponseType) for r in responses or []],
+    return to_type(
+        IpIncidentType, i, asset_ids=[ID(a) for a in i.asset_ids or []],
+        responses=[to_type(IpIncidentResponseType, r) for r in responses or []],
         recovery_plan=None if plan is None else IpRecoveryPlanType(
             id=ID(plan.id), summary=plan.summary, status=plan.status,
             steps=[IpRecoveryStep(title=s["title"], status=s["status"],

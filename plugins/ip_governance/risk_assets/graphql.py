@@ -8,8 +8,7 @@ audited.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,12 +20,12 @@ from strawberry.types import Info
 
 from ipgov.api import (
     Connection,
-    DomainError,
     filter_value,
-    paginate,
-    record_audit,
+    input_values,
+    mutate,
+    page_in,
     requires,
-    user_errors,
+    tenant_page,
 )
 
 from . import appetite as appetite_rules
@@ -90,21 +89,6 @@ RISK, ASSET, APPETITE = "ip_governance:risk", "ip_governance:asset", "ip_governa
 LICENCE, INCIDENT = "ip_governance:licence", "ip_governance:incident"
 
 
-def _input(obj: Any) -> dict[str, Any]:
-    """A strawberry input as a dict of snake_case fields (ids as plain strings)."""
-    return {k: (str(v) if isinstance(v, str) else v)
-            for k, v in dataclasses.asdict(obj).items()}
-
-
-async def _page(info: Info, tenant_id: ID, stmt: Any, order: list[Any], first: int,
-                after: str | None, to_node: Callable[[Any], Any]) -> Connection[Any]:
-    ctx = info.context
-    async with ctx.session(str(tenant_id)) as session:
-        return await paginate(session, stmt, order, first=first, after=after,
-                              maximum=ctx.platform.settings.max_page_size, to_node=to_node,
-                              key=lambda r: [getattr(r, c.key) for c in order])
-
-
 async def _effective(info: Info, tenant_id: str) -> IpRiskAppetite:
     chain = appetite_rules.chain_from_platform(info.context.platform, tenant_id)
     ids = {link.tenant_id for link in chain}
@@ -142,7 +126,8 @@ class RiskAssetsQuery:
             stmt = stmt.where(IpRisk.category == category)
         if filter_value(status, RISK_STATUSES, "status"):
             stmt = stmt.where(IpRisk.status == status)
-        return await _page(info, tenant_id, stmt, [IpRisk.id], first, after, risk_node)
+        return await tenant_page(info, str(tenant_id), stmt, [IpRisk.id], first=first,
+                                 after=after, to_node=risk_node)
 
     @strawberry.field(description="One risk.", extensions=requires(RISK, "read"))
     async def ip_risk(self, info: Info, tenant_id: ID, id: ID) -> IpRiskType:  # noqa: A002
@@ -160,7 +145,8 @@ class RiskAssetsQuery:
                               (IpAsset.jurisdiction, (jurisdiction or "").upper())):
             if value:
                 stmt = stmt.where(column == value)
-        return await _page(info, tenant_id, stmt, [IpAsset.id], first, after, asset_node)
+        return await tenant_page(info, str(tenant_id), stmt, [IpAsset.id], first=first,
+                                 after=after, to_node=asset_node)
 
     @strawberry.field(description="One asset.", extensions=requires(ASSET, "read"))
     async def ip_asset(self, info: Info, tenant_id: ID, id: ID) -> IpAssetType:  # noqa: A002
@@ -182,7 +168,8 @@ class RiskAssetsQuery:
         if due_before:
             stmt = stmt.where(IpAssetDeadline.due_on < due_before)
         order = [IpAssetDeadline.due_on, IpAssetDeadline.id]
-        return await _page(info, tenant_id, stmt, order, first, after, deadline_node)
+        return await tenant_page(info, str(tenant_id), stmt, order, first=first,
+                                 after=after, to_node=deadline_node)
 
     @strawberry.field(description="Licences in and out.", extensions=requires(LICENCE, "read"))
     async def ip_licences(self, info: Info, tenant_id: ID, direction: str | None = None,
@@ -191,7 +178,8 @@ class RiskAssetsQuery:
         stmt = select(IpLicence)
         if filter_value(direction, LICENCE_DIRECTIONS, "direction"):
             stmt = stmt.where(IpLicence.direction == direction)
-        return await _page(info, tenant_id, stmt, [IpLicence.id], first, after, licence_node)
+        return await tenant_page(info, str(tenant_id), stmt, [IpLicence.id], first=first,
+                                 after=after, to_node=licence_node)
 
     @strawberry.field(description="Royalty payments of a licence, oldest first.",
                       extensions=requires(LICENCE, "read"))
@@ -200,21 +188,19 @@ class RiskAssetsQuery:
                                   ) -> Connection[IpRoyaltyPaymentType]:
         stmt = select(IpRoyaltyPayment).where(IpRoyaltyPayment.licence_id == str(licence_id))
         order = [IpRoyaltyPayment.paid_on, IpRoyaltyPayment.id]
-        return await _page(info, tenant_id, stmt, order, first, after, payment_node)
+        return await tenant_page(info, str(tenant_id), stmt, order, first=first,
+                                 after=after, to_node=payment_node)
 
     @strawberry.field(description="Incidents with their responses and recovery plans.",
                       extensions=requires(INCIDENT, "read"))
     async def ip_incidents(self, info: Info, tenant_id: ID, status: str | None = None,
                            first: int = 50, after: str | None = None
                            ) -> Connection[IpIncidentType]:
-        ctx = info.context
         stmt = select(IpIncident)
         if filter_value(status, INCIDENT_STATUSES, "status"):
             stmt = stmt.where(IpIncident.status == status)
-        async with ctx.session(str(tenant_id)) as session:
-            page = await paginate(session, stmt, [IpIncident.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=lambda i: i, key=lambda i: [i.id])
+        async with info.context.session(str(tenant_id)) as session:
+            page = await page_in(info, session, stmt, [IpIncident.id], first=first, after=after)
             nodes = await _incident_nodes(session, [e.node for e in page.edges])
         for edge, node in zip(page.edges, nodes, strict=True):
             edge.node = node
@@ -224,43 +210,20 @@ class RiskAssetsQuery:
 # ------------------------------------------------------------------------------ mutations
 
 
-async def _mutate(info: Info, tenant_id: ID, action: str, object_type: str,
-                  work: Callable[[AsyncSession], Awaitable[tuple[str, Any]]],
-                  payload: Callable[..., Any], field: str) -> Any:
-    """Run ``work`` in the tenant's transaction and audit it; domain errors become data.
-
-    ``work`` returns (object id, node); the payload gets the node as ``field``.
-    """
-    ctx = info.context
-    try:
-        async with ctx.session(str(tenant_id)) as session:
-            object_id, node = await work(session)
-            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
-                               action=f"ip_governance.{action}", object_type=object_type,
-                               object_id=object_id)
-    except DomainError as exc:
-        return payload(errors=user_errors(exc))
-    return payload(**{field: node})
-
-
-class _AtomicAbort(Exception):
-    """Rolls an atomic import back when a row was bad."""
-
-
 async def _appetite_change(info: Info, tenant_id: ID, action: str, change: Callable[..., Any]
                            ) -> IpRiskAppetitePayload:
-    ctx = info.context
-    chain = appetite_rules.chain_from_platform(ctx.platform, str(tenant_id))
+    chain = appetite_rules.chain_from_platform(info.context.platform, str(tenant_id))
     ids = {link.tenant_id for link in chain}
-    try:
-        async with ctx.multi_session(ids, "ip_governance: set risk appetite") as session:
-            row = await change(session, chain)
-            await record_audit(ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
-                               action=f"ip_governance.{action}",
-                               object_type=APPETITE, object_id=row.id)
-    except DomainError as exc:
-        return IpRiskAppetitePayload(errors=user_errors(exc))
-    return IpRiskAppetitePayload(appetite=await _effective(info, str(tenant_id)))
+
+    async def work(s: AsyncSession) -> tuple[Any, IpRiskAppetite]:
+        row = await change(s, chain)  # the answer: the appetite in effect once it is stored
+        return row, appetite_node(await appetite_rules.load_effective(s, chain))
+
+    return await mutate(
+        info, str(tenant_id), IpRiskAppetitePayload, "appetite", work,
+        action=f"ip_governance.{action}", object_type=APPETITE,
+        object_id=lambda done: done[0].id, to_node=lambda done: done[1],
+        session=lambda: info.context.multi_session(ids, "ip_governance: set risk appetite"))
 
 
 @strawberry.type
@@ -292,66 +255,66 @@ class RiskAssetsMutation:
                          extensions=requires(RISK, "create"))
     async def create_ip_risk(self, info: Info, tenant_id: ID, input: IpRiskInput  # noqa: A002
                              ) -> IpRiskPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            risk = await services.save_risk(s, _input(input))
-            return risk.id, risk_node(risk)
-
-        return await _mutate(info, tenant_id, "risk.created", RISK, work, IpRiskPayload, "risk")
+        return await mutate(
+            info, str(tenant_id), IpRiskPayload, "risk",
+            lambda s: services.save_risk(s, input_values(input, nested=True)),
+            action="ip_governance.risk.created", object_type=RISK, to_node=risk_node)
 
     @strawberry.mutation(description="Change a risk (score, treatment, plan, status...).",
                          extensions=requires(RISK, "update"))
     async def update_ip_risk(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
                              input: IpRiskInput) -> IpRiskPayload:  # noqa: A002
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            risk = await services.save_risk(s, _input(input),
+        async def work(s: AsyncSession) -> Any:
+            risk = await services.save_risk(s, input_values(input, nested=True),
                                             await services.get(s, IpRisk, str(id), "risk"))
-            return risk.id, risk_node(risk)
+            return risk_node(risk)
 
-        return await _mutate(info, tenant_id, "risk.updated", RISK, work, IpRiskPayload, "risk")
+        return await mutate(info, str(tenant_id), IpRiskPayload, "risk", work,
+                            action="ip_governance.risk.updated", object_type=RISK)
 
     @strawberry.mutation(description="Accept a risk until a date, with the approver's name.",
                          extensions=requires(RISK, "accept"))
     async def accept_ip_risk(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
                              approver: str, expires_on: date | None = None) -> IpRiskPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             risk = await services.accept_risk(
                 s, await services.get(s, IpRisk, str(id), "risk"), approver=approver,
                 expires_on=expires_on, today=date.today())
-            return risk.id, risk_node(risk)
+            return risk_node(risk)
 
-        return await _mutate(info, tenant_id, "risk.accepted", RISK, work, IpRiskPayload, "risk")
+        return await mutate(info, str(tenant_id), IpRiskPayload, "risk", work,
+                            action="ip_governance.risk.accepted", object_type=RISK)
 
     @strawberry.mutation(description="Register an asset.", extensions=requires(ASSET, "create"))
     async def create_ip_asset(self, info: Info, tenant_id: ID, input: IpAssetInput  # noqa: A002
                               ) -> IpAssetPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            asset = await services.save_asset(s, _input(input))
-            return asset.id, asset_node(asset)
-
-        return await _mutate(info, tenant_id, "asset.created", ASSET, work, IpAssetPayload,
-                             "asset")
+        return await mutate(
+            info, str(tenant_id), IpAssetPayload, "asset",
+            lambda s: services.save_asset(s, input_values(input, nested=True)),
+            action="ip_governance.asset.created", object_type=ASSET, to_node=asset_node)
 
     @strawberry.mutation(description="Change an asset.", extensions=requires(ASSET, "update"))
     async def update_ip_asset(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
                               input: IpAssetInput) -> IpAssetPayload:  # noqa: A002
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            asset = await services.save_asset(s, _input(input),
+        async def work(s: AsyncSession) -> Any:
+            asset = await services.save_asset(s, input_values(input, nested=True),
                                               await services.get(s, IpAsset, str(id), "asset"))
-            return asset.id, asset_node(asset)
+            return asset_node(asset)
 
-        return await _mutate(info, tenant_id, "asset.updated", ASSET, work, IpAssetPayload,
-                             "asset")
+        return await mutate(info, str(tenant_id), IpAssetPayload, "asset", work,
+                            action="ip_governance.asset.updated", object_type=ASSET)
 
     @strawberry.mutation(description="Remove an asset and its deadlines.",
                          extensions=requires(ASSET, "delete"))
     async def delete_ip_asset(self, info: Info, tenant_id: ID, id: ID  # noqa: A002
                               ) -> IpDeletePayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             await services.delete_asset(s, await services.get(s, IpAsset, str(id), "asset"))
-            return str(id), id
+            return id
 
-        return await _mutate(info, tenant_id, "asset.deleted", ASSET, work, IpDeletePayload,
-                             "deleted_id")
+        return await mutate(info, str(tenant_id), IpDeletePayload, "deleted_id", work,
+                            action="ip_governance.asset.deleted", object_type=ASSET,
+                            object_id=str)
 
     @strawberry.mutation(description="Import assets from CSV (register columns or a Google "
                          "Patents export): bad rows are reported, valid rows imported; the "
@@ -359,64 +322,52 @@ class RiskAssetsMutation:
                          extensions=requires(ASSET, "create"))
     async def import_ip_assets(self, info: Info, tenant_id: ID, csv: str,
                                atomic: bool = False) -> IpAssetImportPayload:
-        ctx = info.context
-        result = None
-        try:
-            async with ctx.session(str(tenant_id)) as session:
-                result = await import_assets(session, csv, atomic=atomic)
-                if atomic and result.errors:
-                    raise _AtomicAbort
-                await record_audit(
-                    ctx.platform, session, tenant_id=str(tenant_id), actor=ctx.actor,
-                    action="ip_governance.asset.imported", object_type=ASSET, object_id="",
-                    details={"created": result.created, "updated": result.updated,
-                             "rejected": len(result.errors)})
-        except _AtomicAbort:
-            pass
-        except DomainError as exc:
-            return IpAssetImportPayload(errors=user_errors(exc))
-        assert result is not None
-        stored = not (atomic and result.errors)
-        return IpAssetImportPayload(
-            created=result.created if stored else 0, updated=result.updated if stored else 0,
-            row_errors=[IpImportRowError(row=e.row, column=e.column, code=e.code,
-                                         message=e.message) for e in result.errors])
+        def answer(result: Any) -> dict[str, Any]:
+            stored = not (atomic and result.errors)
+            return {"created": result.created if stored else 0,
+                    "updated": result.updated if stored else 0,
+                    "row_errors": [IpImportRowError(row=e.row, column=e.column, code=e.code,
+                                                    message=e.message) for e in result.errors]}
+
+        return await mutate(
+            info, str(tenant_id), IpAssetImportPayload, None,
+            lambda s: import_assets(s, csv, atomic=atomic),
+            action="ip_governance.asset.imported", object_type=ASSET, object_id=lambda _: "",
+            details=lambda r: {"created": r.created, "updated": r.updated,
+                               "rejected": len(r.errors)},
+            to_node=answer, commit_if=lambda r: not (atomic and r.errors))
 
     @strawberry.mutation(description="Add a deadline to an asset.",
                          extensions=requires(ASSET, "update"))
     async def add_ip_asset_deadline(self, info: Info, tenant_id: ID, asset_id: ID, kind: str,
                                     due_on: date | None = None, description: str = ""
                                     ) -> IpAssetDeadlinePayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            d = await services.add_deadline(s, asset_id=str(asset_id), kind=kind,
-                                            due_on=due_on, description=description)
-            return d.id, deadline_node(d)
-
-        return await _mutate(info, tenant_id, "deadline.created", ASSET, work,
-                             IpAssetDeadlinePayload, "deadline")
+        return await mutate(
+            info, str(tenant_id), IpAssetDeadlinePayload, "deadline",
+            lambda s: services.add_deadline(s, asset_id=str(asset_id), kind=kind, due_on=due_on,
+                                            description=description),
+            action="ip_governance.deadline.created", object_type=ASSET, to_node=deadline_node)
 
     @strawberry.mutation(description="Mark a deadline done, waived, missed or open.",
                          extensions=requires(ASSET, "update"))
     async def set_ip_asset_deadline_status(self, info: Info, tenant_id: ID, id: ID,  # noqa: A002
                                            status: str) -> IpAssetDeadlinePayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             d = await services.set_deadline_status(
                 s, await services.get(s, IpAssetDeadline, str(id), "deadline"), status)
-            return d.id, deadline_node(d)
+            return deadline_node(d)
 
-        return await _mutate(info, tenant_id, "deadline.updated", ASSET, work,
-                             IpAssetDeadlinePayload, "deadline")
+        return await mutate(info, str(tenant_id), IpAssetDeadlinePayload, "deadline", work,
+                            action="ip_governance.deadline.updated", object_type=ASSET)
 
     @strawberry.mutation(description="Record a licence in or out.",
                          extensions=requires(LICENCE, "create"))
     async def create_ip_licence(self, info: Info, tenant_id: ID,
                                 input: IpLicenceInput) -> IpLicencePayload:  # noqa: A002
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            lic = await services.create_licence(s, _input(input))
-            return lic.id, licence_node(lic)
-
-        return await _mutate(info, tenant_id, "licence.created", LICENCE, work,
-                             IpLicencePayload, "licence")
+        return await mutate(
+            info, str(tenant_id), IpLicencePayload, "licence",
+            lambda s: services.create_licence(s, input_values(input, nested=True)),
+            action="ip_governance.licence.created", object_type=LICENCE, to_node=licence_node)
 
     @strawberry.mutation(description="Record a royalty payment under a licence.",
                          extensions=requires(LICENCE, "update"))
@@ -424,25 +375,23 @@ class RiskAssetsMutation:
         self, info: Info, tenant_id: ID, licence_id: ID, currency: str,
         paid_on: date | None = None, amount: Decimal | None = None, reference: str = "",
     ) -> IpRoyaltyPaymentPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            p = await services.record_payment(s, licence_id=str(licence_id), paid_on=paid_on,
+        return await mutate(
+            info, str(tenant_id), IpRoyaltyPaymentPayload, "payment",
+            lambda s: services.record_payment(s, licence_id=str(licence_id), paid_on=paid_on,
                                               amount=amount, currency=currency,
-                                              reference=reference)
-            return p.id, payment_node(p)
-
-        return await _mutate(info, tenant_id, "royalty.recorded", LICENCE, work,
-                             IpRoyaltyPaymentPayload, "payment")
+                                              reference=reference),
+            action="ip_governance.royalty.recorded", object_type=LICENCE, to_node=payment_node)
 
     @strawberry.mutation(description="Report a detected incident (Monitor).",
                          extensions=requires(INCIDENT, "create"))
     async def report_ip_incident(self, info: Info, tenant_id: ID,
                                  input: IpIncidentInput) -> IpIncidentPayload:  # noqa: A002
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            i = await services.report_incident(s, _input(input))
-            return i.id, (await _incident_nodes(s, [i]))[0]
+        async def work(s: AsyncSession) -> Any:
+            i = await services.report_incident(s, input_values(input, nested=True))
+            return (await _incident_nodes(s, [i]))[0]
 
-        return await _mutate(info, tenant_id, "incident.reported", INCIDENT, work,
-                             IpIncidentPayload, "incident")
+        return await mutate(info, str(tenant_id), IpIncidentPayload, "incident", work,
+                            action="ip_governance.incident.reported", object_type=INCIDENT)
 
     @strawberry.mutation(description="Record a response to an incident (Respond).",
                          extensions=requires(INCIDENT, "update"))
@@ -450,15 +399,15 @@ class RiskAssetsMutation:
         self, info: Info, tenant_id: ID, incident_id: ID, action: str,
         taken_on: date | None = None, description: str = "", responder: str = "",
     ) -> IpIncidentPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             await services.record_response(s, incident_id=str(incident_id), action=action,
                                            description=description, responder=responder,
                                            taken_on=taken_on or date.today())
             i = await services.get(s, IpIncident, str(incident_id), "incident")
-            return i.id, (await _incident_nodes(s, [i]))[0]
+            return (await _incident_nodes(s, [i]))[0]
 
-        return await _mutate(info, tenant_id, "incident.responded", INCIDENT, work,
-                             IpIncidentPayload, "incident")
+        return await mutate(info, str(tenant_id), IpIncidentPayload, "incident", work,
+                            action="ip_governance.incident.responded", object_type=INCIDENT)
 
     @strawberry.mutation(description="Create or replace an incident's recovery plan (Recover).",
                          extensions=requires(INCIDENT, "update"))
@@ -466,22 +415,23 @@ class RiskAssetsMutation:
         self, info: Info, tenant_id: ID, incident_id: ID, summary: str,
         steps: list[IpRecoveryStepInput], status: str = "draft",
     ) -> IpIncidentPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
-            await services.set_recovery_plan(s, incident_id=str(incident_id), summary=summary,
-                                             steps=[_input(x) for x in steps], status=status)
+        async def work(s: AsyncSession) -> Any:
+            await services.set_recovery_plan(
+                s, incident_id=str(incident_id), summary=summary, status=status,
+                steps=[input_values(x, nested=True) for x in steps])
             i = await services.get(s, IpIncident, str(incident_id), "incident")
-            return i.id, (await _incident_nodes(s, [i]))[0]
+            return (await _incident_nodes(s, [i]))[0]
 
-        return await _mutate(info, tenant_id, "incident.recovery_planned", INCIDENT, work,
-                             IpIncidentPayload, "incident")
+        return await mutate(info, str(tenant_id), IpIncidentPayload, "incident", work,
+                            action="ip_governance.incident.recovery_planned", object_type=INCIDENT)
 
     @strawberry.mutation(description="Close an incident.", extensions=requires(INCIDENT, "close"))
     async def close_ip_incident(self, info: Info, tenant_id: ID, id: ID  # noqa: A002
                                 ) -> IpIncidentPayload:
-        async def work(s: AsyncSession) -> tuple[str, Any]:
+        async def work(s: AsyncSession) -> Any:
             i = await services.close_incident(
                 s, await services.get(s, IpIncident, str(id), "incident"))
-            return i.id, (await _incident_nodes(s, [i]))[0]
+            return (await _incident_nodes(s, [i]))[0]
 
-        return await _mutate(info, tenant_id, "incident.closed", INCIDENT, work,
-                             IpIncidentPayload, "incident")
+        return await mutate(info, str(tenant_id), IpIncidentPayload, "incident", work,
+                            action="ip_governance.incident.closed", object_type=INCIDENT)

@@ -565,6 +565,32 @@ async def test_a_subsidiary_cannot_decide_for_a_sibling(platform, gql, acme):
     assert awaiting["data"]["governanceDecisionsAwaiting"]["edges"] == []
 
 
+async def test_decisions_awaiting_a_tenant_show_nothing_of_another_group(platform, gql,
+                                                                         monkeypatch):
+    from ip_governance.organization.models import GovernanceDecision
+
+    acme = await make_group(platform, "acme")
+    globex = await make_group(platform, "globex")
+    root = acme.ids["acme"]
+    mine = await _submit(platform, gql, acme, "acme-a", acme.token("a-admin"))
+    async with platform.db.tenant_session(globex.ids["globex-a"]) as s:  # a row of another
+        s.add(GovernanceDecision(decision_type="strategy_approval", subject="x",  # group that
+                                 deciding_tenant_id=root, requested_by="test"))  # names acme
+
+    def refused(reason: str) -> Any:
+        raise AssertionError(f"an unfiltered system session was opened: {reason}")
+
+    monkeypatch.setattr(platform.db, "system_session", refused)
+    awaiting = await gql("""query($t: ID!) { governanceDecisionsAwaiting(tenantId: $t) {
+      edges { node { id tenantId } } } }""", {"t": root}, acme.token("admin"))
+    nodes = [e["node"] for e in awaiting["data"]["governanceDecisionsAwaiting"]["edges"]]
+    assert [n["id"] for n in nodes] == [mine["id"]]
+    assert {n["tenantId"] for n in nodes} <= set(acme.ids.values())
+    other = await gql("""query($t: ID!) { governanceDecisionsAwaiting(tenantId: $t) {
+      edges { node { id } } } }""", {"t": globex.ids["globex"]}, globex.token("admin"))
+    assert other["data"]["governanceDecisionsAwaiting"]["edges"] == []
+
+
 # ------------------------------------------------------------------------------ demo
 
 

@@ -13,7 +13,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from ipgov.api import Connection, UserError, paginate, requires, utcnow
+from ipgov.api import Connection, UserError, requires, row_mapper, tenant_page, utcnow
 
 from .models import ExampleNote
 from .services import NOTE, NoteDraft, create_note, note_errors
@@ -30,10 +30,7 @@ class NoteType:
     done: bool
 
 
-def note_node(note: ExampleNote) -> NoteType:
-    """The GraphQL view of a stored note."""
-    return NoteType(id=strawberry.ID(note.id), title=note.title, body=note.body,
-                    due_on=note.due_on, done=note.done)
+note_node = row_mapper(NoteType)  # the row's fields of the same names; overrides if needed
 
 
 @strawberry.input(name="ExampleNoteInput", description="A new note.")
@@ -65,14 +62,11 @@ class ExamplePartnerQuery:
     async def example_partner_notes(
         self, info: Info, tenant_id: strawberry.ID, first: int = 20, after: str | None = None,
     ) -> Connection[NoteType]:
-        """Keyset pagination over (title, id): ``first`` is bounded by the platform."""
-        ctx = info.context
-        async with ctx.session(str(tenant_id)) as session:
-            return await paginate(session, select(ExampleNote), [ExampleNote.title,
-                                                                 ExampleNote.id],
-                                  first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=note_node, key=lambda n: [n.title, n.id])
+        """Keyset pagination over (title, id) in the tenant's session: ``first`` above the
+        platform's maximum page size is refused (``PAGE_SIZE``)."""
+        return await tenant_page(info, str(tenant_id), select(ExampleNote),
+                                 [ExampleNote.title, ExampleNote.id], first=first, after=after,
+                                 to_node=note_node)
 
 
 @strawberry.type

@@ -5,6 +5,7 @@ reserved (seed §3 a, DESIGN §1)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from sqlalchemy import select
@@ -12,15 +13,18 @@ from strawberry.types import Info
 
 from ipgov.api import (
     Connection,
-    DomainError,
     NotFound,
     UserError,
+    descendants,
     filter_value,
+    input_values,
     lineage,
-    paginate,
+    mutate,
+    page_in,
     record_audit,
     requires,
-    user_errors,
+    row_mapper,
+    tenant_page,
 )
 
 from .. import services
@@ -32,7 +36,6 @@ from ..models import (
     MonitoringRecord,
 )
 from ..services import DECISION_STATUSES, DIRECTIVE_STATUSES
-from .common import inputs, mutate, node, page
 
 OBJ = "ip_governance:governance"
 
@@ -106,25 +109,19 @@ class GovernanceDecisionType:
     decided_at: datetime | None
 
 
-def body_node(r: GoverningBody) -> GoverningBodyType:
-    return node(GoverningBodyType, r)
+body_node = row_mapper(GoverningBodyType)
 
 
-def evaluation_node(r: GovernanceEvaluation) -> GovernanceEvaluationType:
-    return node(GovernanceEvaluationType, r)
+evaluation_node = row_mapper(GovernanceEvaluationType)
 
 
-def directive_node(r: GovernanceDirective) -> GovernanceDirectiveType:
-    return node(GovernanceDirectiveType, r)
+directive_node = row_mapper(GovernanceDirectiveType)
 
 
-def monitoring_node(r: MonitoringRecord) -> MonitoringRecordType:
-    return node(MonitoringRecordType, r)
+monitoring_node = row_mapper(MonitoringRecordType)
 
 
-def decision_node(r: GovernanceDecision) -> GovernanceDecisionType:
-    """The GraphQL view of a decision."""
-    return node(GovernanceDecisionType, r)
+decision_node = row_mapper(GovernanceDecisionType)
 
 
 @strawberry.input(description="A new governing body.")
@@ -199,7 +196,9 @@ class GovernanceQuery:
                       extensions=requires(OBJ, "read"))
     async def governing_bodies(self, info: Info, tenant_id: strawberry.ID, first: int = 50,
                                after: str | None = None) -> Connection[GoverningBodyType]:
-        return await page(info, tenant_id, GoverningBody, body_node, first=first, after=after)
+        return await tenant_page(
+            info, str(tenant_id), select(GoverningBody), [GoverningBody.id],
+            first=first, after=after, to_node=body_node)
 
     @strawberry.field(description="Evaluations of a tenant's bodies (optionally one body's).",
                       extensions=requires(OBJ, "read"))
@@ -208,8 +207,9 @@ class GovernanceQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[GovernanceEvaluationType]:
         where = (GovernanceEvaluation.body_id == str(body_id),) if body_id else ()
-        return await page(info, tenant_id, GovernanceEvaluation, evaluation_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(GovernanceEvaluation).where(*where),
+            [GovernanceEvaluation.id], first=first, after=after, to_node=evaluation_node)
 
     @strawberry.field(description="Directives issued by a tenant's governing bodies.",
                       extensions=requires(OBJ, "read"))
@@ -219,8 +219,9 @@ class GovernanceQuery:
     ) -> Connection[GovernanceDirectiveType]:
         filter_value(status, DIRECTIVE_STATUSES, "status")
         where = (GovernanceDirective.status == status,) if status else ()
-        return await page(info, tenant_id, GovernanceDirective, directive_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(GovernanceDirective).where(*where),
+            [GovernanceDirective.id], first=first, after=after, to_node=directive_node)
 
     @strawberry.field(description="Monitoring records of a tenant's bodies.",
                       extensions=requires(OBJ, "read"))
@@ -229,8 +230,9 @@ class GovernanceQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[MonitoringRecordType]:
         where = (MonitoringRecord.body_id == str(body_id),) if body_id else ()
-        return await page(info, tenant_id, MonitoringRecord, monitoring_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(MonitoringRecord).where(*where),
+            [MonitoringRecord.id], first=first, after=after, to_node=monitoring_node)
 
     @strawberry.field(description="Decisions a tenant asked for (its own matters).",
                       extensions=requires(OBJ, "read"))
@@ -240,8 +242,9 @@ class GovernanceQuery:
     ) -> Connection[GovernanceDecisionType]:
         filter_value(status, DECISION_STATUSES, "status")
         where = (GovernanceDecision.status == status,) if status else ()
-        return await page(info, tenant_id, GovernanceDecision, decision_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(GovernanceDecision).where(*where),
+            [GovernanceDecision.id], first=first, after=after, to_node=decision_node)
 
     @strawberry.field(description="Decisions awaiting this tenant's governing bodies, its own "
                       "and those its subsidiaries escalated (those you may read).",
@@ -251,17 +254,18 @@ class GovernanceQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[GovernanceDecisionType]:
         ctx = info.context
-        readable = ctx.platform.authz.tenants_where(ctx.require_principal().subject, OBJ, "read")
-        stmt = select(GovernanceDecision).where(
-            GovernanceDecision.deciding_tenant_id == str(tenant_id))
-        if readable is not None:
-            stmt = stmt.where(GovernanceDecision.tenant_id.in_(sorted(readable)))
+        deciding = str(tenant_id)
+        stmt = select(GovernanceDecision).where(GovernanceDecision.deciding_tenant_id == deciding)
         if filter_value(status, DECISION_STATUSES, "status"):
             stmt = stmt.where(GovernanceDecision.status == status)
-        async with ctx.system_session("graphql: decisions awaiting a tenant (authorized)") as s:
-            return await paginate(s, stmt, [GovernanceDecision.id], first=first, after=after,
-                                  maximum=ctx.platform.settings.max_page_size,
-                                  to_node=decision_node, key=lambda r: [r.id])
+        # Decisions awaiting a tenant come from it or from below it (an escalation goes up its
+        # lineage); read them in those of these tenants the caller may read, nowhere else.
+        readable = ctx.platform.authz.tenants_where(ctx.require_principal().subject, OBJ, "read")
+        below = {deciding} | {t.id for t in descendants(ctx.platform, deciding)}
+        tenants = below if readable is None else below & set(readable)
+        async with ctx.multi_session(tenants, "graphql: decisions awaiting a tenant") as s:
+            return await page_in(info, s, stmt, [GovernanceDecision.id], first=first,
+                                 after=after, to_node=decision_node)
 
 
 @strawberry.type
@@ -270,54 +274,50 @@ class GovernanceMutation:
                          extensions=requires(OBJ, "create"))
     async def create_governing_body(self, info: Info, tenant_id: strawberry.ID,
                                     input: GoverningBodyInput) -> GoverningBodyPayload:  # noqa: A002
-        return await mutate(info, tenant_id, GoverningBodyPayload, action="body.created",
-                            obj="governance", field="body", to_node=body_node,
-                            run=lambda s: services.create_body(s, str(tenant_id),
-                                                               **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), GoverningBodyPayload, "body",
+            lambda s: services.create_body(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.body.created", object_type=OBJ, to_node=body_node)
 
     @strawberry.mutation(description="Record a governing body's evaluation (Evaluate).",
                          extensions=requires(OBJ, "create"))
     async def record_governance_evaluation(
         self, info: Info, tenant_id: strawberry.ID, input: GovernanceEvaluationInput,  # noqa: A002
     ) -> GovernanceEvaluationPayload:
-        return await mutate(info, tenant_id, GovernanceEvaluationPayload,
-                            action="evaluation.recorded", obj="governance", field="evaluation",
-                            to_node=evaluation_node,
-                            run=lambda s: services.record_evaluation(s, str(tenant_id),
-                                                                     **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), GovernanceEvaluationPayload, "evaluation",
+            lambda s: services.record_evaluation(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.evaluation.recorded", object_type=OBJ, to_node=evaluation_node)
 
     @strawberry.mutation(description="Issue a directive from a governing body (Direct).",
                          extensions=requires(OBJ, "create"))
     async def issue_governance_directive(
         self, info: Info, tenant_id: strawberry.ID, input: GovernanceDirectiveInput,  # noqa: A002
     ) -> GovernanceDirectivePayload:
-        return await mutate(info, tenant_id, GovernanceDirectivePayload,
-                            action="directive.issued", obj="governance", field="directive",
-                            to_node=directive_node,
-                            run=lambda s: services.issue_directive(s, str(tenant_id),
-                                                                   **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), GovernanceDirectivePayload, "directive",
+            lambda s: services.issue_directive(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.directive.issued", object_type=OBJ, to_node=directive_node)
 
     @strawberry.mutation(description="Move a governance directive to another status.",
                          extensions=requires(OBJ, "update"))
     async def set_governance_directive_status(
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID, status: str,  # noqa: A002
     ) -> GovernanceDirectivePayload:
-        return await mutate(info, tenant_id, GovernanceDirectivePayload,
-                            action="directive.status", obj="governance", field="directive",
-                            to_node=directive_node,
-                            run=lambda s: services.set_directive_status(s, str(tenant_id),
-                                                                        str(id), status))
+        return await mutate(
+            info, str(tenant_id), GovernanceDirectivePayload, "directive",
+            lambda s: services.set_directive_status(s, str(tenant_id), str(id), status),
+            action="ip_governance.directive.status", object_type=OBJ, to_node=directive_node)
 
     @strawberry.mutation(description="Record what a governing body observed (Monitor).",
                          extensions=requires(OBJ, "create"))
     async def record_monitoring(
         self, info: Info, tenant_id: strawberry.ID, input: MonitoringRecordInput,  # noqa: A002
     ) -> MonitoringRecordPayload:
-        return await mutate(info, tenant_id, MonitoringRecordPayload,
-                            action="monitoring.recorded", obj="governance", field="record",
-                            to_node=monitoring_node,
-                            run=lambda s: services.record_monitoring(s, str(tenant_id),
-                                                                     **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), MonitoringRecordPayload, "record",
+            lambda s: services.record_monitoring(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.monitoring.recorded", object_type=OBJ, to_node=monitoring_node)
 
     @strawberry.mutation(description="The final decision of this tenant's governing body on "
                          "a decision awaiting it (its own, or escalated by a subsidiary); it "
@@ -329,21 +329,22 @@ class GovernanceMutation:
     ) -> GovernanceDecisionPayload:
         ctx = info.context
         deciding, origin = str(tenant_id), str(from_tenant_id)
-        try:
+
+        async def decide(s: Any) -> Any:
             if deciding not in {t.id for t in lineage(ctx.platform, origin)}:
                 raise NotFound("no such decision awaits this tenant", field="decisionId")
-            async with ctx.multi_session({deciding, origin}, "graphql: governance decision") as s:
-                decision = await services.record_decision(
-                    ctx.platform, s, deciding_tenant_id=deciding, from_tenant_id=origin,
-                    decision_id=str(decision_id), body_id=str(body_id), approve=approve,
-                    note=note, actor=ctx.actor)
-                for where in sorted({deciding, origin}):
-                    await record_audit(ctx.platform, s, tenant_id=where, actor=ctx.actor,
-                                       action=f"ip_governance.decision.{decision.status}",
-                                       object_type="ip_governance:governance",
-                                       object_id=decision.id,
-                                       details={"type": decision.decision_type})
-                result = decision_node(decision)
-        except DomainError as exc:
-            return GovernanceDecisionPayload(errors=user_errors(exc))
-        return GovernanceDecisionPayload(decision=result)
+            decision = await services.record_decision(
+                ctx.platform, s, deciding_tenant_id=deciding, from_tenant_id=origin,
+                decision_id=str(decision_id), body_id=str(body_id), approve=approve,
+                note=note, actor=ctx.actor)
+            for where in sorted({deciding, origin}):  # both trails: the event is in each
+                await record_audit(ctx.platform, s, tenant_id=where, actor=ctx.actor,
+                                   action=f"ip_governance.decision.{decision.status}",
+                                   object_type=OBJ, object_id=decision.id,
+                                   details={"type": decision.decision_type})
+            return decision
+
+        return await mutate(
+            info, deciding, GovernanceDecisionPayload, "decision", decide, action=None,
+            to_node=decision_node,
+            session=lambda: ctx.multi_session({deciding, origin}, "graphql: governance decision"))

@@ -6,13 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
-from ipgov.api import Connection, UserError, requires
+from ipgov.api import (
+    Connection,
+    UserError,
+    input_values,
+    mutate,
+    requires,
+    row_mapper,
+    tenant_page,
+    to_type,
+)
 
 from .. import services
 from ..models import OrgMember, RaciAssignment, TrainingSession
-from .common import inputs, mutate, node, page
 
 OBJ = "ip_governance:organization"
 
@@ -51,16 +60,14 @@ class TrainingSessionType:
     attendee_member_ids: list[strawberry.ID]
 
 
-def member_node(r: OrgMember) -> IpOrgMemberType:
-    return node(IpOrgMemberType, r)
+member_node = row_mapper(IpOrgMemberType)
 
 
-def raci_node(r: RaciAssignment) -> RaciAssignmentType:
-    return node(RaciAssignmentType, r)
+raci_node = row_mapper(RaciAssignmentType)
 
 
 def training_node(r: TrainingSession) -> TrainingSessionType:
-    return node(TrainingSessionType, r, attendee_member_ids=list(r.attendee_member_ids or []))
+    return to_type(TrainingSessionType, r, attendee_member_ids=list(r.attendee_member_ids or []))
 
 
 @strawberry.input(description="A new member of the IP management organization.")
@@ -111,7 +118,9 @@ class OrganizationQuery:
                       extensions=requires(OBJ, "read"))
     async def ip_org_members(self, info: Info, tenant_id: strawberry.ID, first: int = 50,
                              after: str | None = None) -> Connection[IpOrgMemberType]:
-        return await page(info, tenant_id, OrgMember, member_node, first=first, after=after)
+        return await tenant_page(
+            info, str(tenant_id), select(OrgMember), [OrgMember.id],
+            first=first, after=after, to_node=member_node)
 
     @strawberry.field(description="RACI assignments (optionally of one process).",
                       extensions=requires(OBJ, "read"))
@@ -120,15 +129,17 @@ class OrganizationQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[RaciAssignmentType]:
         where = (RaciAssignment.process == process,) if process else ()
-        return await page(info, tenant_id, RaciAssignment, raci_node, first=first, after=after,
-                          where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(RaciAssignment).where(*where), [RaciAssignment.id],
+            first=first, after=after, to_node=raci_node)
 
     @strawberry.field(description="Trainings held in a tenant.",
                       extensions=requires(OBJ, "read"))
     async def training_sessions(self, info: Info, tenant_id: strawberry.ID, first: int = 50,
                                 after: str | None = None) -> Connection[TrainingSessionType]:
-        return await page(info, tenant_id, TrainingSession, training_node, first=first,
-                          after=after)
+        return await tenant_page(
+            info, str(tenant_id), select(TrainingSession), [TrainingSession.id],
+            first=first, after=after, to_node=training_node)
 
 
 @strawberry.type
@@ -137,30 +148,30 @@ class OrganizationMutation:
                          extensions=requires(OBJ, "create"))
     async def add_ip_org_member(self, info: Info, tenant_id: strawberry.ID,
                                 input: IpOrgMemberInput) -> IpOrgMemberPayload:  # noqa: A002
-        return await mutate(info, tenant_id, IpOrgMemberPayload, action="member.added",
-                            obj="organization", field="member", to_node=member_node,
-                            run=lambda s: services.add_member(s, str(tenant_id),
-                                                              **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), IpOrgMemberPayload, "member",
+            lambda s: services.add_member(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.member.added", object_type=OBJ, to_node=member_node)
 
     @strawberry.mutation(description="Mark a member as having left (or rejoined).",
                          extensions=requires(OBJ, "update"))
     async def set_ip_org_member_active(
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID, active: bool,  # noqa: A002
     ) -> IpOrgMemberPayload:
-        return await mutate(info, tenant_id, IpOrgMemberPayload, action="member.active",
-                            obj="organization", field="member", to_node=member_node,
-                            run=lambda s: services.set_member_active(s, str(tenant_id),
-                                                                     str(id), active))
+        return await mutate(
+            info, str(tenant_id), IpOrgMemberPayload, "member",
+            lambda s: services.set_member_active(s, str(tenant_id), str(id), active),
+            action="ip_governance.member.active", object_type=OBJ, to_node=member_node)
 
     @strawberry.mutation(description="Give a member an R, A, C or I role in an IP process; "
                          "a process has exactly one Accountable.",
                          extensions=requires(OBJ, "create"))
     async def assign_raci(self, info: Info, tenant_id: strawberry.ID,
                           input: RaciAssignmentInput) -> RaciAssignmentPayload:  # noqa: A002
-        return await mutate(info, tenant_id, RaciAssignmentPayload, action="raci.assigned",
-                            obj="organization", field="assignment", to_node=raci_node,
-                            run=lambda s: services.assign_raci(s, str(tenant_id),
-                                                               **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), RaciAssignmentPayload, "assignment",
+            lambda s: services.assign_raci(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.raci.assigned", object_type=OBJ, to_node=raci_node)
 
     @strawberry.mutation(description="Withdraw a RACI assignment.",
                          extensions=requires(OBJ, "delete"))
@@ -173,18 +184,19 @@ class OrganizationMutation:
             await services.remove_raci(s, str(tenant_id), str(id))
             return _Removed(str(id), node_before)
 
-        return await mutate(info, tenant_id, RaciAssignmentPayload, action="raci.removed",
-                            obj="organization", field="assignment",
-                            to_node=lambda removed: removed.node, run=run)
+        return await mutate(
+            info, str(tenant_id), RaciAssignmentPayload, "assignment",
+            run, action="ip_governance.raci.removed", object_type=OBJ,
+            to_node=lambda removed: removed.node)
 
     @strawberry.mutation(description="Record a training held, with attendance.",
                          extensions=requires(OBJ, "create"))
     async def record_training(self, info: Info, tenant_id: strawberry.ID,
                               input: TrainingSessionInput) -> TrainingSessionPayload:  # noqa: A002
-        return await mutate(info, tenant_id, TrainingSessionPayload, action="training.recorded",
-                            obj="organization", field="training", to_node=training_node,
-                            run=lambda s: services.record_training(s, str(tenant_id),
-                                                                   **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), TrainingSessionPayload, "training",
+            lambda s: services.record_training(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.training.recorded", object_type=OBJ, to_node=training_node)
 
 
 class _Removed:

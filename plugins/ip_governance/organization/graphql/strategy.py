@@ -6,21 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from ipgov.api import (
     Connection,
-    DomainError,
     UserError,
+    input_values,
     lineage,
-    record_audit,
+    mutate,
     requires,
-    user_errors,
+    row_mapper,
+    tenant_page,
 )
 
 from .. import services
 from ..models import IpStrategy, KpiMeasurement, StrategyObjective, SwotEntry
-from .common import inputs, mutate, node, page
 from .governance import GovernanceDecisionType, decision_node
 
 OBJ = "ip_governance:strategy"
@@ -78,20 +79,16 @@ class SwotEntryType:
     text: str
 
 
-def strategy_node(r: IpStrategy) -> IpStrategyType:
-    return node(IpStrategyType, r)
+strategy_node = row_mapper(IpStrategyType)
 
 
-def objective_node(r: StrategyObjective) -> StrategyObjectiveType:
-    return node(StrategyObjectiveType, r)
+objective_node = row_mapper(StrategyObjectiveType)
 
 
-def measurement_node(r: KpiMeasurement) -> KpiMeasurementType:
-    return node(KpiMeasurementType, r)
+measurement_node = row_mapper(KpiMeasurementType)
 
 
-def swot_node(r: SwotEntry) -> SwotEntryType:
-    return node(SwotEntryType, r)
+swot_node = row_mapper(SwotEntryType)
 
 
 @strawberry.input(description="A new IP governance strategy (a draft).")
@@ -171,7 +168,9 @@ class StrategyQuery:
                       extensions=requires(OBJ, "read"))
     async def ip_strategies(self, info: Info, tenant_id: strawberry.ID, first: int = 20,
                             after: str | None = None) -> Connection[IpStrategyType]:
-        return await page(info, tenant_id, IpStrategy, strategy_node, first=first, after=after)
+        return await tenant_page(
+            info, str(tenant_id), select(IpStrategy), [IpStrategy.id],
+            first=first, after=after, to_node=strategy_node)
 
     @strawberry.field(description="Strategic objectives (optionally of one strategy).",
                       extensions=requires(OBJ, "read"))
@@ -180,8 +179,9 @@ class StrategyQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[StrategyObjectiveType]:
         where = (StrategyObjective.strategy_id == str(strategy_id),) if strategy_id else ()
-        return await page(info, tenant_id, StrategyObjective, objective_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(StrategyObjective).where(*where), [StrategyObjective.id],
+            first=first, after=after, to_node=objective_node)
 
     @strawberry.field(description="KPI measurements (optionally of one objective).",
                       extensions=requires(OBJ, "read"))
@@ -190,8 +190,9 @@ class StrategyQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[KpiMeasurementType]:
         where = (KpiMeasurement.objective_id == str(objective_id),) if objective_id else ()
-        return await page(info, tenant_id, KpiMeasurement, measurement_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(KpiMeasurement).where(*where), [KpiMeasurement.id],
+            first=first, after=after, to_node=measurement_node)
 
     @strawberry.field(description="SWOT entries (optionally of one strategy).",
                       extensions=requires(OBJ, "read"))
@@ -200,8 +201,9 @@ class StrategyQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[SwotEntryType]:
         where = (SwotEntry.strategy_id == str(strategy_id),) if strategy_id else ()
-        return await page(info, tenant_id, SwotEntry, swot_node, first=first, after=after,
-                          where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(SwotEntry).where(*where), [SwotEntry.id],
+            first=first, after=after, to_node=swot_node)
 
 
 @strawberry.type
@@ -210,10 +212,10 @@ class StrategyMutation:
                          extensions=requires(OBJ, "create"))
     async def create_ip_strategy(self, info: Info, tenant_id: strawberry.ID,
                                  input: IpStrategyInput) -> IpStrategyPayload:  # noqa: A002
-        return await mutate(info, tenant_id, IpStrategyPayload, action="strategy.created",
-                            obj="strategy", field="strategy", to_node=strategy_node,
-                            run=lambda s: services.create_strategy(s, str(tenant_id),
-                                                                   **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), IpStrategyPayload, "strategy",
+            lambda s: services.create_strategy(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.strategy.created", object_type=OBJ, to_node=strategy_node)
 
     @strawberry.mutation(description="Change a strategy or record its re-assessment.",
                          extensions=requires(OBJ, "update"))
@@ -221,40 +223,39 @@ class StrategyMutation:
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID,  # noqa: A002
         input: IpStrategyUpdateInput,  # noqa: A002
     ) -> IpStrategyPayload:
-        return await mutate(info, tenant_id, IpStrategyPayload, action="strategy.updated",
-                            obj="strategy", field="strategy", to_node=strategy_node,
-                            run=lambda s: services.update_strategy(s, str(tenant_id), str(id),
-                                                                   **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), IpStrategyPayload, "strategy",
+            lambda s: services.update_strategy(s, str(tenant_id), str(id), **input_values(input)),
+            action="ip_governance.strategy.updated", object_type=OBJ, to_node=strategy_node)
 
     @strawberry.mutation(description="Add a strategic objective.",
                          extensions=requires(OBJ, "create"))
     async def add_strategy_objective(
         self, info: Info, tenant_id: strawberry.ID, input: StrategyObjectiveInput,  # noqa: A002
     ) -> StrategyObjectivePayload:
-        return await mutate(info, tenant_id, StrategyObjectivePayload,
-                            action="objective.added", obj="strategy", field="objective",
-                            to_node=objective_node,
-                            run=lambda s: services.add_objective(s, str(tenant_id),
-                                                                 **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), StrategyObjectivePayload, "objective",
+            lambda s: services.add_objective(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.objective.added", object_type=OBJ, to_node=objective_node)
 
     @strawberry.mutation(description="Record a measured KPI value.",
                          extensions=requires(OBJ, "create"))
     async def record_kpi_measurement(
         self, info: Info, tenant_id: strawberry.ID, input: KpiMeasurementInput,  # noqa: A002
     ) -> KpiMeasurementPayload:
-        return await mutate(info, tenant_id, KpiMeasurementPayload,
-                            action="kpi.measured", obj="strategy", field="measurement",
-                            to_node=measurement_node,
-                            run=lambda s: services.record_measurement(s, str(tenant_id),
-                                                                      **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), KpiMeasurementPayload, "measurement",
+            lambda s: services.record_measurement(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.kpi.measured", object_type=OBJ, to_node=measurement_node)
 
     @strawberry.mutation(description="Add a SWOT entry to a strategy.",
                          extensions=requires(OBJ, "create"))
     async def add_swot_entry(self, info: Info, tenant_id: strawberry.ID,
                              input: SwotEntryInput) -> SwotEntryPayload:  # noqa: A002
-        return await mutate(info, tenant_id, SwotEntryPayload, action="swot.added",
-                            obj="strategy", field="entry", to_node=swot_node,
-                            run=lambda s: services.add_swot(s, str(tenant_id), **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), SwotEntryPayload, "entry",
+            lambda s: services.add_swot(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.swot.added", object_type=OBJ, to_node=swot_node)
 
     @strawberry.mutation(description="Submit a strategy for approval: the tenant's governing "
                          "body decides, or the group's when the group reserves strategy "
@@ -265,17 +266,14 @@ class StrategyMutation:
     ) -> IpStrategyPayload:
         ctx = info.context
         chain = {t.id for t in lineage(ctx.platform, str(tenant_id))}
-        try:
-            async with ctx.multi_session(chain, "graphql: strategy approval (lineage)") as s:
-                strategy, decision = await services.submit_strategy(
-                    ctx.platform, s, str(tenant_id), str(id), ctx.actor)
-                await record_audit(ctx.platform, s, tenant_id=str(tenant_id), actor=ctx.actor,
-                                   action="ip_governance.strategy.submitted",
-                                   object_type=OBJ, object_id=strategy.id,
-                                   details={"decision": decision.id,
-                                            "deciding_tenant": decision.deciding_tenant_id})
-                result = IpStrategyPayload(strategy=strategy_node(strategy),
-                                           decision=decision_node(decision))
-        except DomainError as exc:
-            return IpStrategyPayload(errors=user_errors(exc))
-        return result
+        return await mutate(
+            info, str(tenant_id), IpStrategyPayload, None,
+            lambda s: services.submit_strategy(ctx.platform, s, str(tenant_id), str(id),
+                                               ctx.actor),
+            action="ip_governance.strategy.submitted", object_type=OBJ,
+            object_id=lambda done: done[0].id,
+            details=lambda done: {"decision": done[1].id,
+                                  "deciding_tenant": done[1].deciding_tenant_id},
+            to_node=lambda done: {"strategy": strategy_node(done[0]),
+                                  "decision": decision_node(done[1])},
+            session=lambda: ctx.multi_session(chain, "graphql: strategy approval (lineage)"))

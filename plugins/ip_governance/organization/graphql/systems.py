@@ -9,11 +9,20 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from ipgov.api import Connection, Edge, InvalidInput, UserError, requires
+from ipgov.api import (
+    Connection,
+    Edge,
+    InvalidInput,
+    UserError,
+    input_values,
+    mutate,
+    requires,
+    tenant_page,
+    to_type,
+)
 
 from .. import services
 from ..models import ManagementSystem, PdcaCycle, PdcaPhaseRecord, SystemJudgement
-from .common import inputs, mutate, node, page
 
 OBJ = "ip_governance:management_system"
 
@@ -70,16 +79,16 @@ class SystemJudgementType:
 
 
 def system_node(r: ManagementSystem, last: datetime | None = None) -> ManagementSystemType:
-    return node(ManagementSystemType, r, last_completed_cycle_at=last)
+    return to_type(ManagementSystemType, r, last_completed_cycle_at=last)
 
 
 def phase_node(r: PdcaPhaseRecord) -> PdcaPhaseType:
-    return node(PdcaPhaseType, r, links=list(r.links or []))
+    return to_type(PdcaPhaseType, r, links=list(r.links or []))
 
 
 def cycle_node(r: PdcaCycle, phases: list[PdcaPhaseRecord]) -> PdcaCycleType:
     ordered = sorted(phases, key=lambda p: services.PDCA_PHASES.index(p.phase))
-    return node(PdcaCycleType, r, phases=[phase_node(p) for p in ordered],
+    return to_type(PdcaCycleType, r, phases=[phase_node(p) for p in ordered],
                 complete=len(ordered) == len(services.PDCA_PHASES))
 
 
@@ -89,7 +98,7 @@ def judgement_node(r: SystemJudgement) -> SystemJudgementType:
               for c, v in sorted((r.criteria or {}).items(),
                                  key=lambda kv: services.CRITERIA.index(kv[0])
                                  if kv[0] in services.CRITERIA else 99)]
-    return node(SystemJudgementType, r, criteria=scores)
+    return to_type(SystemJudgementType, r, criteria=scores)
 
 
 @strawberry.input(description="A system's cadence (days) or owner.")
@@ -162,8 +171,9 @@ class SystemsQuery:
                       "latest complete PDCA cycle.", extensions=requires(OBJ, "read"))
     async def management_systems(self, info: Info, tenant_id: strawberry.ID, first: int = 20,
                                  after: str | None = None) -> Connection[ManagementSystemType]:
-        conn = await page(info, tenant_id, ManagementSystem, lambda r: r, first=first,
-                          after=after)
+        conn = await tenant_page(
+            info, str(tenant_id), select(ManagementSystem), [ManagementSystem.id],
+            first=first, after=after, to_node=lambda r: r)
         async with info.context.session(str(tenant_id)) as session:
             last = await services.completed_cycles(session)
         conn.edges = [Edge(cursor=e.cursor, node=system_node(e.node, last.get(e.node.id)))
@@ -177,8 +187,9 @@ class SystemsQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[PdcaCycleType]:
         where = (PdcaCycle.system_id == str(system_id),) if system_id else ()
-        conn = await page(info, tenant_id, PdcaCycle, lambda r: r, first=first, after=after,
-                          where=where)
+        conn = await tenant_page(
+            info, str(tenant_id), select(PdcaCycle).where(*where), [PdcaCycle.id],
+            first=first, after=after, to_node=lambda r: r)
         async with info.context.session(str(tenant_id)) as session:
             phases = await _phases(session, [e.node.id for e in conn.edges])
         conn.edges = [Edge(cursor=e.cursor, node=cycle_node(e.node, phases[e.node.id]))
@@ -192,8 +203,9 @@ class SystemsQuery:
         first: int = 50, after: str | None = None,
     ) -> Connection[SystemJudgementType]:
         where = (SystemJudgement.system_id == str(system_id),) if system_id else ()
-        return await page(info, tenant_id, SystemJudgement, judgement_node, first=first,
-                          after=after, where=where)
+        return await tenant_page(
+            info, str(tenant_id), select(SystemJudgement).where(*where), [SystemJudgement.id],
+            first=first, after=after, to_node=judgement_node)
 
 
 def _criteria(items: list[CriterionScoreInput]) -> dict[str, tuple[int, str]]:
@@ -214,44 +226,46 @@ class SystemsMutation:
         input: ManagementSystemUpdateInput,  # noqa: A002
     ) -> ManagementSystemPayload:
         async def run(s):  # type: ignore[no-untyped-def]
-            row = await services.update_system(s, str(tenant_id), str(id), **inputs(input))
+            row = await services.update_system(s, str(tenant_id), str(id), **input_values(input))
             return system_node(row, (await services.completed_cycles(s)).get(row.id))
 
-        return await mutate(info, tenant_id, ManagementSystemPayload, action="system.updated",
-                            obj="management_system", field="system", to_node=lambda n: n,
-                            run=run)
+        return await mutate(
+            info, str(tenant_id), ManagementSystemPayload, "system",
+            run,
+            action="ip_governance.system.updated", object_type=OBJ, to_node=lambda n: n)
 
     @strawberry.mutation(description="Start a PDCA cycle of a management system.",
                          extensions=requires(OBJ, "create"))
     async def start_pdca_cycle(self, info: Info, tenant_id: strawberry.ID,
                                input: PdcaCycleInput) -> PdcaCyclePayload:  # noqa: A002
-        return await mutate(info, tenant_id, PdcaCyclePayload, action="pdca.started",
-                            obj="management_system", field="cycle",
-                            to_node=lambda r: cycle_node(r, []),
-                            run=lambda s: services.start_cycle(s, str(tenant_id),
-                                                               **inputs(input)))
+        return await mutate(
+            info, str(tenant_id), PdcaCyclePayload, "cycle",
+            lambda s: services.start_cycle(s, str(tenant_id), **input_values(input)),
+            action="ip_governance.pdca.started", object_type=OBJ,
+            to_node=lambda r: cycle_node(r, []))
 
     @strawberry.mutation(description="Record a phase of a PDCA cycle with its evidence.",
                          extensions=requires(OBJ, "update"))
     async def record_pdca_phase(self, info: Info, tenant_id: strawberry.ID,
                                 input: PdcaPhaseInput) -> PdcaCyclePayload:  # noqa: A002
         async def run(s):  # type: ignore[no-untyped-def]
-            await services.record_phase(s, str(tenant_id), **inputs(input))
+            await services.record_phase(s, str(tenant_id), **input_values(input))
             cycle = await s.get(PdcaCycle, str(input.cycle_id))
             return cycle_node(cycle, (await _phases(s, [cycle.id]))[cycle.id])
 
-        return await mutate(info, tenant_id, PdcaCyclePayload, action="pdca.phase",
-                            obj="management_system", field="cycle", to_node=lambda n: n,
-                            run=run)
+        return await mutate(
+            info, str(tenant_id), PdcaCyclePayload, "cycle",
+            run, action="ip_governance.pdca.phase", object_type=OBJ)
 
     @strawberry.mutation(description="Judge a management system on all six criteria (1-5).",
                          extensions=requires(OBJ, "create"))
     async def judge_management_system(
         self, info: Info, tenant_id: strawberry.ID, input: SystemJudgementInput,  # noqa: A002
     ) -> SystemJudgementPayload:
-        return await mutate(info, tenant_id, SystemJudgementPayload, action="system.judged",
-                            obj="management_system", field="judgement", to_node=judgement_node,
-                            run=lambda s: services.judge_system(
-                                s, str(tenant_id), system_id=str(input.system_id),
-                                criteria=_criteria(input.criteria), judged_at=input.judged_at,
-                                judged_by=input.judged_by))
+        return await mutate(
+            info, str(tenant_id), SystemJudgementPayload, "judgement",
+            lambda s: services.judge_system(
+                s, str(tenant_id), system_id=str(input.system_id),
+                criteria=_criteria(input.criteria), judged_at=input.judged_at,
+                judged_by=input.judged_by),
+            action="ip_governance.system.judged", object_type=OBJ, to_node=judgement_node)
