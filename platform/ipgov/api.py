@@ -70,6 +70,8 @@ from ipgov.reviews.reading import (
     score_views,
 )
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
+from ipgov.tenancy.directory import TenantDirectory, TenantInfo  # oneplace: the tenant directory
+from ipgov.tenancy.modes import GovernanceMode  # oneplace: governance modes with behaviour
 from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
 
@@ -95,32 +97,18 @@ def tenant_info(platform: Any, tenant_id: str) -> Any:
     """What the platform knows of a tenant (slug, parent_id, root_id, governance_mode, status,
     enabled_plugins), from memory; ``None`` for an unknown id. ``platform`` is
     ``info.context.platform`` in resolvers."""
-    return platform.authz.tenant_info(tenant_id)
+    return platform.authz.directory.info(tenant_id)
 
 
 def lineage(platform: Any, tenant_id: str) -> list[Any]:
     """The tenant, its parent, ... up to its group root (each as ``tenant_info`` returns)."""
-    chain = []
-    current = platform.authz.tenant_info(tenant_id)
-    while current is not None:
-        chain.append(current)
-        current = platform.authz.tenant_info(current.parent_id) if current.parent_id else None
-    return chain
+    return platform.authz.directory.lineage(tenant_id)
 
 
 def descendants(platform: Any, tenant_id: str) -> list[Any]:
     """Every tenant below ``tenant_id`` (any depth; each as ``tenant_info`` returns), for
     group-level views such as duplicate purchases across a group. Authorize per tenant."""
-    directory = platform.authz.directory
-    below = []
-    for info in directory.values():
-        parent = info.parent_id
-        while parent is not None and parent != tenant_id:
-            parent_info = directory.get(parent)
-            parent = parent_info.parent_id if parent_info else None
-        if parent == tenant_id:
-            below.append(info)
-    return sorted(below, key=lambda i: i.slug)
+    return platform.authz.directory.descendants(tenant_id)
 
 
 def cli_command(fn: Any) -> Any:
@@ -262,6 +250,7 @@ async def screen_text(platform: Any, tenant_id: str, text: str, *, limit: int = 
 
 __all__ = [
     "API_VERSION",
+    "GovernanceMode", "TenantDirectory", "TenantInfo",  # oneplace
     "Base",
     "bounds",
     "Check",

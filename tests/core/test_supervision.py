@@ -331,6 +331,7 @@ async def _statements(platform, ids: set[str]) -> int:
 
     scope = TenantScope.tenants(frozenset(ids), "test: count")
     async with platform.db.session(scope, readonly=True) as session:
+        await session.connection()  # sessions begin lazily: the BEGIN is not the overview's
         event.listen(platform.db.engine.sync_engine, "before_cursor_execute", count)
         try:
             rows, _more = await queries.overview(session, platform.audit_key, ids, first=100)

@@ -100,23 +100,11 @@ def policy_domains(platform: Platform, tenant_id: str, to_subsidiaries: bool) ->
     """The tenants a rule written in ``tenant_id`` acts in: the tenant, and with
     ``to_subsidiaries`` every descendant reached through parents that copy their baseline
     (centralized and hybrid), as ``recompute_effective_policies`` copies it."""
-    from .service import CASCADING_MODES
-
-    directory = platform.authz.directory
     if not to_subsidiaries:
         return [tenant_id]
-    children: dict[str, list[str]] = {}
-    for info in directory.values():
-        if info.parent_id:
-            children.setdefault(info.parent_id, []).append(info.id)
-    found, stack = [], [tenant_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        info = directory.get(current)
-        if info is not None and info.governance_mode in CASCADING_MODES:
-            stack.extend(c for c in children.get(current, ()) if c not in found)
-    return found
+    below = platform.authz.directory.subtree(
+        [tenant_id], follow=lambda info: info.mode.imposes_baseline)
+    return [tenant_id, *sorted(below - {tenant_id})]
 
 
 def assert_may_change_policy(platform: Platform, granter_subject: str, tenant_id: str,

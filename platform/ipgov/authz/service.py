@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from ipgov.plugins.contracts import Permission
-from ipgov.tenancy.models import PLATFORM_TENANT_ID, GovernanceMode, Tenant
+from ipgov.tenancy.directory import TenantDirectory, TenantInfo
+from ipgov.tenancy.models import PLATFORM_TENANT_ID, Tenant
+from ipgov.tenancy.modes import GovernanceMode
 
 from .engine import Authorizer, obj_matches
 from .models import AuthzRule, PolicyChange, PolicyVersion
@@ -30,10 +31,9 @@ from .tree import DomainTree
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["AuthzService", "PLATFORM_MANAGED_OBJECTS"]
+__all__ = ["AuthzService", "PLATFORM_MANAGED_OBJECTS", "TenantInfo"]
 
 log = logging.getLogger(__name__)
-CASCADING_MODES = {GovernanceMode.CENTRALIZED.value, GovernanceMode.HYBRID.value}
 PLATFORM_MANAGED_OBJECTS = frozenset(
     {"ipgov:tenant", "ipgov:member", "ipgov:plugin", "ipgov:audit", "ipgov:supervision",
      "ipgov:policy"}
@@ -41,17 +41,10 @@ PLATFORM_MANAGED_OBJECTS = frozenset(
 """Objects on which roles held in the platform's own domain act in every tenant."""
 
 
-@dataclass(frozen=True)
-class TenantInfo:
-    """A tenant as the authorization layer sees it."""
-
-    id: str
-    slug: str
-    parent_id: str | None
-    root_id: str
-    governance_mode: str
-    status: str
-    enabled_plugins: frozenset[str]
+def _inherits_roles(parent_mode: str | None, status: str) -> bool:
+    """Whether roles held in the parent act in a tenant (its mode cascades them; not once the
+    tenant is absorbed)."""
+    return GovernanceMode.governing(parent_mode).group_roles_act_below and status != "absorbed"
 
 
 class AuthzService:
@@ -61,7 +54,8 @@ class AuthzService:
         self.platform = platform
         self.engine = Authorizer()
         self.version = 0
-        self.directory: dict[str, TenantInfo] = {}
+        self.directory = TenantDirectory(tenants_where=self.tenants_where)
+        """Every tenant in memory (``ipgov.tenancy.directory``), refreshed with the policies."""
         self.scopes: dict[str, frozenset[tuple[str, str]]] = {}
         """Service-account subjects (``sa:<id>``) limited to these permissions."""
         self._task: asyncio.Task[None] | None = None
@@ -142,15 +136,13 @@ class AuthzService:
             Tenant.id, Tenant.parent_id, Tenant.root_id, Tenant.governance_mode, Tenant.status,
             Tenant.enabled_plugins, Tenant.slug,
         ))).all()
-        self.directory = {
-            r.id: TenantInfo(r.id, r.slug, r.parent_id, r.root_id, r.governance_mode, r.status,
-                             frozenset(r.enabled_plugins or ()))
-            for r in rows
-        }
+        self.directory.replace(
+            TenantInfo(r.id, r.slug, r.parent_id, r.root_id, r.governance_mode, r.status,
+                       frozenset(r.enabled_plugins or ()))
+            for r in rows)
         modes = {r.id: r.governance_mode for r in rows}
         return DomainTree({
-            r.id: (r.parent_id, bool(r.parent_id) and modes.get(r.parent_id) in CASCADING_MODES
-                   and r.status != "absorbed")
+            r.id: (r.parent_id, _inherits_roles(modes.get(r.parent_id), r.status))
             for r in rows
         })
 
@@ -202,13 +194,12 @@ class AuthzService:
         if children is not None or any(r.parent_id not in self.directory for r in rows):
             return None  # a batch that also adds children of the new tenants: rebuild
         leaves = []
+        self.directory.add(TenantInfo(r.id, r.slug, r.parent_id, r.root_id, r.governance_mode,
+                                      r.status, frozenset(r.enabled_plugins or ()))
+                           for r in rows)
         for r in rows:
-            self.directory[r.id] = TenantInfo(r.id, r.slug, r.parent_id, r.root_id,
-                                              r.governance_mode, r.status,
-                                              frozenset(r.enabled_plugins or ()))
             parent = self.directory[r.parent_id]
-            inherits = parent.governance_mode in CASCADING_MODES and r.status != "absorbed"
-            leaves.append((r.id, r.parent_id, inherits))
+            leaves.append((r.id, r.parent_id, _inherits_roles(parent.governance_mode, r.status)))
         return leaves
 
     def _apply(self, changes: list[PolicyChange], tree: DomainTree | None) -> None:

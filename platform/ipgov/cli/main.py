@@ -6,6 +6,7 @@ import click
 from sqlalchemy import select
 
 from ipgov.runtime import Platform
+from ipgov.tenancy.modes import GovernanceMode
 
 from .common import (
     async_command,
@@ -17,6 +18,8 @@ from .common import (
     tree_rows,
 )
 from .plugins import plugin
+
+MODES = [m.value for m in GovernanceMode]
 
 __all__ = ["main"]
 
@@ -104,7 +107,7 @@ async def _tenant_id(platform: Platform, ref: str) -> str:
 @tenant.command("create-group")
 @click.argument("slug")
 @click.option("--name", required=True)
-@click.option("--mode", type=click.Choice(["centralized", "decentralized", "hybrid"]),
+@click.option("--mode", type=click.Choice(MODES),
               default="hybrid", show_default=True)
 @async_command
 async def tenant_create_group(platform: Platform, slug: str, name: str, mode: str) -> None:
@@ -121,7 +124,7 @@ async def tenant_create_group(platform: Platform, slug: str, name: str, mode: st
 @click.argument("parent")
 @click.argument("slug")
 @click.option("--name", required=True)
-@click.option("--mode", type=click.Choice(["centralized", "decentralized", "hybrid"]),
+@click.option("--mode", type=click.Choice(MODES),
               default=None, help="How the new tenant governs its own subsidiaries.")
 @click.option("--plugins", default=None, metavar="NAMES",
               help="Comma-separated plugins to enable ('' for none); default: the parent's.")
@@ -142,7 +145,7 @@ async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
 
 @tenant.command("set-mode")
 @click.argument("ref")
-@click.argument("mode", type=click.Choice(["centralized", "decentralized", "hybrid"]))
+@click.argument("mode", type=click.Choice(MODES))
 @click.option("--preview", is_flag=True, help="Show who would gain and lose what; change "
               "nothing.")
 @async_command

@@ -13,7 +13,8 @@ through their own engine as the system role (``IPGOV_SYSTEM_DATABASE_URL``), whi
 policies let see every tenant, and name their reason in ``application_name`` so that each
 system transaction is visible in ``pg_stat_activity`` and the server log. Read-only sessions
 are one consistent snapshot on both backends (PostgreSQL ``REPEATABLE READ READ ONLY``; a
-deferred SQLite transaction in WAL mode).
+deferred SQLite transaction in WAL mode on a ``query_only`` connection) and never wait for the
+write lock: GraphQL queries, read routes and authentication use them.
 
 A session with no scope refuses to run anything.
 """
@@ -195,11 +196,36 @@ def engine_options(settings: Any) -> dict[str, Any]:
 def _sqlite_begin(conn: Connection) -> None:
     """Take SQLite's write lock at BEGIN: a read-then-write transaction can then never fail
     with "database is locked" on upgrade; concurrent writers wait (busy_timeout) instead.
-    Read-only sessions begin deferred and never wait for writers (WAL)."""
-    if conn.get_execution_options().get("ipgov_readonly"):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    Read-only sessions begin deferred and never wait for writers (WAL); their connection is
+    ``PRAGMA query_only`` meanwhile, so a write there fails at once instead of taking the lock."""
+    readonly = bool(conn.get_execution_options().get("ipgov_readonly"))
+    _query_only(conn, readonly)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _query_only(conn: Connection, readonly: bool) -> None:
+    """Switch the pooled connection's ``query_only`` when it differs (remembered per pooled
+    connection; set on the driver's cursor, so statement counts do not see it)."""
+    pooled = conn.connection
+    if pooled.info.get("ipgov_query_only", False) == readonly:
+        return
+    cursor = pooled.cursor()
+    try:
+        cursor.execute(f"PRAGMA query_only={int(readonly)}")
+    finally:
+        cursor.close()
+    pooled.info["ipgov_query_only"] = readonly
+
+
+def _factory(engine: AsyncEngine, readonly: bool) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; read-only ones on a copy of it whose connections begin read-only
+    (the pool is shared: a copy only adds execution options)."""
+    if readonly:
+        options: dict[str, Any] = {"ipgov_readonly": True}
+        if engine.dialect.name == "postgresql":
+            options.update(SNAPSHOT_OPTIONS)
+        engine = engine.execution_options(**options)
+    return async_sessionmaker(engine, sync_session_class=ScopedSession, expire_on_commit=False)
 
 
 class Database:
@@ -214,13 +240,9 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self.system_engine = (make_engine(system_url, **engine_kwargs)
                               if system_url and system_url != url else self.engine)
-        self._factory = async_sessionmaker(
-            self.engine, sync_session_class=ScopedSession, expire_on_commit=False
-        )
-        self._system_factory = (self._factory if self.system_engine is self.engine
-                                else async_sessionmaker(self.system_engine,
-                                                        sync_session_class=ScopedSession,
-                                                        expire_on_commit=False))
+        self._factories = {
+            (system, readonly): _factory(self.system_engine if system else self.engine, readonly)
+            for system in (False, True) for readonly in (False, True)}
 
     @property
     def engines(self) -> tuple[AsyncEngine, ...]:
@@ -239,22 +261,18 @@ class Database:
                       readonly: bool = False) -> AsyncIterator[AsyncSession]:
         """A session bound to ``scope``; commits on success, rolls back on error.
 
-        ``readonly`` sessions (review checks, reports, verification) never commit, read one
-        consistent snapshot and, on SQLite, do not take the write lock, so they can run beside
-        a writing session.
+        ``readonly`` sessions (GraphQL queries, read routes, review checks, reports,
+        verification) never commit, read one consistent snapshot, refuse writes and, on SQLite,
+        do not take the write lock, so they run beside a writing session. Like every session
+        they connect lazily, at the first statement.
         """
         from ipgov.telemetry.setup import current_tenant
 
         token = current_tenant.set(scope.single_tenant or current_tenant.get())
-        factory = self._system_factory if scope.is_system else self._factory
+        factory = self._factories[scope.is_system, readonly]
         try:
             async with factory() as session:
                 session.sync_session.info[_SCOPE_KEY] = scope
-                if readonly:
-                    options = {"ipgov_readonly": True}
-                    if self.dialect == "postgresql":
-                        options.update(SNAPSHOT_OPTIONS)
-                    await session.connection(execution_options=options)
                 try:
                     yield session
                     if not readonly:  # a read-only session ends by closing: objects stay
@@ -268,9 +286,13 @@ class Database:
         finally:
             current_tenant.reset(token)
 
-    def tenant_session(self, tenant_id: str) -> Any:
+    def tenant_session(self, tenant_id: str, *, readonly: bool = False) -> Any:
         """A session of one tenant (requests, worker jobs, CLI commands that entered a tenant)."""
-        return self.session(TenantScope.tenant(tenant_id))
+        return self.session(TenantScope.tenant(tenant_id), readonly=readonly)
+
+    def read_session(self, scope: TenantScope) -> Any:
+        """A read-only session bound to ``scope`` (see ``session``)."""
+        return self.session(scope, readonly=True)
 
     def system_session(self, reason: str) -> Any:
         """An unfiltered session for platform operations; ``reason`` says why."""

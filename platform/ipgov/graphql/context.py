@@ -1,12 +1,20 @@
-"""The per-request GraphQL context: platform, principal, locale, sessions and DataLoaders."""
+"""The per-request GraphQL context: platform, principal, locale, sessions and DataLoaders.
+
+Sessions follow the operation: a query's sessions are read-only (no write lock on SQLite, a
+``READ ONLY`` snapshot on PostgreSQL), a mutation's read-write. ``ReadOnlyQueries`` (a schema
+extension) tells the context which one runs, per operation, so a batch mixing both stays right.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
+from graphql import OperationType
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
 from strawberry.litestar import BaseContext
 
 from ipgov.db import TenantScope
@@ -14,7 +22,26 @@ from ipgov.errors import Unauthenticated
 from ipgov.identity.service import Principal
 from ipgov.runtime import Platform
 
-__all__ = ["IpgovContext"]
+__all__ = ["IpgovContext", "ReadOnlyQueries", "operation_is_read_only"]
+
+_read_only_operation: ContextVar[bool] = ContextVar("ipgov_read_only_operation", default=False)
+
+
+def operation_is_read_only() -> bool:
+    """True while a GraphQL query (not a mutation or subscription) executes."""
+    return _read_only_operation.get()
+
+
+class ReadOnlyQueries(SchemaExtension):
+    """Marks the execution of a query operation, so that its sessions are read-only."""
+
+    def on_execute(self) -> Iterator[None]:
+        kind = self.execution_context.operation_type
+        token = _read_only_operation.set(getattr(kind, "value", kind) == OperationType.QUERY.value)
+        try:
+            yield
+        finally:
+            _read_only_operation.reset(token)
 
 
 class IpgovContext(BaseContext, kw_only=True):
@@ -35,12 +62,20 @@ class IpgovContext(BaseContext, kw_only=True):
         return self.principal
 
     def session(self, tenant_id: str) -> Any:
-        """A database session bound to one tenant (commits when the block succeeds)."""
+        """A database session bound to one tenant: read-only in a query, else read-write
+        (commits when the block succeeds)."""
+        return self.platform.db.tenant_session(tenant_id, readonly=operation_is_read_only())
+
+    def write_session(self, tenant_id: str) -> Any:
+        """A read-write session bound to one tenant even inside a query: for reads that must
+        leave a record of themselves (an access log), which a read-only session refuses."""
         return self.platform.db.tenant_session(tenant_id)
 
     def multi_session(self, tenant_ids: set[str], reason: str) -> Any:
-        """A session over several tenants the caller is entitled to (lists across tenants)."""
-        return self.platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason))
+        """A session over several tenants the caller is entitled to (lists across tenants);
+        read-only in a query."""
+        return self.platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason),
+                                        readonly=operation_is_read_only())
 
     def system_session(self, reason: str) -> Any:
         """An unfiltered session for platform-wide operations (onboarding, mergers)."""

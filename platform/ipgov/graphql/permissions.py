@@ -17,8 +17,8 @@ from typing import Any
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
-from ipgov.authz.access import READ_ACTIONS, check_tenant_access
-from ipgov.errors import Forbidden, NotFound
+from ipgov.authz.access import READ_ACTIONS, check_any_access, check_tenant_access, deciding_parent
+from ipgov.errors import NotFound
 from ipgov.telemetry.setup import current_plugin, current_tenant
 
 __all__ = ["READ_ACTIONS", "Authorize", "authenticated", "check_permission", "public",
@@ -47,15 +47,6 @@ def _from_source(source: Any, _kwargs: dict[str, Any]) -> str | None:
     return getattr(source, "tenant_id", None)
 
 
-def _parent_or_platform(authz: Any, tenant_id: str) -> str:
-    """The tenant that decides about ``tenant_id``: its parent, or the platform for a root.
-    An unknown id is decided by the platform too, so it is answered like any other."""
-    from ipgov.tenancy.models import PLATFORM_TENANT_ID
-
-    info = authz.tenant_info(tenant_id)
-    return info.parent_id if info is not None and info.parent_id else PLATFORM_TENANT_ID
-
-
 class Authorize(FieldExtension):
     """Checks a field's declared permission before its resolver runs."""
 
@@ -76,11 +67,8 @@ class Authorize(FieldExtension):
         principal = ctx.require_principal()
         if self.kind == "authenticated":
             return
-        authz = ctx.platform.authz
         if self.kind == "any":
-            where = authz.tenants_where(principal.subject, self.obj, self.action)
-            if where is not None and not where:
-                raise Forbidden(f"you may not {self.action} {self.obj} in any tenant")
+            check_any_access(ctx.platform.authz, principal.subject, self.obj, self.action)
             return
         tenant_id = (self.tenant or _from_source)(source, kwargs)
         if not tenant_id and self.optional:
@@ -91,7 +79,7 @@ class Authorize(FieldExtension):
 
     def _check_tenant(self, ctx: Any, subject: str, tenant_id: str) -> None:
         authz = ctx.platform.authz
-        decider = _parent_or_platform(authz, tenant_id) if self.of_parent else None
+        decider = deciding_parent(authz, tenant_id) if self.of_parent else None
         current_tenant.set(decider or tenant_id)
         current_plugin.set(self.obj.split(":", 1)[0])
         check_tenant_access(authz, subject, tenant_id, self.obj, self.action,

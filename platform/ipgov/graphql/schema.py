@@ -23,6 +23,7 @@ from ipgov.settings import Settings
 from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
+from .context import ReadOnlyQueries
 from .cost import DocumentCost
 from .credentials import OneCredentialCheckRule
 from .cursors import CursorSigning
@@ -109,6 +110,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
     extra = [t for _o, part in parts for t in part.types]
     extensions: list[Any] = [
         OperationTracing,
+        ReadOnlyQueries,  # a query's sessions are read-only (graphql/context.py)
         ErrorShaper,
         CursorSigning,  # one signed cursor codec per platform (graphql/cursors.py)
         StringInputRule,  # no NUL or lone surrogate in any string (graphql/strings.py)

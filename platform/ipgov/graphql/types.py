@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -11,17 +10,17 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from ipgov.tenancy.models import Tenant
+from ipgov.tenancy.modes import GovernanceMode
 
 from .permissions import requires
 
 __all__ = ["GovernanceModeEnum", "TenantType", "tenant_node"]
 
 
-@strawberry.enum(description="How a tenant governs its subsidiaries (IP-CSF GV.OV-03).")
-class GovernanceModeEnum(Enum):
-    CENTRALIZED = "centralized"
-    DECENTRALIZED = "decentralized"
-    HYBRID = "hybrid"
+GovernanceModeEnum = strawberry.enum(
+    GovernanceMode, name="GovernanceModeEnum",
+    description="How a tenant governs its subsidiaries (IP-CSF GV.OV-03).")
+"""The core's ``GovernanceMode`` (one enum, with its behaviour) as a GraphQL enum."""
 
 
 @strawberry.type(name="Tenant", description="A corporate group or subsidiary.")

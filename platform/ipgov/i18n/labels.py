@@ -27,7 +27,8 @@ def _enums() -> dict[str, type[Enum]]:
     from ipgov.reviews.checks import CheckStatus, Function, GovernanceDomain, Severity
     from ipgov.reviews.models import DirectiveStatus, RunStatus
     from ipgov.reviews.scoring import Assessment
-    from ipgov.tenancy.models import EscalationStatus, GovernanceMode, TenantKind, TenantStatus
+    from ipgov.tenancy.models import EscalationStatus, TenantKind, TenantStatus
+    from ipgov.tenancy.modes import GovernanceMode
 
     return {"function": Function, "domain": GovernanceDomain, "severity": Severity,
             "governance_mode": GovernanceMode, "tenant_kind": TenantKind,

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ipgov.audit.verify import verify_snapshot
 from ipgov.identity.models import Membership
+from ipgov.tenancy.modes import GovernanceMode
 
 from .checks import (
     Check,
@@ -26,7 +27,7 @@ async def _has_administrator(ctx: CheckContext) -> list[FindingDraft]:
         .where(Membership.role.in_(["tenant_admin", "group_admin"])))).scalar()
     if admins:
         return []
-    inherited = ctx.tenant.parent_mode in ("centralized", "hybrid")
+    inherited = GovernanceMode.governing(ctx.tenant.parent_mode).group_roles_act_below
     if inherited:
         return []
     mode = ctx.tenant.parent_mode

@@ -19,6 +19,7 @@ from ipgov.db.base import utcnow
 from ipgov.db.scope import TenantScope
 from ipgov.errors import Forbidden, InvalidInput, NotFound
 from ipgov.tenancy.models import Escalation, Tenant
+from ipgov.tenancy.modes import GovernanceMode
 
 from .checks import SEVERITY_ORDER, Check, Severity
 from .models import Directive, DirectiveStatus, Finding, ReviewSettings
@@ -102,7 +103,7 @@ async def escalate(platform: Platform, tenant_id: str) -> int:
         parent = await session.get(Tenant, tenant.parent_id) if tenant.parent_id else None
     if parent is None:
         return 0
-    to_group = parent.governance_mode in ("centralized", "hybrid")
+    to_group = GovernanceMode(parent.governance_mode).escalates_to_group
     scope = TenantScope.tenants({tenant_id, tenant.root_id}, "review: escalate to the group")
     now, count = utcnow(), 0
     async with platform.db.session(scope) as session:
@@ -159,7 +160,7 @@ def escalated_to(platform: Platform, d: Directive) -> str | None:
     authz = platform.authz
     info = authz.tenant_info(d.tenant_id)
     parent = authz.tenant_info(info.parent_id) if info and info.parent_id else None
-    if parent is None or parent.governance_mode not in ("centralized", "hybrid"):
+    if parent is None or not GovernanceMode(parent.governance_mode).escalates_to_group:
         return None
     return info.root_id
 

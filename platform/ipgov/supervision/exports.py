@@ -1,8 +1,10 @@
 """CSV export and printable HTML report of the supervision overview (audited like reads).
 
-Both authenticate through ``ipgov.web.guards.authenticate_request`` (a bearer header, or a signed
-download link from a browser) but authorize against the caller's supervision scope: 401 without
-credentials, 403 without any supervision entitlement or for a ``rootId`` outside the scope.
+Both are authorized by the one decision of GraphQL fields and routes
+(``ipgov.web.guards.authorize_any_request``, as the ``requires_any`` of the supervision fields; a
+bearer header or a signed download link from a browser), then narrowed to the caller's
+supervision scope: 401 without credentials, 403 without any supervision entitlement or for a
+``rootId`` outside the scope.
 """
 
 from __future__ import annotations
@@ -14,20 +16,18 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Response
 
 from ipgov.audit.verify import read_anchors
 from ipgov.db import TenantScope
-from ipgov.errors import Forbidden
 from ipgov.i18n.labels import label
 from ipgov.i18n.scores import score_summary
 from ipgov.reviews.checks import Function
 from ipgov.reviews.scoring import dimensions
-from ipgov.web.guards import authenticate_request
+from ipgov.web.guards import authorize_any_request, http_refusal
 
 from . import queries
-from .scope import SupervisionScope, audit_read, entitlement, narrow
+from .scope import ACTION, OBJECT, SupervisionScope, audit_read, entitlement, narrow
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -52,21 +52,17 @@ _TEXT = {
 
 async def _caller(request: Request[Any, Any, Any]) -> tuple[Platform, SupervisionScope]:
     platform = request.app.state.platform
-    principal = await authenticate_request(request)
-    try:
+    principal = await authorize_any_request(request, OBJECT, ACTION)
+    with http_refusal():
         return platform, entitlement(platform, principal.subject)
-    except Forbidden as exc:
-        raise PermissionDeniedException(detail=exc.message) from None
 
 
 async def _rows(request: Request[Any, Any, Any], field: str,
                 extra: dict[str, Any]) -> tuple[set[str], list[queries.OverviewRow]]:
     platform, scope = await _caller(request)
     root = request.query_params.get("rootId") or None
-    try:
+    with http_refusal():
         ids = narrow(platform, scope, root)
-    except Forbidden as exc:
-        raise PermissionDeniedException(detail=exc.message) from None
     await audit_read(platform, scope, field=field, size=len(ids), filters={"rootId": root,
                                                                           **extra})
     verifier = await read_anchors(platform, ids)  # witness first, then the snapshot

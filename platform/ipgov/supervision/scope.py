@@ -36,50 +36,24 @@ class SupervisionScope:
         return tenant_id in self.tenant_ids
 
 
-def _children(platform: Platform) -> dict[str, list[str]]:
-    children: dict[str, list[str]] = {}
-    for info in platform.authz.directory.values():
-        if info.parent_id:
-            children.setdefault(info.parent_id, []).append(info.id)
-    return children
-
-
-def descendants(platform: Platform, roots: Iterable[str],
-                children: dict[str, list[str]] | None = None) -> set[str]:
-    """``roots`` and every tenant below them (from the in-memory tenant directory)."""
-    children = children if children is not None else _children(platform)
-    found: set[str] = set()
-    stack = [r for r in roots if platform.authz.tenant_info(r) is not None]
-    while stack:
-        tid = stack.pop()
-        if tid in found:
-            continue
-        found.add(tid)
-        stack.extend(children.get(tid, ()))
-    return found
+def descendants(platform: Platform, roots: Iterable[str]) -> set[str]:
+    """``roots`` and every tenant below them (from the tenant directory)."""
+    return platform.authz.directory.subtree(roots)
 
 
 def entitlement(platform: Platform, subject: str) -> SupervisionScope:
     """The caller's supervision scope; ``Forbidden`` when it is empty."""
-    where = platform.authz.tenants_where(subject, OBJECT, ACTION)
-    if where is None:
-        ids = {t for t in platform.authz.directory if t != PLATFORM_TENANT_ID}
-        return SupervisionScope(subject, (PLATFORM_TENANT_ID,), frozenset(ids))
     directory = platform.authz.directory
-    held = {t for t in where if t in directory and t != PLATFORM_TENANT_ID}
+    held = directory.entitled(subject, OBJECT, ACTION)
+    if held is None:
+        return SupervisionScope(subject, (PLATFORM_TENANT_ID,), directory.tenants())
+    held -= {PLATFORM_TENANT_ID}
     if not held:
         raise Forbidden("you may not read the supervision view in any tenant")
-
-    def covered(tid: str) -> bool:  # an ancestor also grants supervision
-        parent = directory[tid].parent_id
-        while parent:
-            if parent in held:
-                return True
-            parent = directory[parent].parent_id if parent in directory else None
-        return False
-
-    roots = tuple(sorted(t for t in held if not covered(t)))
-    return SupervisionScope(subject, roots, frozenset(descendants(platform, roots)))
+    # a tenant below another held one is covered by it: only the topmost are roots
+    roots = tuple(sorted(t for t in held
+                         if not any(a.id in held for a in directory.ancestors(t))))
+    return SupervisionScope(subject, roots, frozenset(directory.subtree(roots)))
 
 
 def narrow(platform: Platform, scope: SupervisionScope, root_id: str | None = None,

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Escalation, GovernanceMode, Tenant
+from .models import Escalation, Tenant
+from .modes import GovernanceMode
 from .tree import get_tenant
 
 if TYPE_CHECKING:
@@ -18,20 +19,15 @@ __all__ = ["decide_escalation", "deciding_tenant", "escalate_if_reserved"]
 async def deciding_tenant(session: AsyncSession, tenant: Tenant, decision_type: str) -> Tenant:
     """The tenant that takes ``decision_type`` for ``tenant``.
 
-    Centralized: always the group. Hybrid: the group when it reserves the decision type.
-    Decentralized (or a root): the tenant itself.
+    The group (root) when the parent's mode says it decides (``GovernanceMode.group_decides``:
+    centralized always, hybrid for the types the group reserves), else the tenant itself.
     """
     if not tenant.parent_id:
         return tenant
     parent = await get_tenant(session, tenant.parent_id)
     root = await get_tenant(session, tenant.root_id)
-    if parent.governance_mode == GovernanceMode.CENTRALIZED:
-        return root
-    if parent.governance_mode == GovernanceMode.HYBRID and decision_type in (
-        root.reserved_decisions or []
-    ):
-        return root
-    return tenant
+    mode = GovernanceMode(parent.governance_mode)
+    return root if mode.group_decides(decision_type, root.reserved_decisions or []) else tenant
 
 
 async def escalate_if_reserved(

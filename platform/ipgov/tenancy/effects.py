@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ipgov.authz.engine import Authorizer
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.roles import ROLES
-from ipgov.authz.service import CASCADING_MODES, PLATFORM_MANAGED_OBJECTS
+from ipgov.authz.service import PLATFORM_MANAGED_OBJECTS
 from ipgov.authz.tree import DomainTree
 
 from .models import PLATFORM_TENANT_ID, Tenant
+from .modes import GovernanceMode
 from .tree import ancestors, descendants
 
 __all__ = ["AccessChange", "AccessSnapshot", "ModeEffect", "TenantEffect", "capture",
@@ -153,8 +154,9 @@ async def capture(session: AsyncSession, tenant: Tenant) -> AccessSnapshot:
         AuthzRule.tenant_id).where(AuthzRule.tenant_id.in_(domains),
                                    AuthzRule.active.is_(True)))).all()
     modes = {t.id: t.governance_mode for t in rows}
-    tree = DomainTree({t.id: (t.parent_id, modes.get(t.parent_id) in CASCADING_MODES)
-                       for t in rows})
+    tree = DomainTree({
+        t.id: (t.parent_id, GovernanceMode.governing(modes.get(t.parent_id)).group_roles_act_below)
+        for t in rows})
     tuples, direct = [], set()
     holdings: dict[str, set[Holding]] = defaultdict(set)
     for ptype, v0, v1, v2, v3, domain in rules:  # by position: the hot loop of a preview

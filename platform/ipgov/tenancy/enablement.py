@@ -29,7 +29,8 @@ from ipgov.errors import Conflict, Forbidden, InvalidInput
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
 
-from .models import GovernanceMode, Tenant, TenantKind, TenantStatus
+from .models import Tenant, TenantKind, TenantStatus
+from .modes import GovernanceMode
 from .policies import copies_baseline, materialise_defaults
 from .tree import ancestors, children, get_tenant
 
@@ -170,7 +171,7 @@ async def _changeable(session: AsyncSession, tenant_id: str, acting_from_group: 
         raise Conflict(f"tenant {tenant.slug} is {tenant.status}; its plugins cannot change",
                        code="TENANT_INACTIVE")
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
-    if (parent is not None and parent.governance_mode == GovernanceMode.CENTRALIZED
+    if (parent is not None and GovernanceMode(parent.governance_mode).group_changes_rules
             and not acting_from_group):
         raise Forbidden(f"{tenant.slug} is governed centrally by {parent.slug}: its plugins are "
                         "chosen by the group", code="GOVERNANCE_MODE_FORBIDS", field="plugin")

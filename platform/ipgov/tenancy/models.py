@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 
+from .modes import GovernanceMode
+
 __all__ = [
     "DEFAULT_RESERVED_DECISIONS",
     "Escalation",
-    "GovernanceMode",
     "PLATFORM_TENANT_ID",
     "Tenant",
     "TenantKind",
@@ -22,14 +23,6 @@ __all__ = [
 
 PLATFORM_TENANT_ID = "00000000-0000-0000-0000-000000000000"
 DEFAULT_RESERVED_DECISIONS = ["risk_appetite", "patent_family_abandonment", "strategy_approval"]
-
-
-class GovernanceMode(StrEnum):
-    """How a tenant governs its subsidiaries (seed 5.3)."""
-
-    CENTRALIZED = "centralized"
-    DECENTRALIZED = "decentralized"
-    HYBRID = "hybrid"
 
 
 class TenantKind(StrEnum):

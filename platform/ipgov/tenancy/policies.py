@@ -18,7 +18,8 @@ from ipgov.authz import store
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.store import PolicyRule
 
-from .models import GovernanceMode, Tenant
+from .models import Tenant
+from .modes import GovernanceMode
 from .tree import children, get_tenant
 
 __all__ = ["copies_baseline", "recompute_effective_policies", "materialise_defaults"]
@@ -26,7 +27,7 @@ __all__ = ["copies_baseline", "recompute_effective_policies", "materialise_defau
 
 def copies_baseline(parent_mode: str | None) -> bool:
     """Whether a parent in this mode imposes its baseline on its children."""
-    return parent_mode in (GovernanceMode.CENTRALIZED, GovernanceMode.HYBRID)
+    return parent_mode is not None and GovernanceMode(parent_mode).imposes_baseline
 
 
 async def materialise_defaults(
@@ -64,7 +65,7 @@ async def recompute_effective_policies(session: AsyncSession, tenant: Tenant) ->
         )
         counts["copied"] = len(copied)
     local = [r for r in rows if r.origin == "local"]
-    want_active = mode != GovernanceMode.CENTRALIZED
+    want_active = GovernanceMode.governing(mode).local_rules_count
     changed = await store.deactivate(session, local, want_active)
     counts["local_on" if want_active else "local_off"] = changed
     await store.record_tree_change(session, tenant.id)

@@ -25,11 +25,11 @@ from . import effects, enablement
 from .models import (
     DEFAULT_RESERVED_DECISIONS,
     PLATFORM_TENANT_ID,
-    GovernanceMode,
     Tenant,
     TenantKind,
     TenantStatus,
 )
+from .modes import GovernanceMode
 from .policies import materialise_defaults, recompute_effective_policies
 from .tree import get_tenant
 
@@ -70,7 +70,7 @@ def validate_slug(slug: str) -> str:
 
 def validate_mode(mode: str) -> str:
     """One of centralized, decentralized, hybrid."""
-    if mode not in {m.value for m in GovernanceMode}:
+    if mode not in set(GovernanceMode):
         raise InvalidInput(
             f"governance mode {mode!r} must be centralized, decentralized or hybrid",
             field="governanceMode", details={"message_code": "INVALID_GOVERNANCE_MODE"},
@@ -309,7 +309,7 @@ async def preview_governance_mode(
 
 
 def _parent_mode_forbids(parent: Tenant | None) -> bool:
-    return parent is not None and parent.governance_mode == GovernanceMode.CENTRALIZED
+    return parent is not None and GovernanceMode(parent.governance_mode).group_changes_rules
 
 
 async def add_policy(
@@ -375,7 +375,8 @@ async def remove_policy(
         raise Forbidden(f"{tenant.slug} is governed centrally: its policies are set by the group",
                         code="GOVERNANCE_MODE_FORBIDS")
     if (row.origin == "default" and parent is not None
-            and parent.governance_mode == GovernanceMode.HYBRID and not acting_from_group):
+            and GovernanceMode(parent.governance_mode).imposes_baseline
+            and not acting_from_group):
         raise Forbidden("default grants are part of the group's mandatory baseline",
                         code="GOVERNANCE_MODE_FORBIDS")
     was_template = row.template

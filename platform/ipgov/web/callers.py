@@ -85,7 +85,10 @@ class ApiKeyCache:
 
         from ipgov.identity.models import ApiKey
 
-        async with platform.db.system_session("rate limit: api key") as session:
+        from ipgov.db import TenantScope
+
+        scope = TenantScope.system("rate limit: api key")
+        async with platform.db.session(scope, readonly=True) as session:  # no write lock
             found = (await session.execute(select(
                 ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.expires_at)
                 .where(ApiKey.id == key_id))).first()

@@ -3,25 +3,31 @@
 ``authenticate_request`` is the one place where such routes learn who calls: a bearer header
 (token or API key), or on ``GET`` a signed download link (``?access=...``, made by the
 ``downloadLinks`` query) for the exact path requested, which is how a browser opens an export or
-a report. ``authorize_request`` adds a tenant permission like a GraphQL field's ``requires``.
+a report. ``authorize_request`` adds a tenant permission like a GraphQL field's ``requires``,
+``authorize_any_request`` one held in any tenant like ``requires_any``: both ask the one decision
+of ``ipgov.authz.access`` (the supervision exports too), and ``http_refusal`` turns its refusals
+into HTTP answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from litestar import Request
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Response
 
-from ipgov.authz.access import check_tenant_access
+from ipgov.authz.access import check_any_access, check_tenant_access
 from ipgov.errors import Forbidden, NotFound
 from ipgov.i18n import negotiate, translate
 from ipgov.identity.links import LINK_PARAMETER, principal_from_link
 from ipgov.identity.service import Principal, authenticate
 from ipgov.identity.tokens import AuthenticationError
 
-__all__ = ["authenticate_request", "authentication_failed", "authorize_request"]
+__all__ = ["authenticate_request", "authentication_failed", "authorize_any_request",
+           "authorize_request", "http_refusal"]
 
 _STATE_KEY = "ipgov_principal"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -59,21 +65,42 @@ def authentication_failed(request: Request[Any, Any, Any], exc: AuthenticationEr
     return Response(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
+@contextmanager
+def http_refusal() -> Iterator[None]:
+    """Answer a refusal of the decision as HTTP: ``NotFound`` 404, ``Forbidden`` 403 (the
+    detail is ``CODE: message``)."""
+    try:
+        yield
+    except NotFound as exc:
+        raise NotFoundException(detail=f"{exc.code}: {exc.message}") from None
+    except Forbidden as exc:
+        raise PermissionDeniedException(detail=f"{exc.code}: {exc.message}") from None
+
+
 async def authorize_request(request: Request[Any, Any, Any], tenant_id: str, obj: str,
-                            action: str) -> Principal:
+                            action: str, *, of_parent: bool = False) -> Principal:
     """The caller, when it may ``action`` on ``obj`` in ``tenant_id``.
 
     401 without valid credentials; otherwise the decision of GraphQL fields
     (``ipgov.authz.access``): 403 alike for another group's tenant and for an unknown id, and,
     for callers entitled to the tenant, 403 ``PLUGIN_DISABLED``, ``FORBIDDEN`` or
-    ``TENANT_INACTIVE``; 404 only for platform-wide roles.
+    ``TENANT_INACTIVE`` (a suspended or archived tenant is read-only on routes as in GraphQL);
+    404 only for platform-wide roles. ``of_parent`` as in ``requires``.
     """
     platform = request.app.state.platform
     principal = await authenticate_request(request)
-    try:
-        check_tenant_access(platform.authz, principal.subject, tenant_id, obj, action)
-    except NotFound as exc:
-        raise NotFoundException(detail=f"{exc.code}: {exc.message}") from None
-    except Forbidden as exc:
-        raise PermissionDeniedException(detail=f"{exc.code}: {exc.message}") from None
+    with http_refusal():
+        check_tenant_access(platform.authz, principal.subject, tenant_id, obj, action,
+                            of_parent=of_parent)
+    return principal
+
+
+async def authorize_any_request(request: Request[Any, Any, Any], obj: str,
+                                action: str) -> Principal:
+    """The caller, when it may ``action`` on ``obj`` in at least one tenant (the route then
+    filters, like a ``requires_any`` field); 401 without credentials, 403 otherwise."""
+    platform = request.app.state.platform
+    principal = await authenticate_request(request)
+    with http_refusal():
+        check_any_access(platform.authz, principal.subject, obj, action)
     return principal

@@ -58,7 +58,7 @@ async def read_content(info: Info, tenant_id: str, asset_id: str, purpose: str
         raise InvalidInput(f"say why you need the content (at least {MIN_PURPOSE} characters)",
                            code="PURPOSE_REQUIRED", field="purpose")
     ctx = info.context
-    async with ctx.session(tenant_id) as session:
+    async with ctx.write_session(tenant_id) as session:  # a read that leaves its record
         asset = await get(session, DataAsset, asset_id, "data asset")
         try:
             check_permission(info, tenant_id, content_object(asset.classification), "read")
@@ -71,7 +71,7 @@ async def read_content(info: Info, tenant_id: str, asset_id: str, purpose: str
             body = (await session.execute(select(DataAssetContent.body).where(
                 DataAssetContent.asset_id == asset.id))).scalar_one_or_none()
     if denied:
-        async with ctx.session(tenant_id) as session:
+        async with ctx.write_session(tenant_id) as session:
             await _log(info, tenant_id, asset, purpose, "denied", session)
         raise Forbidden(f"your clearance does not reach {asset.classification}: the attempt "
                         "was logged")

@@ -16,6 +16,7 @@ from ipgov.api import (
     FindingText,
     Function,
     GovernanceDomain,
+    GovernanceMode,
     NotAssessed,
     Severity,
     localized,
@@ -36,9 +37,9 @@ def _chain(ctx: CheckContext) -> list[svc.Link]:
     ids = list(ctx.lineage or (ctx.tenant_id,))[::-1]
     modes = list(ctx.tenant.lineage_modes)[::-1]  # root first, like ids
     if len(modes) != len(ids):  # no modes given: the parent's is known, groups above impose
-        modes = ["hybrid"] * len(ids)
+        modes = [GovernanceMode.HYBRID.value] * len(ids)
         if len(ids) > 1:
-            modes[-2] = ctx.tenant.parent_mode or "hybrid"
+            modes[-2] = ctx.tenant.parent_mode or GovernanceMode.HYBRID.value
     return [svc.Link(t, modes[i - 1] if i else None) for i, t in enumerate(ids)]
 
 
@@ -149,7 +150,7 @@ async def current_profile_stale(ctx: CheckContext) -> list[FindingDraft] | NotAs
 
 async def target_below_group(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     """Hybrid subsidiaries whose own target is below the group's (legacy data)."""
-    if ctx.tenant.parent_mode != "hybrid":
+    if not GovernanceMode.governing(ctx.tenant.parent_mode).only_tightens:
         return ctx.not_applicable("the parent does not govern this tenant in hybrid mode",
                                   "上级未以混合式治理本租户")
     findings = []

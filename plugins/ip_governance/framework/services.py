@@ -22,6 +22,7 @@ from ipgov.api import (
     DomainError,
     FieldErrors,
     Forbidden,
+    GovernanceMode,
     InvalidInput,
     NotFound,
     bounds,
@@ -178,7 +179,8 @@ def effective_target(chain: Sequence[Link], tiers: dict[str, dict[str, int]]
     effective: dict[str, Resolved] = {}
     for link in chain:
         own = tiers.get(link.tenant_id, {})
-        if link.parent_mode in (None, "decentralized"):
+        mode = GovernanceMode.governing(link.parent_mode)
+        if mode.owns_settings:
             effective = {o: Resolved(t, link.tenant_id, t, None) for o, t in own.items()}
             continue
         step: dict[str, Resolved] = {}
@@ -186,7 +188,7 @@ def effective_target(chain: Sequence[Link], tiers: dict[str, dict[str, int]]
             group, mine = effective.get(outcome), own.get(outcome)
             if group is None:
                 step[outcome] = Resolved(mine, link.tenant_id, mine, None)  # type: ignore[arg-type]
-            elif mine is None or link.parent_mode == "centralized" or mine <= group.tier:
+            elif mine is None or not mode.local_rules_count or mine <= group.tier:
                 step[outcome] = Resolved(group.tier, group.source_tenant_id, mine, group.tier)
             else:
                 step[outcome] = Resolved(mine, link.tenant_id, mine, group.tier)
@@ -196,7 +198,7 @@ def effective_target(chain: Sequence[Link], tiers: dict[str, dict[str, int]]
 
 def group_target(chain: Sequence[Link], tiers: dict[str, dict[str, int]]) -> dict[str, int]:
     """What the tenant's groups impose on it (nothing under a decentralized parent)."""
-    if len(chain) < 2 or chain[-1].parent_mode in (None, "decentralized"):
+    if len(chain) < 2 or GovernanceMode.governing(chain[-1].parent_mode).owns_settings:
         return {}
     return {o: r.tier for o, r in effective_target(chain[:-1], tiers).items()}
 
@@ -236,10 +238,10 @@ def _validate(entries: Sequence[TierInput], framework: Framework) -> list[Domain
 def _mode_errors(kind: str, chain: Sequence[Link], entries: Sequence[TierInput],
                  imposed: dict[str, int]) -> list[DomainError]:
     """Targets the governance mode does not let this tenant set."""
-    mode = chain[-1].parent_mode
-    if kind != TARGET or mode in (None, "decentralized"):
+    mode = GovernanceMode.governing(chain[-1].parent_mode)
+    if kind != TARGET or mode.owns_settings:
         return []
-    if mode == "centralized":
+    if not mode.local_rules_count:
         return [Forbidden("the group sets the target profile of its subsidiaries "
                           "(centralized governance)", code="GOVERNANCE_MODE_FORBIDS",
                           field="kind")]

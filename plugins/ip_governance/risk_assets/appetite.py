@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import InvalidInput, bounds, lineage, utcnow
+from ipgov.api import GovernanceMode, InvalidInput, bounds, lineage, utcnow
 
 from .models import RiskAppetite, RiskTolerance
 from .vocabulary import DEFAULT_THRESHOLD, MATRIX_MAX, MATRIX_MIN, RISK_CATEGORIES
@@ -38,15 +38,17 @@ __all__ = [
     "load_effective", "set_statement", "set_tolerance",
 ]
 
-CENTRALIZED, HYBRID, DECENTRALIZED = "centralized", "hybrid", "decentralized"
-
-
 @dataclass(frozen=True)
 class ChainLink:
     """One tenant of a lineage and the mode its parent governs it with (``None``: the root)."""
 
     tenant_id: str
     governed_by: str | None
+
+    @property
+    def mode(self) -> GovernanceMode:
+        """What the governing mode lets this tenant do (a root: everything)."""
+        return GovernanceMode.governing(self.governed_by)
 
 
 @dataclass
@@ -69,6 +71,11 @@ class EffectiveAppetite:
     statement_source: str | None
     own_statement: str | None
     tolerances: dict[str, EffectiveTolerance] = field(default_factory=dict)
+
+    @property
+    def mode(self) -> GovernanceMode:
+        """What the governing mode lets this tenant do (a root: everything)."""
+        return GovernanceMode.governing(self.governed_by)
 
     def threshold(self, category: str) -> int:
         """The maximum acceptable score for ``category``."""
@@ -103,14 +110,14 @@ def effective(chain: Sequence[ChainLink], statements: dict[str, str],
     for link in reversed(chain):
         own_stmt = statements.get(link.tenant_id)
         own = thresholds.get(link.tenant_id, {})
-        if link.governed_by == CENTRALIZED:
+        if not link.mode.local_rules_count:
             continue
-        if own_stmt or link.governed_by == DECENTRALIZED:
+        if own_stmt or link.mode.owns_settings:
             statement, source = own_stmt, link.tenant_id if own_stmt else None
         for category, value in own.items():
             inherited = current.get(category)
             tighter = inherited is None or value < inherited.threshold
-            if link.governed_by != HYBRID or tighter:
+            if not link.mode.only_tightens or tighter:
                 current[category] = EffectiveTolerance(category, value, link.tenant_id)
     me = chain[0].tenant_id
     for category, item in current.items():
@@ -132,7 +139,7 @@ async def load_effective(session: AsyncSession, chain: Sequence[ChainLink]) -> E
 
 
 def _forbid_if_centralized(chain: Sequence[ChainLink]) -> None:
-    if chain[0].governed_by == CENTRALIZED:
+    if not chain[0].mode.local_rules_count:
         raise InvalidInput("the group governs this tenant centrally: its risk appetite and "
                            "tolerances are the group's", code="GOVERNANCE_MODE_FORBIDS")
 
@@ -168,7 +175,7 @@ async def set_tolerance(session: AsyncSession, chain: Sequence[ChainLink], *, ca
         raise InvalidInput(f"threshold must be a score between {MATRIX_MIN} and {MATRIX_MAX}",
                            field="threshold",
                            details=bounds.out_of_range(MATRIX_MIN, MATRIX_MAX, threshold))
-    if chain[0].governed_by == HYBRID and len(chain) > 1:
+    if chain[0].mode.only_tightens and len(chain) > 1:
         parent = await load_effective(session, chain[1:])
         limit = parent.threshold(category)
         if threshold >= limit:

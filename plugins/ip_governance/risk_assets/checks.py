@@ -18,6 +18,7 @@ from ipgov.api import (
     FindingText,
     Function,
     GovernanceDomain,
+    GovernanceMode,
     NotAssessed,
     Severity,
     localized,
@@ -251,7 +252,7 @@ async def no_risk_appetite(ctx: CheckContext) -> list[FindingDraft]:
     appetite = await effective_appetite(ctx)
     if appetite.statement:
         return []
-    owns = appetite.governed_by in (None, "decentralized")
+    owns = GovernanceMode.governing(appetite.governed_by).owns_settings
     return [ctx.finding(
         ctx.tenant.id, text="own" if owns else "group",
         params={"tenant": ctx.tenant.name, "governed_by": appetite.governed_by or "—"},

@@ -317,8 +317,8 @@ def appetite_node(a: EffectiveAppetite) -> IpRiskAppetite:
     return IpRiskAppetite(
         tenant_id=ID(a.tenant_id), governed_by=a.governed_by, statement=a.statement,
         statement_source_tenant_id=ID(a.statement_source) if a.statement_source else None,
-        own_statement=a.own_statement, may_set=a.governed_by != "centralized",
-        may_only_tighten=a.governed_by == "hybrid",
+        own_statement=a.own_statement, may_set=a.mode.local_rules_count,
+        may_only_tighten=a.mode.only_tightens,
         tolerances=[IpRiskTolerance(category=t.category, threshold=t.threshold,
                                     source_tenant_id=ID(t.source_tenant_id)
                                     if t.source_tenant_id else None,
