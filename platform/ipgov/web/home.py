@@ -31,7 +31,7 @@ FAVICON = STATIC_DIR / "home" / "favicon.svg"
 DOCS_ROOT = Path(__file__).resolve().parents[3]
 """The source checkout holding README.md and docs/ (absent in an installed wheel)."""
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {  # per locale: page text, and (name, what) per link
     "en": {
         "title": "ipgov: enterprise IP governance", "lang": "中文", "lang_to": "zh-CN",
         "intro": "A multi-tenant platform for the IP governance of corporate groups. "
