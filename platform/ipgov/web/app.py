@@ -114,7 +114,7 @@ def _outage_handlers() -> dict[int | type[Exception], Any]:
 # --- end database outages ---------------------------------------------------------------------
 
 
-async def start_reviews(platform: Platform) -> Callable[[], Awaitable[None]]:
+async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
     """Attach the review queue; in the embedded default also run workers and recovery here."""
     import asyncio
 
