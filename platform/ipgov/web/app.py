@@ -54,6 +54,12 @@ def _context_getter(platform: Platform
     return get_context
 
 
+def _middleware(middleware: Callable[..., Any], **options: Any) -> DefineMiddleware:
+    """Our ASGI middlewares take the scope as a plain dict, which Litestar's ``Scope`` (a union
+    of TypedDicts) does not accept as a parameter type."""
+    return DefineMiddleware(middleware, **options)
+
+
 def _health_routes(platform: Platform) -> list[Any]:
     @get("/healthz", sync_to_thread=False, include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -141,12 +147,6 @@ async def start_reviews(platform: Platform):  # type: ignore[no-untyped-def]
         await runtime.close_from_other_loop()
 
     return stop
-
-
-def _middleware(middleware: Callable[..., Any], **options: Any) -> DefineMiddleware:
-    """Our ASGI middlewares take the scope as a plain dict, which Litestar's ``Scope`` (a union
-    of TypedDicts) does not accept as a parameter type."""
-    return DefineMiddleware(middleware, **options)
 
 
 def create_app(platform: Platform, settings: Settings | None = None) -> Litestar:
