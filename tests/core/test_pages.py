@@ -45,6 +45,22 @@ async def test_the_root_leads_to_the_pages_in_the_readers_language(platform):
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_the_served_docs_link_to_documents_that_open(platform):
+    """README links CONTRIBUTING.md and docs/architecture.md, which links back with ``../``:
+    every link between documents opens on ``/docs/`` (issue 21)."""
+    links = re.compile(r'href="(/docs/[\w.-]+\.md)(?:#[\w-]*)?"')
+    async with await _client(platform) as client:
+        seen: dict[str, int] = {}
+        for start in ("/docs/README.md", "/docs/CONTRIBUTING.md", "/docs/architecture.md"):
+            page = await client.get(start)
+            assert page.status_code == 200, start
+            for target in set(links.findall(page.text)):
+                seen[target] = (await client.get(target)).status_code
+    assert {"/docs/CONTRIBUTING.md", "/docs/architecture.md", "/docs/plugins.md"} <= set(seen)
+    assert all(status == 200 for status in seen.values()), seen
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_production_links_neither_graphiql_nor_the_schema(platform):
     production = replace(platform.settings, environment="production",
                          graphql_introspection=False)

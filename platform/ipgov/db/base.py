@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -69,6 +69,8 @@ class TenantScoped:
     """
 
     __movable_on_absorption__: bool = True
+    if TYPE_CHECKING:  # set by each mapped model; declared here for code that walks the mixin
+        __tablename__: str
 
     @declared_attr
     def tenant_id(cls) -> Mapped[str]:  # noqa: N805

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import ColumnCollectionConstraint, Index
 
 from ipgov.errors import Conflict, DomainError, InvalidInput
 
@@ -109,7 +110,10 @@ def refusal_of(exc: BaseException) -> Refusal | None:
     state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if state in _SQLSTATES:
         diag = getattr(orig, "diag", None)  # psycopg
-        pick = lambda name: getattr(cause, name, None) or getattr(diag, name, None)  # noqa: E731
+
+        def pick(name: str) -> Any:
+            return getattr(cause, name, None) or getattr(diag, name, None)
+
         size = re.search(r"varying\((\d+)\)", str(orig))
         return Refusal(_SQLSTATES[state], pick("constraint_name"), pick("table_name"),
                        pick("column_name"), verb, int(size.group(1)) if size else None)
@@ -171,7 +175,9 @@ def _columns_of(constraint: str | None, table: str | None) -> list[str]:
     for candidate in Base.metadata.tables.values():
         if table and candidate.name != table:
             continue
-        for item in [*candidate.constraints, *candidate.indexes]:
+        items: list[ColumnCollectionConstraint | Index] = [
+            c for c in candidate.constraints if isinstance(c, ColumnCollectionConstraint)]
+        for item in [*items, *candidate.indexes]:
             if item.name == constraint:
                 return [c.name for c in item.columns if c.name != "tenant_id"]
     return []

@@ -23,9 +23,9 @@ def is_outage(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__
 
 
-def outage_types() -> list[tuple[str, tuple[type[BaseException], ...]]]:
+def outage_types() -> list[tuple[str, tuple[type[Exception], ...]]]:
     """(dependency, exception types meaning it is unavailable) for the installed clients."""
-    found: list[tuple[str, tuple[type[BaseException], ...]]] = []
+    found: list[tuple[str, tuple[type[Exception], ...]]] = []
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeout
@@ -38,7 +38,7 @@ def outage_types() -> list[tuple[str, tuple[type[BaseException], ...]]]:
     found.append(("rate-limit store", (StorageError,)))
     from dramatiq.errors import BrokerConnectionError
 
-    broker: tuple[type[BaseException], ...] = (BrokerConnectionError,)
+    broker: tuple[type[Exception], ...] = (BrokerConnectionError,)
     try:
         from pika.exceptions import AMQPConnectionError
 

@@ -17,6 +17,7 @@ Policies (every tenant table, and ``tenants`` on ``id``):
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -324,7 +325,7 @@ async def secure_postgres(engine: AsyncEngine, roles: Roles, lock: LockPolicy,
             report.foreign.append(f"{table} (owned by {catalog.state[table].owner})")
         else:
             await in_step(engine, f"table {table}", lock, progress,
-                          lambda conn, w=work: _run(conn, w))
+                          functools.partial(_run, statements=work))
             report.changed.append(table)
     async with engine.begin() as conn:
         await _sequences(conn, [r for r in (catalog.app, catalog.system) if r])

@@ -11,11 +11,13 @@ through ``add_membership``, in the same transaction as the acceptance.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz.ceiling import assert_may_grant
@@ -175,9 +177,9 @@ async def _accept(platform: Platform, session: AsyncSession, digest: str,
     from .service import add_membership, create_user
 
     invitation = await _open_invitation(session, digest)
-    claimed = await session.execute(update(Invitation).where(
+    claimed = cast("CursorResult[Any]", await session.execute(update(Invitation).where(
         Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow()))
+        .values(accepted_at=utcnow())))
     if claimed.rowcount != 1:
         raise _invalid()
     user = (await session.execute(select(User).where(User.email == invitation.email))
@@ -201,7 +203,7 @@ async def _accept(platform: Platform, session: AsyncSession, digest: str,
 
 
 async def _grant(platform: Platform, session: AsyncSession, invitation: Invitation, user: User,
-                 add_membership) -> str:  # type: ignore[no-untyped-def]
+                 add_membership: Callable[..., Awaitable[Membership]]) -> str:
     held = (await session.execute(select(Membership.id).where(
         Membership.tenant_id == invitation.tenant_id, Membership.user_id == user.id,
         Membership.role == invitation.role))).scalar()

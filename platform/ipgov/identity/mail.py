@@ -55,9 +55,9 @@ class Mailer:
 
     def _send_blocking(self, message: EmailMessage) -> None:
         context = ssl.create_default_context()
-        smtp_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
-        kwargs = {"context": context} if self.tls else {}
-        with smtp_class(self.host, self.port, timeout=TIMEOUT_SECONDS, **kwargs) as smtp:
+        smtp = (smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS, context=context)
+                if self.tls else smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS))
+        with smtp:
             if self.starttls:
                 smtp.starttls(context=context)
             if self.username:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from typing import overload
 
 __all__ = ["MAX_SECRET_LENGTH", "aware", "hash_secret", "new_secret"]
 
@@ -27,6 +28,10 @@ def hash_secret(plaintext: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """A stored time as UTC-aware (SQLite hands back naive datetimes)."""
     if value is None or value.tzinfo is not None:

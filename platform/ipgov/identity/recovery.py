@@ -88,8 +88,9 @@ async def change_password(platform: Platform, principal: Principal, *, current: 
         await platform.audit(session, tenant_id=PLATFORM_TENANT_ID, actor=user.id,
                              action="user.password_changed", object_type="ipgov:user",
                              object_id=user.id, details={"sessions_ended": ended})
-    return platform.tokens.issuer.issue(user.id, session_id=principal.session_id,
-                                        generation=user.token_generation).token
+    token: str = platform.tokens.issuer.issue(user.id, session_id=principal.session_id,
+                                              generation=user.token_generation).token
+    return token
 
 
 def request_reset(platform: Platform, email: str) -> None:

@@ -18,11 +18,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from ipgov.db import TenantScope
 from ipgov.db.base import utcnow
@@ -72,7 +75,7 @@ async def revoke(platform: Platform, session: AsyncSession, token_id: str,
     pending.append((token_id, expires_at))
 
 
-def _apply_pending(platform: Platform, sync_session) -> None:  # type: ignore[no-untyped-def]
+def _apply_pending(platform: Platform, sync_session: Session) -> None:
     for token_id, expires_at in sync_session.info.pop(_PENDING, []):
         revoke_now(platform, token_id, expires_at)
 
@@ -127,10 +130,10 @@ class RevocationFollower:
             self.seq = max(self.seq, rows[-1].seq)
         return len(rows)
 
-    def _session(self, reason: str):  # type: ignore[no-untyped-def]
+    def _session(self, reason: str) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
         return self.platform.db.session(TenantScope.system(reason), readonly=True)
 
-    def _add(self, rows) -> None:  # type: ignore[no-untyped-def]
+    def _add(self, rows: Iterable[tuple[str, datetime] | Row[tuple[str, datetime]]]) -> None:
         for jti, expires_at in rows:
             self.expiry[jti] = aware(expires_at)
             self.platform.tokens.revoked.add(jti)

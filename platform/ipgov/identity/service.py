@@ -229,7 +229,7 @@ async def _failed(platform: Platform, attempt: throttle.Claim, user: User | None
                                       "account": attempt.account[:16]})
 
 
-async def revoke_token(platform: Platform, jti: str, expires_at) -> None:  # type: ignore[no-untyped-def]
+async def revoke_token(platform: Platform, jti: str, expires_at: datetime) -> None:
     """Revoke one token until it expires (every process refuses it within the poll bound)."""
     async with platform.db.system_session("identity: revoke token") as session:
         await revocations.revoke(platform, session, jti, expires_at)
@@ -290,4 +290,5 @@ async def _api_key_principal(platform: Platform, credential: str) -> Principal:
 async def count_users(platform: Platform) -> int:
     """How many users exist (for the CLI and health pages)."""
     async with platform.db.system_session("identity: count") as session:
-        return (await session.execute(select(func.count(User.id)))).scalar_one()
+        count: int = (await session.execute(select(func.count(User.id)))).scalar_one()
+    return count

@@ -205,7 +205,7 @@ async def rotate_api_key(
     shortened = []
     for old in previous:
         old.replaced_by = key.id
-        if aware(old.expires_at) is None or aware(old.expires_at) > end:
+        if (expires := aware(old.expires_at)) is None or expires > end:
             old.expires_at = end
         shortened.append(old)
     await session.flush()
@@ -220,7 +220,7 @@ async def rotate_api_key(
 async def _live_keys(session: AsyncSession, account_id: str, now: datetime) -> list[ApiKey]:
     rows = (await session.execute(select(ApiKey).where(
         ApiKey.service_account_id == account_id, ApiKey.revoked_at.is_(None)))).scalars()
-    return [k for k in rows if aware(k.expires_at) is None or aware(k.expires_at) > now]
+    return [k for k in rows if (expires := aware(k.expires_at)) is None or expires > now]
 
 
 async def _assert_may_end(platform: Platform, session: AsyncSession, granter: str | None,
@@ -295,10 +295,10 @@ async def api_key_principal(platform: Platform, credential: str) -> Principal:
     now = utcnow()
     if row.revoked_at is not None or row.disabled_at is not None:
         raise AuthenticationError("API_KEY_INVALID", "the API key is unknown or revoked")
-    if aware(row.expires_at) is not None and aware(row.expires_at) <= now:
+    if (expires := aware(row.expires_at)) is not None and expires <= now:
         raise AuthenticationError("API_KEY_EXPIRED",
                                   "the API key has expired: rotate it for a new one")
-    if row.last_used_at is None or aware(row.last_used_at) <= now - LAST_USE_RESOLUTION:
+    if (used := aware(row.last_used_at)) is None or used <= now - LAST_USE_RESOLUTION:
         await _note_use(platform, key_id, now)
     return Principal("service", row.id, row.name, tenant_id=row.tenant_id)
 

@@ -28,6 +28,8 @@ from .revocations import revoke
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
+    from .service import Principal
+
 __all__ = ["SignedIn", "open_session", "refresh_session", "revoke_family", "sign_out"]
 
 
@@ -154,13 +156,13 @@ async def revoke_user_sessions(platform: Platform, session: AsyncSession, user: 
     return len(families)
 
 
-async def sign_out(platform: Platform, principal, *, everywhere: bool = False  # type: ignore[no-untyped-def]
+async def sign_out(platform: Platform, principal: Principal, *, everywhere: bool = False
                    ) -> None:
     """End the caller's session (or, ``everywhere``, all of the user's sessions), audited."""
     async with platform.db.system_session("identity: sign out") as session:
         if principal.session_id:
             await revoke_family(platform, session, principal.session_id, reason="sign-out")
-        elif principal.token_id:
+        elif principal.token_id and principal.token_expires_at is not None:
             await revoke(platform, session, principal.token_id, principal.token_expires_at)
         if everywhere:
             user = await session.get(User, principal.id)

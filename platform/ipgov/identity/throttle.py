@@ -20,10 +20,12 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import case, delete, literal, or_, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from ipgov.db.base import utcnow
 from ipgov.errors import Unauthenticated
@@ -80,10 +82,12 @@ def delay_seconds(settings: Settings, number: int) -> int:
     if number < free:
         return 0
     step = min(number - free, MAX_STEPS)
-    return min(settings.login_max_delay_seconds, settings.login_delay_seconds * 2 ** step)
+    delay: int = settings.login_delay_seconds * 2 ** step  # int ** int is Any in typeshed
+    return min(settings.login_max_delay_seconds, delay)
 
 
-def _blocked_until(settings: Settings, number, now: datetime):  # type: ignore[no-untyped-def]
+def _blocked_until(settings: Settings, number: ColumnElement[Any],
+                   now: datetime) -> ColumnElement[Any]:
     """SQL for ``blocked_until`` after an attempt numbered ``number`` (a column expression):
     a CASE over the few distinct delays, since date arithmetic differs between databases."""
     column_type = LoginThrottle.__table__.c.blocked_until.type
@@ -144,6 +148,6 @@ async def forget_account(session: AsyncSession, email: str) -> None:
 async def purge(session: AsyncSession, settings: Settings) -> int:
     """Delete pairs idle for a day past the longest delay (bounded table growth)."""
     horizon = utcnow() - timedelta(seconds=settings.login_max_delay_seconds, days=1)
-    result = await session.execute(delete(LoginThrottle).where(
-        LoginThrottle.updated_at < horizon))
+    result = cast("CursorResult[Any]", await session.execute(delete(LoginThrottle).where(
+        LoginThrottle.updated_at < horizon)))
     return result.rowcount or 0

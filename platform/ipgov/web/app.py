@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,7 +41,8 @@ def _locale(request: Request[Any, Any, Any], default: str | None) -> str:
     return negotiate(request.headers.get("accept-language"), default)  # ipgov.i18n
 
 
-def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
+def _context_getter(platform: Platform
+                    ) -> Callable[[Request[Any, Any, Any]], Awaitable[IpgovContext]]:
     async def get_context(request: Request[Any, Any, Any]) -> IpgovContext:
         request_id = new_request_id()
         # a refused credential raises AuthenticationError: 401 (web.guards.authentication_failed)
@@ -52,6 +53,12 @@ def _context_getter(platform: Platform):  # type: ignore[no-untyped-def]
                             client_address=request.client.host if request.client else "")
 
     return get_context
+
+
+def _middleware(middleware: Callable[..., Any], **options: Any) -> DefineMiddleware:
+    """Our ASGI middlewares take the scope as a plain dict, which Litestar's ``Scope`` (a union
+    of TypedDicts) does not accept as a parameter type."""
+    return DefineMiddleware(middleware, **options)
 
 
 def _health_routes(platform: Platform) -> list[Any]:
@@ -70,7 +77,8 @@ def _health_routes(platform: Platform) -> list[Any]:
 
     @get("/.well-known/jwks.json", sync_to_thread=False, include_in_schema=False)
     def jwks() -> dict[str, Any]:
-        return platform.tokens.issuer.jwks()
+        keys: dict[str, Any] = platform.tokens.issuer.jwks()
+        return keys
 
     from ipgov.audit.export import audit_export_routes
     from ipgov.supervision.exports import export_routes
@@ -102,13 +110,13 @@ def _database_unavailable(_request: Request[Any, Any, Any], exc: Exception) -> R
     return Response(body, status_code=503, headers={"Retry-After": "5"})
 
 
-def _outage_handlers() -> dict[type[Exception], Any]:
+def _outage_handlers() -> dict[int | type[Exception], Any]:
     """Every exception type an unavailable dependency raises, mapped to the 503 handler."""
     from sqlalchemy.exc import SQLAlchemyError
 
 
     types: list[type[Exception]] = [OSError, SQLAlchemyError]
-    types += [t for _name, found in outage_types() for t in found]  # type: ignore[misc]
+    types += [t for _name, found in outage_types() for t in found]
     return dict.fromkeys(types, _database_unavailable)
 # --- end database outages ---------------------------------------------------------------------
 
@@ -146,9 +154,9 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
         # abuse limits (docs/security.md): per-caller rate limits, then body size per route
-        middleware=[DefineMiddleware(RateLimitMiddleware, platform=platform, settings=settings),
-                    DefineMiddleware(BodySizeLimitMiddleware, settings=settings),
-                    DefineMiddleware(RequestBodyGuard, settings=settings)],  # malformed: 400
+        middleware=[_middleware(RateLimitMiddleware, platform=platform, settings=settings),
+                    _middleware(BodySizeLimitMiddleware, settings=settings),
+                    _middleware(RequestBodyGuard, settings=settings)],  # malformed: 400
         plugins=platform.telemetry.litestar_plugins(),
         openapi_config=openapi_config(__version__),  # /schema without a CDN
         debug=False,

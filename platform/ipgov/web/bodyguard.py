@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ipgov.i18n import negotiate, translate
@@ -118,14 +119,16 @@ def body_problem(raw: bytes, max_depth: int) -> BodyProblem | None:
 
 
 def _is_json(scope: dict[str, Any]) -> bool:
-    for key, value in scope.get("headers") or ():
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+    for key, value in headers:
         if key.lower() == b"content-type":
             return value.split(b";", 1)[0].strip().lower() == b"application/json"
     return False
 
 
 def _accept_language(scope: dict[str, Any]) -> str | None:
-    for key, value in scope.get("headers") or ():
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+    for key, value in headers:
         if key.lower() == b"accept-language":
             return value.decode("latin-1")[:200]
     return None
@@ -160,7 +163,8 @@ class RequestBodyGuard:
         async def replay() -> dict[str, Any]:
             nonlocal replayed
             if replayed:
-                return await receive()
+                message: dict[str, Any] = await receive()
+                return message
             replayed = True
             return {"type": "http.request", "body": raw, "more_body": False}
 

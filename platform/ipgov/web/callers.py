@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +36,8 @@ class Caller:
 
 def header(scope: dict[str, Any], name: bytes) -> str:
     """The first value of request header ``name`` (lower-case bytes), or ``""``."""
-    for key, value in scope.get("headers") or ():
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+    for key, value in headers:
         if key.lower() == name:
             return value.decode("latin-1")
     return ""
@@ -92,7 +94,8 @@ class ApiKeyCache:
             found = (await session.execute(select(
                 ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.expires_at)
                 .where(ApiKey.id == key_id))).first()
-        self._rows[key_id] = _KeyRow(*(found or (None, None, None)), time.monotonic())
+        secret_hash, revoked_at, expires_at = found or (None, None, None)
+        self._rows[key_id] = _KeyRow(secret_hash, revoked_at, expires_at, time.monotonic())
         self._rows.move_to_end(key_id)
         while len(self._rows) > self.max_entries:
             self._rows.popitem(last=False)

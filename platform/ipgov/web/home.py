@@ -31,7 +31,7 @@ FAVICON = STATIC_DIR / "home" / "favicon.svg"
 DOCS_ROOT = Path(__file__).resolve().parents[3]
 """The source checkout holding README.md and docs/ (absent in an installed wheel)."""
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {  # per locale: page text, and (name, what) per link
     "en": {
         "title": "ipgov: enterprise IP governance", "lang": "中文", "lang_to": "zh-CN",
         "intro": "A multi-tenant platform for the IP governance of corporate groups. "
@@ -65,8 +65,9 @@ TEXT = {
 
 @cache
 def _documents(root: Path = DOCS_ROOT) -> dict[str, Path]:
-    """The documents by name: README.md and every docs/*.md found in the checkout."""
-    found = {"README.md": root / "README.md"} if (root / "README.md").is_file() else {}
+    """The documents by name: README.md, CONTRIBUTING.md and every docs/*.md in the checkout."""
+    found = {name: root / name for name in ("README.md", "CONTRIBUTING.md")
+             if (root / name).is_file()}
     found.update({p.name: p for p in sorted((root / "docs").glob("*.md"))})
     return found
 
@@ -95,7 +96,7 @@ def landing_html(locale: str, *, graphiql: bool, sdl: bool, docs: bool) -> str:
             f"<ul class=\"links\">{items}</ul>{missing}</main></body></html>")
 
 
-_MD_LINK = re.compile(r'href="(?:\./)?(?:docs/)?([\w.-]+\.md)(#[\w-]*)?"')
+_MD_LINK = re.compile(r'href="(?:\.\.?/)?(?:docs/)?([\w.-]+\.md)(#[\w-]*)?"')
 
 
 def _render(path: Path) -> str:

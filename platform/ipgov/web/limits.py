@@ -62,7 +62,7 @@ class BodySizeLimitMiddleware:
 
         async def counted_receive() -> dict[str, Any]:
             nonlocal seen
-            message = await receive()
+            message: dict[str, Any] = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
