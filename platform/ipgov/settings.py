@@ -108,7 +108,7 @@ class Settings:
     review_lease_seconds: int = 30
     review_requeue_seconds: int = 15
     # --- availability (issue 22): see docs/operations.md, "Degradation and recovery" -----------
-    #: A review or job sent to the broker but still queued after this long is sent again even
+    #: A review sent to the broker but still queued after this long is sent again even
     #: when the broker cannot tell whether it still holds the message (RabbitMQ, embedded).
     review_resend_seconds: int = 150
     #: Plugin jobs have lease and recovery bounds of their own (same meaning as the review
