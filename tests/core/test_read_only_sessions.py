@@ -84,3 +84,23 @@ async def test_sixteen_concurrent_queries_answer_while_a_write_is_in_progress(pl
             assert [n["title"] for n in body["data"]["ipRisks"]["nodes"]] == ["stored"]
     after = await gql(RISKS, {"t": tenant}, token=token)
     assert {n["title"] for n in after["data"]["ipRisks"]["nodes"]} == {"stored", "uncommitted"}
+
+
+async def test_resolver_sessions_follow_the_operation_type_on_every_backend(platform, gql,
+                                                                            monkeypatch):
+    acme = await make_group(platform, "acme")
+    tenant, token = acme.ids["acme-a"], acme.token("a-admin")
+    opened: list[tuple[str | None, bool]] = []
+    real = platform.db.session
+
+    def spy(scope: TenantScope, *, readonly: bool = False) -> Any:
+        opened.append((scope.single_tenant, readonly))
+        return real(scope, readonly=readonly)
+
+    monkeypatch.setattr(platform.db, "session", spy)
+    await gql(RISKS, {"t": tenant}, token=token)
+    assert (tenant, True) in opened and (tenant, False) not in opened
+    opened.clear()
+    created = await gql(ADD_RISK, {"t": tenant}, token=token)
+    assert created["data"]["createIpRisk"]["errors"] == []
+    assert (tenant, False) in opened

@@ -31,7 +31,7 @@ from .tree import DomainTree
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["AuthzService", "PLATFORM_MANAGED_OBJECTS", "TenantInfo"]
+__all__ = ["AuthzService", "PLATFORM_MANAGED_OBJECTS"]
 
 log = logging.getLogger(__name__)
 PLATFORM_MANAGED_OBJECTS = frozenset(

@@ -85,9 +85,8 @@ class ApiKeyCache:
     async def _load(self, platform: Any, key_id: str) -> None:
         from sqlalchemy import select
 
-        from ipgov.identity.models import ApiKey
-
         from ipgov.db import TenantScope
+        from ipgov.identity.models import ApiKey
 
         scope = TenantScope.system("rate limit: api key")
         async with platform.db.session(scope, readonly=True) as session:  # no write lock
