@@ -152,8 +152,8 @@ def _plugin_locations(platform) -> list[str]:  # type: ignore[no-untyped-def]
 def bench_embedded(args: argparse.Namespace) -> None:
     from ipgov.db.migrate import upgrade
     from ipgov.reviews.broker import build_broker
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
 
     with tempfile.TemporaryDirectory(prefix="ipgov-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), log_level="WARNING")
@@ -239,8 +239,8 @@ def bench_redis(args: argparse.Namespace) -> None:
 
     from ipgov.db.migrate import upgrade
     from ipgov.reviews.broker import ReviewQueue, build_broker
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
 
     base = make_url(args.postgres)
     name = f"ipgov_bench_{uuid.uuid4().hex[:10]}"

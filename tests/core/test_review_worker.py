@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from ipgov.reviews.broker import ACTOR_NAME, QUEUE_NAME, MessageWithoutTenant
 from ipgov.reviews.worker import WorkerRuntime
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.tenancy.models import Tenant
 from ipgov.tenancy.services import ensure_platform_tenant
 from tests.conftest import make_group

@@ -85,10 +85,6 @@ async def load_demo(platform: Platform, password: str) -> None:
                                                   slug=slug, name=name, governance_mode=mode,
                                                   actor="demo")
             ids[slug] = t.id
-        await services.add_policy(
-            platform, session, tenant_id=group.id,
-            rule=PolicyRule("contributor", "ip_governance:asset", "create", "deny"),
-            actor="demo", apply_to_subsidiaries=True)
         north = await services.create_group(
             platform, session, slug="northstar-robotics", name="Northstar Robotics Inc.",
             governance_mode="centralized", actor="demo")
@@ -137,6 +133,13 @@ async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
                                data_dir=str(platform.settings.data_dir), platform=platform)
             hook = platform.registry.hook_for("load_demo_data", [name])
             await call_and_await(hook(demo=demo))
+            for slug, role, obj, action, effect in demo.baselines:
+                await services.add_policy(
+                    platform, session, tenant_id=ids[slug],
+                    rule=PolicyRule(role, obj, action, effect), actor="demo",
+                    apply_to_subsidiaries=True)
+        if demo.baselines:
+            await platform.authz.refresh()
 
 
 async def _users(platform: Platform, ids: dict[str, str], password: str) -> dict[str, str]:

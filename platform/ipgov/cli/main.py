@@ -14,6 +14,7 @@ from .common import (
     migrate_platform,
     progress,
     settings,
+    tenant_id_of,
     tree_rows,
 )
 from .plugins import plugin
@@ -43,7 +44,7 @@ def migrate(app_role: str | None, system_role: str | None) -> None:
     On PostgreSQL also roles, privileges and row-level security, one table at a time under a
     lock timeout (IPGOV_MIGRATE_LOCK_TIMEOUT_SECONDS) with retries; see docs/operations.md.
     """
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     platform = build_platform(settings())
     progress(f"migrating {platform.db.dialect} database ...")
@@ -59,7 +60,7 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
     import uvicorn
 
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.web.app import create_app
 
     cfg = settings()
@@ -88,17 +89,6 @@ async def tenant_list(platform: Platform) -> None:
         rows = list((await session.execute(select(Tenant))).scalars())
     echo_rows([(label, t.kind, t.governance_mode, t.status, t.id)
                for label, t in tree_rows(rows)], ("slug", "kind", "mode", "status", "id"))
-
-
-async def _tenant_id(platform: Platform, ref: str) -> str:
-    from ipgov.tenancy.models import Tenant
-
-    async with platform.db.system_session("cli: resolve tenant") as session:
-        row = (await session.execute(select(Tenant.id).where(
-            (Tenant.slug == ref) | (Tenant.id == ref)))).scalar_one_or_none()
-    if row is None:
-        fail(f"no tenant with slug or id {ref!r}")
-    return row
 
 
 @tenant.command("create-group")
@@ -131,7 +121,7 @@ async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
     """Onboard subsidiary SLUG under PARENT (slug or id) in one transaction."""
     from ipgov.tenancy import services
 
-    parent_id = await _tenant_id(platform, parent)
+    parent_id = await tenant_id_of(platform, parent)
     chosen = None if plugins is None else [p.strip() for p in plugins.split(",") if p.strip()]
     async with platform.db.system_session("cli: onboard") as session:
         t = await services.onboard_subsidiary(platform, session, parent_id=parent_id, slug=slug,
@@ -150,7 +140,7 @@ async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool
     """Change how tenant REF governs its subsidiaries; prints who gains and loses what."""
     from ipgov.tenancy import services
 
-    tid = await _tenant_id(platform, ref)
+    tid = await tenant_id_of(platform, ref)
     if preview:
         effect = await services.preview_governance_mode(platform, tenant_id=tid, mode=mode)
     else:
@@ -171,7 +161,7 @@ async def tenant_set_status(platform: Platform, ref: str, status: str) -> None:
     """Suspend, archive or reactivate tenant REF; its data is kept."""
     from ipgov.tenancy import services
 
-    tid = await _tenant_id(platform, ref)
+    tid = await tenant_id_of(platform, ref)
     async with platform.db.system_session("cli: set status") as session:
         await services.set_status(platform, session, tenant_id=tid, status=status, actor="cli")
     click.echo(f"{ref}: {status}")
@@ -208,7 +198,7 @@ async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str)
     from ipgov.identity.models import User
     from ipgov.identity.service import add_membership
 
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     async with platform.db.system_session("cli: grant") as session:
         u = (await session.execute(select(User).where(User.email == email.lower()))
              ).scalar_one_or_none()
@@ -254,7 +244,7 @@ async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
     from ipgov.tenancy.models import Tenant
 
     if tenant_ref:
-        ids = [await _tenant_id(platform, tenant_ref)]
+        ids = [await tenant_id_of(platform, tenant_ref)]
     else:
         async with platform.db.system_session("cli: audit verify (tenants)") as session:
             ids = list((await session.execute(select(Tenant.id).order_by(Tenant.slug))).scalars())
@@ -288,7 +278,7 @@ async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason
     """
     from ipgov.audit.rewitness import rewitness
 
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     outcome = await rewitness(platform, tid, reason=reason, apply=yes)
     click.echo(outcome.message)
     if not outcome.done and outcome.needed:
@@ -309,16 +299,17 @@ def demo(password: str) -> None:
 
 
 @main.command("graphql-schema")
-@click.option("--plugins", default="ip_governance,patent_search,data_governance",
-              show_default=True, help="Comma-separated plugins to include ('' for all installed).")
-def graphql_schema(plugins: str) -> None:
+@click.option("--plugins", default=None,
+              help="Comma-separated plugins to include ('' for all installed; default: the "
+                   "plugins the ipgov distribution ships).")
+def graphql_schema(plugins: str | None) -> None:
     """Print the GraphQL SDL (the committed schema.graphql is this with the default plugins)."""
     from ipgov.graphql.schema import build_schema
-    from ipgov.plugins.manager import PluginRegistry
+    from ipgov.plugins.manager import installed_by
+    from ipgov.startup import new_registry
 
-    registry = PluginRegistry()
-    registry.load_entry_points(only=[p for p in plugins.split(",") if p] or None)
-    click.echo(build_schema(settings(), registry).as_str())
+    chosen = installed_by("ipgov") if plugins is None else [p for p in plugins.split(",") if p]
+    click.echo(build_schema(settings(), new_registry(only=chosen or None)).as_str())
 
 
 @main.command()
@@ -388,7 +379,7 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
     """Review TENANT_REF now, in this process, and print the scores."""
     from ipgov.reviews.inline import run_inline
 
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     run = await run_inline(platform, tid, group=as_group, progress=progress)
     click.echo(f"{run.status}: overall {run.scores.get('overall')}")
     from ipgov.reviews.reading import score_lines
@@ -407,7 +398,7 @@ async def review_request(platform: Platform, tenant_ref: str, as_group: bool) ->
     from ipgov.reviews.service import request_review
 
     platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     run = await request_review(platform, tenant_id=tid, actor="cli",
                                kind="group" if as_group else "tenant")
     click.echo(run.id)

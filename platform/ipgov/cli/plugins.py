@@ -6,7 +6,7 @@ import click
 
 from ipgov.runtime import Platform
 
-from .common import async_command, echo_rows, fail, migrate_platform, settings
+from .common import async_command, echo_rows, fail, migrate_platform, settings, tenant_id_of
 
 __all__ = ["plugin"]
 
@@ -29,9 +29,8 @@ def _plugin_change(enable: bool) -> click.Command:
     async def change(platform: Platform, tenant_ref: str, name: str, subsidiaries: bool) -> None:
         from ipgov.tenancy import enablement
 
-        from .main import _tenant_id  # the command line's one way to resolve a tenant
 
-        tid = await _tenant_id(platform, tenant_ref)
+        tid = await tenant_id_of(platform, tenant_ref)
         action = enablement.enable_plugin if enable else enablement.disable_plugin
         async with platform.db.system_session(f"cli: plugin {verb}") as session:
             result = await action(platform, session, tenant_id=tid, plugin=name, actor="cli",
@@ -66,7 +65,7 @@ def plugin_revision(name: str, message: str) -> None:
 
     from ipgov.db.migrate import alembic_config
     from ipgov.plugins.revisions import write_revision
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     platform = build_platform(settings())
     if name not in platform.registry.plugins:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from ipgov.runtime import Platform
 
-from .common import async_command, echo_rows, fail
+from .common import async_command, echo_rows, fail, tenant_id_of
 
 __all__ = ["service_account"]
 
@@ -27,9 +27,7 @@ def service_account() -> None:
 
 
 async def _tenant(platform: Platform, ref: str) -> str:
-    from .main import _tenant_id
-
-    return await _tenant_id(platform, ref)
+    return await tenant_id_of(platform, ref)
 
 
 async def _account_id(session: Any, tenant_id: str, ref: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 
 from ipgov.db.base import utcnow
+from ipgov.plugins.contracts import JobKind
 
 from .models import MAX_ERRORS_KEPT, Job
 
@@ -24,21 +24,6 @@ Handler = Callable[["JobContext"], Awaitable[Any]]
 
 class LostJobClaim(RuntimeError):
     """Another worker took the job over (this worker's lease expired)."""
-
-
-@dataclass(frozen=True)
-class JobKind:
-    """A job kind with options; ``register_jobs`` may return a bare handler instead.
-
-    ``every`` makes the core scheduler enqueue the job once per period for every active tenant
-    that has the plugin enabled (one job per tenant and period, whatever the number of
-    schedulers); ``params`` are the parameters of those scheduled jobs.
-    """
-
-    handler: Handler
-    every: timedelta | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
 
 
 class JobContext:

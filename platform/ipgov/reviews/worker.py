@@ -43,7 +43,7 @@ class WorkerRuntime:
     def platform(self) -> Platform:
         """The platform, built on first use (inside the event loop that will use it)."""
         if self._platform is None:
-            from ipgov.runtime import build_platform
+            from ipgov.startup import build_platform
 
             platform = (self._factory or build_platform)(self.settings)
             platform.extras["review_queue"] = self.queue
@@ -148,14 +148,10 @@ def preload(settings: Settings) -> None:
     database and broker drivers) without opening anything, so that processes forked after it
     start with it in memory. Called by ``ipgov worker`` before Dramatiq forks."""
     import ipgov.jobs.service  # noqa: F401
-    import ipgov.reviews.models  # noqa: F401
-    from ipgov.plugins.manager import PluginRegistry
-    from ipgov.runtime import build_platform  # noqa: F401 - with its imports
+    from ipgov.plugins.catalog import build_catalog
+    from ipgov.startup import new_registry, plugins_setting
 
-    registry = PluginRegistry()
-    names = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()] or None
-    registry.load_entry_points(only=names)
-    registry.hook.register_models()
+    build_catalog(new_registry(plugins_setting(settings)))  # every plugin and its models
     url = settings.app_sqlalchemy_url
     if "+asyncpg" in url:
         import sqlalchemy.dialects.postgresql.asyncpg  # noqa: F401
