@@ -195,11 +195,11 @@ async def test_supervision_metrics_are_computed_in_the_tenant_of_each_row(platfo
     def failing(session, tenant_id):
         raise RuntimeError("broken metric")
 
+    group = await make_group(platform, "acme")
+    tid = group.ids["acme-a"]
     platform.registry.register(_plugin("partner", register_supervision_metrics=lambda: [
         SupervisionMetric("partner.count", "Count", scoped, title_zh="计数"),
         SupervisionMetric("partner.broken", "Broken", failing, title_zh="故障")]))
-    group = await make_group(platform, "acme")
-    tid = group.ids["acme-a"]
     assert [m.key for m in await tenant_metrics(platform, tid)
             if m.plugin == "partner"] == []  # not enabled there
     async with platform.db.system_session("test: enable partner") as s:
@@ -212,3 +212,21 @@ async def test_supervision_metrics_are_computed_in_the_tenant_of_each_row(platfo
     assert values["partner.broken"].value is None and values["partner.broken"].failed
     [(tenant_seen, scope)] = seen
     assert tenant_seen == tid and scope.tenant_ids == frozenset({tid})  # this tenant alone
+
+
+PLUGIN_METRICS = """query($root: ID) { supervisionOverview(rootId: $root) {
+  edges { node { tenant { slug } pluginMetrics { plugin key title value failed } } } } }"""
+
+
+async def test_the_supervision_overview_shows_each_tenants_plugin_metrics(platform, gql):
+    group = await make_group(platform, "acme")
+    body = await gql(PLUGIN_METRICS, {"root": group.ids["acme"]}, token=group.token("admin"))
+    assert "errors" not in body, body
+    rows = {e["node"]["tenant"]["slug"]: e["node"]["pluginMetrics"]
+            for e in body["data"]["supervisionOverview"]["edges"]}
+    assert set(rows) == {"acme", "acme-a", "acme-b", "acme-c"}
+    for metrics in rows.values():  # data_governance is enabled by default, nothing catalogued
+        assert [(m["key"], m["value"], m["failed"]) for m in metrics] == [
+            ("data_governance.catalogued_assets", 0.0, False),
+            ("data_governance.unprotected_solutions", 0.0, False)]
+        assert metrics[0]["title"] == "Catalogued data assets"

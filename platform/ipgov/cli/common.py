@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy import select
 
+from ipgov.db.migrate import MigrationError, upgrade
+from ipgov.db.rls import LockPolicy
 from ipgov.errors import DomainError
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.runtime import Platform
@@ -44,8 +46,6 @@ def migrate_platform(platform: Platform, app_role: str | None = None,
     its connection URL (``IPGOV_APP_DATABASE_URL``, ``IPGOV_SYSTEM_DATABASE_URL``) when that
     URL names the role. A migration that cannot proceed is one clear line and exit 1.
     """
-    from ipgov.db.migrate import MigrationError, upgrade
-    from ipgov.db.rls import LockPolicy
 
     cfg = platform.settings
     locations = [str(p) for p in platform.registry.hook.register_migrations() if p]

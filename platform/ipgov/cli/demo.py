@@ -18,9 +18,13 @@ from sqlalchemy import select
 from ipgov.authz.store import PolicyRule
 from ipgov.identity.models import User
 from ipgov.identity.service import add_membership, create_user
+from ipgov.jobs.service import job_kinds, run_job_inline
+from ipgov.plugins.contracts import DemoContext
+from ipgov.plugins.manager import call_and_await
 from ipgov.runtime import Platform
 from ipgov.tenancy import services
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, Tenant
+from ipgov.tenancy.services import ensure_platform_tenant
 
 from .common import progress
 
@@ -65,7 +69,6 @@ async def _by_slug(platform: Platform) -> dict[str, str]:
 
 async def load_demo(platform: Platform, password: str) -> None:
     """Create the demo tenants, baseline policies and users (skips what already exists)."""
-    from ipgov.tenancy.services import ensure_platform_tenant
 
     async with platform.db.system_session("demo: platform") as session:
         await ensure_platform_tenant(platform, session)
@@ -104,7 +107,6 @@ async def load_demo(platform: Platform, password: str) -> None:
 async def _periodic_jobs(platform: Platform, ids: dict[str, str]) -> None:
     """Run each plugin's periodic jobs once for every demo tenant, as the scheduler's first
     day would (inventory syncs, quality scores, sweeps see every plugin's demo data)."""
-    from ipgov.jobs.service import job_kinds, run_job_inline
 
     periodic = sorted((name, plugin, kind) for name, (plugin, kind) in job_kinds(platform).items()
                       if kind.every)
@@ -123,8 +125,6 @@ async def _periodic_jobs(platform: Platform, ids: dict[str, str]) -> None:
 async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
                             users: dict[str, str]) -> None:
     """Each plugin adds its demo data (``load_demo_data``), in one transaction."""
-    from ipgov.plugins.contracts import DemoContext
-    from ipgov.plugins.manager import call_and_await
 
     for name in platform.registry.names():
         progress(f"demo: data of plugin {name}")

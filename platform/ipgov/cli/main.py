@@ -5,7 +5,25 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from ipgov.audit.rewitness import rewitness
+from ipgov.audit.verify import verify_snapshot
+from ipgov.db import TenantScope
+from ipgov.graphql.schema import build_schema
+from ipgov.identity.models import User
+from ipgov.identity.service import add_membership, create_user
+from ipgov.plugins.manager import PluginLoadError, PluginRegistry, installed_by
+from ipgov.reviews.broker import ReviewQueue, build_broker
+from ipgov.reviews.inline import run_inline
+from ipgov.reviews.reading import score_lines
+from ipgov.reviews.recovery import recover
+from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
+from ipgov.reviews.service import request_review
+from ipgov.reviews.worker import preload
 from ipgov.runtime import Platform
+from ipgov.startup import build_platform, new_registry
+from ipgov.tenancy import services
+from ipgov.tenancy.models import Tenant
+from ipgov.web.app import create_app
 
 from .common import (
     async_command,
@@ -13,11 +31,14 @@ from .common import (
     fail,
     migrate_platform,
     progress,
+    run_with_platform,
     settings,
     tenant_id_of,
     tree_rows,
 )
+from .demo import load_demo
 from .plugins import plugin
+from .service_accounts import service_account
 
 __all__ = ["main"]
 
@@ -44,7 +65,6 @@ def migrate(app_role: str | None, system_role: str | None) -> None:
     On PostgreSQL also roles, privileges and row-level security, one table at a time under a
     lock timeout (IPGOV_MIGRATE_LOCK_TIMEOUT_SECONDS) with retries; see docs/operations.md.
     """
-    from ipgov.startup import build_platform
 
     platform = build_platform(settings())
     progress(f"migrating {platform.db.dialect} database ...")
@@ -60,8 +80,6 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
     import uvicorn
 
-    from ipgov.startup import build_platform
-    from ipgov.web.app import create_app
 
     cfg = settings()
     platform = build_platform(cfg)
@@ -83,7 +101,6 @@ def tenant() -> None:
 @async_command
 async def tenant_list(platform: Platform) -> None:
     """List every tenant as a tree."""
-    from ipgov.tenancy.models import Tenant
 
     async with platform.db.system_session("cli: tenant list") as session:
         rows = list((await session.execute(select(Tenant))).scalars())
@@ -99,7 +116,6 @@ async def tenant_list(platform: Platform) -> None:
 @async_command
 async def tenant_create_group(platform: Platform, slug: str, name: str, mode: str) -> None:
     """Create a corporate group (a root tenant)."""
-    from ipgov.tenancy import services
 
     async with platform.db.system_session("cli: create group") as session:
         t = await services.create_group(platform, session, slug=slug, name=name,
@@ -119,7 +135,6 @@ async def tenant_create_group(platform: Platform, slug: str, name: str, mode: st
 async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
                          mode: str | None, plugins: str | None) -> None:
     """Onboard subsidiary SLUG under PARENT (slug or id) in one transaction."""
-    from ipgov.tenancy import services
 
     parent_id = await tenant_id_of(platform, parent)
     chosen = None if plugins is None else [p.strip() for p in plugins.split(",") if p.strip()]
@@ -138,7 +153,6 @@ async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
 @async_command
 async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool) -> None:
     """Change how tenant REF governs its subsidiaries; prints who gains and loses what."""
-    from ipgov.tenancy import services
 
     tid = await tenant_id_of(platform, ref)
     if preview:
@@ -159,7 +173,6 @@ async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool
 @async_command
 async def tenant_set_status(platform: Platform, ref: str, status: str) -> None:
     """Suspend, archive or reactivate tenant REF; its data is kept."""
-    from ipgov.tenancy import services
 
     tid = await tenant_id_of(platform, ref)
     async with platform.db.system_session("cli: set status") as session:
@@ -180,7 +193,6 @@ def user() -> None:
 async def user_create(platform: Platform, email: str, name: str | None,
                       password: str | None) -> None:
     """Create a user."""
-    from ipgov.identity.service import create_user
 
     async with platform.db.system_session("cli: create user") as session:
         u = await create_user(session, email=email, display_name=name or email,
@@ -195,8 +207,6 @@ async def user_create(platform: Platform, email: str, name: str | None,
 @async_command
 async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str) -> None:
     """Give user EMAIL the ROLE in tenant TENANT_REF ("platform" for platform roles)."""
-    from ipgov.identity.models import User
-    from ipgov.identity.service import add_membership
 
     tid = await tenant_id_of(platform, tenant_ref)
     async with platform.db.system_session("cli: grant") as session:
@@ -214,7 +224,6 @@ async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str)
 @async_command
 async def user_token(platform: Platform, email: str) -> None:
     """Print a bearer token for user EMAIL (for scripts and API exploration)."""
-    from ipgov.identity.models import User
 
     async with platform.db.system_session("cli: token") as session:
         u = (await session.execute(select(User).where(User.email == email.lower()))
@@ -239,9 +248,6 @@ def audit() -> None:
 async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
     """Verify audit chains in one snapshot, against the witness kept outside the database;
     exit 1 and name the first bad event when tampering is found."""
-    from ipgov.audit.verify import verify_snapshot
-    from ipgov.db import TenantScope
-    from ipgov.tenancy.models import Tenant
 
     if tenant_ref:
         ids = [await tenant_id_of(platform, tenant_ref)]
@@ -276,7 +282,6 @@ async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason
     the accepted loss as an event of the chain (who, why, which sequence numbers) and moves
     the witness back to the chain's new head.
     """
-    from ipgov.audit.rewitness import rewitness
 
     tid = await tenant_id_of(platform, tenant_ref)
     outcome = await rewitness(platform, tid, reason=reason, apply=yes)
@@ -290,8 +295,6 @@ async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason
               help="Password given to every demo user.")
 def demo(password: str) -> None:
     """Load the demo: a corporate group with subsidiaries in different governance situations."""
-    from .common import run_with_platform
-    from .demo import load_demo
 
     run_with_platform(lambda p: load_demo(p, password), migrate=True)
 
@@ -304,9 +307,6 @@ def demo(password: str) -> None:
                    "plugins the ipgov distribution ships).")
 def graphql_schema(plugins: str | None) -> None:
     """Print the GraphQL SDL (the committed schema.graphql is this with the default plugins)."""
-    from ipgov.graphql.schema import build_schema
-    from ipgov.plugins.manager import installed_by
-    from ipgov.startup import new_registry
 
     chosen = installed_by("ipgov") if plugins is None else [p for p in plugins.split(",") if p]
     click.echo(build_schema(settings(), new_registry(only=chosen or None)).as_str())
@@ -329,7 +329,6 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
-    from ipgov.reviews.worker import preload
 
     cfg = settings()
     if not cfg.broker_url:
@@ -348,12 +347,8 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
 @click.option("--once", is_flag=True, help="One pass, then exit (cron, tests).")
 def scheduler(every: float, once: bool) -> None:
     """Enqueue scheduled reviews once per period and resend reviews whose worker died."""
-    from .common import run_with_platform
 
     async def body(platform: Platform) -> None:
-        from ipgov.reviews.broker import ReviewQueue, build_broker
-        from ipgov.reviews.recovery import recover
-        from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
 
         platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
         if once:
@@ -377,12 +372,10 @@ def review() -> None:
 @async_command
 async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Review TENANT_REF now, in this process, and print the scores."""
-    from ipgov.reviews.inline import run_inline
 
     tid = await tenant_id_of(platform, tenant_ref)
     run = await run_inline(platform, tid, group=as_group, progress=progress)
     click.echo(f"{run.status}: overall {run.scores.get('overall')}")
-    from ipgov.reviews.reading import score_lines
 
     for line in score_lines(run.scores):  # each score with what it rests on
         click.echo(f"  {line}")
@@ -394,8 +387,6 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
 @async_command
 async def review_request(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Queue a review of TENANT_REF for the workers; prints the run id."""
-    from ipgov.reviews.broker import ReviewQueue, build_broker
-    from ipgov.reviews.service import request_review
 
     platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
     tid = await tenant_id_of(platform, tenant_ref)
@@ -406,7 +397,6 @@ async def review_request(platform: Platform, tenant_ref: str, as_group: bool) ->
 
 def _core_command_groups() -> None:
     """Command groups that live in their own modules."""
-    from .service_accounts import service_account
 
     main.add_command(service_account)
 
@@ -416,7 +406,6 @@ _core_command_groups()
 
 def _plugin_commands() -> None:
     """Let installed plugins add their commands (``register_commands``)."""
-    from ipgov.plugins.manager import PluginLoadError, PluginRegistry
 
     registry = PluginRegistry()
     try:
