@@ -8,22 +8,15 @@ from sqlalchemy import select
 from ipgov.audit.rewitness import rewitness
 from ipgov.audit.verify import verify_snapshot
 from ipgov.db import TenantScope
-from ipgov.graphql.schema import build_schema
 from ipgov.identity.models import User
 from ipgov.identity.service import add_membership, create_user
 from ipgov.plugins.manager import PluginLoadError, PluginRegistry, installed_by
-from ipgov.reviews.broker import ReviewQueue, build_broker
-from ipgov.reviews.inline import run_inline
 from ipgov.reviews.reading import score_lines
-from ipgov.reviews.recovery import recover
-from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
 from ipgov.reviews.service import request_review
-from ipgov.reviews.worker import preload
 from ipgov.runtime import Platform
 from ipgov.startup import build_platform, new_registry
 from ipgov.tenancy import services
 from ipgov.tenancy.models import Tenant
-from ipgov.web.app import create_app
 
 from .common import (
     async_command,
@@ -41,6 +34,11 @@ from .plugins import plugin
 from .service_accounts import service_account
 
 __all__ = ["main"]
+
+# Imports inside the commands below are the heavy ones a command alone needs (the GraphQL
+# schema, the web application, the broker and worker machinery: ~1.4 s together here), so that
+# ``ipgov --help`` and the other commands do not pay for them. They close no import circle (the
+# command line is the top layer; pyproject.toml's import-linter contracts check it).
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,6 +77,8 @@ def migrate(app_role: str | None, system_role: str | None) -> None:
 def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
     import uvicorn
+
+    from ipgov.web.app import create_app
 
 
     cfg = settings()
@@ -307,6 +307,8 @@ def demo(password: str) -> None:
                    "plugins the ipgov distribution ships).")
 def graphql_schema(plugins: str | None) -> None:
     """Print the GraphQL SDL (the committed schema.graphql is this with the default plugins)."""
+    from ipgov.graphql.schema import build_schema
+
 
     chosen = installed_by("ipgov") if plugins is None else [p for p in plugins.split(",") if p]
     click.echo(build_schema(settings(), new_registry(only=chosen or None)).as_str())
@@ -329,6 +331,8 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
+    from ipgov.reviews.worker import preload
+
 
     cfg = settings()
     if not cfg.broker_url:
@@ -349,6 +353,9 @@ def scheduler(every: float, once: bool) -> None:
     """Enqueue scheduled reviews once per period and resend reviews whose worker died."""
 
     async def body(platform: Platform) -> None:
+        from ipgov.reviews.broker import ReviewQueue, build_broker
+        from ipgov.reviews.recovery import recover
+        from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
 
         platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
         if once:
@@ -372,6 +379,8 @@ def review() -> None:
 @async_command
 async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Review TENANT_REF now, in this process, and print the scores."""
+    from ipgov.reviews.inline import run_inline
+
 
     tid = await tenant_id_of(platform, tenant_ref)
     run = await run_inline(platform, tid, group=as_group, progress=progress)
@@ -387,6 +396,8 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
 @async_command
 async def review_request(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Queue a review of TENANT_REF for the workers; prints the run id."""
+    from ipgov.reviews.broker import ReviewQueue, build_broker
+
 
     platform.extras["review_queue"] = ReviewQueue(build_broker(platform.settings))
     tid = await tenant_id_of(platform, tenant_ref)
