@@ -120,7 +120,7 @@ def delete_redis_namespace(redis_url: str, namespace: str) -> None:
 def _migrate(settings: Any) -> None:
     """Run every migration head (core and plugins) in a worker thread's own event loop."""
     from ipgov.db.migrate import upgrade
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     platform = build_platform(settings)
     locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
@@ -132,8 +132,8 @@ def _migrate(settings: Any) -> None:
 async def bench_platform(postgres: str = "", **settings: Any) -> AsyncIterator[Any]:
     """A freshly migrated platform with the platform tenant, on SQLite in a temporary directory
     or on a new PostgreSQL database (created from ``postgres``, used as its owner, dropped)."""
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
     from ipgov.tenancy.services import ensure_platform_tenant
 
     settings.setdefault("log_level", "WARNING")

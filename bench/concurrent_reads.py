@@ -74,7 +74,7 @@ async def _seed(data: Path, risks: int) -> tuple[str, str]:
     """The subsidiary's id and a token of its administrator."""
     from ip_governance.risk_assets.models import IpRisk
     from ipgov.identity.service import add_membership, create_user
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.settings import Settings
     from ipgov.tenancy import services
 

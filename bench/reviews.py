@@ -151,8 +151,8 @@ def _plugin_locations(platform) -> list[str]:  # type: ignore[no-untyped-def]
 
 def bench_embedded(args: argparse.Namespace) -> None:
     from ipgov.db.migrate import upgrade
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
     from ipgov.work.broker import build_broker
 
     with tempfile.TemporaryDirectory(prefix="ipgov-bench-") as tmp:
@@ -238,8 +238,8 @@ def bench_redis(args: argparse.Namespace) -> None:
     from sqlalchemy.engine import make_url
 
     from ipgov.db.migrate import upgrade
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
     from ipgov.work.worker import attach_broker
 
     base = make_url(args.postgres)

@@ -246,8 +246,8 @@ def main(argv: list[str] | None = None) -> None:
 def _run_size(args: argparse.Namespace) -> None:
     """Seed and measure one size in a fresh database."""
     from ipgov.db.migrate import upgrade
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
 
     page = args.subsidiaries + 1
     with tempfile.TemporaryDirectory(prefix="ipgov-bench-") as tmp:

@@ -101,8 +101,8 @@ def _environment(args: argparse.Namespace, tmp: str, database: str) -> dict[str,
 
 def _migrate(env: dict[str, str]) -> None:
     from ipgov.db.migrate import upgrade
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
 
     settings = Settings.from_env(env)
     platform = build_platform(settings)
@@ -226,8 +226,8 @@ async def drain(platform, env: dict[str, str], tenants: list[str], reviews: int,
 # --- main -----------------------------------------------------------------------------------
 
 async def _measure(args: argparse.Namespace, env: dict[str, str], log: Path) -> list[Result]:
-    from ipgov.runtime import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
     from ipgov.work.worker import attach_broker
 
     settings = Settings.from_env(env)

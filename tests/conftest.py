@@ -22,8 +22,9 @@ import pytest
 from sqlalchemy import text
 
 from ipgov.db.session import orm_filter_enabled
-from ipgov.runtime import Platform, build_platform
+from ipgov.runtime import Platform
 from ipgov.settings import Settings
+from ipgov.startup import build_platform
 
 PG_URL = os.environ.get("IPGOV_TEST_POSTGRES_URL", "")
 APP_ROLE = "ipgov_app_test"

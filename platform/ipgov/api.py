@@ -350,3 +350,19 @@ __all__ = [
     "to_type",
     "validate",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The plugin catalog (issue 21: one catalog built at start-up)
+# ---------------------------------------------------------------------------------------------
+
+from ipgov.plugins.contracts import FrameworkCatalog  # noqa: E402
+
+
+def framework_catalogs(platform: Any) -> list[FrameworkCatalog]:
+    """Every framework file the loaded plugins contribute (``register_framework_catalogs``),
+    by framework id, as validated at start-up."""
+    return [catalog for _plugin, catalog in platform.catalog.frameworks]
+
+
+__all__ += ["FrameworkCatalog", "framework_catalogs"]

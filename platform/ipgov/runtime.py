@@ -1,7 +1,9 @@
 """The running platform: settings, database, plugins, authorization, audit and tokens together.
 
 One ``Platform`` per process (API server, worker, CLI command); services receive it instead of
-reaching for globals, so tests can build as many isolated platforms as they need.
+reaching for globals, so tests can build as many isolated platforms as they need. It is built
+by ``ipgov.startup.build_platform``; this module only holds it, so the services it holds can
+name its type without an import circle (nothing here imports a service).
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.audit.chain import AuditKey, append_event
 from ipgov.audit.models import AuditEvent
-from ipgov.audit.witness import WitnessWriter, build_witness
+from ipgov.audit.witness import WitnessWriter
 from ipgov.context import current_request_id
 from ipgov.db import Database
-from ipgov.db.session import engine_options
+from ipgov.plugins.catalog import PluginCatalog, build_catalog
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
 from ipgov.work.running import Work
 
-__all__ = ["Platform", "build_platform", "current_platform", "platform_var"]
+__all__ = ["Platform", "current_platform", "platform_var"]
 
 platform_var: ContextVar[Platform | None] = ContextVar("ipgov_platform", default=None)
 
@@ -51,6 +53,19 @@ class Platform:
     witness: WitnessWriter | None = None
     work: Work = field(default_factory=Work.core)
     extras: dict[str, Any] = field(default_factory=dict)
+    _catalog: PluginCatalog | None = field(default=None, init=False, repr=False)
+
+    # -- the plugin catalog (ipgov/plugins/catalog.py) -------------------------------------
+
+    @property
+    def catalog(self) -> PluginCatalog:
+        """Every plugin contribution, validated: built by ``build_platform`` at start-up.
+
+        A plugin registered after start-up (tests do) makes the next read build it again.
+        """
+        if self._catalog is None or self._catalog.generation != self.registry.generation:
+            self._catalog = build_catalog(self.registry)
+        return self._catalog
 
     @contextmanager
     def current(self) -> Iterator[Platform]:
@@ -101,39 +116,3 @@ class Platform:
         await self.db.dispose()
         if self.telemetry is not None:
             self.telemetry.shutdown()
-
-
-def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> Platform:
-    """Load plugins, open the database and prepare authorization and tokens.
-
-    ``plugins`` limits which installed plugins load (``IPGOV_ENABLED_PLUGINS`` otherwise;
-    empty means all).
-    """
-    from ipgov.authz.service import AuthzService
-    from ipgov.identity.service import build_token_services
-    from ipgov.telemetry import Telemetry
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    registry = PluginRegistry()
-    if plugins is None and settings.enabled_plugins:
-        plugins = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()]
-    registry.load_entry_points(only=plugins)
-    import ipgov.reviews.models  # noqa: F401 - core models in the shared metadata
-
-    registry.hook.register_models()  # imports every plugin's models into the shared metadata
-    db = Database(settings.app_sqlalchemy_url, system_url=settings.system_sqlalchemy_url,
-                  **engine_options(settings))
-    platform = Platform(
-        settings=settings,
-        db=db,
-        registry=registry,
-        audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
-    )
-    platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),
-                                     platform.audit_key)
-    platform.telemetry = Telemetry(settings)
-    for engine in db.engines:
-        platform.telemetry.instrument_engine(engine)
-    platform.authz = AuthzService(platform)
-    platform.tokens = build_token_services(settings)
-    return platform

@@ -19,12 +19,13 @@ from ipgov.api import (
     IpObject,
     Permission,
     PluginInfo,
+    SupervisionMetric,
     TenantEvent,
     TextMatch,
     hookimpl,
 )
 
-from . import checks, jobs, models
+from . import checks, jobs, metrics, models
 from .catalog.services import ensure_builtin_kinds
 from .graphql.catalog import CatalogMutation, CatalogQuery
 from .graphql.mapping import MappingMutation, MappingQuery
@@ -89,6 +90,12 @@ def register_checks() -> list[Check]:
 def register_jobs() -> dict[str, Any]:
     """Lifecycle sweep, quality evaluation and IP inventory sync (daily per tenant)."""
     return jobs.job_kinds()
+
+
+@hookimpl
+def register_supervision_metrics() -> list[SupervisionMetric]:
+    """Catalogued data assets and unprotected technical solutions, per tenant."""
+    return list(metrics.METRICS)
 
 
 @hookimpl

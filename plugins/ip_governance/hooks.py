@@ -18,6 +18,7 @@ from typing import Any
 from ipgov.api import (
     Check,
     DemoContext,
+    FrameworkCatalog,
     GraphQLContribution,
     Permission,
     PluginInfo,
@@ -26,6 +27,7 @@ from ipgov.api import (
 )
 
 from . import constraints as _constraints  # noqa: F401 - declares what its constraints mean
+from .framework.catalog import shipped_catalogs
 
 PLUGIN_INFO = PluginInfo(
     name="ip_governance",
@@ -121,6 +123,12 @@ def register_checks() -> list[Check]:
 
 
 @hookimpl
+def register_framework_catalogs() -> list[FrameworkCatalog]:
+    """The built-in IP-CSF, as a data file every tenant's profiles are assessed against."""
+    return shipped_catalogs()
+
+
+@hookimpl
 async def on_tenant_created(event: TenantEvent) -> Any:
     """Seed each area's defaults for the new tenant."""
     for area in _areas():
@@ -129,7 +137,10 @@ async def on_tenant_created(event: TenantEvent) -> Any:
 
 @hookimpl
 async def load_demo_data(demo: DemoContext) -> None:
-    """Each area's demo data for the demo group."""
+    """Each area's demo data for the demo group, and its baseline: contributors of the
+    Hanwei group propose assets through the IP department rather than create them."""
+    demo.baselines.append(("hanwei-group", "contributor", "ip_governance:asset", "create",
+                           "deny"))
     for area in _areas():
         loader = getattr(area, "demo", None)
         if loader is not None:

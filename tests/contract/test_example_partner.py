@@ -222,7 +222,7 @@ async def test_check_finds_overdue_notes(platform):
 
 async def test_enabled_for_an_existing_demo_tenant(platform, gql, settings):
     from ipgov.cli.demo import load_demo
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     if platform.db.dialect != "sqlite":
         pytest.skip("the demo story runs once, on the embedded default")

@@ -6,20 +6,22 @@ or without parameters) keep rendering, and errors that state a limit state it in
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
+import types
 
 import pytest
 from sqlalchemy import select
 
-from ipgov.api import Check, FindingText
+from ipgov.api import Check, FindingText, PluginInfo, hookimpl
 from ipgov.i18n.findings import localized_action, localized_finding
-from ipgov.i18n.labels import ENUMS, label, labels
+from ipgov.i18n.labels import label, labels
 from ipgov.i18n.text import placeholders, render, value_text
+from ipgov.i18n.vocabularies import ENUMS
+from ipgov.plugins.catalog import PluginContractError, build_catalog, text_problems
 from ipgov.plugins.manager import PluginRegistry
-from ipgov.reviews.catalog import CheckCatalogError, all_checks, text_problems
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.models import Directive, Finding
 from ipgov.reviews.references import references_for
+from ipgov.startup import new_registry
 from tests.conftest import make_group
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -31,9 +33,7 @@ DIRECTIVES = """query($t: ID!) { directives(tenantId: $t, first: 100) { edges { 
 
 
 def _every_check() -> list[tuple[str, Check]]:
-    registry = PluginRegistry()
-    registry.load_entry_points()
-    return all_checks(SimpleNamespace(registry=registry))
+    return list(build_catalog(new_registry()).checks)
 
 
 def test_every_check_of_the_core_and_every_plugin_declares_texts_with_parameters():
@@ -61,10 +61,12 @@ def test_a_chinese_text_that_drops_an_english_parameter_is_refused():
     assert problems == ["check probe.broken, text '': the zh-CN title lacks {kind}",
                         "check probe.broken, text '': the zh-CN recommendation is missing"]
     registry = PluginRegistry()
-    plugin = SimpleNamespace(registry=SimpleNamespace(
-        results_by_plugin=lambda hook: [("probe", [broken])]))
-    with pytest.raises(CheckCatalogError, match="lacks {kind}"):
-        all_checks(plugin)
+    probe = types.ModuleType("probe_hooks")
+    probe.PLUGIN_INFO = PluginInfo(name="probe", version="1", api_version=1)
+    probe.register_checks = hookimpl(lambda: [broken])
+    registry.register(probe)
+    with pytest.raises(PluginContractError, match="lacks {kind}"):
+        build_catalog(registry)
     assert registry  # the real registry is untouched
 
 
@@ -116,7 +118,7 @@ async def test_findings_and_directives_read_in_chinese_with_their_specifics(plat
         if f.text_key is None or zh.startswith("未通过检查") or not CJK.search(zh):
             generic.append((f.check_id, zh))
             continue
-        text = platform.extras["checks_by_id"][f.check_id].texts[f.text_key]
+        text = platform.catalog.checks_by_id[f.check_id].texts[f.text_key]
         for name in placeholders(text.title):  # every specific of the English title ...
             assert value_text(f.params[name], "zh-CN") in zh, (f.check_id, name, zh)
         assert "seed" not in f.title.lower() and "seed" not in f.recommendation.lower()

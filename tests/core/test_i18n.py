@@ -15,8 +15,8 @@ from ipgov.i18n import CatalogError, catalog, negotiate, pick, translate
 from ipgov.i18n.findings import localized_action, localized_finding
 from ipgov.i18n.messages import _validate
 from ipgov.identity.models import User
-from ipgov.plugins.manager import PluginRegistry
-from ipgov.reviews.catalog import all_checks
+from ipgov.plugins.catalog import build_catalog
+from ipgov.startup import new_registry
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from tests.conftest import make_group
 
@@ -108,9 +108,7 @@ def test_translate_fills_placeholders_and_declines_when_it_cannot():
 
 
 def _every_check() -> list[tuple[str, object]]:
-    registry = PluginRegistry()
-    registry.load_entry_points()
-    return all_checks(SimpleNamespace(registry=registry))
+    return list(build_catalog(new_registry()).checks)
 
 
 def test_every_check_of_every_loaded_plugin_has_chinese_title_and_recommendation():
@@ -123,7 +121,7 @@ def test_every_check_of_every_loaded_plugin_has_chinese_title_and_recommendation
 
 
 def test_stored_findings_and_directives_read_in_chinese_through_their_check():
-    platform = SimpleNamespace(registry=PluginRegistry(), extras={})
+    platform = SimpleNamespace(catalog=build_catalog(new_registry(only=[])))
     # stored before parameters existed: the check's Chinese title, the English specifics kept
     title, advice = localized_finding(platform, "core.administrator_appointed",
                                       title="No one administers", recommendation="Appoint",
@@ -210,7 +208,7 @@ async def gql_with_locale(platform, monkeypatch):
     import httpx
 
     from ipgov.graphql import schema as schema_module
-    from ipgov.i18n.graphql import LocaleMutation
+    from ipgov.graphql.locale import LocaleMutation
     from ipgov.web.app import create_app
     from tests.conftest import GraphQLClient
 

@@ -86,7 +86,6 @@ def _partner() -> types.ModuleType:
 @pytest.fixture
 async def acme(platform):
     platform.registry.register(_partner())
-    platform.extras.pop("job_kinds", None)
     return await make_group(platform, "acme")
 
 
@@ -160,7 +159,7 @@ async def test_a_job_whose_worker_died_is_resent_and_finished_once(platform, acm
 
 
 async def test_jobs_are_delivered_to_worker_threads_through_the_broker(settings):
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.tenancy.services import ensure_platform_tenant
     from ipgov.work.worker import WorkerRuntime
 

@@ -28,8 +28,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from ipgov.runtime import build_platform
 from ipgov.settings import Settings
+from ipgov.startup import build_platform
 from ipgov.tenancy.services import ensure_platform_tenant
 from tests.conftest import make_group
 

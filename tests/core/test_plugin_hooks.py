@@ -92,7 +92,7 @@ async def test_on_tenant_merged_runs_before_rows_move(platform):
 
 async def test_load_demo_data_runs_once_per_plugin_with_tenants_and_users(settings):
     from ipgov.cli.demo import DEMO_GROUP_SLUG, load_demo
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     platform = build_platform(settings)
     seen = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from ipgov.identity.service import add_membership
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from tests.conftest import make_group
 
 

@@ -41,7 +41,6 @@ def install_checks(platform, checks: list[Check], name: str = P) -> None:
         return checks
 
     platform.registry.register(_plugin(name, register_checks=register_checks))
-    platform.extras.pop("checks", None)  # the catalog is cached
 
 
 async def enable(platform, tenant_id: str, *names: str) -> None:

@@ -14,7 +14,7 @@ from dramatiq import Message
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from ipgov.reviews.work import ACTOR_NAME, QUEUE_NAME
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.tenancy.models import Tenant
 from ipgov.tenancy.services import ensure_platform_tenant
 from ipgov.work.broker import MessageWithoutTenant

@@ -19,7 +19,7 @@ from ipgov.db.base import utcnow
 from ipgov.identity.models import ApiKey
 from ipgov.identity.service import authenticate
 from ipgov.identity.tokens import AuthenticationError
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.tenancy import services
 from tests.conftest import make_group
 

@@ -7,7 +7,7 @@ import dataclasses
 import httpx
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.tenancy.services import ensure_platform_tenant
 from tests.conftest import make_group
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.work import LeasedWork
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.work import Claim, LostClaim, Timing, WorkKind, claim, finish, renew, send
 from ipgov.work.kinds import core_kinds
 from ipgov.work.queue import InlineQueue

@@ -58,7 +58,7 @@ async def _login(client, base: str, email: str, password: str, query: str = GUES
 
 
 async def test_two_apis_count_sign_ins_together_and_follow_revocations(settings, tmp_path):
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.tenancy.services import ensure_platform_tenant
 
     platform = build_platform(settings)

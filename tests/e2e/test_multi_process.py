@@ -221,7 +221,7 @@ async def _propagation_delay(api: Api, token: str, tenant: str, expected: bool) 
 
 async def test_two_apis_two_workers_share_policies_reviews_and_survive_a_kill(
         postgres_database, tmp_path):
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.tenancy.services import ensure_platform_tenant
     from tests.conftest import _truncate, make_group
 

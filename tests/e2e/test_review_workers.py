@@ -133,7 +133,7 @@ async def test_two_workers_killed_repeatedly_each_review_done_once(postgres_data
     from ipgov.reviews.catalog import checks_for
     from ipgov.reviews.models import TERMINAL, CheckResult, Finding, ReviewRun, RunStatus
     from ipgov.reviews.service import request_review
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.tenancy import services
     from ipgov.tenancy.models import Tenant
     from ipgov.work.broker import build_broker

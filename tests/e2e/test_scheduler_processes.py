@@ -49,7 +49,7 @@ async def _scheduled_runs(settings: Settings) -> tuple[dict[str, str], list[tupl
     from ipgov.db.base import utcnow
     from ipgov.reviews.models import ReviewRun, ReviewSchedule
     from ipgov.reviews.scheduler import period_of
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.tenancy.models import Tenant
 
     platform = build_platform(settings)

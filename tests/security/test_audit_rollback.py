@@ -24,7 +24,7 @@ from sqlalchemy import delete, select, update
 from ipgov.audit.chain import head_mac
 from ipgov.audit.models import AuditEvent, AuditHead
 from ipgov.audit.verify import ChainVerifier, read_anchors, verify_tenant
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from tests.conftest import make_group
 from tests.security.test_audit_concurrency import settings_env
 

@@ -55,7 +55,7 @@ LOGIN = """mutation { login(email: "nobody@acme.example", password: "whatever-lo
 async def test_database_outage_is_503_and_recovers_without_restart(platform, backend):
     if backend != "postgres":
         pytest.skip("the outage is a paused proxy in front of PostgreSQL")
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.web.app import create_app
 
     acme = await make_group(platform, "acme")
@@ -297,7 +297,7 @@ async def test_messages_fetched_by_a_dead_worker_go_back_on_the_queue(platform, 
 DISK_FULL_CHILD = r"""
 import asyncio, json, resource, sys
 from pathlib import Path
-from ipgov.runtime import build_platform
+from ipgov.startup import build_platform
 from ipgov.settings import Settings
 
 data_dir, url, tenant, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from ipgov.db.migrate import MigrationError, upgrade
 from ipgov.db.rls import LockPolicy
-from ipgov.runtime import build_platform
 from ipgov.settings import Settings
+from ipgov.startup import build_platform
 from tests.conftest import APP_ROLE, PG_URL, SYSTEM_ROLE, _admin_sql
 
 pytestmark = pytest.mark.postgres

@@ -124,7 +124,7 @@ async def test_sign_out_revokes_this_session_and_everywhere_all(platform, app):
 async def test_a_revocation_reaches_another_platform_within_the_poll_bound(platform, settings):
     """Before: each process loaded revocations once at start; the other kept accepting."""
     from ipgov.identity.revocations import RevocationFollower
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
     from ipgov.web.app import create_app
 
     other = build_platform(settings)  # a second API process on the same database and keys

@@ -155,7 +155,7 @@ def _replace_table(text: str, roles: tuple[str, ...], table: list[str]) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
-    from ipgov.runtime import build_platform
     from ipgov.settings import get_settings
+    from ipgov.startup import build_platform
 
     refresh(Path(sys.argv[1]), build_platform(get_settings()))

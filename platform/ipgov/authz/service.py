@@ -23,7 +23,7 @@ from ipgov.tenancy.modes import GovernanceMode
 
 from .engine import Authorizer, obj_matches
 from .models import AuthzRule, PolicyChange, PolicyVersion
-from .roles import CORE_PERMISSIONS, CORE_ROLE_GRANTS
+from .roles import CORE_ROLE_GRANTS
 from .scopes import parse_scope
 from .store import engine_tuple
 from .tree import DomainTree
@@ -68,16 +68,8 @@ class AuthzService:
     # -- declared permissions and default grants ------------------------------------------
 
     def _collect_permissions(self) -> dict[str, Permission]:
-        perms = {p.object: p for p in CORE_PERMISSIONS}
-        for plugin, result in self.platform.registry.results_by_plugin("register_permissions"):
-            for perm in result:
-                if not perm.object.startswith(f"{plugin}:"):
-                    raise ValueError(
-                        f"plugin {plugin}: permission object {perm.object!r} must start with "
-                        f"'{plugin}:'"
-                    )
-                perms[perm.object] = perm
-        return perms
+        """The core's and the plugins' permissions, as the plugin catalog validated them."""
+        return {p.object: p for _plugin, p in self.platform.catalog.permissions}
 
     def is_declared(self, obj: str, action: str) -> bool:
         """Whether ``(obj, action)`` is a declared permission of the core or a plugin."""

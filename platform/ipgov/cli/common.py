@@ -9,11 +9,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy import select
 
+from ipgov.db.migrate import MigrationError, upgrade
+from ipgov.db.rls import LockPolicy
 from ipgov.errors import DomainError
 from ipgov.identity.tokens import AuthenticationError
-from ipgov.runtime import Platform, build_platform
+from ipgov.runtime import Platform
 from ipgov.settings import Settings, get_settings
+from ipgov.startup import build_platform
+from ipgov.tenancy.models import Tenant
 
 __all__ = ["fail", "run_with_platform", "settings", "tree_rows"]
 
@@ -41,8 +46,6 @@ def migrate_platform(platform: Platform, app_role: str | None = None,
     its connection URL (``IPGOV_APP_DATABASE_URL``, ``IPGOV_SYSTEM_DATABASE_URL``) when that
     URL names the role. A migration that cannot proceed is one clear line and exit 1.
     """
-    from ipgov.db.migrate import MigrationError, upgrade
-    from ipgov.db.rls import LockPolicy
 
     cfg = platform.settings
     locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
@@ -154,3 +157,14 @@ def progress(message: str) -> None:
     """A progress line on stderr (stdout stays machine-readable)."""
     click.echo(message, err=True)
     sys.stderr.flush()
+
+
+async def tenant_id_of(platform: Platform, ref: str) -> str:
+    """The id of the tenant whose slug or id is ``ref`` (the command line's one way to
+    resolve a tenant); a clear error and exit 1 when there is none."""
+    async with platform.db.system_session("cli: resolve tenant") as session:
+        row = (await session.execute(select(Tenant.id).where(
+            (Tenant.slug == ref) | (Tenant.id == ref)))).scalar_one_or_none()
+    if row is None:
+        fail(f"no tenant with slug or id {ref!r}")
+    return str(row)

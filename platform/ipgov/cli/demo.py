@@ -18,9 +18,13 @@ from sqlalchemy import select
 from ipgov.authz.store import PolicyRule
 from ipgov.identity.models import User
 from ipgov.identity.service import add_membership, create_user
+from ipgov.jobs.service import job_kinds, run_job_inline
+from ipgov.plugins.contracts import DemoContext
+from ipgov.plugins.manager import call_and_await
 from ipgov.runtime import Platform
 from ipgov.tenancy import services
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, Tenant
+from ipgov.tenancy.services import ensure_platform_tenant
 
 from .common import progress
 
@@ -65,7 +69,6 @@ async def _by_slug(platform: Platform) -> dict[str, str]:
 
 async def load_demo(platform: Platform, password: str) -> None:
     """Create the demo tenants, baseline policies and users (skips what already exists)."""
-    from ipgov.tenancy.services import ensure_platform_tenant
 
     async with platform.db.system_session("demo: platform") as session:
         await ensure_platform_tenant(platform, session)
@@ -85,10 +88,6 @@ async def load_demo(platform: Platform, password: str) -> None:
                                                   slug=slug, name=name, governance_mode=mode,
                                                   actor="demo")
             ids[slug] = t.id
-        await services.add_policy(
-            platform, session, tenant_id=group.id,
-            rule=PolicyRule("contributor", "ip_governance:asset", "create", "deny"),
-            actor="demo", apply_to_subsidiaries=True)
         north = await services.create_group(
             platform, session, slug="northstar-robotics", name="Northstar Robotics Inc.",
             governance_mode="centralized", actor="demo")
@@ -108,7 +107,6 @@ async def load_demo(platform: Platform, password: str) -> None:
 async def _periodic_jobs(platform: Platform, ids: dict[str, str]) -> None:
     """Run each plugin's periodic jobs once for every demo tenant, as the scheduler's first
     day would (inventory syncs, quality scores, sweeps see every plugin's demo data)."""
-    from ipgov.jobs.service import job_kinds, run_job_inline
 
     periodic = sorted((name, plugin, kind) for name, (plugin, kind) in job_kinds(platform).items()
                       if kind.every)
@@ -127,8 +125,6 @@ async def _periodic_jobs(platform: Platform, ids: dict[str, str]) -> None:
 async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
                             users: dict[str, str]) -> None:
     """Each plugin adds its demo data (``load_demo_data``), in one transaction."""
-    from ipgov.plugins.contracts import DemoContext
-    from ipgov.plugins.manager import call_and_await
 
     for name in platform.registry.names():
         progress(f"demo: data of plugin {name}")
@@ -137,6 +133,13 @@ async def _plugin_demo_data(platform: Platform, ids: dict[str, str],
                                data_dir=str(platform.settings.data_dir), platform=platform)
             hook = platform.registry.hook_for("load_demo_data", [name])
             await call_and_await(hook(demo=demo))
+            for slug, role, obj, action, effect in demo.baselines:
+                await services.add_policy(
+                    platform, session, tenant_id=ids[slug],
+                    rule=PolicyRule(role, obj, action, effect), actor="demo",
+                    apply_to_subsidiaries=True)
+        if demo.baselines:
+            await platform.authz.refresh()
 
 
 async def _users(platform: Platform, ids: dict[str, str], password: str) -> dict[str, str]:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from ipgov.audit.rewitness import rewitness
+from ipgov.audit.verify import verify_snapshot
+from ipgov.db import TenantScope
+from ipgov.identity.models import User
+from ipgov.identity.service import add_membership, create_user
+from ipgov.plugins.manager import PluginLoadError, PluginRegistry, installed_by
+from ipgov.reviews.reading import score_lines
+from ipgov.reviews.service import request_review
 from ipgov.runtime import Platform
+from ipgov.startup import build_platform, new_registry
+from ipgov.tenancy import services
+from ipgov.tenancy.models import Tenant
 from ipgov.tenancy.modes import GovernanceMode
 
 from .common import (
@@ -14,14 +25,23 @@ from .common import (
     fail,
     migrate_platform,
     progress,
+    run_with_platform,
     settings,
+    tenant_id_of,
     tree_rows,
 )
+from .demo import load_demo
 from .plugins import plugin
+from .service_accounts import service_account
 
 MODES = [m.value for m in GovernanceMode]
 
 __all__ = ["main"]
+
+# Imports inside the commands below are the heavy ones a command alone needs (the GraphQL
+# schema, the web application, the broker and worker machinery: ~1.4 s together here), so that
+# ``ipgov --help`` and the other commands do not pay for them. They close no import circle (the
+# command line is the top layer; pyproject.toml's import-linter contracts check it).
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +66,6 @@ def migrate(app_role: str | None, system_role: str | None) -> None:
     On PostgreSQL also roles, privileges and row-level security, one table at a time under a
     lock timeout (IPGOV_MIGRATE_LOCK_TIMEOUT_SECONDS) with retries; see docs/operations.md.
     """
-    from ipgov.runtime import build_platform
 
     platform = build_platform(settings())
     progress(f"migrating {platform.db.dialect} database ...")
@@ -62,8 +81,8 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
     import uvicorn
 
-    from ipgov.runtime import build_platform
     from ipgov.web.app import create_app
+
 
     cfg = settings()
     platform = build_platform(cfg)
@@ -85,23 +104,11 @@ def tenant() -> None:
 @async_command
 async def tenant_list(platform: Platform) -> None:
     """List every tenant as a tree."""
-    from ipgov.tenancy.models import Tenant
 
     async with platform.db.system_session("cli: tenant list") as session:
         rows = list((await session.execute(select(Tenant))).scalars())
     echo_rows([(label, t.kind, t.governance_mode, t.status, t.id)
                for label, t in tree_rows(rows)], ("slug", "kind", "mode", "status", "id"))
-
-
-async def _tenant_id(platform: Platform, ref: str) -> str:
-    from ipgov.tenancy.models import Tenant
-
-    async with platform.db.system_session("cli: resolve tenant") as session:
-        row = (await session.execute(select(Tenant.id).where(
-            (Tenant.slug == ref) | (Tenant.id == ref)))).scalar_one_or_none()
-    if row is None:
-        fail(f"no tenant with slug or id {ref!r}")
-    return row
 
 
 @tenant.command("create-group")
@@ -112,7 +119,6 @@ async def _tenant_id(platform: Platform, ref: str) -> str:
 @async_command
 async def tenant_create_group(platform: Platform, slug: str, name: str, mode: str) -> None:
     """Create a corporate group (a root tenant)."""
-    from ipgov.tenancy import services
 
     async with platform.db.system_session("cli: create group") as session:
         t = await services.create_group(platform, session, slug=slug, name=name,
@@ -132,9 +138,8 @@ async def tenant_create_group(platform: Platform, slug: str, name: str, mode: st
 async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
                          mode: str | None, plugins: str | None) -> None:
     """Onboard subsidiary SLUG under PARENT (slug or id) in one transaction."""
-    from ipgov.tenancy import services
 
-    parent_id = await _tenant_id(platform, parent)
+    parent_id = await tenant_id_of(platform, parent)
     chosen = None if plugins is None else [p.strip() for p in plugins.split(",") if p.strip()]
     async with platform.db.system_session("cli: onboard") as session:
         t = await services.onboard_subsidiary(platform, session, parent_id=parent_id, slug=slug,
@@ -151,9 +156,8 @@ async def tenant_onboard(platform: Platform, parent: str, slug: str, name: str,
 @async_command
 async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool) -> None:
     """Change how tenant REF governs its subsidiaries; prints who gains and loses what."""
-    from ipgov.tenancy import services
 
-    tid = await _tenant_id(platform, ref)
+    tid = await tenant_id_of(platform, ref)
     if preview:
         effect = await services.preview_governance_mode(platform, tenant_id=tid, mode=mode)
     else:
@@ -172,9 +176,8 @@ async def tenant_set_mode(platform: Platform, ref: str, mode: str, preview: bool
 @async_command
 async def tenant_set_status(platform: Platform, ref: str, status: str) -> None:
     """Suspend, archive or reactivate tenant REF; its data is kept."""
-    from ipgov.tenancy import services
 
-    tid = await _tenant_id(platform, ref)
+    tid = await tenant_id_of(platform, ref)
     async with platform.db.system_session("cli: set status") as session:
         await services.set_status(platform, session, tenant_id=tid, status=status, actor="cli")
     click.echo(f"{ref}: {status}")
@@ -193,7 +196,6 @@ def user() -> None:
 async def user_create(platform: Platform, email: str, name: str | None,
                       password: str | None) -> None:
     """Create a user."""
-    from ipgov.identity.service import create_user
 
     async with platform.db.system_session("cli: create user") as session:
         u = await create_user(session, email=email, display_name=name or email,
@@ -208,10 +210,8 @@ async def user_create(platform: Platform, email: str, name: str | None,
 @async_command
 async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str) -> None:
     """Give user EMAIL the ROLE in tenant TENANT_REF ("platform" for platform roles)."""
-    from ipgov.identity.models import User
-    from ipgov.identity.service import add_membership
 
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     async with platform.db.system_session("cli: grant") as session:
         u = (await session.execute(select(User).where(User.email == email.lower()))
              ).scalar_one_or_none()
@@ -227,7 +227,6 @@ async def user_grant(platform: Platform, email: str, tenant_ref: str, role: str)
 @async_command
 async def user_token(platform: Platform, email: str) -> None:
     """Print a bearer token for user EMAIL (for scripts and API exploration)."""
-    from ipgov.identity.models import User
 
     async with platform.db.system_session("cli: token") as session:
         u = (await session.execute(select(User).where(User.email == email.lower()))
@@ -252,12 +251,9 @@ def audit() -> None:
 async def audit_verify(platform: Platform, tenant_ref: str | None) -> None:
     """Verify audit chains in one snapshot, against the witness kept outside the database;
     exit 1 and name the first bad event when tampering is found."""
-    from ipgov.audit.verify import verify_snapshot
-    from ipgov.db import TenantScope
-    from ipgov.tenancy.models import Tenant
 
     if tenant_ref:
-        ids = [await _tenant_id(platform, tenant_ref)]
+        ids = [await tenant_id_of(platform, tenant_ref)]
     else:
         async with platform.db.system_session("cli: audit verify (tenants)") as session:
             ids = list((await session.execute(select(Tenant.id).order_by(Tenant.slug))).scalars())
@@ -289,9 +285,8 @@ async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason
     the accepted loss as an event of the chain (who, why, which sequence numbers) and moves
     the witness back to the chain's new head.
     """
-    from ipgov.audit.rewitness import rewitness
 
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     outcome = await rewitness(platform, tid, reason=reason, apply=yes)
     click.echo(outcome.message)
     if not outcome.done and outcome.needed:
@@ -303,8 +298,6 @@ async def audit_rewitness(platform: Platform, tenant_ref: str, yes: bool, reason
               help="Password given to every demo user.")
 def demo(password: str) -> None:
     """Load the demo: a corporate group with subsidiaries in different governance situations."""
-    from .common import run_with_platform
-    from .demo import load_demo
 
     run_with_platform(lambda p: load_demo(p, password), migrate=True)
 
@@ -312,16 +305,16 @@ def demo(password: str) -> None:
 
 
 @main.command("graphql-schema")
-@click.option("--plugins", default="ip_governance,patent_search,data_governance",
-              show_default=True, help="Comma-separated plugins to include ('' for all installed).")
-def graphql_schema(plugins: str) -> None:
+@click.option("--plugins", default=None,
+              help="Comma-separated plugins to include ('' for all installed; default: the "
+                   "plugins the ipgov distribution ships).")
+def graphql_schema(plugins: str | None) -> None:
     """Print the GraphQL SDL (the committed schema.graphql is this with the default plugins)."""
     from ipgov.graphql.schema import build_schema
-    from ipgov.plugins.manager import PluginRegistry
 
-    registry = PluginRegistry()
-    registry.load_entry_points(only=[p for p in plugins.split(",") if p] or None)
-    click.echo(build_schema(settings(), registry).as_str())
+
+    chosen = installed_by("ipgov") if plugins is None else [p for p in plugins.split(",") if p]
+    click.echo(build_schema(settings(), new_registry(only=chosen or None)).as_str())
 
 
 @main.command()
@@ -362,7 +355,6 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
 @click.option("--once", is_flag=True, help="One pass, then exit (cron, tests).")
 def scheduler(every: float, once: bool) -> None:
     """Enqueue scheduled reviews once per period and resend reviews whose worker died."""
-    from .common import run_with_platform
 
     async def body(platform: Platform) -> None:
         from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
@@ -393,10 +385,10 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
     """Review TENANT_REF now, in this process, and print the scores."""
     from ipgov.reviews.inline import run_inline
 
-    tid = await _tenant_id(platform, tenant_ref)
+
+    tid = await tenant_id_of(platform, tenant_ref)
     run = await run_inline(platform, tid, group=as_group, progress=progress)
     click.echo(f"{run.status}: overall {run.scores.get('overall')}")
-    from ipgov.reviews.reading import score_lines
 
     for line in score_lines(run.scores):  # each score with what it rests on
         click.echo(f"  {line}")
@@ -408,11 +400,10 @@ async def review_run(platform: Platform, tenant_ref: str, as_group: bool) -> Non
 @async_command
 async def review_request(platform: Platform, tenant_ref: str, as_group: bool) -> None:
     """Queue a review of TENANT_REF for the workers; prints the run id."""
-    from ipgov.reviews.service import request_review
     from ipgov.work.worker import attach_broker
 
     attach_broker(platform)
-    tid = await _tenant_id(platform, tenant_ref)
+    tid = await tenant_id_of(platform, tenant_ref)
     run = await request_review(platform, tenant_id=tid, actor="cli",
                                kind="group" if as_group else "tenant")
     click.echo(run.id)
@@ -420,7 +411,6 @@ async def review_request(platform: Platform, tenant_ref: str, as_group: bool) ->
 
 def _core_command_groups() -> None:
     """Command groups that live in their own modules."""
-    from .service_accounts import service_account
 
     main.add_command(service_account)
 
@@ -430,7 +420,6 @@ _core_command_groups()
 
 def _plugin_commands() -> None:
     """Let installed plugins add their commands (``register_commands``)."""
-    from ipgov.plugins.manager import PluginLoadError, PluginRegistry
 
     registry = PluginRegistry()
     try:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ipgov.db.migrate import alembic_config
+from ipgov.plugins.manager import PluginRegistry
+from ipgov.plugins.revisions import write_revision
 from ipgov.runtime import Platform
+from ipgov.startup import build_platform
+from ipgov.tenancy import enablement
 
-from .common import async_command, echo_rows, fail, migrate_platform, settings
+from .common import async_command, echo_rows, fail, migrate_platform, settings, tenant_id_of
 
 __all__ = ["plugin"]
 
@@ -27,11 +32,9 @@ def _plugin_change(enable: bool) -> click.Command:
                   "governed tenant below it.")
     @async_command
     async def change(platform: Platform, tenant_ref: str, name: str, subsidiaries: bool) -> None:
-        from ipgov.tenancy import enablement
 
-        from .main import _tenant_id  # the command line's one way to resolve a tenant
 
-        tid = await _tenant_id(platform, tenant_ref)
+        tid = await tenant_id_of(platform, tenant_ref)
         action = enablement.enable_plugin if enable else enablement.disable_plugin
         async with platform.db.system_session(f"cli: plugin {verb}") as session:
             result = await action(platform, session, tenant_id=tid, plugin=name, actor="cli",
@@ -64,9 +67,6 @@ def plugin_revision(name: str, message: str) -> None:
     """
     from pathlib import Path
 
-    from ipgov.db.migrate import alembic_config
-    from ipgov.plugins.revisions import write_revision
-    from ipgov.runtime import build_platform
 
     platform = build_platform(settings())
     if name not in platform.registry.plugins:
@@ -84,7 +84,6 @@ def plugin_revision(name: str, message: str) -> None:
 @plugin.command("list")
 def plugin_list() -> None:
     """List installed plugins with their versions and plugin API."""
-    from ipgov.plugins.manager import PluginRegistry
 
     registry = PluginRegistry()
     registry.load_entry_points()

@@ -12,9 +12,17 @@ from typing import Any
 import click
 from sqlalchemy import or_, select
 
+from ipgov.identity.models import ApiKey, Membership, ServiceAccount, User
+from ipgov.identity.service_accounts import (
+    create_service_account,
+    disable_service_account,
+    key_state,
+    revoke_api_key,
+    rotate_api_key,
+)
 from ipgov.runtime import Platform
 
-from .common import async_command, echo_rows, fail
+from .common import async_command, echo_rows, fail, tenant_id_of
 
 __all__ = ["service_account"]
 
@@ -27,13 +35,10 @@ def service_account() -> None:
 
 
 async def _tenant(platform: Platform, ref: str) -> str:
-    from .main import _tenant_id
-
-    return await _tenant_id(platform, ref)
+    return await tenant_id_of(platform, ref)
 
 
 async def _account_id(session: Any, tenant_id: str, ref: str) -> str:
-    from ipgov.identity.models import ServiceAccount
 
     found = (await session.execute(select(ServiceAccount.id).where(
         ServiceAccount.tenant_id == tenant_id, ServiceAccount.disabled_at.is_(None),
@@ -53,8 +58,6 @@ def _when(moment: Any) -> str:
 @async_command
 async def list_accounts(platform: Platform, tenant_ref: str, limit: int) -> None:
     """Members and service accounts of TENANT_REF, side by side."""
-    from ipgov.identity.models import ApiKey, Membership, ServiceAccount, User
-    from ipgov.identity.service_accounts import key_state
 
     tid = await _tenant(platform, tenant_ref)
     rows: list[tuple[str, ...]] = []
@@ -96,8 +99,6 @@ async def create(platform: Platform, tenant_ref: str, name: str, role: str,
                  scopes: tuple[str, ...], expires_in_days: int | None,
                  owner: str | None) -> None:
     """Create service account NAME with ROLE in TENANT_REF; prints its id and first key."""
-    from ipgov.identity.models import User
-    from ipgov.identity.service_accounts import create_service_account
 
     tid = await _tenant(platform, tenant_ref)
     async with platform.db.system_session("cli: create service account") as s:
@@ -121,8 +122,6 @@ async def create(platform: Platform, tenant_ref: str, name: str, role: str,
 @async_command
 async def keys(platform: Platform, tenant_ref: str, account_ref: str) -> None:
     """The keys of service account ACCOUNT_REF (id or name), newest first."""
-    from ipgov.identity.models import ApiKey
-    from ipgov.identity.service_accounts import key_state
 
     tid = await _tenant(platform, tenant_ref)
     async with platform.db.system_session("cli: api keys") as s:
@@ -145,7 +144,6 @@ async def keys(platform: Platform, tenant_ref: str, account_ref: str) -> None:
 async def rotate(platform: Platform, tenant_ref: str, account_ref: str, overlap_hours: int,
                  expires_in_days: int | None) -> None:
     """A new key for ACCOUNT_REF; prints it once."""
-    from ipgov.identity.service_accounts import rotate_api_key
 
     tid = await _tenant(platform, tenant_ref)
     async with platform.db.system_session("cli: rotate api key") as s:
@@ -164,7 +162,6 @@ async def rotate(platform: Platform, tenant_ref: str, account_ref: str, overlap_
 @async_command
 async def revoke(platform: Platform, tenant_ref: str, key_id: str) -> None:
     """Revoke API key KEY_ID (the part after ipgov_) at once, in every process."""
-    from ipgov.identity.service_accounts import revoke_api_key
 
     tid = await _tenant(platform, tenant_ref)
     async with platform.db.system_session("cli: revoke api key") as s:
@@ -178,7 +175,6 @@ async def revoke(platform: Platform, tenant_ref: str, key_id: str) -> None:
 @async_command
 async def disable(platform: Platform, tenant_ref: str, account_ref: str) -> None:
     """End ACCOUNT_REF: every key revoked, its role removed."""
-    from ipgov.identity.service_accounts import disable_service_account
 
     tid = await _tenant(platform, tenant_ref)
     async with platform.db.system_session("cli: disable service account") as s:

@@ -16,11 +16,9 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from ipgov.i18n.graphql import LocaleMutation
 from ipgov.plugins.contracts import GraphQLContribution
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
-from ipgov.web.ratelimit import TenantRateLimit
 
 from .audit import AuditMutation, AuditQuery
 from .context import ReadOnlyQueries
@@ -31,6 +29,7 @@ from .errors import ErrorShaper
 from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
+from .locale import LocaleMutation
 from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
@@ -102,8 +101,14 @@ class IpgovSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Schema:
-    """The root schema with cost (depth, aliases, fields), token and introspection limits."""
+def build_schema(settings: Settings, registry: PluginRegistry, *,
+                 operation_limits: Iterable[Any] = ()) -> strawberry.Schema:
+    """The root schema with cost (depth, aliases, fields), token and introspection limits.
+
+    ``operation_limits`` are extension factories that run after validation and before
+    execution (the web application passes its per-tenant rate limit; the schema itself knows
+    nothing of HTTP).
+    """
     parts = contributions(registry)
     query = _merge("Query", [(o, c) for o, part in parts for c in part.query])
     mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
@@ -118,7 +123,7 @@ def build_schema(settings: Settings, registry: PluginRegistry) -> strawberry.Sch
         # under a deadline (graphql/cost.py; replaces Strawberry's exponential limiters)
         lambda: DocumentCost(settings),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: TenantRateLimit(settings),  # per-tenant rate limit, before execution
+        *operation_limits,  # e.g. the per-tenant rate limit (web/ratelimit.py)
         lambda: AddValidationRules([OneCredentialCheckRule]),  # one sign-in per operation
     ]
     if not settings.graphql_introspection or settings.is_production:

@@ -22,6 +22,7 @@ from ipgov.i18n.labels import label
 from ipgov.reviews.checks import Function, GovernanceDomain, Severity
 from ipgov.reviews.models import Directive, DirectiveStatus, Finding, ReviewRun
 from ipgov.supervision import queries
+from ipgov.supervision.metrics import MetricValue, tenant_metrics
 from ipgov.supervision.scope import SupervisionScope, audit_read, entitlement, narrow
 from ipgov.tenancy.models import Escalation, EscalationStatus
 from ipgov.validation import filter_value
@@ -102,6 +103,22 @@ class SeverityCount:
     count: int
 
 
+@strawberry.type(description="A plugin's figure for one tenant (register_supervision_metrics).")
+class SupervisionMetricValue:
+    plugin: str
+    key: str
+    title: str = strawberry.field(description="In the reader's language.")
+    description: str
+    value: float | None = strawberry.field(description="Null: not measured.")
+    failed: bool = strawberry.field(description="The plugin's computation failed.")
+
+
+def _metric_node(m: MetricValue, locale: str) -> SupervisionMetricValue:
+    title = m.title_zh if locale == "zh-CN" and m.title_zh else m.title
+    return SupervisionMetricValue(plugin=m.plugin, key=m.key, title=title,
+                                  description=m.description, value=m.value, failed=m.failed)
+
+
 @strawberry.type(description="One tenant of the supervision overview.")
 class SupervisionRow:
     tenant: SupervisedTenant
@@ -136,6 +153,13 @@ class SupervisionRow:
                       extensions=public())
     def overall_score(self, info: Info) -> DimensionScore:
         return overall_score(self.scores, info.context.locale)
+
+    @strawberry.field(description="Figures of the plugins this tenant enables, by key "
+                      "(one read-only session per tenant, only when asked for).",
+                      extensions=public())
+    async def plugin_metrics(self, info: Info) -> list[SupervisionMetricValue]:
+        values = await tenant_metrics(info.context.platform, str(self.tenant.id))
+        return [_metric_node(m, info.context.locale) for m in values]
 
 
 @strawberry.type(description="One supervised tenant in detail.")

@@ -28,14 +28,9 @@ __all__ = [
 NOT_MET_ZH = "未通过检查：{title}"
 
 
-def check_index(platform: Any) -> dict[str, Any]:
-    """Every check of the core and the loaded plugins by id (built once per platform)."""
-    from ipgov.reviews.catalog import all_checks
-
-    index = platform.extras.get("checks_by_id")
-    if index is None:
-        index = platform.extras["checks_by_id"] = {c.id: c for _p, c in all_checks(platform)}
-    return index
+def check_index(platform: Any) -> Mapping[str, Any]:
+    """Every check of the core and the loaded plugins by id (the platform's catalog)."""
+    return platform.catalog.checks_by_id
 
 
 def _params_for(text: Any, draft: Any) -> dict[str, Any]:

@@ -7,8 +7,6 @@ shown as it is (a plugin's own value, a future status), never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
 from functools import cache
 from pathlib import Path
 
@@ -17,29 +15,9 @@ import yaml
 from .messages import CatalogError, current_locale
 from .negotiation import LOCALES, normalize
 
-__all__ = ["ENUMS", "LABELS_FILE", "label", "labels", "vocabulary"]
+__all__ = ["LABELS_FILE", "label", "labels", "vocabulary"]
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
-
-
-def _enums() -> dict[str, type[Enum]]:
-    from ipgov.jobs.models import JobStatus
-    from ipgov.reviews.checks import CheckStatus, Function, GovernanceDomain, Severity
-    from ipgov.reviews.models import DirectiveStatus, RunStatus
-    from ipgov.reviews.scoring import Assessment
-    from ipgov.tenancy.models import EscalationStatus, TenantKind, TenantStatus
-    from ipgov.tenancy.modes import GovernanceMode
-
-    return {"function": Function, "domain": GovernanceDomain, "severity": Severity,
-            "governance_mode": GovernanceMode, "tenant_kind": TenantKind,
-            "tenant_status": TenantStatus, "run_status": RunStatus,
-            "check_status": CheckStatus, "directive_status": DirectiveStatus,
-            "escalation_status": EscalationStatus, "job_status": JobStatus,
-            "assessment": Assessment}
-
-
-ENUMS: Callable[[], dict[str, type[Enum]]] = _enums
-"""The enums whose every value must have a label (checked by tests/core/test_i18n.py)."""
 
 
 @cache

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -29,6 +28,8 @@ from .passwords import (
     validate_password_policy,
     verify_password_or_dummy,
 )
+from .principal import Principal
+from .service_accounts import api_key_principal
 from .sessions import SignedIn, open_session
 from .tokens import (
     AuthenticationError,
@@ -54,26 +55,6 @@ __all__ = [
 ]
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{1,63}$")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a user or a service account; ``subject`` is its authorization subject."""
-
-    kind: str
-    id: str
-    display: str
-    locale: str = "en"
-    tenant_id: str | None = None
-    session_id: str | None = None  # the sign-in session (``sid``) of the token, if any
-    token_id: str | None = None  # the token's ``jti``
-    token_expires_at: datetime | None = None
-    token_generation: int = 0
-
-    @property
-    def subject(self) -> str:
-        """The subject name in policies (``sa:<id>`` for service accounts)."""
-        return self.id if self.kind == "user" else f"sa:{self.id}"
 
 
 @dataclass
@@ -282,9 +263,7 @@ async def user_principal(platform: Platform, claims: Claims) -> Principal:
 
 
 async def _api_key_principal(platform: Platform, credential: str) -> Principal:
-    from .service_accounts import api_key_principal  # service accounts live there
-
-    return await api_key_principal(platform, credential)
+    return await api_key_principal(platform, credential)  # service accounts live there
 
 
 async def count_users(platform: Platform) -> int:

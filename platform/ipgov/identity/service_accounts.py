@@ -31,10 +31,10 @@ from ipgov.errors import Conflict, InvalidInput, NotFound
 
 from .apikeys import generate_api_key, parse_api_key, verify_api_key_secret
 from .models import ApiKey, ServiceAccount
+from .principal import Principal
 from .tokens import AuthenticationError
 
 if TYPE_CHECKING:
-    from ipgov.identity.service import Principal
     from ipgov.runtime import Platform
 
 __all__ = [
@@ -279,8 +279,6 @@ def key_state(key: ApiKey, now: datetime | None = None) -> str:
 async def api_key_principal(platform: Platform, credential: str) -> Principal:
     """The service account a presented API key belongs to; ``AuthenticationError`` unless the
     key is known, its secret matches, and it is neither revoked, expired nor disabled."""
-    from ipgov.identity.service import Principal
-
     key_id, secret = parse_api_key(credential)
     scope = TenantScope.system("identity: api key")
     async with platform.db.session(scope, readonly=True) as session:

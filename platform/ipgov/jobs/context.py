@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from ipgov.plugins.contracts import JobKind
 from ipgov.work import Claim, renew
 
 from .models import MAX_ERRORS_KEPT
@@ -18,21 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["JobContext", "JobKind"]
 
 Handler = Callable[["JobContext"], Awaitable[Any]]
-
-
-@dataclass(frozen=True)
-class JobKind:
-    """A job kind with options; ``register_jobs`` may return a bare handler instead.
-
-    ``every`` makes the core scheduler enqueue the job once per period for every active tenant
-    that has the plugin enabled (one job per tenant and period, whatever the number of
-    schedulers); ``params`` are the parameters of those scheduled jobs.
-    """
-
-    handler: Handler
-    every: timedelta | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
 
 
 class JobContext:

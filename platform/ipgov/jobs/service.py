@@ -3,9 +3,8 @@ claims, renews, finishes, carries and recovers them)."""
 
 from __future__ import annotations
 
-import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -31,25 +30,10 @@ KIND = "job"
 MAX_PARAMS_BYTES = 64_000
 
 
-def job_kinds(platform: Platform) -> dict[str, tuple[str, JobKind]]:
-    """Every job kind the loaded plugins declare: name -> (plugin, kind)."""
-    cached = platform.extras.get("job_kinds")
-    if cached is not None:
-        return cached
-    kinds: dict[str, tuple[str, JobKind]] = {}
-    for plugin, declared in platform.registry.results_by_plugin("register_jobs"):
-        for name, value in (declared or {}).items():
-            if not name.startswith(f"{plugin}."):
-                raise ValueError(f"job kind {name!r} of plugin {plugin!r} must start with "
-                                 f"'{plugin}.'")
-            if name in kinds:
-                raise ValueError(f"job kind {name!r} is declared twice")
-            kind = value if isinstance(value, JobKind) else JobKind(handler=value)
-            if not inspect.iscoroutinefunction(kind.handler):
-                raise TypeError(f"job kind {name!r}: the handler must be an async function")
-            kinds[name] = (plugin, kind)
-    platform.extras["job_kinds"] = kinds
-    return kinds
+def job_kinds(platform: Platform) -> Mapping[str, tuple[str, JobKind]]:
+    """Every job kind the loaded plugins declare: name -> (plugin, kind), validated at
+    start-up in the plugin catalog."""
+    return platform.catalog.jobs
 
 
 async def enqueue_job(platform: Platform, *, tenant_id: str, kind: str,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,8 +14,11 @@ if TYPE_CHECKING:
 __all__ = [
     "API_VERSION",
     "DemoContext",
+    "FrameworkCatalog",
     "GraphQLContribution",
     "IpObject",
+    "JobKind",
+    "PlatformEvent",
     "TextMatch",
     "TextPassage",
     "Permission",
@@ -78,20 +83,63 @@ class DemoContext:
     actor: str = "demo"
     data_dir: str = ""
     platform: Any = None  # the running platform (search indexes, settings)
+    baselines: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    """Group baselines the plugin's demo wants: ``(group slug, role, object, action,
+    effect)``; the core adds each with ``apply_to_subsidiaries`` after the hook returns."""
 
 
 @dataclass(frozen=True)
 class SupervisionMetric:
-    """A per-tenant figure for the supervision view, computed in the tenant's scope.
+    """A per-tenant figure for the supervision view (hook ``register_supervision_metrics``).
 
-    Reserved for a supervision-metrics hook: no hook collects it in this version, so nothing
-    shows it yet (docs/plugins.md says so).
+    ``compute(session, tenant_id)`` receives a read-only session scoped to that one tenant and
+    returns a number (or an awaitable of one); ``None`` means "not measured". ``key`` starts
+    with the plugin's name (``data_governance.classified_assets``).
     """
 
     key: str
     title: str
     compute: Callable[[AsyncSession, str], Any]
     description: str = ""
+    title_zh: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkCatalog:
+    """A governance framework shipped as a data file (hook ``register_framework_catalogs``).
+
+    ``path`` is an ``ipgov-framework/1`` YAML file (docs/framework-format.md); ``id`` is the
+    framework's id inside it. Every tenant sees contributed frameworks as built-in ones.
+    """
+
+    id: str
+    path: Path
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A job kind with options; ``register_jobs`` may return a bare handler instead.
+
+    ``every`` makes the core scheduler enqueue the job once per period for every active tenant
+    that has the plugin enabled (one job per tenant and period, whatever the number of
+    schedulers); ``params`` are the parameters of those scheduled jobs.
+    """
+
+    handler: Callable[[Any], Awaitable[Any]]
+    every: timedelta | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PlatformEvent:
+    """Something that happened in a tenant, raised by a plugin (or the core)."""
+
+    tenant_id: str
+    kind: str
+    event_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

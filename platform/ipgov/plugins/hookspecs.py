@@ -6,6 +6,10 @@ accept any subset of the parameters. Unless a spec says *first result*, the core
 results of every plugin (a list, in load order; the core sorts contributions by plugin name where
 order matters). Hooks that may do I/O may return an awaitable; the core awaits it.
 
+The *collecting* hooks (``register_*`` returning contributions) are called once, at start-up,
+by ``ipgov.plugins.catalog.build_catalog``; a broken contribution stops start-up with one
+``PluginContractError`` naming the plugin and the contribution.
+
 Documentation for each hook, with a runnable example, lives in ``docs/plugins.md``; a test fails
 when a hook is added here without a heading there or without a test that exercises it.
 """
@@ -19,8 +23,16 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from ipgov.plugins.contracts import DemoContext, GraphQLContribution, Permission, TenantEvent
-    from ipgov.reviews.events import PlatformEvent
+    from ipgov.plugins.contracts import (
+        DemoContext,
+        FrameworkCatalog,
+        GraphQLContribution,
+        Permission,
+        PlatformEvent,
+        SupervisionMetric,
+        TenantEvent,
+    )
+    from ipgov.reviews.checks import Check
 
 __all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
 
@@ -131,7 +143,7 @@ def load_demo_data(demo: DemoContext) -> Any:
 
 
 @hookspec
-def register_checks() -> list[Any]:
+def register_checks() -> list[Check]:
     """Return the review checks (``ipgov.api.Check``) that governance reviews run.
 
     A check's ``run(ctx)`` receives an ``ipgov.api.CheckContext`` (a read-only tenant-scoped
@@ -157,6 +169,30 @@ def register_jobs() -> dict[str, Any]:
     stored as the job's result (JSON). Jobs run in the review workers (embedded threads by
     default, ``ipgov worker`` processes with a broker) and are delivered at least once: a
     handler must be idempotent. Start one with ``ipgov.api.enqueue_job``. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Frameworks and supervision
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_framework_catalogs() -> list[FrameworkCatalog]:
+    """Return governance frameworks shipped as ``ipgov-framework/1`` data files.
+
+    Every tenant sees them beside the frameworks it loads itself (profiles and gap analysis
+    are assessed against them). Two plugins contributing the same framework id fail start-up.
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_supervision_metrics() -> list[SupervisionMetric]:
+    """Return per-tenant figures for the supervision view (``ipgov.api.SupervisionMetric``).
+
+    ``compute(session, tenant_id)`` runs in a read-only session scoped to one tenant, for
+    tenants that enable the plugin; keys start with the plugin's name. Since 0.1.
     """
 
 

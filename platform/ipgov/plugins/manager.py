@@ -15,7 +15,8 @@ import pluggy
 from . import hookspecs
 from .contracts import API_VERSION, PluginInfo
 
-__all__ = ["PluginLoadError", "PluginRegistry", "ENTRY_POINT_GROUP", "call_and_await"]
+__all__ = ["PluginLoadError", "PluginRegistry", "ENTRY_POINT_GROUP", "call_and_await",
+           "installed_by"]
 
 ENTRY_POINT_GROUP = "ipgov.plugins"
 log = logging.getLogger(__name__)
@@ -40,14 +41,21 @@ class PluginRegistry:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, LoadedPlugin] = {}
+        self.builtins: dict[str, LoadedPlugin] = {}
+        self.generation = 0
+        """Incremented by every registration: a catalog built before it is out of date."""
 
     @property
     def hook(self) -> Any:
         """The hook relay (``registry.hook.register_models()``)."""
         return self.pm.hook
 
-    def register(self, module: ModuleType) -> PluginInfo:
-        """Register a hooks module after checking its ``PLUGIN_INFO`` and API version."""
+    def register(self, module: ModuleType, *, builtin: bool = False) -> PluginInfo:
+        """Register a hooks module after checking its ``PLUGIN_INFO`` and API version.
+
+        A ``builtin`` plugin is part of the core (``ipgov.startup.DEFAULT_PLUGINS``): always
+        in effect, never listed, enabled or disabled per tenant.
+        """
         info = getattr(module, "PLUGIN_INFO", None)
         if not isinstance(info, PluginInfo):
             raise PluginLoadError(f"{module.__name__}: no PLUGIN_INFO = ipgov.api.PluginInfo(...)")
@@ -56,11 +64,18 @@ class PluginRegistry:
                 f"plugin {info.name} {info.version} needs plugin API {info.api_version}, "
                 f"this ipgov provides API {API_VERSION}"
             )
-        if info.name in self.plugins:
+        if info.name in self.plugins or info.name in self.builtins:
             raise PluginLoadError(f"plugin name {info.name!r} is registered twice")
         self.pm.register(module, name=info.name)
-        self.plugins[info.name] = LoadedPlugin(info, module)
+        (self.builtins if builtin else self.plugins)[info.name] = LoadedPlugin(info, module)
+        self.generation += 1
         return info
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin (tests replace one with a variant)."""
+        self.pm.unregister(name=name)
+        self.plugins.pop(name, None)
+        self.generation += 1
 
     def load_entry_points(self, only: Iterable[str] | None = None) -> list[PluginInfo]:
         """Load every installed plugin (or those named in ``only``), sorted by name."""
@@ -107,6 +122,12 @@ class PluginRegistry:
             if result is not None:
                 pairs.append((impl.plugin_name, result))
         return sorted(pairs, key=lambda p: p[0])
+
+
+def installed_by(distribution: str) -> list[str]:
+    """The plugins a distribution registers (``ipgov``: the first-party ones), sorted."""
+    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)
+                  if ep.dist is not None and ep.dist.name == distribution)
 
 
 async def call_and_await(results: Iterable[Any]) -> list[Any]:

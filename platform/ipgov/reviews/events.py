@@ -7,9 +7,9 @@ event id makes the review idempotent: replaying the event requests nothing new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ipgov.plugins.contracts import PlatformEvent
 from ipgov.plugins.manager import call_and_await
 
 from .models import ReviewRun
@@ -19,16 +19,6 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
 __all__ = ["PlatformEvent", "emit_event"]
-
-
-@dataclass(frozen=True)
-class PlatformEvent:
-    """Something that happened in a tenant, raised by a plugin (or the core)."""
-
-    tenant_id: str
-    kind: str
-    event_id: str
-    payload: dict[str, Any] = field(default_factory=dict)
 
 
 async def emit_event(platform: Platform, event: PlatformEvent, *,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ipgov.work import Claim, finish
 
-from .checks import CheckStatus, Severity
+from .checks import Check, CheckStatus, Severity
 from .directives import escalate, sync_directives
 from .groups import try_aggregate
 from .models import CheckResult, Finding, RunStatus
@@ -27,7 +28,7 @@ async def finalize(platform: Platform, held: Claim) -> str:
             select(CheckResult).where(CheckResult.run_id == held.id))).scalars())
         findings = list((await session.execute(
             select(Finding).where(Finding.run_id == held.id))).scalars())
-        catalog = {c.id: c for _p, c in _catalog(platform)}
+        catalog = platform.catalog.checks_by_id
         ok_checks = [catalog[r.check_id] for r in results
                      if r.status != CheckStatus.ERROR and r.check_id in catalog]
         scores = score_run(_scored(results, findings, catalog))
@@ -52,7 +53,7 @@ async def finalize(platform: Platform, held: Claim) -> str:
 
 
 def _scored(results: list[CheckResult], findings: list[Finding],
-            catalog: dict) -> list[ScoredCheck]:
+            catalog: Mapping[str, Check]) -> list[ScoredCheck]:
     """Each check of the run with its classification and whether it found a deficiency
     (a finding above ``info``)."""
     deficient = {f.check_id for f in findings if f.severity != Severity.INFO}
@@ -61,8 +62,3 @@ def _scored(results: list[CheckResult], findings: list[Finding],
                         deficient=r.check_id in deficient)
             for r in results if (c := catalog.get(r.check_id)) is not None]
 
-
-def _catalog(platform: Platform):  # type: ignore[no-untyped-def]
-    from .catalog import all_checks
-
-    return platform.extras.setdefault("checks", all_checks(platform))

@@ -26,10 +26,11 @@ from ipgov.settings import Settings
 from ipgov.web.account import account_routes
 from ipgov.web.bodyguard import RequestBodyGuard
 from ipgov.web.guards import authentication_failed
+from ipgov.web.home import home_routes
 from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
-from ipgov.web.ratelimit import RateLimitMiddleware
+from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
 from ipgov.work.worker import start_work
 
 __all__ = ["create_app"]
@@ -124,14 +125,14 @@ def _outage_handlers() -> dict[int | type[Exception], Any]:
 def create_app(platform: Platform, settings: Settings | None = None) -> Litestar:
     """Build the application for a prepared platform; start-up loads policies."""
     settings = settings or platform.settings
-    schema = build_schema(settings, platform.registry)
+    schema = build_schema(settings, platform.registry,
+                          operation_limits=[lambda: TenantRateLimit(settings)])
     graphql = ide_controller(make_graphql_controller(  # GraphiQL from the package (offline)
         schema, path=settings.graphql_path, context_getter=_context_getter(platform),
         allow_queries_via_get=False,
         graphql_ide=None if settings.is_production else "graphiql",
     ))
-    plugin_routes = [r for _p, routes in platform.registry.results_by_plugin("register_routes")
-                     for r in routes]
+    plugin_routes = [r for _p, r in platform.catalog.routes]
     plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
 
     @asynccontextmanager
@@ -149,7 +150,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
 
     app = Litestar(
         route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
-                        *account_routes(),
+                        *home_routes(settings), *account_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),

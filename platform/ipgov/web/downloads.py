@@ -36,13 +36,12 @@ def tenant_routes(platform: Platform) -> list[tuple[str, str, str]]:
     if found is not None:
         return found
     found = []
-    for plugin, routes in platform.registry.results_by_plugin("register_routes"):
-        for handler in routes or ():
-            if "GET" not in (getattr(handler, "http_methods", None) or ()):
-                continue
-            for path in sorted(handler.paths):
-                if _PARAMETER.findall(path) == ["tenant_id"]:
-                    found.append((plugin, _title(handler), f"/plugins{path}"))
+    for plugin, handler in platform.catalog.routes:
+        if "GET" not in (getattr(handler, "http_methods", None) or ()):
+            continue
+        for path in sorted(handler.paths):
+            if _PARAMETER.findall(path) == ["tenant_id"]:
+                found.append((plugin, _title(handler), f"/plugins{path}"))
     platform.extras[_CACHE_KEY] = found
     return found
 

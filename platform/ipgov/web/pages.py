@@ -50,9 +50,8 @@ def _secure_assets(response: Any) -> Any:
 
 
 def page_routes(settings: Any = None) -> list[Router | Any]:
-    """Route handlers for the browser pages (``/supervision`` and ``/supervision/`` alike)."""
-    from .home import home_routes
-
+    """Route handlers for the browser pages (``/supervision`` and ``/supervision/`` alike);
+    the landing and documentation pages are ``ipgov.web.home``'s."""
     supervision = create_static_files_router(
         path="/supervision", directories=[STATIC_DIR / "supervision"], html_mode=True,
         name="supervision", cache_control=CacheControlHeader(no_cache=True),
@@ -61,4 +60,4 @@ def page_routes(settings: Any = None) -> list[Router | Any]:
         path="/static", directories=[STATIC_DIR], name="static",
         cache_control=CacheControlHeader(no_cache=True), after_request=_secure_assets,
         include_in_schema=False)
-    return [supervision, assets, *home_routes(settings)]
+    return [supervision, assets]

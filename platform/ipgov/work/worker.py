@@ -18,7 +18,7 @@ from typing import Any
 
 from dramatiq.middleware import Middleware
 
-from ipgov.runtime import Platform, build_platform
+from ipgov.runtime import Platform
 from ipgov.settings import Settings
 
 from .broker import build_broker
@@ -48,6 +48,8 @@ class WorkerRuntime:
     def platform(self) -> Platform:
         """The platform, built on first use (inside the event loop that will use it)."""
         if self._platform is None:
+            from ipgov.startup import build_platform
+
             platform = (self._factory or build_platform)(self.settings)
             for kind in self.kinds:
                 if kind.name not in platform.work.kinds.names():
@@ -178,13 +180,11 @@ def preload(settings: Settings) -> None:
     """Import what a worker process needs (every plugin and its models, the kinds of work,
     the database and broker drivers) without opening anything, so that processes forked after
     it start with it in memory. Called by ``ipgov worker`` before Dramatiq forks."""
-    from ipgov.plugins.manager import PluginRegistry
+    from ipgov.plugins.catalog import build_catalog
+    from ipgov.startup import new_registry, plugins_setting
 
     core_kinds()  # imports the review engine and the jobs service
-    registry = PluginRegistry()
-    names = [p.strip() for p in settings.enabled_plugins.split(",") if p.strip()] or None
-    registry.load_entry_points(only=names)
-    registry.hook.register_models()
+    build_catalog(new_registry(plugins_setting(settings)))  # every plugin and its models
     url = settings.app_sqlalchemy_url
     if "+asyncpg" in url:
         import sqlalchemy.dialects.postgresql.asyncpg  # noqa: F401

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ipgov.api import Function, GovernanceDomain, InvalidInput
+from ipgov.api import FrameworkCatalog, Function, GovernanceDomain, InvalidInput
 
 __all__ = [
     "BUILTIN_ID",
@@ -27,6 +27,7 @@ __all__ = [
     "FrameworkFormatError",
     "Problem",
     "builtin_frameworks",
+    "shipped_catalogs",
     "parse_framework",
 ]
 
@@ -445,11 +446,18 @@ class Framework:
         return None
 
 
+def shipped_catalogs() -> list[FrameworkCatalog]:
+    """This plugin's framework files (hook ``register_framework_catalogs``)."""
+    return [FrameworkCatalog(BUILTIN_ID, DATA_DIR / "ip-csf-1.0.yaml",
+                             "IP Cybersecurity-style Framework (IP-CSF)")]
+
+
 @cache
-def builtin_frameworks() -> dict[str, Framework]:
-    """The frameworks shipped as files in ``data/`` (validated once per process)."""
+def builtin_frameworks(files: tuple[Path, ...] = ()) -> dict[str, Framework]:
+    """The frameworks shipped as files, validated once per process: ``files`` (what every
+    plugin contributes through ``register_framework_catalogs``), else this plugin's own."""
     found = {}
-    for path in sorted(DATA_DIR.glob("*.yaml")):
+    for path in files or tuple(c.path for c in shipped_catalogs()):
         doc = parse_framework(path.read_text(encoding="utf-8"), path.name)
         found[doc["id"]] = Framework(doc, builtin=True)
     return found

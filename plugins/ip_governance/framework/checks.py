@@ -19,6 +19,7 @@ from ipgov.api import (
     GovernanceMode,
     NotAssessed,
     Severity,
+    current_platform,
     localized,
 )
 
@@ -62,7 +63,8 @@ async def _lineage_state(ctx: CheckContext, kind: str) -> list[tuple[
         profiles = (await s.execute(select(Profile).where(
             Profile.tenant_id == ctx.tenant_id, Profile.kind == kind)
             .order_by(Profile.framework_key))).scalars().all()
-        frameworks = await svc.visible_frameworks(s, ids) if profiles else {}
+        shipped = svc.shipped_frameworks(current_platform()) if profiles else {}
+        frameworks = await svc.visible_frameworks(s, ids, shipped) if profiles else {}
         for profile in profiles:
             key = profile.framework_key
             targets = await svc.own_tiers(s, svc.TARGET, key, ids)

@@ -236,13 +236,19 @@ def _errors(exc: DomainError) -> list[UserError]:
     return user_errors(exc)
 
 
+async def _visible(info: Info, session: Any, lineage_ids: list[str]) -> dict[str, Any]:
+    """What the tenant sees: every plugin's shipped frameworks and those its lineage loaded."""
+    shipped = svc.shipped_frameworks(info.context.platform)
+    return await svc.visible_frameworks(session, lineage_ids, shipped)
+
+
 async def _read(info: Info, tenant_id: str, kind: str, framework_id: str | None
                 ) -> tuple[Framework, list[svc.Link], dict[str, dict[str, ProfileEntry]], Any]:
     """Framework, chain, entries per lineage tenant, and the tenant's profile header."""
     chain = _chain(info, tenant_id)
     ids = [link.tenant_id for link in chain]
     async with info.context.multi_session(set(ids), "ip_governance: profile lineage") as s:
-        fw = svc.require_framework(await svc.visible_frameworks(s, ids[::-1]), framework_id)
+        fw = svc.require_framework(await _visible(info, s, ids[::-1]), framework_id)
         scope = ids if kind == svc.TARGET else [tenant_id]
         entries = await svc.own_tiers(s, kind, fw.id, scope)
     async with info.context.session(tenant_id) as s:
@@ -316,7 +322,7 @@ class FrameworkQuery:
     async def frameworks(self, info: Info, tenant_id: strawberry.ID) -> list[FrameworkType]:
         ids = [link.tenant_id for link in _chain(info, str(tenant_id))]
         async with info.context.multi_session(set(ids), "ip_governance: frameworks") as s:
-            found = await svc.visible_frameworks(s, ids[::-1])
+            found = await _visible(info, s, ids[::-1])
         return [framework_node(fw) for _, fw in sorted(found.items())]
 
     @strawberry.field(description="One framework with functions, categories and outcomes "
@@ -326,7 +332,7 @@ class FrameworkQuery:
                         id: str = BUILTIN_ID) -> FrameworkType:  # noqa: A002
         ids = [link.tenant_id for link in _chain(info, str(tenant_id))]
         async with info.context.multi_session(set(ids), "ip_governance: framework") as s:
-            found = await svc.visible_frameworks(s, ids[::-1])
+            found = await _visible(info, s, ids[::-1])
         return framework_node(svc.require_framework(found, id))
 
     @strawberry.field(description="The tenant's CURRENT profile, or its effective TARGET "
@@ -397,7 +403,7 @@ class FrameworkMutation:
         ctx, tid = info.context, str(tenant_id)
         ids = [link.tenant_id for link in _chain(info, tid)]
         async with ctx.multi_session(set(ids), "ip_governance: frameworks") as s:
-            visible = await svc.visible_frameworks(s, ids[::-1])
+            visible = await _visible(info, s, ids[::-1])
         return await mutate(
             info, tid, FrameworkPayload, "framework",
             lambda s: svc.load_framework(s, tenant_id=tid, text=yaml, actor=ctx.actor,

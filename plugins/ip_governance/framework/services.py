@@ -26,6 +26,7 @@ from ipgov.api import (
     InvalidInput,
     NotFound,
     bounds,
+    framework_catalogs,
     utcnow,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "load_framework",
     "own_tiers",
     "set_tiers",
+    "shipped_frameworks",
     "visible_frameworks",
 ]
 
@@ -108,13 +110,19 @@ class Gap:
 # ----------------------------------------------------------------------------- frameworks
 
 
-async def visible_frameworks(session: AsyncSession, lineage_ids: Sequence[str]
-                             ) -> dict[str, Framework]:
-    """The built-in frameworks and those loaded by the tenant or its ancestors.
+def shipped_frameworks(platform: Any) -> dict[str, Framework]:
+    """The frameworks every plugin ships (``register_framework_catalogs``), validated once."""
+    return builtin_frameworks(tuple(c.path for c in framework_catalogs(platform)))
+
+
+async def visible_frameworks(session: AsyncSession, lineage_ids: Sequence[str],
+                             shipped: dict[str, Framework]) -> dict[str, Framework]:
+    """The frameworks plugins ship (``shipped_frameworks``) and those loaded by the tenant
+    or its ancestors.
 
     ``lineage_ids`` is nearest first; a framework id loaded nearer the tenant wins.
     """
-    found = dict(builtin_frameworks())
+    found = dict(shipped)
     rows = (await session.execute(select(LoadedFramework).where(
         LoadedFramework.tenant_id.in_(list(lineage_ids))))).scalars()
     distance = {t: i for i, t in enumerate(lineage_ids)}
@@ -128,7 +136,7 @@ async def load_framework(session: AsyncSession, *, tenant_id: str, text: str, ac
     """Validate and store (or replace) a tenant's framework; nothing is stored on error."""
     doc = parse_framework(text, "loadFramework.yaml",
                           base_lookup=lambda key: visible[key].doc if key in visible else None)
-    if doc["id"] in builtin_frameworks():
+    if doc["id"] in visible and visible[doc["id"]].builtin:
         raise Conflict(f"{doc['id']!r} is a built-in framework: load yours under another id "
                        f"with 'extends: {doc['id']}'", code="FRAMEWORK_ID_RESERVED", field="id")
     rows = list((await session.execute(select(LoadedFramework))).scalars())

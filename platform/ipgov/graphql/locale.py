@@ -11,12 +11,12 @@ import strawberry
 from strawberry.types import Info
 
 from ipgov.errors import DomainError, InvalidInput
-from ipgov.graphql.errors import UserError, user_errors
-from ipgov.graphql.permissions import authenticated
+from ipgov.i18n.negotiation import LOCALES
 from ipgov.identity.models import User
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 
-from .negotiation import LOCALES
+from .errors import UserError, user_errors
+from .permissions import authenticated
 
 __all__ = ["LocaleMutation", "set_user_locale"]
 
