@@ -74,8 +74,8 @@ async def _seed(data: Path, risks: int) -> tuple[str, str]:
     """The subsidiary's id and a token of its administrator."""
     from ip_governance.risk_assets.models import IpRisk
     from ipgov.identity.service import add_membership, create_user
-    from ipgov.startup import build_platform
     from ipgov.settings import Settings
+    from ipgov.startup import build_platform
     from ipgov.tenancy import services
 
     settings = Settings.from_env(_env(data))

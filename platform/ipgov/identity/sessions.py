@@ -28,7 +28,7 @@ from .revocations import revoke
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-    from .service import Principal
+    from .principal import Principal
 
 __all__ = ["SignedIn", "open_session", "refresh_session", "revoke_family", "sign_out"]
 
