@@ -203,7 +203,8 @@ class PublicationMutation:
         try:
             body = services.check_text(text)
             async with ctx.session(tenant) as s:
-                await services.check_rate(s, ctx.actor)
+                await services.check_rate(
+                    s, ctx.actor, ctx.platform.plugin_settings("data_governance"))
             matches = await services.screen(ctx.platform, tenant, body)
             async with ctx.session(tenant) as s:
                 row = await services.store_check(s, title=title, channel=channel, body=body,
