@@ -28,7 +28,7 @@ from ipgov.settings import PluginConfig, PluginSettings, Settings
 if TYPE_CHECKING:
     from ipgov.graphql.cursors import CursorCodec
     from ipgov.identity.revocations import RevocationFollower
-    from ipgov.plugins.context import EventRecord, QueuedRecord
+    from ipgov.plugins.context import EventRecord, PlatformContext, QueuedRecord
     from ipgov.web.ratelimit import RateLimits
 
 __all__ = ["Platform", "build_platform", "current_platform", "platform_var"]
@@ -175,6 +175,13 @@ class Platform:
         await self.db.dispose()
         if self.telemetry is not None:
             self.telemetry.shutdown()
+
+
+if TYPE_CHECKING:
+
+    def _platform_is_a_plugin_context(platform: Platform) -> PlatformContext:
+        """mypy proves here that ``Platform`` satisfies ``PlatformContext`` structurally."""
+        return platform
 
 
 class TenantDirectoryView:

@@ -352,7 +352,7 @@ class PluginConfig:
         owners: dict[str, str] = {}
         resolved = {}
         for plugin in sorted(declared):
-            settings = {}
+            settings: dict[str, PluginSetting] = {}
             values: dict[str, object] = {}
             for item in declared[plugin]:
                 _check_declaration(plugin, item, settings, owners)

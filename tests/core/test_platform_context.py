@@ -144,3 +144,43 @@ async def test_typed_attributes_replace_the_extras_of_the_core(platform):
     keys = {"cursor_codec", "identity.revocation_follower", "web.download_routes"}
     assert not keys & set(platform.extras)
     assert not [k for k in platform.extras if k.startswith("rate_limits")]
+
+
+INTERNALS = ROOT / "docs" / "internals.md"
+
+
+def _documented_line(name: str) -> str:
+    """The first line of the python block under ``## <name>`` in docs/internals.md."""
+    text = INTERNALS.read_text()
+    section = text.split(f"\n## {name}\n", 1)
+    assert len(section) == 2, f"docs/internals.md has no '## {name}' section"
+    body = section[1].split("\n## ", 1)[0]
+    assert "```python\n" in body, f"'## {name}' has no python block"
+    assert body.count("```python\n") >= 2, f"'## {name}' has no example after its signature"
+    return body.split("```python\n", 1)[1].split("\n", 1)[0]
+
+
+def _signature_line(name: str) -> str:
+    member = getattr(PlatformContext, name)
+    if isinstance(member, property):
+        return f"{name}: {inspect.signature(member.fget).return_annotation}"
+    parts, keyword_only = [], False
+    for p in list(inspect.signature(member).parameters.values())[1:]:
+        if p.kind is p.KEYWORD_ONLY and not keyword_only:
+            parts.append("*")
+            keyword_only = True
+        default = "" if p.default is p.empty else (
+            f' = "{p.default}"' if isinstance(p.default, str) else f" = {p.default}")
+        parts.append(f"{p.name}: {p.annotation}{default}")
+    prefix = "async " if inspect.iscoroutinefunction(member) else ""
+    returns = inspect.signature(member).return_annotation
+    return f"{prefix}{name}({', '.join(parts)}) -> {returns}"
+
+
+@pytest.mark.parametrize("name", _members(PlatformContext))
+def test_every_member_is_documented_in_internals_with_its_signature(name):
+    assert _documented_line(name) == _signature_line(name)
+
+
+def test_the_plugin_guide_links_to_the_internals():
+    assert "](internals.md)" in (ROOT / "docs" / "plugins.md").read_text()

@@ -166,3 +166,14 @@ def test_the_environment_read_detector_finds_every_spelling(tmp_path):
         assert len(_environment_reads(probe)) == 3
     finally:
         globals()["ROOT"] = original
+
+
+def test_the_operations_guide_gives_each_declared_default():
+    import re
+
+    rows = dict(re.findall(r"^\| `(IPGOV_[A-Z0-9_]+)` \| ([^|]*) \|",
+                           (ROOT / "docs" / "operations.md").read_text(), re.MULTILINE))
+    for plugin, item in first_party_settings():
+        shown = rows[item.variable]
+        expected = f"`{item.default}`" if item.default not in ("", None) else "empty"
+        assert shown.startswith(expected), (plugin, item.name, shown)

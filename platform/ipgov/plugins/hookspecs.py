@@ -199,7 +199,7 @@ def register_settings() -> list[PluginSetting]:
 
     The core reads and checks them when the platform starts (a bad value stops it with an error
     naming the plugin, the setting and the variable); the plugin reads them with
-    ``platform.plugin_settings("<plugin>").<name>``. Since 0.2.
+    ``platform.plugin_settings("<plugin>").<name>``. Since 0.1.
     """
 
 

@@ -7,8 +7,8 @@ import ast
 from pathlib import Path
 
 from tests.conftest import make_group
-from tests.plugins.patent_search.test_ranking_fallback import NEURAL, SEARCH, _search
 from tests.plugins.patent_search.test_plugin import _collection, _ingest
+from tests.plugins.patent_search.test_ranking_fallback import NEURAL, SEARCH, _search
 
 PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
 
