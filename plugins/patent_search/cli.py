@@ -109,8 +109,7 @@ def _print_counts(counts: dict[str, int], errors: int) -> None:
 @click.option("--facets", is_flag=True, help="Also print CPC, office, year and assignee counts.")
 @cli_command
 async def search_command(platform: PlatformContext, query: str, tenant_ref: str, limit: int,
-                         mode: str,
-                         facets: bool) -> None:
+                         mode: str, facets: bool) -> None:
     """Search the collections TENANT may read and print the top hits."""
     from .access import visible_collection_ids
     from .ranking import search_page

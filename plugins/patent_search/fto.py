@@ -132,8 +132,7 @@ def _passages(text: str) -> list[tuple[int, int, str]]:
 
 
 async def screen(platform: PlatformContext, tenant_id: str, collection_ids: frozenset[str],
-                 text: str, *,
-                 limit: int = 10, candidates: int = 50) -> list[DocumentMatch]:
+                 text: str, *, limit: int = 10, candidates: int = 50) -> list[DocumentMatch]:
     """The documents of ``collection_ids`` (visible to ``tenant_id``) whose claims come
     closest to ``text``; read in the tenant's own collection scope."""
     from .search import SearchRequest

@@ -84,8 +84,7 @@ def document_record(doc: PatentDocument) -> PatentRecord:
 
 
 async def upsert_records(platform: PlatformContext, session: Any, tenant_id: str,
-                         collection_id: str,
-                         records: Iterable[PatentRecord]) -> UpsertStats:
+                         collection_id: str, records: Iterable[PatentRecord]) -> UpsertStats:
     """Insert or update ``records`` in the collection (in the caller's transaction), then
     index the changed ones. The same publication twice in one batch keeps the last."""
     from .search import IndexDoc

@@ -109,8 +109,7 @@ def _watching_tenants(platform: PlatformContext, collection: Collection) -> list
 
 
 async def match_batch(platform: PlatformContext, collection: Collection,
-                      records: Iterable[PatentRecord],
-                      changed_keys: set[str]) -> dict[str, int]:
+                      records: Iterable[PatentRecord], changed_keys: set[str]) -> dict[str, int]:
     """Record the matches of newly ingested or changed records for every tenant that watches
     the collection; returns new matches per tenant."""
     from .store import backend
