@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from ipgov.plugins.context import PlatformContext
+
 __all__ = [
     "API_VERSION",
     "DemoContext",
@@ -77,7 +79,7 @@ class DemoContext:
     users: dict[str, str]
     actor: str = "demo"
     data_dir: str = ""
-    platform: Any = None  # the running platform (search indexes, settings)
+    platform: PlatformContext | None = None  # the running platform (search indexes, settings)
 
 
 @dataclass(frozen=True)
