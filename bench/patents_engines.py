@@ -13,13 +13,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 from _common import progress
 from patents_data import SHARED_COLLECTION, TENANT_COLLECTIONS
 
 from patent_search.search import open_backend
 from patent_search.search.model import IndexDoc, SearchRequest
+from patent_search.settings import from_environ
 
 ALL_COLLECTIONS = frozenset((SHARED_COLLECTION, *TENANT_COLLECTIONS))
 _COLL_TOKEN = {c: f"c{i}" for i, c in enumerate(sorted(ALL_COLLECTIONS | {"lens", "grants"}))}
@@ -47,7 +47,7 @@ class TantivyEngine:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.backend = open_backend(SimpleNamespace(data_dir=directory))
+        self.backend = open_backend(directory, from_environ({}))
 
     def add(self, docs: Sequence[IndexDoc]) -> None:
         """Index a batch."""

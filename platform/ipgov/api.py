@@ -7,7 +7,8 @@ Plugins (first-party and partner alike) use only these names, the way pytest plu
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.integrity import declare_constraint, insert_or_existing
@@ -32,6 +33,13 @@ from ipgov.graphql.permissions import (
 )
 from ipgov.i18n import bounds
 from ipgov.jobs import Job, JobContext, JobKind, enqueue_job, run_job_inline
+from ipgov.plugins.context import (
+    AuditRecord,
+    PlatformContext,
+    SessionContext,
+    TenantDirectory,
+    TenantRecord,
+)
 from ipgov.plugins.contracts import (
     API_VERSION,
     DemoContext,
@@ -69,9 +77,16 @@ from ipgov.reviews.reading import (
     score_summary,
     score_views,
 )
+from ipgov.settings import (
+    PluginConfig,
+    PluginSetting,
+    PluginSettingError,
+    PluginSettings,
+    UndeclaredSetting,
+)
 from ipgov.tenancy.decisions import decide_escalation, deciding_tenant, escalate_if_reserved
-from ipgov.tenancy.directory import TenantDirectory, TenantInfo  # oneplace: the tenant directory
-from ipgov.tenancy.modes import GovernanceMode  # oneplace: governance modes with behaviour
+from ipgov.tenancy.directory import TenantInfo
+from ipgov.tenancy.modes import GovernanceMode
 from ipgov.validation import FieldErrors, clean_text, filter_value, in_range, one_of, required
 from ipgov.web.guards import authorize_request
 
@@ -92,26 +107,48 @@ from ipgov.graphql.kit import (
 
 # --- end of the GraphQL kit block ---
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-def tenant_info(platform: Any, tenant_id: str) -> Any:
+    from ipgov.runtime import Platform
+
+
+def _core(platform: PlatformContext) -> Platform:
+    """The running platform behind ``platform`` (calls into hooks need its plugin registry)."""
+    from ipgov.runtime import Platform
+
+    if not isinstance(platform, Platform):
+        raise TypeError(f"expected the running platform, got {type(platform).__name__}")
+    return platform
+
+
+def tenant_info(platform: PlatformContext, tenant_id: str) -> TenantRecord | None:
     """What the platform knows of a tenant (slug, parent_id, root_id, governance_mode, status,
-    enabled_plugins), from memory; ``None`` for an unknown id. ``platform`` is
-    ``info.context.platform`` in resolvers."""
-    return platform.authz.directory.info(tenant_id)
+    enabled_plugins), from memory; ``None`` for an unknown id. Same as
+    ``platform.tenants.info(tenant_id)``."""
+    return platform.tenants.info(tenant_id)
 
 
-def lineage(platform: Any, tenant_id: str) -> list[Any]:
+def lineage(platform: PlatformContext, tenant_id: str) -> list[TenantRecord]:
     """The tenant, its parent, ... up to its group root (each as ``tenant_info`` returns)."""
-    return platform.authz.directory.lineage(tenant_id)
+    info = platform.tenants.info(tenant_id)
+    return [info, *platform.tenants.ancestors(tenant_id)] if info is not None else []
 
 
-def descendants(platform: Any, tenant_id: str) -> list[Any]:
+def descendants(platform: PlatformContext, tenant_id: str) -> list[TenantRecord]:
     """Every tenant below ``tenant_id`` (any depth; each as ``tenant_info`` returns), for
     group-level views such as duplicate purchases across a group. Authorize per tenant."""
-    return platform.authz.directory.descendants(tenant_id)
+    return platform.tenants.descendants(tenant_id)
 
 
-def cli_command(fn: Any) -> Any:
+def resolve_plugin_settings(plugin: str, declared: Iterable[PluginSetting],
+                            environ: Mapping[str, str]) -> PluginSettings:
+    """``plugin``'s settings read from ``environ`` as the platform reads them at start-up,
+    for code that runs without a platform (benches, tools); ``PluginSettingError``."""
+    return PluginConfig.resolve({plugin: list(declared)}, environ).of(plugin)
+
+
+def cli_command(fn: Callable[..., Any]) -> Any:
     """Decorator for a plugin's click command: the body is ``async def body(platform,
     **options)`` and runs with a platform built from the settings (domain errors exit 1 with
     their code and message)."""
@@ -127,11 +164,14 @@ def cli_progress(message: str) -> None:
     progress(message)
 
 
-def tenant_by_ref(platform: Any, ref: str) -> Any:
+def tenant_by_ref(platform: PlatformContext, ref: str) -> TenantRecord:
     """The tenant (as ``tenant_info`` returns) whose slug or id is ``ref``; ``NotFound``."""
-    for info in platform.authz.directory.values():
-        if ref in (info.id, info.slug):
-            return info
+    found = platform.tenants.info(ref)
+    if found is not None:
+        return found
+    for info in _core(platform).authz.directory.values():
+        if info.slug == ref:
+            return cast("TenantRecord", info)
     raise NotFound(f"no tenant with slug or id {ref!r}", code="TENANT_NOT_FOUND")
 
 
@@ -141,11 +181,12 @@ def negotiate_locale(request: Any, principal: Any = None, explicit: str | None =
     from ipgov.i18n import negotiate
     from ipgov.i18n.negotiation import normalize
 
-    return normalize(explicit) or negotiate(request.headers.get("accept-language"),
-                                            getattr(principal, "locale", None) or None)
+    chosen: str = normalize(explicit) or negotiate(request.headers.get("accept-language"),
+                                                   getattr(principal, "locale", None) or None)
+    return chosen
 
 
-def current_platform() -> Any:
+def current_platform() -> PlatformContext:
     """The platform running the current review check or job (``info.context.platform`` in
     resolvers)."""
     from ipgov.runtime import current_platform as _current
@@ -153,34 +194,35 @@ def current_platform() -> Any:
     return _current()
 
 
-def tenant_session(platform: Any, tenant_id: str, *, readonly: bool = False) -> Any:
+def tenant_session(platform: PlatformContext, tenant_id: str, *,
+                   readonly: bool = False) -> SessionContext:
     """An async context manager: a database session bound to one tenant.
 
     The core filters every ORM statement on ``TenantScoped`` models to the tenant (and, on
     PostgreSQL, row-level security holds the same line) and stamps ``tenant_id`` on new rows.
     The session commits when the block succeeds, rolls back when it raises; ``readonly``
-    sessions never commit and never wait for writers. For code that receives ``platform``:
-    hooks (``list_ip_objects``, ``screen_text``), routes (``request.app.state.platform``),
-    command-line commands. Resolvers use ``info.context.session(tenant_id)``.
+    sessions never commit and never wait for writers. Same as ``platform.tenant_session``
+    and ``platform.read_session``. Resolvers use ``info.context.session(tenant_id)``.
     """
-    return platform.db.session(TenantScope.tenant(tenant_id), readonly=readonly)
+    if readonly:
+        return platform.read_session(tenant_id)
+    return platform.tenant_session(tenant_id)
 
 
-def tenants_session(platform: Any, tenant_ids: Any, reason: str, *,
-                    readonly: bool = False) -> Any:
+def tenants_session(platform: PlatformContext, tenant_ids: Iterable[str], reason: str, *,
+                    readonly: bool = False) -> SessionContext:
     """Like ``tenant_session`` over several tenants, e.g. a tenant and its group (settings a
     group imposes) or collections shared with it. ``reason`` says why; authorize the caller
     for every tenant first."""
-    return platform.db.session(TenantScope.tenants(frozenset(tenant_ids), reason),
-                               readonly=readonly)
+    return platform.tenants_session(tenant_ids, reason, readonly=readonly)
 
 
 AUDIT_ACTION_MAX = 120
 AUDIT_OBJECT_MAX = 200
 
 
-async def record_audit(platform: Any, session: Any, *, tenant_id: str, actor: str,
-                       action: str, object_type: str, object_id: str = "",
+async def record_audit(platform: PlatformContext, session: AsyncSession, *, tenant_id: str,
+                       actor: str, action: str, object_type: str, object_id: str = "",
                        details: dict[str, Any] | None = None) -> str:
     """Append an event to ``tenant_id``'s tamper-evident audit trail; returns its id.
 
@@ -208,19 +250,21 @@ async def record_audit(platform: Any, session: Any, *, tenant_id: str, actor: st
     return event.id
 
 
-async def _call_enabled(platform: Any, hook: str, tenant_id: str, **kwargs: Any) -> list[Any]:
+async def _call_enabled(platform: PlatformContext, hook: str, tenant_id: str,
+                        **kwargs: Any) -> list[Any]:
     from ipgov.plugins.manager import call_and_await
 
-    info = platform.authz.tenant_info(tenant_id)
+    info = platform.tenants.info(tenant_id)
     if info is None:
         raise NotFound(f"tenant {tenant_id} not found", code="TENANT_NOT_FOUND")
-    caller = platform.registry.hook_for(hook, info.enabled_plugins)
+    caller = _core(platform).registry.hook_for(hook, info.enabled_plugins)
     results = await call_and_await(caller(platform=platform, tenant_id=tenant_id, **kwargs))
     return [item for result in results if result for item in result]
 
 
-async def list_ip_objects(platform: Any, tenant_id: str, *, kinds: list[str] | None = None,
-                          ids: list[str] | None = None, limit: int = 500) -> list[IpObject]:
+async def list_ip_objects(platform: PlatformContext, tenant_id: str, *,
+                          kinds: list[str] | None = None, ids: list[str] | None = None,
+                          limit: int = 500) -> list[IpObject]:
     """IP objects every enabled plugin holds for ``tenant_id`` (hook ``list_ip_objects``).
 
     Authorize the caller for the tenant before calling; ``limit`` applies per plugin."""
@@ -229,8 +273,8 @@ async def list_ip_objects(platform: Any, tenant_id: str, *, kinds: list[str] | N
                                limit=limit)
 
 
-async def screen_text(platform: Any, tenant_id: str, text: str, *, limit: int = 20,
-                      subject: str | None = None,
+async def screen_text(platform: PlatformContext, tenant_id: str, text: str, *,
+                      limit: int = 20, subject: str | None = None,
                       reveal_protected: bool = False) -> list[TextMatch]:
     """Matches of ``text`` in every enabled plugin's stores (hook ``screen_text``), best first.
 
@@ -240,17 +284,18 @@ async def screen_text(platform: Any, tenant_id: str, text: str, *, limit: int = 
     that keeps the full evidence and checks every reader itself (data_governance's
     pre-publication check)."""
     limit = max(1, min(int(limit), 200))
-    matches = await _call_enabled(platform, "screen_text", tenant_id, text=text, limit=limit)
+    matches: list[TextMatch] = await _call_enabled(platform, "screen_text", tenant_id,
+                                                   text=text, limit=limit)
     ranked = sorted(matches, key=lambda m: -m.score)
     if reveal_protected:
         return ranked
-    return [m if m.requires is None or (subject is not None and platform.authz.enforce(
+    return [m if m.requires is None or (subject is not None and platform.allowed(
         subject, tenant_id, *m.requires)) else m.withheld_copy() for m in ranked]
 
 
 __all__ = [
     "API_VERSION",
-    "GovernanceMode", "TenantDirectory", "TenantInfo",  # oneplace
+    "GovernanceMode", "TenantInfo",
     "Base",
     "bounds",
     "Check",
@@ -299,6 +344,16 @@ __all__ = [
     "PageInfo",
     "Permission",
     "PlatformEvent",
+    "PlatformContext",
+    "PluginSetting",
+    "PluginSettingError",
+    "PluginSettings",
+    "UndeclaredSetting",
+    "resolve_plugin_settings",
+    "AuditRecord",
+    "SessionContext",
+    "TenantDirectory",
+    "TenantRecord",
     "PluginInfo",
     "ReviewRun",
     "SupervisionMetric",

@@ -7,10 +7,21 @@ workers inside the server process, tokens signed by a key the platform generates
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Settings", "get_settings", "reset_settings"]
+__all__ = [
+    "PluginConfig",
+    "PluginSetting",
+    "PluginSettingError",
+    "PluginSettings",
+    "Settings",
+    "UndeclaredSetting",
+    "get_settings",
+    "reset_settings",
+]
 
 
 def _bool(value: str) -> bool:
@@ -134,6 +145,8 @@ class Settings:
     graphql_validation_timeout_seconds: float = 2.0
     # --- end availability -------------------------------------------------------------------------
     log_level: str = "INFO"
+    #: Raw values of plugin-declared settings by environment variable name
+    #: (``{"IPGOV_PATENT_UPLOAD_MAX_BYTES": "1000"}``), over the process environment.
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -191,6 +204,7 @@ class Settings:
 
 
 def _convert(kind: object, raw: str) -> object:
+    """``raw`` (an environment value) as ``kind`` (a type, or its name); ``ValueError``."""
     kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     if kind_name == "bool":
         return _bool(raw)
@@ -224,3 +238,179 @@ def reset_settings(settings: Settings | None = None) -> None:
     """Replace (or forget) the process-wide settings; used by the CLI and tests."""
     global _current
     _current = settings
+
+
+# ---------------------------------------------------------------------------------------------
+# Plugin settings: declared by each plugin (hook ``register_settings``), read through
+# ``platform.plugin_settings(name)``, validated when the platform is built.
+# ---------------------------------------------------------------------------------------------
+
+_SETTING_TYPES = (str, int, float, bool, Path)
+CORE_VARIABLES = frozenset(f"IPGOV_{f.name.upper()}" for f in fields(Settings))
+
+
+class PluginSettingError(ValueError):
+    """A plugin setting is declared badly, configured with a bad value, or read undeclared."""
+
+
+@dataclass(frozen=True)
+class PluginSetting:
+    """One setting a plugin declares: its name, type, default, variable and meaning.
+
+    ``type`` is ``str``, ``int``, ``float``, ``bool`` or ``pathlib.Path``; ``env`` defaults to
+    ``IPGOV_<NAME IN CAPITALS>``; ``minimum`` bounds numbers (a smaller value is refused).
+    """
+
+    name: str
+    type: type
+    default: object
+    description: str
+    env: str = ""
+    minimum: float | None = None
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that sets it."""
+        return self.env or f"IPGOV_{self.name.upper()}"
+
+    def parse(self, raw: str) -> object:
+        """The configured value from its raw text; ``ValueError`` saying what was expected."""
+        value = _convert(self.type, raw)
+        self.check(value)
+        return value
+
+    def check(self, value: object) -> None:
+        """``ValueError`` unless ``value`` is of the declared type and within bounds."""
+        kind = (int, float) if self.type is float else self.type
+        if not isinstance(value, kind) or (self.type is int and isinstance(value, bool)):
+            raise ValueError(f"expected {self.type.__name__}, got {value!r}")
+        if self.minimum is not None and isinstance(value, int | float) and value < self.minimum:
+            raise ValueError(f"at least {self.minimum:g}, got {value!r}")
+
+
+class PluginSettings:
+    """The configured settings of one plugin: ``plugin_settings("x").upload_max_bytes``.
+
+    Reading a setting the plugin did not declare raises ``PluginSettingError`` (an
+    ``AttributeError`` too), so a typo fails loudly instead of reading nothing.
+    """
+
+    def __init__(self, plugin: str, declared: Mapping[str, PluginSetting],
+                 values: Mapping[str, object]) -> None:
+        self._plugin = plugin
+        self._declared = dict(declared)
+        self._values = dict(values)
+
+    @property
+    def declared(self) -> dict[str, PluginSetting]:
+        """The plugin's declarations by setting name."""
+        return dict(self._declared)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.get(name)
+
+    def get(self, name: str) -> Any:
+        """The value of setting ``name``; ``PluginSettingError`` when it is not declared."""
+        if name not in self._values:
+            known = ", ".join(sorted(self._declared)) or "none"
+            raise UndeclaredSetting(f"plugin {self._plugin} declares no setting {name!r} "
+                                    f"(declared: {known}; declare it in register_settings)")
+        return self._values[name]
+
+    def as_dict(self) -> dict[str, object]:
+        """Every setting and its value."""
+        return dict(self._values)
+
+    def replaced(self, **values: object) -> PluginSettings:
+        """A copy with some settings set to other (checked) values, e.g. in tests."""
+        for name, value in values.items():
+            self.get(name)
+            try:
+                self._declared[name].check(value)
+            except ValueError as exc:
+                raise PluginSettingError(self._where(name, exc)) from None
+        return PluginSettings(self._plugin, self._declared, {**self._values, **values})
+
+    def _where(self, name: str, exc: Exception) -> str:
+        return (f"plugin {self._plugin}, setting {name} "
+                f"({self._declared[name].variable}): {exc}")
+
+
+class UndeclaredSetting(PluginSettingError, AttributeError):
+    """A plugin read a setting it did not declare."""
+
+
+class PluginConfig:
+    """Every loaded plugin's settings, resolved and validated once, at start-up."""
+
+    def __init__(self, by_plugin: Mapping[str, PluginSettings] | None = None) -> None:
+        self._by_plugin = dict(by_plugin or {})
+
+    @classmethod
+    def resolve(cls, declared: Mapping[str, Iterable[PluginSetting]],
+                environ: Mapping[str, str]) -> PluginConfig:
+        """Check every declaration and read its variable from ``environ`` (defaults where
+        unset); the first problem raises ``PluginSettingError`` naming the plugin, the setting
+        and the variable."""
+        owners: dict[str, str] = {}
+        resolved = {}
+        for plugin in sorted(declared):
+            settings: dict[str, PluginSetting] = {}
+            values: dict[str, object] = {}
+            for item in declared[plugin]:
+                _check_declaration(plugin, item, settings, owners)
+                settings[item.name] = item
+                owners[item.variable] = f"{plugin}.{item.name}"
+                values[item.name] = _value(plugin, item, environ)
+            resolved[plugin] = PluginSettings(plugin, settings, values)
+        return cls(resolved)
+
+    def of(self, plugin: str) -> PluginSettings:
+        """The settings of ``plugin`` (an empty set for a plugin that declares none)."""
+        return self._by_plugin.get(plugin) or PluginSettings(plugin, {}, {})
+
+    def replace(self, plugin: str, **values: object) -> None:
+        """Set some of ``plugin``'s settings to other checked values (tests, embedding)."""
+        self._by_plugin[plugin] = self.of(plugin).replaced(**values)
+
+    def declarations(self) -> list[tuple[str, PluginSetting]]:
+        """``(plugin, declaration)`` for every declared setting, by plugin and name."""
+        return [(p, s) for p in sorted(self._by_plugin)
+                for _n, s in sorted(self._by_plugin[p].declared.items())]
+
+
+def _check_declaration(plugin: str, item: object, seen: Mapping[str, PluginSetting],
+                       owners: Mapping[str, str]) -> None:
+    if not isinstance(item, PluginSetting):
+        raise PluginSettingError(f"plugin {plugin}: register_settings returned {item!r}, "
+                                 "not an ipgov.api.PluginSetting")
+    where = f"plugin {plugin}, setting {item.name} ({item.variable})"
+    if not item.name.isidentifier() or item.name.startswith("_") or item.name in seen:
+        raise PluginSettingError(f"{where}: the name must be a new identifier")
+    if item.type not in _SETTING_TYPES:
+        raise PluginSettingError(f"{where}: type must be str, int, float, bool or Path")
+    if not item.variable.startswith("IPGOV_") or item.variable in CORE_VARIABLES:
+        raise PluginSettingError(f"{where}: the variable must start with IPGOV_ and not be a "
+                                 "core setting's")
+    if item.variable in owners:
+        raise PluginSettingError(f"{where}: {owners[item.variable]} already reads this "
+                                 "variable")
+    if not item.description.strip():
+        raise PluginSettingError(f"{where}: describe it (docs/operations.md lists it)")
+    try:
+        item.check(item.default)
+    except ValueError as exc:
+        raise PluginSettingError(f"{where}: bad default: {exc}") from None
+
+
+def _value(plugin: str, item: PluginSetting, environ: Mapping[str, str]) -> object:
+    raw = environ.get(item.variable)
+    if raw is None:
+        return item.default
+    try:
+        return item.parse(raw)
+    except ValueError as exc:
+        raise PluginSettingError(f"plugin {plugin}, setting {item.name} ({item.variable}): "
+                                 f"{exc}") from None

@@ -7,6 +7,7 @@ the core imports it except entry points (command line, worker, web application) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from types import ModuleType
 
@@ -17,10 +18,12 @@ from ipgov.authz.service import AuthzService
 from ipgov.db import Database
 from ipgov.db.session import engine_options
 from ipgov.identity.service import build_token_services
+from ipgov.jobs.service import enqueue_job
 from ipgov.plugins.catalog import build_catalog
 from ipgov.plugins.manager import PluginRegistry
+from ipgov.reviews.events import emit_event
 from ipgov.runtime import Platform
-from ipgov.settings import Settings
+from ipgov.settings import PluginConfig, Settings
 from ipgov.telemetry import Telemetry
 
 __all__ = ["DEFAULT_PLUGINS", "build_platform", "new_registry", "plugins_setting"]
@@ -53,6 +56,9 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     registry = new_registry(plugins if plugins is not None else plugins_setting(settings))
     catalog = build_catalog(registry)  # imports every model into the shared metadata
+    plugin_config = PluginConfig.resolve(  # PluginSettingError names plugin, setting, variable
+        dict(registry.results_by_plugin("register_settings")),
+        {**os.environ, **settings.extra})
     db = Database(settings.app_sqlalchemy_url, system_url=settings.system_sqlalchemy_url,
                   **engine_options(settings))
     platform = Platform(
@@ -60,6 +66,8 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         db=db,
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
+        plugin_config=plugin_config,
+        services={"enqueue_job": enqueue_job, "emit_event": emit_event},
     )
     platform._catalog = catalog
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),

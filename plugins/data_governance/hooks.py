@@ -18,7 +18,9 @@ from ipgov.api import (
     GraphQLContribution,
     IpObject,
     Permission,
+    PlatformContext,
     PluginInfo,
+    PluginSetting,
     SupervisionMetric,
     TenantEvent,
     TextMatch,
@@ -51,6 +53,14 @@ PLUGIN_INFO = PluginInfo(
 def register_permissions() -> list[Permission]:
     """The objects this plugin protects, including one clearance object per level."""
     return list(PERMISSIONS)
+
+
+@hookimpl
+def register_settings() -> list[PluginSetting]:
+    """The pre-publication checks' rate limits."""
+    from .publication.services import SETTINGS
+
+    return list(SETTINGS)
 
 
 @hookimpl
@@ -113,18 +123,19 @@ async def load_demo_data(demo: DemoContext) -> None:
 
 
 @hookimpl
-async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+async def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list[str] | None,
                           ids: list[str] | None, limit: int) -> list[IpObject]:
     """The tenant's trade secrets (kind ``trade_secret``)."""
     if kinds is not None and "trade_secret" not in kinds:
         return []
-    async with platform.db.tenant_session(tenant_id) as session:
+    async with platform.read_session(tenant_id) as session:
         return await list_trade_secrets(session, tenant_id, ids=ids, limit=limit)
 
 
 @hookimpl
-async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
+async def screen_text(platform: PlatformContext, tenant_id: str, text: str,
+                      limit: int) -> list[TextMatch]:
     """The trade secrets (risk ``secret_disclosure``, behind their clearance) and the unfiled
     technical solutions (risk ``novelty_loss``) the text resembles, with passages and scores."""
-    async with platform.db.tenant_session(tenant_id) as session:
+    async with platform.read_session(tenant_id) as session:
         return await screen_own_records(session, text, limit)

@@ -11,24 +11,42 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from ipgov.api import InvalidInput, NotFound, TenantScope, lineage
+from ipgov.api import (
+    InvalidInput,
+    NotFound,
+    PlatformContext,
+    SessionContext,
+    TenantScope,
+    lineage,
+)
 
 from .models import Collection
 
-__all__ = ["collection_scope", "readable_collection", "visible_collection_ids",
-           "visible_collections", "writable_collection"]
+__all__ = ["collection_scope", "collection_session", "readable_collection",
+           "visible_collection_ids", "visible_collections", "writable_collection"]
 
 
-def collection_scope(platform: Any, tenant_id: str) -> TenantScope:
+_SHARED_REASON = "patent_search: own and group-shared collections"
+
+
+def _lineage_ids(platform: PlatformContext, tenant_id: str) -> frozenset[str]:
+    return frozenset(t.id for t in lineage(platform, tenant_id)) or frozenset({tenant_id})
+
+
+def collection_scope(platform: PlatformContext, tenant_id: str) -> TenantScope:
     """A read scope over the tenant and its ancestors (where shared collections live)."""
-    ids = frozenset(t.id for t in lineage(platform, tenant_id)) or frozenset({tenant_id})
-    return TenantScope.tenants(ids, "patent_search: own and group-shared collections")
+    return TenantScope.tenants(_lineage_ids(platform, tenant_id), _SHARED_REASON)
 
 
-async def visible_collections(platform: Any, tenant_id: str) -> list[Collection]:
+def collection_session(platform: PlatformContext, tenant_id: str) -> SessionContext:
+    """A read-only session over the tenant and its ancestors (``collection_scope``)."""
+    return platform.tenants_session(_lineage_ids(platform, tenant_id), _SHARED_REASON,
+                                    readonly=True)
+
+
+async def visible_collections(platform: PlatformContext, tenant_id: str) -> list[Collection]:
     """The tenant's collections and those its ancestors share, by owner then name."""
-    async with platform.db.session(collection_scope(platform, tenant_id),
-                                   readonly=True) as session:
+    async with collection_session(platform, tenant_id) as session:
         rows = (await session.execute(select(Collection).where(or_(
             Collection.tenant_id == tenant_id, Collection.shared_with_group.is_(True)))
             .order_by(Collection.tenant_id, Collection.name))).scalars().all()
@@ -37,7 +55,7 @@ async def visible_collections(platform: Any, tenant_id: str) -> list[Collection]
     return list(rows)
 
 
-async def visible_collection_ids(platform: Any, tenant_id: str,
+async def visible_collection_ids(platform: PlatformContext, tenant_id: str,
                                  wanted: list[str] | None = None) -> frozenset[str]:
     """Ids of the visible collections (all, or ``wanted`` after checking each is visible)."""
     visible = {c.id for c in await visible_collections(platform, tenant_id)}
@@ -50,7 +68,8 @@ async def visible_collection_ids(platform: Any, tenant_id: str,
     return frozenset(wanted)
 
 
-async def readable_collection(platform: Any, tenant_id: str, collection_id: str) -> Collection:
+async def readable_collection(platform: PlatformContext, tenant_id: str,
+                              collection_id: str) -> Collection:
     """A collection the tenant may read, or ``COLLECTION_NOT_FOUND``."""
     for collection in await visible_collections(platform, tenant_id):
         if collection.id == collection_id:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 from sqlalchemy import select
 
-from ipgov.api import cli_command, cli_progress, record_audit, run_job_inline, tenant_by_ref
+from ipgov.api import (
+    PlatformContext,
+    cli_command,
+    cli_progress,
+    record_audit,
+    run_job_inline,
+    tenant_by_ref,
+)
 
 from .models import COLLECTION_KINDS, Collection
 from .search.model import MODES
@@ -30,7 +36,7 @@ def patents() -> None:
 @click.option("--shared", is_flag=True, help="Share a new collection with the group below.")
 @click.option("--dry-run", is_flag=True, help="Only parse and count; store nothing.")
 @cli_command
-async def ingest_command(platform: Any, source: Path, tenant_ref: str | None,
+async def ingest_command(platform: PlatformContext, source: Path, tenant_ref: str | None,
                          collection_name: str | None, kind: str, shared: bool,
                          dry_run: bool) -> None:
     """Ingest SOURCE (a file, zip or folder of patent documents) and print counts per format.
@@ -53,7 +59,7 @@ async def ingest_command(platform: Any, source: Path, tenant_ref: str | None,
     if not tenant_ref or not collection_name:
         raise click.UsageError("--tenant and --collection are required (or use --dry-run)")
     tenant = tenant_by_ref(platform, tenant_ref)
-    async with platform.db.tenant_session(tenant.id) as session:
+    async with platform.tenant_session(tenant.id) as session:
         collection = (await session.execute(select(Collection).where(
             Collection.name == collection_name))).scalar_one_or_none()
         if collection is None:
@@ -102,8 +108,8 @@ def _print_counts(counts: dict[str, int], errors: int) -> None:
               help="Ranking: BM25, the offline semantic model, or both fused.")
 @click.option("--facets", is_flag=True, help="Also print CPC, office, year and assignee counts.")
 @cli_command
-async def search_command(platform: Any, query: str, tenant_ref: str, limit: int, mode: str,
-                         facets: bool) -> None:
+async def search_command(platform: PlatformContext, query: str, tenant_ref: str, limit: int,
+                         mode: str, facets: bool) -> None:
     """Search the collections TENANT may read and print the top hits."""
     from .access import visible_collection_ids
     from .ranking import search_page

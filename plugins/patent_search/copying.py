@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+
+from ipgov.api import PlatformContext
 
 from .access import visible_collections
 from .documents import documents_by_keys
@@ -75,7 +76,7 @@ def _chunks(text: str) -> list[str]:
     return ([*chunks, current] if current else chunks)[:MAX_CHUNKS]
 
 
-async def _candidates(platform: Any, tenant_id: str, text: str) -> list[PatentDocument]:
+async def _candidates(platform: PlatformContext, tenant_id: str, text: str) -> list[PatentDocument]:
     from .search import SearchRequest
     from .store import backend
 
@@ -127,7 +128,7 @@ def _copied(doc: PatentDocument, text_sentences: list) -> CopiedDocument | None:
                           passages[0].score, tuple(passages[:10]))
 
 
-async def copied_documents(platform: Any, tenant_id: str, text: str,
+async def copied_documents(platform: PlatformContext, tenant_id: str, text: str,
                            limit: int) -> list[CopiedDocument]:
     """Third-party documents of the tenant's visible collections whose wording ``text``
     copies, most copied first."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from ipgov.api import DemoContext
+from ipgov.api import DemoContext, PlatformContext
 
 from .ingest import IngestError, iter_path
 from .models import Collection, ProcurementItem, Watchlist, WatchlistMatch
@@ -42,7 +41,9 @@ async def _collection(demo: DemoContext, tenant: str, name: str, kind: str, shar
     return row
 
 
-def _platform(demo: DemoContext) -> Any:
+def _platform(demo: DemoContext) -> PlatformContext:
+    if demo.platform is None:
+        raise RuntimeError("the patent demo needs the running platform (DemoContext.platform)")
     return demo.platform
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import InvalidInput, NotFound
+from ipgov.api import InvalidInput, NotFound, PlatformContext
 
-from .access import collection_scope
+from .access import collection_session
 from .models import PatentDocument
 from .numbers import InvalidPublicationNumber, parse_number
 
@@ -53,15 +53,14 @@ async def find_document(session: AsyncSession, collection_id: str, text: str,
     return found[0]
 
 
-async def documents_by_keys(platform: Any, tenant_id: str,
+async def documents_by_keys(platform: PlatformContext, tenant_id: str,
                             keys: list[tuple[str, str]]) -> list[Any]:
     """The documents ``(collection id, publication number)`` of the collections the tenant
     may read (its own and its ancestors' scope), detached from the session."""
     if not keys:
         return []
     wanted = set(keys)
-    async with platform.db.session(collection_scope(platform, tenant_id),
-                                   readonly=True) as session:
+    async with collection_session(platform, tenant_id) as session:
         rows = (await session.execute(select(PatentDocument).where(
             PatentDocument.collection_id.in_({c for c, _ in wanted}),
             PatentDocument.publication_number.in_({p for _, p in wanted})))).scalars().all()

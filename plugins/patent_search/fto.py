@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ipgov.api import PlatformContext
+
 from .documents import documents_by_keys
 
 __all__ = ["ClaimMatch", "DocumentMatch", "compared_parts", "query_terms", "screen"]
@@ -129,8 +131,8 @@ def _passages(text: str) -> list[tuple[int, int, str]]:
     return out or [(0, len(text), text)]
 
 
-async def screen(platform: Any, tenant_id: str, collection_ids: frozenset[str], text: str, *,
-                 limit: int = 10, candidates: int = 50) -> list[DocumentMatch]:
+async def screen(platform: PlatformContext, tenant_id: str, collection_ids: frozenset[str],
+                 text: str, *, limit: int = 10, candidates: int = 50) -> list[DocumentMatch]:
     """The documents of ``collection_ids`` (visible to ``tenant_id``) whose claims come
     closest to ``text``; read in the tenant's own collection scope."""
     from .search import SearchRequest

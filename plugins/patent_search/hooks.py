@@ -13,8 +13,10 @@ from ipgov.api import (
     GraphQLContribution,
     IpObject,
     Permission,
+    PlatformContext,
     PlatformEvent,
     PluginInfo,
+    PluginSetting,
     TenantEvent,
     TextMatch,
     TextPassage,
@@ -108,6 +110,14 @@ def register_jobs() -> dict[str, Any]:
 
 
 @hookimpl
+def register_settings() -> list[PluginSetting]:
+    """Upload limit, import folders, search engine and CPC titles."""
+    from .settings import SETTINGS
+
+    return list(SETTINGS)
+
+
+@hookimpl
 def should_review_on(event: PlatformEvent) -> bool:
     """New documents in a watched direction call for a Monitor review."""
     return event.kind == "patent_search.watchlist_match"
@@ -132,7 +142,7 @@ async def on_tenant_merged(event: TenantEvent) -> None:
 
 
 @hookimpl
-async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+async def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list[str] | None,
                           ids: list[str] | None, limit: int) -> list[IpObject]:
     """Documents of the tenant's portfolio collections: its own patents and applications."""
     from .models import Collection, PatentDocument
@@ -140,7 +150,7 @@ async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None
     wanted = set(kinds or ("patent", "application"))
     if not wanted & {"patent", "application"}:
         return []
-    async with platform.db.tenant_session(tenant_id) as session:
+    async with platform.read_session(tenant_id) as session:
         stmt = (select(PatentDocument).join(Collection,
                                             Collection.id == PatentDocument.collection_id)
                 .where(Collection.kind == "portfolio")
@@ -161,7 +171,8 @@ async def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None
 
 
 @hookimpl
-async def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> list[TextMatch]:
+async def screen_text(platform: PlatformContext, tenant_id: str, text: str,
+                      limit: int) -> list[TextMatch]:
     """Risk ``third_party_text``: documents of the collections the tenant may read (its own
     portfolio excepted) whose wording the text copies. Claim similarity is no risk of
     publishing (a publication infringes no patent): that is ``screenFto``'s job."""

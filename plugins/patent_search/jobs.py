@@ -14,11 +14,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ipgov.api import InvalidInput, JobContext
+from ipgov.api import InvalidInput, JobContext, PlatformContext
 
 from .ingest import IngestError, iter_path
 from .ingest.model import PatentRecord
 from .models import Collection
+from .settings import settings_of
 from .store import backend, refresh_count, upsert_records
 from .watch import match_batch, raise_events
 
@@ -28,17 +29,17 @@ INGEST_KIND = "patent_search.ingest"
 BATCH = 500
 
 
-def allowed_roots(platform: Any, tenant_id: str) -> list[Path]:
+def allowed_roots(platform: PlatformContext, tenant_id: str) -> list[Path]:
     """Folders a tenant may ingest from through the API: its own upload folder
-    ``<data dir>/imports/<tenant id>`` and the operator's shared folders
-    ``IPGOV_PATENT_IMPORT_DIRS`` (``os.pathsep`` separated; e.g. a mounted bulk-data feed)."""
-    configured = os.environ.get("IPGOV_PATENT_IMPORT_DIRS", "")
+    ``<data dir>/imports/<tenant id>`` and the operator's shared folders, setting
+    ``import_dirs`` (``IPGOV_PATENT_IMPORT_DIRS``, ``os.pathsep`` separated)."""
+    configured = str(settings_of(platform).import_dirs)
     roots = [Path(p) for p in configured.split(os.pathsep) if p.strip()]
     roots.append(Path(platform.settings.data_dir) / "imports" / tenant_id)
     return [r.resolve() for r in roots]
 
 
-def check_source(platform: Any, source: str, tenant_id: str) -> Path:
+def check_source(platform: PlatformContext, source: str, tenant_id: str) -> Path:
     """The resolved path of ``source`` if it exists under an allowed root; else a clear error.
     """
     if not source or "\x00" in source:

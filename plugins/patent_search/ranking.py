@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ipgov.api import PlatformContext
+
 from .documents import documents_by_keys
 from .models import Collection, PatentDocument
 from .search import (
@@ -26,6 +28,7 @@ from .search import (
 )
 from .search.model import MODES
 from .semantic import hybrid
+from .settings import PLUGIN
 from .store import backend, document_record
 
 __all__ = ["MAX_SEMANTIC_DOCS", "MODES", "ranked_search", "search_page", "semantic_index"]
@@ -35,22 +38,26 @@ CANDIDATES = 100  # per ranking, before fusion
 _LOCK = threading.Lock()
 
 
-async def _state(platform: Any) -> tuple:
-    async with platform.db.system_session("patent_search: semantic index state") as session:
+async def _state(platform: PlatformContext) -> tuple:
+    async with platform.index_session(PLUGIN, "semantic index state") as session:
         rows = (await session.execute(select(Collection.id, Collection.document_count,
                                              Collection.updated_at).order_by(Collection.id)))
         return tuple((r[0], r[1], str(r[2])) for r in rows)
 
 
-async def semantic_index(platform: Any) -> Any:
-    """The process's semantic index, rebuilt when the stored collections changed."""
+async def semantic_index(platform: PlatformContext) -> Any:
+    """The process's semantic index, rebuilt when the stored collections changed.
+
+    Like the full-text index it holds every tenant's documents (read through the context's
+    ``index_session``, for derived indexes only) and answers only with a collection filter:
+    ``index.search(query, collection_ids, ...)`` with the collections the tenant may read."""
     from .semantic import SemanticIndex
 
     state = await _state(platform)
-    cached = platform.extras.get("patent_search.semantic")
+    cached = platform.plugin_state(PLUGIN).get("semantic")
     if cached is not None and cached[0] == state:
         return cached[1]
-    async with platform.db.system_session("patent_search: semantic index build") as session:
+    async with platform.index_session(PLUGIN, "semantic index build") as session:
         docs = [IndexDoc.of(d.tenant_id, d.collection_id, document_record(d))
                 for d in (await session.execute(select(PatentDocument).limit(MAX_SEMANTIC_DOCS)
                                                 )).scalars()]
@@ -64,11 +71,11 @@ async def semantic_index(platform: Any) -> Any:
 
     with _LOCK:
         index = await asyncio.to_thread(build)
-    platform.extras["patent_search.semantic"] = (state, index)
+    platform.plugin_state(PLUGIN)["semantic"] = (state, index)
     return index
 
 
-async def search_page(platform: Any, tenant_id: str, request: SearchRequest,
+async def search_page(platform: PlatformContext, tenant_id: str, request: SearchRequest,
                       mode: str) -> SearchPage:
     """One page of results in ``mode`` (``bm25``, ``semantic`` or ``hybrid``): what the API
     and the command line both answer."""
@@ -79,7 +86,7 @@ async def search_page(platform: Any, tenant_id: str, request: SearchRequest,
     return await ranked_search(platform, tenant_id, request, mode)
 
 
-async def ranked_search(platform: Any, tenant_id: str, request: SearchRequest,
+async def ranked_search(platform: PlatformContext, tenant_id: str, request: SearchRequest,
                         mode: str) -> SearchPage:
     """Semantic (``mode="semantic"``) or hybrid (BM25 fused with semantic) results.
 
@@ -152,7 +159,7 @@ def _semantic_notices(index: Any, query: str, *, found: bool) -> list[SearchNoti
     return []
 
 
-async def _page_hits(platform: Any, tenant_id: str, ranked: list[tuple[str, float]],
+async def _page_hits(platform: PlatformContext, tenant_id: str, ranked: list[tuple[str, float]],
                      bm25: SearchPage | None) -> list[Hit]:
     """The hits of the ranked keys, with snippets where BM25 made them."""
     known = {h.key: h for h in bm25.hits} if bm25 else {}
@@ -166,7 +173,7 @@ async def _page_hits(platform: Any, tenant_id: str, ranked: list[tuple[str, floa
     return hits
 
 
-async def _hits(platform: Any, tenant_id: str, keys: list[str]) -> dict[str, Hit]:
+async def _hits(platform: PlatformContext, tenant_id: str, keys: list[str]) -> dict[str, Hit]:
     if not keys:
         return {}
     pairs = [(c, p) for c, p in (k.split(":", 1) for k in keys)]

@@ -3,12 +3,12 @@
 ``PUT /plugins/patent_search/tenants/{tenant}/collections/{collection}/upload?filename=x.zip``
 with the file as the raw request body: it is streamed to disk (constant memory) under a
 temporary name, renamed when complete (a cut-off upload leaves nothing visible), refused past
-``IPGOV_PATENT_UPLOAD_MAX_BYTES`` (default 512 MiB) with 413, and answered with the job id.
+the ``upload_max_bytes`` setting (``IPGOV_PATENT_UPLOAD_MAX_BYTES``, default 512 MiB) with 413,
+                                  and answered with the job id.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from pathlib import Path
@@ -18,19 +18,13 @@ from litestar import Request, put
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.response import Response
 
-from ipgov.api import authorize_request, enqueue_job
+from ipgov.api import PlatformContext, authorize_request
 
 from .jobs import INGEST_KIND
 from .models import Collection
+from .settings import settings_of
 
 __all__ = ["upload_documents"]
-
-DEFAULT_MAX = 512 * 1024 * 1024
-
-
-def max_upload_bytes() -> int:
-    """The upload limit (``IPGOV_PATENT_UPLOAD_MAX_BYTES``)."""
-    return int(os.environ.get("IPGOV_PATENT_UPLOAD_MAX_BYTES", DEFAULT_MAX))
 
 
 class PayloadTooLarge(ClientException):
@@ -43,8 +37,8 @@ async def upload_documents(request: Request[Any, Any, Any], tenant_id: str, coll
                            filename: str = "upload.bin") -> Response[dict[str, Any]]:
     """Store the body as a file of the collection and queue its ingestion."""
     principal = await authorize_request(request, tenant_id, "patent_search:document", "ingest")
-    platform = request.app.state.platform
-    async with platform.db.tenant_session(tenant_id) as session:
+    platform: PlatformContext = request.app.state.platform
+    async with platform.read_session(tenant_id) as session:
         if await session.get(Collection, collection_id) is None:
             raise NotFoundException(detail="no such collection in this tenant (a collection "
                                            "shared by the group is read-only here)")
@@ -52,7 +46,7 @@ async def upload_documents(request: Request[Any, Any, Any], tenant_id: str, coll
     folder = Path(platform.settings.data_dir) / "imports" / tenant_id / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     partial, final = folder / f".{safe}.part", folder / safe
-    limit, size = max_upload_bytes(), 0
+    limit, size = int(settings_of(platform).upload_max_bytes), 0
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit:
         raise PayloadTooLarge(detail=f"the file is {declared} bytes; at most {limit}")
@@ -70,7 +64,8 @@ async def upload_documents(request: Request[Any, Any, Any], tenant_id: str, coll
         partial.unlink(missing_ok=True)
         folder.rmdir() if not any(folder.iterdir()) else None
         raise
-    job = await enqueue_job(platform, tenant_id=tenant_id, kind=INGEST_KIND,
-                            params={"collection_id": collection_id, "source": str(final)},
-                            actor=principal.subject)
+    job = await platform.enqueue_job(tenant_id=tenant_id, kind=INGEST_KIND,
+                                     params={"collection_id": collection_id,
+                                             "source": str(final)},
+                                     actor=principal.subject)
     return Response({"jobId": job.id, "bytes": size, "file": safe}, status_code=202)

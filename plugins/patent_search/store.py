@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ipgov.api import utcnow
+from ipgov.api import PlatformContext, utcnow
 
 from .ingest.model import PatentRecord
 from .models import Collection, PatentDocument
+from .settings import PLUGIN, settings_of
 
 __all__ = ["UpsertStats", "backend", "document_record", "refresh_count", "upsert_records"]
 
@@ -35,17 +36,19 @@ _BOUNDED = {"publication_number": 60, "country": 8, "doc_number": 60, "kind": 8,
             "language": 16, "source_format": 60}
 
 
-def backend(platform: Any) -> Any:
-    """The platform's search backend (tantivy under the data directory by default)."""
-    found = platform.extras.get("patent_search.backend")
+def backend(platform: PlatformContext) -> Any:
+    """The platform's search backend (tantivy under the data directory by default), opened
+    once per process and kept in the plugin's state."""
+    state = platform.plugin_state(PLUGIN)
+    found = state.get("backend")
     if found is None:
         with _LOCK:
-            found = platform.extras.get("patent_search.backend")
+            found = state.get("backend")
             if found is None:
                 from .search import open_backend
 
-                found = open_backend(platform.settings)
-                platform.extras["patent_search.backend"] = found
+                found = state["backend"] = open_backend(platform.settings.data_dir,
+                                                        settings_of(platform))
     return found
 
 
@@ -80,8 +83,8 @@ def document_record(doc: PatentDocument) -> PatentRecord:
     return PatentRecord(**{name: getattr(doc, name) for name in _FIELDS})
 
 
-async def upsert_records(platform: Any, session: Any, tenant_id: str, collection_id: str,
-                         records: Iterable[PatentRecord]) -> UpsertStats:
+async def upsert_records(platform: PlatformContext, session: Any, tenant_id: str,
+                         collection_id: str, records: Iterable[PatentRecord]) -> UpsertStats:
     """Insert or update ``records`` in the collection (in the caller's transaction), then
     index the changed ones. The same publication twice in one batch keeps the last."""
     from .search import IndexDoc

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ipgov.api import InvalidInput, PlatformEvent, descendants, emit_event, tenant_info
+from ipgov.api import InvalidInput, PlatformContext, PlatformEvent, descendants, tenant_info
 
 from .ingest.model import PatentRecord
 from .models import Collection, Watchlist, WatchlistMatch
@@ -95,7 +95,7 @@ def record_score(watch: Watchlist, record: PatentRecord) -> float | None:
     return score if (watch.cpc or watch.keywords or watch.assignees) else None
 
 
-def _watching_tenants(platform: Any, collection: Collection) -> list[str]:
+def _watching_tenants(platform: PlatformContext, collection: Collection) -> list[str]:
     owner = collection.tenant_id
     tenants = [owner]
     if collection.shared_with_group:
@@ -108,8 +108,8 @@ def _watching_tenants(platform: Any, collection: Collection) -> list[str]:
     return out
 
 
-async def match_batch(platform: Any, collection: Collection, records: Iterable[PatentRecord],
-                      changed_keys: set[str]) -> dict[str, int]:
+async def match_batch(platform: PlatformContext, collection: Collection,
+                      records: Iterable[PatentRecord], changed_keys: set[str]) -> dict[str, int]:
     """Record the matches of newly ingested or changed records for every tenant that watches
     the collection; returns new matches per tenant."""
     from .store import backend
@@ -121,7 +121,7 @@ async def match_batch(platform: Any, collection: Collection, records: Iterable[P
     new: dict[str, int] = {}
     numbers = [r.publication_number for r in records]
     for tenant_id in _watching_tenants(platform, collection):
-        async with platform.db.tenant_session(tenant_id) as session:
+        async with platform.tenant_session(tenant_id) as session:
             watches = (await session.execute(select(Watchlist).where(
                 Watchlist.active.is_(True)))).scalars().all()
             if not watches:
@@ -173,13 +173,13 @@ def _query_matches(engine: Any, query: str, collection_id: str,
                                            limit=100, highlight=False, cursor=page.next_cursor))
 
 
-async def raise_events(platform: Any, job_id: str, new_matches: dict[str, int],
+async def raise_events(platform: PlatformContext, job_id: str, new_matches: dict[str, int],
                        actor: str) -> list[str]:
     """One event per tenant with new matches (idempotent per job): plugins decide whether it
     calls for a review (this plugin does: a Monitor review)."""
     reviewed = []
     for tenant_id, count in sorted(new_matches.items()):
-        run = await emit_event(platform, PlatformEvent(
+        run = await platform.emit_event(PlatformEvent(
             tenant_id=tenant_id, kind="patent_search.watchlist_match",
             event_id=f"patent_search:{job_id}:{tenant_id}", payload={"matches": count}),
             actor=actor)

@@ -364,3 +364,56 @@ def test_the_partner_imports_nothing_of_ipgov_but_the_public_module() -> None:
                         if n.startswith("ipgov") and n != "ipgov.api"
                         and not n.startswith("ipgov_example_partner")]
     assert not private, private
+
+
+# --------------------------------------------------------------------------- typed context
+
+
+async def test_the_partner_reads_its_declared_setting_through_the_context(platform, gql):
+    assert platform.plugin_settings(PLUGIN).max_notes == 10_000  # the declared default
+    platform.plugin_config.replace(PLUGIN, max_notes=1)
+    g = await make_group(platform, "acme", "hybrid")
+    sub, token = g.ids["acme-a"], g.token("a-admin")
+    assert (await _note(gql, sub, token, "first"))["errors"] == []
+    full = await _note(gql, sub, token, "second")
+    assert [(e["code"], e["field"]) for e in full["errors"]] == [("NOTE_LIMIT", "title")]
+    assert (await _note(gql, g.ids["acme-b"], g.token("b-admin"), "b's first"))["errors"] == []
+
+
+def test_a_bad_partner_setting_stops_start_up_naming_it(tmp_path):
+    from ipgov.api import PluginSettingError
+    from ipgov.runtime import build_platform
+
+    bad = Settings(data_dir=tmp_path, extra={"IPGOV_EXAMPLE_PARTNER_MAX_NOTES": "0"})
+    with pytest.raises(PluginSettingError, match=r"plugin example_partner, setting max_notes "
+                                                 r"\(IPGOV_EXAMPLE_PARTNER_MAX_NOTES\)"):
+        build_platform(bad)
+
+
+async def test_the_partner_lists_its_notes_through_a_hook_typed_with_the_context(platform,
+                                                                               gql):
+    from ipgov.api import list_ip_objects
+
+    g = await make_group(platform, "acme", "hybrid")
+    sub = g.ids["acme-a"]
+    created = await _note(gql, sub, g.token("a-admin"), "renew the EP annuity")
+    found = [o for o in await list_ip_objects(platform, sub) if o.plugin == PLUGIN]
+    assert [(o.id, o.kind, o.title) for o in found] == [
+        (created["note"]["id"], "other", "renew the EP annuity")]
+    assert not [o for o in await list_ip_objects(platform, g.ids["acme-b"])
+                if o.plugin == PLUGIN]
+
+
+def test_the_partner_annotates_the_platform_with_the_context_type() -> None:
+    import ast
+
+    untyped = []
+    for path in sorted((EXAMPLE / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.arg) and node.arg == "platform" and (
+                    node.annotation is None
+                    or ast.unparse(node.annotation) != "PlatformContext"):
+                untyped.append(f"{path.name}:{node.lineno}")
+    assert not untyped, untyped
+    hooks = (EXAMPLE / "src" / "ipgov_example_partner" / "hooks.py").read_text()
+    assert "def register_settings" in hooks and "platform: PlatformContext" in hooks

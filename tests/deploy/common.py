@@ -6,9 +6,10 @@ import dataclasses
 
 from yamllint.config import YamlLintConfig
 
-from ipgov.settings import Settings
+from ipgov.settings import PluginSetting, Settings
 
-__all__ = ["KNOWN_VARIABLES", "PLUGIN_VARIABLES", "SETTING_NAMES", "YAMLLINT"]
+__all__ = ["KNOWN_VARIABLES", "PLUGIN_VARIABLES", "SETTING_NAMES", "YAMLLINT",
+           "first_party_settings"]
 
 #: Every environment variable the platform reads (``Settings.from_env``).
 SETTING_NAMES = frozenset(f"IPGOV_{f.name.upper()}" for f in dataclasses.fields(Settings)
@@ -27,22 +28,22 @@ rules:
 """)
 
 
-def _plugin_variables() -> frozenset[str]:
-    """``IPGOV_*`` variables first-party plugins read from the environment themselves."""
-    import re
-    from pathlib import Path
+def first_party_settings() -> list[tuple[str, PluginSetting]]:
+    """``(plugin, declaration)`` of every setting the first-party plugins declare through
+    ``register_settings`` (the ``ipgov`` distribution's entry points)."""
+    from importlib.metadata import entry_points
 
-    names: set[str] = set()
-    for source in (Path(__file__).resolve().parents[2] / "plugins").rglob("*.py"):
-        text = source.read_text(errors="replace")
-        names.update(re.findall(r"\bIPGOV_[A-Z0-9_]*[A-Z0-9]\b", text))
-        # patent_search's factory: _setting(settings, "search_url") reads IPGOV_SEARCH_URL
-        names.update(f"IPGOV_{n.upper()}" for n in re.findall(r"_setting\(\w+, \"(\w+)\"\)", text))
-    return frozenset(names - SETTING_NAMES)
+    from ipgov.plugins.manager import ENTRY_POINT_GROUP, PluginRegistry
+
+    registry = PluginRegistry()
+    registry.load_entry_points(only=[ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)
+                                     if ep.dist is not None and ep.dist.name == "ipgov"])
+    return [(plugin, item) for plugin, items in registry.results_by_plugin("register_settings")
+            for item in items]
 
 
-#: Variables read by plugins (patent search backend, import folders, upload limit...).
-PLUGIN_VARIABLES = _plugin_variables()
+#: Variables of the settings first-party plugins declare (search backend, import folders...).
+PLUGIN_VARIABLES = frozenset(item.variable for _plugin, item in first_party_settings())
 
 #: Every ``IPGOV_*`` variable something in ipgov reads.
 KNOWN_VARIABLES = SETTING_NAMES | PLUGIN_VARIABLES

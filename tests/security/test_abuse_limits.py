@@ -251,8 +251,7 @@ async def test_redis_storage_shares_the_limit_between_replicas(platform, acme, s
     token = acme.token("a-viewer")
     statuses = []
     for replica in range(2):
-        for key in [k for k in platform.extras if k.startswith("rate_limits")]:
-            del platform.extras[key]  # each replica has its own process-local limiter
+        platform.rate_limiters.clear()  # each replica has its own process-local limiter
         app = create_app(platform, shared)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as http:

@@ -60,11 +60,11 @@ class CursorCodec:
     def of(cls, platform: Any) -> CursorCodec:
         """The platform's codec: its key is derived from the audit key, which every API
         replica shares, so a cursor from one replica is valid on the others."""
-        codec = platform.extras.get("cursor_codec")
+        codec: CursorCodec | None = platform.cursor_codec
         if codec is None:
             secret = hmac.new(platform.audit_key.secret, b"ipgov graphql cursor v1",
                               hashlib.sha256).digest()
-            codec = platform.extras["cursor_codec"] = cls(secret)
+            codec = platform.cursor_codec = cls(secret)
         return codec
 
     def _mac(self, payload: bytes) -> bytes:

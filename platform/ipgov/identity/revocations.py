@@ -82,7 +82,7 @@ def _apply_pending(platform: Platform, sync_session: Session) -> None:
 
 def revoke_now(platform: Platform, token_id: str, expires_at: datetime) -> None:
     """Refuse ``token_id`` in this process at once (after the revocation committed)."""
-    follower = platform.extras.get(RevocationFollower.KEY)
+    follower = platform.revocation_follower
     platform.tokens.revoked.add(token_id)
     if follower is not None:
         follower.expiry[token_id] = expires_at
@@ -90,8 +90,6 @@ def revoke_now(platform: Platform, token_id: str, expires_at: datetime) -> None:
 
 class RevocationFollower:
     """Keeps ``platform.tokens.revoked`` equal to the committed, unexpired revocations."""
-
-    KEY = "identity.revocation_follower"
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
@@ -103,9 +101,9 @@ class RevocationFollower:
     @classmethod
     def of(cls, platform: Platform) -> RevocationFollower:
         """The platform's follower (made on first use)."""
-        found = platform.extras.get(cls.KEY)
+        found = platform.revocation_follower
         if found is None:
-            found = platform.extras[cls.KEY] = cls(platform)
+            found = platform.revocation_follower = cls(platform)
         return found
 
     async def load(self) -> int:

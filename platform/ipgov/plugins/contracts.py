@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from ipgov.plugins.context import PlatformContext
+
 __all__ = [
     "API_VERSION",
     "DemoContext",
@@ -82,7 +84,7 @@ class DemoContext:
     users: dict[str, str]
     actor: str = "demo"
     data_dir: str = ""
-    platform: Any = None  # the running platform (search indexes, settings)
+    platform: PlatformContext | None = None  # the running platform (search indexes, settings)
     baselines: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     """Group baselines the plugin's demo wants: ``(group slug, role, object, action,
     effect)``; the core adds each with ``apply_to_subsidiaries`` after the hook returns."""

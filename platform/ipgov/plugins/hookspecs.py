@@ -23,6 +23,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from ipgov.plugins.context import PlatformContext
     from ipgov.plugins.contracts import (
         DemoContext,
         FrameworkCatalog,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         TenantEvent,
     )
     from ipgov.reviews.checks import Check
+    from ipgov.settings import PluginSetting
 
 __all__ = ["hookspec", "hookimpl", "PROJECT_NAME"]
 
@@ -202,7 +204,7 @@ def register_supervision_metrics() -> list[SupervisionMetric]:
 
 
 @hookspec
-def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
+def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list[str] | None,
                     ids: list[str] | None, limit: int) -> Any:
     """Return the ``ipgov.api.IpObject`` items this plugin holds for ``tenant_id`` (at most
     ``limit``), filtered by ``kinds`` and ``ids`` when given. Called for plugins enabled for the
@@ -212,12 +214,28 @@ def list_ip_objects(platform: Any, tenant_id: str, kinds: list[str] | None,
 
 
 @hookspec
-def screen_text(platform: Any, tenant_id: str, text: str, limit: int) -> Any:
+def screen_text(platform: PlatformContext, tenant_id: str, text: str, limit: int) -> Any:
     """Compare ``text`` (an article, a paper, a technical solution) with what this plugin
     stores for ``tenant_id`` and return up to ``limit`` ``ipgov.api.TextMatch`` items, best
     first, each with its matching passages. Called through ``ipgov.api.screen_text``; read only
     what the tenant may read (its own rows and collections shared with it). May return an
     awaitable. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_settings() -> list[PluginSetting]:
+    """Return the plugin's settings (``ipgov.api.PluginSetting``: name, type, default,
+    environment variable, description).
+
+    The core reads and checks them when the platform starts (a bad value stops it with an error
+    naming the plugin, the setting and the variable); the plugin reads them with
+    ``platform.plugin_settings("<plugin>").<name>``. Since 0.1.
     """
 
 

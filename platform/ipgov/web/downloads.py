@@ -21,7 +21,6 @@ __all__ = ["SUPERVISION_DOWNLOADS", "download_paths", "tenant_routes"]
 SUPERVISION_DOWNLOADS = (("Supervision overview (CSV)", "/supervision/export.csv"),
                          ("Supervision report (printable)", "/supervision/report"))
 _PARAMETER = re.compile(r"\{([a-z_]+)(?::[a-z]+)?\}")
-_CACHE_KEY = "web.download_routes"
 
 
 def _title(handler: Any) -> str:
@@ -32,9 +31,8 @@ def _title(handler: Any) -> str:
 
 def tenant_routes(platform: Platform) -> list[tuple[str, str, str]]:
     """``(plugin, title, path template)`` of every plugin GET route keyed by the tenant alone."""
-    found = platform.extras.get(_CACHE_KEY)
-    if found is not None:
-        return found
+    if platform.download_routes is not None:
+        return platform.download_routes
     found = []
     for plugin, handler in platform.catalog.routes:
         if "GET" not in (getattr(handler, "http_methods", None) or ()):
@@ -42,7 +40,7 @@ def tenant_routes(platform: Platform) -> list[tuple[str, str, str]]:
         for path in sorted(handler.paths):
             if _PARAMETER.findall(path) == ["tenant_id"]:
                 found.append((plugin, _title(handler), f"/plugins{path}"))
-    platform.extras[_CACHE_KEY] = found
+    platform.download_routes = found
     return found
 
 

@@ -55,7 +55,6 @@ TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "root
 # Rate-limited: the API (GraphQL), plugin routes (uploads, reports) and exports; static pages
 # and probes are not (a browser loading the supervision UI would spend its budget on files).
 LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report")
-_EXTRAS_KEY = "rate_limits"  # platform.extras["rate_limits|<storage>|<limits>"]
 STORE_RETRY_SECONDS = 5  # after a store failure: fallback only, then try the store again
 #: What a failing store raises: limits wraps redis-py's errors (redis.exceptions.ConnectionError
 #: is not an OSError); a silent store ends in our own timeout.
@@ -178,13 +177,13 @@ class RateLimits:
 
 def rate_limits(platform: Any, settings: Settings | None = None) -> RateLimits:
     """The ``RateLimits`` for ``settings`` (the platform's by default), made on first use and
-    kept in ``platform.extras``: apps built with the same limits share their counters."""
+    kept in ``platform.rate_limiters``: apps built with the same limits share their counters."""
     settings = settings or platform.settings
-    key = "|".join((_EXTRAS_KEY, settings.rate_limit_storage, settings.rate_limit_user,
+    key = "|".join((settings.rate_limit_storage, settings.rate_limit_user,
                     settings.rate_limit_anonymous, settings.rate_limit_tenant))
-    found = platform.extras.get(key)
+    found: RateLimits | None = platform.rate_limiters.get(key)
     if found is None:
-        found = platform.extras[key] = RateLimits(settings)
+        found = platform.rate_limiters[key] = RateLimits(settings)
     return found
 
 

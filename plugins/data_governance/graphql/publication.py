@@ -205,7 +205,8 @@ class PublicationMutation:
         async def run() -> PublicationCheckPayload:
             body = services.check_text(text)
             async with ctx.session(tenant) as s:
-                await services.check_rate(s, ctx.actor)
+                await services.check_rate(
+                    s, ctx.actor, ctx.platform.plugin_settings("data_governance"))
             matches = await services.screen(ctx.platform, tenant, body)
             return await mutate(
                 info, tenant, PublicationCheckPayload, "check",

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import Conflict, InvalidInput, IpObject, list_ip_objects, utcnow
+from ipgov.api import Conflict, InvalidInput, IpObject, PlatformContext, list_ip_objects, utcnow
 
 from ..common import FieldErrors, get, text
 from .models import IpInventoryItem, SolutionLink, TechnicalSolution
@@ -47,7 +47,7 @@ async def create_solution(session: AsyncSession, data: dict[str, Any]) -> Techni
     return row
 
 
-async def find_ip_object(platform: Any, tenant_id: str, plugin: str, object_id: str
+async def find_ip_object(platform: PlatformContext, tenant_id: str, plugin: str, object_id: str
                          ) -> IpObject:
     """The IP object ``(plugin, object_id)`` of the tenant, asked of every enabled plugin."""
     found = [o for o in await list_ip_objects(platform, tenant_id, ids=[object_id], limit=10)
@@ -102,7 +102,7 @@ async def unlink(session: AsyncSession, link_id: str) -> None:
     await session.execute(delete(SolutionLink).where(SolutionLink.id == row.id))
 
 
-async def sync_inventory(platform: Any, tenant_id: str, session: AsyncSession,
+async def sync_inventory(platform: PlatformContext, tenant_id: str, session: AsyncSession,
                          limit: int = 5000) -> dict[str, int]:
     """Refresh the snapshot from ``list_ip_objects`` (objects gone are dropped)."""
     objects = [o for o in await list_ip_objects(platform, tenant_id, kinds=list(COVERAGE_KINDS),

@@ -7,20 +7,30 @@ something a person could probe a secret with, so nobody may probe fast."""
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import DomainError, InvalidInput, TextMatch, screen_text, tenant_info, utcnow
+from ipgov.api import (
+    DomainError,
+    InvalidInput,
+    PlatformContext,
+    PluginSetting,
+    PluginSettings,
+    TextMatch,
+    screen_text,
+    tenant_info,
+    utcnow,
+)
 
 from ..common import aware, text
 from .models import PublicationCheck
 from .risks import SECRET_DISCLOSURE, THIRD_PARTY_TEXT, assess, overall
 
-__all__ = ["MAX_TEXT", "RateLimited", "check_rate", "check_text", "screen", "store_check"]
+__all__ = ["MAX_TEXT", "SETTINGS", "RateLimited", "check_rate", "check_text", "screen",
+           "store_check"]
 
 MAX_TEXT = 50_000
 MATCH_LIMIT = 20
@@ -46,21 +56,26 @@ def check_text(value: str) -> str:
     return value
 
 
-def _limit(variable: str, default: int) -> int:
-    raw = os.environ.get(variable, "")
-    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else default
+SETTINGS = [
+    PluginSetting("checks_per_minute", int, PER_MINUTE,
+                  "Pre-publication checks one person may run per minute in a tenant.",
+                  env="IPGOV_PUBLICATION_CHECKS_PER_MINUTE", minimum=1),
+    PluginSetting("checks_per_day", int, PER_DAY,
+                  "Pre-publication checks one person may run per day in a tenant.",
+                  env="IPGOV_PUBLICATION_CHECKS_PER_DAY", minimum=1),
+]
+"""Declared through ``register_settings``; read with ``platform.plugin_settings``."""
 
 
-async def check_rate(session: AsyncSession, actor: str) -> None:
+async def check_rate(session: AsyncSession, actor: str, settings: PluginSettings) -> None:
     """``RATE_LIMITED`` when ``actor`` already ran the allowed number of checks in this
-    tenant in the last minute or day (``IPGOV_PUBLICATION_CHECKS_PER_MINUTE``, default 6;
-    ``IPGOV_PUBLICATION_CHECKS_PER_DAY``, default 200). Counted from the stored checks, so
-    every API process and restart agrees."""
+    tenant in the last minute or day (``settings``: the plugin's ``checks_per_minute``,
+    default 6, and ``checks_per_day``, default 200). Counted from the stored checks, so every
+    API process and restart agrees."""
     now = utcnow()
     windows = (
-        (timedelta(minutes=1), _limit("IPGOV_PUBLICATION_CHECKS_PER_MINUTE", PER_MINUTE),
-         "minute"),
-        (timedelta(days=1), _limit("IPGOV_PUBLICATION_CHECKS_PER_DAY", PER_DAY), "day"))
+        (timedelta(minutes=1), int(settings.checks_per_minute), "minute"),
+        (timedelta(days=1), int(settings.checks_per_day), "day"))
     for window, allowed, name in windows:
         since = now - window
         count, oldest = (await session.execute(select(
@@ -75,7 +90,7 @@ async def check_rate(session: AsyncSession, actor: str) -> None:
                                   "window": name})
 
 
-async def screen(platform: Any, tenant_id: str, body: str) -> list[TextMatch]:
+async def screen(platform: PlatformContext, tenant_id: str, body: str) -> list[TextMatch]:
     """Every enabled plugin's matches for the text, best first, in full: the check keeps the
     evidence and shows each reader only what their clearance allows."""
     return await screen_text(platform, tenant_id, body, limit=MATCH_LIMIT,
@@ -92,7 +107,7 @@ def _match_dict(m: TextMatch) -> dict[str, Any]:
 
 
 async def store_check(session: AsyncSession, *, title: str, channel: str, body: str,
-                      matches: list[TextMatch], actor: str, platform: Any = None,
+                      matches: list[TextMatch], actor: str, platform: PlatformContext | None = None,
                       tenant_id: str | None = None) -> PublicationCheck:
     """Keep the screened text, its matches (with the permission each needs to be seen) and
     the verdict of each risk."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from ipgov.api import TenantScope, utcnow
+from ipgov.api import PlatformContext, utcnow
 
 from .outline import Outline, lang, load_outline
 from .sources import Evidence, collect_evidence
@@ -66,18 +65,17 @@ def _clause_status(outline: Outline, parts: list[EvidenceResult], locale: str) -
     return PRESENT, outline.text("reasons", "clause_present", locale)
 
 
-async def gather(platform: Any, tenant_id: str, *, limit: int) -> dict[str, Evidence]:
+async def gather(platform: PlatformContext, tenant_id: str, *, limit: int) -> dict[str, Evidence]:
     """Every evidence kind of the outline for the tenant, with up to ``limit`` rows each."""
     outline = load_outline()
-    scope = TenantScope.tenants(frozenset({tenant_id}), "ip_governance: certification")
     found: dict[str, Evidence] = {}
-    async with platform.db.session(scope, readonly=True) as session:
+    async with platform.read_session(tenant_id) as session:
         for kind in outline.evidence:
             found[kind] = await collect_evidence(session, kind, limit)
     return found
 
 
-async def build_checklist(platform: Any, tenant_id: str, locale: str, *,
+async def build_checklist(platform: PlatformContext, tenant_id: str, locale: str, *,
                           rows: int = SAMPLE_ROWS,
                           found: dict[str, Evidence] | None = None) -> list[ClauseResult]:
     """The checklist of every clause of the outline, texts in ``locale``."""

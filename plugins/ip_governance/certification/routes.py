@@ -13,7 +13,7 @@ from litestar import Request, get
 from litestar.response import Response
 
 from ipgov.api import (
-    TenantScope,
+    PlatformContext,
     authorize_request,
     negotiate_locale,
     record_audit,
@@ -41,18 +41,18 @@ async def _authorize(request: Request[Any, Any, Any], tenant_id: str) -> Any:
     return await authorize_request(request, tenant_id, OBJ, "read")
 
 
-async def _reviews(platform: Any, tenant_id: str) -> list[dict[str, Any]]:
+async def _reviews(platform: PlatformContext, tenant_id: str) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
-    scope = TenantScope.tenants(frozenset({tenant_id}), "ip_governance: management reviews")
-    async with platform.db.session(scope, readonly=True) as session:
+    async with platform.read_session(tenant_id) as session:
         rows = (await session.execute(select(ManagementReview).order_by(
             ManagementReview.held_at.desc()).limit(100))).scalars()
         return [vars(review_node(r)) for r in rows]
 
 
-async def _audit(platform: Any, tenant_id: str, actor: str, what: str, locale: str) -> None:
-    async with platform.db.tenant_session(tenant_id) as session:
+async def _audit(platform: PlatformContext, tenant_id: str, actor: str, what: str,
+                 locale: str) -> None:
+    async with platform.tenant_session(tenant_id) as session:
         await record_audit(platform, session, tenant_id=tenant_id, actor=actor,
                            action=f"ip_governance.certification.{what}",
                            object_type=OBJ, object_id=tenant_id, details={"locale": locale})

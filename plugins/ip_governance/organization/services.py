@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from ipgov.api import (
     FieldErrors,
     InvalidInput,
     NotFound,
+    PlatformContext,
     clean_text,
     decide_escalation,
     escalate_if_reserved,
@@ -321,7 +322,7 @@ async def add_swot(session: AsyncSession, tenant_id: str, *, strategy_id: str, c
 # ----------------------------------------------------- approval: a reserved decision
 
 
-async def submit_strategy(platform: Any, session: AsyncSession, tenant_id: str,
+async def submit_strategy(platform: PlatformContext, session: AsyncSession, tenant_id: str,
                           strategy_id: str, actor: str) -> tuple[IpStrategy, GovernanceDecision]:
     """Put a strategy to the deciding governing body.
 
@@ -358,7 +359,8 @@ async def submit_strategy(platform: Any, session: AsyncSession, tenant_id: str,
     return strategy, decision
 
 
-async def record_decision(platform: Any, session: AsyncSession, *, deciding_tenant_id: str,
+async def record_decision(platform: PlatformContext, session: AsyncSession, *,
+                          deciding_tenant_id: str,
                           from_tenant_id: str, decision_id: str, body_id: str, approve: bool,
                           note: str, actor: str) -> GovernanceDecision:
     """The deciding body's final decision on a key issue (seed §3 a: final decisions on key
@@ -386,7 +388,7 @@ async def record_decision(platform: Any, session: AsyncSession, *, deciding_tena
     return decision
 
 
-async def _settle_escalation(platform: Any, session: AsyncSession,
+async def _settle_escalation(platform: PlatformContext, session: AsyncSession,
                              decision: GovernanceDecision, actor: str) -> None:
     """Close the core escalation the decision raised (the core records and audits it)."""
     try:

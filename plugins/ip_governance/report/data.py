@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ipgov.api import Directive, Finding, ReviewRun, TenantScope, lineage, utcnow
+from ipgov.api import Directive, Finding, PlatformContext, ReviewRun, lineage, utcnow
 
 from ..framework import services as profiles
 from ..framework.catalog import builtin_frameworks
@@ -35,11 +35,11 @@ class ReportData:
     directives: list[Directive] = field(default_factory=list)
     current_by_function: dict[str, float | None] = field(default_factory=dict)
     target_by_function: dict[str, float | None] = field(default_factory=dict)
-    platform: Any = None
+    platform: PlatformContext | None = None
     """For reading findings and directives in the report's language."""
 
 
-def _chain(platform: Any, tenant_id: str) -> list[Any]:
+def _chain(platform: PlatformContext, tenant_id: str) -> list[Any]:
     chain = list(lineage(platform, tenant_id))[::-1]  # root first
     return [profiles.Link(t.id, chain[i - 1].governance_mode if i else None)
             for i, t in enumerate(chain)]
@@ -55,13 +55,13 @@ def _by_function(tiers: dict[str, int]) -> dict[str, float | None]:
     return {f: round(mean(v), 2) if v else None for f, v in found.items() if f in FUNCTIONS}
 
 
-async def collect(platform: Any, tenant_id: str) -> ReportData:
+async def collect(platform: PlatformContext, tenant_id: str) -> ReportData:
     """Latest finished review, its findings, open directives and the profile per function."""
     chain = _chain(platform, tenant_id)
     ids = frozenset(link.tenant_id for link in chain)
-    me = platform.authz.tenant_info(tenant_id)
-    scope = TenantScope.tenants(ids, "ip_governance: governance report")
-    async with platform.db.session(scope, readonly=True) as s:
+    me = platform.tenants.info(tenant_id)
+    async with platform.tenants_session(ids, "ip_governance: governance report",
+                                        readonly=True) as s:
         run = (await s.execute(
             select(ReviewRun).where(ReviewRun.tenant_id == tenant_id, ReviewRun.kind == "tenant",
                                     ReviewRun.finished_at.is_not(None))

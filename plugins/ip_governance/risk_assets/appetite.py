@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import GovernanceMode, InvalidInput, bounds, lineage, utcnow
+from ipgov.api import GovernanceMode, InvalidInput, PlatformContext, bounds, lineage, utcnow
 
 from .models import RiskAppetite, RiskTolerance
 from .vocabulary import DEFAULT_THRESHOLD, MATRIX_MAX, MATRIX_MIN, RISK_CATEGORIES
@@ -83,7 +82,7 @@ class EffectiveAppetite:
         return found.threshold if found else DEFAULT_THRESHOLD
 
 
-def chain_from_platform(platform: Any, tenant_id: str) -> list[ChainLink]:
+def chain_from_platform(platform: PlatformContext, tenant_id: str) -> list[ChainLink]:
     """The tenant's lineage (nearest first) with each link's governing mode, from memory."""
     infos = lineage(platform, tenant_id)
     return [ChainLink(info.id, infos[i + 1].governance_mode if i + 1 < len(infos) else None)

@@ -1,11 +1,10 @@
-"""Choose and open the search backend from the settings object."""
+"""Choose and open the search backend from patent_search's settings."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
 
+from ipgov.api import PluginSettings
 from patent_search.search.cpc import CpcScheme
 from patent_search.search.cursor import CursorCodec
 from patent_search.search.model import SearchBackend
@@ -15,20 +14,20 @@ __all__ = ["INDEX_DIR", "open_backend"]
 INDEX_DIR = "patent-index"
 
 
-def _setting(settings: Any, name: str) -> str:
-    """``settings.<name>``, else ``IPGOV_<NAME>`` from the environment, else ''."""
-    value = getattr(settings, name, "") or os.environ.get(f"IPGOV_{name.upper()}", "")
-    return str(value).strip()
+def _setting(settings: PluginSettings, name: str) -> str:
+    """Setting ``name`` of the plugin's settings, '' when empty."""
+    return str(settings.get(name) or "").strip()
 
 
-def open_backend(settings: Any) -> SearchBackend:
+def open_backend(data_dir: Path | str, settings: PluginSettings) -> SearchBackend:
     """OpenSearch when a search URL is configured, else tantivy in ``<data_dir>/patent-index``.
 
-    Reads ``search_url`` (or ``IPGOV_SEARCH_URL``), ``data_dir``, ``cpc_titles_path`` (or
-    ``IPGOV_CPC_TITLES_PATH``: the full CPC Title List; the bundled main-group titles otherwise)
-    and ``search_index`` (OpenSearch index name, default ``ipgov-patents``).
+    ``settings`` are patent_search's (``platform.plugin_settings("patent_search")``):
+    ``search_url`` (``IPGOV_SEARCH_URL``), ``cpc_titles_path`` (``IPGOV_CPC_TITLES_PATH``: the
+    full CPC Title List; the bundled main-group titles otherwise) and ``search_index``
+    (OpenSearch index name, default ``ipgov-patents``).
     """
-    data_dir = Path(getattr(settings, "data_dir", "") or ".ipgov-data")
+    data_dir = Path(data_dir or ".ipgov-data")
     titles = _setting(settings, "cpc_titles_path")
     cpc = CpcScheme.load(titles) if titles else CpcScheme.bundled()
     cursors = CursorCodec.from_data_dir(data_dir)

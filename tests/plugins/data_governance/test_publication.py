@@ -156,8 +156,8 @@ async def test_each_risk_has_its_own_verdict_across_chinese_and_english(platform
     assert _risks(filed)["novelty_loss"] == "clear"
 
 
-async def test_checks_are_rate_limited_per_person(platform, gql, monkeypatch):
-    monkeypatch.setenv("IPGOV_PUBLICATION_CHECKS_PER_MINUTE", "2")
+async def test_checks_are_rate_limited_per_person(platform, gql):
+    platform.plugin_config.replace("data_governance", checks_per_minute=2)
     g = await make_group(platform, "acme")
     t = g.ids["acme-a"]
     text = "Our engineers present a new packaging line at the trade fair next week."

@@ -11,6 +11,8 @@ SHARED = Path(__file__).parents[4] / "shared" / "data" / "patents"
 
 
 @pytest.fixture
-def imports(monkeypatch):
-    """The demo data and the shared data folders are import folders of the test platform."""
+def imports(monkeypatch, platform):
+    """The demo data and the shared data folders are import folders of the test platform
+    (and of platforms it builds later, e.g. the command line's)."""
     monkeypatch.setenv("IPGOV_PATENT_IMPORT_DIRS", f"{DATA}:{SHARED}")
+    platform.plugin_config.replace("patent_search", import_dirs=f"{DATA}:{SHARED}")

@@ -26,6 +26,7 @@ from patent_search.search.fields import flatten
 from patent_search.search.opensearch_backend import OpenSearchBackend, search_body
 from patent_search.search.opensearch_dsl import index_body, translate
 from patent_search.search.query import parse
+from patent_search.settings import from_environ
 
 URL = os.environ.get("IPGOV_TEST_OPENSEARCH_URL", "")
 A, B = frozenset({"col-a"}), frozenset({"col-b"})
@@ -118,12 +119,12 @@ def test_search_body_filters_collections_sorts_by_key_and_resumes_after_the_curs
 
 def test_open_backend_selects_opensearch_from_the_settings(tmp_path, monkeypatch):
     monkeypatch.delenv("IPGOV_SEARCH_URL", raising=False)
-    settings = type("S", (), {"data_dir": tmp_path, "search_url": "http://127.0.0.1:9"})()
-    backend = open_backend(settings)
+    settings = from_environ({}).replaced(search_url="http://127.0.0.1:9")
+    backend = open_backend(tmp_path, settings)
     assert isinstance(backend, OpenSearchBackend)
     assert backend.count(frozenset()) == 0  # answered without a call: empty set is nothing
     monkeypatch.setenv("IPGOV_SEARCH_URL", "http://127.0.0.1:9")
-    assert isinstance(open_backend(type("S", (), {"data_dir": tmp_path})()), OpenSearchBackend)
+    assert isinstance(open_backend(tmp_path, from_environ(os.environ)), OpenSearchBackend)
 
 
 def test_bad_requests_fail_before_any_call():

@@ -282,7 +282,7 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
     refused = await gql.client.put(url, content=body,
                                    headers={"authorization": f"Bearer {acme.token('b-admin')}"})
     assert refused.status_code == 403
-    monkeypatch.setenv("IPGOV_PATENT_UPLOAD_MAX_BYTES", "1000")
+    platform.plugin_config.replace("patent_search", upload_max_bytes=1000)
     big = await gql.client.put(url, content=body, headers=headers)
     assert big.status_code == 413
     folder = platform.settings.data_dir / "imports" / acme.ids["acme-a"]

@@ -31,6 +31,7 @@ from patent_search.search import (
 from patent_search.search.cpc import ATTRIBUTION, BUNDLED_TITLES
 from patent_search.search.fields import key_order
 from patent_search.search.tantivy_backend import TantivyBackend
+from patent_search.settings import from_environ
 
 DATA = Path("/work/shared/data/patents")
 CPC_DIR = DATA / "cpc" / "CPCTitleList202505"
@@ -449,7 +450,7 @@ def test_chinese_applicants_are_counted_as_exact_names(engine, corpus):
 # ---- writes -------------------------------------------------------------------------------
 
 def test_upsert_replaces_by_key_without_duplicates(tmp_path):
-    backend = open_backend(type("S", (), {"data_dir": tmp_path})())
+    backend = open_backend(tmp_path, from_environ({}))
     record = CHINESE[0]
     backend.upsert([IndexDoc.of("t", "col-a", record)] * 3)
     changed = PatentRecord(**{**record.__dict__, "title": "显示面板与驱动电路"})

@@ -12,8 +12,11 @@ from sqlalchemy import delete, func, select, update
 from ipgov.api import (
     Check,
     GraphQLContribution,
+    IpObject,
     Permission,
+    PlatformContext,
     PluginInfo,
+    PluginSetting,
     TenantEvent,
     hookimpl,
 )
@@ -21,7 +24,7 @@ from ipgov.api import (
 from .checks import CHECKS
 from .graphql import ExamplePartnerMutation, ExamplePartnerQuery
 from .models import ExampleNote, ExampleSettings
-from .services import NOTE
+from .services import NOTE, PLUGIN, SETTINGS
 
 __all__ = ["NOTE", "PLUGIN_INFO"]
 
@@ -61,6 +64,28 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
     for role in _WRITE_ROLES:
         grants[role] = [(NOTE, "read"), (NOTE, "create")]
     return grants
+
+
+@hookimpl
+def register_settings() -> list[PluginSetting]:
+    """``max_notes`` (``IPGOV_EXAMPLE_PARTNER_MAX_NOTES``), checked when the platform starts."""
+    return list(SETTINGS)
+
+
+@hookimpl
+async def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list[str] | None,
+                          ids: list[str] | None, limit: int) -> list[IpObject]:
+    """Notes as IP objects of kind ``other``, read in a read-only session of the tenant."""
+    if kinds and "other" not in kinds:
+        return []
+    async with platform.read_session(tenant_id) as session:
+        query = select(ExampleNote).order_by(ExampleNote.title).limit(limit)
+        if ids:
+            query = query.where(ExampleNote.id.in_(ids))
+        notes = (await session.execute(query)).scalars().all()
+    return [IpObject(plugin=PLUGIN, id=n.id, tenant_id=tenant_id, kind="other", ref=n.title,
+                     title=n.title, status="open",
+                     details={"due_on": str(n.due_on or "")}) for n in notes]
 
 
 @hookimpl

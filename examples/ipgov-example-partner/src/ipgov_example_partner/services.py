@@ -9,20 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import UserError, record_audit
+from ipgov.api import PlatformContext, PluginSetting, UserError, record_audit
 
 from .models import ExampleNote
 
-__all__ = ["NOTE", "NoteDraft", "create_note", "note_errors"]
+__all__ = ["NOTE", "PLUGIN", "SETTINGS", "NoteDraft", "create_note", "note_errors"]
 
+PLUGIN = "example_partner"
 NOTE = "example_partner:note"
 TITLE_MAX = 200
 BODY_MAX = 5000
+
+SETTINGS = [
+    PluginSetting("max_notes", int, 10_000, "Most notes the example partner keeps per tenant.",
+                  env="IPGOV_EXAMPLE_PARTNER_MAX_NOTES", minimum=1),
+]
+"""Declared by ``hooks.register_settings``; read with ``platform.plugin_settings(PLUGIN)``."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,14 @@ def note_errors(draft: NoteDraft, today: date) -> list[UserError]:
     return errors
 
 
-async def create_note(platform: Any, session: AsyncSession, *, tenant_id: str, actor: str,
-                      draft: NoteDraft) -> ExampleNote | list[UserError]:
-    """Store the note and audit it, or return why not (nothing is stored then)."""
+async def create_note(platform: PlatformContext, session: AsyncSession, *, tenant_id: str,
+                      actor: str, draft: NoteDraft) -> ExampleNote | list[UserError]:
+    """Store the note and audit it, or return why not (nothing is stored then): a title in
+    use, or the tenant's notes at the ``max_notes`` setting."""
+    limit = int(platform.plugin_settings(PLUGIN).max_notes)
+    if (await session.execute(select(func.count(ExampleNote.id)))).scalar_one() >= limit:
+        return [UserError(code="NOTE_LIMIT", field="title",
+                          message=f"this tenant keeps at most {limit} notes")]
     taken = await session.execute(select(ExampleNote.id).where(
         ExampleNote.title == draft.title.strip()))
     if taken.first() is not None:

@@ -1,0 +1,42 @@
+"""The settings patent_search declares (hook ``register_settings``), read with
+``platform.plugin_settings(PLUGIN)``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ipgov.api import PlatformContext, PluginSetting, PluginSettings, resolve_plugin_settings
+
+__all__ = ["PLUGIN", "SETTINGS", "from_environ", "settings_of"]
+
+PLUGIN = "patent_search"
+
+SETTINGS = [
+    PluginSetting("upload_max_bytes", int, 512 * 1024 * 1024,
+                  "Largest file accepted by the patent upload route (413 above it).",
+                  env="IPGOV_PATENT_UPLOAD_MAX_BYTES", minimum=1),
+    PluginSetting("import_dirs", str, "",
+                  "Operator folders every tenant may ingest patent files from "
+                  "(os.pathsep separated, e.g. a mounted bulk-data feed).",
+                  env="IPGOV_PATENT_IMPORT_DIRS"),
+    PluginSetting("search_url", str, "",
+                  "OpenSearch/Elasticsearch URL of the patent search engine; empty: an "
+                  "embedded tantivy index under the data directory.",
+                  env="IPGOV_SEARCH_URL"),
+    PluginSetting("search_index", str, "ipgov-patents",
+                  "OpenSearch index name of the patent documents.", env="IPGOV_SEARCH_INDEX"),
+    PluginSetting("cpc_titles_path", str, "",
+                  "The full CPC Title List (a file or folder); unset: the bundled main-group "
+                  "titles.", env="IPGOV_CPC_TITLES_PATH"),
+]
+
+
+def settings_of(platform: PlatformContext) -> PluginSettings:
+    """patent_search's configured settings."""
+    return platform.plugin_settings(PLUGIN)
+
+
+def from_environ(environ: Mapping[str, str]) -> PluginSettings:
+    """patent_search's settings read from ``environ``, for tools that run without a platform
+    (benches, a backend opened in a test)."""
+    return resolve_plugin_settings(PLUGIN, SETTINGS, environ)
