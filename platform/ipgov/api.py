@@ -32,7 +32,8 @@ from ipgov.graphql.permissions import (
     requires_any,
 )
 from ipgov.i18n import bounds
-from ipgov.jobs import Job, JobContext, JobKind, enqueue_job, run_job_inline
+from ipgov.jobs import Job, JobContext, JobKind, enqueue_job
+from ipgov.jobs import run_job_inline as _run_job_inline
 from ipgov.plugins.context import (
     AuditRecord,
     PlatformContext,
@@ -138,7 +139,7 @@ def lineage(platform: PlatformContext, tenant_id: str) -> list[TenantRecord]:
 def descendants(platform: PlatformContext, tenant_id: str) -> list[TenantRecord]:
     """Every tenant below ``tenant_id`` (any depth; each as ``tenant_info`` returns), for
     group-level views such as duplicate purchases across a group. Authorize per tenant."""
-    return platform.tenants.descendants(tenant_id)
+    return list(platform.tenants.descendants(tenant_id))
 
 
 def resolve_plugin_settings(plugin: str, declared: Iterable[PluginSetting],
@@ -146,6 +147,18 @@ def resolve_plugin_settings(plugin: str, declared: Iterable[PluginSetting],
     """``plugin``'s settings read from ``environ`` as the platform reads them at start-up,
     for code that runs without a platform (benches, tools); ``PluginSettingError``."""
     return PluginConfig.resolve({plugin: list(declared)}, environ).of(plugin)
+
+
+async def run_job_inline(platform: PlatformContext, *, tenant_id: str, kind: str,
+                         params: dict[str, Any] | None = None, actor: str = "cli",
+                         idempotency_key: str | None = None,
+                         on_progress: Callable[[int, int | None, str], None] | None = None
+                         ) -> Job:
+    """Enqueue a job and run it right here (commands, demo data, tests); returns the finished
+    row. ``on_progress(done, total, message)`` sees each progress report."""
+    return await _run_job_inline(_core(platform), tenant_id=tenant_id, kind=kind, params=params,
+                                 actor=actor, idempotency_key=idempotency_key,
+                                 on_progress=on_progress)
 
 
 def cli_command(fn: Callable[..., Any]) -> Any:

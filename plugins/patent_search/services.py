@@ -8,9 +8,9 @@ them through the core's kit, which audits in the same transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.api import InvalidInput, NotFound
@@ -98,7 +98,7 @@ async def acknowledge_matches(session: AsyncSession, match_ids: list[str]) -> in
     done = await session.execute(update(WatchlistMatch).where(
         WatchlistMatch.id.in_(match_ids)).values(acknowledged=True).execution_options(
         synchronize_session=False))
-    if done.rowcount != len(set(match_ids)):
+    if cast(CursorResult[Any], done).rowcount != len(set(match_ids)):
         raise NotFound("some matches are not in this tenant", code="MATCH_NOT_FOUND",
                        field="matchIds")
     return len(match_ids)

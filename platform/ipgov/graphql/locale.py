@@ -28,7 +28,7 @@ class LocalePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def set_user_locale(platform, session, *, user_id: str, locale: str | None,  # type: ignore[no-untyped-def]
+async def set_user_locale(platform, session, *, user_id: str, locale: str | None,
                           actor: str) -> str:
     """Store ``locale`` (``en``, ``zh-CN`` or ``None`` to clear) as the user's preference,
     audited in the platform's chain; ``InvalidInput`` for any other value."""

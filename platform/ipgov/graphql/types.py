@@ -17,10 +17,11 @@ from .permissions import requires
 __all__ = ["GovernanceModeEnum", "TenantType", "tenant_node"]
 
 
-GovernanceModeEnum = strawberry.enum(
-    GovernanceMode, name="GovernanceModeEnum",
-    description="How a tenant governs its subsidiaries (IP-CSF GV.OV-03).")
-"""The core's ``GovernanceMode`` (one enum, with its behaviour) as a GraphQL enum."""
+strawberry.enum(GovernanceMode, name="GovernanceModeEnum",
+                description="How a tenant governs its subsidiaries (IP-CSF GV.OV-03).")
+GovernanceModeEnum = GovernanceMode
+"""The core's ``GovernanceMode`` (one enum, with its behaviour), registered as the GraphQL
+enum ``GovernanceModeEnum`` (``strawberry.enum`` returns the class it registers)."""
 
 
 @strawberry.type(name="Tenant", description="A corporate group or subsidiary.")

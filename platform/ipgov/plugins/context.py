@@ -11,7 +11,7 @@ it without an import circle.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -58,11 +58,11 @@ class TenantDirectory(Protocol):
         """The tenant ``tenant_id``; ``None`` for an unknown id."""
         ...
 
-    def ancestors(self, tenant_id: str) -> list[TenantRecord]:
+    def ancestors(self, tenant_id: str) -> Sequence[TenantRecord]:
         """Its parent, the parent's parent, ... up to the group root (the tenant excluded)."""
         ...
 
-    def descendants(self, tenant_id: str) -> list[TenantRecord]:
+    def descendants(self, tenant_id: str) -> Sequence[TenantRecord]:
         """Every tenant below it, any depth, sorted by slug (the tenant excluded)."""
         ...
 

@@ -9,9 +9,9 @@ write that finds another token raises ``LostClaim``, so a stale worker never fin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import new_id, utcnow
@@ -73,7 +73,7 @@ async def _write_held(session: AsyncSession, held: Claim, values: dict[str, Any]
         update(model)
         .where(model.id == held.id, model.claim_token == held.token, model.status == RUNNING)
         .values(**values).execution_options(synchronize_session=False))
-    return written.rowcount == 1
+    return cast(CursorResult[Any], written).rowcount == 1
 
 
 async def renew(platform: WorkPlatform, session: AsyncSession, held: Claim,

@@ -49,8 +49,9 @@ class WorkQueue:
                 outcome = await self._execute(kind.name, row_id, tenant_id)
                 log.info("%s %s (%s): %s", kind.name, row_id, tenant_id, outcome)
 
-        return dramatiq.actor(perform, broker=self.broker, actor_name=kind.actor_name,
-                              queue_name=kind.queue_name, **dict(kind.actor_options))
+        decorate = dramatiq.actor(broker=self.broker, actor_name=kind.actor_name,
+                                  queue_name=kind.queue_name, **dict(kind.actor_options))
+        return decorate(perform)
 
     def send(self, kind: str, row_id: str, tenant_id: str,
              traceparent: str | None = None) -> None:

@@ -60,7 +60,7 @@ def broker_lost(queue: Any, queue_name: str) -> bool:
     if held is None:
         return False
     try:
-        return held(queue_name) == 0
+        return bool(held(queue_name) == 0)
     except Exception as exc:  # the broker is down: nothing can be resent now anyway
         log.warning("recovery could not ask the broker about %s (%s)", queue_name,
                     type(exc).__name__)

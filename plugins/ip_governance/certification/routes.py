@@ -58,6 +58,12 @@ async def _audit(platform: PlatformContext, tenant_id: str, actor: str, what: st
                            object_type=OBJ, object_id=tenant_id, details={"locale": locale})
 
 
+def _slug(platform: Any, tenant_id: str) -> str:
+    """The tenant's slug (its id if the directory does not know it yet)."""
+    info = tenant_info(platform, tenant_id)
+    return info.slug if info is not None else tenant_id
+
+
 @get(f"{BASE}/report")
 async def certification_report(request: Request[Any, Any, Any], tenant_id: str,
                                lang: str | None = None) -> Response[str]:
@@ -66,8 +72,7 @@ async def certification_report(request: Request[Any, Any, Any], tenant_id: str,
     platform = request.app.state.platform
     locale = _locale(request, principal, lang)
     clauses = await build_checklist(platform, tenant_id, locale)
-    info = tenant_info(platform, tenant_id)
-    html = render_html(load_outline(), clauses, tenant=info.slug, locale=locale,
+    html = render_html(load_outline(), clauses, tenant=_slug(platform, tenant_id), locale=locale,
                        generated_at=utcnow(), reviews=await _reviews(platform, tenant_id))
     await _audit(platform, tenant_id, principal.subject, "report_viewed", locale)
     return Response(html, media_type="text/html", headers={"Cache-Control": "no-store"})
@@ -81,20 +86,20 @@ async def certification_evidence_zip(request: Request[Any, Any, Any], tenant_id:
     principal = await _authorize(request, tenant_id)
     platform = request.app.state.platform
     locale = _locale(request, principal, lang)
-    outline, now, info = load_outline(), utcnow(), tenant_info(platform, tenant_id)
+    outline, now, slug = load_outline(), utcnow(), _slug(platform, tenant_id)
     found = await gather(platform, tenant_id, limit=EXPORT_ROWS)
     by_locale = {loc: await build_checklist(platform, tenant_id, loc, found=found)
                  for loc in ("en", "zh-CN")}
     reviews = await _reviews(platform, tenant_id)
-    reports = {loc: render_html(outline, clauses, tenant=info.slug, locale=loc,
+    reports = {loc: render_html(outline, clauses, tenant=slug, locale=loc,
                                 generated_at=now, reviews=reviews)
                for loc, clauses in by_locale.items()}
-    manifest = {"standard": outline.id, "tenant_id": tenant_id, "tenant": info.slug,
+    manifest = {"standard": outline.id, "tenant_id": tenant_id, "tenant": slug,
                 "generated_at": now.isoformat(), "generated_by": principal.subject,
                 "language": locale, "counts": {k: ev.count for k, ev in found.items()}}
     body = build_zip(outline, clauses_en=by_locale["en"], clauses_zh=by_locale["zh-CN"],
                      found=found, manifest=manifest, reports=reports)
     await _audit(platform, tenant_id, principal.subject, "evidence_exported", locale)
-    filename = f"gbt29490-evidence-{info.slug}-{now.date().isoformat()}.zip"
+    filename = f"gbt29490-evidence-{slug}-{now.date().isoformat()}.zip"
     return Response(body, media_type="application/zip", headers={
         "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{filename}"'})
