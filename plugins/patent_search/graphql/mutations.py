@@ -93,7 +93,7 @@ def _watch_values(data: WatchlistInput) -> dict[str, Any]:
                            field="input.severity")
     validate_criteria(data.cpc, data.keywords, data.assignees, data.query)
     if data.query.strip():
-        from .search import QuerySyntaxError, parse
+        from ..search import QuerySyntaxError, parse
 
         try:
             parse(data.query)

@@ -63,7 +63,7 @@ LANDSCAPE_BY = ("cpc_subclass", "cpc_group", "assignee", "applicant", "year", "j
 
 
 def _search_error(exc: Exception) -> DomainError:
-    from .search import InvalidCursorError, QuerySyntaxError, SearchWindowError
+    from ..search import InvalidCursorError, QuerySyntaxError, SearchWindowError
 
     if isinstance(exc, QuerySyntaxError):
         return InvalidInput(str(exc), code="QUERY_SYNTAX", field="query")
@@ -89,7 +89,7 @@ class PatentQuery:
                             collection_ids: list[ID] | None = None, first: int = 10,
                             after: str | None = None, facets: bool = False,
                             mode: str = "bm25") -> SearchResultType:
-        from .search import SearchRequest
+        from ..search import SearchRequest
 
         if not 1 <= first <= MAX_HITS_PAGE:
             raise InvalidInput(f"first must be between 1 and {MAX_HITS_PAGE}", field="first",
