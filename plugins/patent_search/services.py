@@ -8,6 +8,7 @@ them through the core's kit, which audits in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -54,7 +55,7 @@ async def delete_collection(session: AsyncSession, tenant_id: str,
 
 
 async def save_screening(session: AsyncSession, *, title: str, text: str,
-                         collection_ids: list[str], results: list[dict[str, Any]],
+                         collection_ids: Iterable[str], results: list[dict[str, Any]],
                          actor: str) -> FtoScreening:
     """Keep an FTO screening and its results as evidence."""
     row = FtoScreening(title=title, text=text, collection_ids=sorted(collection_ids),
