@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
 __all__ = ["JobContext", "JobKind", "LostJobClaim"]
-
-Handler = Callable[["JobContext"], Awaitable[Any]]
 
 
 class LostJobClaim(RuntimeError):
