@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ipgov.plugins.contracts import JobKind
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
 __all__ = ["JobContext", "JobKind"]
-
-Handler = Callable[["JobContext"], Awaitable[Any]]
 
 
 class JobContext:

@@ -71,12 +71,6 @@ class PluginRegistry:
         self.generation += 1
         return info
 
-    def unregister(self, name: str) -> None:
-        """Remove a plugin (tests replace one with a variant)."""
-        self.pm.unregister(name=name)
-        self.plugins.pop(name, None)
-        self.generation += 1
-
     def load_entry_points(self, only: Iterable[str] | None = None) -> list[PluginInfo]:
         """Load every installed plugin (or those named in ``only``), sorted by name."""
         wanted = set(only) if only is not None else None
