@@ -31,7 +31,6 @@ from ipgov.work.running import Work
 
 if TYPE_CHECKING:
     from ipgov.graphql.cursors import CursorCodec
-    from ipgov.identity.revocations import RevocationFollower
     from ipgov.plugins.context import EventRecord, PlatformContext, QueuedRecord
 
 __all__ = ["Platform", "current_platform", "platform_var"]
@@ -67,8 +66,9 @@ class Platform:
     plugin_config: PluginConfig = field(default_factory=PluginConfig)
     #: The GraphQL cursor signer (``ipgov.graphql.cursors.CursorCodec.of``).
     cursor_codec: CursorCodec | None = None
-    #: Follows token revocations into this process (``RevocationFollower.of``).
-    revocation_follower: RevocationFollower | None = None
+    #: Follows token revocations into this process (``RevocationFollower.of``, typed there:
+    #: the identity services sit above the platform).
+    revocation_follower: Any = None
     #: Plugin GET routes keyed by the tenant alone (``ipgov.web.downloads.tenant_routes``).
     download_routes: list[tuple[str, str, str]] | None = None
     #: Rate limiters by their limits (``ipgov.web.ratelimit.rate_limits``; typed there: HTTP

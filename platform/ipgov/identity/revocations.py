@@ -101,7 +101,7 @@ class RevocationFollower:
     @classmethod
     def of(cls, platform: Platform) -> RevocationFollower:
         """The platform's follower (made on first use)."""
-        found = platform.revocation_follower
+        found: RevocationFollower | None = platform.revocation_follower
         if found is None:
             found = platform.revocation_follower = cls(platform)
         return found
