@@ -20,7 +20,7 @@ from ipgov.api import (
 )
 
 from ..access import (
-    collection_scope,
+    collection_session,
     readable_collection,
     visible_collection_ids,
     visible_collections,
@@ -123,8 +123,7 @@ class PatentQuery:
                               jurisdiction: str | None = None) -> DocumentType:
         platform = info.context.platform
         await readable_collection(platform, str(tenant_id), str(collection_id))
-        async with platform.db.session(collection_scope(platform, str(tenant_id)),
-                                       readonly=True) as session:
+        async with collection_session(platform, str(tenant_id)) as session:
             doc = await find_document(session, str(collection_id), publication_number,
                                       jurisdiction)
             return to_type(DocumentType, doc)
@@ -194,7 +193,7 @@ class PatentQuery:
         platform = ctx.platform
         subject = ctx.require_principal().subject
         readable = {t.id for t in descendants(platform, str(tenant_id))
-                    if platform.authz.enforce(subject, t.id, PROC, "read")}
+                    if platform.allowed(subject, t.id, PROC, "read")}
         readable.add(str(tenant_id))
         async with ctx.multi_session(readable, "patent_search: duplicate purchases") as s:
             duplicates = await find_duplicates(s, readable)

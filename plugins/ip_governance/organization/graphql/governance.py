@@ -260,7 +260,7 @@ class GovernanceQuery:
             stmt = stmt.where(GovernanceDecision.status == status)
         # Decisions awaiting a tenant come from it or from below it (an escalation goes up its
         # lineage); read them in those of these tenants the caller may read, nowhere else.
-        readable = ctx.platform.authz.tenants_where(ctx.require_principal().subject, OBJ, "read")
+        readable = ctx.platform.tenants_where(ctx.require_principal().subject, OBJ, "read")
         below = {deciding} | {t.id for t in descendants(ctx.platform, deciding)}
         tenants = below if readable is None else below & set(readable)
         async with ctx.multi_session(tenants, "graphql: decisions awaiting a tenant") as s:
