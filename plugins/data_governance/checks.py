@@ -48,16 +48,16 @@ PENDING_DESTRUCTION_DAYS = 30
 PUBLICATION_WINDOW_DAYS = 90
 
 
-def _live(*where):  # type: ignore[no-untyped-def]
+def _live(*where):
     return select(DataAsset).where(DataAsset.destroyed_at.is_(None), *where).order_by(
         DataAsset.code)
 
 
-async def _assets(ctx: CheckContext, *where) -> list[DataAsset]:  # type: ignore[no-untyped-def]
+async def _assets(ctx: CheckContext, *where) -> list[DataAsset]:
     return list((await ctx.session.execute(_live(*where))).scalars())
 
 
-def _asset_finding(ctx: CheckContext, asset: DataAsset, key: str, *,  # type: ignore[no-untyped-def]
+def _asset_finding(ctx: CheckContext, asset: DataAsset, key: str, *,
                    params: dict | None = None, **kw) -> FindingDraft:
     return ctx.finding(key, params={"asset": f"{asset.code} {asset.title}", **(params or {})},
                        object_type=ASSET, object_id=asset.id, **kw)
@@ -81,7 +81,7 @@ def _label(value: str) -> dict[str, str]:
     return localized(value.replace("_", " "), _ZH.get(value, value))
 
 
-async def _has(ctx: CheckContext, *where) -> bool:  # type: ignore[no-untyped-def]
+async def _has(ctx: CheckContext, *where) -> bool:
     stmt = select(func.count()).select_from(DataAsset).where(DataAsset.destroyed_at.is_(None),
                                                              *where)
     return bool((await ctx.session.execute(stmt)).scalar_one())
@@ -231,7 +231,7 @@ async def retention_overdue(ctx: CheckContext) -> list[FindingDraft] | NotAssess
     return out
 
 
-def _before(moment, cutoff) -> bool:  # type: ignore[no-untyped-def]
+def _before(moment, cutoff) -> bool:
     return aware(moment) < cutoff
 
 
@@ -305,7 +305,7 @@ async def publication_risk(ctx: CheckContext) -> list[FindingDraft] | NotAssesse
     return findings
 
 
-def _check(name: str, title: str, title_zh: str, function: Function, severity: Severity,  # type: ignore[no-untyped-def]
+def _check(name: str, title: str, title_zh: str, function: Function, severity: Severity,
            run, references: tuple[str, ...], recommendation: str, recommendation_zh: str,
            domain: GovernanceDomain = GovernanceDomain.RESOURCES, **texts: FindingText) -> Check:
     return Check(id=P + name, title=title, title_zh=title_zh, domain=domain, function=function,

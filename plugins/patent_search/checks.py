@@ -35,6 +35,8 @@ async def duplicate_procurement(ctx: CheckContext) -> list[FindingDraft] | NotAs
         platform = current_platform()
         subtree = {ctx.tenant_id, *(t.id for t in descendants(platform, ctx.tenant_id)
                                     if t.status == "active")}
+        if ctx.open_session is None:
+            raise RuntimeError("no multi-tenant session available here")
         async with ctx.open_session(frozenset(subtree)) as session:
             purchases = (await session.execute(select(func.count()).select_from(
                 ProcurementItem))).scalar_one()

@@ -129,16 +129,19 @@ async def on_tenant_merged(event: TenantEvent) -> None:
     clashing ones before they move."""
     from .models import Collection, Watchlist
 
+    gone = event.other_tenant_id
+    if gone is None:  # the core names the absorbed tenant in every merge event
+        raise ValueError("on_tenant_merged: the event names no absorbed tenant")
     session = event.session
     for model in (Collection, Watchlist):
         keep = set((await session.execute(select(model.name).where(
             model.tenant_id == event.tenant_id))).scalars())
         moving = (await session.execute(select(model.id, model.name).where(
-            model.tenant_id == event.other_tenant_id))).all()
+            model.tenant_id == gone))).all()
         for row_id, name in moving:
             if name in keep:
                 await session.execute(update(model).where(model.id == row_id).values(
-                    name=f"{name} (absorbed {event.other_tenant_id[:8]})"))
+                    name=f"{name} (absorbed {gone[:8]})"))
 
 
 @hookimpl

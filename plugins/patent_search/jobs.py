@@ -71,7 +71,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
     platform = ctx.platform
     per_format: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    totals = Counter()
+    totals: Counter[str] = Counter()
     new_matches: Counter[str] = Counter()
     batch: list[PatentRecord] = []
     files: set[str] = set()

@@ -235,7 +235,7 @@ def _load_rows(
         kind = row[0] if row else ""
         if kind == "p" and len(row) == 6:
             _, sub, dom, obj, act, eft = row
-            bit = bits_of(eft)  # type: ignore[arg-type]
+            bit = bits_of(eft)
             if bit is None or not (type(sub) is type(dom) is type(obj) is type(act) is str):
                 _check_rule(row)
             by_sub = policies.get(dom)

@@ -21,7 +21,7 @@ from ipgov.tenancy.directory import TenantDirectory, TenantInfo
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, Tenant
 from ipgov.tenancy.modes import GovernanceMode
 
-from .engine import Authorizer, obj_matches
+from .engine import Authorizer, Rule, obj_matches
 from .models import AuthzRule, PolicyChange, PolicyVersion
 from .roles import CORE_ROLE_GRANTS
 from .scopes import parse_scope
@@ -109,7 +109,7 @@ class AuthzService:
                 self.scopes = await self._scopes(session, None)
             self.engine.load(tuples, tree)
 
-    async def _scopes(self, session, subjects: set[str] | None  # type: ignore[no-untyped-def]
+    async def _scopes(self, session, subjects: set[str] | None
                       ) -> dict[str, frozenset[tuple[str, str]]]:
         """Scopes of service accounts (all, or those named ``sa:<id>`` in ``subjects``)."""
         from ipgov.identity.models import ServiceAccount
@@ -122,7 +122,7 @@ class AuthzService:
         rows = (await session.execute(stmt)).all()
         return {f"sa:{r.id}": frozenset(parse_scope(s) for s in r.scopes) for r in rows}
 
-    async def _tree(self, session) -> DomainTree:  # type: ignore[no-untyped-def]
+    async def _tree(self, session) -> DomainTree:
         """Rebuild the tenant directory and the role-cascade tree from the tenants table."""
         rows = (await session.execute(select(
             Tenant.id, Tenant.parent_id, Tenant.root_id, Tenant.governance_mode, Tenant.status,
@@ -170,7 +170,7 @@ class AuthzService:
             self._apply(changes, tree)
             return len(changes)
 
-    async def _new_leaves(self, session, domains: set[str]):  # type: ignore[no-untyped-def]
+    async def _new_leaves(self, session, domains: set[str]):
         """For tree changes that only add new tenants under known parents (onboarding), the
         directory entries and tree leaves to add; None when anything else changed (a full
         re-read then rebuilds the directory and the tree)."""
@@ -196,7 +196,8 @@ class AuthzService:
 
     def _apply(self, changes: list[PolicyChange], tree: DomainTree | None) -> None:
         """Replay changes in commit order, batching consecutive adds or removes."""
-        run_op, run = "", []
+        run_op = ""
+        run: list[Rule] = []
         for change in changes + [PolicyChange(op="end")]:
             if change.op != run_op and run:
                 (self.engine.add_rules if run_op == "add" else self.engine.remove_rules)(run)

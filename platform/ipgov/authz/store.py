@@ -192,7 +192,7 @@ async def record_tree_change(session: AsyncSession, domain: str) -> None:
     session.add(PolicyChange(version=version, op="tree", domain=domain))
 
 
-def _forget_version(session, transaction) -> None:  # type: ignore[no-untyped-def]
+def _forget_version(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop("ipgov.policy_version", None)
 

@@ -8,6 +8,7 @@ into subsidiaries by the caller at write time.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = ["DomainTree"]
@@ -96,7 +97,7 @@ class DomainTree:
         clone._nodes = dict(self._nodes)
         return clone
 
-    def _ancestors_of(self, domain: str) -> set[str]:
+    def _ancestors_of(self, domain: str) -> builtins.set[str]:  # `set` is a method here
         """Return ``domain`` and all its ancestors (follows parent links regardless of flags)."""
         seen = {domain}
         current = self.parent(domain)

@@ -93,7 +93,8 @@ def run_with_platform(fn: Callable[[Platform], Awaitable[T]], *, migrate: bool =
     try:
         return asyncio.run(main())
     except (DomainError, AuthenticationError) as exc:
-        field = f" (field {exc.field})" if getattr(exc, "field", None) else ""
+        named = getattr(exc, "field", None)  # DomainError names one, AuthenticationError none
+        field = f" (field {named})" if named else ""
         raise click.ClickException(f"{exc.code}: {exc.message}{field}") from None
 
 

@@ -90,7 +90,7 @@ def event_node(e: AuditEvent) -> AuditEventType:
     return AuditEventType(id=strawberry.ID(e.id), tenant_id=strawberry.ID(e.tenant_id),
                           seq=e.seq, occurred_at=e.occurred_at, actor=e.actor, action=e.action,
                           object_type=e.object_type, object_id=e.object_id,
-                          request_id=e.request_id, hash=e.hash, details=e.details or {},
+                          request_id=e.request_id, hash=e.hash, details=JSON(e.details or {}),
                           change=change, changes=changes)
 
 

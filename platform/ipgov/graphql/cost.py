@@ -77,7 +77,7 @@ def _nested_sets(root: SelectionSetNode) -> list[SelectionSetNode]:
         current = stack.pop()
         order.append(current)
         stack.extend(s.selection_set for s in current.selections
-                     if not isinstance(s, FragmentSpreadNode) and s.selection_set)
+                     if isinstance(s, (FieldNode, InlineFragmentNode)) and s.selection_set)
     return order
 
 
@@ -234,7 +234,7 @@ class DocumentCost(SchemaExtension):
         super().__init__(**kwargs)
         self.settings = settings
 
-    async def on_validate(self) -> Any:  # type: ignore[override]
+    async def on_validate(self) -> Any:
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None and ctx.pre_execution_errors is None:

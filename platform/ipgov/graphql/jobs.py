@@ -59,7 +59,8 @@ def job_node(job: Job) -> JobType:
         status=job.status, requested_by=job.requested_by, requested_at=job.requested_at,
         started_at=job.started_at, finished_at=job.finished_at, attempts=job.attempts,
         progress_done=job.progress_done, progress_total=job.progress_total,
-        message=job.message or "", result=job.result, error_count=job.error_count,
+        message=job.message or "",
+        result=JSON(job.result) if job.result is not None else None, error_count=job.error_count,
         record_errors=[JobRecordErrorType(file=e.get("file", ""), document=e.get("document", ""),
                              field=e.get("field", ""), message=e.get("message", ""))
                 for e in (job.errors or [])],

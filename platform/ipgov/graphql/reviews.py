@@ -25,7 +25,7 @@ from .errors import UserError, user_errors
 from .kit import page_in
 from .pagination import Connection
 from .permissions import public, requires
-from .scores import DimensionScore, dimension_scores, overall_score
+from .scores import DimensionScore, dimension_scores, overall_score, stored_scores
 
 __all__ = ["ReviewMutation", "ReviewQuery"]
 
@@ -76,17 +76,17 @@ class ReviewRunType:
     @strawberry.field(description="Every function's score with its coverage (a function no "
                       "check could assess has score null).", extensions=public())
     def function_scores(self, info: Info) -> list[DimensionScore]:
-        return dimension_scores(self.scores, "functions", info.context.locale)
+        return dimension_scores(stored_scores(self.scores), "functions", info.context.locale)
 
     @strawberry.field(description="Every governance domain's score with its coverage.",
                       extensions=public())
     def domain_scores(self, info: Info) -> list[DimensionScore]:
-        return dimension_scores(self.scores, "domains", info.context.locale)
+        return dimension_scores(stored_scores(self.scores), "domains", info.context.locale)
 
     @strawberry.field(description="The overall score (mean of the assessed functions) with "
                       "the coverage of every applicable check.", extensions=public())
     def overall_score(self, info: Info) -> DimensionScore:
-        return overall_score(self.scores, info.context.locale)
+        return overall_score(stored_scores(self.scores), info.context.locale)
 
     @strawberry.field(description="Each check's outcome.",
                       extensions=requires("ipgov:review", "read", tenant=None))
@@ -163,7 +163,7 @@ def run_node(r: ReviewRun) -> ReviewRunType:
         attempts=r.attempts, checks_total=r.checks_total, checks_done=r.checks_done,
         children_total=r.children_total, children_done=r.children_done,
         parent_run_id=strawberry.ID(r.parent_run_id) if r.parent_run_id else None,
-        scores=r.scores or {}, error=r.error)
+        scores=JSON(r.scores or {}), error=r.error)
 
 
 def _finding_node(f: Finding, ctx: Any) -> FindingType:
@@ -174,9 +174,9 @@ def _finding_node(f: Finding, ctx: Any) -> FindingType:
                        domain=f.domain, domain_label=label("domain", f.domain, loc),
                        function=f.function, function_label=label("function", f.function, loc),
                        severity=f.severity, severity_label=label("severity", f.severity, loc),
-                       title=title, recommendation=recommendation, params=f.params or {},
+                       title=title, recommendation=recommendation, params=JSON(f.params or {}),
                        references=finding_references(ctx.platform, f),
-                       seed_ref=f.seed_ref, evidence=f.evidence or {},
+                       seed_ref=f.seed_ref, evidence=JSON(f.evidence or {}),
                        object_type=f.object_type, object_id=f.object_id)
 
 
@@ -262,7 +262,7 @@ class ReviewQuery:
                                  to_node=lambda d: _directive_node(d, ctx), key=lambda d: [d.id])
 
 
-async def _latest_run(session) -> str | None:  # type: ignore[no-untyped-def]
+async def _latest_run(session) -> str | None:
     stmt = (select(ReviewRun.id).where(ReviewRun.kind == "tenant",
                                        ReviewRun.finished_at.is_not(None))
             .order_by(ReviewRun.finished_at.desc()).limit(1))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import ValidationRule
+from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
@@ -111,6 +111,8 @@ def build_schema(settings: Settings, registry: PluginRegistry, *,
     """
     parts = contributions(registry)
     query = _merge("Query", [(o, c) for o, part in parts for c in part.query])
+    if query is None:  # the core's contribution always has one
+        raise SchemaCompositionError("no contribution defines a Query type")
     mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
     extra = [t for _o, part in parts for t in part.types]
     extensions: list[Any] = [
@@ -127,7 +129,7 @@ def build_schema(settings: Settings, registry: PluginRegistry, *,
         lambda: AddValidationRules([OneCredentialCheckRule]),  # one sign-in per operation
     ]
     if not settings.graphql_introspection or settings.is_production:
-        rules: list[type[ValidationRule]] = [NoSchemaIntrospectionCustomRule]
+        rules: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule]
         extensions.append(lambda: AddValidationRules(rules))
     schema = IpgovSchema(
         query=query, mutation=mutation, types=extra, extensions=extensions,

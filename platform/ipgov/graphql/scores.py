@@ -8,15 +8,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from ipgov.i18n.labels import label
 from ipgov.i18n.scores import score_summary
 from ipgov.reviews.scoring import DimensionView, dimensions, overall_view
 
-__all__ = ["DimensionScore", "dimension_scores", "overall_score"]
+__all__ = ["DimensionScore", "dimension_scores", "overall_score", "stored_scores"]
 
 
 @strawberry.type(description="One review score and what it rests on: how many of the checks "
@@ -53,6 +54,12 @@ def _node(view: DimensionView, vocabulary: str, locale: str) -> DimensionScore:
         assessed_checks=view.assessed, applicable_checks=view.applicable,
         passed_checks=view.passed, coverage=view.coverage,
         summary=score_summary(view, locale))
+
+
+def stored_scores(scores: JSON) -> Mapping[str, Any]:
+    """A node's ``scores`` field as the mapping it holds: the node functions fill it with the
+    stored scores dict (``{}`` when none)."""
+    return cast("Mapping[str, Any]", scores)
 
 
 def dimension_scores(scores: Mapping[str, Any] | None, part: str,

@@ -64,7 +64,7 @@ def _retry_after(exc: DomainError) -> int | None:
     return seconds if isinstance(seconds, int) and seconds > 0 else None
 
 
-async def _checked_session(ctx, start: Callable[[], Awaitable[SignedIn]]  # type: ignore[no-untyped-def]
+async def _checked_session(ctx, start: Callable[[], Awaitable[SignedIn]]
                            ) -> SignInPayload:
     """One credential check (charged to the rate limit), then the session or its errors."""
     try:

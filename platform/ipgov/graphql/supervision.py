@@ -47,7 +47,7 @@ from .reviews import (
     _finding_node,
     run_node,
 )
-from .scores import DimensionScore, dimension_scores, overall_score
+from .scores import DimensionScore, dimension_scores, overall_score, stored_scores
 from .types import EscalationType
 
 __all__ = ["SupervisionQuery"]
@@ -142,17 +142,17 @@ class SupervisionRow:
     @strawberry.field(description="Every function's latest score with its coverage (score "
                       "null: not assessed).", extensions=public())
     def function_scores(self, info: Info) -> list[DimensionScore]:
-        return dimension_scores(self.scores, "functions", info.context.locale)
+        return dimension_scores(stored_scores(self.scores), "functions", info.context.locale)
 
     @strawberry.field(description="Every governance domain's latest score with its coverage.",
                       extensions=public())
     def domain_scores(self, info: Info) -> list[DimensionScore]:
-        return dimension_scores(self.scores, "domains", info.context.locale)
+        return dimension_scores(stored_scores(self.scores), "domains", info.context.locale)
 
     @strawberry.field(description="The latest overall score with its coverage.",
                       extensions=public())
     def overall_score(self, info: Info) -> DimensionScore:
-        return overall_score(self.scores, info.context.locale)
+        return overall_score(stored_scores(self.scores), info.context.locale)
 
     @strawberry.field(description="Figures of the plugins this tenant enables, by key "
                       "(one read-only session per tenant, only when asked for).",
@@ -199,9 +199,9 @@ def _row_node(r: queries.OverviewRow) -> SupervisionRow:
     return SupervisionRow(
         tenant=_tenant_node(r.tenant),
         latest_run_id=strawberry.ID(r.latest_run_id) if r.latest_run_id else None,
-        latest_finished_at=r.latest_finished_at, scores=r.scores,
+        latest_finished_at=r.latest_finished_at, scores=JSON(r.scores),
         trend=[TrendPoint(run_id=strawberry.ID(p.run_id), finished_at=p.finished_at,
-                          overall=p.overall, functions=p.functions, coverage=p.coverage)
+                          overall=p.overall, functions=JSON(p.functions), coverage=p.coverage)
                for p in r.trend],
         open_findings=[SeverityCount(severity=s, count=c) for s, c in sorted(
             r.open_findings.items(), key=lambda i: order.get(i[0], 99))],

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
+from strawberry.types.nodes import InlineFragment
 
 from ipgov.errors import DomainError, Forbidden
 from ipgov.tenancy import mergers, services
@@ -67,7 +68,8 @@ def _selected_fields(info: Info) -> set[str]:
     stack = list(info.selected_fields)
     while stack:
         field = stack.pop()
-        names.add(field.name)
+        if not isinstance(field, InlineFragment):  # `... on Tenant { }` has no name
+            names.add(field.name)
         stack.extend(getattr(field, "selections", []) or [])
     return names
 
@@ -90,7 +92,7 @@ class TenantPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _run(info: Info, reason: str, action) -> TenantPayload:  # type: ignore[no-untyped-def]
+async def _run(info: Info, reason: str, action) -> TenantPayload:
     """Run a tenancy service in one system transaction; domain errors become data."""
     ctx = info.context
     try:
@@ -149,7 +151,7 @@ class TenancyMutation:
     ) -> TenantPayload:
         _require(info, str(absorbed_id), "ipgov:tenant", "merge", of_parent=True)
 
-        async def action(ctx, s):  # type: ignore[no-untyped-def]
+        async def action(ctx, s):
             await mergers.absorb(ctx.platform, s, absorbing_id=str(absorbing_id),
                                  absorbed_id=str(absorbed_id), actor=ctx.actor)
             return await s.get(Tenant, str(absorbing_id))

@@ -148,8 +148,8 @@ async def schedule_periodic_jobs(platform: Platform,
 
     One job per (tenant, kind, period) whatever the number of schedulers: the period number is
     the idempotency key. Returns how many jobs were created or found."""
-    periodic = {name: (plugin, kind) for name, (plugin, kind) in job_kinds(platform).items()
-                if kind.every}
+    periodic = {name: (plugin, kind, every) for name, (plugin, kind) in job_kinds(platform).items()
+                if (every := kind.every)}
     if not periodic:
         return 0
     async with platform.db.system_session("jobs: schedule") as session:
@@ -157,8 +157,8 @@ async def schedule_periodic_jobs(platform: Platform,
             Tenant.status == "active"))).all()
     now = utcnow().timestamp()
     count = 0
-    for name, (plugin, kind) in sorted(periodic.items()):
-        period = int(now // kind.every.total_seconds())
+    for name, (plugin, kind, every) in sorted(periodic.items()):
+        period = int(now // every.total_seconds())
         for tenant_id, enabled in tenants:
             if plugin not in (enabled or []):
                 continue

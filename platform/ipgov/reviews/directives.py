@@ -9,6 +9,7 @@ are only flagged, and the group sees them through the supervision view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ async def review_settings(session: AsyncSession, tenant_id: str) -> ReviewSettin
 
 async def sync_directives(
     platform: Platform, session: AsyncSession, held: Claim, findings: list[Finding],
-    ok_checks: list[Check], catalog: dict[str, Check],
+    ok_checks: list[Check], catalog: Mapping[str, Check],
 ) -> dict[str, int]:
     """Open or reopen a directive per finding; close those whose condition is gone."""
     settings = await review_settings(session, held.tenant_id)

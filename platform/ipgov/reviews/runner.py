@@ -104,11 +104,11 @@ async def _done_checks(platform: Platform, held: Claim, total: int) -> set[str]:
         return set(rows.scalars())
 
 
-async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check):  # type: ignore[no-untyped-def]
+async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check):
     """Run the check's function in its own read session; errors are data, not crashes."""
     from ipgov.db.scope import TenantScope
 
-    def open_session(ids: frozenset[str]):  # type: ignore[no-untyped-def]
+    def open_session(ids: frozenset[str]):
         return platform.db.session(TenantScope.tenants(ids, "review: lineage read"),
                                    readonly=True)
 

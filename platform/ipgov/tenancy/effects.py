@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.authz.engine import Authorizer
+from ipgov.authz.engine import Authorizer, Rule
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.roles import ROLES
 from ipgov.authz.service import PLATFORM_MANAGED_OBJECTS
@@ -134,7 +134,8 @@ class AccessSnapshot:
 
     def lineage(self, tenant_id: str) -> list[str]:
         """The tenant and every tenant above it."""
-        chain, current = [], tenant_id
+        chain: list[str] = []
+        current: str | None = tenant_id
         while current is not None and current in self.tenants:
             chain.append(current)
             current = self.tenants[current][1]
@@ -155,9 +156,11 @@ async def capture(session: AsyncSession, tenant: Tenant) -> AccessSnapshot:
                                    AuthzRule.active.is_(True)))).all()
     modes = {t.id: t.governance_mode for t in rows}
     tree = DomainTree({
-        t.id: (t.parent_id, GovernanceMode.governing(modes.get(t.parent_id)).group_roles_act_below)
+        t.id: (t.parent_id, GovernanceMode.governing(
+            modes.get(t.parent_id) if t.parent_id is not None else None).group_roles_act_below)
         for t in rows})
-    tuples, direct = [], set()
+    tuples: list[Rule] = []
+    direct: set[tuple[str, str]] = set()
     holdings: dict[str, set[Holding]] = defaultdict(set)
     for ptype, v0, v1, v2, v3, domain in rules:  # by position: the hot loop of a preview
         if ptype == "p":
@@ -240,8 +243,8 @@ async def member_names(session: AsyncSession, subjects: set[str]) -> dict[str, s
 
     users = [s for s in subjects if not s.startswith("sa:")]
     accounts = [s[3:] for s in subjects if s.startswith("sa:")]
-    names = dict((await session.execute(select(User.id, User.email).where(
-        User.id.in_(users)))).all()) if users else {}
+    names: dict[str, str] = {i: e for i, e in (await session.execute(select(
+        User.id, User.email).where(User.id.in_(users)))).all()} if users else {}
     if accounts:
         rows = await session.execute(select(ServiceAccount.id, ServiceAccount.name).where(
             ServiceAccount.id.in_(accounts)))

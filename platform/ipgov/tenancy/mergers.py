@@ -8,9 +8,10 @@ group tree under a new parent and reports upward; its policies follow the new pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, and_, func, select, true, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,10 +90,11 @@ async def _move_rows(platform: Platform, session: AsyncSession, keep: Tenant,
     for model in _movable_models():
         await _refuse_clashes(platform, session, model, keep, gone)
         try:
-            result = await session.execute(
+            # an UPDATE statement's result is a CursorResult (it carries the rowcount)
+            result = cast("CursorResult[Any]", await session.execute(
                 update(model).where(model.tenant_id == gone.id).values(tenant_id=keep.id)
                 .execution_options(synchronize_session=False)
-            )
+            ))
         except IntegrityError as exc:  # a constraint the pre-check cannot see (a trigger)
             owner = _owner(platform, model)
             raise Conflict(f"moving {model.__tablename__} rows of {gone.slug} into {keep.slug} "

@@ -7,7 +7,7 @@ span tenants) and appends audit events, so a failure anywhere leaves nothing beh
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -308,7 +308,7 @@ async def preview_governance_mode(
             await session.rollback()
 
 
-def _parent_mode_forbids(parent: Tenant | None) -> bool:
+def _parent_mode_forbids(parent: Tenant | None) -> TypeGuard[Tenant]:
     return parent is not None and GovernanceMode(parent.governance_mode).group_changes_rules
 
 

@@ -309,7 +309,7 @@ class TenantRateLimit(SchemaExtension):
         super().__init__(**kwargs)
         self.settings = settings
 
-    async def on_execute(self) -> Any:  # type: ignore[override]
+    async def on_execute(self) -> Any:
         ctx = self.execution_context
         context = ctx.context
         platform = getattr(context, "platform", None)

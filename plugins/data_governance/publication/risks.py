@@ -59,6 +59,11 @@ def _verdict(risk: str, score: float) -> str:
     return "block" if score >= BLOCK_AT else "review" if score >= REVIEW_AT else "clear"
 
 
+def _field(match: Any, key: str) -> Any:
+    """``key`` of a match: a stored dict's item (``None`` when absent) or an object's attribute."""
+    return match.get(key) if isinstance(match, dict) else getattr(match, key)
+
+
 def assess(matches: Iterable[Any]) -> list[Assessment]:
     """One assessment per risk from the matches (objects or stored dicts with ``risk``,
     ``score`` and ``ref``; a match's score is its closest passage or the share of the record
@@ -66,13 +71,12 @@ def assess(matches: Iterable[Any]) -> list[Assessment]:
     best: dict[str, float] = dict.fromkeys(RISKS, 0.0)
     refs: dict[str, list[str]] = {r: [] for r in RISKS}
     for match in matches:
-        get = match.get if isinstance(match, dict) else lambda k, m=match: getattr(m, k)
-        risk = risk_of(get("risk"))
+        risk = risk_of(_field(match, "risk"))
         if not risk:
             continue
-        score = float(get("score"))
+        score = float(_field(match, "score"))
         if _verdict(risk, score) != "clear":
-            refs[risk].append(get("ref"))
+            refs[risk].append(_field(match, "ref"))
         best[risk] = max(best[risk], score)
     return [Assessment(r, _verdict(r, best[r]), round(best[r], 4), tuple(refs[r][:10]))
             for r in RISKS]

@@ -60,7 +60,8 @@ def concepts(sentence: str) -> Counter[str]:
             meaning = gloss(word)
             if meaning:
                 for token in meaning:
-                    weights[token] += 1.0 / math.sqrt(len(meaning))
+                    # float weights in a Counter (typeshed types its counts as int)
+                    weights[token] += 1.0 / math.sqrt(len(meaning))  # type: ignore[assignment]
             elif meaning is not None and len(word) > 1:
-                weights[f"zh:{word}"] += 1.0
+                weights[f"zh:{word}"] += 1.0  # type: ignore[assignment]  # as above
     return weights

@@ -98,11 +98,11 @@ class ManagementReviewPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _clause_node(outline, c: ClauseResult, locale: str) -> ClauseType:  # type: ignore[no-untyped-def]
+def _clause_node(outline, c: ClauseResult, locale: str) -> ClauseType:
     return ClauseType(clause=c.id, title=c.title, status=c.status, reason=c.reason, evidence=[
         EvidenceType(kind=e.kind, label=outline.evidence_label(e.kind, locale),
                      status=e.status, reason=e.reason, count=e.evidence.count,
-                     newest_at=e.evidence.newest, rows=e.evidence.rows)
+                     newest_at=e.evidence.newest, rows=JSON(e.evidence.rows))
         for e in c.evidence])
 
 

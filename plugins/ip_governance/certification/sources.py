@@ -43,9 +43,9 @@ class Evidence:
 class Source:
     """One table: the model, the column that dates a row, and an optional filter."""
 
-    model: type
+    model: type[Any]
     time: str
-    where: Callable[[type], Any] | None = None
+    where: Callable[[type[Any]], Any] | None = None
 
     def statement(self) -> Any:
         """The select of the source's rows (newest first)."""

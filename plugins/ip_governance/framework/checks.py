@@ -102,7 +102,8 @@ NO_CURRENT = ("no current profile has been assessed yet (see current_profile_mis
 
 async def target_gaps(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     """One finding per outcome whose current tier is below the effective target."""
-    state = [s for s in await _lineage_state(ctx, svc.CURRENT) if s[1] is not None and s[3]]
+    state = [(p, f, t, c) for p, f, t, c in await _lineage_state(ctx, svc.CURRENT)
+             if f is not None and c]
     if not state:
         return ctx.not_assessed(*NO_CURRENT)
     findings, targets_seen = [], False

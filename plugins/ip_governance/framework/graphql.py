@@ -252,8 +252,8 @@ async def _read(info: Info, tenant_id: str, kind: str, framework_id: str | None
         scope = ids if kind == svc.TARGET else [tenant_id]
         entries = await svc.own_tiers(s, kind, fw.id, scope)
     async with info.context.session(tenant_id) as s:
-        header = await svc.profile_header(s, kind, fw.id)
-        header = (header.assessed_at, header.assessed_by) if header else None
+        row = await svc.profile_header(s, kind, fw.id)
+        header = (row.assessed_at, row.assessed_by) if row else None
     return fw, chain, entries, header
 
 

@@ -140,8 +140,8 @@ async def swot_missing(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
     if not strategies:
         return ctx.not_assessed("no IP strategy is recorded (see strategy_reassessment)",
                                 "未记录知识产权战略（见“知识产权治理战略已制定并按期重新评估”检查）")
-    counts = dict((await ctx.session.execute(select(SwotEntry.strategy_id, func.count(
-        SwotEntry.id)).group_by(SwotEntry.strategy_id))).all())
+    counts: dict[str, int] = {sid: n for sid, n in (await ctx.session.execute(select(
+        SwotEntry.strategy_id, func.count(SwotEntry.id)).group_by(SwotEntry.strategy_id))).all()}
     return [ctx.finding(s.id, params={"strategy": s.title}, evidence={"strategy": s.title},
                         object_type="ip_governance:strategy", object_id=s.id)
             for s in strategies if not counts.get(s.id)]
@@ -152,14 +152,14 @@ async def kpi_below_target(ctx: CheckContext) -> list[FindingDraft] | NotAssesse
     measurements = (await ctx.session.execute(select(KpiMeasurement).order_by(
         KpiMeasurement.objective_id, KpiMeasurement.measured_at, KpiMeasurement.id))).scalars()
     latest = {m.objective_id: m for m in measurements}
-    measured = [(o, latest[o.id]) for o in await _objectives(ctx)
-                if o.id in latest and o.target_value is not None]
+    measured = [(o, latest[o.id], target) for o in await _objectives(ctx)
+                if o.id in latest and (target := o.target_value) is not None]
     if not measured:
         return ctx.not_assessed("no KPI of a strategic objective has been measured",
                                 "尚无战略目标的 KPI 测量记录")
     out = []
-    for o, m in measured:
-        missed = m.value < o.target_value if o.higher_is_better else m.value > o.target_value
+    for o, m, target in measured:
+        missed = m.value < target if o.higher_is_better else m.value > target
         if missed:
             out.append(ctx.finding(
                 o.id, params={"kpi": o.kpi, "objective": o.title, "value": f"{m.value:g}",

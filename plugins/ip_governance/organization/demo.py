@@ -105,7 +105,7 @@ class _Builder:
     def ago(self, days: int) -> datetime:
         return self.now - timedelta(days=days)
 
-    def add(self, row):  # type: ignore[no-untyped-def]
+    def add(self, row):
         row.tenant_id = self.tenant_id
         self.session.add(row)
         return row

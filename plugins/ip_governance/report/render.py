@@ -65,7 +65,7 @@ def _fmt(value: float | None, t: dict[str, str]) -> str:
     return f"<span class='na'>{t['not_assessed']}</span>" if value is None else f"{value:g}"
 
 
-def _coverage(view, t: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+def _coverage(view, t: dict[str, str]) -> str:
     if view is None or view.assessed is None:
         return "—"
     share = f" ({view.coverage:.0%})" if view.coverage is not None else ""

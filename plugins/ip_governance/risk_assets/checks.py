@@ -132,7 +132,7 @@ async def accepted_risk_expired(ctx: CheckContext) -> list[FindingDraft] | NotAs
         object_type="ip_governance:risk", object_id=r.id) for r in rows]
 
 
-async def _open_deadlines(ctx: CheckContext, before: date, after: date | None = None):  # type: ignore[no-untyped-def]
+async def _open_deadlines(ctx: CheckContext, before: date, after: date | None = None):
     stmt = (select(IpAssetDeadline, IpAsset.title, IpAsset.jurisdiction,
                    IpAsset.publication_number)
             .join(IpAsset, IpAsset.id == IpAssetDeadline.asset_id)
@@ -261,7 +261,7 @@ async def no_risk_appetite(ctx: CheckContext) -> list[FindingDraft]:
 
 
 def _check(name: str, title: str, title_zh: str, domain: GovernanceDomain, function: Function,
-           severity: Severity, run, references: tuple[str, ...], recommendation: str,  # type: ignore[no-untyped-def]
+           severity: Severity, run, references: tuple[str, ...], recommendation: str,
            recommendation_zh: str, **texts: FindingText) -> Check:
     return Check(id=P + name, title=title, title_zh=title_zh, domain=domain, function=function,
                  severity=severity, run=run, references=references,

@@ -269,12 +269,12 @@ async def add_deadline(session: AsyncSession, *, asset_id: str, kind: str,
     """A dated obligation on one of the tenant's assets."""
     errors = FieldErrors()
     errors.check(required, due_on, "dueOn")
-    kind = errors.check(one_of, kind, DEADLINE_KINDS, "kind")  # type: ignore[assignment]
+    checked_kind = errors.check(one_of, kind, DEADLINE_KINDS, "kind")
     description = errors.check(_text, description, "description", 2000)  # type: ignore[assignment]
     errors.raise_if_any()
     await get(session, IpAsset, asset_id, "asset")
-    row = IpAssetDeadline(asset_id=asset_id, kind=kind, due_on=due_on, description=description,
-                          status="open")
+    row = IpAssetDeadline(asset_id=asset_id, kind=checked_kind, due_on=due_on,
+                          description=description, status="open")
     session.add(row)
     await session.flush()
     return row
@@ -400,8 +400,10 @@ async def set_recovery_plan(session: AsyncSession, *, incident_id: str, summary:
         clean.append({"title": title, "status": step_status,
                       "due_on": due.isoformat() if isinstance(due, date) else None})
     summary = errors.check(_text, summary, "summary", 10_000, required=True)  # type: ignore[assignment]
-    status = errors.check(one_of, status, RECOVERY_STATUSES, "status")  # type: ignore[assignment]
+    checked_status = errors.check(one_of, status, RECOVERY_STATUSES, "status")
     errors.raise_if_any()
+    if checked_status is None:  # a required one_of returns a status or records an error
+        raise AssertionError("recovery plan status unchecked")
     await get(session, IpIncident, incident_id, "incident")
     plan = (await session.execute(select(IpRecoveryPlan).where(
         IpRecoveryPlan.incident_id == incident_id))).scalar_one_or_none()
@@ -410,7 +412,7 @@ async def set_recovery_plan(session: AsyncSession, *, incident_id: str, summary:
         session.add(plan)
     plan.summary = summary
     plan.steps = clean
-    plan.status = status
+    plan.status = checked_status
     await session.flush()
     return plan
 

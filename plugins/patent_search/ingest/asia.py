@@ -52,16 +52,21 @@ def parse_cnipa(root: etree._Element) -> PatentRecord:
                     for a in parties.iterfind("ApplicantDetails/Applicant")],
         inventors=[find_text(a, "AddressBook/Name")
                    for a in parties.iterfind("InventorDetails/Inventor")],
-        language=(bib.find("InventionTitle").get("lang", "zh")
-                  if bib.find("InventionTitle") is not None else "zh").lower(),
+        language=_title_language(bib),
     )
+
+
+def _title_language(bib: etree._Element) -> str:
+    """The ``lang`` of the invention title, ``zh`` when it has none."""
+    title = bib.find("InventionTitle")
+    return (title.get("lang", "zh") if title is not None else "zh").lower()
 
 
 def parse_cnipa_old(root: etree._Element) -> PatentRecord:
     """A CNIPA document in the older ``cn-patent-document`` schema."""
     bib = root.find("cn-bibliographic-data")
     pub = bib.find("cn-publication-reference/document-id") if bib is not None else None
-    if pub is None:
+    if bib is None or pub is None:  # no bibliographic data: no publication either
         raise FieldProblem("publication-reference", "missing node cn-publication-reference")
     app = bib.find("application-reference/document-id")
     body = root.find("application-body")
@@ -90,13 +95,13 @@ def parse_jpo(root: etree._Element) -> PatentRecord:
     """A JPO gazette (``jp-official-gazette``); the kind is the WIPO ST.16 code it declares."""
     bib = root.find("bibliographic-data")
     pub = bib.find("publication-reference/document-id") if bib is not None else None
-    if pub is None:
+    if bib is None or pub is None:  # no bibliographic data: no publication either
         raise FieldProblem("publication-reference", "missing node publication-reference")
     app = bib.find("application-reference/document-id")
     ipc = bib.iterfind("classification-ipc/*")
     return build_record(
         find_text(pub, "country") or root.get("country", ""), find_text(pub, "doc-number"),
-        root.get("kind-of-st16") or root.get("kind-of-jp", ""), JPO,
+        root.get("kind-of-st16") or root.get("kind-of-jp") or "", JPO,
         title=find_text(bib, "invention-title"),
         abstract=block_text(root.find("abstract")),
         claims=claim_texts(root.iterfind("claims/claim")),

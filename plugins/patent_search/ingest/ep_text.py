@@ -89,7 +89,7 @@ def read_ep_tsv(stream: IO[bytes]) -> Iterator[Item]:
         if current is None or key != (current.country, current.number, current.kind):
             if current is not None:
                 yield _build(start, current, EP_TEXT_TSV)
-            current, start = _Parts(*cells[:4]), line_no
+            current, start = _Parts(cells[0], cells[1], cells[2], cells[3]), line_no
         _add(current, cells[4].lower(), cells[5], "\t".join(cells[6:]))
     if current is not None:
         yield _build(start, current, EP_TEXT_TSV)

@@ -52,7 +52,8 @@ def _claims(claims: etree._Element | None) -> list[str]:
 
 
 def _ep_title(bib: etree._Element) -> str:
-    titles, lang = {}, ""
+    titles: dict[str, str] = {}
+    lang = ""
     for item in bib.iterfind("B500/B540/*"):
         if item.tag == "B541":
             lang = text_of(item).lower()
@@ -65,7 +66,7 @@ def parse_ep_publication(root: etree._Element) -> PatentRecord:
     """An EP A or B publication from the EPO publication server."""
     bib = root.find("SDOBI")
     b100 = bib.find("B100") if bib is not None else None
-    if b100 is None:
+    if bib is None or b100 is None:  # no SDOBI: no B100 either
         raise FieldProblem("publication-reference", "missing node SDOBI/B100")
     priorities = [parse_date(find_text(p, "date")) for p in bib.iterfind("B300/B320")]
     ipc = [text_of(t) for t in bib.iterfind("B500/B510EP/classification-ipcr/text")]
@@ -93,6 +94,12 @@ def parse_ep_publication(root: etree._Element) -> PatentRecord:
         citations=[ep_citation(text_of(t)) for t in bib.iterfind("B500/B560/B561/text")],
         language=(root.get("lang") or find_text(bib, "B200/B260")).lower(),
     )
+
+
+def _scheme(classification: etree._Element) -> str:
+    """The ``scheme`` of a DOCDB classification's ``classification-scheme`` ("" if none)."""
+    scheme = classification.find("classification-scheme")
+    return scheme.get("scheme", "") if scheme is not None else ""
 
 
 def _docdb_names(bib: etree._Element, role: str) -> list[str]:
@@ -148,8 +155,7 @@ def parse_docdb(doc: etree._Element) -> PatentRecord:
         family_id=doc.get("family-id", ""),
         cpc=[normalise_class(find_text(c, "classification-symbol")) for c in
              bib.iterfind("patent-classifications/patent-classification")
-             if "CPC" in (c.find("classification-scheme").get("scheme", "")
-                          if c.find("classification-scheme") is not None else "")],
+             if "CPC" in _scheme(c)],
         ipc=[normalise_class(text_of(t))
              for t in bib.iterfind("classifications-ipcr/classification-ipcr/text")]
         + [normalise_class(text_of(t)) for t in bib.iterfind("classification-ipc/*")

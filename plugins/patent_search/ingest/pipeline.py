@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from .base import FieldProblem
 from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
@@ -82,9 +83,10 @@ def _units(path: Path) -> Iterator[tuple[str, Opener]]:
         with zipfile.ZipFile(path) as archive:
             for info in sorted(archive.infolist(), key=lambda i: i.filename):
                 if not info.is_dir():
-                    yield f"member {info.filename}", lambda info=info: archive.open(info)
+                    yield f"member {info.filename}", partial(archive.open, info)
     elif path.suffix.lower() == ".gz":
-        yield "", lambda: gzip.open(path, "rb")  # noqa: SIM115 - opened by the caller's with
+        # a GzipFile reads like any binary file; typeshed does not declare it an IO[bytes]
+        yield "", lambda: cast("IO[bytes]", gzip.open(path, "rb"))  # noqa: SIM115 - caller's with
     else:
         yield "", lambda: path.open("rb")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
@@ -34,14 +34,15 @@ def _rows(stream: IO[bytes], skip_search_url: bool = False
           ) -> Iterator[tuple[int, dict[str, str]]]:
     """CSV rows as dicts with the line each row starts on."""
     text = text_stream(stream)
+    lines: Iterable[str] = text
     offset = 0
     if skip_search_url:
         first = text.readline()
         if first.startswith("search URL:"):
             offset = 1
         else:
-            text = _prepend(first, text)
-    reader = csv.reader(text)
+            lines = _prepend(first, text)
+    reader = csv.reader(lines)
     header = next(reader, None)
     if header is None:
         return

@@ -98,7 +98,8 @@ def parse_us_v4(root: etree._Element) -> PatentRecord:
     if bib is None:
         bib = root.find("us-bibliographic-data-application")
     if bib is None:
-        raise FieldProblem("bibliographic-data", f"missing node <{root.tag}>/us-bibliographic-data")
+        raise FieldProblem("bibliographic-data",
+                           f"missing node <{root.tag!s}>/us-bibliographic-data")
     pub = bib.find("publication-reference/document-id")
     if pub is None:
         raise FieldProblem("publication-reference", "missing node publication-reference")

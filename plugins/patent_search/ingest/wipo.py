@@ -57,7 +57,7 @@ def parse_st96(root: etree._Element) -> PatentRecord:
     """A ST.96 ``PatentPublication``."""
     bib = root.find("BibliographicData")
     pub = bib.find("PatentPublicationIdentification") if bib is not None else None
-    if pub is None:
+    if bib is None or pub is None:  # no bibliographic data: no publication either
         raise FieldProblem("publication-reference", "missing node PatentPublicationIdentification")
     app = bib.find("ApplicationIdentification")
     parties = bib.find("PartyBag")

@@ -76,7 +76,7 @@ def _parse(data: bytes) -> PatentRecord | FieldProblem | None:
     if root.tag in SKIPPED_ROOTS:
         return None
     if root.tag not in ROOTS or root.tag == "exchange-documents":
-        return FieldProblem("root", f"<{root.tag}> is not a patent document this reader knows")
+        return FieldProblem("root", f"<{root.tag!s}> is not a patent document this reader knows")
     source_format, parse = ROOTS[root.tag]
     try:
         if source_format in (GRANT, APPLICATION, ST32, PAP):

@@ -172,7 +172,9 @@ def parse_document(data: bytes) -> etree._Element:
         raise XmlProblem("not well-formed XML: too many stray '<' characters")
     if root is None:
         raise XmlProblem("no XML element found")
-    if "}" in root.tag or ":" in root.tag:  # namespaced formats (CNIPA, DOCDB, ST.96)
+    tag = root.tag  # an element's tag is a str (comments and PIs are not roots)
+    # namespaced formats (CNIPA, DOCDB, ST.96)
+    if isinstance(tag, str) and ("}" in tag or ":" in tag):
         for element in root.iter():
             if isinstance(element.tag, str):
                 element.tag = element.tag.rpartition("}")[2].rpartition(":")[2]

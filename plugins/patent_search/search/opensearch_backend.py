@@ -70,7 +70,8 @@ def search_body(request: SearchRequest, position: CursorPosition | None) -> dict
     if position is not None:
         body["search_after"] = [position.value, position.tie, position.key]
     if request.highlight:
-        fields = {name: {} for base in SNIPPET_FIELDS for name in (base, f"{base}.zh")}
+        fields: dict[str, dict[str, Any]] = {
+            name: {} for base in SNIPPET_FIELDS for name in (base, f"{base}.zh")}
         body["highlight"] = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"],
                              "encoder": "html", "fragment_size": 180,
                              "number_of_fragments": 1, "fields": fields}

@@ -99,12 +99,17 @@ def _text(node: Text | Prefix) -> Json:
     parts = []
     for is_cjk, part in split_mixed(node.text):
         if is_cjk:
-            parts.append(_fields(node.field, lambda f, b, p=part: _phrase(f"{f}.zh", p, b)))
+            parts.append(_fields(node.field, _phrase_of(part, ".zh")))
         else:
-            parts.append(_fields(node.field, lambda f, b, p=part: _phrase(f, p, b)))
+            parts.append(_fields(node.field, _phrase_of(part, "")))
     if len(parts) == 1:
         return parts[0]
     return {"bool": {"must": parts}}
+
+
+def _phrase_of(text: str, suffix: str) -> Callable[[str, float], Json]:
+    """What builds the phrase query of ``text`` in a field (``suffix`` ".zh": its CJK twin)."""
+    return lambda field, boost: _phrase(f"{field}{suffix}", text, boost)
 
 
 def _phrase(field: str, text: str, boost: float) -> Json:

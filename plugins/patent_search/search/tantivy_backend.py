@@ -66,7 +66,7 @@ class TantivyBackend:
 
     # ---- writes -------------------------------------------------------------------------
 
-    def _write(self, operation: Callable[[tantivy.IndexWriter], None]) -> None:
+    def _write(self, operation: Callable[[tantivy.IndexWriter], object]) -> None:
         """Run ``operation`` with the index writer held only for this batch, then commit."""
         with self._write_lock:
             writer = self._open_writer()
@@ -146,7 +146,7 @@ class TantivyBackend:
         """Documents held by the collections (0 for none)."""
         if not collection_ids:
             return 0
-        return self.index.searcher().search(self._scope(collection_ids), 1).count
+        return _matching(self.index.searcher(), self._scope(collection_ids))
 
     def search(self, request: SearchRequest) -> SearchPage:
         """One page over ``request.collection_ids``; see :mod:`.tantivy_ranking` for order."""
@@ -155,7 +155,7 @@ class TantivyBackend:
             return SearchPage([], 0, None, {})
         searcher = self.index.searcher()
         query, node = self._compile(searcher, request.query, request.collection_ids)
-        total = searcher.search(query, 1).count
+        total = _matching(searcher, query)
         window = ranked_window(searcher, self.schema, query, offset + request.limit,
                                by_date=request.sort == "date",
                                scored=node is not None and is_scored(node))
@@ -217,7 +217,7 @@ class TantivyBackend:
             else:
                 clauses = [(Occur.MustNot, tantivy.Query.exists_query(FACET_FIELDS[by]))]
             both = tantivy.Query.boolean_query([(Occur.Must, query), *clauses])
-            out[by] = searcher.search(both, 1).count
+            out[by] = _matching(searcher, both)
         return out
 
     def aggregate(self, query: str, collection_ids: frozenset[str], by: str,
@@ -285,3 +285,10 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _matching(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    """How many documents match ``query`` (a search counts them by default)."""
+    # tantivy's stub omits SearchResult.count, which the search sets (count=True)
+    count: int = searcher.search(query, 1).count  # type: ignore[attr-defined]
+    return count

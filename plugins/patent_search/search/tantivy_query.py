@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import tantivy
 
@@ -111,12 +112,11 @@ class QueryTranslator:
         parts = []
         for is_cjk, part in split_mixed(node.text):
             if is_cjk:
-                parts.append(self._fields(node.field, lambda f, p=part: self._cjk(f, p)))
+                parts.append(self._fields(node.field, partial(self._cjk, run=part)))
                 continue
             tokens = self.analyzer.analyze(part)
             if tokens:
-                parts.append(self._fields(node.field,
-                                          lambda f, t=tokens: self._words(f, t)))
+                parts.append(self._fields(node.field, partial(self._words, tokens=tokens)))
         if not parts:
             raise QuerySyntaxError(f"{node.text!r} holds no searchable word", node.position,
                                    self.query)
@@ -127,7 +127,7 @@ class QueryTranslator:
     def _words(self, field: str, tokens: list[str]) -> tantivy.Query:
         if len(tokens) == 1:
             return tantivy.Query.term_query(self.schema, field, tokens[0])
-        return tantivy.Query.phrase_query(self.schema, field, tokens)
+        return tantivy.Query.phrase_query(self.schema, field, [*tokens])
 
     def _cjk(self, field: str, run: str) -> tantivy.Query:
         grams = query_bigrams(run)
@@ -136,7 +136,7 @@ class QueryTranslator:
             return tantivy.Query.regex_query(self.schema, twin, f".?{re.escape(run)}.?")
         if len(grams) == 1:
             return tantivy.Query.term_query(self.schema, twin, grams[0])
-        return tantivy.Query.phrase_query(self.schema, twin, grams)
+        return tantivy.Query.phrase_query(self.schema, twin, [*grams])
 
     def _prefix(self, field: str, node: Prefix) -> tantivy.Query | None:
         words = _plain_tokens(node.text)

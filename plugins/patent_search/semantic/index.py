@@ -27,9 +27,14 @@ class SemanticIndexError(Exception):
 class IndexableDoc(Protocol):
     """What ``add`` reads from a document (the search engine's ``IndexDoc`` has these)."""
 
-    key: str
-    collection_id: str
-    record: Any
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def collection_id(self) -> str: ...
+
+    @property
+    def record(self) -> Any: ...
 
 
 class SemanticIndex:

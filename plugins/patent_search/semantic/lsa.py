@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -25,6 +26,18 @@ FORMAT_VERSION = 1
 _PARAMS = "model.json"
 _DOCS_PER_AXIS = 4
 _EXACT_MAX_ROWS = 600  # up to this, an eigendecomposition of the rows x rows Gram matrix is cheaper
+
+
+class LsaParams(TypedDict):
+    """The constructor arguments of an ``LsaModel``, saved with it."""
+
+    dim: int
+    hash_bits: int
+    max_features: int
+    min_df: int
+    max_df_ratio: float
+    max_fit_docs: int
+    seed: int
 
 
 class LsaModel:
@@ -42,7 +55,7 @@ class LsaModel:
         max_fit_docs: int = 50_000,
         seed: int = 1,
     ) -> None:
-        self.params = {
+        self.params: LsaParams = {
             "dim": dim,
             "hash_bits": hash_bits,
             "max_features": max_features,
@@ -168,7 +181,9 @@ class LsaModel:
 
     def _tfidf(self, counts: list) -> Csr:
         """Sublinear TF x IDF rows over the kept features, each row L2-normalised."""
-        indptr, indices, data = [0], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
         column = self._column
         for doc in counts:
             cols = [(column[b], c) for b, c in doc.items() if b in column]

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -24,6 +24,9 @@ _DELETED = -1
 
 class VectorStore(Protocol):
     """Vectors stored per key with the collection they belong to."""
+
+    def __init__(self, dim: int, **options: Any) -> None:
+        """An empty store of ``dim``-dimensional vectors (options are the store's own)."""
 
     def upsert(
         self, keys: Sequence[str], collection_ids: Sequence[str], vectors: np.ndarray

@@ -116,6 +116,8 @@ async def on_tenant_merged(event: TenantEvent) -> None:
     """Before the core moves the absorbed tenant's rows: the absorbing tenant keeps its own
     settings row (one per tenant), and absorbed notes whose title it uses get a suffix."""
     keep, gone = event.tenant_id, event.other_tenant_id
+    if gone is None:  # the core names the absorbed tenant in every merge event
+        raise ValueError("on_tenant_merged: the event names no absorbed tenant")
     session = event.session
     kept = await session.execute(select(ExampleSettings.id).where(
         ExampleSettings.tenant_id == keep))

@@ -178,7 +178,7 @@ class OrganizationMutation:
     async def remove_raci_assignment(
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID,  # noqa: A002
     ) -> RaciAssignmentPayload:
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s):
             row = await s.get(RaciAssignment, str(id))
             node_before = raci_node(row) if row is not None else None
             await services.remove_raci(s, str(tenant_id), str(id))

@@ -156,7 +156,7 @@ class SystemJudgementPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _phases(session, cycle_ids: list[str]) -> dict[str, list[PdcaPhaseRecord]]:  # type: ignore[no-untyped-def]
+async def _phases(session, cycle_ids: list[str]) -> dict[str, list[PdcaPhaseRecord]]:
     found: dict[str, list[PdcaPhaseRecord]] = {c: [] for c in cycle_ids}
     if cycle_ids:
         stmt = select(PdcaPhaseRecord).where(PdcaPhaseRecord.cycle_id.in_(cycle_ids))
@@ -225,7 +225,7 @@ class SystemsMutation:
         self, info: Info, tenant_id: strawberry.ID, id: strawberry.ID,  # noqa: A002
         input: ManagementSystemUpdateInput,  # noqa: A002
     ) -> ManagementSystemPayload:
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s):
             row = await services.update_system(s, str(tenant_id), str(id), **input_values(input))
             return system_node(row, (await services.completed_cycles(s)).get(row.id))
 
@@ -248,7 +248,7 @@ class SystemsMutation:
                          extensions=requires(OBJ, "update"))
     async def record_pdca_phase(self, info: Info, tenant_id: strawberry.ID,
                                 input: PdcaPhaseInput) -> PdcaCyclePayload:  # noqa: A002
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s):
             await services.record_phase(s, str(tenant_id), **input_values(input))
             cycle = await s.get(PdcaCycle, str(input.cycle_id))
             return cycle_node(cycle, (await _phases(s, [cycle.id]))[cycle.id])
