@@ -382,7 +382,7 @@ async def test_the_partner_reads_its_declared_setting_through_the_context(platfo
 
 def test_a_bad_partner_setting_stops_start_up_naming_it(tmp_path):
     from ipgov.api import PluginSettingError
-    from ipgov.runtime import build_platform
+    from ipgov.startup import build_platform
 
     bad = Settings(data_dir=tmp_path, extra={"IPGOV_EXAMPLE_PARTNER_MAX_NOTES": "0"})
     with pytest.raises(PluginSettingError, match=r"plugin example_partner, setting max_notes "

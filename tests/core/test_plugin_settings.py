@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ipgov.api import PluginSetting, PluginSettingError, UndeclaredSetting
-from ipgov.runtime import build_platform
 from ipgov.settings import PluginConfig, Settings
+from ipgov.startup import build_platform
 from tests.deploy.common import SETTING_NAMES, first_party_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ipgov.api import GovernanceMode, TenantDirectory, TenantInfo
+from ipgov.api import GovernanceMode, TenantInfo
 from ipgov.tenancy import services
+from ipgov.tenancy.directory import TenantDirectory
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from tests.conftest import make_group
 
