@@ -170,3 +170,23 @@ async def test_a_kind_must_not_clash_with_another(platform):
             timing=lambda _s: Timing.of(1, 1, 1), perform=deliver))
     with pytest.raises(LookupError):
         platform.work.kinds["nothing"]
+
+
+def test_the_embedded_broker_is_asked_nothing_without_the_redis_client(monkeypatch, caplog):
+    """A user's install has no redis client (it is not a dependency of the embedded default):
+    recovery must not fail every pass asking the in-process broker what it holds."""
+    import sys
+
+    import dramatiq
+    from dramatiq.brokers.stub import StubBroker
+
+    from ipgov.work.broker import held_messages
+
+    monkeypatch.setitem(sys.modules, "redis", None)  # import redis -> ImportError
+    monkeypatch.delitem(sys.modules, "dramatiq.brokers.redis", raising=False)
+    assert held_messages(StubBroker(), "ipgov-reviews") is None
+
+    class OtherBroker(dramatiq.Broker):
+        """Any other broker (RabbitMQ) cannot tell either."""
+
+    assert held_messages(OtherBroker(middleware=[]), "ipgov-jobs") is None

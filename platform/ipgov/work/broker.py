@@ -105,8 +105,12 @@ def held_messages(broker: dramatiq.Broker, queue_name: str) -> int | None:
     """How many messages ``broker`` holds for ``queue_name`` (waiting, delayed or fetched by
     a live worker), after putting back those of dead workers; None when the broker cannot
     tell (RabbitMQ, embedded). 0 means a message sent there is lost."""
-    from dramatiq.brokers.redis import RedisBroker
-
+    if is_embedded(broker):
+        return None
+    try:
+        from dramatiq.brokers.redis import RedisBroker
+    except ImportError:  # the redis client is not installed: no broker here is a Redis one
+        return None
     if not isinstance(broker, RedisBroker):
         return None
     return sum(_redis_maintain(broker, name)
