@@ -1,4 +1,4 @@
-"""The pages the platform serves itself: ``/`` leads somewhere (in the reader's language, with
+"""The pages the platform serves itself: ``/about`` (and ``/`` without a workspace) leads somewhere (in the reader's language, with
 only the links this installation can open), every page carries the pages' CSP and loads
 nothing from another host, the docs cannot be walked out of, and the vendored GraphiQL
 assets are the registry's files with their licences."""
@@ -28,9 +28,9 @@ async def _client(platform, settings=None) -> httpx.AsyncClient:
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_the_root_leads_to_the_pages_in_the_readers_language(platform):
     async with await _client(platform) as client:
-        en = await client.get("/")
-        zh = await client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})
-        for path in ("/", "/graphql", "/schema", "/docs/", "/docs/README.md",
+        en = await client.get("/about")
+        zh = await client.get("/about", headers={"accept-language": "zh-CN,zh;q=0.9"})
+        for path in ("/", "/about", "/graphql", "/schema", "/docs/", "/docs/README.md",
                      "/supervision/", "/schema.graphql"):
             page = await client.get(path, headers={"accept": "text/html"})
             assert page.status_code == 200, path
@@ -65,7 +65,7 @@ async def test_production_links_neither_graphiql_nor_the_schema(platform):
     production = replace(platform.settings, environment="production",
                          graphql_introspection=False)
     async with await _client(platform, production) as client:
-        landing = await client.get("/")
+        landing = await client.get("/about")
         sdl = await client.get("/schema.graphql")
         ide = await client.get("/graphql", headers={"accept": "text/html"})
     assert 'href="/graphql"' not in landing.text and 'href="/schema.graphql"' not in landing.text
@@ -84,3 +84,39 @@ def test_vendored_assets_are_the_registry_builds_with_their_licences():
         if "/vendor/" in url:
             assert _sri(path) in sources, url  # the hash pinned beside the npm package name
             assert (path.parent / "LICENSE.txt").read_text().startswith("MIT License")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_the_workspace_answers_its_client_routes_with_a_nonce_of_its_own(platform, tmp_path):
+    """Every client route answers the same page; each answer carries a new CSP nonce, in the
+    header and in the page (Ant Design's generated styles use it), and assets are immutable."""
+    from litestar import Litestar
+
+    from ipgov.web.shell import workspace_routes
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<meta name="csp-nonce" content="__IPGOV_CSP_NONCE__"><script src="/assets/a-1.js">'
+        "</script>", encoding="utf-8")
+    (tmp_path / "assets" / "a-1.js").write_text("export {};", encoding="utf-8")
+    app = Litestar(route_handlers=workspace_routes(tmp_path))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        pages = [await c.get(p) for p in ("/", "/signin", "/t/hanwei-group/reviews/1")]
+        asset = await c.get("/assets/a-1.js")
+        missing = await c.get("/assets/none.js")
+    nonces = [re.search(r"'nonce-([\w-]+)'", p.headers["content-security-policy"]).group(1)
+              for p in pages]
+    assert all(p.status_code == 200 for p in pages) and len(set(nonces)) == 3
+    assert all(f'content="{n}"' in p.text for n, p in zip(nonces, pages, strict=True))
+    assert all(p.headers["cache-control"] == "no-cache" for p in pages)
+    assert "max-age=31536000" in asset.headers["cache-control"] and missing.status_code == 404
+    assert "script-src 'self';" in asset.headers["content-security-policy"]
+
+
+def test_without_a_built_workspace_the_landing_page_says_how_to_build_it():
+    from ipgov.web.home import landing_html
+
+    bare = landing_html("en", graphiql=True, sdl=True, docs=True, workspace=False)
+    built = landing_html("zh-CN", graphiql=True, sdl=True, docs=True, workspace=True)
+    assert "./scripts/run" in bare and 'href="/"' not in bare
+    assert 'href="/"' in built and "工作台" in built

@@ -73,10 +73,10 @@ def test_graphiql_renders_and_runs_a_query_without_any_other_host(server, offlin
 
 def test_landing_api_reference_and_docs_open_offline(server, offline_browser):
     base, d = server, offline_browser
-    d.get(f"{base}/")
+    d.get(f"{base}/about")
     links = {a.get_attribute("href").removeprefix(base): a.text
              for a in d.find_elements(By.CSS_SELECTOR, "ul.links a")}
-    assert {"/graphql", "/supervision/", "/schema", "/docs/"} <= set(links), links
+    assert {"/", "/graphql", "/supervision/", "/schema", "/docs/"} <= set(links), links
     d.find_element(By.CSS_SELECTOR, "p.lang a").click()
     _wait(d).until(lambda drv: drv.find_element(By.TAG_NAME, "html").get_attribute("lang")
                    == "zh-CN")

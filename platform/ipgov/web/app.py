@@ -30,6 +30,7 @@ from ipgov.web.home import home_routes
 from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
+from ipgov.web.shell import workspace_built, workspace_routes
 from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
 from ipgov.work.worker import start_work
 
@@ -133,6 +134,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         graphql_ide=None if settings.is_production else "graphiql",
     ))
     plugin_routes = [r for _p, r in platform.catalog.routes]
+    workspace = workspace_built()  # the web application at / (else the landing page is there)
     plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
 
     @asynccontextmanager
@@ -150,7 +152,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
 
     app = Litestar(
         route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
-                        *home_routes(settings), *account_routes(),
+                        *home_routes(settings, at_root=not workspace), *account_routes(),
+                        *(workspace_routes() if workspace else []),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),

@@ -34,6 +34,10 @@ DOCS_ROOT = Path(__file__).resolve().parents[3]
 TEXT: dict[str, dict[str, Any]] = {  # per locale: page text, and (name, what) per link
     "en": {
         "title": "ipgov: enterprise IP governance", "lang": "中文", "lang_to": "zh-CN",
+        "workspace": ("Workspace", "The web application: reviews, directives, governance, "
+                      "members, supervision, audit trail and the plugins' screens."),
+        "no_workspace": "The workspace (the web application) is not built in this "
+                        "installation: ./scripts/run builds it from web/ with Node.js.",
         "intro": "A multi-tenant platform for the IP governance of corporate groups. "
                  "Everything is reachable through one GraphQL API; these pages are for "
                  "people.",
@@ -51,6 +55,8 @@ TEXT: dict[str, dict[str, Any]] = {  # per locale: page text, and (name, what) p
     },
     "zh-CN": {
         "title": "ipgov：企业知识产权治理", "lang": "English", "lang_to": "en",
+        "workspace": ("工作台", "Web 应用：评审、整改指令、治理、成员、监督、审计记录以及各插件的页面。"),
+        "no_workspace": "此安装未构建工作台（Web 应用）：./scripts/run 会用 Node.js 从 web/ 构建它。",
         "intro": "面向企业集团知识产权治理的多租户平台。所有功能都通过同一个 GraphQL API 提供；"
                  "以下页面供人员使用。",
         "graphiql": ("GraphiQL", "在浏览器中编写并运行 GraphQL 查询（仅限开发环境）。"),
@@ -77,21 +83,25 @@ def _locale(request: Request[Any, Any, Any]) -> str:
     return negotiate(request.headers.get("accept-language"), explicit)
 
 
-def landing_html(locale: str, *, graphiql: bool, sdl: bool, docs: bool) -> str:
-    """The landing page in ``locale`` with the links this installation can open."""
+def landing_html(locale: str, *, graphiql: bool, sdl: bool, docs: bool,
+                 workspace: bool = False) -> str:
+    """The landing page in ``locale`` with the links this installation can open; without a
+    built workspace it says how to build one."""
     t = TEXT[locale]
-    links = [("/graphql", t["graphiql"])] if graphiql else []
+    links = [("/", t["workspace"])] if workspace else []
+    links += [("/graphql", t["graphiql"])] if graphiql else []
     links += [("/supervision/", t["supervision"]), ("/schema", t["schema"])]
     links += [("/schema.graphql", t["sdl"])] if sdl else []
     links += [("/docs/", t["docs"])] if docs else []
     items = "".join(f"<li><a href=\"{href}\">{escape(name)}</a> — {escape(what)}</li>"
                     for href, (name, what) in links)
     missing = "" if docs else f"<p>{escape(t['no_docs'])}</p>"
+    missing += "" if workspace else f"<p class=\"note\">{escape(t['no_workspace'])}</p>"
     return (f"<!doctype html><html lang=\"{locale}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(t['title'])}</title>"
             "<link rel=\"stylesheet\" href=\"/static/home/home.css\"></head><body><main>"
-            f"<p class=\"lang\"><a href=\"/?lang={t['lang_to']}\" hreflang=\"{t['lang_to']}\">"
+            f"<p class=\"lang\"><a href=\"?lang={t['lang_to']}\" hreflang=\"{t['lang_to']}\">"
             f"{t['lang']}</a></p><h1>{escape(t['title'])}</h1><p>{escape(t['intro'])}</p>"
             f"<ul class=\"links\">{items}</ul>{missing}</main></body></html>")
 
@@ -114,15 +124,16 @@ def _page(title: str, body: str, locale: str = "en") -> Response[str]:
     return Response(html, media_type=MediaType.HTML, headers=PAGE_HEADERS)
 
 
-def home_routes(settings: Any) -> list[Any]:
-    """``/``, ``/docs/`` and ``/docs/{name}`` (and ``/schema.graphql`` with introspection)."""
+def home_routes(settings: Any, *, at_root: bool = True) -> list[Any]:
+    """``/about`` (and ``/`` when ``at_root``: no workspace is built), ``/docs/`` and
+    ``/docs/{name}`` (and ``/schema.graphql`` with introspection)."""
     production = bool(getattr(settings, "is_production", False))
     introspection = bool(getattr(settings, "graphql_introspection", True)) and not production
 
-    @get("/", include_in_schema=False)
+    @get(["/", "/about"] if at_root else ["/about"], include_in_schema=False)
     async def landing(request: Request[Any, Any, Any]) -> Response[str]:
         html = landing_html(_locale(request), graphiql=not production, sdl=introspection,
-                            docs=bool(_documents()))
+                            docs=bool(_documents()), workspace=not at_root)
         return Response(html, media_type=MediaType.HTML, headers=PAGE_HEADERS)
 
     @get("/docs/", include_in_schema=False)

@@ -1,0 +1,65 @@
+/**
+ * Providers (data, Ant Design in the person's language with the page's CSP nonce), the router,
+ * and the sign-in gate: nothing but the sign-in page is shown without a session.
+ */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import { useEffect, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { GraphQLFailure, session } from "./client";
+import { Shell } from "./Shell";
+import { SignIn } from "../screens/SignIn";
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => count < 2 && !(error instanceof GraphQLFailure && error.status < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/** The nonce the server put in the page: Ant Design's styles carry it (CSP style-src). */
+export function cspNonce(): string | undefined {
+  const value = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+  return value && !value.startsWith("__") ? value : undefined;
+}
+
+export function ThemedProviders(props: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === "zh-CN" ? zhCN : enUS} csp={{ nonce: cspNonce() }}
+      theme={{ token: { colorPrimary: "#1f5fa8", borderRadius: 6 } }}>
+      <AntApp>{props.children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+function useSignedIn(): [boolean, (value: boolean) => void] {
+  const [signedIn, setSignedIn] = useState(() => Boolean(session.token()));
+  useEffect(() => session.onSignedOut(() => {
+    queryClient.clear();
+    setSignedIn(false);
+  }), []);
+  return [signedIn, setSignedIn];
+}
+
+export function Root() {
+  const [signedIn, setSignedIn] = useSignedIn();
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ThemedProviders>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/signin" element={signedIn ? <Navigate to="/" replace />
+              : <SignIn onSignedIn={() => setSignedIn(true)} />} />
+            <Route path="*" element={signedIn ? <Shell /> : <Navigate to="/signin" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </ThemedProviders>
+    </QueryClientProvider>
+  );
+}

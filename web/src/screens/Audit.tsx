@@ -1,0 +1,72 @@
+/** The audit trail: newest first, filtered by action, actor and period; the chain verified on
+ * demand against the witness; the export one click away. */
+import { Alert, Button, DatePicker, Input, Space, Table, Tag } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useGql } from "../app/data";
+import { formatDate, PageTitle, Problems } from "../app/ui";
+import { useWorkspace } from "../app/workspace";
+import { graphql } from "../gql";
+
+const AuditDocument = graphql(`
+  query AuditTrail($tenantId: ID!, $filter: AuditFilter, $after: String) {
+    auditEvents(tenantId: $tenantId, first: 50, after: $after, filter: $filter, newestFirst: true) {
+      nodes { id seq occurredAt actor action objectType objectId actorInfo { name kind } }
+      pageInfo { hasNextPage endCursor }
+    }
+    downloadLinks(tenantId: $tenantId) { title url }
+  }
+`);
+
+const VerifyDocument = graphql(`
+  query VerifyAudit($tenantId: ID!) { verifyAuditTrail(tenantId: $tenantId) { ok status events firstBadId problem } }
+`);
+
+export function Audit() {
+  const { t, i18n } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const [action, setAction] = useState("");
+  const [actor, setActor] = useState("");
+  const [range, setRange] = useState<[string | null, string | null]>([null, null]);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const filter = { actions: action ? [action] : null, actors: actor ? [actor] : null, since: range[0], until: range[1] };
+  const query = useGql(AuditDocument, { tenantId: tenant.id, filter, after: cursors[cursors.length - 1] });
+  const verify = useGql(VerifyDocument, { tenantId: tenant.id }, { enabled: false });
+  const page = query.data?.auditEvents;
+  const exports = (query.data?.downloadLinks ?? []).filter((l) => /audit/i.test(l.title));
+  return (
+    <>
+      <PageTitle extra={<Space wrap>
+        {access.can("ipgov:audit", "verify") ? <Button onClick={() => void verify.refetch()} loading={verify.isFetching}>
+          {t("audit.verify")}</Button> : null}
+        {exports.map((l) => <a key={l.url} href={l.url} className="ant-btn ant-btn-default">{l.title}</a>)}
+      </Space>}>{t("audit.title")} · {tenant.name}</PageTitle>
+      <Problems error={query.error ?? verify.error} />
+      {verify.data ? <Alert style={{ marginBottom: 16 }} showIcon type={verify.data.verifyAuditTrail.ok ? "success" : "error"}
+        title={verify.data.verifyAuditTrail.ok ? t("audit.verified", { count: verify.data.verifyAuditTrail.events })
+          : t("audit.brokenAt", { id: verify.data.verifyAuditTrail.firstBadId ?? "?" })}
+        description={verify.data.verifyAuditTrail.problem || verify.data.verifyAuditTrail.status} /> : null}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search aria-label={t("audit.action")} placeholder={t("audit.action")} allowClear
+          onSearch={(v) => { setAction(v.trim()); setCursors([null]); }} />
+        <Input.Search aria-label={t("audit.actor")} placeholder={t("audit.actor")} allowClear
+          onSearch={(v) => { setActor(v.trim()); setCursors([null]); }} />
+        <DatePicker.RangePicker aria-label={t("audit.at")} onChange={(v) => { setRange([v?.[0]?.startOf("day").toISOString() ?? null,
+          v?.[1]?.endOf("day").toISOString() ?? null]); setCursors([null]); }} />
+      </Space>
+      <Table rowKey="id" size="small" loading={query.isPending} dataSource={[...(page?.nodes ?? [])]} pagination={false}
+        scroll={{ x: true }} columns={[
+          { title: "#", dataIndex: "seq", width: 70 },
+          { title: t("audit.at"), dataIndex: "occurredAt", render: (v: string) => formatDate(v, i18n.language) },
+          { title: t("audit.actor"), render: (_: unknown, e) => e.actorInfo.name ?? e.actor },
+          { title: t("audit.action"), dataIndex: "action", render: (v: string) => <Tag>{v}</Tag> },
+          { title: t("audit.object"), render: (_: unknown, e) => `${e.objectType} ${e.objectId}` },
+        ]} />
+      <Space style={{ marginTop: 12 }}>
+        <Button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>‹</Button>
+        <Button disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? null])}>
+          {t("common.more")} ›</Button>
+      </Space>
+    </>
+  );
+}

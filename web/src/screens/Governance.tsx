@@ -1,0 +1,196 @@
+/** Governance: the group tree, the governance mode with a preview of what a change would do
+ * before it is applied, onboarding a subsidiary, and escalations awaiting this tenant. */
+import { App, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Tag, Tree, Typography } from "antd";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useQueryClient } from "@tanstack/react-query";
+import { payloadErrors, useGql, useGqlMutation } from "../app/data";
+import { GatedButton, PageTitle, Problems } from "../app/ui";
+import { tenantForest, useWorkspace, type TenantTree } from "../app/workspace";
+import { graphql } from "../gql";
+import type { GovernanceModeEnum, PreviewModeQuery } from "../gql/graphql";
+
+const PreviewDocument = graphql(`
+  query PreviewMode($tenantId: ID!, $mode: GovernanceModeEnum!) {
+    previewGovernanceMode(tenantId: $tenantId, mode: $mode) {
+      slug fromMode toMode rulesCopied rulesRemoved localRulesOn localRulesOff supervisionKept
+      tenants { tenantId slug pluginsEnabled pluginsDisabled
+        changes { roles memberCount gained { object action } lost { object action } } }
+    }
+  }
+`);
+
+const SetModeDocument = graphql(`
+  mutation SetMode($tenantId: ID!, $mode: GovernanceModeEnum!) {
+    setGovernanceMode(tenantId: $tenantId, mode: $mode) { tenant { id governanceMode } errors { code message field } }
+  }
+`);
+
+const OnboardDocument = graphql(`
+  mutation Onboard($input: OnboardSubsidiaryInput!) {
+    onboardSubsidiary(input: $input) { tenant { id slug } errors { code message field } }
+  }
+`);
+
+const EscalationsDocument = graphql(`
+  query Escalations($tenantId: ID!) {
+    escalations(tenantId: $tenantId, status: "pending", first: 50) {
+      nodes { id subject decisionType requestedBy createdAt fromTenantId }
+    }
+  }
+`);
+
+const DecideDocument = graphql(`
+  mutation Decide($tenantId: ID!, $id: ID!, $approve: Boolean!, $note: String!) {
+    decideEscalation(tenantId: $tenantId, escalationId: $id, approve: $approve, note: $note) {
+      escalation { id status } errors { code message field }
+    }
+  }
+`);
+
+const MODES: GovernanceModeEnum[] = ["CENTRALIZED", "HYBRID", "DECENTRALIZED"];
+
+function treeNodes(nodes: TenantTree[], label: (mode: string) => string): { key: string; title: React.ReactNode; children: unknown[] }[] {
+  return nodes.map((n) => ({ key: n.tenant.id, title: <Space size={4}>{n.tenant.name}
+    <Tag>{label(n.tenant.governanceMode)}</Tag>{n.tenant.status !== "active" ? <Tag color="orange">{n.tenant.status}</Tag> : null}</Space>,
+    children: treeNodes(n.children, label) }));
+}
+
+function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"] }) {
+  const { t } = useTranslation();
+  const e = props.effect;
+  return (
+    <Space direction="vertical" style={{ width: "100%" }} data-testid="mode-preview">
+      <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
+        { key: "c", label: t("governance.rulesCopied"), children: e.rulesCopied },
+        { key: "r", label: t("governance.rulesRemoved"), children: e.rulesRemoved },
+        { key: "s", label: t("governance.supervisionKept"), children: e.supervisionKept ? t("common.yes") : t("common.no") },
+      ]} />
+      <List size="small" bordered dataSource={[...e.tenants]} renderItem={(tenant) => (
+        <List.Item><Space direction="vertical" size={2}>
+          <Typography.Text strong>{tenant.slug}</Typography.Text>
+          {tenant.pluginsEnabled.length ? <span>{t("governance.pluginsOn")}: {tenant.pluginsEnabled.join(", ")}</span> : null}
+          {tenant.pluginsDisabled.length ? <span>{t("governance.pluginsOff")}: {tenant.pluginsDisabled.join(", ")}</span> : null}
+          {tenant.changes.length ? tenant.changes.map((c, i) => <span key={i}>
+            <Tag>{c.roles.join(", ")}</Tag> ({c.memberCount}){" "}
+            {c.gained.length ? <Typography.Text type="success">{t("governance.gained")} {c.gained.length} </Typography.Text> : null}
+            {c.lost.length ? <Typography.Text type="danger">{t("governance.lost")} {c.lost.length}: {c.lost.slice(0, 4)
+              .map((p) => `${p.object}:${p.action}`).join(", ")}{c.lost.length > 4 ? "…" : ""}</Typography.Text> : null}
+          </span>) : <Typography.Text type="secondary">{t("governance.noChange")}</Typography.Text>}
+        </Space></List.Item>)} />
+    </Space>
+  );
+}
+
+function ModeCard() {
+  const { t } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const [mode, setMode] = useState<GovernanceModeEnum>(tenant.governanceMode);
+  const preview = useGql(PreviewDocument, { tenantId: tenant.id, mode }, { enabled: mode !== tenant.governanceMode });
+  const apply = useGqlMutation(SetModeDocument);
+  const allowed = access.can("ipgov:tenant", "update");
+  const label = (m: string) => t(`governance.modes.${m.toLowerCase()}`);
+  async function change() {
+    const result = (await apply.mutateAsync({ tenantId: tenant.id, mode })).setGovernanceMode;
+    if (!result.errors.length) {
+      void message.success(t("governance.changed"));
+      await client.invalidateQueries({ queryKey: ["workspace"] });
+    }
+  }
+  return (
+    <Card title={`${t("governance.mode")}: ${label(tenant.governanceMode)}`} size="small">
+      <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)} aria-label={t("governance.mode")}>
+        <Space direction="vertical">{MODES.map((m) => <Radio key={m} value={m}><Typography.Text strong>{label(m)}</Typography.Text>
+          {" — "}<Typography.Text type="secondary">{t(`governance.modeHelp.${m.toLowerCase()}`)}</Typography.Text></Radio>)}</Space>
+      </Radio.Group>
+      {mode !== tenant.governanceMode ? <div style={{ marginTop: 16 }}>
+        <Typography.Title level={3} style={{ fontSize: 16 }}>{t("governance.previewTitle", { mode: label(mode) })}</Typography.Title>
+        <Problems error={preview.error ?? apply.error} errors={payloadErrors(apply.data?.setGovernanceMode)} />
+        {preview.data ? <Effect effect={preview.data.previewGovernanceMode} /> : null}
+        <GatedButton type="primary" allowed={allowed} style={{ marginTop: 12 }} loading={apply.isPending}
+          disabled={!preview.data} onClick={() => void change()}>{t("governance.change")}</GatedButton>
+      </div> : null}
+    </Card>
+  );
+}
+
+function OnboardCard() {
+  const { t } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const onboard = useGqlMutation(OnboardDocument);
+  const [form] = Form.useForm();
+  const allowed = access.can("ipgov:tenant", "create");
+  async function submit(values: { slug: string; name: string; mode?: GovernanceModeEnum }) {
+    const result = (await onboard.mutateAsync({ input: { parentId: tenant.id, slug: values.slug, name: values.name,
+      governanceMode: values.mode ?? null } })).onboardSubsidiary;
+    if (!result.errors.length) {
+      form.resetFields();
+      void message.success(t("governance.onboarded"));
+      await client.invalidateQueries({ queryKey: ["workspace"] });
+    }
+  }
+  const fieldError = (field: string) => payloadErrors(onboard.data?.onboardSubsidiary).find((e) => e.field === field)?.message;
+  return (
+    <Card title={t("governance.onboard")} size="small">
+      <Problems error={onboard.error} errors={payloadErrors(onboard.data?.onboardSubsidiary).filter((e) => !e.field)} />
+      <Form form={form} layout="vertical" onFinish={submit} disabled={!allowed} requiredMark={false}>
+        <Form.Item label={t("governance.parent")}><Input value={tenant.name} disabled /></Form.Item>
+        <Form.Item name="name" label={t("governance.name")} rules={[{ required: true }]}
+          validateStatus={fieldError("name") ? "error" : undefined} help={fieldError("name")}><Input /></Form.Item>
+        <Form.Item name="slug" label={t("governance.slug")} rules={[{ required: true }]}
+          validateStatus={fieldError("slug") ? "error" : undefined} help={fieldError("slug")}><Input /></Form.Item>
+        <Form.Item name="mode" label={t("governance.mode")}>
+          <Select allowClear options={MODES.map((m) => ({ value: m, label: t(`governance.modes.${m.toLowerCase()}`) }))} />
+        </Form.Item>
+        <GatedButton type="primary" htmlType="submit" allowed={allowed} loading={onboard.isPending}>{t("governance.onboard")}</GatedButton>
+      </Form>
+    </Card>
+  );
+}
+
+function EscalationsCard() {
+  const { t } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const query = useGql(EscalationsDocument, { tenantId: tenant.id }, { enabled: access.can("ipgov:escalation", "read") });
+  const decide = useGqlMutation(DecideDocument);
+  const allowed = access.can("ipgov:escalation", "decide");
+  const nodes = query.data?.escalations.nodes ?? [];
+  return (
+    <Card title={t("home.escalations")} size="small">
+      <Problems error={query.error ?? decide.error} errors={payloadErrors(decide.data?.decideEscalation)} />
+      {nodes.length ? <List size="small" dataSource={[...nodes]} renderItem={(e) => <List.Item actions={[
+        <GatedButton key="y" size="small" type="primary" allowed={allowed}
+          onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: true, note: "" })}>✓</GatedButton>,
+        <GatedButton key="n" size="small" danger allowed={allowed}
+          onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: false, note: "" })}>✗</GatedButton>]}>
+        <List.Item.Meta title={e.subject} description={`${e.decisionType} · ${e.requestedBy}`} /></List.Item>} />
+        : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("home.noEscalations")} />}
+    </Card>
+  );
+}
+
+export function Governance() {
+  const { t } = useTranslation();
+  const { tenants, tenant } = useWorkspace();
+  const forest = useMemo(() => tenantForest(tenants), [tenants]);
+  const label = (m: string) => t(`governance.modes.${m.toLowerCase()}`);
+  return (
+    <>
+      <PageTitle>{t("governance.title")} · {tenant.name}</PageTitle>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={10}><Card title={t("governance.tree")} size="small">
+          <Tree defaultExpandAll selectedKeys={[tenant.id]} treeData={treeNodes(forest, label) as never} />
+        </Card></Col>
+        <Col xs={24} lg={14}><Space direction="vertical" style={{ width: "100%" }} size="large">
+          <ModeCard />
+          <OnboardCard />
+          <EscalationsCard />
+        </Space></Col>
+      </Row>
+    </>
+  );
+}

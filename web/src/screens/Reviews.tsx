@@ -1,0 +1,159 @@
+/** Reviews: request one, watch it run (progress refreshes until it ends), read scores with their
+ * coverage and the findings by function. A score the checks could not assess says so. */
+import { App, Card, Descriptions, Progress, Space, Table, Tag, Typography } from "antd";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { Link, Route, Routes, useParams } from "react-router-dom";
+import { Chart } from "../app/Chart";
+import { payloadErrors, useGql, useGqlMutation } from "../app/data";
+import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
+import { useWorkspace } from "../app/workspace";
+import { graphql } from "../gql";
+import type { ReviewRunQuery } from "../gql/graphql";
+
+const RunsDocument = graphql(`
+  query ReviewRuns($tenantId: ID!) {
+    reviewRuns(tenantId: $tenantId, first: 50) {
+      nodes { id kind trigger status statusLabel requestedBy requestedAt finishedAt checksDone checksTotal
+        childrenDone childrenTotal overallScore { score assessment assessmentLabel coverage } }
+    }
+  }
+`);
+
+const RunDocument = graphql(`
+  query ReviewRun($tenantId: ID!, $id: ID!) {
+    reviewRun(tenantId: $tenantId, id: $id) {
+      id kind status statusLabel requestedBy requestedAt startedAt finishedAt error
+      checksDone checksTotal childrenDone childrenTotal
+      overallScore { key label score assessment assessmentLabel coverage summary }
+      functionScores { key label score assessment assessmentLabel coverage assessedChecks applicableChecks summary }
+    }
+    findings(tenantId: $tenantId, runId: $id, first: 100) {
+      nodes { id title severity severityLabel function functionLabel recommendation checkId }
+    }
+  }
+`);
+
+const RequestDocument = graphql(`
+  mutation RequestReview($tenantId: ID!, $key: String) {
+    requestReview(tenantId: $tenantId, idempotencyKey: $key) { run { id } errors { code message field } }
+  }
+`);
+
+const RequestGroupDocument = graphql(`
+  mutation RequestGroupReview($tenantId: ID!, $key: String) {
+    requestGroupReview(tenantId: $tenantId, idempotencyKey: $key) { run { id } errors { code message field } }
+  }
+`);
+
+const ACTIVE = new Set(["queued", "running", "pending"]);
+const SEVERITY_COLOR: Record<string, string> = { critical: "magenta", high: "red", medium: "orange", low: "blue" };
+
+function RunList() {
+  const { t, i18n } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const { message } = App.useApp();
+  const runs = useGql(RunsDocument, { tenantId: tenant.id }, {
+    refetchInterval: (q) => q.state.data?.reviewRuns.nodes.some((r) => ACTIVE.has(r.status)) ? 1500 : false });
+  const request = useGqlMutation(RequestDocument);
+  const requestGroup = useGqlMutation(RequestGroupDocument);
+  const allowed = access.can("ipgov:review", "request");
+  async function ask(group: boolean) {
+    const key = crypto.randomUUID();
+    const result = group ? (await requestGroup.mutateAsync({ tenantId: tenant.id, key })).requestGroupReview
+      : (await request.mutateAsync({ tenantId: tenant.id, key })).requestReview;
+    if (!payloadErrors(result).length) void message.success(t("reviews.requested"));
+  }
+  const errors = [...payloadErrors(request.data?.requestReview), ...payloadErrors(requestGroup.data?.requestGroupReview)];
+  return (
+    <>
+      <PageTitle extra={<Space wrap>
+        <GatedButton type="primary" allowed={allowed} loading={request.isPending} onClick={() => void ask(false)}>
+          {t("reviews.request")}</GatedButton>
+        {tenant.kind === "group" ? <GatedButton allowed={allowed} loading={requestGroup.isPending}
+          onClick={() => void ask(true)}>{t("reviews.requestGroup")}</GatedButton> : null}
+      </Space>}>{t("reviews.title")}</PageTitle>
+      <Problems errors={errors} error={runs.error ?? request.error ?? requestGroup.error} />
+      <Table rowKey="id" loading={runs.isPending} dataSource={[...(runs.data?.reviewRuns.nodes ?? [])]}
+        locale={{ emptyText: t("reviews.noRuns") }} pagination={{ pageSize: 20 }} scroll={{ x: true }}
+        columns={[
+          { title: t("reviews.run"), dataIndex: "requestedAt", render: (v: string, r) =>
+            <Link to={r.id}>{formatDate(v, i18n.language)}</Link> },
+          { title: t("reviews.kind"), dataIndex: "kind" },
+          { title: t("common.status"), dataIndex: "statusLabel", render: (v: string, r) => ACTIVE.has(r.status)
+            ? <Space><Tag color="processing">{v}</Tag><Progress style={{ width: 120 }} size="small"
+              percent={r.checksTotal ? Math.round((100 * r.checksDone) / r.checksTotal) : 0} /></Space> : <Tag>{v}</Tag> },
+          { title: t("reviews.overall"), render: (_: unknown, r) => r.overallScore.score == null
+            ? <Typography.Text type="secondary">{r.overallScore.assessmentLabel}</Typography.Text>
+            : `${r.overallScore.score.toFixed(0)} · ${t("reviews.coverage", { value: Math.round(100 * (r.overallScore.coverage ?? 0)) })}` },
+          { title: t("reviews.requestedBy"), dataIndex: "requestedBy" },
+        ]} />
+    </>
+  );
+}
+
+type Run = ReviewRunQuery["reviewRun"];
+
+function scoreChart(run: Run, t: TFunction) {
+  const rows = run.functionScores;
+  return {
+    tooltip: { trigger: "axis" },
+    grid: { left: 140, right: 24, top: 8, bottom: 24 },
+    xAxis: { type: "value", min: 0, max: 100 },
+    yAxis: { type: "category", data: rows.map((r) => r.label), inverse: true },
+    series: [{ type: "bar", data: rows.map((r) => r.score == null ? { value: 0, label: { show: true,
+      formatter: t("reviews.notAssessed") } } : { value: Math.round(r.score), label: { show: true,
+      formatter: `${Math.round(r.score)} (${Math.round(100 * (r.coverage ?? 0))}%)` } }), itemStyle: { color: "#1f5fa8" } }],
+  };
+}
+
+function RunDetail() {
+  const { t, i18n } = useTranslation();
+  const { tenant } = useWorkspace();
+  const { runId } = useParams();
+  const query = useGql(RunDocument, { tenantId: tenant.id, id: runId! }, {
+    refetchInterval: (q) => q.state.data && ACTIVE.has(q.state.data.reviewRun.status) ? 1000 : false });
+  const run = query.data?.reviewRun;
+  return (
+    <>
+      <PageTitle>{t("reviews.title")}</PageTitle>
+      <Problems error={query.error} />
+      {run ? <Space direction="vertical" size="large" style={{ width: "100%" }}>
+        <Card size="small">
+          <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
+            { key: "s", label: t("common.status"), children: <Tag data-testid="run-status">{run.statusLabel}</Tag> },
+            { key: "r", label: t("reviews.requestedBy"), children: run.requestedBy },
+            { key: "f", label: t("reviews.finished"), children: formatDate(run.finishedAt, i18n.language) },
+          ]} />
+          <Progress percent={run.checksTotal ? Math.round((100 * run.checksDone) / run.checksTotal) : 0}
+            status={ACTIVE.has(run.status) ? "active" : run.status === "failed" ? "exception" : "normal"}
+            format={() => t("reviews.progress", { done: run.checksDone, total: run.checksTotal })} />
+          {run.childrenTotal ? <Typography.Text>{t("reviews.children", { done: run.childrenDone, total: run.childrenTotal })}</Typography.Text> : null}
+          {run.error ? <Problems errors={[{ code: "REVIEW_FAILED", message: run.error }]} /> : null}
+        </Card>
+        <Card size="small" title={`${t("reviews.overall")}: ${run.overallScore.score == null ? run.overallScore.assessmentLabel
+          : Math.round(run.overallScore.score)}`}>
+          <Typography.Paragraph type="secondary">{run.overallScore.summary}</Typography.Paragraph>
+          <Chart label={t("reviews.scores")} options={scoreChart(run, t)} height={40 + 36 * run.functionScores.length} />
+        </Card>
+        <Card size="small" title={t("reviews.findings")}>
+          <Table rowKey="id" size="small" dataSource={[...(query.data?.findings.nodes ?? [])]} scroll={{ x: true }}
+            pagination={{ pageSize: 25 }} columns={[
+              { title: t("reviews.severity"), dataIndex: "severityLabel", render: (v: string, f) =>
+                <Tag color={SEVERITY_COLOR[f.severity]}>{v}</Tag>,
+                sorter: (a, b) => a.severity.localeCompare(b.severity) },
+              { title: t("directives.function"), dataIndex: "functionLabel",
+                filters: [...new Set((query.data?.findings.nodes ?? []).map((f) => f.functionLabel))].map((v) => ({ text: v, value: v })),
+                onFilter: (v, f) => f.functionLabel === v },
+              { title: t("reviews.check"), dataIndex: "title" },
+              { title: t("reviews.detail"), dataIndex: "recommendation" },
+            ]} />
+        </Card>
+      </Space> : null}
+    </>
+  );
+}
+
+export function Reviews() {
+  return <Routes><Route index element={<RunList />} /><Route path=":runId" element={<RunDetail />} /></Routes>;
+}
