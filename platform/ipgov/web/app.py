@@ -31,6 +31,7 @@ from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
+from ipgov.web.workspace import workspace_routes
 from ipgov.work.worker import start_work
 
 __all__ = ["create_app"]
@@ -150,7 +151,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
 
     app = Litestar(
         route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
-                        *home_routes(settings), *account_routes(),
+                        *home_routes(settings), *account_routes(), *workspace_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),
