@@ -301,3 +301,110 @@ async def test_a_symlink_leading_out_of_the_module_folder_is_not_followed(platfo
     inner = await gql.client.get("/workspace-extensions/partner/inner.js")
     assert leak.status_code == 404 and "not for the browser" not in leak.text
     assert inner.status_code == 200
+
+
+# --------------------------------------------------------------------------- the modules run
+
+HARNESS = r"""
+// Mounts a workspace module with a context v1 whose React renders to a list of texts.
+import { pathToFileURL } from "node:url";
+const [, , modulePath, argsJson] = process.argv;
+const args = JSON.parse(argsJson);
+const texts = [], calls = [], effects = [];
+let unmounted = 0;
+const React = {
+  createElement: (type, props, ...children) => ({ type, props: props || {}, children }),
+  useState: (init) => [typeof init === "function" ? init() : init, () => {}],
+  useEffect: (fn) => { effects.push(fn); }, useCallback: (fn) => fn,
+};
+const host = (name) => new Proxy({ name }, { get(target, key) {
+  if (key in target) return target[key];
+  if (key === "useForm") return () => [{ resetFields() {} }];
+  if (key === "success" || key === "error") return () => {};
+  return host(`${name}.${String(key)}`);
+} });
+function render(node) {
+  if (node === null || node === undefined || typeof node === "boolean") return;
+  if (Array.isArray(node)) return node.forEach(render);
+  if (typeof node !== "object") return void texts.push(String(node));
+  if (typeof node.type === "function") return render(node.type({ ...node.props }));
+  for (const key of ["title", "message", "label"]) {
+    if (typeof node.props[key] === "string") texts.push(node.props[key]);
+  }
+  (node.props.columns || []).forEach((c) => texts.push(c.title));
+  render(node.children);
+}
+const context = {
+  version: 1, tenant: { id: "t-1", slug: "acme-a", name: "Acme A" },
+  user: { email: "a@acme.example", displayName: "A" }, language: args.language,
+  permissions: args.permissions,
+  can: (r, a) => args.permissions.some((p) => p.resource === r && p.action === a),
+  graphql: async (query, variables) => {
+    calls.push({ query, variables });
+    return { data: { examplePartnerNotes: { edges: [{ node: { id: "n1", title: "First" } }],
+                                            pageInfo: { hasNextPage: false } } } };
+  },
+  navigate: () => {},
+  libs: { React, antd: host("antd"), ReactDOMClient: { createRoot: () => ({
+    render, unmount: () => { unmounted += 1; } }) } },
+};
+const module = await import(pathToFileURL(modulePath).href);
+const unmount = module.mount({}, context, args.target);
+for (const effect of effects) await effect();
+unmount();
+console.log(JSON.stringify({ texts, calls, unmounted }));
+"""
+
+
+def _mount(tmp_path: Path, module: Path, language: str = "en", *,
+           permissions: tuple[tuple[str, str], ...] = ((NOTE, "read"),),
+           target: dict[str, str] | None = None) -> dict[str, Any]:
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(HARNESS, encoding="utf-8")
+    args = {"language": language, "target": target,
+            "permissions": [{"resource": r, "action": a} for r, a in permissions]}
+    result = subprocess.run([node, str(harness), str(module), json.dumps(args)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    mounted: dict[str, Any] = json.loads(result.stdout)
+    return mounted
+
+
+def test_the_partner_notes_page_mounts_with_context_v1(tmp_path):
+    notes = build_catalog(new_registry(only=[PARTNER])).workspace_module(PARTNER)
+    assert notes is not None
+    module = notes.root / notes.extension.entry
+    reader = _mount(tmp_path, module, target={"kind": "page", "key": "notes",
+                                              "path": "/x/example_partner/notes"})
+    assert [c["variables"]["t"] for c in reader["calls"]] == ["t-1"]
+    assert "examplePartnerNotes(tenantId: $t" in reader["calls"][0]["query"]
+    assert "Notes" in reader["texts"] and "Title" in reader["texts"]
+    assert "You may read notes here but not add them." in reader["texts"]
+    assert "Save" not in reader["texts"] and reader["unmounted"] == 1
+    writer = _mount(tmp_path, module, "zh-CN", permissions=((NOTE, "read"), (NOTE, "create")))
+    assert "备注" in writer["texts"] and "保存" in writer["texts"]
+    widget = _mount(tmp_path, module, permissions=((NOTE, "create"),),
+                    target={"kind": "widget", "key": "quick_note", "slot": "home"})
+    assert "Save" in widget["texts"] and widget["calls"] == []
+
+
+def test_the_guides_module_example_mounts(tmp_path):
+    import re
+
+    guide = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"^```javascript\n// acme_docket/web/index.js\n(.*?)^```", guide,
+                         re.MULTILINE | re.DOTALL)
+    module = tmp_path / "index.js"
+    module.write_text(block, encoding="utf-8")
+    page = _mount(tmp_path, module, target={"kind": "page", "key": "deadlines",
+                                            "path": "/x/acme_docket/deadlines"})
+    widget = _mount(tmp_path, module, "zh-CN", target={"kind": "widget", "key": "due_soon",
+                                                       "slot": "home"})
+    assert page["texts"] == ["Deadlines", "Acme A"] and widget["texts"] == ["即将到期", "Acme A"]
