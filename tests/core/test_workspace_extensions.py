@@ -270,6 +270,10 @@ async def test_the_module_is_served_as_javascript_with_the_page_headers(platform
     assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
     stale = await gql.client.get(f"/workspace-extensions/{PARTNER}/notes.js?v=0000")
     assert stale.headers["cache-control"] == "no-cache"
+    assert plain.headers["etag"] == f'"{version}"'
+    unchanged = await gql.client.get(f"/workspace-extensions/{PARTNER}/notes.js",
+                                     headers={"if-none-match": plain.headers["etag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
 
 
 @pytest.mark.parametrize("path", [

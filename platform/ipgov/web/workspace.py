@@ -3,7 +3,8 @@
 Each plugin's ``WorkspaceExtension.module_dir`` is served as it is, read-only. Only regular files
 inside that folder answer (no ``..``, no hidden files, no symlink leading out of it); anything
 else, an unknown plugin included, is the same 404. A request whose ``?v=`` is the file's current
-content hash (the ``moduleUrl`` GraphQL gives) may be cached for good; any other is revalidated.
+content hash (the ``moduleUrl`` GraphQL gives) may be cached for good; any other is revalidated
+(the ETag is the content hash, so an unchanged file answers 304).
 
 No credentials are asked: a module is code, the same for every tenant and user, and holds no
 tenant data (the contract forbids it); the data it shows comes through GraphQL, which
@@ -17,7 +18,7 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
-from litestar.response import File
+from litestar.response import File, Response
 
 from ipgov.plugins.workspace import ROUTE_PREFIX, file_version, inside
 
@@ -38,17 +39,20 @@ def _media_type(name: str) -> str:
 
 @get(f"{ROUTE_PREFIX}/{{plugin:str}}/{{file_path:path}}", include_in_schema=False,
      sync_to_thread=False)
-def workspace_file(request: Request[Any, Any, Any], plugin: str, file_path: str) -> File:
+def workspace_file(request: Request[Any, Any, Any], plugin: str, file_path: str
+                   ) -> File | Response[None]:
     """A file of ``plugin``'s workspace module; 404 for anything outside its folder."""
     module = request.app.state.platform.catalog.workspace_module(plugin)
     target = inside(module.root, file_path.lstrip("/")) if module is not None else None
-    if target is None:
+    current = file_version(target) if target is not None else None
+    if target is None or current is None:
         raise NotFoundException("no such workspace module file")
-    version = request.query_params.get("v")
-    cache = _IMMUTABLE if version and version == file_version(target) else "no-cache"
-    headers = {**page_headers(), "cache-control": cache}
+    cache = _IMMUTABLE if request.query_params.get("v") == current else "no-cache"
+    headers = {**page_headers(), "cache-control": cache, "etag": f'"{current}"'}
+    if request.headers.get("if-none-match") == headers["etag"]:
+        return Response(None, status_code=304, headers=headers)
     return File(path=target, media_type=_media_type(target.name), headers=headers,
-                content_disposition_type="inline", filename=target.name)
+                content_disposition_type="inline", filename=target.name, etag=None)
 
 
 def workspace_routes() -> list[Any]:
