@@ -434,3 +434,13 @@ def framework_catalogs(platform: Any) -> list[FrameworkCatalog]:
 
 
 __all__ += ["FrameworkCatalog", "framework_catalogs"]
+
+
+# --- the web workspace (ipgov.plugins.workspace): hook register_workspace_extensions ---------
+from ipgov.plugins.workspace import (  # noqa: E402
+    WorkspaceExtension,
+    WorkspaceNavEntry,
+    WorkspaceWidget,
+)
+
+__all__ += ["WorkspaceExtension", "WorkspaceNavEntry", "WorkspaceWidget"]

@@ -75,6 +75,7 @@ def test_isolated_build_ships_the_migrations_and_leaves_the_environment_alone(tm
     assert json.loads(installed()) == before
     assert (target / "ipgov_example_partner" / "migrations" / "versions"
             / "example_partner_0001.py").is_file()
+    assert (target / "ipgov_example_partner" / "web" / "notes.js").is_file()  # its screens
     assert not list(EXAMPLE.rglob("*.egg-info")) and not (EXAMPLE / "build").exists()
     probe = ("import importlib.metadata as m; [ep] = [e for e in m.entry_points("
              f"group={ENTRY_POINT_GROUP!r}) if e.name == {PLUGIN!r}]; "

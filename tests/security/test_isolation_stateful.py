@@ -310,6 +310,14 @@ NO_RATE_LIMITS = pytest.mark.settings(rate_limit_user="", rate_limit_tenant="",
                                       rate_limit_anonymous="")  # tested on their own
 
 
+def test_the_replay_reaches_every_tenant_root_field(platform):
+    """New root fields join the replay by their id arguments; the web workspace's list of
+    plugin screens is one of them (so ``allowed`` never answers for another tenant)."""
+    names = {name for _kind, name, _f in probe_fields(
+        build_schema(platform.settings, platform.registry)._schema)}
+    assert {"workspaceExtensions", "tenantPlugins", "tenant"} <= names
+
+
 @NO_RATE_LIMITS
 async def test_cross_tenant_replay_never_crosses(platform, app_client, backend, tenant_walls):
     stats = await _run(platform, app_client, DEFAULT_OPERATIONS[backend])

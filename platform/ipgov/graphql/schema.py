@@ -39,6 +39,7 @@ from .strings import StringInputRule
 from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
 from .tracing import OperationTracing
+from .workspace import WorkspaceQuery
 
 __all__ = ["SchemaCompositionError", "build_schema", "core_contribution"]
 
@@ -52,7 +53,7 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery,
-               PluginQuery],
+               PluginQuery, WorkspaceQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation],

@@ -12,6 +12,7 @@ collecting hook themselves. The core contributes through the same hooks, as buil
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,14 @@ from ipgov.i18n.text import placeholders
 from ipgov.reviews.checks import Check
 
 from .contracts import FrameworkCatalog, GraphQLContribution, JobKind, Permission, SupervisionMetric
+from .workspace import WorkspaceModule, extension_problems
 
 if TYPE_CHECKING:
     from .manager import PluginRegistry
 
 __all__ = ["PluginCatalog", "PluginContractError", "build_catalog", "text_problems"]
+
+log = logging.getLogger("ipgov.plugins")
 
 
 class PluginContractError(RuntimeError):
@@ -63,6 +67,7 @@ class PluginCatalog:
     frameworks: tuple[tuple[str, FrameworkCatalog], ...] = ()
     metrics: tuple[tuple[str, SupervisionMetric], ...] = ()
     checks_by_id: Mapping[str, Check] = field(default_factory=dict)
+    workspace_extensions: tuple[WorkspaceModule, ...] = ()
 
     def checks_for(self, enabled_plugins: Iterable[str]) -> list[tuple[str, Check]]:
         """The checks a review of a tenant with these plugins enabled runs (built-ins always)."""
@@ -73,6 +78,15 @@ class PluginCatalog:
         """The supervision metrics of these plugins (and of the built-ins)."""
         wanted = set(enabled_plugins) | self.builtins
         return [(p, m) for p, m in self.metrics if p in wanted]
+
+    def workspace_for(self, enabled_plugins: Iterable[str]) -> list[WorkspaceModule]:
+        """The workspace extensions of these plugins (and of the built-ins), by plugin."""
+        wanted = set(enabled_plugins) | self.builtins
+        return [m for m in self.workspace_extensions if m.plugin in wanted]
+
+    def workspace_module(self, plugin: str) -> WorkspaceModule | None:
+        """The extension ``plugin`` declared, if any (whether or not it is built)."""
+        return next((m for m in self.workspace_extensions if m.plugin == plugin), None)
 
 
 class _Collector:
@@ -238,16 +252,41 @@ def _metrics(c: _Collector) -> tuple[tuple[str, SupervisionMetric], ...]:
     return tuple(found[k] for k in sorted(found))
 
 
+def _workspace_extensions(c: _Collector, permissions: tuple[tuple[str, Permission], ...]
+                          ) -> tuple[WorkspaceModule, ...]:
+    """One extension per plugin, checked; a module not built yet is logged, not refused."""
+    declared = {perm.object: perm.actions for _p, perm in permissions}
+    found = []
+    for plugin, result in c.registry.results_by_plugin("register_workspace_extensions"):
+        values = list(result) if isinstance(result, list | tuple) else [result]
+        if not values:
+            continue
+        if len(values) > 1:
+            raise PluginContractError(plugin, "register_workspace_extensions",
+                                      f"returned {len(values)} extensions; a plugin ships one "
+                                      "module (it may hold many pages and widgets)")
+        for contribution, problem in extension_problems(plugin, values[0], declared):
+            raise PluginContractError(plugin, contribution, problem)
+        module = WorkspaceModule(plugin, values[0])
+        if module.version() is None:
+            log.warning("plugin %s: workspace module %s is missing (not built yet?); its "
+                        "screens are unavailable until it exists",
+                        plugin, module.root / module.extension.entry)
+        found.append(module)
+    return tuple(found)
+
+
 def build_catalog(registry: PluginRegistry) -> PluginCatalog:
     """Collect and validate every contribution of the registry's plugins (once per process)."""
     c = _Collector(registry)
     checks = _checks(c)
+    permissions = _permissions(c)
     return PluginCatalog(
         generation=registry.generation,
         builtins=c.builtins,
         models=_models(c),
         migrations=_migrations(c),
-        permissions=_permissions(c),
+        permissions=permissions,
         checks=checks,
         jobs=_jobs(c),
         graphql=_graphql(c),
@@ -255,4 +294,5 @@ def build_catalog(registry: PluginRegistry) -> PluginCatalog:
         frameworks=_frameworks(c),
         metrics=_metrics(c),
         checks_by_id={ch.id: ch for _p, ch in checks},
+        workspace_extensions=_workspace_extensions(c, permissions),
     )

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SupervisionMetric,
         TenantEvent,
     )
+    from ipgov.plugins.workspace import WorkspaceExtension
     from ipgov.reviews.checks import Check
     from ipgov.settings import PluginSetting
 
@@ -236,6 +237,24 @@ def register_settings() -> list[PluginSetting]:
     The core reads and checks them when the platform starts (a bad value stops it with an error
     naming the plugin, the setting and the variable); the plugin reads them with
     ``platform.plugin_settings("<plugin>").<name>``. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Web workspace
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_workspace_extensions() -> list[WorkspaceExtension]:
+    """Return the plugin's screens for the web workspace: a list holding at most one
+    ``ipgov.api.WorkspaceExtension`` (its built ES module, navigation entries and widgets).
+
+    The core serves ``module_dir`` at ``/workspace-extensions/<plugin>/`` and lists the
+    extension, for tenants where the plugin is in effect, in GraphQL ``workspaceExtensions``;
+    the workspace loads the module and calls its ``mount(element, context, target)``. Paths
+    start with ``/x/<plugin>/``; a missing module file makes the extension unavailable, not
+    start-up fail. Since 0.1.
     """
 
 

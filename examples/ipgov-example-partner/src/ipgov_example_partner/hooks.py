@@ -18,6 +18,9 @@ from ipgov.api import (
     PluginInfo,
     PluginSetting,
     TenantEvent,
+    WorkspaceExtension,
+    WorkspaceNavEntry,
+    WorkspaceWidget,
     hookimpl,
 )
 
@@ -92,6 +95,22 @@ async def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list
 def register_graphql_types() -> GraphQLContribution:
     """Add the greeting, the notes connection and the note mutation."""
     return GraphQLContribution(query=[ExamplePartnerQuery], mutation=[ExamplePartnerMutation])
+
+
+@hookimpl
+def register_workspace_extensions() -> list[WorkspaceExtension]:
+    """The notes page and a home widget, in ``web/notes.js``: a hand-written ES module that
+    the workspace loads as it is (no bundler) and mounts with its context."""
+    return [WorkspaceExtension(
+        module_dir=Path(__file__).parent / "web",
+        entry="notes.js",
+        navigation=(WorkspaceNavEntry(
+            key="notes", label={"en": "Notes", "zh-CN": "备注"},
+            path=f"/x/{PLUGIN}/notes", requires=(NOTE, "read"), icon="FileTextOutlined"),),
+        widgets=(WorkspaceWidget(
+            key="quick_note", label={"en": "Add a note", "zh-CN": "添加备注"}, slot="home",
+            requires=(NOTE, "create")),),
+    )]
 
 
 @hookimpl
