@@ -349,6 +349,7 @@ const context = {
                                             pageInfo: { hasNextPage: false } } } };
   },
   navigate: () => {},
+  render: (node) => { if (node === null) unmounted += 1; else render(node); },
   libs: { React, antd: host("antd"), ReactDOMClient: { createRoot: () => ({
     render, unmount: () => { unmounted += 1; } }) } },
 };

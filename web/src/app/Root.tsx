@@ -10,6 +10,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { GraphQLFailure, session } from "./client";
+import { cspNonce } from "./csp";
 import { Shell } from "./Shell";
 import { SignIn } from "../screens/SignIn";
 
@@ -22,11 +23,6 @@ export const queryClient = new QueryClient({
   },
 });
 
-/** The nonce the server put in the page: Ant Design's styles carry it (CSP style-src). */
-export function cspNonce(): string | undefined {
-  const value = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
-  return value && !value.startsWith("__") ? value : undefined;
-}
 
 export function ThemedProviders(props: { children: ReactNode }) {
   const { i18n } = useTranslation();

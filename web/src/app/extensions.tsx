@@ -10,6 +10,7 @@ import * as antd from "antd";
 import * as React from "react";
 import { useEffect, useRef, useState } from "react";
 import * as ReactDOM from "react-dom";
+import { createPortal } from "react-dom";
 import * as ReactDOMClient from "react-dom/client";
 import * as jsxRuntime from "react/jsx-runtime";
 import { useTranslation } from "react-i18next";
@@ -17,34 +18,32 @@ import { useLocation, useNavigate } from "react-router-dom";
 import { execute, executeRaw } from "./client";
 import * as sdk from "../sdk";
 import { useWorkspace, type Access, type Me, type TenantNode } from "./workspace";
+import { graphql } from "../gql";
+import type { WorkspaceExtensionsQuery } from "../gql/graphql";
 
 export const CONTEXT_VERSION = 1;
 
-export interface ExtensionEntry { key: string; label: string; path: string; section: string; allowed: boolean }
-export interface ExtensionWidget { key: string; label: string; slot: string; allowed: boolean }
-export interface Extension {
-  plugin: string; moduleUrl: string; contextVersion: number; available: boolean;
-  unavailableReason: string | null; navigation: ExtensionEntry[]; widgets: ExtensionWidget[];
-}
+export type Extension = WorkspaceExtensionsQuery["workspaceExtensions"][number];
+export type ExtensionTarget =
+  | { kind: "page"; key: string; path: string }
+  | { kind: "widget"; key: string; slot: string };
 
-/** Context v1, given to `mount`: all a plugin screen may rely on. */
+/** Context v1, given to `mount` (docs/plugins.md, "Context version 1"). */
 export interface ExtensionContext {
   version: 1;
-  kind: "route" | "widget";
-  path: string;
-  widget: string | null;
   tenant: { id: string; slug: string; name: string; governanceMode: string };
   user: { id: string; displayName: string };
   language: string;
-  permissions: { object: string; action: string }[];
-  can(object: string, action: string): boolean;
+  permissions: { resource: string; action: string }[];
+  can(resource: string, action: string): boolean;
   graphql(query: string, variables?: Record<string, unknown>): Promise<{ data: unknown; errors: unknown[] }>;
   navigate(path: string): void;
+  render(node: React.ReactNode | null): void;
   libs: { React: typeof React; ReactDOMClient: typeof ReactDOMClient; antd: typeof antd };
 }
 
 type Unmount = () => void;
-interface ExtensionModule { mount(element: HTMLElement, context: ExtensionContext): Unmount | void }
+interface ExtensionModule { mount(element: HTMLElement, context: ExtensionContext, target: ExtensionTarget): Unmount | void }
 
 /** Libraries plugin modules built with scripts/build-extensions.mjs import by name. */
 export function exposeSharedLibraries(): void {
@@ -54,34 +53,38 @@ export function exposeSharedLibraries(): void {
   };
 }
 
-const EXTENSIONS = `query WorkspaceExtensions($tenantId: ID!) {
-  workspaceExtensions(tenantId: $tenantId) {
-    plugin moduleUrl contextVersion available unavailableReason
-    navigation { key label path section allowed }
-    widgets { key label slot allowed }
+const ExtensionsDocument = graphql(`
+  query WorkspaceExtensions($tenantId: ID!) {
+    workspaceExtensions(tenantId: $tenantId) {
+      plugin moduleUrl contextVersion available unavailableReason
+      navigation { key label path section icon allowed }
+      widgets { key label slot allowed }
+    }
   }
-}`;
+`);
 
 export function useExtensions(tenantId: string) {
   const { i18n } = useTranslation();
   return useQuery({
     queryKey: ["extensions", tenantId, i18n.language],
-    queryFn: async () => (await execute<{ workspaceExtensions: Extension[] }, { tenantId: string }>(
-      EXTENSIONS, { tenantId })).workspaceExtensions,
+    queryFn: async () => (await execute(ExtensionsDocument, { tenantId })).workspaceExtensions
+      .filter((e) => e.contextVersion === CONTEXT_VERSION),
     staleTime: 60_000,
   });
 }
 
-export function extensionContext(args: { kind: "route" | "widget"; path: string; widget?: string;
-  tenant: TenantNode; me: Me; access: Access; language: string; navigate: (path: string) => void }): ExtensionContext {
+export function extensionContext(args: { tenant: TenantNode; me: Me; access: Access; language: string;
+  navigate: (path: string) => void; render: (node: React.ReactNode | null) => void }): ExtensionContext {
   const { tenant, me, access } = args;
   return {
-    version: CONTEXT_VERSION, kind: args.kind, path: args.path, widget: args.widget ?? null,
+    version: CONTEXT_VERSION,
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, governanceMode: tenant.governanceMode },
     user: { id: me.id, displayName: me.displayName }, language: args.language,
-    permissions: access.permissions, can: access.can,
+    permissions: access.permissions.map((p) => ({ resource: p.object, action: p.action })),
+    can: access.can,
     graphql: (query, variables) => executeRaw(query, variables),
     navigate: (path) => args.navigate(`/t/${tenant.slug}${path.startsWith("/") ? path : `/${path}`}`),
+    render: args.render,
     libs: { React, ReactDOMClient, antd },
   };
 }
@@ -94,29 +97,34 @@ function load(url: string): Promise<ExtensionModule> {
 }
 
 /** Mounts one plugin module into a div; unmounts it when the route, tenant or language changes. */
-export function ExtensionHost(props: { extension: Extension; kind: "route" | "widget"; path: string; widget?: string }) {
+export function ExtensionHost(props: { extension: Extension; target: ExtensionTarget }) {
   const { t, i18n } = useTranslation();
   const { tenant, me, access } = useWorkspace();
   const navigate = useNavigate();
   const element = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<"loading" | "mounted" | string>("loading");
-  const { extension, kind, path, widget } = props;
+  const [shown, setShown] = useState<React.ReactNode>(null);
+  const { extension, target } = props;
+  const targetKey = JSON.stringify(target);
   useEffect(() => {
     let unmount: Unmount | void;
     let cancelled = false;
+    const render = (node: React.ReactNode | null) => { if (!cancelled) setShown(node ?? null); };
     setState("loading");
+    if (!extension.available || !extension.moduleUrl) return;
     load(extension.moduleUrl).then((module) => {
       if (cancelled || !element.current) return;
       if (typeof module.mount !== "function") throw new Error("the module exports no mount()");
-      unmount = module.mount(element.current, extensionContext({ kind, path, widget, tenant, me, access,
-        language: i18n.language, navigate }));
+      unmount = module.mount(element.current, extensionContext({ tenant, me, access,
+        language: i18n.language, navigate, render }), JSON.parse(targetKey) as ExtensionTarget);
       setState("mounted");
     }).catch((error: unknown) => !cancelled && setState(String((error as Error)?.message ?? error)));
     return () => {
-      cancelled = true;
       if (typeof unmount === "function") unmount();
+      cancelled = true;
+      setShown(null);
     };
-  }, [extension.moduleUrl, kind, path, widget, tenant, me, access, i18n.language, navigate]);
+  }, [extension.available, extension.moduleUrl, targetKey, tenant, me, access, i18n.language, navigate]);
   if (!extension.available) {
     return <Alert type="warning" showIcon title={t("shell.extensionUnavailable",
       { reason: extension.unavailableReason ?? "" })} />;
@@ -127,6 +135,7 @@ export function ExtensionHost(props: { extension: Extension; kind: "route" | "wi
       {state !== "loading" && state !== "mounted"
         ? <Alert type="error" showIcon title={t("shell.extensionFailed", { reason: state })} /> : null}
       <div ref={element} />
+      {shown && element.current ? createPortal(shown, element.current) : null}
     </div>
   );
 }
@@ -138,14 +147,17 @@ export function ExtensionRoute(props: { extensions: readonly Extension[] }) {
   const path = "/x/" + location.pathname.split("/x/").slice(1).join("/x/");
   const plugin = path.split("/")[2];
   const extension = props.extensions.find((e) => e.plugin === plugin);
-  if (!extension) return <Alert type="info" showIcon title={t("shell.notFound")} />;
-  return <ExtensionHost extension={extension} kind="route" path={path} />;
+  const entry = extension?.navigation.filter((n) => path === n.path || path.startsWith(`${n.path.replace(/\/$/, "")}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!extension || !entry) return <Alert type="info" showIcon title={t("shell.notFound")} />;
+  if (!entry.allowed) return <Alert type="warning" showIcon title={t("common.notAllowed")} />;
+  return <ExtensionHost extension={extension} target={{ kind: "page", key: entry.key, path }} />;
 }
 
 export function HomeWidgets(props: { extensions: readonly Extension[] }) {
   return <>{props.extensions.filter((e) => e.available).flatMap((e) => e.widgets
     .filter((w) => w.slot === "home" && w.allowed)
     .map((w) => <antd.Card key={`${e.plugin}:${w.key}`} title={w.label} size="small">
-      <ExtensionHost extension={e} kind="widget" path={`/x/${e.plugin}/`} widget={w.key} />
+      <ExtensionHost extension={e} target={{ kind: "widget", key: w.key, slot: w.slot }} />
     </antd.Card>))}</>;
 }

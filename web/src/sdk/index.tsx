@@ -3,24 +3,29 @@
  * it, React and Ant Design to the shell's own copies at run time, so a plugin bundle holds only
  * its screens). A plain ES module needs none of it: `mount(element, context)` is the contract.
  */
-import { QueryClientProvider, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, type ComponentType } from "react";
-import { createRoot } from "react-dom/client";
-import type { ExtensionContext } from "../app/extensions";
-import { queryClient, ThemedProviders } from "../app/Root";
+import type { ExtensionContext, ExtensionTarget } from "../app/extensions";
 import { Problems, PageTitle, GatedButton, formatDate } from "../app/ui";
 
 export const SDK_VERSION = 1;
 export { Problems, PageTitle, GatedButton, formatDate };
-export type { ExtensionContext };
+export type { ExtensionContext, ExtensionTarget };
 
-const Context = createContext<ExtensionContext | null>(null);
+const Context = createContext<{ context: ExtensionContext; target: ExtensionTarget } | null>(null);
 
 /** The context the shell mounted this screen with. */
 export function useExtension(): ExtensionContext {
-  const context = useContext(Context);
-  if (!context) throw new Error("useExtension outside a mounted extension");
-  return context;
+  const mounted = useContext(Context);
+  if (!mounted) throw new Error("useExtension outside a mounted extension");
+  return mounted.context;
+}
+
+/** Which page (with the matched path) or widget the shell asked for. */
+export function useTarget(): ExtensionTarget {
+  const mounted = useContext(Context);
+  if (!mounted) throw new Error("useTarget outside a mounted extension");
+  return mounted.target;
 }
 
 /** Texts per language, English as the fallback: `const t = useText(CATALOG)`. */
@@ -65,24 +70,17 @@ export function useGraphQLMutation<R, V extends Record<string, unknown>>(query: 
 
 type Screens = Record<string, ComponentType>;
 
-/** The module's `mount`: routes by the longest matching path prefix, widgets by key. */
-export function defineExtension(screens: { routes?: Screens; widgets?: Screens }) {
-  return function mount(element: HTMLElement, context: ExtensionContext): () => void {
-    const table = context.kind === "widget" ? screens.widgets ?? {} : screens.routes ?? {};
-    const key = context.kind === "widget" ? context.widget ?? "" : Object.keys(table)
-      .filter((prefix) => context.path === prefix || context.path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`))
-      .sort((a, b) => b.length - a.length)[0] ?? "";
-    const Screen = table[key];
-    const root = createRoot(element);
-    root.render(
-      <QueryClientProvider client={queryClient}>
-        <ThemedProviders>
-          <Context.Provider value={context}>
-            {Screen ? <Screen /> : <Problems errors={[{ code: "NOT_FOUND", message: context.path }]} />}
-          </Context.Provider>
-        </ThemedProviders>
-      </QueryClientProvider>,
+/** The module's `mount`: a page by its navigation key, a widget by its key, rendered through
+ * `context.render` inside the workspace's own providers (theme, language, data cache). */
+export function defineExtension(screens: { pages?: Screens; widgets?: Screens }) {
+  return function mount(_element: HTMLElement, context: ExtensionContext, target: ExtensionTarget): () => void {
+    const table = target.kind === "widget" ? screens.widgets ?? {} : screens.pages ?? {};
+    const Screen = table[target.key];
+    context.render(
+      <Context.Provider value={{ context, target }}>
+        {Screen ? <Screen /> : <Problems errors={[{ code: "NOT_FOUND", message: target.key }]} />}
+      </Context.Provider>,
     );
-    return () => setTimeout(() => root.unmount(), 0);
+    return () => context.render(null);
   };
 }

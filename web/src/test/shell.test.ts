@@ -38,15 +38,15 @@ describe("navigation", () => {
     const access = accessOf([{ object: "ipgov:review", action: "read" }]);
     const items = navigation(t, access, [{
       plugin: "p", moduleUrl: "/m.js", contextVersion: 1, available: true, unavailableReason: null, widgets: [],
-      navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true },
-        { key: "b", label: "B", path: "/x/p/b", section: "plugins", allowed: false }],
+      navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true, icon: null },
+        { key: "b", label: "B", path: "/x/p/b", section: "plugins", allowed: false, icon: null }],
     }]);
     expect(items.map((i) => i.key)).toEqual(["home", "reviews", "p:a"]);
   });
 
   it("leaves out the entries of an unavailable plugin screen", () => {
     const items = navigation(t, accessOf([]), [{ plugin: "p", moduleUrl: "", contextVersion: 1, available: false,
-      unavailableReason: "not built", widgets: [], navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true }] }]);
+      unavailableReason: "not built", widgets: [], navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true, icon: null }] }]);
     expect(items.map((i) => i.key)).toEqual(["home"]);
   });
 });

@@ -167,9 +167,9 @@ export function mount(element, context, target) {
   if (!context || context.version !== 1) {
     throw new Error("example_partner: this module needs workspace context version 1");
   }
-  const { React, ReactDOMClient } = context.libs;
+  const { React } = context.libs;
   const screen = target && target.kind === "widget" ? QuickNote : NotesPage;
-  const root = ReactDOMClient.createRoot(element);
-  root.render(React.createElement(screen, { context }));
-  return () => root.unmount();
+  // inside the workspace's providers: its theme, language and the page's CSP nonce
+  context.render(React.createElement(screen, { context }));
+  return () => context.render(null);
 }
