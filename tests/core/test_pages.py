@@ -1,7 +1,7 @@
-"""The pages the platform serves itself: ``/about`` (and ``/`` without a workspace) leads somewhere (in the reader's language, with
-only the links this installation can open), every page carries the pages' CSP and loads
-nothing from another host, the docs cannot be walked out of, and the vendored GraphiQL
-assets are the registry's files with their licences."""
+"""The pages the platform serves itself: ``/about`` (and ``/`` without a workspace) leads
+somewhere (in the reader's language, with only the links this installation can open), every
+page carries the pages' CSP and loads nothing from another host, the docs cannot be walked
+out of, and the vendored GraphiQL assets are the registry's files with their licences."""
 
 from __future__ import annotations
 

@@ -25,14 +25,14 @@ from ipgov.runtime import Platform
 from ipgov.settings import Settings
 from ipgov.web.account import account_routes
 from ipgov.web.bodyguard import RequestBodyGuard
+from ipgov.web.extension_files import extension_file_routes
 from ipgov.web.guards import authentication_failed
 from ipgov.web.home import home_routes
 from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.pages import page_routes
-from ipgov.web.shell import workspace_built, workspace_routes
 from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
-from ipgov.web.extension_files import extension_file_routes
+from ipgov.web.shell import workspace_built, workspace_routes
 from ipgov.work.worker import start_work
 
 __all__ = ["create_app"]

@@ -55,8 +55,10 @@ TEXT: dict[str, dict[str, Any]] = {  # per locale: page text, and (name, what) p
     },
     "zh-CN": {
         "title": "ipgov：企业知识产权治理", "lang": "English", "lang_to": "en",
-        "workspace": ("工作台", "Web 应用：评审、整改指令、治理、成员、监督、审计记录以及各插件的页面。"),
-        "no_workspace": "此安装未构建工作台（Web 应用）：./scripts/run 会用 Node.js 从 web/ 构建它。",
+        "workspace": ("工作台", "Web 应用：评审、整改指令、治理、成员、监督、审计记录"
+                      "以及各插件的页面。"),
+        "no_workspace": "此安装未构建工作台（Web 应用）：./scripts/run 会用 Node.js "
+                        "从 web/ 构建它。",
         "intro": "面向企业集团知识产权治理的多租户平台。所有功能都通过同一个 GraphQL API 提供；"
                  "以下页面供人员使用。",
         "graphiql": ("GraphiQL", "在浏览器中编写并运行 GraphQL 查询（仅限开发环境）。"),
