@@ -1,0 +1,68 @@
+"""The workspace's browser journeys (web/e2e/*.spec.ts, Playwright Test) against a real
+``ipgov serve`` with the demo loaded and a group review done, in English and Chinese, driving
+Debian's Chromium. The journeys click through the README's stories; each also checks axe-core
+(WCAG 2 A/AA) and that no Content-Security-Policy violation or page error happened.
+
+Needs the built workspace and its packages (``./scripts/test`` builds them with Node.js from
+.venv) and ``/usr/bin/chromium`` (``.ci/run`` installs it); skips, saying which, without them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipgov.web.shell import workspace_built
+from tests.e2e.test_supervision_browser import _cli, _free_port, running_server
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+CHROMIUM = Path(os.environ.get("IPGOV_CHROMIUM", "/usr/bin/chromium"))
+
+
+def _node_bin() -> Path | None:
+    """The node of .venv/node-bin (scripts/_node.sh) or the machine's own."""
+    local = ROOT / ".venv" / "node-bin" / "node"
+    found = local if local.exists() else shutil.which("node")
+    return Path(found) if found else None
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"needs Debian's chromium at {CHROMIUM} (.ci/run installs it)"
+    if not workspace_built() or not (WEB / "node_modules" / "@playwright" / "test").is_dir():
+        return "needs the built workspace and web/node_modules (./scripts/test builds them)"
+    if _node_bin() is None:
+        return "needs Node.js (scripts/_node.sh puts one in .venv/node-bin)"
+    return None
+
+
+if (reason := _missing()) is not None:
+    pytest.skip(reason, allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("workspace")
+    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),
+           "IPGOV_LOG_LEVEL": "WARNING"}
+    _cli(env, "demo")
+    _cli(env, "review", "run", "hanwei-group", "--group")
+    yield from running_server(env)
+
+
+def test_the_workspace_journeys_pass_in_both_languages(demo_server, tmp_path):
+    node = _node_bin()
+    assert node is not None
+    cli = WEB / "node_modules" / "@playwright" / "test" / "cli.js"
+    env = {**os.environ, "IPGOV_BASE_URL": demo_server, "IPGOV_E2E_OUTPUT": str(tmp_path),
+           "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1", "PATH": f"{node.parent}:{os.environ['PATH']}"}
+    done = subprocess.run([str(node), str(cli), "test"], cwd=WEB, env=env, capture_output=True,
+                          text=True, timeout=1500, check=False)
+    sys.stdout.write(done.stdout[-20000:])
+    assert done.returncode == 0, done.stdout[-12000:] + done.stderr[-4000:]

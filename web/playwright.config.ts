@@ -1,0 +1,32 @@
+// Browser journeys against a real `ipgov serve` with the demo loaded. The server is started by
+// tests/e2e/test_workspace_browser.py (pytest, so ./scripts/test and CI run these), which sets
+// IPGOV_BASE_URL; Debian's Chromium is driven (no browser download), in both languages.
+import { defineConfig } from "@playwright/test";
+
+const chromium = process.env.IPGOV_CHROMIUM ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: process.env.IPGOV_E2E_OUTPUT ?? "test-results",
+  use: {
+    baseURL: process.env.IPGOV_BASE_URL ?? "http://127.0.0.1:8000",
+    viewport: { width: 1280, height: 800 },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "en", use: { locale: "en-US" } },
+    { name: "zh-CN", use: { locale: "zh-CN" } },
+  ],
+});
