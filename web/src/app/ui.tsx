@@ -31,13 +31,14 @@ export function Problems(props: { errors?: readonly UserErrorShape[]; error?: Er
   );
 }
 
-/** A button that is disabled, with the reason as its tooltip, when the role does not allow it. */
-export function GatedButton(props: ButtonProps & { allowed: boolean }) {
+/** A button that is disabled, with the reason as its tooltip, when the role (or `reason`) does
+ * not allow it. */
+export function GatedButton(props: ButtonProps & { allowed: boolean; reason?: string }) {
   const { t } = useTranslation();
-  const { allowed, ...rest } = props;
+  const { allowed, reason, ...rest } = props;
   if (allowed) return <Button {...rest} />;
   return (
-    <Tooltip title={t("common.notAllowed")}>
+    <Tooltip title={reason ?? t("common.notAllowed")}>
       <Button {...rest} disabled aria-disabled="true" />
     </Tooltip>
   );

@@ -43,7 +43,7 @@ const en = {
   directives: {
     title: "Directives", action: "Action", owner: "Owner role", due: "Due", severity: "Severity",
     function: "Function", close: "Mark done", closed: "Directive closed", open: "Open",
-    done: "Done", all: "All", escalated: "escalated",
+    done: "Done", all: "All", escalated: "escalated", escalatedHelp: "Escalated to the group: the group decides it.",
   },
   governance: {
     title: "Governance", mode: "Governance mode", modes: {

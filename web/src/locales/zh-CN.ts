@@ -45,7 +45,7 @@ const zh: Catalog = {
   directives: {
     title: "整改指令", action: "措施", owner: "负责角色", due: "期限", severity: "严重程度",
     function: "职能", close: "标记为完成", closed: "指令已关闭", open: "未完成",
-    done: "已完成", all: "全部", escalated: "已上报",
+    done: "已完成", all: "全部", escalated: "已上报", escalatedHelp: "已上报集团：由集团决定。",
   },
   governance: {
     title: "治理", mode: "治理模式", modes: {

@@ -62,7 +62,9 @@ export function Directives() {
           { title: t("common.status"), dataIndex: "statusLabel", render: (v: string, d) =>
             <Space>{v}{d.escalation ? <Tag color="volcano">{t("directives.escalated")}</Tag> : null}</Space> },
           { title: t("common.actions"), render: (_: unknown, d) => d.status === "open" ? (
-            canUpdate ? <Popconfirm title={t("directives.close")} onConfirm={() => change(d.id, { status: "done" })}>
+            d.escalation ? <GatedButton allowed={false} size="small" reason={t("directives.escalatedHelp")}>
+              {t("directives.close")}</GatedButton>
+            : canUpdate ? <Popconfirm title={t("directives.close")} onConfirm={() => change(d.id, { status: "done" })}>
               <GatedButton allowed size="small">{t("directives.close")}</GatedButton></Popconfirm>
               : <GatedButton allowed={false} size="small">{t("directives.close")}</GatedButton>) : null },
         ]} />

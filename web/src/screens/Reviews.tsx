@@ -81,7 +81,7 @@ function RunList() {
             <Link to={r.id}>{formatDate(v, i18n.language)}</Link> },
           { title: t("reviews.kind"), dataIndex: "kind" },
           { title: t("common.status"), dataIndex: "statusLabel", render: (v: string, r) => ACTIVE.has(r.status)
-            ? <Space><Tag color="processing">{v}</Tag><Progress style={{ width: 120 }} size="small"
+            ? <Space><Tag color="processing">{v}</Tag><Progress style={{ width: 120 }} size="small" aria-label={t("reviews.progress", { done: r.checksDone, total: r.checksTotal })}
               percent={r.checksTotal ? Math.round((100 * r.checksDone) / r.checksTotal) : 0} /></Space> : <Tag>{v}</Tag> },
           { title: t("reviews.overall"), render: (_: unknown, r) => r.overallScore.score == null
             ? <Typography.Text type="secondary">{r.overallScore.assessmentLabel}</Typography.Text>
@@ -121,11 +121,11 @@ function RunDetail() {
       {run ? <Space direction="vertical" size="large" style={{ width: "100%" }}>
         <Card size="small">
           <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
-            { key: "s", label: t("common.status"), children: <Tag data-testid="run-status">{run.statusLabel}</Tag> },
+            { key: "s", label: t("common.status"), children: <Tag data-testid="run-status" data-status={run.status}>{run.statusLabel}</Tag> },
             { key: "r", label: t("reviews.requestedBy"), children: run.requestedBy },
             { key: "f", label: t("reviews.finished"), children: formatDate(run.finishedAt, i18n.language) },
           ]} />
-          <Progress percent={run.checksTotal ? Math.round((100 * run.checksDone) / run.checksTotal) : 0}
+          <Progress aria-label={t("reviews.progress", { done: run.checksDone, total: run.checksTotal })} percent={run.checksTotal ? Math.round((100 * run.checksDone) / run.checksTotal) : 0}
             status={ACTIVE.has(run.status) ? "active" : run.status === "failed" ? "exception" : "normal"}
             format={() => t("reviews.progress", { done: run.checksDone, total: run.checksTotal })} />
           {run.childrenTotal ? <Typography.Text>{t("reviews.children", { done: run.childrenDone, total: run.childrenTotal })}</Typography.Text> : null}
