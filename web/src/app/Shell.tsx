@@ -3,7 +3,7 @@
  * switcher (the group tree), language, sign-out; the tenant is the `/t/:slug` of the URL.
  */
 import { Alert, Button, Drawer, Grid, Layout, Menu, Result, Space, Spin, TreeSelect, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
+import { Suspense, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from "react-router-dom";
 import { execute, session } from "./client";
@@ -88,12 +88,14 @@ function Frame() {
         </Layout.Header>
         <Layout.Content style={{ padding: screensMd ? 24 : 12 }}>
           <main>
+            <Suspense fallback={<Spin style={{ margin: 48 }} />}>
             <Routes>
               {screens.map((s) => <Route key={s.path} path={s.path === "/" ? "/" : `${s.path}/*`}
                 element={<s.component />} />)}
               <Route path="/x/*" element={<ExtensionRoute extensions={extensions.data ?? []} />} />
               <Route path="*" element={<Result status="404" title={t("shell.notFound")} />} />
             </Routes>
+            </Suspense>
           </main>
         </Layout.Content>
       </Layout>

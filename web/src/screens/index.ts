@@ -1,19 +1,17 @@
-/** The core's screens by path inside a tenant (`/t/:slug<path>`); plugins add theirs under /x/. */
-import type { ComponentType } from "react";
-import { Audit } from "./Audit";
-import { Directives } from "./Directives";
-import { Governance } from "./Governance";
+/** The core's screens by path inside a tenant (`/t/:slug<path>`); plugins add theirs under /x/.
+ * All but the home page load on first use (charts and tables stay out of the first paint). */
+import { lazy, type ComponentType } from "react";
 import { Home } from "./Home";
-import { Members } from "./Members";
-import { Reviews } from "./Reviews";
-import { Supervision } from "./Supervision";
+
+const named = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
 
 export const screens: { path: string; component: ComponentType }[] = [
   { path: "/", component: Home },
-  { path: "/reviews", component: Reviews },
-  { path: "/directives", component: Directives },
-  { path: "/governance", component: Governance },
-  { path: "/members", component: Members },
-  { path: "/supervision", component: Supervision },
-  { path: "/audit", component: Audit },
+  { path: "/reviews", component: named(() => import("./Reviews"), "Reviews") },
+  { path: "/directives", component: named(() => import("./Directives"), "Directives") },
+  { path: "/governance", component: named(() => import("./Governance"), "Governance") },
+  { path: "/members", component: named(() => import("./Members"), "Members") },
+  { path: "/supervision", component: named(() => import("./Supervision"), "Supervision") },
+  { path: "/audit", component: named(() => import("./Audit"), "Audit") },
 ];
