@@ -8,8 +8,10 @@ const CORE: { key: string; path: string; section: string; requires?: [string, st
   { key: "home", path: "/", section: "work" },
   { key: "reviews", path: "/reviews", section: "work", requires: ["ipgov:review", "read"] },
   { key: "directives", path: "/directives", section: "work", requires: ["ipgov:directive", "read"] },
+  { key: "jobs", path: "/jobs", section: "work", requires: ["ipgov:job", "read"] },
   { key: "governance", path: "/governance", section: "govern", requires: ["ipgov:tenant", "read"] },
   { key: "members", path: "/members", section: "govern", requires: ["ipgov:member", "read"] },
+  { key: "plugins", path: "/plugins", section: "govern", requires: ["ipgov:plugin", "read"] },
   { key: "supervision", path: "/supervision", section: "oversee", requires: ["ipgov:supervision", "read"] },
   { key: "audit", path: "/audit", section: "oversee", requires: ["ipgov:audit", "read"] },
 ];

@@ -68,7 +68,8 @@ const en = {
     invite: "Invite", email: "E-mail", role: "Role", displayName: "Name", invited: "Invitation sent",
     link: "Invitation link (e-mail could not be sent)", revoke: "Revoke", state: "State",
     expires: "Expires", inherited: "inherited", subject: "Subject", object: "Object",
-    action: "Action", effect: "Effect",
+    action: "Action", effect: "Effect", origin: "Origin", addRule: "Add a rule", ruleAdded: "Rule added",
+    removeRule: "Remove",
   },
   supervision: {
     title: "Supervision", heatmap: "Scores by tenant and function", tenant: "Tenant",
@@ -76,8 +77,16 @@ const en = {
     escalations: "Escalations awaiting", auditTrail: "Audit trail", intact: "intact",
     broken: "broken", unknown: "not verified", lastReview: "Last review", noReview: "never reviewed",
     downloads: "Downloads", detail: "Tenant detail", openFindings: "Open findings",
+    trend: "Overall score over the last reviews",
     coverageNote: "A cell without a score was not assessed: no check could judge it.",
   },
+  plugins: {
+    title: "Plugins", name: "Plugin", subtree: "Also for every subsidiary below", changed: "Plugins changed",
+    changes: "What changed where", inEffect: "in effect", off: "not in effect", imposed: "imposed by the group",
+    ownChoice: "chosen here", forSubtree: "for the subtree", enable: "Enable", disable: "Disable",
+    imposedHelp: "The group imposes this plugin here: only the group can take it out of effect.",
+  },
+  jobs: { title: "Jobs", kind: "Kind", errors: "Records at fault", cancel: "Cancel" },
   audit: {
     title: "Audit trail", action: "Action", actor: "Actor", at: "When", object: "Object",
     verify: "Verify the chain", verified: "The chain is intact ({{count}} events)",

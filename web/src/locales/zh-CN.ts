@@ -70,7 +70,8 @@ const zh: Catalog = {
     invite: "邀请", email: "电子邮箱", role: "角色", displayName: "姓名", invited: "邀请已发送",
     link: "邀请链接（邮件未能发送）", revoke: "撤销", state: "状态",
     expires: "到期", inherited: "继承", subject: "主体", object: "对象",
-    action: "操作", effect: "效果",
+    action: "操作", effect: "效果", origin: "来源", addRule: "添加规则", ruleAdded: "规则已添加",
+    removeRule: "移除",
   },
   supervision: {
     title: "监督", heatmap: "按租户和职能的得分", tenant: "租户",
@@ -78,8 +79,16 @@ const zh: Catalog = {
     escalations: "待决上报", auditTrail: "审计记录", intact: "完整",
     broken: "已损坏", unknown: "未验证", lastReview: "最近评审", noReview: "从未评审",
     downloads: "下载", detail: "租户详情", openFindings: "未关闭的发现",
+    trend: "最近几次评审的总体得分",
     coverageNote: "没有得分的单元格表示未评估：没有检查项能够判断。",
   },
+  plugins: {
+    title: "插件", name: "插件", subtree: "同时用于下属所有子公司", changed: "插件已更改",
+    changes: "各租户的变化", inEffect: "生效中", off: "未生效", imposed: "由集团强制",
+    ownChoice: "本租户选择", forSubtree: "适用于下属租户", enable: "启用", disable: "停用",
+    imposedHelp: "集团在此强制使用该插件：只有集团可以使其失效。",
+  },
+  jobs: { title: "作业", kind: "类型", errors: "出错的记录", cancel: "取消" },
   audit: {
     title: "审计记录", action: "操作", actor: "操作人", at: "时间", object: "对象",
     verify: "校验哈希链", verified: "哈希链完整（{{count}} 条事件）",

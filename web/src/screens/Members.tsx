@@ -1,6 +1,6 @@
 /** Members & access: who holds which role here, invitations (the link shown when e-mail could not
  * go), and the policy rules in effect with where they come from. */
-import { App, Card, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { App, AutoComplete, Card, Checkbox, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
@@ -31,6 +31,18 @@ const RevokeDocument = graphql(`
   mutation RevokeInvitation($tenantId: ID!, $id: ID!) {
     revokeInvitation(tenantId: $tenantId, invitationId: $id) { invitation { id status } errors { code message } }
   }
+`);
+
+const AddPolicyDocument = graphql(`
+  mutation AddPolicy($tenantId: ID!, $subject: String!, $object: String!, $action: String!, $effect: String!, $subtree: Boolean!) {
+    addPolicy(tenantId: $tenantId, subject: $subject, object: $object, action: $action, effect: $effect, applyToSubsidiaries: $subtree) {
+      rule { id } errors { code message field }
+    }
+  }
+`);
+
+const RemovePolicyDocument = graphql(`
+  mutation RemovePolicy($tenantId: ID!, $id: ID!) { removePolicy(tenantId: $tenantId, ruleId: $id) { rule { id } errors { code message field } } }
 `);
 
 const ROLES = ["tenant_admin", "ip_manager", "contributor", "reviewer", "auditor", "viewer"];
@@ -68,17 +80,53 @@ function InviteForm() {
   );
 }
 
+function PolicyForm(props: { objects: string[] }) {
+  const { t } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const { message } = App.useApp();
+  const add = useGqlMutation(AddPolicyDocument);
+  const [form] = Form.useForm();
+  const allowed = access.can("ipgov:policy", "update");
+  async function submit(values: { subject: string; object: string; action: string; effect: string; subtree?: boolean }) {
+    const result = (await add.mutateAsync({ tenantId: tenant.id, subject: values.subject, object: values.object.trim(),
+      action: values.action.trim(), effect: values.effect, subtree: Boolean(values.subtree) })).addPolicy;
+    if (!result.errors.length) { form.resetFields(); void message.success(t("members.ruleAdded")); }
+  }
+  return (
+    <Card size="small" title={t("members.addRule")}>
+      <Problems error={add.error} errors={payloadErrors(add.data?.addPolicy)} />
+      <Form form={form} layout="inline" onFinish={submit} disabled={!allowed} style={{ rowGap: 8 }}
+        initialValues={{ effect: "allow", subject: "contributor" }}>
+        <Form.Item name="subject" label={t("members.subject")} rules={[{ required: true }]}>
+          <Select style={{ minWidth: 140 }} options={ROLES.map((r) => ({ value: r, label: r }))} /></Form.Item>
+        <Form.Item name="object" label={t("members.object")} rules={[{ required: true }]}>
+          <AutoComplete style={{ minWidth: 240 }} options={props.objects.map((o) => ({ value: o }))}
+            filterOption={(input, option) => String(option?.value ?? "").includes(input)} /></Form.Item>
+        <Form.Item name="action" label={t("members.action")} rules={[{ required: true }]}><Input style={{ width: 120 }} /></Form.Item>
+        <Form.Item name="effect" label={t("members.effect")}>
+          <Select style={{ width: 100 }} options={[{ value: "allow", label: "allow" }, { value: "deny", label: "deny" }]} /></Form.Item>
+        <Form.Item name="subtree" valuePropName="checked"><Checkbox>{t("plugins.subtree")}</Checkbox></Form.Item>
+        <GatedButton type="primary" htmlType="submit" allowed={allowed} loading={add.isPending}>{t("members.addRule")}</GatedButton>
+      </Form>
+    </Card>
+  );
+}
+
 export function Members() {
   const { t, i18n } = useTranslation();
   const { tenant, access } = useWorkspace();
   const query = useGql(MembersDocument, { tenantId: tenant.id, invitations: access.can("ipgov:member", "read"),
     policies: access.can("ipgov:policy", "read") });
   const revoke = useGqlMutation(RevokeDocument);
+  const remove = useGqlMutation(RemovePolicyDocument);
+  const canPolicy = access.can("ipgov:policy", "update");
+  const objects = [...new Set((query.data?.policies?.nodes ?? []).map((p) => p.object))].sort();
   const canInvite = access.can("ipgov:member", "create");
   return (
     <>
       <PageTitle>{t("members.title")} · {tenant.name}</PageTitle>
-      <Problems error={query.error ?? revoke.error} errors={payloadErrors(revoke.data?.revokeInvitation)} />
+      <Problems error={query.error ?? revoke.error ?? remove.error}
+        errors={[...payloadErrors(revoke.data?.revokeInvitation), ...payloadErrors(remove.data?.removePolicy)]} />
       <Tabs items={[
         { key: "m", label: t("members.members"), children: <Space direction="vertical" style={{ width: "100%" }}>
           <InviteForm />
@@ -98,14 +146,19 @@ export function Members() {
             { title: t("common.actions"), render: (_: unknown, inv) => inv.status === "open" ? <GatedButton size="small"
               allowed={canInvite} onClick={() => revoke.mutate({ tenantId: tenant.id, id: inv.id })}>{t("members.revoke")}</GatedButton> : null },
           ]} /> },
-        { key: "p", label: t("members.policies"), children: <Table rowKey="id" size="small"
+        { key: "p", label: t("members.policies"), children: <Space direction="vertical" style={{ width: "100%" }}>
+          <PolicyForm objects={objects} /><Table rowKey="id" size="small"
           dataSource={[...(query.data?.policies?.nodes ?? [])]} scroll={{ x: true }} pagination={{ pageSize: 50 }} columns={[
             { title: t("members.subject"), dataIndex: "subject" },
             { title: t("members.object"), dataIndex: "object" },
             { title: t("members.action"), dataIndex: "action" },
             { title: t("members.effect"), dataIndex: "effect", render: (v: string) => <Tag color={v === "deny" ? "red" : "green"}>{v}</Tag> },
-            { title: "origin", dataIndex: "origin" },
-          ]} /> },
+            { title: t("members.origin"), dataIndex: "origin", render: (v: string, r) => <Space>{v}
+              {r.appliesToSubsidiaries ? <Tag color="blue">{t("plugins.forSubtree")}</Tag> : null}</Space> },
+            { title: t("common.actions"), render: (_: unknown, r) => r.origin === "local" || r.origin === "group-admin" ? (
+              <GatedButton size="small" allowed={canPolicy} onClick={() => remove.mutate({ tenantId: tenant.id, id: r.id })}>
+                {t("members.removeRule")}</GatedButton>) : null },
+          ]} /></Space> },
       ]} />
     </>
   );

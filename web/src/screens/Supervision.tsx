@@ -20,6 +20,7 @@ const SupervisionDocument = graphql(`
         overallScore { score coverage assessment assessmentLabel }
         functionScores { key label score coverage assessment assessmentLabel }
         openFindings { severity count }
+        trend { runId finishedAt overall coverage }
       }
     }
     downloadLinks { title url }
@@ -48,7 +49,18 @@ export function heatmapCells(rows: readonly Row[]) {
   return { functions, cells };
 }
 
-function Detail(props: { tenantId: string; onClose: () => void }) {
+function trendChart(points: Row["trend"], t: (key: string) => string, lang: string) {
+  return {
+    tooltip: { trigger: "axis" },
+    grid: { left: 40, right: 16, top: 16, bottom: 32 },
+    xAxis: { type: "category", data: points.map((p) => formatDate(p.finishedAt, lang)) },
+    yAxis: { type: "value", min: 0, max: 100 },
+    series: [{ type: "line", name: t("supervision.overall"), connectNulls: false,
+      data: points.map((p) => p.overall == null ? null : Math.round(p.overall)) }],
+  };
+}
+
+function Detail(props: { tenantId: string; trend: Row["trend"]; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const query = useGql(DetailDocument, { tenantId: props.tenantId });
   const d = query.data?.supervisionTenantDetail;
@@ -62,6 +74,8 @@ function Detail(props: { tenantId: string; onClose: () => void }) {
             d.latestRun.overallScore.score == null ? d.latestRun.overallScore.assessmentLabel : Math.round(d.latestRun.overallScore.score)}`
             : t("supervision.noReview") },
         ]} />
+        {props.trend.length > 1 ? <Chart label={t("supervision.trend")} height={180}
+          options={trendChart(props.trend, t, i18n.language)} /> : null}
         <Typography.Title level={3} style={{ fontSize: 16 }}>{t("supervision.openFindings")}</Typography.Title>
         <List size="small" bordered dataSource={[...d.findings.nodes]} renderItem={(f) => <List.Item>
           <List.Item.Meta title={<Space><Tag>{f.severityLabel}</Tag>{f.title}</Space>} description={`${f.functionLabel} · ${f.recommendation}`} />
@@ -126,7 +140,8 @@ export function Supervision() {
               {r.auditTrail.ok ? t("supervision.intact") : t("supervision.broken")}</Tag> },
           ]} /></Col>
       </Row>
-      {detail ? <Detail tenantId={detail} onClose={() => setDetail(null)} /> : null}
+      {detail ? <Detail tenantId={detail} trend={rows.find((r) => r.tenant.id === detail)?.trend ?? []}
+        onClose={() => setDetail(null)} /> : null}
     </>
   );
 }

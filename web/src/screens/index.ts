@@ -14,4 +14,6 @@ export const screens: { path: string; component: ComponentType }[] = [
   { path: "/members", component: named(() => import("./Members"), "Members") },
   { path: "/supervision", component: named(() => import("./Supervision"), "Supervision") },
   { path: "/audit", component: named(() => import("./Audit"), "Audit") },
+  { path: "/plugins", component: named(() => import("./Plugins"), "Plugins") },
+  { path: "/jobs", component: named(() => import("./Jobs"), "Jobs") },
 ];

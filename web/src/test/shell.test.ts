@@ -57,7 +57,7 @@ describe("supervision heatmap", () => {
       assessment: value == null ? "not_assessed" : "partial", assessmentLabel: value == null ? "not assessed" : "partial" });
     const row = { tenant: { id: "t", slug: "t", name: "T", depth: 0, governanceModeLabel: "", statusLabel: "" },
       latestFinishedAt: null, overdueDirectives: 0, risksAboveTolerance: 0, escalationsAwaiting: 0,
-      auditTrail: { ok: true, events: 1, problem: "" }, openFindings: [],
+      auditTrail: { ok: true, events: 1, problem: "" }, openFindings: [], trend: [],
       overallScore: { score: 40.4, coverage: 0.5, assessment: "partial", assessmentLabel: "partial" },
       functionScores: [score("GV", 80.6), score("ID", null)] };
     const { functions, cells } = heatmapCells([row]);
