@@ -261,3 +261,60 @@ async def test_parallel_reporting_through_graphql(platform, gql, two_groups):
     assert {"globex", "globex-a", "globex-b", "globex-c"} <= set(seen)
     assert slugs(await gql(TENANTS, token=globex.token("admin"))) == [
         "globex", "globex-a", "globex-b", "globex-c"]
+
+
+# --------------------------------------------------------------------------- previews
+
+PREVIEW_ABSORB = """query($k: ID!, $g: ID!) { previewAbsorption(absorbingId: $k, absorbedId: $g) {
+  kind supervisionKept counts { item count }
+  tenants { slug changes { roles gained { object action } lost { object action } } } } }"""
+PREVIEW_JOIN = """query($p: ID!, $a: ID!) { previewParallelReporting(parentId: $p, acquiredId: $a) {
+  kind supervisionKept counts { item count } tenants { slug pluginsEnabled pluginsDisabled
+  changes { roles gained { object action } lost { object action } } } } }"""
+
+
+async def test_an_absorption_preview_says_what_the_absorption_does_and_stores_nothing(
+        platform, gql):
+    g = await make_group(platform, "acme", "hybrid")
+    a, b = g.ids["acme-a"], g.ids["acme-b"]
+    before = (shape(await tenant(platform, b)), len(await events(platform, a)),
+              await memberships(platform, b))
+    shown = await gql(PREVIEW_ABSORB, {"k": a, "g": b}, token=g.token("admin"))
+    assert shown.get("errors") is None, shown
+    preview = shown["data"]["previewAbsorption"]
+    counts = {c["item"]: c["count"] for c in preview["counts"]}
+    after = (shape(await tenant(platform, b)), len(await events(platform, a)),
+             await memberships(platform, b))
+    assert after == before  # nothing stored, nothing audited
+    assert preview["kind"] == "absorption" and counts["memberships"] == 1
+    gains = {(p["object"], p["action"]) for t in preview["tenants"] if t["slug"] == "acme-a"
+             for c in t["changes"] for p in c["gained"]}
+    assert ("ipgov:member", "read") in gains, preview["tenants"]  # b's admin administers a
+
+    done = await absorb(platform, a, b)
+    assert done["memberships"] == counts["memberships"]
+    assert {k: v for k, v in done.items()} == {k: counts[k] for k in done}
+
+
+async def test_a_merger_preview_is_refused_to_whoever_could_not_do_the_merger(
+        platform, gql, two_groups):
+    acme, globex = two_groups
+    a, b = acme.ids["acme-a"], acme.ids["acme-b"]
+    forbidden(await gql(PREVIEW_ABSORB, {"k": a, "g": b}, token=acme.token("a-admin")))
+    forbidden(await gql(PREVIEW_ABSORB, {"k": a, "g": b}, token=globex.token("admin")))
+    forbidden(await gql(PREVIEW_JOIN, {"p": acme.ids["acme"], "a": globex.ids["globex"]},
+                        token=globex.token("admin")))
+
+
+async def test_a_parallel_reporting_preview_shows_the_parent_mode_taking_over(
+        platform, gql, two_groups):
+    acme, globex = two_groups
+    root = await platform_admin(platform, acme)
+    gx = globex.ids["globex"]
+    shown = await gql(PREVIEW_JOIN, {"p": acme.ids["acme"], "a": gx}, token=root)
+    preview = shown["data"]["previewParallelReporting"]
+    assert preview["kind"] == "parallel_reporting"
+    assert (await tenant(platform, gx)).parent_id is None  # rolled back
+    assert {t["slug"] for t in preview["tenants"]} <= {"globex", "globex-a", "globex-b",
+                                                       "globex-c"}
+    assert preview["tenants"], "acme's admins gain rights over globex under acme's mode"

@@ -14,7 +14,8 @@ from .errors import UserError, user_errors
 from .permissions import requires
 from .types import GovernanceModeEnum, PermissionType, TenantType, tenant_node
 
-__all__ = ["GovernanceModeMutation", "GovernanceModeQuery"]
+__all__ = ["GovernanceModeMutation", "GovernanceModeQuery", "TenantModeEffectType",
+           "tenant_effect_node"]
 
 
 @strawberry.type(name="AccessChange", description="Members who hold the same roles, and the "
@@ -55,7 +56,8 @@ class GovernanceModeEffectType:
     tenants: list[TenantModeEffectType]
 
 
-def _tenant_effect(info: Info, effect: TenantEffect) -> TenantModeEffectType:
+def tenant_effect_node(info: Info, effect: TenantEffect) -> TenantModeEffectType:
+    """One tenant's measured effect (a mode change, a merger), member names where visible."""
     ctx = info.context
     names_visible = ctx.platform.authz.enforce(ctx.require_principal().subject,
                                                effect.tenant_id, "ipgov:member", "read")
@@ -80,7 +82,7 @@ def effect_node(info: Info, effect: ModeEffect) -> GovernanceModeEffectType:
         rules_copied=counts.get("copied", 0), rules_removed=counts.get("removed", 0),
         local_rules_on=counts.get("local_on", 0), local_rules_off=counts.get("local_off", 0),
         supervision_kept=effect.supervision_kept,
-        tenants=[_tenant_effect(info, t) for t in effect.tenants])
+        tenants=[tenant_effect_node(info, t) for t in effect.tenants])
 
 
 @strawberry.type(description="The tenant whose mode changed and the effect, or why nothing "

@@ -30,6 +30,7 @@ from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
 from .locale import LocaleMutation
+from .mergers import MergerQuery
 from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
@@ -52,7 +53,7 @@ def core_contribution() -> GraphQLContribution:
     """The core's own root types."""
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
-               SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery,
+               SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,

@@ -184,6 +184,8 @@ async def capture(session: AsyncSession, tenant: Tenant) -> AccessSnapshot:
 def _allowed(snap: AccessSnapshot, subject: str, tenant_id: str, grant: Grant) -> bool:
     """The platform's decision (as ``AuthzService.enforce``) plus plugin enablement."""
     obj, action = grant
+    if tenant_id not in snap.tenants:  # left the tree (an absorbed tenant is history)
+        return False
     if grant == SUPERVISION:
         return any(snap.engine.enforce(subject, t, obj, action) for t in snap.lineage(tenant_id))
     plugin = obj.split(":", 1)[0]
@@ -230,7 +232,9 @@ def _tenant_effect(before: AccessSnapshot, after: AccessSnapshot, tenant_id: str
         roles = tuple(sorted(f"{role}@{slugs.get(t, (t,))[0]}" for role, t in profile if t))
         changes.append(AccessChange(roles, tuple(shown), len(members),
                                     tuple(sorted(now - was)), tuple(sorted(was - now))))
-    enabled_before, enabled_after = before.tenants[tenant_id][2], after.tenants[tenant_id][2]
+    # a tenant absorbed by the change is no longer in the tree afterwards: nothing in effect
+    enabled_before = before.tenants[tenant_id][2]
+    enabled_after = after.tenants[tenant_id][2] if tenant_id in after.tenants else frozenset()
     if not changes and enabled_before == enabled_after:
         return None
     return TenantEffect(tenant_id, slug, tuple(sorted(enabled_after - enabled_before)),

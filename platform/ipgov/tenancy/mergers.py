@@ -8,6 +8,7 @@ group tree under a new parent and reports upward; its policies follow the new pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, and_, func, select, true, update
@@ -23,7 +24,7 @@ from ipgov.identity.models import Membership, ServiceAccount
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
 
-from .effects import effect_details, measure
+from .effects import TenantEffect, effect_details, measure
 from .enablement import recompute_plugins
 from .models import Tenant, TenantKind, TenantStatus
 from .policies import recompute_effective_policies
@@ -32,7 +33,8 @@ from .tree import children, get_tenant, is_descendant
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["absorb", "join_parallel_reporting"]
+__all__ = ["MergerPreview", "absorb", "join_parallel_reporting", "preview_absorption",
+           "preview_parallel_reporting"]
 
 _HANDLED = {"memberships", "authz_rules", "service_accounts"}
 
@@ -175,9 +177,11 @@ def _adopt_plugins(keep: Tenant, gone: Tenant) -> list[str]:
 
 async def absorb(
     platform: Platform, session: AsyncSession, *, absorbing_id: str, absorbed_id: str,
-    actor: str,
+    actor: str, preview: bool = False,
 ) -> dict[str, int]:
-    """Move every row of ``absorbed_id`` into ``absorbing_id``; the absorbed becomes history."""
+    """Move every row of ``absorbed_id`` into ``absorbing_id``; the absorbed becomes history.
+    ``preview`` (in a transaction the caller rolls back) audits nothing; the plugins'
+    ``on_tenant_merged`` hooks run, in that transaction, since what moves depends on them."""
     keep = await get_tenant(session, absorbing_id)
     gone = await get_tenant(session, absorbed_id)
     await _check_pair(session, keep, gone)
@@ -196,12 +200,15 @@ async def absorb(
         select(AuthzRule).where(AuthzRule.tenant_id == gone.id, AuthzRule.ptype == "p")
     )).scalars()
     counts["policies_dropped"] = await store.remove_rules(session, list(own_rules))
-    for child in await children(session, gone.id):
+    moved_below = await children(session, gone.id)
+    for child in moved_below:
         child.parent_id = keep.id
     gone.status, gone.absorbed_into_id, gone.parent_id = TenantStatus.ABSORBED, keep.id, keep.id
     await session.flush()
     await recompute_effective_policies(session, keep)
     await recompute_plugins(platform, session, keep, actor=actor)
+    if preview:
+        return {**counts, "plugins_adopted": len(plugins), "subsidiaries_moved": len(moved_below)}
     details = {"absorbing": keep.slug, "absorbed": gone.slug, "plugins_adopted": plugins,
                **counts}
     for tenant in (keep, gone):
@@ -220,6 +227,23 @@ async def join_parallel_reporting(
     platform: Platform, session: AsyncSession, *, parent_id: str, acquired_id: str, actor: str,
 ) -> Tenant:
     """Attach ``acquired_id`` (and its subtree) under ``parent_id``, keeping its own data."""
+    acquired, counts, changed, kept, previous_parent = await _join(
+        platform, session, parent_id=parent_id, acquired_id=acquired_id, actor=actor)
+    parent = await get_tenant(session, parent_id)
+    details = {"parent": parent.slug, "acquired": acquired.slug,
+               "previous_parent": previous_parent, **counts,
+               "effect": effect_details(changed), "supervision_kept": kept}
+    for tenant in (parent, acquired):
+        await platform.audit(session, tenant_id=tenant.id, actor=actor,
+                             action="tenant.parallel_reporting", object_type="ipgov:tenant",
+                             object_id=acquired.id, details=details)
+    return acquired
+
+
+async def _join(
+    platform: Platform, session: AsyncSession, *, parent_id: str, acquired_id: str, actor: str,
+) -> tuple[Tenant, dict[str, Any], list[TenantEffect], bool, str | None]:
+    """The move of parallel reporting, measured on the acquired subtree."""
     parent = await get_tenant(session, parent_id)
     acquired = await get_tenant(session, acquired_id)
     if await is_descendant(session, parent.id, acquired.id):
@@ -240,11 +264,48 @@ async def join_parallel_reporting(
         return {**counts, **plugins.details()}
 
     counts, changed, kept = await measure(platform, session, acquired, join)
-    details = {"parent": parent.slug, "acquired": acquired.slug,
-               "previous_parent": previous_parent, **counts,
-               "effect": effect_details(changed), "supervision_kept": kept}
-    for tenant in (parent, acquired):
-        await platform.audit(session, tenant_id=tenant.id, actor=actor,
-                             action="tenant.parallel_reporting", object_type="ipgov:tenant",
-                             object_id=acquired.id, details=details)
-    return acquired
+    return acquired, counts, changed, kept, previous_parent
+
+
+@dataclass(frozen=True)
+class MergerPreview:
+    """What a merger would do: counts of what moves or changes, and per tenant who gains and
+    loses which rights (``TenantEffect``, as a mode change shows them)."""
+
+    kind: str
+    counts: dict[str, int] = field(default_factory=dict)
+    tenants: tuple[TenantEffect, ...] = ()
+    supervision_kept: bool = True
+
+
+def _numbers(counts: dict[str, Any]) -> dict[str, int]:
+    return {k: int(v) for k, v in counts.items() if isinstance(v, int | float)}
+
+
+async def preview_absorption(platform: Platform, *, absorbing_id: str,
+                             absorbed_id: str) -> MergerPreview:
+    """Absorption run in a transaction that is rolled back: rows moved per table, policies
+    dropped, plugins adopted, and the rights the absorbed tenant's members gain or lose."""
+    async with platform.db.system_session("preview absorption") as session:
+        try:
+            root = await get_tenant(session, (await get_tenant(session, absorbing_id)).root_id)
+            counts, changed, kept = await measure(platform, session, root, lambda: absorb(
+                platform, session, absorbing_id=absorbing_id, absorbed_id=absorbed_id,
+                actor="preview", preview=True))
+            return MergerPreview("absorption", _numbers(counts), tuple(changed), kept)
+        finally:
+            await session.rollback()
+
+
+async def preview_parallel_reporting(platform: Platform, *, parent_id: str,
+                                     acquired_id: str) -> MergerPreview:
+    """Parallel reporting run in a transaction that is rolled back: the policies and plugins
+    recomputed under the new parent's mode, and who gains and loses which rights below."""
+    async with platform.db.system_session("preview parallel reporting") as session:
+        try:
+            _tenant, counts, changed, kept, _previous = await _join(
+                platform, session, parent_id=parent_id, acquired_id=acquired_id,
+                actor="preview")
+            return MergerPreview("parallel_reporting", _numbers(counts), tuple(changed), kept)
+        finally:
+            await session.rollback()

@@ -61,7 +61,10 @@ const en = {
     noneBelow: "Below this tenant nobody gains or loses a right and no plugin comes into or goes out of effect.",
     tree: "Group tree", onboard: "Onboard a subsidiary", slug: "Short name (slug)", name: "Name",
     parent: "Parent", onboarded: "Subsidiary onboarded", status: "Status",
-    absorb: "Absorb a tenant", parallel: "Join as parallel reporting",
+    absorb: "Absorb a tenant", parallel: "Join as parallel reporting", mergers: "Mergers",
+    absorbHelp: "Every row of the chosen tenant moves into this one; it stays as history with its own audit trail.",
+    parallelHelp: "The chosen tenant (with its subtree and IP department) joins under this one and follows its mode.",
+    otherTenant: "The other tenant", merged: "Merger done",
   },
   members: {
     title: "Members & access", members: "Members", invitations: "Invitations", policies: "Policies",

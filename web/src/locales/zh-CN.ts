@@ -63,7 +63,10 @@ const zh: Catalog = {
     noneBelow: "此租户以下没有人获得或失去权限，也没有插件生效或失效。",
     tree: "集团结构", onboard: "接入子公司", slug: "简称（slug）", name: "名称",
     parent: "上级", onboarded: "子公司已接入", status: "状态",
-    absorb: "吸收合并租户", parallel: "以平行汇报方式加入",
+    absorb: "吸收合并租户", parallel: "以平行汇报方式加入", mergers: "并购",
+    absorbHelp: "所选租户的全部数据并入本租户；其本身作为历史保留，审计记录独立。",
+    parallelHelp: "所选租户（连同其下属租户和知识产权部门）加入本租户之下，并遵循本租户的治理模式。",
+    otherTenant: "另一租户", merged: "并购已完成",
   },
   members: {
     title: "成员与权限", members: "成员", invitations: "邀请", policies: "策略",

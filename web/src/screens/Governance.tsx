@@ -48,6 +48,31 @@ const DecideDocument = graphql(`
   }
 `);
 
+const PreviewAbsorptionDocument = graphql(`
+  query PreviewAbsorption($keep: ID!, $gone: ID!) {
+    previewAbsorption(absorbingId: $keep, absorbedId: $gone) { ...MergerPreviewFields }
+  }
+  fragment MergerPreviewFields on MergerPreview {
+    kind supervisionKept counts { item count }
+    tenants { tenantId slug pluginsEnabled pluginsDisabled
+      changes { roles memberCount gained { object action } lost { object action } } }
+  }
+`);
+
+const PreviewParallelDocument = graphql(`
+  query PreviewParallel($parent: ID!, $acquired: ID!) {
+    previewParallelReporting(parentId: $parent, acquiredId: $acquired) { ...MergerPreviewFields }
+  }
+`);
+
+const AbsorbDocument = graphql(`
+  mutation Absorb($keep: ID!, $gone: ID!) { absorbTenant(absorbingId: $keep, absorbedId: $gone) { tenant { id } errors { code message field } } }
+`);
+
+const ParallelDocument = graphql(`
+  mutation Parallel($parent: ID!, $acquired: ID!) { joinParallelReporting(parentId: $parent, acquiredId: $acquired) { tenant { id } errors { code message field } } }
+`);
+
 const MODES: GovernanceModeEnum[] = ["CENTRALIZED", "HYBRID", "DECENTRALIZED"];
 
 function treeNodes(nodes: TenantTree[], label: (mode: string) => string): { key: string; title: React.ReactNode; children: unknown[] }[] {
@@ -56,16 +81,16 @@ function treeNodes(nodes: TenantTree[], label: (mode: string) => string): { key:
     children: treeNodes(n.children, label) }));
 }
 
-function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"] }) {
+function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"]; brief?: boolean }) {
   const { t } = useTranslation();
   const e = props.effect;
   return (
-    <Space direction="vertical" style={{ width: "100%" }} data-testid="mode-preview">
-      <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
+    <Space direction="vertical" style={{ width: "100%" }} data-testid={props.brief ? undefined : "mode-preview"}>
+      {props.brief ? null : <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
         { key: "c", label: t("governance.rulesCopied"), children: e.rulesCopied },
         { key: "r", label: t("governance.rulesRemoved"), children: e.rulesRemoved },
         { key: "s", label: t("governance.supervisionKept"), children: e.supervisionKept ? t("common.yes") : t("common.no") },
-      ]} />
+      ]} />}
       <List size="small" bordered dataSource={[...e.tenants]} locale={{ emptyText: t("governance.noneBelow") }} renderItem={(tenant) => (
         <List.Item><Space direction="vertical" size={2}>
           <Typography.Text strong>{tenant.slug}</Typography.Text>
@@ -79,6 +104,59 @@ function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"] }) {
           </span>) : <Typography.Text type="secondary">{t("governance.noChange")}</Typography.Text>}
         </Space></List.Item>)} />
     </Space>
+  );
+}
+
+function MergerCard() {
+  const { t } = useTranslation();
+  const { tenant, tenants, access } = useWorkspace();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const [kind, setKind] = useState<"absorb" | "parallel">("absorb");
+  const [other, setOther] = useState<string | undefined>();
+  const absorbPreview = useGql(PreviewAbsorptionDocument, { keep: tenant.id, gone: other ?? "" },
+    { enabled: Boolean(other) && kind === "absorb" });
+  const parallelPreview = useGql(PreviewParallelDocument, { parent: tenant.id, acquired: other ?? "" },
+    { enabled: Boolean(other) && kind === "parallel" });
+  const absorb = useGqlMutation(AbsorbDocument);
+  const parallel = useGqlMutation(ParallelDocument);
+  const preview = kind === "absorb" ? absorbPreview.data?.previewAbsorption : parallelPreview.data?.previewParallelReporting;
+  const allowed = access.can("ipgov:tenant", "merge");
+  const candidates = tenants.filter((x) => x.id !== tenant.id && (kind === "parallel" || x.parentId === tenant.id || x.rootId === tenant.rootId));
+  const errors = [...payloadErrors(absorb.data?.absorbTenant), ...payloadErrors(parallel.data?.joinParallelReporting)];
+  async function apply() {
+    const result = kind === "absorb" ? (await absorb.mutateAsync({ keep: tenant.id, gone: other! })).absorbTenant
+      : (await parallel.mutateAsync({ parent: tenant.id, acquired: other! })).joinParallelReporting;
+    if (!result.errors.length) {
+      void message.success(t("governance.merged"));
+      setOther(undefined);
+      await client.invalidateQueries({ queryKey: ["workspace"] });
+    }
+  }
+  return (
+    <Card title={t("governance.mergers")} size="small">
+      <Space direction="vertical" style={{ width: "100%" }}>
+        <Radio.Group value={kind} onChange={(e) => { setKind(e.target.value); setOther(undefined); }} aria-label={t("governance.mergers")}>
+          <Radio value="absorb">{t("governance.absorb")}</Radio>
+          <Radio value="parallel">{t("governance.parallel")}</Radio>
+        </Radio.Group>
+        <Typography.Text type="secondary">{t(kind === "absorb" ? "governance.absorbHelp" : "governance.parallelHelp")}</Typography.Text>
+        <Select aria-label={t("governance.otherTenant")} placeholder={t("governance.otherTenant")} value={other} allowClear
+          style={{ minWidth: 260 }} onChange={setOther} showSearch optionFilterProp="label"
+          options={candidates.map((x) => ({ value: x.id, label: x.name }))} />
+        <Problems error={absorbPreview.error ?? parallelPreview.error ?? absorb.error ?? parallel.error} errors={errors} />
+        {preview ? <div data-testid="merger-preview">
+          <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
+            ...preview.counts.filter((c) => c.count).map((c) => ({ key: c.item, label: c.item, children: c.count })),
+            { key: "kept", label: t("governance.supervisionKept"), children: preview.supervisionKept ? t("common.yes") : t("common.no") },
+          ]} />
+          <Effect effect={{ ...preview, slug: "", fromMode: tenant.governanceMode, toMode: tenant.governanceMode,
+            rulesCopied: 0, rulesRemoved: 0, localRulesOn: 0, localRulesOff: 0 }} brief />
+        </div> : null}
+        <GatedButton danger type="primary" allowed={allowed} disabled={!preview} loading={absorb.isPending || parallel.isPending}
+          onClick={() => void apply()}>{t(kind === "absorb" ? "governance.absorb" : "governance.parallel")}</GatedButton>
+      </Space>
+    </Card>
   );
 }
 
@@ -188,6 +266,7 @@ export function Governance() {
         <Col xs={24} lg={14}><Space direction="vertical" style={{ width: "100%" }} size="large">
           <ModeCard />
           <OnboardCard />
+          <MergerCard />
           <EscalationsCard />
         </Space></Col>
       </Row>
