@@ -38,7 +38,8 @@ TENANT = "hanwei-semiconductor"
 PROBE = r"""
 import { chromium } from "@playwright/test";
 const [base, token, refresh, path, selector, reps] = process.argv.slice(2);
-const browser = await chromium.launch({ executablePath: process.env.IPGOV_CHROMIUM || "/usr/bin/chromium",
+const browser = await chromium.launch({
+  executablePath: process.env.IPGOV_CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
 const runs = [];
 for (let i = 0; i < Number(reps) + 1; i++) {       // the first load warms the HTTP cache
