@@ -5,8 +5,10 @@ import { setupI18n } from "./app/i18n";
 import { exposeSharedLibraries } from "./app/extensions";
 import { adoptNonceForStyles } from "./app/csp";
 import "./app/a11y.css";
+import { focusableScrollRegions } from "./app/a11y";
 
 adoptNonceForStyles();
 setupI18n();
 exposeSharedLibraries();
 createRoot(document.getElementById("root")!).render(<Root />);
+focusableScrollRegions();

@@ -79,7 +79,7 @@ function Frame() {
       <Layout>
         <Layout.Header style={{ background: "#fff", padding: "0 16px", borderBottom: "1px solid #eee",
           display: "flex", alignItems: "center", gap: 12, height: "auto", minHeight: 56, flexWrap: "wrap" }}>
-          {screensMd ? null : <Button onClick={() => setDrawer(true)} aria-label="menu">☰</Button>}
+          {screensMd ? null : <Button onClick={() => setDrawer(true)} aria-label={t("shell.menu")}>☰</Button>}
           <TenantSwitcher tenants={tenants} current={tenant} />
           <span style={{ flex: 1 }} />
           <LanguageSwitch />

@@ -15,7 +15,7 @@ const zh: Catalog = {
     failed: "登录失败", forgot: "忘记密码？", invitation: "有邀请链接？",
   },
   shell: {
-    tenant: "租户", language: "语言", signOut: "退出登录", search: "跳转到页面或租户",
+    tenant: "租户", menu: "菜单", language: "语言", signOut: "退出登录", search: "跳转到页面或租户",
     nav: {
       home: "首页", reviews: "评审", directives: "整改指令", escalations: "上报事项",
       governance: "治理", members: "成员与权限", supervision: "监督",

@@ -14,7 +14,7 @@ const AuditDocument = graphql(`
       nodes { id seq occurredAt actor action objectType objectId actorInfo { name kind } }
       pageInfo { hasNextPage endCursor }
     }
-    downloadLinks(tenantId: $tenantId) { title url }
+    downloadLinks(tenantId: $tenantId) { title path url }
   }
 `);
 
@@ -33,7 +33,7 @@ export function Audit() {
   const query = useGql(AuditDocument, { tenantId: tenant.id, filter, after: cursors[cursors.length - 1] });
   const verify = useGql(VerifyDocument, { tenantId: tenant.id }, { enabled: false });
   const page = query.data?.auditEvents;
-  const exports = (query.data?.downloadLinks ?? []).filter((l) => /audit/i.test(l.title));
+  const exports = (query.data?.downloadLinks ?? []).filter((l) => l.path.startsWith("/audit/"));
   return (
     <>
       <PageTitle extra={<Space wrap>
@@ -51,7 +51,7 @@ export function Audit() {
           onSearch={(v) => { setAction(v.trim()); setCursors([null]); }} />
         <Input.Search aria-label={t("audit.actor")} placeholder={t("audit.actor")} allowClear
           onSearch={(v) => { setActor(v.trim()); setCursors([null]); }} />
-        <DatePicker.RangePicker aria-label={t("audit.at")} onChange={(v) => { setRange([v?.[0]?.startOf("day").toISOString() ?? null,
+        <DatePicker.RangePicker aria-label={t("audit.at")} style={{ maxWidth: "calc(100vw - 32px)" }} onChange={(v) => { setRange([v?.[0]?.startOf("day").toISOString() ?? null,
           v?.[1]?.endOf("day").toISOString() ?? null]); setCursors([null]); }} />
       </Space>
       <Table rowKey="id" size="small" loading={query.isPending} dataSource={[...(page?.nodes ?? [])]} pagination={false}
