@@ -9,6 +9,7 @@ import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from "re
 import { execute, session } from "./client";
 import { ExtensionRoute, useExtensions } from "./extensions";
 import { applyLanguage, asLanguage } from "./i18n";
+import { Jump } from "./Jump";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { navigation, type NavItem } from "./navigation";
 import { SignOutDocument } from "./operations";
@@ -81,6 +82,7 @@ function Frame() {
           display: "flex", alignItems: "center", gap: 12, height: "auto", minHeight: 56, flexWrap: "wrap" }}>
           {screensMd ? null : <Button onClick={() => setDrawer(true)} aria-label={t("shell.menu")}>☰</Button>}
           <TenantSwitcher tenants={tenants} current={tenant} />
+          <Jump items={items} tenants={tenants} base={base} />
           <span style={{ flex: 1 }} />
           <LanguageSwitch />
           <Typography.Text data-testid="me">{me.displayName}</Typography.Text>

@@ -13,6 +13,7 @@ const en = {
     failed: "Sign-in failed", forgot: "Forgot your password?", invitation: "Have an invitation link?",
   },
   shell: {
+    jump: { screen: "screen", tenant: "tenant" },
     tenant: "Tenant", menu: "Menu", language: "Language", signOut: "Sign out", search: "Jump to a page or tenant",
     nav: {
       home: "Home", reviews: "Reviews", directives: "Directives", escalations: "Escalations",

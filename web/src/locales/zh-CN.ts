@@ -15,6 +15,7 @@ const zh: Catalog = {
     failed: "登录失败", forgot: "忘记密码？", invitation: "有邀请链接？",
   },
   shell: {
+    jump: { screen: "页面", tenant: "租户" },
     tenant: "租户", menu: "菜单", language: "语言", signOut: "退出登录", search: "跳转到页面或租户",
     nav: {
       home: "首页", reviews: "评审", directives: "整改指令", escalations: "上报事项",

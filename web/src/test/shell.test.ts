@@ -3,6 +3,7 @@ import en from "../locales/en";
 import zh from "../locales/zh-CN";
 import { navigation } from "../app/navigation";
 import { homeTenant } from "../app/Shell";
+import { jumpTargets } from "../app/Jump";
 import { accessOf, tenantForest, type TenantNode } from "../app/workspace";
 import { heatmapCells } from "../screens/Supervision";
 
@@ -73,5 +74,17 @@ describe("catalogs", () => {
     expect(Object.keys(chinese).sort()).toEqual(Object.keys(english).sort());
     const untranslated = Object.keys(english).filter((k) => english[k] === chinese[k] && /[a-z]{4}/.test(english[k]) && k !== "app.name");
     expect(untranslated).toEqual([]);
+  });
+});
+
+describe("jump search", () => {
+  it("finds screens by label and tenants by name or slug, screens first, bounded", () => {
+    const items = [{ key: "audit", label: "Audit trail", path: "/audit", section: "oversee" },
+      { key: "p:assets", label: "IP assets", path: "/x/p/assets", section: "work" }];
+    const tenants = [tenant("hanwei-audit-co", "g", "Audit Co"), tenant("g", null, "Group")];
+    expect(jumpTargets("audit", items, tenants, "/t/g").map((x) => x.value)).toEqual(["/t/g/audit", "/t/hanwei-audit-co/"]);
+    expect(jumpTargets("ASSETS", items, tenants, "/t/g").map((x) => x.value)).toEqual(["/t/g/x/p/assets"]);
+    expect(jumpTargets("  ", items, tenants, "/t/g")).toEqual([]);
+    expect(jumpTargets("a", items, tenants, "/t/g", 2)).toHaveLength(2);
   });
 });
