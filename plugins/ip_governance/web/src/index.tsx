@@ -1,0 +1,14 @@
+/** The ip_governance plugin's workspace screens: one module, a page per navigation entry of
+ * its `register_workspace_extensions` hook (plugins/ip_governance/hooks.py) and the home
+ * widget, mounted by the shell through the UI extension contract like any partner's. */
+import { defineExtension } from "@ipgov/workspace-sdk";
+import { AssetRegister } from "./assets/AssetRegister";
+import { Checklist } from "./certification/Checklist";
+import { Deadlines, DeadlinesWidget } from "./deadlines/Deadlines";
+import { Profile } from "./profile/Profile";
+import { Risks } from "./risks/Risks";
+
+export const mount = defineExtension({
+  pages: { assets: AssetRegister, "deadline-list": Deadlines, risks: Risks, profile: Profile, certification: Checklist },
+  widgets: { deadlines: DeadlinesWidget },
+});
