@@ -4,6 +4,7 @@ import { Root } from "./app/Root";
 import { setupI18n } from "./app/i18n";
 import { exposeSharedLibraries } from "./app/extensions";
 import { adoptNonceForStyles } from "./app/csp";
+import "./app/a11y.css";
 
 adoptNonceForStyles();
 setupI18n();

@@ -5,8 +5,9 @@
  */
 import type { TypedDocumentString } from "../gql/graphql";
 
-const TOKEN_KEY = "ipgov.token";
-const REFRESH_KEY = "ipgov.refresh";
+// the same session as the account and supervision pages (static/account, static/supervision)
+const TOKEN_KEY = "ipgov.supervision.token";
+const REFRESH_KEY = "ipgov.supervision.refresh";
 
 export interface GraphQLErrorShape {
   message: string;

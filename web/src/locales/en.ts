@@ -58,6 +58,7 @@ const en = {
     changed: "Governance mode changed", rulesCopied: "rules copied", rulesRemoved: "rules removed",
     supervisionKept: "supervision kept", gained: "gains", lost: "loses", pluginsOn: "plugins on",
     pluginsOff: "plugins off", noChange: "no change of rights",
+    noneBelow: "Below this tenant nobody gains or loses a right and no plugin comes into or goes out of effect.",
     tree: "Group tree", onboard: "Onboard a subsidiary", slug: "Short name (slug)", name: "Name",
     parent: "Parent", onboarded: "Subsidiary onboarded", status: "Status",
     absorb: "Absorb a tenant", parallel: "Join as parallel reporting",

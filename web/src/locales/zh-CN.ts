@@ -60,6 +60,7 @@ const zh: Catalog = {
     changed: "治理模式已更改", rulesCopied: "条规则复制", rulesRemoved: "条规则移除",
     supervisionKept: "保留监督", gained: "获得", lost: "失去", pluginsOn: "启用插件",
     pluginsOff: "停用插件", noChange: "权限无变化",
+    noneBelow: "此租户以下没有人获得或失去权限，也没有插件生效或失效。",
     tree: "集团结构", onboard: "接入子公司", slug: "简称（slug）", name: "名称",
     parent: "上级", onboarded: "子公司已接入", status: "状态",
     absorb: "吸收合并租户", parallel: "以平行汇报方式加入",

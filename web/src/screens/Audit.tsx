@@ -39,7 +39,7 @@ export function Audit() {
       <PageTitle extra={<Space wrap>
         {access.can("ipgov:audit", "verify") ? <Button onClick={() => void verify.refetch()} loading={verify.isFetching}>
           {t("audit.verify")}</Button> : null}
-        {exports.map((l) => <a key={l.url} href={l.url} className="ant-btn ant-btn-default">{l.title}</a>)}
+        {exports.map((l) => <Button key={l.url} href={l.url}>{l.title}</Button>)}
       </Space>}>{t("audit.title")} · {tenant.name}</PageTitle>
       <Problems error={query.error ?? verify.error} />
       {verify.data ? <Alert style={{ marginBottom: 16 }} showIcon type={verify.data.verifyAuditTrail.ok ? "success" : "error"}

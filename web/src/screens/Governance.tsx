@@ -66,7 +66,7 @@ function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"] }) {
         { key: "r", label: t("governance.rulesRemoved"), children: e.rulesRemoved },
         { key: "s", label: t("governance.supervisionKept"), children: e.supervisionKept ? t("common.yes") : t("common.no") },
       ]} />
-      <List size="small" bordered dataSource={[...e.tenants]} renderItem={(tenant) => (
+      <List size="small" bordered dataSource={[...e.tenants]} locale={{ emptyText: t("governance.noneBelow") }} renderItem={(tenant) => (
         <List.Item><Space direction="vertical" size={2}>
           <Typography.Text strong>{tenant.slug}</Typography.Text>
           {tenant.pluginsEnabled.length ? <span>{t("governance.pluginsOn")}: {tenant.pluginsEnabled.join(", ")}</span> : null}
@@ -138,7 +138,7 @@ function OnboardCard() {
     <Card title={t("governance.onboard")} size="small">
       <Problems error={onboard.error} errors={payloadErrors(onboard.data?.onboardSubsidiary).filter((e) => !e.field)} />
       <Form form={form} layout="vertical" onFinish={submit} disabled={!allowed} requiredMark={false}>
-        <Form.Item label={t("governance.parent")}><Input value={tenant.name} disabled /></Form.Item>
+        <Form.Item label={t("governance.parent")} htmlFor="onboard-parent"><Input id="onboard-parent" value={tenant.name} disabled /></Form.Item>
         <Form.Item name="name" label={t("governance.name")} rules={[{ required: true }]}
           validateStatus={fieldError("name") ? "error" : undefined} help={fieldError("name")}><Input /></Form.Item>
         <Form.Item name="slug" label={t("governance.slug")} rules={[{ required: true }]}
@@ -183,7 +183,7 @@ export function Governance() {
       <PageTitle>{t("governance.title")} · {tenant.name}</PageTitle>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}><Card title={t("governance.tree")} size="small">
-          <Tree defaultExpandAll selectedKeys={[tenant.id]} treeData={treeNodes(forest, label) as never} />
+          <Tree key={tenants.length} defaultExpandAll selectedKeys={[tenant.id]} treeData={treeNodes(forest, label) as never} />
         </Card></Col>
         <Col xs={24} lg={14}><Space direction="vertical" style={{ width: "100%" }} size="large">
           <ModeCard />

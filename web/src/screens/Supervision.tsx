@@ -1,6 +1,6 @@
 /** Supervision: the heatmap of supervised tenants × functions (a score with its coverage; a cell
  * no check could assess says so), drill-down into a tenant, and every export one click away. */
-import { Card, Col, Descriptions, Drawer, Empty, List, Row, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Col, Descriptions, Drawer, Empty, List, Row, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Chart } from "../app/Chart";
@@ -104,7 +104,7 @@ export function Supervision() {
   return (
     <>
       <PageTitle extra={<Space wrap>{(query.data?.downloadLinks ?? []).map((l) =>
-        <a key={l.url} href={l.url} className="ant-btn ant-btn-default">{l.title}</a>)}</Space>}>{t("supervision.title")}</PageTitle>
+        <Button key={l.url} href={l.url}>{l.title}</Button>)}</Space>}>{t("supervision.title")}</PageTitle>
       <Problems error={query.error} />
       <Row gutter={[16, 16]}>
         <Col span={24}><Card size="small" title={t("supervision.heatmap")} loading={query.isPending}>
