@@ -67,10 +67,11 @@ function AddDeadline(props: { open: boolean; onClose: () => void; titles: Map<st
 
 export function Deadlines() {
   const { t, word } = useTexts();
-  const { can } = useExtension();
+  const { can, language } = useExtension();
   const [status, setStatus] = useState("open");
   const [view, setView] = useState<"list" | "calendar">("list");
   const [adding, setAdding] = useState(false);
+  const [month, setMonth] = useState(() => new Date().getMonth());
   const titles = useAssetTitles();
   const pages = useTenantPages(DeadlinesDocument, { status, dueBefore: null, first: PAGE, after: null },
     (d) => d.ipAssetDeadlines);
@@ -119,19 +120,38 @@ export function Deadlines() {
           pagination={false} scroll={{ x: 900 }}
           onRow={(d) => (d.status === "open" && daysUntil(d.dueOn) < 0 ? { style: { background: "#fff1f0" } } : {})} />
       ) : (
-        <Calendar fullscreen cellRender={(date, info) => {
-          if (info.type !== "date") return info.originNode;
-          const due = byDay.get(date.format("YYYY-MM-DD")) ?? [];
-          return (
-            <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
-              {due.map((d) => (
-                <li key={d.id}>
-                  <Badge status={d.status === "open" && daysUntil(d.dueOn) < 0 ? "error" : d.status === "open" ? "warning" : "success"}
-                    text={<Typography.Text style={{ fontSize: 12 }}>{word(d.kind)}: {name(d)}</Typography.Text>} />
-                </li>))}
-            </ul>
-          );
-        }} />
+        <Calendar fullscreen
+          headerRender={({ value, onChange }) => (
+            <Space style={{ marginBottom: 8 }}>
+              <Button aria-label={t("previousMonth")} onClick={() => onChange(value.subtract(1, "month"))}>‹</Button>
+              <Typography.Text strong style={{ minWidth: 140, display: "inline-block", textAlign: "center" }}>
+                {new Date(value.year(), value.month(), 1).toLocaleDateString(language, { year: "numeric", month: "long" })}
+              </Typography.Text>
+              <Button aria-label={t("nextMonth")} onClick={() => onChange(value.add(1, "month"))}>›</Button>
+            </Space>)}
+          fullCellRender={(date, info) => {
+            if (info.type !== "date") return info.originNode;
+            const due = byDay.get(date.format("YYYY-MM-DD")) ?? [];
+            const inMonth = date.month() === month;
+            const today = date.format("YYYY-MM-DD") === isoInDays(0);
+            return (
+              <div style={{ minHeight: 84, margin: "0 2px", padding: 4, textAlign: "left",
+                borderTop: `2px solid ${today ? "#1f5fa8" : "#f0f0f0"}` }}>
+                <div style={{ textAlign: "right", color: inMonth ? "rgba(0, 0, 0, 0.88)" : "rgba(0, 0, 0, 0.6)" }}>{date.date()}</div>
+                <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
+                  {due.map((d) => {
+                    const late = d.status === "open" && daysUntil(d.dueOn) < 0;
+                    return (
+                      <li key={d.id} style={{ fontSize: 12, lineHeight: 1.4, ...(late ? DANGER_TEXT : {}) }}>
+                        <Badge status={late ? "error" : d.status === "open" ? "warning" : "success"} />{" "}
+                        {late ? `${t("overdue")}: ` : ""}{word(d.kind)}: {name(d)}
+                      </li>);
+                  })}
+                </ul>
+              </div>
+            );
+          }}
+          onPanelChange={(value) => setMonth(value.month())} />
       )}
       {pages.hasNextPage ? (
         <div style={{ textAlign: "center", marginTop: 16 }}>
