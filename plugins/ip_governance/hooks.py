@@ -175,6 +175,8 @@ _SCREENS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "SafetyCertificateOutlined"),
     ("deadline-list", "Deadlines", "期限", "work", "ip_governance:asset", "CalendarOutlined"),
     ("risks", "IP risks", "知识产权风险", "work", "ip_governance:risk", "WarningOutlined"),
+    ("licences", "Licences", "许可", "work", "ip_governance:licence", "FileProtectOutlined"),
+    ("incidents", "Incidents", "事件", "work", "ip_governance:incident", "AlertOutlined"),
     ("profile", "Framework profile", "框架画像", "govern", "ip_governance:profile",
      "RadarChartOutlined"),
     ("certification", "GB/T 29490 checklist", "GB/T 29490 检查表", "govern",

@@ -25,6 +25,8 @@ PAGES = {  # key: (section, the object read)
     "assets": ("work", "ip_governance:asset"),
     "deadline-list": ("work", "ip_governance:asset"),
     "risks": ("work", "ip_governance:risk"),
+    "licences": ("work", "ip_governance:licence"),
+    "incidents": ("work", "ip_governance:incident"),
     "profile": ("govern", "ip_governance:profile"),
     "certification": ("govern", "ip_governance:certification"),
 }

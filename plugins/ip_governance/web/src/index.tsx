@@ -5,10 +5,13 @@ import { defineExtension } from "@ipgov/workspace-sdk";
 import { AssetRegister } from "./assets/AssetRegister";
 import { Checklist } from "./certification/Checklist";
 import { Deadlines, DeadlinesWidget } from "./deadlines/Deadlines";
+import { Incidents } from "./incidents/Incidents";
+import { Licences } from "./licences/Licences";
 import { Profile } from "./profile/Profile";
 import { Risks } from "./risks/Risks";
 
 export const mount = defineExtension({
-  pages: { assets: AssetRegister, "deadline-list": Deadlines, risks: Risks, profile: Profile, certification: Checklist },
+  pages: { assets: AssetRegister, "deadline-list": Deadlines, risks: Risks, licences: Licences, incidents: Incidents,
+    profile: Profile, certification: Checklist },
   widgets: { deadlines: DeadlinesWidget },
 });

@@ -123,3 +123,60 @@ export const ChecklistDocument = graphql(`
     }
   }
 `);
+
+export const LicencesDocument = graphql(`
+  query IpgLicences($tenantId: ID!, $direction: String, $first: Int!, $after: String) {
+    ipLicences(tenantId: $tenantId, direction: $direction, first: $first, after: $after) {
+      nodes { id direction counterparty assetIds scope territory exclusive royaltyBearing royaltyTerms startsOn endsOn status }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const RoyaltiesDocument = graphql(`
+  query IpgRoyalties($tenantId: ID!, $licenceId: ID!, $first: Int!, $after: String) {
+    ipRoyaltyPayments(tenantId: $tenantId, licenceId: $licenceId, first: $first, after: $after) {
+      nodes { id paidOn amount currency reference }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const RecordRoyaltyDocument = graphql(`
+  mutation IpgRecordRoyalty($tenantId: ID!, $licenceId: ID!, $currency: String!, $paidOn: Date, $amount: Decimal, $reference: String!) {
+    recordIpRoyaltyPayment(tenantId: $tenantId, licenceId: $licenceId, currency: $currency, paidOn: $paidOn, amount: $amount, reference: $reference) {
+      payment { id } errors { code message field }
+    }
+  }
+`);
+
+export const IncidentsDocument = graphql(`
+  query IpgIncidents($tenantId: ID!, $status: String, $first: Int!, $after: String) {
+    ipIncidents(tenantId: $tenantId, status: $status, first: $first, after: $after) {
+      nodes { id kind title description detectedOn severity status assetIds closedAt
+        responses { id action description responder takenOn }
+        recoveryPlan { id summary status steps { title status dueOn } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const ReportIncidentDocument = graphql(`
+  mutation IpgReportIncident($tenantId: ID!, $input: IpIncidentInput!) {
+    reportIpIncident(tenantId: $tenantId, input: $input) { incident { id } errors { code message field } }
+  }
+`);
+
+export const RecordResponseDocument = graphql(`
+  mutation IpgRecordResponse($tenantId: ID!, $incidentId: ID!, $action: String!, $takenOn: Date, $description: String!, $responder: String!) {
+    recordIpIncidentResponse(tenantId: $tenantId, incidentId: $incidentId, action: $action, takenOn: $takenOn, description: $description, responder: $responder) {
+      incident { id } errors { code message field }
+    }
+  }
+`);
+
+export const CloseIncidentDocument = graphql(`
+  mutation IpgCloseIncident($tenantId: ID!, $id: ID!) {
+    closeIpIncident(tenantId: $tenantId, id: $id) { incident { id status } errors { code message field } }
+  }
+`);

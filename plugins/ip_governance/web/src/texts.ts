@@ -55,6 +55,20 @@ const en = {
   domain: "Domain", current: "Current", target: "Target", gap: "Gap", weight: "Weight",
   priority: "Priority", assessedAt: "Assessed {{when}}", neverAssessed: "never assessed",
   averageTier: "Average tier of assessed outcomes", function: "Function",
+  // licences
+  licencesTitle: "Licences and royalties", direction: "Direction", counterparty: "Counterparty",
+  scope: "Scope", territory: "Territory", exclusive: "Exclusive", royaltyTerms: "Royalty terms",
+  term: "Term", payments: "Royalty payments", paidOn: "Paid on", amount: "Amount", currency: "Currency",
+  reference: "Reference", recordPayment: "Record payment", recordPaymentFor: "Record a payment: {{who}}",
+  noPayments: "No payment recorded", assetsCount: "{{count}} assets", royaltyFree: "Royalty-free",
+  licenceIn: "In-licence", licenceOut: "Out-licence", total: "Total {{amount}} {{currency}}",
+  // incidents
+  incidentsTitle: "Incidents, responses and recovery", reportIncident: "Report incident",
+  detectedOn: "Detected", severity: "Severity", responses: "Responses", recovery: "Recovery plan",
+  noResponses: "No response yet", noRecovery: "No recovery plan yet", recordResponse: "Record response",
+  recordResponseFor: "Record a response: {{title}}", responseAction: "Action", responder: "Responder",
+  takenOn: "Taken on", closeIncident: "Close", closeIncidentNamed: "Close {{title}}",
+  confirmClose: "Close this incident?", steps: "Steps",
   // certification
   certTitle: "GB/T 29490 certification checklist", clause: "Clause", evidence: "Evidence",
   present: "Present", stale: "Stale", missing: "Missing", records: "{{count}} records",
@@ -110,6 +124,18 @@ const zh: Record<Key, string> = {
   domain: "领域", current: "现状", target: "目标", gap: "差距", weight: "权重",
   priority: "优先级", assessedAt: "评估于 {{when}}", neverAssessed: "从未评估",
   averageTier: "已评估成果的平均层级", function: "职能",
+  licencesTitle: "许可与许可费", direction: "方向", counterparty: "相对方",
+  scope: "范围", territory: "地域", exclusive: "独占", royaltyTerms: "许可费条款",
+  term: "期限", payments: "许可费支付", paidOn: "支付日", amount: "金额", currency: "币种",
+  reference: "参考号", recordPayment: "登记支付", recordPaymentFor: "登记支付：{{who}}",
+  noPayments: "尚无支付记录", assetsCount: "{{count}} 项资产", royaltyFree: "免许可费",
+  licenceIn: "许可引进", licenceOut: "许可输出", total: "合计 {{amount}} {{currency}}",
+  incidentsTitle: "事件、响应与恢复", reportIncident: "报告事件",
+  detectedOn: "发现日", severity: "严重程度", responses: "响应", recovery: "恢复计划",
+  noResponses: "尚无响应", noRecovery: "尚无恢复计划", recordResponse: "登记响应",
+  recordResponseFor: "登记响应：{{title}}", responseAction: "措施", responder: "响应人",
+  takenOn: "采取日", closeIncident: "关闭", closeIncidentNamed: "关闭 {{title}}",
+  confirmClose: "关闭该事件？", steps: "步骤",
   certTitle: "GB/T 29490 认证检查表", clause: "条款", evidence: "证据",
   present: "齐备", stale: "过期", missing: "缺失", records: "{{count}} 条记录",
   newest: "最新 {{when}}", generatedAt: "生成于 {{when}}", reason: "原因",
@@ -128,6 +154,14 @@ const VOCABULARY = {
     treating: "Treating", accepted: "Accepted", closed: "Closed",
     avoid: "Avoid", mitigate: "Mitigate", transfer: "Transfer", accept: "Accept",
     top_level_design: "Top-level design", management_systems: "Management systems", resources: "Resources",
+    in: "In", out: "Out", active: "Active", terminated: "Terminated", responding: "Responding", contained: "Contained",
+    low: "Low", medium: "Medium", high: "High", critical: "Critical",
+    infringement_detected: "Infringement detected", opposition_filed: "Opposition filed",
+    invalidation_request: "Invalidation request", leakage: "Leakage", counterfeit: "Counterfeit",
+    domain_squatting: "Domain squatting", ownership_dispute: "Ownership dispute",
+    monitor: "Monitor", cease_and_desist: "Cease and desist", takedown: "Takedown", litigation: "Litigation",
+    opposition_defence: "Opposition defence", internal_investigation: "Internal investigation",
+    negotiation: "Negotiation", in_progress: "In progress", completed: "Completed",
   },
   zh: {
     patent: "专利", utility_model: "实用新型", design: "外观设计", trademark: "商标",
@@ -141,6 +175,14 @@ const VOCABULARY = {
     treating: "处置中", accepted: "已接受", closed: "已关闭",
     avoid: "规避", mitigate: "缓解", transfer: "转移", accept: "接受",
     top_level_design: "顶层设计", management_systems: "管理体系", resources: "资源",
+    in: "引进", out: "输出", active: "有效", terminated: "已终止", responding: "响应中", contained: "已控制",
+    low: "低", medium: "中", high: "高", critical: "严重",
+    infringement_detected: "发现侵权", opposition_filed: "被提异议",
+    invalidation_request: "无效宣告请求", leakage: "泄密", counterfeit: "假冒",
+    domain_squatting: "域名抢注", ownership_dispute: "权属纠纷",
+    monitor: "监控", cease_and_desist: "警告函", takedown: "下架", litigation: "诉讼",
+    opposition_defence: "异议答辩", internal_investigation: "内部调查",
+    negotiation: "谈判", in_progress: "进行中", completed: "已完成",
   },
 } satisfies { en: Record<string, string>; zh: Record<string, string> };
 
@@ -157,6 +199,12 @@ export const RISK_CATEGORIES = ["infringement", "validity", "ownership", "trade_
   "freedom_to_operate", "licensing", "portfolio_cost"] as const;
 export const TREATMENTS = ["avoid", "mitigate", "transfer", "accept"] as const;
 export const RISK_STATUSES = ["open", "treating", "accepted", "closed"] as const;
+export const INCIDENT_KINDS = ["infringement_detected", "opposition_filed", "invalidation_request", "leakage",
+  "counterfeit", "domain_squatting", "ownership_dispute", "other"] as const;
+export const INCIDENT_STATUSES = ["open", "responding", "contained", "closed"] as const;
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+export const RESPONSE_ACTIONS = ["monitor", "cease_and_desist", "takedown", "litigation", "opposition_defence",
+  "internal_investigation", "negotiation", "other"] as const;
 
 /** `t(key)` for the screens' texts, `word(value)` for a controlled vocabulary's value. */
 export function useTexts() {
