@@ -27,6 +27,8 @@ PAGES = {  # key: (section, the object read)
     "risks": ("work", "ip_governance:risk"),
     "licences": ("work", "ip_governance:licence"),
     "incidents": ("work", "ip_governance:incident"),
+    "strategy": ("govern", "ip_governance:strategy"),
+    "management-systems": ("govern", "ip_governance:management_system"),
     "profile": ("govern", "ip_governance:profile"),
     "certification": ("govern", "ip_governance:certification"),
 }

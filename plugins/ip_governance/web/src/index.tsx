@@ -9,9 +9,11 @@ import { Incidents } from "./incidents/Incidents";
 import { Licences } from "./licences/Licences";
 import { Profile } from "./profile/Profile";
 import { Risks } from "./risks/Risks";
+import { Pdca } from "./strategy/Pdca";
+import { Strategy } from "./strategy/Strategy";
 
 export const mount = defineExtension({
   pages: { assets: AssetRegister, "deadline-list": Deadlines, risks: Risks, licences: Licences, incidents: Incidents,
-    profile: Profile, certification: Checklist },
+    strategy: Strategy, "management-systems": Pdca, profile: Profile, certification: Checklist },
   widgets: { deadlines: DeadlinesWidget },
 });

@@ -180,3 +180,25 @@ export const CloseIncidentDocument = graphql(`
     closeIpIncident(tenantId: $tenantId, id: $id) { incident { id status } errors { code message field } }
   }
 `);
+
+export const StrategyDocument = graphql(`
+  query IpgStrategy($tenantId: ID!) {
+    ipStrategies(tenantId: $tenantId, first: 20) {
+      nodes { id title summary status reassessmentCadenceDays lastReassessedAt approvedAt }
+    }
+    strategyObjectives(tenantId: $tenantId, first: 100) {
+      nodes { id strategyId title businessGoal kpi kpiUnit targetValue higherIsBetter owner }
+    }
+    kpiMeasurements(tenantId: $tenantId, first: 100) { nodes { id objectiveId measuredAt value note } }
+    swotEntries(tenantId: $tenantId, first: 100) { nodes { id strategyId category text } }
+  }
+`);
+
+export const PdcaDocument = graphql(`
+  query IpgPdca($tenantId: ID!) {
+    managementSystems(tenantId: $tenantId, first: 20) { nodes { id kind name owner cadenceDays lastCompletedCycleAt } }
+    pdcaCycles(tenantId: $tenantId, first: 100) {
+      nodes { id systemId title startedAt complete phases { phase completedAt evidence } }
+    }
+  }
+`);

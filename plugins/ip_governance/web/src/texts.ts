@@ -69,6 +69,14 @@ const en = {
   recordResponseFor: "Record a response: {{title}}", responseAction: "Action", responder: "Responder",
   takenOn: "Taken on", closeIncident: "Close", closeIncidentNamed: "Close {{title}}",
   confirmClose: "Close this incident?", steps: "Steps",
+  // strategy and management systems
+  strategyTitle: "IP strategy", objectives: "Objectives and KPIs", kpiChart: "KPI {{kpi}}: measurements against the target",
+  targetValue: "Target {{value}} {{unit}}", swot: "SWOT", strength: "Strengths", weakness: "Weaknesses",
+  opportunity: "Opportunities", threat: "Threats", noMeasurements: "No measurement yet", measured: "Measured",
+  reassessEvery: "Reassessed every {{days}} days", approvedAt: "Approved {{when}}", noStrategy: "No strategy yet",
+  pdcaTitle: "Management systems: PDCA", plan: "Plan", do: "Do", check: "Check", act: "Act", completeCycle: "Complete",
+  nextPhase: "Next: {{phase}}", cadence: "A cycle at least every {{days}} days", lastCycle: "Last complete cycle {{when}}",
+  noCycle: "No complete cycle yet", startedAt: "Started {{when}}", pdcaBoard: "Cycles by their next phase",
   // certification
   certTitle: "GB/T 29490 certification checklist", clause: "Clause", evidence: "Evidence",
   present: "Present", stale: "Stale", missing: "Missing", records: "{{count}} records",
@@ -136,6 +144,13 @@ const zh: Record<Key, string> = {
   recordResponseFor: "登记响应：{{title}}", responseAction: "措施", responder: "响应人",
   takenOn: "采取日", closeIncident: "关闭", closeIncidentNamed: "关闭 {{title}}",
   confirmClose: "关闭该事件？", steps: "步骤",
+  strategyTitle: "知识产权战略", objectives: "目标与关键指标", kpiChart: "指标 {{kpi}}：测量值与目标",
+  targetValue: "目标 {{value}} {{unit}}", swot: "SWOT 分析", strength: "优势", weakness: "劣势",
+  opportunity: "机会", threat: "威胁", noMeasurements: "尚无测量值", measured: "测量值",
+  reassessEvery: "每 {{days}} 天重新评估", approvedAt: "批准于 {{when}}", noStrategy: "尚无战略",
+  pdcaTitle: "管理体系：PDCA", plan: "策划", do: "实施", check: "检查", act: "改进", completeCycle: "已完成",
+  nextPhase: "下一步：{{phase}}", cadence: "至少每 {{days}} 天完成一轮", lastCycle: "最近完成一轮于 {{when}}",
+  noCycle: "尚无完整的一轮", startedAt: "开始于 {{when}}", pdcaBoard: "按下一阶段排列的循环",
   certTitle: "GB/T 29490 认证检查表", clause: "条款", evidence: "证据",
   present: "齐备", stale: "过期", missing: "缺失", records: "{{count}} 条记录",
   newest: "最新 {{when}}", generatedAt: "生成于 {{when}}", reason: "原因",
@@ -162,6 +177,7 @@ const VOCABULARY = {
     monitor: "Monitor", cease_and_desist: "Cease and desist", takedown: "Takedown", litigation: "Litigation",
     opposition_defence: "Opposition defence", internal_investigation: "Internal investigation",
     negotiation: "Negotiation", in_progress: "In progress", completed: "Completed",
+    pending_approval: "Pending approval", approved: "Approved", rejected: "Rejected", retired: "Retired",
   },
   zh: {
     patent: "专利", utility_model: "实用新型", design: "外观设计", trademark: "商标",
@@ -183,6 +199,7 @@ const VOCABULARY = {
     monitor: "监控", cease_and_desist: "警告函", takedown: "下架", litigation: "诉讼",
     opposition_defence: "异议答辩", internal_investigation: "内部调查",
     negotiation: "谈判", in_progress: "进行中", completed: "已完成",
+    pending_approval: "待批准", approved: "已批准", rejected: "已驳回", retired: "已停用",
   },
 } satisfies { en: Record<string, string>; zh: Record<string, string> };
 
