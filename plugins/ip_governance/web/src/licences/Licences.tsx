@@ -22,7 +22,8 @@ function Payments(props: { licence: Licence }) {
   return (
     <>
       <Problems error={payments.error} />
-      <List size="small" loading={payments.isLoading} dataSource={nodes} locale={{ emptyText: t("noPayments") }}
+      <List size="small" loading={payments.isLoading} dataSource={nodes}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("noPayments")}</Typography.Text> }}
         header={<Space wrap><Typography.Text strong>{t("payments")}</Typography.Text>
           {[...totals.entries()].map(([currency, amount]) => (
             <Tag key={currency}>{t("total", { amount: amount.toLocaleString(language), currency })}</Tag>))}</Space>}
