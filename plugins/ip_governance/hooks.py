@@ -23,6 +23,9 @@ from ipgov.api import (
     Permission,
     PluginInfo,
     TenantEvent,
+    WorkspaceExtension,
+    WorkspaceNavEntry,
+    WorkspaceWidget,
     hookimpl,
 )
 
@@ -163,3 +166,41 @@ def register_routes() -> list[Any]:
     from .report.routes import governance_report
 
     return [governance_report, certification_report, certification_evidence_zip]
+
+
+_SCREENS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    # key, en, zh-CN, section, resource read, icon (a page's path is /x/ip_governance/<key>,
+    # but keys are unique across pages and widgets: the deadlines page is the widget's "all")
+    ("assets", "IP assets", "知识产权资产", "work", "ip_governance:asset",
+     "SafetyCertificateOutlined"),
+    ("deadline-list", "Deadlines", "期限", "work", "ip_governance:asset", "CalendarOutlined"),
+    ("risks", "IP risks", "知识产权风险", "work", "ip_governance:risk", "WarningOutlined"),
+    ("licences", "Licences", "许可", "work", "ip_governance:licence", "FileProtectOutlined"),
+    ("incidents", "Incidents", "事件", "work", "ip_governance:incident", "AlertOutlined"),
+    ("strategy", "IP strategy", "知识产权战略", "govern", "ip_governance:strategy", "AimOutlined"),
+    ("management-systems", "Management systems", "管理体系", "govern",
+     "ip_governance:management_system", "SyncOutlined"),
+    ("profile", "Framework profile", "框架画像", "govern", "ip_governance:profile",
+     "RadarChartOutlined"),
+    ("certification", "GB/T 29490 checklist", "GB/T 29490 检查表", "govern",
+     "ip_governance:certification", "AuditOutlined"),
+)
+
+
+@hookimpl
+def register_workspace_extensions() -> list[WorkspaceExtension]:
+    """The plugin's workspace screens, built by the web build from ``web/src`` into
+    ``web/dist/index.js`` through the same contract a partner uses; each page asks for the
+    read permission of the object it shows (the fields behind it check every write again)."""
+    return [WorkspaceExtension(
+        module_dir=Path(__file__).parent / "web" / "dist",
+        entry="index.js",
+        navigation=tuple(
+            WorkspaceNavEntry(key=key, label={"en": en, "zh-CN": zh},
+                              path=f"/x/{PLUGIN_INFO.name}/{key}", requires=(resource, "read"),
+                              section=section, icon=icon)
+            for key, en, zh, section, resource, icon in _SCREENS),
+        widgets=(WorkspaceWidget(
+            key="deadlines", label={"en": "Deadlines in 90 days", "zh-CN": "90 天内的期限"},
+            slot="home", requires=("ip_governance:asset", "read")),),
+    )]

@@ -58,6 +58,19 @@ function sharedLibraries() {
   };
 }
 
+/** Other bare imports (a small library a screen bundles, e.g. fflate) resolve from web/'s own
+ * node_modules, as they do for the type-check (tsconfig paths), wherever the plugin lives. */
+function webDependencies() {
+  const importer = path.join(web, "src/main.tsx");
+  return {
+    name: "ipgov-web-dependencies",
+    async resolveId(id, from, options) {
+      if (!from || id.startsWith(".") || id.startsWith("/") || id.startsWith("\0") || from.startsWith(web + path.sep)) return null;
+      return this.resolve(id, importer, { ...options, skipSelf: true });
+    },
+  };
+}
+
 function pluginEntries() {
   const roots = [path.resolve(web, "../plugins")];
   return roots.flatMap((root) => existsSync(root) ? readdirSync(root).map((name) => ({
@@ -69,7 +82,7 @@ for (const plugin of pluginEntries()) {
   console.log(`== workspace screens of ${plugin.name}`);
   await build({
     configFile: false, root: web, logLevel: "warn",
-    plugins: [sharedLibraries(), react()],
+    plugins: [sharedLibraries(), webDependencies(), react()],
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
     build: {
       outDir: plugin.outDir, emptyOutDir: true, minify: true,

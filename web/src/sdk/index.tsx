@@ -3,14 +3,15 @@
  * it, React and Ant Design to the shell's own copies at run time, so a plugin bundle holds only
  * its screens). A plain ES module needs none of it: `mount(element, context)` is the contract.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, type ComponentType } from "react";
 import type { ExtensionContext, ExtensionTarget } from "../app/extensions";
+import { Chart, type ChartOptions } from "../app/Chart";
 import { Problems, PageTitle, GatedButton, formatDate } from "../app/ui";
 
 export const SDK_VERSION = 1;
-export { Problems, PageTitle, GatedButton, formatDate };
-export type { ExtensionContext, ExtensionTarget };
+export { Problems, PageTitle, GatedButton, formatDate, Chart };
+export type { ExtensionContext, ExtensionTarget, ChartOptions };
 
 const Context = createContext<{ context: ExtensionContext; target: ExtensionTarget } | null>(null);
 
@@ -66,6 +67,27 @@ export function useGraphQLMutation<R, V extends Record<string, unknown>>(query: 
     mutationFn: (variables: V) => run<R>(context, query.toString(), variables),
     onSuccess: () => client.invalidateQueries(),
   });
+}
+
+/** A connection read a page at a time ("load more"); every loaded page is asked again when a
+ * mutation succeeds. `pick` finds the connection in the result. */
+export function useGraphQLPages<R, N>(query: { toString(): string } | string, variables: Record<string, unknown>,
+  pick: (data: R) => { nodes: N[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } },
+  options?: { enabled?: boolean }) {
+  const context = useExtension();
+  const text = query.toString();
+  const pages = useInfiniteQuery<R, Error>({
+    queryKey: [text, variables, "pages"],
+    queryFn: ({ pageParam }) => run<R>(context, text, { ...variables, after: pageParam ?? null }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => {
+      const info = pick(last).pageInfo;
+      return info.hasNextPage ? info.endCursor ?? undefined : undefined;
+    },
+    ...options,
+  });
+  const nodes = (pages.data?.pages ?? []).flatMap((page) => pick(page).nodes);
+  return { ...pages, nodes };
 }
 
 type Screens = Record<string, ComponentType>;
