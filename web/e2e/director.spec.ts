@@ -28,7 +28,7 @@ test("the director onboards a subsidiary, changes its mode after a preview, invi
   await expect(onboard.locator(".ant-form-item-explain-error").first()).toBeVisible();
 
   // switch to the new subsidiary, give it a unit of its own, then preview a change of its mode
-  await page.getByRole("combobox", { name: say(info, "Tenant", "租户") }).click();
+  await page.getByRole("combobox", { name: say(info, "Tenant", "租户"), exact: true }).click();
   await page.getByRole("tree").last().getByText(name, { exact: true }).click();
   await expect(page.getByRole("heading", { level: 2 })).toContainText(name);
   await onboard.getByLabel(say(info, "Name", "名称"), { exact: true }).fill(`${name} Lab`);
@@ -64,6 +64,6 @@ test("the director onboards a subsidiary, changes its mode after a preview, invi
   await them.locator("#invitation-form button[type=submit]").click();
   await them.locator("#done a").click();
   await expect(them.getByTestId("me")).toBeVisible();
-  await expect(them.getByRole("combobox", { name: say(info, "Tenant", "租户") }).locator("..")).toContainText(name);
+  await expect(them.getByRole("combobox", { name: say(info, "Tenant", "租户"), exact: true }).locator("..")).toContainText(name);
   await invited.close();
 });
