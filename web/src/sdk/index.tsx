@@ -10,6 +10,7 @@ import { Problems, PageTitle, GatedButton, formatDate } from "../app/ui";
 
 export const SDK_VERSION = 1;
 export { Problems, PageTitle, GatedButton, formatDate };
+export { Chart } from "../app/Chart";
 export type { ExtensionContext, ExtensionTarget };
 
 const Context = createContext<{ context: ExtensionContext; target: ExtensionTarget } | null>(null);
