@@ -2,13 +2,11 @@
  * protected content behind clearance (with a purpose, refusals shown as the server says them),
  * and the form that catalogs an asset with the metadata spec's errors at their fields. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import {
-  Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Select, Skeleton, Space, Switch, Table, Tag, Typography,
-} from "antd";
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Select, Skeleton, Space, Switch, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import { StepsOf } from "./Steps";
-import { ASSET, LEVELS, Level, PAGE, Pager, STAGES, split, useCursor, useM, useQ, useTenant } from "./data";
+import { ASSET, LEVELS, Level, PAGE, Pager, STAGES, split, useCursor, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const AssetsDocument = graphql(`

@@ -1,10 +1,10 @@
 /** Retention and destruction: the requests with their approvals, decided by other people than
  * the requester; and the assets whose retention has ended. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { App, Card, Form, Input, Modal, Segmented, Space, Table, Tag, Typography } from "antd";
+import { App, Card, Form, Input, Modal, Segmented, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
-import { LIFECYCLE, Level, PAGE, Pager, useCursor, useM, useQ, useTenant } from "./data";
+import { LIFECYCLE, Level, PAGE, Pager, useCursor, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const RequestsDocument = graphql(`

@@ -1,9 +1,9 @@
 /** The technical solution <-> IP map: each solution with the patents, applications and trade
  * secrets that protect it and its gap; the inventory with what each object protects. */
 import { PageTitle, Problems } from "@ipgov/workspace-sdk";
-import { Card, Progress, Space, Table, Tag, Typography } from "antd";
+import { Card, Progress, Space, Table, Typography } from "antd";
 import { graphql } from "../../../../web/src/gql";
-import { useQ, useTenant } from "./data";
+import { useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const MapDocument = graphql(`

@@ -1,11 +1,11 @@
 /** The pre-publication check: a text screened for three risks, each with its verdict and
  * reason; the matched passages side by side with the records the reader may see. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { Alert, Button, Card, Col, Form, Input, List, Row, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Form, Input, List, Row, Space, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import type { PublicationCheckPartsFragment } from "../../../../web/src/gql/graphql";
-import { PAGE, PUBLICATION, Pager, useCursor, useM, useQ, useTenant } from "./data";
+import { PAGE, PUBLICATION, Pager, useCursor, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 graphql(`

@@ -1,10 +1,10 @@
 /** Reasonable-steps evidence of the trade secrets: what was done when, what is missing or
  * expired, and the form that records a step. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { Alert, App, Card, Col, Form, Input, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Card, Col, Form, Input, Row, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
-import { PAGE, Pager, STEPS, TRADE_SECRET, useCursor, useM, useQ, useTenant } from "./data";
+import { PAGE, Pager, STEPS, TRADE_SECRET, useCursor, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const StepsDocument = graphql(`

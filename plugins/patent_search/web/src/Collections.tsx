@@ -1,11 +1,11 @@
 /** Collections (own and group-shared): create, delete, start an ingestion job; and the
  * procurement register with the group's duplicate purchases. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { App, Button, Card, Checkbox, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Checkbox, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import { CollectionsDocument } from "./Search";
-import { COLL, DOC, PAGE, useM, useQ, useTenant } from "./data";
+import { COLL, DOC, PAGE, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const CreateCollectionDocument = graphql(`

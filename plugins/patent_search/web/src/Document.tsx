@@ -1,8 +1,8 @@
 /** One stored document: bibliographic data, abstract, claims, classification, parties, family. */
 import { Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { Descriptions, Drawer, Empty, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import { Descriptions, Drawer, Empty, Skeleton, Space, Tabs, Typography } from "antd";
 import { graphql } from "../../../../web/src/gql";
-import { useQ, useTenant } from "./data";
+import { useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const DocumentDocument = graphql(`

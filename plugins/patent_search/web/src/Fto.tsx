@@ -1,13 +1,13 @@
 /** FTO screening: a solution's text against the claims of the readable collections, each matched
  * claim side by side with the passage of the screened text; earlier screenings as evidence. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Space, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import type { FtoScreeningPartsFragment } from "../../../../web/src/gql/graphql";
 import { DocumentDrawer, type DocumentRef } from "./Document";
 import { CollectionPicker } from "./Search";
-import { DOC, MarkTerms, PAGE, useM, useQ, useTenant } from "./data";
+import { DOC, MarkTerms, PAGE, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 graphql(`

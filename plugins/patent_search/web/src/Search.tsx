@@ -1,13 +1,11 @@
 /** Search: the fielded query box with its help, CPC-titled facets, highlighted results a page at
  * a time (signed cursors), and the document beside the list. */
 import { PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import {
-  Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Segmented, Select, Space, Table, Tag, Typography,
-} from "antd";
+import { Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import { DocumentDrawer, type DocumentRef } from "./Document";
-import { Highlighted, PAGE, useQ, useTenant } from "./data";
+import { Highlighted, PAGE, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const SearchDocument = graphql(`

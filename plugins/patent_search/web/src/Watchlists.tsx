@@ -1,11 +1,11 @@
 /** Watchlists and their matches (acknowledge what was assessed), and the home widget with the
  * new matches. */
 import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
-import { App, Button, Card, Col, Form, Input, Row, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Col, Form, Input, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
 import { DocumentDrawer, type DocumentRef } from "./Document";
-import { PAGE, WATCH, useM, useQ, useTenant } from "./data";
+import { PAGE, WATCH, useM, useQ, useTenant, Tag } from "./data";
 import { useT } from "./texts";
 
 const WatchlistsDocument = graphql(`
