@@ -175,6 +175,7 @@ function NewAsset(props: { open: boolean; onClose: () => void; onCreated: (id: s
 
   async function submit(v: Record<string, unknown>) {
     setGeneral([]);
+    form.setFields(form.getFieldsError().filter((f) => f.errors.length).map((f) => ({ name: f.name, errors: [] })));
     const text = (name: string) => (typeof v[name] === "string" ? (v[name] as string) : "");
     const result = (await create.mutateAsync({ tenantId, input: {
       code: text("code"), kind: text("kind"), title: text("title"), summary: text("summary"), owner: text("owner"),
@@ -259,6 +260,7 @@ export function Catalog() {
   const kinds = useQ(KindsDocument, { tenantId });
   const assets = useQ(AssetsDocument, { tenantId, kind, classification: level, stage, first: PAGE, after: cursor.after });
   const data = assets.data?.dataAssets;
+  const kindTitle = new Map((kinds.data?.dataAssetKinds.nodes ?? []).map((k) => [k.key, k.title]));
   const filter = (set: (v: string | null) => void) => (v: string) => { set(v || null); cursor.reset(); };
   return (
     <>
@@ -279,7 +281,7 @@ export function Catalog() {
           { title: t("code"), dataIndex: "code", render: (v: string, a) => (
             <Button type="link" style={{ padding: 0 }} aria-label={t("open", { code: v })} onClick={() => setOpen(a.id)}>{v}</Button>) },
           { title: t("title"), dataIndex: "title" },
-          { title: t("kind"), dataIndex: "kind" },
+          { title: t("kind"), dataIndex: "kind", render: (v: string) => kindTitle.get(v) ?? v },
           { title: t("classification"), dataIndex: "classification", render: (v: string) => <Level level={v} /> },
           { title: t("stage"), dataIndex: "lifecycleStage" },
           { title: t("owner"), dataIndex: "owner" },

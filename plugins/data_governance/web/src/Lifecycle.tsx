@@ -62,7 +62,7 @@ export function Lifecycle() {
       <Problems errors={payload?.errors} error={data.error ?? decide.error} />
       <Space orientation="vertical" size="large" style={{ width: "100%" }}>
         <Table size="small" rowKey="id" loading={data.isPending} dataSource={[...(requests?.nodes ?? [])]} pagination={false}
-          scroll={{ x: true }} locale={{ emptyText: t("noRequests") }} columns={[
+          scroll={{ x: true }} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noRequests")}</span> }} columns={[
             { title: t("asset"), render: (_: unknown, r) => { const a = assets.get(r.assetId); return a ? `${a.code} ${a.title}` : r.assetId; } },
             { title: t("reason"), dataIndex: "reason" },
             { title: t("requestedBy"), dataIndex: "requestedBy" },
@@ -74,14 +74,14 @@ export function Lifecycle() {
             { title: t("actions"), render: (_: unknown, r) => r.status === "pending" ? <Space>
               <GatedButton size="small" type="primary" allowed={allowed} aria-label={`${t("approve")} ${assets.get(r.assetId)?.code ?? ""}`}
                 onClick={() => setDeciding({ id: r.id, code: assets.get(r.assetId)?.code ?? r.assetId, approve: true })}>{t("approve")}</GatedButton>
-              <GatedButton size="small" danger allowed={allowed} aria-label={`${t("reject")} ${assets.get(r.assetId)?.code ?? ""}`}
+              <GatedButton size="small" allowed={allowed} aria-label={`${t("reject")} ${assets.get(r.assetId)?.code ?? ""}`}
                 onClick={() => setDeciding({ id: r.id, code: assets.get(r.assetId)?.code ?? r.assetId, approve: false })}>{t("reject")}</GatedButton>
             </Space> : r.executedAt ? `${t("executedAt")} ${formatDate(r.executedAt, language)}` : null },
           ]} />
         <Pager cursor={cursor} info={requests?.pageInfo} />
         <Card size="small" title={<span role="heading" aria-level={3}>{t("overdue")}</span>}>
           <Typography.Paragraph type="secondary">{t("overdueIntro")}</Typography.Paragraph>
-          <Table size="small" rowKey="id" dataSource={overdue} pagination={false} locale={{ emptyText: t("noOverdue") }} columns={[
+          <Table size="small" rowKey="id" dataSource={overdue} pagination={false} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noOverdue")}</span> }} columns={[
             { title: t("code"), dataIndex: "code" }, { title: t("title"), dataIndex: "title" },
             { title: t("classification"), dataIndex: "classification", render: (v: string) => <Level level={v} /> },
             { title: t("retentionEnds"), dataIndex: "retentionEndsOn", render: (v: string) => formatDate(v, language) },
@@ -90,7 +90,7 @@ export function Lifecycle() {
       </Space>
       <Modal open={!!deciding} title={deciding ? t("decide", { code: deciding.code }) : ""} onCancel={() => setDeciding(null)}
         onOk={() => void confirm()} okText={deciding?.approve ? t("approve") : t("reject")} cancelText={t("cancel")}
-        okButtonProps={{ danger: !deciding?.approve }} confirmLoading={decide.isPending} destroyOnHidden>
+        confirmLoading={decide.isPending} destroyOnHidden>
         <Form layout="vertical">
           <Form.Item label={t("note")} htmlFor="dg-decision-note">
             <Input.TextArea id="dg-decision-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />

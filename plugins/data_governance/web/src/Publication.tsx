@@ -111,7 +111,7 @@ export function Publication() {
         <Col xs={24} xl={10}>
           <Card size="small" title={<span role="heading" aria-level={3}>{t("checks")}</span>}>
             <Problems error={checks.error} />
-            <List loading={checks.isPending} dataSource={[...(data?.nodes ?? [])]} locale={{ emptyText: t("noChecks") }}
+            <List loading={checks.isPending} dataSource={[...(data?.nodes ?? [])]} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noChecks")}</span> }}
               renderItem={(c) => (
                 <List.Item key={c.id} actions={[<Button key="show" size="small" aria-label={`${t("show")} ${c.title}`}
                   onClick={() => setShown(c)}>{t("show")}</Button>]}>

@@ -46,7 +46,7 @@ function StepsTable(props: { assetId: string | null; codes?: Map<string, string>
           title={t("missingSteps", { steps: missing.map((k) => t(`step_${k}`)).join(", ") })} />
           : <Alert type="success" showIcon style={{ marginBottom: 8 }} title={t("allSteps")} />) : null}
       <Table size="small" rowKey="id" loading={steps.isPending} dataSource={[...nodes]} pagination={false} scroll={{ x: true }}
-        locale={{ emptyText: t("noSteps") }} columns={[
+        locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noSteps")}</span> }} columns={[
           ...(props.codes ? [{ title: t("tradeSecret"), key: "asset", render: (_: unknown, s: (typeof nodes)[number]) => props.codes?.get(s.assetId) ?? s.assetId }] : []),
           { title: t("step"), dataIndex: "kind", render: (v: string) => t(`step_${v}` as "step_nda") },
           { title: t("takenOn"), dataIndex: "takenOn", render: (v: string) => formatDate(v, language) },
@@ -81,6 +81,7 @@ function RecordStep(props: { secrets: readonly { id: string; code: string; title
   const allowed = can(TRADE_SECRET, "record_step");
   const payload = record.data?.recordTradeSecretStep;
   async function submit(v: Record<string, string | undefined>) {
+    form.setFields(form.getFieldsError().filter((f) => f.errors.length).map((f) => ({ name: f.name, errors: [] })));
     const result = (await record.mutateAsync({ tenantId, input: { assetId: v.assetId ?? "", kind: v.kind ?? "",
       takenOn: v.takenOn || null, expiresOn: v.expiresOn || null, description: v.description ?? "", evidenceRef: v.evidenceRef ?? "" } })).recordTradeSecretStep;
     if (result.step) { form.resetFields(["kind", "takenOn", "expiresOn", "description", "evidenceRef"]); void message.success(t("recorded")); return; }

@@ -125,7 +125,7 @@ export function Collections() {
                   onClick={() => setIngesting({ id: c.id, name: c.name })}>{t("ingest")}</GatedButton>
                 {can(COLL, "delete") ? <Popconfirm title={t("deleteConfirm", { name: c.name })} okText={t("deleteCollection")}
                   cancelText={t("cancel")} onConfirm={() => drop(c.id)}>
-                  <Button size="small" danger aria-label={`${t("deleteCollection")} ${c.name}`}>{t("deleteCollection")}</Button>
+                  <Button size="small" aria-label={`${t("deleteCollection")} ${c.name}`}>{t("deleteCollection")}</Button>
                 </Popconfirm> : <GatedButton size="small" allowed={false}>{t("deleteCollection")}</GatedButton>}
               </Space> : null },
             ]} />
@@ -172,12 +172,12 @@ export function Procurement() {
         <Card size="small" title={<span role="heading" aria-level={3}>{t("duplicates")}</span>}>
           <Typography.Paragraph type="secondary">{t("duplicatesIntro")}</Typography.Paragraph>
           <Table size="small" rowKey={(d) => `${d.vendor}:${d.product}`} dataSource={[...duplicates]} pagination={false}
-            scroll={{ x: true }} locale={{ emptyText: t("noDuplicates") }} columns={[
+            scroll={{ x: true }} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noDuplicates")}</span> }} columns={[
               { title: t("vendor"), dataIndex: "vendor" },
               { title: t("product"), dataIndex: "product" },
               { title: t("entities"), render: (_: unknown, d) => d.tenantIds.length, align: "right" },
               { title: t("totalCost"), align: "right", render: (_: unknown, d) => money(d.totalCost, d.items[0]?.currency ?? "") },
-              { title: t("avoidable"), align: "right", render: (_: unknown, d) => <Typography.Text type="danger">
+              { title: t("avoidable"), align: "right", render: (_: unknown, d) => <Typography.Text strong style={{ color: "#a8071a" }}>
                 {money(d.avoidableCost, d.items[0]?.currency ?? "")}</Typography.Text> },
             ]} />
         </Card>

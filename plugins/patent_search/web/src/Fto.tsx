@@ -115,7 +115,7 @@ function Screenings(props: { onShow: (s: FtoScreeningPartsFragment) => void }) {
   return (
     <Card title={<span role="heading" aria-level={3}>{t("screenings")}</span>} size="small">
       <Problems error={page.error} />
-      <List loading={page.isPending} dataSource={[...(data?.nodes ?? [])]} locale={{ emptyText: t("noScreenings") }}
+      <List loading={page.isPending} dataSource={[...(data?.nodes ?? [])]} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noScreenings")}</span> }}
         renderItem={(s) => (
           <List.Item key={s.id} actions={[<Button key="show" size="small" aria-label={`${t("showScreening")} ${s.title}`}
             onClick={() => props.onShow(s)}>{t("showScreening")}</Button>]}>

@@ -52,6 +52,7 @@ function useCursor() {
 function Pager(props: { cursor: ReturnType<typeof useCursor>; info?: { hasNextPage: boolean; endCursor?: string | null } }) {
   const t = useT();
   const { cursor, info } = props;
+  if (cursor.page < 2 && !info?.hasNextPage) return null;
   return (
     <Space style={{ marginTop: 8 }}>
       <Button size="small" disabled={cursor.page < 2} onClick={cursor.back}>{t("previous")}</Button>
@@ -126,8 +127,9 @@ function Matches(props: { watchlists: readonly { id: string; name: string }[] })
       <Problems errors={ack.data?.acknowledgePatentMatches.errors} error={matches.error ?? ack.error} />
       <GatedButton allowed={mayUpdate} disabled={!selected.length} loading={ack.isPending} style={{ marginBottom: 8 }}
         onClick={() => void acknowledge(selected)}>{t("acknowledgeSelected", { count: selected.length })}</GatedButton>
+      <div style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-label={t("matches")}>
       <Table size="small" rowKey="id" loading={matches.isPending} dataSource={[...(data?.nodes ?? [])]} pagination={false}
-        scroll={{ x: true }} locale={{ emptyText: t("noMatches") }}
+        locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noMatches")}</span> }}
         rowSelection={mayUpdate ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)),
           getCheckboxProps: (m) => ({ disabled: m.acknowledged, "aria-label": t("selectMatch", { number: m.publicationNumber }) }) } : undefined}
         columns={[
@@ -142,6 +144,7 @@ function Matches(props: { watchlists: readonly { id: string; name: string }[] })
             : <GatedButton allowed={mayUpdate} size="small" aria-label={`${t("acknowledge")} ${m.publicationNumber}`}
               onClick={() => void acknowledge([m.id])}>{t("acknowledge")}</GatedButton> },
         ]} />
+      </div>
       <Pager cursor={cursor} info={data?.pageInfo} />
       <DocumentDrawer document={open} onClose={() => setOpen(null)} />
     </Card>
@@ -170,9 +173,9 @@ export function Watchlists() {
               { title: t("active"), dataIndex: "active", render: (v: boolean) => v ? t("yes") : t("no") },
             ]} />
           <Pager cursor={cursor} info={data?.pageInfo} />
+          <div style={{ marginTop: 16 }}><Matches watchlists={data?.nodes ?? []} /></div>
         </Col>
         {can(WATCH, "create") ? <Col xs={24} xl={8}><NewWatchlist /></Col> : null}
-        <Col span={24}><Matches watchlists={data?.nodes ?? []} /></Col>
       </Row>
     </>
   );
