@@ -31,7 +31,8 @@ export function ThemedProviders(props: { children: ReactNode }) {
       // "登录", not "登 录": the accessible name is the text as written
       button={{ autoInsertSpace: false }}
       theme={{ token: { colorPrimary: "#1f5fa8", colorLink: "#1f5fa8", colorLinkHover: "#174a85", colorLinkActive: "#123a69", colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
-        colorTextDescription: "rgba(0, 0, 0, 0.6)", colorTextTertiary: "rgba(0, 0, 0, 0.6)", colorTextSecondary: "rgba(0, 0, 0, 0.65)", borderRadius: 6 },
+        colorTextDescription: "rgba(0, 0, 0, 0.6)", colorTextTertiary: "rgba(0, 0, 0, 0.6)",
+        colorError: "#cf1322", colorTextSecondary: "rgba(0, 0, 0, 0.65)", borderRadius: 6 },
         // links, placeholders, secondary texts and the menu's section titles at WCAG AA contrast (antd's
         // defaults are a lighter blue and greys of 1.6:1 to 3.4:1 on white)
         components: { Menu: { groupTitleColor: "rgba(0, 0, 0, 0.65)" } } }}>
