@@ -24,6 +24,8 @@ from ipgov.api import (
     SupervisionMetric,
     TenantEvent,
     TextMatch,
+    WorkspaceExtension,
+    WorkspaceNavEntry,
     hookimpl,
 )
 
@@ -34,7 +36,15 @@ from .graphql.mapping import MappingMutation, MappingQuery
 from .graphql.protection import ProtectionMutation, ProtectionQuery
 from .graphql.publication import PublicationMutation, PublicationQuery
 from .graphql.quality import QualityMutation, QualityQuery
-from .permissions import GRANTS, PERMISSIONS
+from .permissions import (
+    ASSET,
+    GRANTS,
+    LIFECYCLE,
+    PERMISSIONS,
+    PUBLICATION,
+    SOLUTION,
+    TRADE_SECRET,
+)
 from .publication.sources import screen_own_records
 from .secrets.services import list_trade_secrets
 
@@ -67,6 +77,33 @@ def register_settings() -> list[PluginSetting]:
 def register_role_grants() -> dict[str, list[tuple[str, str]]]:
     """Readers cleared to internal, managers to confidential, nobody to secret."""
     return {role: list(items) for role, items in GRANTS.items()}
+
+
+_PAGES: tuple[tuple[str, str, str, str, str], ...] = (
+    # key, English, Chinese, permission object (read), icon
+    ("catalog", "Data catalog", "数据目录", ASSET, "DatabaseOutlined"),
+    ("trade_secrets", "Trade-secret steps", "商业秘密保护措施", TRADE_SECRET, "LockOutlined"),
+    ("lifecycle", "Retention and destruction", "保留与销毁", LIFECYCLE, "DeleteOutlined"),
+    ("mapping", "Solutions and IP", "技术方案与知识产权", SOLUTION, "ApartmentOutlined"),
+    ("publication", "Pre-publication check", "发布前检查", PUBLICATION, "FileSearchOutlined"),
+)
+
+
+@hookimpl
+def register_workspace_extensions() -> list[WorkspaceExtension]:
+    """The plugin's workspace screens, built by the web build from ``web/src`` into
+    ``web/dist/index.js``: the catalog with the trade-secret read, reasonable-steps
+    evidence, retention and destruction approvals, the solution <-> IP map and the
+    pre-publication check."""
+    return [WorkspaceExtension(
+        module_dir=Path(__file__).parent / "web" / "dist",
+        entry="index.js",
+        navigation=tuple(
+            WorkspaceNavEntry(key=key, label={"en": en, "zh-CN": zh},
+                              path=f"/x/data_governance/{key}", requires=(obj, "read"),
+                              section="work", icon=icon)
+            for key, en, zh, obj, icon in _PAGES),
+    )]
 
 
 @hookimpl

@@ -20,6 +20,9 @@ from ipgov.api import (
     TenantEvent,
     TextMatch,
     TextPassage,
+    WorkspaceExtension,
+    WorkspaceNavEntry,
+    WorkspaceWidget,
     hookimpl,
 )
 
@@ -74,6 +77,39 @@ def register_role_grants() -> dict[str, list[tuple[str, str]]]:
             for role in roles:
                 grants.setdefault(role, []).append((perm.object, action))
     return grants
+
+
+_COLL, _DOC = "patent_search:collection", "patent_search:document"
+_WATCH, _PROC = "patent_search:watchlist", "patent_search:procurement"
+_PAGES: tuple[tuple[str, str, str, str, str], ...] = (
+    # key, English, Chinese, permission object (read), icon
+    ("search", "Patent search", "专利检索", _DOC, "SearchOutlined"),
+    ("fto", "FTO screening", "FTO 筛查", _DOC, "SafetyOutlined"),
+    ("landscape", "Patent landscape", "专利态势", _DOC, "BarChartOutlined"),
+    ("watchlists", "Patent watchlists", "专利监视清单", _WATCH, "EyeOutlined"),
+    ("collections", "Patent collections", "专利集合", _COLL, "DatabaseOutlined"),
+    ("procurement", "Database procurement", "数据库采购", _PROC, "ShoppingOutlined"),
+)
+
+
+@hookimpl
+def register_workspace_extensions() -> list[WorkspaceExtension]:
+    """The plugin's workspace screens, built by the web build from ``web/src`` into
+    ``web/dist/index.js``: search with facets and documents, FTO screening, landscapes,
+    watchlists, collections and the procurement register; a home widget with the new
+    watchlist matches."""
+    return [WorkspaceExtension(
+        module_dir=Path(__file__).parent / "web" / "dist",
+        entry="index.js",
+        navigation=tuple(
+            WorkspaceNavEntry(key=key, label={"en": en, "zh-CN": zh},
+                              path=f"/x/patent_search/{key}", requires=(obj, "read"),
+                              section="work", icon=icon)
+            for key, en, zh, obj, icon in _PAGES),
+        widgets=(WorkspaceWidget(
+            key="watchlist_matches", label={"en": "New watchlist matches", "zh-CN": "新的监视命中"},
+            slot="home", requires=(_WATCH, "read")),),
+    )]
 
 
 @hookimpl

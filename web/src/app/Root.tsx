@@ -28,7 +28,8 @@ export const queryClient = new QueryClient({
 const THEME = {
   token: { colorPrimary: "#1f5fa8", colorLink: "#1f5fa8", colorInfo: "#1f5fa8", borderRadius: 6, colorTextDescription: "rgba(0, 0, 0, 0.62)",
     colorTextTertiary: "rgba(0, 0, 0, 0.62)", colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
-    colorSuccess: "#237804", colorError: "#c9252c", colorWarning: "#ad6800" },
+    colorSuccess: "#237804", colorError: "#c9252c", colorWarning: "#ad6800",
+    colorLinkHover: "#174a85", colorLinkActive: "#123a69", colorTextSecondary: "rgba(0, 0, 0, 0.65)" },
   components: { Menu: { groupTitleColor: "rgba(0, 0, 0, 0.62)" } },
 };
 
