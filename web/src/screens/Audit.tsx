@@ -1,6 +1,7 @@
 /** The audit trail: newest first, filtered by action, actor and period; the chain verified on
  * demand against the witness; the export one click away. */
-import { Alert, Button, DatePicker, Input, Space, Table, Tag } from "antd";
+import { Alert, Button, DatePicker, Input, Space, Table } from "antd";
+import { Tag } from "../app/Tag";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useGql } from "../app/data";

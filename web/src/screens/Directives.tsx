@@ -1,5 +1,6 @@
 /** Directives: what reviews asked for, who owns it, by when; assign an owner, mark it done. */
-import { App, Popconfirm, Segmented, Select, Space, Table, Tag } from "antd";
+import { App, Popconfirm, Segmented, Select, Space, Table } from "antd";
+import { Tag } from "../app/Tag";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { payloadErrors, useGql, useGqlMutation } from "../app/data";

@@ -1,6 +1,7 @@
 /** Governance: the group tree, the governance mode with a preview of what a change would do
  * before it is applied, onboarding a subsidiary, and escalations awaiting this tenant. */
-import { App, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Tag, Tree, Typography } from "antd";
+import { App, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Tree, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQueryClient } from "@tanstack/react-query";

@@ -1,6 +1,7 @@
 /** Home: what needs me in this tenant — my directives, escalations to decide, reviews running,
  * and the widgets plugins put on it (deadlines, watchlist matches…). */
-import { Card, Col, Empty, List, Row, Tag, Typography } from "antd";
+import { Card, Col, Empty, List, Row, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useGql } from "../app/data";

@@ -1,6 +1,7 @@
 /** Jobs of this tenant (ingestion, evaluations…): progress while they run, the records at
  * fault when they end with errors, cancel one that has not finished. */
-import { Progress, Space, Table, Tag, Typography } from "antd";
+import { Progress, Space, Table, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useTranslation } from "react-i18next";
 import { useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";

@@ -1,6 +1,7 @@
 /** Members & access: who holds which role here, invitations (the link shown when e-mail could not
  * go), and the policy rules in effect with where they come from. */
-import { App, AutoComplete, Card, Checkbox, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { App, AutoComplete, Card, Checkbox, Form, Input, Select, Space, Table, Tabs, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useTranslation } from "react-i18next";
 import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";

@@ -1,6 +1,7 @@
 /** Plugins in this tenant: which are in effect and why (own choice, imposed by the group, for
  * the subtree), enabled or disabled here or for every subsidiary, with what changed where. */
-import { App, Checkbox, List, Space, Table, Tag, Typography } from "antd";
+import { App, Checkbox, List, Space, Table, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { payloadErrors, useGql, useGqlMutation } from "../app/data";

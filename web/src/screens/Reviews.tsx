@@ -1,6 +1,7 @@
 /** Reviews: request one, watch it run (progress refreshes until it ends), read scores with their
  * coverage and the findings by function. A score the checks could not assess says so. */
-import { App, Card, Descriptions, Progress, Space, Table, Tag, Typography } from "antd";
+import { App, Card, Descriptions, Progress, Space, Table, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useParams } from "react-router-dom";

@@ -1,6 +1,7 @@
 /** Supervision: the heatmap of supervised tenants × functions (a score with its coverage; a cell
  * no check could assess says so), drill-down into a tenant, and every export one click away. */
-import { Button, Card, Col, Descriptions, Drawer, Empty, List, Row, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Col, Descriptions, Drawer, Empty, List, Row, Space, Table, Typography } from "antd";
+import { Tag } from "../app/Tag";
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Chart } from "../app/Chart";

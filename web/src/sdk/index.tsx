@@ -11,6 +11,7 @@ import { Problems, PageTitle, GatedButton, formatDate } from "../app/ui";
 
 export const SDK_VERSION = 1;
 export { Problems, PageTitle, GatedButton, formatDate, Chart };
+export { Tag } from "../app/Tag";
 export type { ExtensionContext, ExtensionTarget, ChartOptions };
 
 const Context = createContext<{ context: ExtensionContext; target: ExtensionTarget } | null>(null);

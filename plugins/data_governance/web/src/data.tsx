@@ -1,7 +1,7 @@
 /** Typed access to the workspace SDK: documents from web/src/gql carry their result and
  * variable types, so a screen's data is checked against schema.graphql at build time. */
-import { useGraphQL, useGraphQLMutation, useExtension } from "@ipgov/workspace-sdk";
-import { Button, Space, Tag as AntTag, Typography, type TagProps } from "antd";
+import { useGraphQL, useGraphQLMutation, useExtension, Tag } from "@ipgov/workspace-sdk";
+import { Button, Space, Typography } from "antd";
 import { useState } from "react";
 import type { TypedDocumentString } from "../../../../web/src/gql/graphql";
 import { useT } from "./texts";
@@ -61,21 +61,5 @@ export function Pager(props: { cursor: ReturnType<typeof useCursor>; info?: { ha
 
 export const split = (v?: string) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
-/** Tag colours at WCAG AA contrast (antd's preset text colours reach about 3.5:1 on their
- * backgrounds): dark text on the preset's light background. */
-const TONES: Record<string, { color: string; background: string; borderColor: string }> = {
-  green: { color: "#135200", background: "#f6ffed", borderColor: "#b7eb8f" },
-  blue: { color: "#003eb3", background: "#e6f4ff", borderColor: "#91caff" },
-  cyan: { color: "#00474f", background: "#e6fffb", borderColor: "#87e8de" },
-  purple: { color: "#22075e", background: "#f9f0ff", borderColor: "#d3adf7" },
-  gold: { color: "#613400", background: "#fffbe6", borderColor: "#ffe58f" },
-  orange: { color: "#873800", background: "#fff7e6", borderColor: "#ffd591" },
-  volcano: { color: "#871400", background: "#fff2e8", borderColor: "#ffbb96" },
-  red: { color: "#a8071a", background: "#fff1f0", borderColor: "#ffa39e" },
-};
-
-export function Tag(props: TagProps) {
-  const { color, style, ...rest } = props;
-  const tone = color ? TONES[color] : undefined;
-  return <AntTag {...rest} style={tone ? { ...tone, ...style } : style} />;
-}
+/** Tags at WCAG AA contrast: the workspace's own. */
+export { Tag };
