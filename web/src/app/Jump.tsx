@@ -1,6 +1,6 @@
 /** The header's search: jump to any screen of the menu or to any tenant of the tree, by typing
  * part of its name (plugin screens included: they are menu entries). */
-import { AutoComplete, Input } from "antd";
+import { AutoComplete } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
@@ -29,8 +29,7 @@ export function Jump(props: { items: NavItem[]; tenants: TenantNode[]; base: str
   return (
     <AutoComplete value={text} onChange={setText} style={{ width: 240, maxWidth: "100%" }}
       options={targets.map((x) => ({ value: x.value, label: `${x.label} · ${t(`shell.jump.${x.kind}`)}` }))}
-      onSelect={(value: string) => { setText(""); navigate(value); }}>
-      <Input.Search aria-label={t("shell.search")} placeholder={t("shell.search")} allowClear />
-    </AutoComplete>
+      onSelect={(value: string) => { setText(""); navigate(value); }}
+      aria-label={t("shell.search")} placeholder={t("shell.search")} allowClear />
   );
 }
