@@ -7,13 +7,8 @@ data) and switch to Chinese. A screenshot goes to /tmp/supervision.png for a hum
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,44 +25,11 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-IPGOV = [sys.executable, "-m", "ipgov.cli.main"]
+from tests.e2e.servers import _cli, _free_port, reviewed_demo, running_server  # noqa: E402, F401
+
 PASSWORD = "ipgov-demo-2026"
 AUDITOR = "chen.jing@hanwei.example"
 SCREENSHOT = Path("/tmp/supervision.png")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([*IPGOV, *args], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def running_server(env: dict[str, str], *serve_args: str):
-    """``ipgov serve`` with ``env`` until the generator is closed; yields its base URL."""
-    import httpx
-
-    proc = subprocess.Popen([*IPGOV, "serve", *serve_args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{env['IPGOV_PORT']}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {proc.stdout.read() if proc.stdout else ''}")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def chromium(profile: Path, *flags: str, capabilities: dict | None = None):
@@ -96,11 +58,7 @@ def chromium(profile: Path, *flags: str, capabilities: dict | None = None):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("supervision")
-    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),
-           "IPGOV_LOG_LEVEL": "WARNING"}
-    _cli(env, "demo")
-    _cli(env, "review", "run", "hanwei-group", "--group")
+    env = reviewed_demo(tmp_path_factory.mktemp("supervision"))
     ids = {}
     for line in _cli(env, "tenant", "list").splitlines()[1:]:
         parts = [p for p in line.split() if p not in ("├─", "└─", "│")]  # the tree's branches

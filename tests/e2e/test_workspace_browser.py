@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ipgov.web.shell import workspace_built
-from tests.e2e.test_supervision_browser import _cli, _free_port, running_server
+from tests.e2e.servers import reviewed_demo, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -48,12 +48,7 @@ if (reason := _missing()) is not None:
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("workspace")
-    env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),
-           "IPGOV_LOG_LEVEL": "WARNING"}
-    _cli(env, "demo")
-    _cli(env, "review", "run", "hanwei-group", "--group")
-    yield from running_server(env)
+    yield from running_server(reviewed_demo(tmp_path_factory.mktemp("workspace")))
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])

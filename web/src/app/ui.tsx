@@ -1,6 +1,6 @@
 /** Small pieces every screen uses: errors as a person reads them, permission gates, titles. */
 import { Alert, Button, Space, Tooltip, Typography, type ButtonProps } from "antd";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { UserErrorShape } from "./data";
 
@@ -49,4 +49,28 @@ export function formatDate(value: string | null | undefined, lang: string): stri
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toLocaleString(lang === "zh-CN" ? "zh-CN" : "en-GB",
     value.length <= 10 ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A stack of cursors over a connection: previous / next pages, back to the first on `reset`. */
+export function useCursor() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1], page: cursors.length, reset: () => setCursors([null]),
+    back: () => setCursors(cursors.slice(0, -1)), forward: (c: string) => setCursors([...cursors, c]),
+  };
+}
+
+/** Previous / page n / next under a list paged with `useCursor` (hidden when there is one page). */
+export function Pager(props: { cursor: ReturnType<typeof useCursor>; info?: { hasNextPage: boolean; endCursor?: string | null } }) {
+  const { t } = useTranslation();
+  const { cursor, info } = props;
+  if (cursor.page < 2 && !info?.hasNextPage) return null;
+  return (
+    <Space style={{ marginTop: 8 }}>
+      <Button size="small" disabled={cursor.page < 2} onClick={cursor.back}>{t("common.previous")}</Button>
+      <Typography.Text>{t("common.page", { page: cursor.page })}</Typography.Text>
+      <Button size="small" disabled={!info?.hasNextPage}
+        onClick={() => info?.endCursor && cursor.forward(info.endCursor)}>{t("common.next")}</Button>
+    </Space>
+  );
 }

@@ -7,6 +7,7 @@ const en = {
     notAllowed: "Your role does not allow this here.", close: "Close", actions: "Actions",
     status: "Status", created: "Created", search: "Search", download: "Download", export: "Export CSV",
     unknown: "not known", yes: "yes", no: "no", retry: "Retry",
+    previous: "Previous page", next: "Next page", page: "Page {{page}}",
   },
   signin: {
     title: "Sign in", email: "E-mail", password: "Password", submit: "Sign in",

@@ -9,6 +9,7 @@ const zh: Catalog = {
     notAllowed: "您的角色在此处不允许此操作。", close: "关闭", actions: "操作",
     status: "状态", created: "创建时间", search: "搜索", download: "下载", export: "导出 CSV",
     unknown: "未知", yes: "是", no: "否", retry: "重试",
+    previous: "上一页", next: "下一页", page: "第 {{page}} 页",
   },
   signin: {
     title: "登录", email: "电子邮箱", password: "密码", submit: "登录",

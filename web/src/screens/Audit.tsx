@@ -5,7 +5,7 @@ import { Tag } from "../app/Tag";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useGql } from "../app/data";
-import { formatDate, PageTitle, Problems } from "../app/ui";
+import { formatDate, PageTitle, Pager, Problems, useCursor } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
 import { graphql } from "../gql";
 
@@ -29,9 +29,9 @@ export function Audit() {
   const [action, setAction] = useState("");
   const [actor, setActor] = useState("");
   const [range, setRange] = useState<[string | null, string | null]>([null, null]);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = useCursor();
   const filter = { actions: action ? [action] : null, actors: actor ? [actor] : null, since: range[0], until: range[1] };
-  const query = useGql(AuditDocument, { tenantId: tenant.id, filter, after: cursors[cursors.length - 1] });
+  const query = useGql(AuditDocument, { tenantId: tenant.id, filter, after: cursor.after });
   const verify = useGql(VerifyDocument, { tenantId: tenant.id }, { enabled: false });
   const page = query.data?.auditEvents;
   const exports = (query.data?.downloadLinks ?? []).filter((l) => l.path.startsWith("/audit/"));
@@ -49,11 +49,11 @@ export function Audit() {
         description={verify.data.verifyAuditTrail.problem || verify.data.verifyAuditTrail.status} /> : null}
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search aria-label={t("audit.action")} placeholder={t("audit.action")} allowClear
-          onSearch={(v) => { setAction(v.trim()); setCursors([null]); }} />
+          onSearch={(v) => { setAction(v.trim()); cursor.reset(); }} />
         <Input.Search aria-label={t("audit.actor")} placeholder={t("audit.actor")} allowClear
-          onSearch={(v) => { setActor(v.trim()); setCursors([null]); }} />
+          onSearch={(v) => { setActor(v.trim()); cursor.reset(); }} />
         <DatePicker.RangePicker aria-label={t("audit.at")} style={{ maxWidth: "calc(100vw - 32px)" }} onChange={(v) => { setRange([v?.[0]?.startOf("day").toISOString() ?? null,
-          v?.[1]?.endOf("day").toISOString() ?? null]); setCursors([null]); }} />
+          v?.[1]?.endOf("day").toISOString() ?? null]); cursor.reset(); }} />
       </Space>
       <Table rowKey="id" size="small" loading={query.isPending} dataSource={[...(page?.nodes ?? [])]} pagination={false}
         scroll={{ x: true }} columns={[
@@ -63,11 +63,7 @@ export function Audit() {
           { title: t("audit.action"), dataIndex: "action", render: (v: string) => <Tag>{v}</Tag> },
           { title: t("audit.object"), render: (_: unknown, e) => `${e.objectType} ${e.objectId}` },
         ]} />
-      <Space style={{ marginTop: 12 }}>
-        <Button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>‹</Button>
-        <Button disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? null])}>
-          {t("common.more")} ›</Button>
-      </Space>
+      <Pager cursor={cursor} info={page?.pageInfo} />
     </>
   );
 }

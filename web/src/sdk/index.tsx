@@ -7,10 +7,10 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { createContext, useContext, type ComponentType } from "react";
 import type { ExtensionContext, ExtensionTarget } from "../app/extensions";
 import { Chart, type ChartOptions } from "../app/Chart";
-import { Problems, PageTitle, GatedButton, formatDate } from "../app/ui";
+import { Problems, PageTitle, GatedButton, Pager, formatDate, useCursor } from "../app/ui";
 
 export const SDK_VERSION = 1;
-export { Problems, PageTitle, GatedButton, formatDate, Chart };
+export { Problems, PageTitle, GatedButton, Pager, formatDate, useCursor, Chart };
 export { Tag } from "../app/Tag";
 export type { ExtensionContext, ExtensionTarget, ChartOptions };
 

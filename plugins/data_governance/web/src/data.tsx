@@ -1,8 +1,6 @@
 /** Typed access to the workspace SDK: documents from web/src/gql carry their result and
  * variable types, so a screen's data is checked against schema.graphql at build time. */
-import { useGraphQL, useGraphQLMutation, useExtension, Tag } from "@ipgov/workspace-sdk";
-import { Button, Space, Typography } from "antd";
-import { useState } from "react";
+import { useGraphQL, useGraphQLMutation, useExtension, Tag, Pager, useCursor } from "@ipgov/workspace-sdk";
 import type { TypedDocumentString } from "../../../../web/src/gql/graphql";
 import { useT } from "./texts";
 
@@ -37,29 +35,8 @@ export function Level(props: { level: string }) {
   return <Tag color={LEVEL_COLOR[props.level]}>{t(`level_${props.level}` as "level_public")}</Tag>;
 }
 
-/** A cursor stack: previous / next over a connection. */
-export function useCursor() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  return {
-    after: cursors[cursors.length - 1], page: cursors.length, reset: () => setCursors([null]),
-    back: () => setCursors(cursors.slice(0, -1)), forward: (c: string) => setCursors([...cursors, c]),
-  };
-}
-
-export function Pager(props: { cursor: ReturnType<typeof useCursor>; info?: { hasNextPage: boolean; endCursor?: string | null } }) {
-  const t = useT();
-  const { cursor, info } = props;
-  if (cursor.page < 2 && !info?.hasNextPage) return null;
-  return (
-    <Space style={{ marginTop: 8 }}>
-      <Button size="small" disabled={cursor.page < 2} onClick={cursor.back}>{t("previous")}</Button>
-      <Typography.Text>{t("page", { page: cursor.page })}</Typography.Text>
-      <Button size="small" disabled={!info?.hasNextPage} onClick={() => info?.endCursor && cursor.forward(info.endCursor)}>{t("next")}</Button>
-    </Space>
-  );
-}
 
 export const split = (v?: string) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 /** Tags at WCAG AA contrast: the workspace's own. */
-export { Tag };
+export { Tag, Pager, useCursor };

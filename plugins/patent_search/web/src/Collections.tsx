@@ -1,6 +1,6 @@
 /** Collections (own and group-shared): create, delete, start an ingestion job; and the
  * procurement register with the group's duplicate purchases. */
-import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
+import { GatedButton, PageTitle, Problems, formatDate, useExtension, Pager, useCursor } from "@ipgov/workspace-sdk";
 import { App, Button, Card, Checkbox, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
@@ -141,8 +141,8 @@ export function Procurement() {
   const t = useT();
   const { language } = useExtension();
   const tenantId = useTenant();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const data = useQ(ProcurementDocument, { tenantId, first: PAGE, after: cursors[cursors.length - 1] });
+  const cursor = useCursor();
+  const data = useQ(ProcurementDocument, { tenantId, first: PAGE, after: cursor.after });
   const items = data.data?.procurementItems;
   const duplicates = data.data?.procurementDuplicates ?? [];
   const money = (value: string, currency: string) => `${Number(value).toLocaleString(language)} ${currency}`;
@@ -163,11 +163,7 @@ export function Procurement() {
               { title: t("contract"), render: (_: unknown, i) => `${formatDate(i.contractStart, language)} – ${formatDate(i.contractEnd, language)}` },
               { title: t("sharedWithGroup"), dataIndex: "sharedWithGroup", render: (v: boolean) => v ? t("yes") : t("no") },
             ]} />
-          <Space style={{ marginTop: 8 }}>
-            <Button size="small" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t("previous")}</Button>
-            <Button size="small" disabled={!items?.pageInfo.hasNextPage}
-              onClick={() => items?.pageInfo.endCursor && setCursors([...cursors, items.pageInfo.endCursor])}>{t("next")}</Button>
-          </Space>
+          <Pager cursor={cursor} info={items?.pageInfo} />
         </Card>
         <Card size="small" title={<span role="heading" aria-level={3}>{t("duplicates")}</span>}>
           <Typography.Paragraph type="secondary">{t("duplicatesIntro")}</Typography.Paragraph>

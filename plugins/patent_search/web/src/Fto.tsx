@@ -1,6 +1,6 @@
 /** FTO screening: a solution's text against the claims of the readable collections, each matched
  * claim side by side with the passage of the screened text; earlier screenings as evidence. */
-import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
+import { GatedButton, PageTitle, Problems, formatDate, useExtension, Pager, useCursor } from "@ipgov/workspace-sdk";
 import { Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Space, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
@@ -109,8 +109,8 @@ function Screenings(props: { onShow: (s: FtoScreeningPartsFragment) => void }) {
   const t = useT();
   const { language } = useExtension();
   const tenantId = useTenant();
-  const [after, setAfter] = useState<(string | null)[]>([null]);
-  const page = useQ(ScreeningsDocument, { tenantId, first: PAGE, after: after[after.length - 1] });
+  const cursor = useCursor();
+  const page = useQ(ScreeningsDocument, { tenantId, first: PAGE, after: cursor.after });
   const data = page.data?.ftoScreenings;
   return (
     <Card title={<span role="heading" aria-level={3}>{t("screenings")}</span>} size="small">
@@ -121,11 +121,7 @@ function Screenings(props: { onShow: (s: FtoScreeningPartsFragment) => void }) {
             onClick={() => props.onShow(s)}>{t("showScreening")}</Button>]}>
             <List.Item.Meta title={s.title} description={`${formatDate(s.createdAt, language)} · ${t("hits", { count: s.hits.length })}`} />
           </List.Item>)} />
-      <Space>
-        <Button size="small" disabled={after.length < 2} onClick={() => setAfter(after.slice(0, -1))}>{t("previous")}</Button>
-        <Button size="small" disabled={!data?.pageInfo.hasNextPage}
-          onClick={() => data?.pageInfo.endCursor && setAfter([...after, data.pageInfo.endCursor])}>{t("next")}</Button>
-      </Space>
+      <Pager cursor={cursor} info={data?.pageInfo} />
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 /** Search: the fielded query box with its help, CPC-titled facets, highlighted results a page at
  * a time (signed cursors), and the document beside the list. */
-import { PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
+import { PageTitle, Problems, formatDate, useExtension, Pager, useCursor } from "@ipgov/workspace-sdk";
 import { Alert, Button, Card, Col, Collapse, Empty, Form, Input, List, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
@@ -113,16 +113,16 @@ export function Search() {
   const [query, setQuery] = useState("");
   const [mode, setMode] = useState("bm25");
   const [collections, setCollections] = useState<string[]>([]);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = useCursor();
   const [open, setOpen] = useState<DocumentRef | null>(null);
-  const after = cursors[cursors.length - 1];
+  const after = cursor.after;
   const result = useQ(SearchDocument, { tenantId, query, mode, first: PAGE, after,
     collectionIds: collections.length ? collections : null }, { enabled: !!query.trim() });
   const page = result.data?.patentSearch;
 
   function run(text: string) {
     setQuery(text.trim());
-    setCursors([null]);
+    cursor.reset();
   }
   function pick(extra: string) {
     const next = query ? `${query} AND ${extra}` : extra;
@@ -139,10 +139,10 @@ export function Search() {
             onSearch={(v) => run(v)} />
         </Form.Item>
         <Space wrap style={{ marginBottom: 12 }}>
-          <Segmented aria-label={t("mode")} value={mode} onChange={(v) => { setMode(String(v)); setCursors([null]); }}
+          <Segmented aria-label={t("mode")} value={mode} onChange={(v) => { setMode(String(v)); cursor.reset(); }}
             options={[{ value: "bm25", label: t("bm25") }, { value: "semantic", label: t("semantic") },
               { value: "hybrid", label: t("hybrid") }]} />
-          <CollectionPicker value={collections} onChange={(ids) => { setCollections(ids); setCursors([null]); }} />
+          <CollectionPicker value={collections} onChange={(ids) => { setCollections(ids); cursor.reset(); }} />
         </Space>
       </Form>
       <div style={{ marginBottom: 16 }}><QueryHelp /></div>
@@ -183,12 +183,7 @@ export function Search() {
                     {h.cpc.length ? <Space size={[4, 4]} wrap>{h.cpc.slice(0, 6).map((c) => <Tag key={c} color="blue">{c}</Tag>)}</Space> : null}
                   </Space>
                 </List.Item>)} />
-            <Space style={{ marginTop: 12 }}>
-              <Button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t("previous")}</Button>
-              <Typography.Text>{t("page", { page: cursors.length })}</Typography.Text>
-              <Button disabled={!page.nextCursor} onClick={() => page.nextCursor && setCursors([...cursors, page.nextCursor])}>
-                {t("next")}</Button>
-            </Space>
+            <Pager cursor={cursor} info={{ hasNextPage: Boolean(page.nextCursor), endCursor: page.nextCursor }} />
           </Col>
         </Row>) : null}
       <DocumentDrawer document={open} onClose={() => setOpen(null)} />

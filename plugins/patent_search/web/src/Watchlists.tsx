@@ -1,6 +1,6 @@
 /** Watchlists and their matches (acknowledge what was assessed), and the home widget with the
  * new matches. */
-import { GatedButton, PageTitle, Problems, formatDate, useExtension } from "@ipgov/workspace-sdk";
+import { GatedButton, PageTitle, Pager, Problems, formatDate, useCursor, useExtension } from "@ipgov/workspace-sdk";
 import { App, Button, Card, Col, Form, Input, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { graphql } from "../../../../web/src/gql";
@@ -40,27 +40,6 @@ const CreateWatchlistDocument = graphql(`
 
 const SEVERITY_COLOR: Record<string, string> = { critical: "red", high: "volcano", medium: "gold", low: "blue", info: "default" };
 const split = (v?: string) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-
-function useCursor() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  return {
-    after: cursors[cursors.length - 1], page: cursors.length, reset: () => setCursors([null]),
-    back: () => setCursors(cursors.slice(0, -1)), forward: (c: string) => setCursors([...cursors, c]),
-  };
-}
-
-function Pager(props: { cursor: ReturnType<typeof useCursor>; info?: { hasNextPage: boolean; endCursor?: string | null } }) {
-  const t = useT();
-  const { cursor, info } = props;
-  if (cursor.page < 2 && !info?.hasNextPage) return null;
-  return (
-    <Space style={{ marginTop: 8 }}>
-      <Button size="small" disabled={cursor.page < 2} onClick={cursor.back}>{t("previous")}</Button>
-      <Typography.Text>{t("page", { page: cursor.page })}</Typography.Text>
-      <Button size="small" disabled={!info?.hasNextPage} onClick={() => info?.endCursor && cursor.forward(info.endCursor)}>{t("next")}</Button>
-    </Space>
-  );
-}
 
 function NewWatchlist() {
   const t = useT();
