@@ -82,6 +82,16 @@ function treeNodes(nodes: TenantTree[], label: (mode: string) => string): { key:
     children: treeNodes(n.children, label) }));
 }
 
+/** Rights gained or lost: every one of them, folded after two lines (click to unfold). */
+function Rights(props: { kind: "success" | "danger"; label: string; rights: readonly { object: string; action: string }[] }) {
+  if (!props.rights.length) return null;
+  return (
+    <Typography.Paragraph type={props.kind} style={{ margin: 0 }} ellipsis={{ rows: 2, expandable: true }}>
+      {props.label} {props.rights.length}: {props.rights.map((p) => `${p.object} ${p.action}`).join(", ")}
+    </Typography.Paragraph>
+  );
+}
+
 function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"]; brief?: boolean }) {
   const { t } = useTranslation();
   const e = props.effect;
@@ -98,10 +108,9 @@ function Effect(props: { effect: PreviewModeQuery["previewGovernanceMode"]; brie
           {tenant.pluginsEnabled.length ? <span>{t("governance.pluginsOn")}: {tenant.pluginsEnabled.join(", ")}</span> : null}
           {tenant.pluginsDisabled.length ? <span>{t("governance.pluginsOff")}: {tenant.pluginsDisabled.join(", ")}</span> : null}
           {tenant.changes.length ? tenant.changes.map((c, i) => <span key={i}>
-            <Tag>{c.roles.join(", ")}</Tag> ({c.memberCount}){" "}
-            {c.gained.length ? <Typography.Text type="success">{t("governance.gained")} {c.gained.length} </Typography.Text> : null}
-            {c.lost.length ? <Typography.Text type="danger">{t("governance.lost")} {c.lost.length}: {c.lost.slice(0, 4)
-              .map((p) => `${p.object}:${p.action}`).join(", ")}{c.lost.length > 4 ? "…" : ""}</Typography.Text> : null}
+            <Tag>{c.roles.join(", ")}</Tag> ({c.memberCount})
+            <Rights kind="success" label={t("governance.gained")} rights={c.gained} />
+            <Rights kind="danger" label={t("governance.lost")} rights={c.lost} />
           </span>) : <Typography.Text type="secondary">{t("governance.noChange")}</Typography.Text>}
         </Space></List.Item>)} />
     </Space>
