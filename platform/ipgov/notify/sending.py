@@ -1,0 +1,118 @@
+"""One attempt at a delivery: who it goes to (checked again now), what it says (rendered in
+the recipient's language), and what the channel answered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from ipgov.identity.models import User
+
+from .channels import CHANNELS, Destination, Notice, render_notice
+from .models import Delivery, NotificationDestination
+
+if TYPE_CHECKING:
+    from ipgov.runtime import Platform
+
+__all__ = ["Attempt", "attempt_delivery", "destination_of", "notices_of"]
+
+log = logging.getLogger("ipgov.notify")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt came to (``detail`` carries no secret)."""
+
+    delivered: bool = False
+    retryable: bool = False
+    skipped: bool = False
+    deferred: bool = False
+    status: str = ""
+    detail: str = ""
+
+    @classmethod
+    def skip(cls, why: str) -> Attempt:
+        """Not sent, and never will be: ``why``."""
+        return cls(skipped=True, status="skipped", detail=why)
+
+    @classmethod
+    def deferred(cls) -> Attempt:
+        """Not tried: the destination's per-minute budget is spent."""
+        return cls(deferred=True, status="rate-limited",
+                   detail="the destination's per-minute limit was reached; sent shortly")
+
+
+async def attempt_delivery(platform: Platform, row: Delivery) -> Attempt:
+    """Try the delivery once; never raises for what a channel or receiver does."""
+    destination = await destination_of(platform, row)
+    if isinstance(destination, Attempt):
+        return destination
+    notices = await notices_of(platform, row)
+    channel = CHANNELS.get(row.channel)
+    if channel is None:
+        return Attempt.skip(f"no channel named {row.channel!r}")
+    try:
+        outcome = await channel.deliver(destination, notices, delivery_id=row.id,
+                                        locale=row.locale)
+    except Exception as exc:  # a channel bug must not lose the delivery: retry, say why
+        log.warning("delivery %s: %s raised", row.id, row.channel, exc_info=True)
+        return Attempt(retryable=True, status="error", detail=type(exc).__name__)
+    return Attempt(delivered=outcome.delivered, retryable=outcome.retryable,
+                   status=outcome.status, detail=outcome.detail)
+
+
+async def destination_of(platform: Platform, row: Delivery) -> Destination | Attempt:
+    """Where the row goes now, or why it no longer goes anywhere."""
+    if row.user_id is not None:
+        async with platform.read_session(row.tenant_id) as session:
+            user = await session.get(User, row.user_id)
+        if user is None or not user.active:
+            return Attempt.skip("the recipient's account is gone or disabled")
+        object_type = platform.events.type_of(row.event_type).object_type \
+            if row.mode != "test" else None
+        if object_type and not platform.allowed(user.id, row.event_tenant_id, object_type,
+                                                "read"):
+            return Attempt.skip("the recipient may no longer read what this is about")
+        return Destination.for_email(user.email, name=user.display_name)
+    async with platform.read_session(row.tenant_id) as session:
+        dest = await session.get(NotificationDestination, row.destination_id)
+    if dest is None or not dest.enabled:
+        return Attempt.skip("the destination was removed or disabled")
+    return destination_from_row(dest)
+
+
+def destination_from_row(dest: NotificationDestination) -> Destination:
+    """The channel's view of a registered destination (secrets newest first)."""
+    return Destination.from_registered(kind=dest.kind, target=dest.target, name=dest.name,
+                                       secrets=[s["secret"] for s in dest.secrets])
+
+
+async def notices_of(platform: Platform, row: Delivery) -> Sequence[Notice]:
+    """The row rendered (a digest: each item it carries, oldest first)."""
+    rows: Sequence[Delivery] = [row]
+    if row.items:
+        async with platform.read_session(row.tenant_id) as session:
+            rows = (await session.execute(select(Delivery).where(
+                Delivery.id.in_(row.items)).order_by(Delivery.occurred_at))).scalars().all()
+    return [_notice(platform, item, row.locale) for item in rows]
+
+
+def _notice(platform: Platform, row: Delivery, locale: str) -> Notice:
+    tenant = platform.tenants.info(row.event_tenant_id)
+    event = SimpleNamespace(id=row.event_id, type=row.event_type, tenant_id=row.event_tenant_id,
+                            payload=row.payload, occurred_at=row.occurred_at,
+                            severity=row.severity)
+    return render_notice(event, platform.events.type_of(row.event_type), locale=locale,
+                         tenant_name=tenant.slug if tenant else row.event_tenant_id,
+                         base_url=platform.settings.public_url)
+
+
+
+def render_for(platform: Platform, row: Delivery, locale: str) -> Notice:
+    """One delivery (an inbox item) rendered in ``locale``."""
+    return _notice(platform, row, locale)
