@@ -5,6 +5,7 @@ or dispatches another tenant's events."""
 
 from __future__ import annotations
 
+import types
 from datetime import timedelta
 
 import pytest
@@ -92,7 +93,7 @@ async def test_a_process_dying_after_commit_before_send_is_recovered(platform):
     platform.work.attach(queue)
     assert await recover(platform, kinds={"event"}) == 0  # not stale yet
     async with platform.db.system_session("test: time passes") as session:
-        await session.execute(update(Event).values(
+        await session.execute(update(Event).where(Event.id == event.id).values(
             requested_at=utcnow() - timedelta(minutes=5)))
     assert await recover(platform, kinds={"event"}) == 1
     await queue.drain(platform)
@@ -119,7 +120,7 @@ async def test_a_failing_consumer_puts_the_event_back_for_recovery(platform):
     assert (row.status, row.enqueued_at) == ("queued", None)
     assert "ConnectionError" in row.failure
     async with platform.db.system_session("test: time passes") as session:
-        await session.execute(update(Event).values(
+        await session.execute(update(Event).where(Event.id == event.id).values(
             requested_at=utcnow() - timedelta(minutes=5)))
     assert await recover(platform, kinds={"event"}) == 1
     await queue.drain(platform)
@@ -200,13 +201,47 @@ async def test_row_level_security_alone_hides_another_tenants_events(platform, b
         pytest.skip("row-level security is PostgreSQL's")
     acme, globex = await make_group(platform, "acme"), await make_group(platform, "globex")
     a, g = acme.ids["acme-a"], globex.ids["globex-a"]
-    await _record(platform, a)
+    event = await _record(platform, a)
     orm_filter_enabled(False)
     try:
         async with platform.db.tenant_session(g) as session:
-            rows = (await session.execute(text("SELECT id FROM events"))).all()
+            theirs = (await session.execute(text("SELECT id, tenant_id FROM events"))).all()
         async with platform.db.tenant_session(a) as session:
-            mine = (await session.execute(text("SELECT id FROM events"))).all()
+            mine = (await session.execute(text("SELECT id, tenant_id FROM events"))).all()
     finally:
         orm_filter_enabled(True)
-    assert rows == [] and len(mine) == 1
+    assert theirs and {t for _, t in theirs} == {g}  # its own onboarding event, nothing else
+    assert event.id in {i for i, _ in mine} and {t for _, t in mine} == {a}
+
+
+async def test_a_partner_declares_an_event_type_records_it_and_consumers_see_it(platform):
+    from ipgov.api import EventType, PluginInfo, event_field, event_payload, hookimpl, record_event
+
+    partner = types.ModuleType("partner_hooks")
+    partner.PLUGIN_INFO = PluginInfo(name="partner", version="1", api_version=1)
+    thing = EventType(name="partner.thing.happened", version=2, summary="Probe",
+                      payload=event_payload({"thing_id": event_field("id")}),
+                      titles={"en": "Thing {thing_id}", "zh-CN": "事物 {thing_id}"},
+                      object_type="partner:thing", example={"tenant_id": "t", "thing_id": "x"})
+    partner.register_event_types = hookimpl(specname="register_event_types")(lambda: [thing])
+    platform.registry.register(partner)
+    assert platform.catalog.event_types["partner.thing.happened"] == ("partner", thing)
+    group = await make_group(platform, "acme")
+    tenant = group.ids["acme-a"]
+    seen = _counting(platform)
+    queue = InlineQueue()
+    platform.work.attach(queue)
+    async with platform.db.tenant_session(tenant) as session:
+        event = await record_event(platform, session, tenant_id=tenant,
+                                   type="partner.thing.happened", actor="test",
+                                   payload={"tenant_id": tenant, "thing_id": "x"})
+    await queue.drain(platform)
+    assert seen == [(event.id, tenant)]
+    assert thing.title({"thing_id": "x"}, "zh-CN") == "事物 x"
+    [row] = [r for r in await _all_events(platform, tenant) if r.type == thing.name]
+    assert row.version == 2
+
+
+async def _all_events(platform, tenant_id):
+    async with platform.db.tenant_session(tenant_id) as session:
+        return list((await session.execute(select(Event))).scalars())
