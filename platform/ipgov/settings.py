@@ -127,6 +127,10 @@ class Settings:
     job_lease_seconds: int = 30
     job_requeue_seconds: int = 15
     job_resend_seconds: int = 150
+    #: Event dispatch (the outbox, ``ipgov.events``): same meaning as the job bounds above.
+    event_lease_seconds: int = 30
+    event_requeue_seconds: int = 15
+    event_resend_seconds: int = 150
     #: Seconds to wait for Redis (rate-limit store, broker) before treating it as down.
     redis_timeout_seconds: float = 2.0
     #: Seconds an API key's stored hash is trusted for rate limiting (revocation bound there).
