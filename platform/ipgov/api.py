@@ -14,6 +14,8 @@ from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.integrity import declare_constraint, insert_or_existing
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ipgov.events.catalog import EventType
+from ipgov.events.schemas import event_field, event_payload
 from ipgov.graphql.errors import UserError, user_errors
 from ipgov.graphql.pagination import (
     Connection,
@@ -37,6 +39,7 @@ from ipgov.jobs import run_job_inline as _run_job_inline
 from ipgov.plugins.context import (
     AuditRecord,
     PlatformContext,
+    RecordedEvent,
     SessionContext,
     TenantDirectory,
     TenantRecord,
@@ -263,6 +266,22 @@ async def record_audit(platform: PlatformContext, session: AsyncSession, *, tena
     return event.id
 
 
+async def record_event(platform: PlatformContext, session: AsyncSession, *, tenant_id: str,
+                       type: str, payload: Mapping[str, Any], actor: str, object_id: str = "",
+                       severity: str | None = None,
+                       idempotency_key: str | None = None) -> RecordedEvent | None:
+    """Record an event of a declared type (``register_event_types``) in ``session``'s
+    transaction: it commits with the change it reports or not at all, and is sent to the
+    event consumers (notifications, event-triggered reviews) after the commit. Returns the
+    event (its ``id`` is the event id), or None when ``idempotency_key`` was recorded already
+    for the tenant. An unknown type, a payload that does not validate against the type's
+    schema or a bad ``severity`` raise ``ValueError`` naming the type and the field. Same as
+    ``platform.record_event``; docs/events.md lists every type."""
+    return await platform.record_event(session, tenant_id=tenant_id, type=type,
+                                       payload=payload, actor=actor, object_id=object_id,
+                                       severity=severity, idempotency_key=idempotency_key)
+
+
 async def _call_enabled(platform: PlatformContext, hook: str, tenant_id: str,
                         **kwargs: Any) -> list[Any]:
     from ipgov.plugins.manager import call_and_await
@@ -392,6 +411,11 @@ __all__ = [
     "insert_or_existing",
     "deciding_tenant",
     "emit_event",
+    "EventType",
+    "event_field",
+    "event_payload",
+    "record_event",
+    "RecordedEvent",
     "escalate_if_reserved",
     "hookimpl",
     "lineage",

@@ -9,6 +9,9 @@ with the same rules and every consumer reads one list. Registered by
 from __future__ import annotations
 
 from ipgov.authz.roles import CORE_PERMISSIONS
+from ipgov.events.catalog import EventType
+from ipgov.events.core_types import CORE_EVENT_TYPES
+from ipgov.events.models import Event
 from ipgov.plugins.contracts import API_VERSION, Permission, PluginInfo
 from ipgov.plugins.hookspecs import hookimpl
 from ipgov.reviews.checks import Check
@@ -23,7 +26,7 @@ from ipgov.reviews.models import (
 )
 
 PLUGIN_INFO = PluginInfo(name="core", version="0.1.0", api_version=API_VERSION,
-                         description="The core's permissions, review models and checks")
+                         description="The core's permissions, review models, checks and events")
 
 
 @hookimpl
@@ -34,11 +37,18 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_models() -> list[type]:
-    """The review models (the shared metadata needs them before any plugin's)."""
-    return [ReviewRun, CheckResult, Finding, Directive, ReviewSchedule, ReviewSettings]
+    """The review models and the event outbox (the shared metadata needs them before any
+    plugin's)."""
+    return [ReviewRun, CheckResult, Finding, Directive, ReviewSchedule, ReviewSettings, Event]
 
 
 @hookimpl
 def register_checks() -> list[Check]:
     """The core's checks: audit-trail integrity and governance subjects."""
     return list(CORE_CHECKS)
+
+
+@hookimpl
+def register_event_types() -> list[EventType]:
+    """The core's events: reviews, directives, escalations, tenancy, invitations."""
+    return list(CORE_EVENT_TYPES)

@@ -31,9 +31,13 @@ from ipgov.work.running import Work
 
 if TYPE_CHECKING:
     from ipgov.graphql.cursors import CursorCodec
-    from ipgov.plugins.context import EventRecord, PlatformContext, QueuedRecord
+    from ipgov.plugins.context import EventRecord, PlatformContext, QueuedRecord, RecordedEvent
 
-__all__ = ["Platform", "current_platform", "platform_var"]
+__all__ = ["EventConsumer", "Platform", "current_platform", "platform_var"]
+
+EventConsumer = Callable[["Platform", Any], Awaitable[None]]
+"""``async consumer(platform, event)``: sees every dispatched event (an
+``ipgov.events.models.Event`` row), at least once: it must be idempotent by ``event.id``."""
 
 platform_var: ContextVar[Platform | None] = ContextVar("ipgov_platform", default=None)
 
@@ -76,7 +80,11 @@ class Platform:
     rate_limiters: dict[str, Any] = field(default_factory=dict)
     #: The kinds of queued work and the queue this process sends them to (``ipgov.work``).
     work: Work = field(default_factory=Work.core)
-    #: Service functions the context offers plugins (``enqueue_job``, ``emit_event``), set by
+    #: What every dispatched event is handed to, in order (``ipgov.events.work``): the review
+    #: trigger, the notification router; registered by ``ipgov.startup.build_platform``.
+    event_consumers: list[EventConsumer] = field(default_factory=list)
+    #: Service functions the context offers plugins (``enqueue_job``, ``emit_event``,
+    #: ``record_event``), set by
     #: ``ipgov.startup`` (the one module allowed to import both this one and the services).
     services: dict[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict, repr=False)
     _catalog: PluginCatalog | None = field(default=None, init=False, repr=False)
@@ -158,6 +166,16 @@ class Platform:
                          actor: str = "system") -> QueuedRecord | None:
         """Raise a platform event (``ipgov.api.emit_event``)."""
         result: QueuedRecord | None = await self._service("emit_event")(self, event, actor=actor)
+        return result
+
+    async def record_event(self, session: AsyncSession, *, tenant_id: str, type: str,
+                           payload: Mapping[str, Any], actor: str, object_id: str = "",
+                           severity: str | None = None,
+                           idempotency_key: str | None = None) -> RecordedEvent | None:
+        """Record an event in ``session``'s transaction (``ipgov.api.record_event``)."""
+        result: RecordedEvent | None = await self._service("record_event")(
+            self, session, tenant_id=tenant_id, type=type, payload=payload, actor=actor,
+            object_id=object_id, severity=severity, idempotency_key=idempotency_key)
         return result
 
     def _service(self, name: str) -> Callable[..., Awaitable[Any]]:

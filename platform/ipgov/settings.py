@@ -127,6 +127,10 @@ class Settings:
     job_lease_seconds: int = 30
     job_requeue_seconds: int = 15
     job_resend_seconds: int = 150
+    #: Event dispatch (the outbox, ``ipgov.events``): same meaning as the job bounds above.
+    event_lease_seconds: int = 30
+    event_requeue_seconds: int = 15
+    event_resend_seconds: int = 150
     #: Notification deliveries (issue 17) have lease and recovery bounds of their own; a
     #: delivery that fails with a retryable answer waits 5 s, 15 s, 45 s ... (tripling, at
     #: most an hour) and is given up ("dead") after this many attempts.

@@ -17,11 +17,12 @@ from ipgov.audit.witness import WitnessWriter, build_witness
 from ipgov.authz.service import AuthzService
 from ipgov.db import Database
 from ipgov.db.session import engine_options
+from ipgov.events.record import record_event
 from ipgov.identity.service import build_token_services
 from ipgov.jobs.service import enqueue_job
 from ipgov.plugins.catalog import build_catalog
 from ipgov.plugins.manager import PluginRegistry
-from ipgov.reviews.events import emit_event
+from ipgov.reviews.events import emit_event, review_on_event
 from ipgov.runtime import Platform
 from ipgov.settings import PluginConfig, Settings
 from ipgov.telemetry import Telemetry
@@ -67,7 +68,9 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         registry=registry,
         audit_key=AuditKey.load_or_create(settings.data_dir, settings.audit_key),
         plugin_config=plugin_config,
-        services={"enqueue_job": enqueue_job, "emit_event": emit_event},
+        services={"enqueue_job": enqueue_job, "emit_event": emit_event,
+                  "record_event": record_event},
+        event_consumers=[review_on_event],
     )
     platform._catalog = catalog
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),

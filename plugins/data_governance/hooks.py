@@ -15,6 +15,7 @@ from typing import Any
 from ipgov.api import (
     Check,
     DemoContext,
+    EventType,
     GraphQLContribution,
     IpObject,
     Permission,
@@ -137,6 +138,14 @@ def register_checks() -> list[Check]:
 def register_jobs() -> dict[str, Any]:
     """Lifecycle sweep, quality evaluation and IP inventory sync (daily per tenant)."""
     return jobs.job_kinds()
+
+
+@hookimpl
+def register_event_types() -> list[EventType]:
+    """Trade-secret reads and refusals, blocked publications."""
+    from .events import EVENT_TYPES
+
+    return list(EVENT_TYPES)
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from typing import Any
 from ipgov.api import (
     Check,
     DemoContext,
+    EventType,
     FrameworkCatalog,
     GraphQLContribution,
     Permission,
@@ -123,6 +124,22 @@ def register_graphql_types() -> GraphQLContribution:
 def register_checks() -> list[Check]:
     """Each area's review checks."""
     return [c for area in _areas() for c in area.CHECKS]
+
+
+@hookimpl
+def register_event_types() -> list[EventType]:
+    """Asset deadlines approaching (at the tenant's lead times) and missed."""
+    from .events import EVENT_TYPES
+
+    return list(EVENT_TYPES)
+
+
+@hookimpl
+def register_jobs() -> dict[str, Any]:
+    """The hourly deadline-reminder scan of each tenant."""
+    from .risk_assets.reminders import REMINDER_JOB, REMINDERS
+
+    return {REMINDER_JOB: REMINDERS}
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from ipgov.api import (
     Check,
     DemoContext,
+    EventType,
     GraphQLContribution,
     IpObject,
     Permission,
@@ -155,8 +156,19 @@ def register_settings() -> list[PluginSetting]:
 
 @hookimpl
 def should_review_on(event: PlatformEvent) -> bool:
-    """New documents in a watched direction call for a Monitor review."""
-    return event.kind == "patent_search.watchlist_match"
+    """New documents in a watched direction (the recorded event
+    ``patent_search.watchlist.matched``) call for a Monitor review."""
+    from .events import WATCHLIST_MATCHED
+
+    return event.kind == WATCHLIST_MATCHED
+
+
+@hookimpl
+def register_event_types() -> list[EventType]:
+    """Watchlist matches and stored FTO screenings."""
+    from .events import EVENT_TYPES
+
+    return list(EVENT_TYPES)
 
 
 @hookimpl

@@ -21,7 +21,7 @@ from .ingest.model import PatentRecord
 from .models import Collection
 from .settings import settings_of
 from .store import backend, refresh_count, upsert_records
-from .watch import match_batch, raise_events
+from .watch import match_batch, record_matches
 
 __all__ = ["BATCH", "INGEST_KIND", "allowed_roots", "check_source", "ingest"]
 
@@ -106,7 +106,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
     backend(platform).refresh()
     async with ctx.session() as session:
         count = await refresh_count(session, collection_id)
-    reviewed = await raise_events(platform, ctx.job_id, dict(new_matches), ctx.actor)
+    matched = await record_matches(platform, ctx.job_id, dict(new_matches), ctx.actor)
     done = sum(per_format.values())
     await ctx.progress(done, done, f"{done} documents, {sum(errors.values())} errors",
                        force=True)
@@ -114,4 +114,4 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
             "inserted": totals["inserted"], "updated": totals["updated"],
             "unchanged": totals["unchanged"], "documents_in_collection": count,
             "files": len(files), "watchlist_matches": dict(new_matches),
-            "reviews_requested": reviewed}
+            "match_events": matched}

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ipgov.api import InvalidInput, PlatformContext, PlatformEvent, descendants, tenant_info
+from ipgov.api import InvalidInput, PlatformContext, descendants, tenant_info
 
+from .events import WATCHLIST_MATCHED
 from .ingest.model import PatentRecord
 from .models import Collection, Watchlist, WatchlistMatch
 
-__all__ = ["compile_query", "match_batch", "raise_events", "record_score", "validate_criteria"]
+__all__ = ["compile_query", "match_batch", "record_matches", "record_score", "validate_criteria"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -173,16 +174,19 @@ def _query_matches(engine: Any, query: str, collection_id: str,
                                            limit=100, highlight=False, cursor=page.next_cursor))
 
 
-async def raise_events(platform: PlatformContext, job_id: str, new_matches: dict[str, int],
-                       actor: str) -> list[str]:
-    """One event per tenant with new matches (idempotent per job): plugins decide whether it
-    calls for a review (this plugin does: a Monitor review)."""
-    reviewed = []
+async def record_matches(platform: PlatformContext, job_id: str, new_matches: dict[str, int],
+                         actor: str) -> list[str]:
+    """One ``patent_search.watchlist.matched`` event per tenant with new matches (once per
+    job: a rerun of the job records nothing new); the tenants whose event was recorded. The
+    event consumers notify, and ask ``should_review_on`` (this plugin asks for a Monitor
+    review)."""
+    recorded = []
     for tenant_id, count in sorted(new_matches.items()):
-        run = await platform.emit_event(PlatformEvent(
-            tenant_id=tenant_id, kind="patent_search.watchlist_match",
-            event_id=f"patent_search:{job_id}:{tenant_id}", payload={"matches": count}),
-            actor=actor)
-        if run is not None:
-            reviewed.append(tenant_id)
-    return reviewed
+        async with platform.tenant_session(tenant_id) as session:
+            event = await platform.record_event(
+                session, tenant_id=tenant_id, type=WATCHLIST_MATCHED, actor=actor,
+                object_id=job_id, idempotency_key=f"watchlist:{job_id}",
+                payload={"tenant_id": tenant_id, "job_id": job_id, "matches": count})
+        if event is not None:
+            recorded.append(tenant_id)
+    return recorded

@@ -16,6 +16,7 @@ import pytest
 from ipgov import startup
 from ipgov.api import (
     Check,
+    EventType,
     FindingText,
     FrameworkCatalog,
     Function,
@@ -25,6 +26,8 @@ from ipgov.api import (
     PluginInfo,
     Severity,
     SupervisionMetric,
+    event_field,
+    event_payload,
     framework_catalogs,
     hookimpl,
 )
@@ -66,8 +69,35 @@ def _metric(key: str, title_zh: str = "探针") -> SupervisionMetric:
     return SupervisionMetric(key, "Probe", lambda session, tenant_id: 1, title_zh=title_zh)
 
 
+def _event(name: str = "partner.thing.happened", **changes: Any) -> EventType:
+    values: dict[str, Any] = {
+        "name": name, "version": 1, "summary": "Probe",
+        "payload": event_payload({"thing_id": event_field("id")}),
+        "titles": {"en": "Thing {thing_id}", "zh-CN": "事物 {thing_id}"},
+        "object_type": "partner:thing", "example": {"tenant_id": "t", "thing_id": "x"}}
+    return EventType(**{**values, **changes})
+
+
 # (hook, what it returns, the contribution the error names, what it says)
 BROKEN = [
+    ("register_event_types", [_event("thing.happened")], "event type 'thing.happened'",
+     "must start with 'partner.'"),
+    ("register_event_types", [_event("review.finished")], "event type 'review.finished'",
+     "must start with 'partner.'"),
+    ("register_event_types", [_event(), _event()], "event type 'partner.thing.happened'",
+     "is also declared by plugin partner"),
+    ("register_event_types", [_event(titles={"en": "Thing {name}", "zh-CN": "事物"})],
+     "event type 'partner.thing.happened'", "the en title names fields the payload lacks"),
+    ("register_event_types", [_event(titles={"en": "Thing"})],
+     "event type 'partner.thing.happened'", "the zh-CN title is missing"),
+    ("register_event_types", [_event(payload={"type": "object"})],
+     "event type 'partner.thing.happened'", '"additionalProperties": false'),
+    ("register_event_types", [_event(payload={"type": "object", "required": 3})],
+     "event type 'partner.thing.happened'", "not valid JSON Schema"),
+    ("register_event_types", [_event(example={"thing_id": "x"})],
+     "event type 'partner.thing.happened'", "the example payload does not validate"),
+    ("register_event_types", ["partner.thing"], "event type 'partner.thing'",
+     "is not ipgov.api.EventType"),
     ("register_permissions", [Permission("ip_governance:risk", ("read",))],
      "permission 'ip_governance:risk'", "must start with 'partner:'"),
     ("register_permissions", [Permission("partner:thing", ())],

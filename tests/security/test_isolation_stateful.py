@@ -315,7 +315,8 @@ def test_the_replay_reaches_every_tenant_root_field(platform):
     plugin screens is one of them (so ``allowed`` never answers for another tenant)."""
     names = {name for _kind, name, _f in probe_fields(
         build_schema(platform.settings, platform.registry)._schema)}
-    assert {"workspaceExtensions", "tenantPlugins", "tenant"} <= names
+    assert {"workspaceExtensions", "tenantPlugins", "tenant",
+            "deadlineReminderDays", "setDeadlineReminderDays"} <= names  # issue 17
 
 
 @NO_RATE_LIMITS

@@ -354,17 +354,16 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
 @click.option("--every", default=30.0, show_default=True, help="Seconds between passes.")
 @click.option("--once", is_flag=True, help="One pass, then exit (cron, tests).")
 def scheduler(every: float, once: bool) -> None:
-    """Enqueue scheduled reviews once per period and resend reviews whose worker died."""
+    """Enqueue scheduled reviews and periodic jobs once per period, record time-driven
+    events (directives due soon, overdue) and resend work whose worker died."""
 
     async def body(platform: Platform) -> None:
-        from ipgov.reviews.scheduler import run_due_schedules, scheduler_loop
-        from ipgov.work.recovery import recover
+        from ipgov.reviews.scheduler import scheduler_loop, scheduler_pass
         from ipgov.work.worker import attach_broker
 
         attach_broker(platform)
         if once:
-            created = await run_due_schedules(platform)
-            await recover(platform)
+            created = await scheduler_pass(platform)
             click.echo(f"scheduled {created} review(s)")
             return
         await scheduler_loop(platform, every)

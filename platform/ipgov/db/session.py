@@ -17,11 +17,16 @@ deferred SQLite transaction in WAL mode on a ``query_only`` connection) and neve
 write lock: GraphQL queries, read routes and authentication use them.
 
 A session with no scope refuses to run anything.
+
+``after_commit(session, callback)`` runs an async callback once the session's transaction has
+committed (the outbox sends its messages so: a rolled-back transaction sends nothing); a
+failing callback is logged, never raised into the caller, whose work is already committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -39,10 +44,13 @@ from .base import TenantScoped
 from .integrity import constraint_error
 from .scope import TenantScope, TenantScopeError
 
-__all__ = ["Database", "SNAPSHOT_OPTIONS", "ScopedSession", "engine_options",
+__all__ = ["Database", "SNAPSHOT_OPTIONS", "ScopedSession", "after_commit", "engine_options",
            "orm_filter_enabled", "scope_of", "system_application_name"]
 
+log = logging.getLogger("ipgov.db")
 _SCOPE_KEY = "ipgov.tenant_scope"
+_AFTER_COMMIT_KEY = "ipgov.after_commit"
+AfterCommit = Callable[[], Awaitable[None]]
 # Tests switch the ORM filter off to prove that PostgreSQL RLS holds alone.
 _orm_filter = {"enabled": True}
 
@@ -65,6 +73,23 @@ def scope_of(session: Session | AsyncSession) -> TenantScope:
     if scope is None:
         raise TenantScopeError("database access without a tenant scope")
     return scope
+
+
+def after_commit(session: Session | AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` after ``session``'s transaction commits (in registration order), from
+    ``Database.session``; nothing runs when it rolls back."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+async def _run_after_commit(session: AsyncSession) -> None:
+    """The callbacks registered on ``session``, each once; errors are logged."""
+    callbacks = session.sync_session.info.pop(_AFTER_COMMIT_KEY, [])
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # the transaction is committed: recovery covers what did not run
+            log.warning("an after-commit callback failed", exc_info=True)
 
 
 @event.listens_for(ScopedSession, "do_orm_execute")
@@ -278,11 +303,13 @@ class Database:
                     if not readonly:  # a read-only session ends by closing: objects stay
                         await session.commit()  # loaded, the connection rolls back
                 except BaseException as exc:
+                    session.sync_session.info.pop(_AFTER_COMMIT_KEY, None)
                     await session.rollback()
                     refused = constraint_error(exc)  # a refusal of the data: a domain error
                     if refused is not None:
                         raise refused from exc
                     raise
+                await _run_after_commit(session)
         finally:
             current_tenant.reset(token)
 

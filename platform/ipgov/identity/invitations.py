@@ -88,6 +88,11 @@ async def create_invitation(platform: Platform, session: AsyncSession, *, tenant
     await platform.audit(session, tenant_id=tenant_id, actor=actor, action="invitation.created",
                          object_type="ipgov:member", object_id=invitation.id,
                          details={"email": email, "role": role})
+    await platform.record_event(
+        session, tenant_id=tenant_id, type="member.invited", actor=actor,
+        object_id=invitation.id,
+        payload={"tenant_id": tenant_id, "invitation_id": invitation.id, "role": role,
+                 "expires_at": invitation.expires_at.isoformat()})
     return Invited(invitation, public_url(platform, f"invitation={plaintext}"))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipgov.db.base import Base
+from ipgov.events.catalog import EventType, event_type_problems
 from ipgov.i18n.text import placeholders
 from ipgov.reviews.checks import Check
 
@@ -68,6 +69,7 @@ class PluginCatalog:
     metrics: tuple[tuple[str, SupervisionMetric], ...] = ()
     checks_by_id: Mapping[str, Check] = field(default_factory=dict)
     workspace_extensions: tuple[WorkspaceModule, ...] = ()
+    event_types: Mapping[str, tuple[str, EventType]] = field(default_factory=dict)
 
     def checks_for(self, enabled_plugins: Iterable[str]) -> list[tuple[str, Check]]:
         """The checks a review of a tenant with these plugins enabled runs (built-ins always)."""
@@ -252,6 +254,16 @@ def _metrics(c: _Collector) -> tuple[tuple[str, SupervisionMetric], ...]:
     return tuple(found[k] for k in sorted(found))
 
 
+def _event_types(c: _Collector) -> dict[str, tuple[str, EventType]]:
+    pairs = c.items("register_event_types", EventType, "event type")
+    for plugin, event_type in pairs:
+        c.namespaced(plugin, event_type.name, "event type", ".")
+        for problem in event_type_problems(event_type):
+            raise PluginContractError(plugin, f"event type {event_type.name!r}", problem)
+    found = _unique(pairs, lambda t: t.name, "event type")
+    return {name: found[name] for name in sorted(found)}
+
+
 def _workspace_extensions(c: _Collector, permissions: tuple[tuple[str, Permission], ...]
                           ) -> tuple[WorkspaceModule, ...]:
     """One extension per plugin, checked; a module not built yet is logged, not refused."""
@@ -295,4 +307,5 @@ def build_catalog(registry: PluginRegistry) -> PluginCatalog:
         metrics=_metrics(c),
         checks_by_id={ch.id: ch for _p, ch in checks},
         workspace_extensions=_workspace_extensions(c, permissions),
+        event_types=_event_types(c),
     )

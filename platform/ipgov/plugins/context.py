@@ -25,6 +25,7 @@ __all__ = [
     "EventRecord",
     "PlatformContext",
     "QueuedRecord",
+    "RecordedEvent",
     "SessionContext",
     "TenantDirectory",
     "TenantRecord",
@@ -96,6 +97,19 @@ class EventRecord(Protocol):
     def payload(self) -> dict[str, Any]: ...
 
 
+class RecordedEvent(Protocol):
+    """An event written to the outbox (``record_event``): its id is the event id."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
 SessionContext = AbstractAsyncContextManager["AsyncSession"]
 
 
@@ -163,4 +177,12 @@ class PlatformContext(Protocol):
                          actor: str = "system") -> QueuedRecord | None:
         """Tell the plugins that something happened (``should_review_on``); the review it
         requested, if any."""
+        ...
+
+    async def record_event(self, session: AsyncSession, *, tenant_id: str, type: str,
+                           payload: Mapping[str, Any], actor: str, object_id: str = "",
+                           severity: str | None = None,
+                           idempotency_key: str | None = None) -> RecordedEvent | None:
+        """Record an event of a declared type in ``session``'s transaction (the outbox); None
+        when ``idempotency_key`` was recorded already."""
         ...

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import click
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from ipgov.events.catalog import EventType
     from ipgov.plugins.context import PlatformContext
     from ipgov.plugins.contracts import (
         DemoContext,
@@ -175,6 +176,24 @@ def register_jobs() -> dict[str, Any]:
     stored as the job's result (JSON). Jobs run in the review workers (embedded threads by
     default, ``ipgov worker`` processes with a broker) and are delivered at least once: a
     handler must be idempotent. Start one with ``ipgov.api.enqueue_job``. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_event_types() -> list[EventType]:
+    """Return the kinds of event the plugin records (``ipgov.api.EventType``): name (starting
+    with the plugin's name and a dot), payload schema version, summary, JSON Schema of the
+    payload, titles in en and zh-CN, the permission object it is about, a workspace link and
+    an example payload.
+
+    Record one with ``ipgov.api.record_event`` in the transaction of the change it reports.
+    A duplicate name, a name outside the plugin's namespace, an invalid schema or example fail
+    start-up. Listed in docs/events.md. Since 0.1.
     """
 
 

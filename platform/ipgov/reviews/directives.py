@@ -22,6 +22,7 @@ from ipgov.errors import Forbidden, InvalidInput, NotFound
 from ipgov.tenancy.models import Escalation, Tenant
 from ipgov.tenancy.modes import GovernanceMode
 
+from .announce import directive_event
 from .checks import SEVERITY_ORDER, Check, Severity
 from .models import Directive, DirectiveStatus, Finding, ReviewSettings
 
@@ -83,6 +84,8 @@ async def sync_directives(
         if key not in found and directive.check_id in ran and directive.status != "closed":
             directive.status, directive.closed_run_id = DirectiveStatus.CLOSED, held.id
             counts["closed"] += 1
+            await directive_event(platform, session, directive, "closed",
+                                  actor="review-worker", extra={"status": "closed"})
     await session.flush()
     return counts
 
@@ -118,6 +121,8 @@ async def escalate(platform: Platform, tenant_id: str) -> int:
             if reason is None:
                 continue
             d.escalated_at, d.escalation = now, "group" if to_group else "supervision"
+            await directive_event(platform, session, d, "escalated", actor="review-worker",
+                                  extra={"reason": reason, "to": d.escalation})
             if to_group:
                 await _escalation(platform, session, tenant, d, reason)
             count += 1
@@ -219,4 +224,16 @@ async def change_directive(
     await platform.audit(session, tenant_id=tenant_id, actor=actor, action="directive.updated",
                          object_type="ipgov:directive", object_id=d.id,
                          details={"status": d.status, "before": before, "after": after})
+    await _announce_change(platform, session, d, before, actor)
     return d
+
+
+async def _announce_change(platform: Platform, session: AsyncSession, d: Directive,
+                           before: dict[str, Any], actor: str) -> None:
+    """``directive.assigned`` for a new owner, ``directive.closed`` when marked done."""
+    if d.owner_user_id and d.owner_user_id != before["owner_user_id"]:
+        await directive_event(platform, session, d, "assigned", actor=actor,
+                              extra={"owner_user_id": d.owner_user_id})
+    if d.status == DirectiveStatus.DONE and before["status"] != DirectiveStatus.DONE:
+        await directive_event(platform, session, d, "closed", actor=actor,
+                              extra={"status": "done"})

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ipgov.work import Claim, finish
 
+from .announce import review_finished
 from .checks import Check, CheckStatus, Severity
-from .directives import escalate, sync_directives
+from .directives import escalate, review_settings, sync_directives
 from .groups import try_aggregate
 from .models import CheckResult, Finding, RunStatus
 from .scoring import ScoredCheck, score_run
@@ -46,6 +47,8 @@ async def finalize(platform: Platform, held: Claim) -> str:
                              details={"findings": len(findings), "failed_checks": failed,
                                       "overall": scores["overall"],
                                       "coverage": scores["coverage"]["overall"], **counts})
+        tolerance = (await review_settings(session, held.tenant_id)).risk_tolerance
+        await review_finished(platform, session, held, str(status), findings, tolerance)
     await escalate(platform, held.tenant_id)
     if held.row.parent_run_id:
         await try_aggregate(platform, held.row.parent_run_id)

@@ -20,12 +20,13 @@ from ipgov.tenancy.models import Tenant
 from ipgov.work.recovery import recover
 
 from .models import ReviewRun, ReviewSchedule
+from .reminders import remind_directives
 from .service import request_review
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["period_of", "run_due_schedules", "scheduler_loop"]
+__all__ = ["period_of", "run_due_schedules", "scheduler_loop", "scheduler_pass"]
 
 log = logging.getLogger("ipgov.scheduler")
 
@@ -62,16 +63,23 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
     return created
 
 
+async def scheduler_pass(platform: Platform) -> int:
+    """One pass: due reviews, periodic plugin jobs (ip_governance's deadline scan among
+    them), time-driven directive events, recovery of stuck work; returns the new reviews."""
+    created = await run_due_schedules(platform)
+    await schedule_periodic_jobs(platform)
+    await remind_directives(platform)
+    await recover(platform)
+    return created
+
+
 async def scheduler_loop(platform: Platform, every: float = 30.0) -> None:
-    """Check schedules (reviews, periodic jobs) and recover stuck work forever (cancelled on
-    shutdown)."""
+    """Run ``scheduler_pass`` forever (cancelled on shutdown)."""
     while True:
         try:
-            created = await run_due_schedules(platform)
+            created = await scheduler_pass(platform)
             if created:
                 log.info("scheduled %d review(s)", created)
-            await schedule_periodic_jobs(platform)
-            await recover(platform)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -80,4 +80,10 @@ async def decide_escalation(
                          action=f"escalation.{escalation.status}",
                          object_type="ipgov:escalation", object_id=escalation.id,
                          details={"decision_type": escalation.decision_type})
+    await platform.record_event(
+        session, tenant_id=tenant_id, type="escalation.decided", actor=actor,
+        object_id=escalation.id,
+        payload={"tenant_id": tenant_id, "escalation_id": escalation.id,
+                 "decision_type": escalation.decision_type[:200], "status": escalation.status,
+                 "from_tenant_id": escalation.from_tenant_id})
     return escalation

@@ -205,11 +205,14 @@ def _profiles(before: AccessSnapshot, after: AccessSnapshot,
                 | {PLATFORM_TENANT_ID})
     groups: dict[frozenset, list[str]] = defaultdict(list)
     for subject in sorted(set(before.holdings) | set(after.holdings)):
-        held = before.holdings.get(subject, frozenset()) | after.holdings.get(subject,
-                                                                              frozenset())
-        profile = frozenset(h for h in held if h[1] in relevant)
+        # what the subject holds before and after, each side apart: two members holding the
+        # same roles afterwards are not alike when only one of them held them before (a
+        # member an absorption moves beside the absorbing tenant's own)
+        profile = frozenset(
+            (*h, side) for side, snap in (("before", before), ("after", after))
+            for h in snap.holdings.get(subject, frozenset()) if h[1] in relevant)
         if (subject, tenant_id) in before.direct | after.direct:
-            profile |= {(subject, "")}  # a subject with rules of its own is a profile alone
+            profile |= {(subject, "", "")}  # a subject with rules of its own is a profile alone
         if profile:
             groups[profile].append(subject)
     return groups
@@ -229,7 +232,9 @@ def _tenant_effect(before: AccessSnapshot, after: AccessSnapshot, tenant_id: str
             continue
         shown = sorted(names.get(m, m) for m in members)[:MEMBERS_SHOWN]
         slugs = {**after.tenants, **before.tenants}
-        roles = tuple(sorted(f"{role}@{slugs.get(t, (t,))[0]}" for role, t in profile if t))
+        roles = tuple(sorted({f"{role}@{slugs.get(t, (t,))[0]}" for role, t, side in profile
+                              if t and side == "after"} or {
+            f"{role}@{slugs.get(t, (t,))[0]}" for role, t, _side in profile if t}))
         changes.append(AccessChange(roles, tuple(shown), len(members),
                                     tuple(sorted(now - was)), tuple(sorted(was - now))))
     # a tenant absorbed by the change is no longer in the tree afterwards: nothing in effect

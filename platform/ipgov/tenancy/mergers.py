@@ -214,7 +214,17 @@ async def absorb(
     for tenant in (keep, gone):
         await platform.audit(session, tenant_id=tenant.id, actor=actor, action="tenant.absorbed",
                              object_type="ipgov:tenant", object_id=gone.id, details=details)
+    await _merged(platform, session, keep, gone, "absorption", actor)
     return counts
+
+
+async def _merged(platform: Platform, session: AsyncSession, tenant: Tenant, other: Tenant,
+                  kind: str, actor: str) -> None:
+    """The ``tenant.merged`` event, in the absorbing tenant or the new parent."""
+    await platform.record_event(
+        session, tenant_id=tenant.id, type="tenant.merged", actor=actor, object_id=other.id,
+        severity="medium", payload={"tenant_id": tenant.id, "kind": kind,
+                                    "other_tenant_id": other.id, "other_slug": other.slug})
 
 
 async def _reroot(session: AsyncSession, tenant: Tenant, root_id: str, depth: int) -> None:
@@ -237,6 +247,7 @@ async def join_parallel_reporting(
         await platform.audit(session, tenant_id=tenant.id, actor=actor,
                              action="tenant.parallel_reporting", object_type="ipgov:tenant",
                              object_id=acquired.id, details=details)
+    await _merged(platform, session, parent, acquired, "parallel_reporting", actor)
     return acquired
 
 

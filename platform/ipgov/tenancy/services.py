@@ -176,6 +176,10 @@ async def _provision(
         details={"slug": tenant.slug, "parent_id": tenant.parent_id, "policies": count,
                  "plugins": tenant.enabled_plugins, "governance_mode": tenant.governance_mode},
     )
+    await platform.record_event(
+        session, tenant_id=tenant.id, type="tenant.onboarded", actor=actor, object_id=tenant.id,
+        payload={"tenant_id": tenant.id, "slug": tenant.slug, "name": tenant.name[:500],
+                 "parent_id": tenant.parent_id, "governance_mode": tenant.governance_mode})
 
 
 async def create_group(
@@ -292,6 +296,11 @@ async def change_governance_mode(
             session, tenant_id=tenant.id, actor=actor, action="tenant.governance_mode_changed",
             object_type="ipgov:tenant", object_id=tenant.id, details=effect.details(),
         )
+        if previous != mode:
+            await platform.record_event(
+                session, tenant_id=tenant.id, type="tenant.governance_mode_changed",
+                actor=actor, object_id=tenant.id, severity="medium",
+                payload={"tenant_id": tenant.id, "previous": previous, "mode": mode})
     return effect
 
 

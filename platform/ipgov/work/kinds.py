@@ -18,9 +18,10 @@ from ipgov.settings import Settings
 __all__ = ["CORE_KINDS", "Timing", "WorkKind", "WorkKinds", "WorkPlatform", "core_kinds",
            "timing_from_settings"]
 
-CORE_KINDS = ("ipgov.reviews.work:REVIEWS", "ipgov.jobs.work:JOBS")
+CORE_KINDS = ("ipgov.reviews.work:REVIEWS", "ipgov.jobs.work:JOBS", "ipgov.events.work:EVENTS")
 """The core's kinds of work, by dotted name, loaded like built-in plugins: neither the work
-machine nor the platform imports the review engine or the jobs service (they import them)."""
+machine nor the platform imports the review engine, the jobs service or the event dispatch
+(they import them)."""
 
 
 class _PlatformWork(Protocol):
@@ -113,7 +114,7 @@ class WorkKind:
 
 @cache
 def core_kinds() -> tuple[WorkKind, ...]:
-    """The kinds named by ``CORE_KINDS`` (reviews, plugin jobs)."""
+    """The kinds named by ``CORE_KINDS`` (reviews, plugin jobs, event dispatch)."""
     found = []
     for name in CORE_KINDS:
         module, attribute = name.split(":")

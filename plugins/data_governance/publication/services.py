@@ -125,4 +125,11 @@ async def store_check(session: AsyncSession, *, title: str, channel: str, body: 
         row.tenant_id = tenant_id
     session.add(row)
     await session.flush()
+    if row.verdict == "block" and platform is not None and tenant_id:
+        await platform.record_event(
+            session, tenant_id=tenant_id, type="data_governance.publication_check.blocked",
+            actor=actor, object_id=row.id, severity="high",
+            payload={"tenant_id": tenant_id, "check_id": row.id, "title": row.title[:500],
+                     "channel": row.channel[:100],
+                     "risks": [a.risk for a in risks if a.verdict == "block"]})
     return row

@@ -24,6 +24,7 @@ from ipgov.api import (
 
 from ..catalog.models import DataAsset, DataAssetContent
 from ..common import get, text
+from ..events import TRADE_SECRET_KIND
 from ..vocabulary import STEP_KINDS, content_object
 from .models import DataAccessLog, ReasonableStep
 
@@ -45,6 +46,13 @@ async def _log(info: Info, tenant_id: str, asset: DataAsset, purpose: str, outco
         f"{PLUGIN}.content.read_denied", object_type="data_governance:asset",
         object_id=asset.id, details={"purpose": purpose, "classification": asset.classification,
                                      "code": asset.code})
+    if asset.kind_key == TRADE_SECRET_KIND:
+        await ctx.platform.record_event(
+            session, tenant_id=tenant_id, actor=ctx.actor, object_id=asset.id,
+            type=f"{PLUGIN}.trade_secret.{'read' if outcome == 'granted' else 'refused'}",
+            severity="medium" if outcome == "granted" else "high",
+            payload={"tenant_id": tenant_id, "asset_id": asset.id, "code": asset.code,
+                     "classification": asset.classification, "reader": ctx.actor[:200]})
 
 
 async def read_content(info: Info, tenant_id: str, asset_id: str, purpose: str

@@ -15,6 +15,7 @@ from . import models
 from .checks import CHECKS as _CHECKS
 from .demo import demo
 from .graphql import RiskAssetsMutation, RiskAssetsQuery
+from .reminders_graphql import DeadlineReminderMutation, DeadlineReminderQuery
 
 __all__ = ["CHECKS", "MODELS", "MUTATIONS", "PERMISSIONS", "QUERIES", "demo", "provision"]
 
@@ -31,11 +32,11 @@ PERMISSIONS: list[Permission] = [
 MODELS: list[type] = [
     models.RiskAppetite, models.RiskTolerance, models.IpRisk, models.IpAsset,
     models.IpAssetDeadline, models.IpLicence, models.IpRoyaltyPayment, models.IpIncident,
-    models.IpIncidentResponse, models.IpRecoveryPlan,
+    models.IpIncidentResponse, models.IpRecoveryPlan, models.DeadlineReminderSettings,
 ]
 CHECKS: list[Check] = _CHECKS
-QUERIES: list[type] = [RiskAssetsQuery]
-MUTATIONS: list[type] = [RiskAssetsMutation]
+QUERIES: list[type] = [RiskAssetsQuery, DeadlineReminderQuery]
+MUTATIONS: list[type] = [RiskAssetsMutation, DeadlineReminderMutation]
 
 
 async def provision(event: TenantEvent) -> Any:

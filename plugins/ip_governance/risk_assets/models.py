@@ -211,3 +211,15 @@ class IpRecoveryPlan(TenantScoped, Base):
     steps: Mapped[list] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DeadlineReminderSettings(TenantScoped, Base):
+    """How many days before a deadline the tenant is reminded (``deadline.approaching``)."""
+
+    __tablename__ = "ipg_deadline_reminders"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+    __movable_on_absorption__ = False  # the absorbing tenant keeps its own lead times
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    lead_days: Mapped[list] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from ipgov.api import InvalidInput, enqueue_job, errors_as_data, mutate, requires
@@ -195,12 +196,21 @@ class PatentMutation:
             ids = await visible_collection_ids(platform, tid,
                                                [str(c) for c in collection_ids or []])
             hits = await fto_screen.screen(platform, tid, ids, text, limit=limit)
+
+            async def store(s: AsyncSession) -> Any:
+                row = await services.save_screening(
+                    s, title=title.strip(), text=text, collection_ids=ids,
+                    results=[dataclasses.asdict(h) for h in hits], actor=info.context.actor)
+                await platform.record_event(
+                    s, tenant_id=tid, type="patent_search.fto.stored", actor=info.context.actor,
+                    object_id=row.id, payload={"tenant_id": tid, "screening_id": row.id,
+                                               "title": row.title[:500], "hits": len(hits),
+                                               "collections": len(ids)})
+                return row
+
             # the screening is the object (not a document): the trail says what was done
             return await mutate(
-                info, tid, FtoPayload, "screening",
-                lambda s: services.save_screening(
-                    s, title=title.strip(), text=text, collection_ids=ids,
-                    results=[dataclasses.asdict(h) for h in hits], actor=info.context.actor),
+                info, tid, FtoPayload, "screening", store,
                 action="patent_search.fto.screened", object_type="patent_search:fto_screening",
                 details=lambda _: {"hits": len(hits), "collections": len(ids)},
                 to_node=screening_node)

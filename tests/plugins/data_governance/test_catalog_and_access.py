@@ -11,6 +11,7 @@ from data_governance.catalog.models import DataAsset
 from data_governance.secrets.models import DataAccessLog
 from data_governance.textmatch import screen, sentences
 from tests.conftest import make_group
+from tests.events_support import assert_emitted
 
 CREATE = """mutation($t: ID!, $i: DataAssetInput!) { createDataAsset(tenantId: $t, input: $i) {
   asset { id code classification specVersion metadata } errors { code field message } } }"""
@@ -109,6 +110,11 @@ async def test_clearance_below_classification_is_forbidden_and_logged(platform, 
         actions = [a for (a,) in (await s.execute(select(AuditEvent.action).where(
             AuditEvent.action.like("data_governance.content%")).order_by(AuditEvent.seq)))]
     assert actions == ["data_governance.content.read_denied", "data_governance.content.read"]
+    [refused] = await assert_emitted(platform, t, "data_governance.trade_secret.refused",
+                                     code="TS-1", reader=g.users["a-viewer"])
+    [read] = await assert_emitted(platform, t, "data_governance.trade_secret.read",
+                                  code="TS-1", reader=g.users["a-admin"], asset_id=asset_id)
+    assert "180" not in str(refused.payload) + str(read.payload)  # never the content
     no_log = await gql(LOG, {"t": t, "first": 5}, viewer)
     assert no_log["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

@@ -13,6 +13,7 @@ from data_governance.demo import BLOG_DRAFT, BLOG_DRAFT_ZH, BONDING_RECIPE, LOWK
 from ipgov.api import screen_text
 from patent_search.models import PatentDocument
 from tests.conftest import make_group
+from tests.events_support import assert_emitted
 from tests.plugins.patent_search.test_plugin import DATA, _collection, _ingest
 
 CREATE = """mutation($t: ID!, $i: DataAssetInput!) { createDataAsset(tenantId: $t, input: $i) {
@@ -82,6 +83,9 @@ async def test_below_clearance_only_the_verdict_and_that_a_protected_record_matc
     assert (secret["verdict"], secret["protectedMatch"]) == ("block", True)
     assert "protected record" in secret["reason"] and "TS-1" not in secret["reason"]
     assert not {secret_id, "TS-1", "Secret TS-1", "0.7", "0.8"} & set(_strings(probe))
+    [*_, blocked] = await assert_emitted(platform, t, "data_governance.publication_check.blocked",
+                                         check_id=probe["id"], title="Blog")
+    assert "secret_disclosure" in blocked.payload["risks"] and "180" not in str(blocked.payload)
 
     listed = await gql(LIST, {"t": t}, g.token("a-viewer"))  # a reader, not the submitter
     for node in [e["node"] for e in listed["data"]["publicationChecks"]["edges"]]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ipgov.api import screen_text
 from patent_search.models import FtoScreening, PatentDocument
 from tests.conftest import make_group
+from tests.events_support import assert_emitted
 from tests.plugins.patent_search.test_plugin import DATA, _collection, _ingest
 
 SCREEN = """mutation($t: ID!, $x: String!) { screenFto(tenantId: $t, title: "ours", text: $x) {
@@ -52,6 +53,8 @@ async def test_an_abstract_is_never_called_a_claim_and_ranks_below_claims(platfo
         "claim ")
     ranks = [h["comparedWith"] for h in hits]
     assert ranks == sorted(ranks, key=lambda c: c != "claims")  # every claim match first
+    await assert_emitted(platform, acme.ids["acme-a"], "patent_search.fto.stored",
+                         title="ours", hits=len(hits), collections=1)
     matches = await screen_text(platform, acme.ids["acme-a"], abstract_only.abstract)
     wheres = {p.where for m in matches if m.ref == abstract_only.publication_number
               for p in m.passages}

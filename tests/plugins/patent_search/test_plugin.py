@@ -13,6 +13,7 @@ from ipgov.api import list_ip_objects, screen_text
 from ipgov.jobs.service import execute_job
 from patent_search.models import PatentDocument
 from tests.conftest import make_group
+from tests.events_support import assert_emitted
 
 DATA = Path(__file__).parents[3] / "plugins" / "patent_search" / "demo_data"
 SHARED = Path(__file__).parents[4] / "shared" / "data" / "patents"
@@ -159,12 +160,24 @@ async def test_watchlist_matches_raise_a_monitor_review_for_the_watching_tenants
             if kind == "review":
                 queue_sent.append((row_id, tenant_id))
 
-    platform.work.attach(Queue())
+    from ipgov.work.queue import InlineQueue
+
+    events = InlineQueue(kinds={"event"}, forward=Queue())
+    platform.work.attach(events)
     job = await _ingest(platform, gql, acme, "admin", "acme", shared,
                         DATA / "group_database" / "patentsview-neural-network-hardware.csv")
-    assert job["result"]["watchlist_matches"][acme.ids["acme-a"]] > 50
-    assert job["result"]["reviews_requested"] == [acme.ids["acme-a"]]
+    matches = job["result"]["watchlist_matches"][acme.ids["acme-a"]]
+    assert matches > 50
+    assert job["result"]["match_events"] == [acme.ids["acme-a"]]
+    await assert_emitted(platform, acme.ids["acme-a"], "patent_search.watchlist.matched",
+                         matches=matches)
+    replay = list(events.pending)
+    await events.drain(platform)  # the review trigger consumer asks for the Monitor review
+    events.pending.extend(replay)
+    await events.drain(platform)  # delivered again: the event id makes it one review
     from ipgov.reviews.runner import execute_run
+
+    assert len(queue_sent) == 1
 
     run_id = next(r for r, t in queue_sent if t == acme.ids["acme-a"])
     await execute_run(platform, run_id, acme.ids["acme-a"])
