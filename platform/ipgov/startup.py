@@ -17,6 +17,7 @@ from ipgov.audit.witness import WitnessWriter, build_witness
 from ipgov.authz.service import AuthzService
 from ipgov.db import Database
 from ipgov.db.session import engine_options
+from ipgov.notify.routing import route_event
 from ipgov.events.record import record_event
 from ipgov.identity.service import build_token_services
 from ipgov.jobs.service import enqueue_job
@@ -70,7 +71,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         plugin_config=plugin_config,
         services={"enqueue_job": enqueue_job, "emit_event": emit_event,
                   "record_event": record_event},
-        event_consumers=[review_on_event],
+        event_consumers=[review_on_event, route_event],
     )
     platform._catalog = catalog
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),

@@ -264,7 +264,7 @@ class NotificationQuery:
     def event_types(self, info: Info) -> list[EventTypeInfo]:
         return [EventTypeInfo(name=t.name, version=t.version, summary=t.summary,
                               object_type=t.object_type)
-                for t in info.context.platform.events.types()]
+                for _plugin, t in info.context.platform.catalog.event_types.values()]
 
     @strawberry.field(description="The tenant's notification destinations.",
                       extensions=requires(*READ))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ipgov.db.base import utcnow
 
 from .models import Delivery, DeliveryStatus, NotificationPreference
+from .routing import send_after_commit
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -88,5 +89,5 @@ async def _write_digest(platform: Platform, tenant_id: str, user_id: str, cadenc
             requested_by="digest", idempotency_key=key, status=DeliveryStatus.QUEUED)
         session.add(digest)
         await session.flush()
-        platform.notify_after_commit(session, digest)
+        send_after_commit(platform, session, [digest])
     return 1

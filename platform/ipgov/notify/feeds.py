@@ -24,7 +24,7 @@ from ipgov.plugins.contracts import CalendarEntry
 from ipgov.plugins.manager import call_and_await
 from ipgov.reviews.models import Directive, DirectiveStatus
 
-from .channels import render_calendar
+from .channels.calendar import render_calendar
 from .digests import zone
 from .models import CalendarFeed, NotificationPreference
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.work import LeasedWork
 
-__all__ = ["CADENCES", "CalendarFeed", "Delivery", "DeliveryStatus", "NotificationDestination",
+__all__ = ["CADENCES", "MODELS", "CalendarFeed", "Delivery", "DeliveryStatus", "NotificationDestination",
            "NotificationPreference", "NotificationRule"]
 
 CADENCES = ("immediate", "daily", "weekly", "off")
@@ -137,3 +137,7 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column()
+
+
+MODELS = [NotificationDestination, NotificationRule, NotificationPreference, Delivery, CalendarFeed]
+"""The notification tables (registered by the core's built-in plugin)."""

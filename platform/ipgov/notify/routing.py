@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.i18n.negotiation import DEFAULT_LOCALE, normalize
 from ipgov.identity.models import Membership, User
+from ipgov.db.session import after_commit
+from ipgov.events.record import event_type
 from ipgov.plugins.manager import call_and_await
 
 from .models import (
@@ -37,7 +39,7 @@ from .models import (
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["SEVERITIES", "matches", "route_event", "rule_owners"]
+__all__ = ["SEVERITIES", "matches", "route_event", "rule_owners", "send_after_commit"]
 
 log = logging.getLogger("ipgov.notify")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -82,7 +84,7 @@ class _Recipient:
 
 async def route_event(platform: Platform, event: Any) -> int:
     """Write the deliveries ``event`` calls for (an event consumer); returns how many are new."""
-    object_type = platform.events.type_of(event.type).object_type
+    object_type = event_type(platform, event.type).object_type
     written = 0
     for owner, via_group in rule_owners(platform, event.tenant_id):
         async with platform.tenant_session(owner) as session:
@@ -160,10 +162,25 @@ async def _write(platform: Platform, session: AsyncSession, tenant_id: str,
     new = [d for d in drafts if d.idempotency_key not in existing]
     session.add_all(new)
     await session.flush()
-    for delivery in new:
-        if delivery.status == DeliveryStatus.QUEUED:
-            platform.notify_after_commit(session, delivery)
+    send_after_commit(platform, session, [d for d in new if d.status == DeliveryStatus.QUEUED])
     return len(new)
+
+
+def send_after_commit(platform: Platform, session: AsyncSession,
+                      deliveries: Sequence[Delivery]) -> None:
+    """Send ``deliveries`` to the workers once the session commits (never on a rollback;
+    a process dying in between is covered by work recovery)."""
+    sent = [(d.id, d.tenant_id) for d in deliveries]
+    if not sent:
+        return
+
+    async def send_them() -> None:
+        from ipgov.work.running import send
+
+        for row_id, tenant_id in sent:
+            await send(platform, "delivery", row_id, tenant_id)
+
+    after_commit(session, send_them)
 
 
 def _draft(rule: NotificationRule, event: Any, channel: str, *, locale: str, status: str,

@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from ipgov.events.catalog import EventType
+from ipgov.events.record import event_type
 from ipgov.identity.models import User
 
-from .channels import CHANNELS, Destination, Notice, render_notice
+from .channels import CHANNELS
+from .channels.base import Destination, Notice
+from .channels.render import render_notice
 from .models import Delivery, NotificationDestination
 
 if TYPE_CHECKING:
@@ -22,6 +26,19 @@ if TYPE_CHECKING:
 __all__ = ["Attempt", "attempt_delivery", "destination_of", "notices_of"]
 
 log = logging.getLogger("ipgov.notify")
+
+TEST_TYPE = EventType(
+    name="notification.test", version=1, summary="A test message sent from the workspace",
+    payload={"type": "object", "properties": {"requested_by": {"type": "string"}},
+             "additionalProperties": False},
+    titles={"en": "Test message from ipgov (sent by {requested_by})",
+            "zh-CN": "来自 ipgov 的测试消息（发送人：{requested_by}）"},
+    object_type="ipgov:notification")
+"""What a test send says (not an event of the catalog: it is never recorded or routed)."""
+
+
+def _type_of(platform: Platform, name: str) -> EventType:
+    return TEST_TYPE if name == TEST_TYPE.name else event_type(platform, name)
 
 
 @dataclass(frozen=True)
@@ -73,8 +90,8 @@ async def destination_of(platform: Platform, row: Delivery) -> Destination | Att
             user = await session.get(User, row.user_id)
         if user is None or not user.active:
             return Attempt.skip("the recipient's account is gone or disabled")
-        object_type = platform.events.type_of(row.event_type).object_type \
-            if row.mode != "test" else None
+        object_type = event_type(platform, row.event_type).object_type \
+            if row.mode == "immediate" else None
         if object_type and not platform.allowed(user.id, row.event_tenant_id, object_type,
                                                 "read"):
             return Attempt.skip("the recipient may no longer read what this is about")
@@ -99,6 +116,8 @@ async def notices_of(platform: Platform, row: Delivery) -> Sequence[Notice]:
         async with platform.read_session(row.tenant_id) as session:
             rows = (await session.execute(select(Delivery).where(
                 Delivery.id.in_(row.items)).order_by(Delivery.occurred_at))).scalars().all()
+        rows = [r for r in rows if r.user_id is None or platform.allowed(
+            r.user_id, r.event_tenant_id, _type_of(platform, r.event_type).object_type, "read")]
     return [_notice(platform, item, row.locale) for item in rows]
 
 
@@ -107,8 +126,9 @@ def _notice(platform: Platform, row: Delivery, locale: str) -> Notice:
     event = SimpleNamespace(id=row.event_id, type=row.event_type, tenant_id=row.event_tenant_id,
                             payload=row.payload, occurred_at=row.occurred_at,
                             severity=row.severity)
-    return render_notice(event, platform.events.type_of(row.event_type), locale=locale,
+    return render_notice(event, _type_of(platform, row.event_type), locale=locale,
                          tenant_name=tenant.slug if tenant else row.event_tenant_id,
+                         tenant_slug=tenant.slug if tenant else None,
                          base_url=platform.settings.public_url)
 
 

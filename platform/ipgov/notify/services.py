@@ -22,7 +22,7 @@ from ipgov.i18n.negotiation import normalize
 from ipgov.identity.models import Membership
 from ipgov.validation import FieldErrors
 
-from .channels import validate_destination
+from .channels.base import validate_destination
 from .models import (
     CADENCES,
     Delivery,
@@ -84,7 +84,8 @@ async def register_destination(platform: Platform, session: AsyncSession, *, ten
     name = errors.check(_name, name) or ""
     locale = errors.check(_locale, locale) or "en"
     with errors.field():
-        validate_destination(kind, target, platform.settings)
+        validate_destination(kind, target, platform.settings,
+                             secrets=[secret] if secret else (), name=name)
     if not 1 <= rate_per_minute <= 600:
         errors.add(InvalidInput("between 1 and 600 messages a minute", field="ratePerMinute",
                                 code="NOTIFY_RATE"))
@@ -148,7 +149,7 @@ class RuleDraft:
 
 
 def _event_types(platform: Platform, patterns: Sequence[str]) -> list[str]:
-    known = platform.events.names()
+    known = set(platform.catalog.event_types)
     if not patterns or len(patterns) > MAX_LIST:
         raise InvalidInput(f"name 1 to {MAX_LIST} event types", field="eventTypes",
                            code="NOTIFY_EVENT_TYPES")
