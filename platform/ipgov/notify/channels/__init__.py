@@ -1,0 +1,1 @@
+"""Channels that carry notifications out of ipgov."""
