@@ -23,7 +23,7 @@ from ipgov.validation import FieldErrors, clean_text, one_of
 from .outbound import OutboundError, OutboundPolicy, check_target
 
 __all__ = ["KINDS", "MAX_SECRETS", "ROBOT_KINDS", "Channel", "Destination", "Notice", "Outcome",
-           "validate_destination"]
+           "outcome_of_status", "validate_destination"]
 
 KINDS = ("email", "webhook", "wecom", "dingtalk", "feishu")
 """Every channel kind."""
@@ -77,6 +77,18 @@ class Outcome:
     def from_error(cls, error: OutboundError) -> Outcome:
         """The outcome of a request that was refused or not answered."""
         return cls.failed(error.code, error.detail, retryable=error.retryable)
+
+
+def outcome_of_status(status: int, retry_after: str = "") -> Outcome:
+    """2xx delivered; 408, 429 and 5xx worth another attempt; other answers are final
+    (410: the receiver says the endpoint is gone)."""
+    if 200 <= status < 300:
+        return Outcome.sent(detail=f"HTTP {status}")
+    later = f" (retry after {retry_after[:20]} s)" if retry_after else ""
+    if status in (408, 429) or status >= 500:
+        return Outcome.failed(f"http_{status}", f"HTTP {status}{later}", retryable=True)
+    why = {410: "the receiver says the endpoint is gone"}.get(status, "refused by the receiver")
+    return Outcome.failed(f"http_{status}", f"HTTP {status}: {why}", retryable=False)
 
 
 @dataclass(frozen=True)

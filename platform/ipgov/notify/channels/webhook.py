@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .base import Destination, Notice, Outcome
+from .base import Destination, Notice, Outcome, outcome_of_status
 from .outbound import OutboundError, OutboundPolicy, post
 
-__all__ = ["WebhookChannel", "body_of", "new_webhook_secret", "outcome_of_status", "signature"]
+__all__ = ["WebhookChannel", "body_of", "new_webhook_secret", "signature"]
 
 DIGEST_TYPE = "ipgov.digest"
 
@@ -59,18 +59,6 @@ def body_of(notices: Sequence[Notice], now: float) -> bytes:
                    "data": {"events": [_event(n) for n in notices]}}
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"),
                       default=str).encode("utf-8")
-
-
-def outcome_of_status(status: int, retry_after: str = "") -> Outcome:
-    """2xx delivered; 408, 429 and 5xx worth another attempt; other answers are final
-    (410: the receiver says the endpoint is gone)."""
-    if 200 <= status < 300:
-        return Outcome.sent(detail=f"HTTP {status}")
-    later = f" (retry after {retry_after[:20]} s)" if retry_after else ""
-    if status in (408, 429) or status >= 500:
-        return Outcome.failed(f"http_{status}", f"HTTP {status}{later}", retryable=True)
-    why = {410: "the receiver says the endpoint is gone"}.get(status, "refused by the receiver")
-    return Outcome.failed(f"http_{status}", f"HTTP {status}: {why}", retryable=False)
 
 
 class WebhookChannel:
