@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,17 +57,21 @@ class Receiver:
     """An HTTP server on 127.0.0.1 in a thread; ``answer`` decides each response, ``hang``
     makes it read the request and never answer (until stopped)."""
 
-    def __init__(self, answer: Answer = ok, *, hang: bool = False) -> None:
+    def __init__(self, answer: Answer = ok, *, hang: bool = False,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Received] = []
         self.answer, self.hang = answer, hang
         self.released = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https" if tls else "http"
         self.port = self.server.server_address[1]
 
-    def url(self, path: str = "/hook") -> str:
+    def url(self, path: str = "/hook", host: str = "127.0.0.1") -> str:
         """The receiver's URL for ``path``."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
@@ -104,7 +109,8 @@ class Receiver:
 
 
 @contextmanager
-def receiver(answer: Answer = ok, *, hang: bool = False) -> Iterator[Receiver]:
+def receiver(answer: Answer = ok, *, hang: bool = False,
+             tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     """A running ``Receiver`` for the duration of the block."""
-    with Receiver(answer, hang=hang) as running:
+    with Receiver(answer, hang=hang, tls=tls) as running:
         yield running

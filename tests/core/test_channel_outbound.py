@@ -5,11 +5,12 @@ and size. Every test uses a real HTTP receiver on this machine."""
 from __future__ import annotations
 
 import ipaddress
+import ssl
 import time
 
 import pytest
 
-from ipgov.notify.channels.outbound import OutboundError, OutboundPolicy, is_public, post
+from ipgov.notify.channels.outbound import OutboundError, OutboundPolicy, _tls, is_public, post
 from ipgov.settings import Settings
 from tests.core.channel_support import LOCAL, LOCAL_POLICY, answering, receiver
 
@@ -105,3 +106,58 @@ async def test_a_receiver_that_is_down_is_a_retryable_failure():
     with pytest.raises(OutboundError) as failed:
         await post(url, content=b"", headers={}, policy=LOCAL_POLICY)
     assert failed.value.code == "connection" and failed.value.retryable
+
+
+def _certificates(tmp_path):
+    """A test CA (written to a file) and a server certificate for the name ``localhost`` only."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("test CA")).issuer_name(name("test CA"))
+          .public_key(ca_key.public_key()).serial_number(1).not_valid_before(now)
+          .not_valid_after(now + dt.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(name("localhost")).issuer_name(ca.subject)
+            .public_key(key.public_key()).serial_number(2).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "server.pem").write_bytes(cert.public_bytes(pem) + key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tmp_path / "server.pem")
+    return tmp_path / "ca.pem", server
+
+
+async def test_tls_goes_to_the_pinned_address_and_checks_the_certificate_of_the_name(
+        tmp_path, monkeypatch):
+    ca_file, server = _certificates(tmp_path)
+    names: list[str | None] = []
+    server.sni_callback = lambda _sock, name, _ctx: names.append(name)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # the client trusts the test CA
+    _tls.cache_clear()
+    strict = OutboundPolicy.from_settings(Settings(notify_allow_private_networks="127.0.0.0/8"))
+    try:
+        with receiver(tls=server) as hook:
+            reply = await post(hook.url(host="localhost"), content=b"{}", headers={},
+                               policy=strict)
+            with pytest.raises(OutboundError) as by_address:  # the certificate names localhost
+                await post(hook.url(host="127.0.0.1"), content=b"{}", headers={}, policy=strict)
+    finally:
+        _tls.cache_clear()
+    assert reply.status == 204 and names[0] == "localhost"
+    assert hook.requests[0].headers["host"] == f"localhost:{hook.port}"
+    assert by_address.value.code == "connection" and len(hook.requests) == 1
