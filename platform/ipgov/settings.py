@@ -83,6 +83,19 @@ class Settings:
     mail_from: str = "ipgov@localhost"
     max_pending_invitations: int = 1000
     # --- end sign-in -------------------------------------------------------------------------
+    # --- outbound notifications (issue 17): see docs/operations.md, "Outbound requests" -------
+    #: Networks webhooks and robots may reach although they are not public: CIDRs separated
+    #: by commas (``10.0.0.0/8,fd00::/8``), or ``all``; empty: only public addresses.
+    notify_allow_private_networks: str = ""
+    #: Whether destinations may be plain ``http://`` URLs (tests, a receiver inside the LAN).
+    notify_allow_http: bool = False
+    #: Bounds of one outbound request: opening the connection, waiting for each read, the
+    #: whole exchange, and the most bytes of the answer read (the rest is dropped).
+    notify_connect_timeout_seconds: float = 5.0
+    notify_read_timeout_seconds: float = 10.0
+    notify_total_timeout_seconds: float = 15.0
+    notify_max_response_bytes: int = 65_536
+    # --- end outbound notifications ----------------------------------------------------------
     graphql_path: str = "/graphql"
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30

@@ -23,7 +23,12 @@ TIMEOUT_SECONDS = 15.0
 
 
 class MailError(RuntimeError):
-    """The message could not be handed to the SMTP server (the reason, without secrets)."""
+    """The message could not be handed to the SMTP server (the reason, without secrets);
+    ``permanent``: the server refused it for good (a 5xx answer), trying again is useless."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,25 @@ class Mailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message.set_content(body)
+        await self.send_message(message)
+
+    async def send_message(self, message: EmailMessage) -> None:
+        """Hand over a complete message (notifications build their own); ``MailError``."""
         try:
             await asyncio.wait_for(asyncio.to_thread(self._send_blocking, message),
                                    TIMEOUT_SECONDS + 5)
         except (OSError, smtplib.SMTPException, TimeoutError) as exc:
-            raise MailError(f"the mail server did not take the message ({type(exc).__name__})"
-                            ) from None
+            raise MailError(f"the mail server did not take the message ({type(exc).__name__})",
+                            permanent=_permanent(exc)) from None
+
+
+def _permanent(exc: BaseException) -> bool:
+    """Whether the server's answer refuses the message for good (5xx for every recipient)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPAuthenticationError):  # the operator's to fix: retry
+        return False
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def invitation_message(tenant: str, role: str, link: str, expires: str) -> tuple[str, str]:
