@@ -12,9 +12,9 @@ from ipgov.authz.roles import CORE_PERMISSIONS
 from ipgov.events.catalog import EventType
 from ipgov.events.core_types import CORE_EVENT_TYPES
 from ipgov.events.models import Event
+from ipgov.notify.models import MODELS as NOTIFICATION_MODELS
 from ipgov.plugins.contracts import API_VERSION, Permission, PluginInfo
 from ipgov.plugins.hookspecs import hookimpl
-from ipgov.notify.models import MODELS as NOTIFICATION_MODELS
 from ipgov.reviews.checks import Check
 from ipgov.reviews.core_checks import CORE_CHECKS
 from ipgov.reviews.models import (

@@ -17,10 +17,10 @@ from ipgov.audit.witness import WitnessWriter, build_witness
 from ipgov.authz.service import AuthzService
 from ipgov.db import Database
 from ipgov.db.session import engine_options
-from ipgov.notify.routing import route_event
 from ipgov.events.record import record_event
 from ipgov.identity.service import build_token_services
 from ipgov.jobs.service import enqueue_job
+from ipgov.notify.routing import route_event
 from ipgov.plugins.catalog import build_catalog
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.reviews.events import emit_event, review_on_event

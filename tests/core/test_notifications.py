@@ -10,6 +10,7 @@ import asyncio
 import json
 import threading
 from datetime import timedelta
+from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -166,7 +167,7 @@ async def test_a_webhook_is_signed_retried_while_the_receiver_is_down_and_arrive
         event = await _review_finished(platform, acme.ids["acme-a"])
         await queue.drain(platform)
         [row] = await _deliveries(platform, acme.ids["acme-a"], channel="webhook")
-        assert (row.status, row.last_status) == ("retry", "503")
+        assert (row.status, row.last_status) == ("retry", "http_503")
         receiver.down = False
         async with platform.db.tenant_session(acme.ids["acme-a"]) as session:  # wait is over
             await session.execute(update(Delivery).values(not_before=utcnow()))
@@ -175,7 +176,7 @@ async def test_a_webhook_is_signed_retried_while_the_receiver_is_down_and_arrive
         queue.pending.append(("delivery", row.id, row.tenant_id))  # the broker repeats it
         await queue.drain(platform)
         [row] = await _deliveries(platform, acme.ids["acme-a"], channel="webhook")
-        assert (row.status, row.attempts) == ("delivered", 2)
+        assert (row.status, row.attempts) == ("delivered", 2), (row.last_status, row.detail)
         [body] = receiver.accepted.values()
         assert body["type"] == "review.finished" and receiver.seen == 2
         assert body["data"]["tenant_id"] == acme.ids["acme-a"] and event.id
@@ -206,13 +207,16 @@ async def test_email_goes_in_the_readers_language_and_a_daily_digest_gathers_the
         await _review_finished(platform, acme.ids["acme-a"])
         await queue.drain(platform)
         assert len(mailbox.messages) == 1  # the viewer's, at once, in Chinese
-        assert "审查" in str(mailbox.messages[0]) or "评审" in str(mailbox.messages[0])
+        subject = str(make_header(decode_header(mailbox.messages[0]["Subject"])))
+        assert subject.startswith("[acme-a] 评审已完成"), subject
         assert await write_due_digests(platform, utcnow() + timedelta(days=1, hours=1)) == 1
         await queue.drain(platform)
         assert len(mailbox.messages) == 2  # the admin's digest
         [held] = await _deliveries(platform, acme.ids["acme-a"], user_id=acme.users["a-admin"],
-                                   channel="email", mode="daily")
-        assert held.status == "digested"
+                                   channel="email", event_type="review.finished")
+        [digest] = await _deliveries(platform, acme.ids["acme-a"], event_type="notification.digest")
+        assert (held.status, held.digest_id, digest.status) == ("digested", digest.id, "delivered")
+        assert await write_due_digests(platform, utcnow() + timedelta(days=1, hours=1)) == 0
 
 
 async def test_a_calendar_feed_lists_due_dates_and_stops_when_revoked(gql, platform):
@@ -239,3 +243,39 @@ async def test_a_calendar_feed_lists_due_dates_and_stops_when_revoked(gql, platf
               {"f": made["feed"]["id"]}, token=acme.token("a-admin"))
     assert (await gql.client.get(path)).status_code == 404
     await asyncio.sleep(0)
+
+
+async def test_raci_roles_route_and_asset_deadlines_reach_the_calendar(gql, platform):
+    """Through ip_governance's hooks: notification_recipients answers a rule's RACI role from
+    the RACI matrix, calendar_entries puts open asset deadlines in the feed (only for who may
+    read assets: the tenant admin's feed has it, a rule cannot reach a non-member)."""
+    from ip_governance.organization.models import OrgMember, RaciAssignment
+    from ip_governance.risk_assets.models import IpAsset, IpAssetDeadline
+
+    acme = await make_group(platform, "acme")
+    tenant = acme.ids["acme-a"]
+    platform.work.attach(InlineQueue())
+    due = utcnow().date() + timedelta(days=30)
+    async with platform.db.tenant_session(tenant) as session:
+        member = OrgMember(tenant_id=tenant, name="Viewer", department_type="ip",
+                           user_id=acme.users["a-viewer"])
+        asset = IpAsset(tenant_id=tenant, kind="patent", title="Wafer bonding")
+        session.add_all([member, asset])
+        await session.flush()
+        session.add_all([RaciAssignment(tenant_id=tenant, process="asset_management",
+                                        member_id=member.id, role="A"),
+                         IpAssetDeadline(tenant_id=tenant, asset_id=asset.id, kind="annuity",
+                                         due_on=due)])
+    assert (await _rule(gql, acme, "acme-a", token="a-admin",
+                        raciRoles=["asset_management:A"]))["errors"] == []
+    await _review_finished(platform, tenant)
+    await platform.work.queue.drain(platform)
+    inbox = await _deliveries(platform, tenant, channel="inbox")
+    assert [d.user_id for d in inbox] == [acme.users["a-viewer"]]
+
+    made = (await gql("mutation { createMyCalendarFeed { url } }",
+                      token=acme.token("a-admin")))["data"]["createMyCalendarFeed"]
+    feed = await gql.client.get(made["url"][made["url"].index("/calendar/"):])
+    [entry] = Calendar.from_ical(feed.content).walk("VEVENT")
+    assert entry.decoded("DTSTART") == due and "Wafer bonding" in str(entry["SUMMARY"])
+    assert str(entry["SUMMARY"]).startswith("[acme-a] annuity")

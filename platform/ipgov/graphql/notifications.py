@@ -61,8 +61,8 @@ class DestinationType:
 
 
 _destination = row_mapper(
-    DestinationType, id=lambda d: strawberry.ID(d.id), tenant_id=lambda d: strawberry.ID(d.tenant_id),
-    target=lambda d: shown_target(d.kind, d.target), signed=lambda d: bool(d.secrets),
+    DestinationType, id=lambda d: strawberry.ID(d.id),
+    tenant_id=lambda d: strawberry.ID(d.tenant_id), target=lambda d: shown_target(d.kind, d.target), signed=lambda d: bool(d.secrets),
     secrets_in_use=lambda d: len(d.secrets))
 
 

@@ -62,7 +62,7 @@ async def write_due_digests(platform: Platform, now: datetime | None = None) -> 
         zones = dict((await session.execute(
             select(NotificationPreference.user_id, NotificationPreference.timezone).where(
                 NotificationPreference.user_id.in_(users),
-                NotificationPreference.channel == "email")))) if users else {}
+                NotificationPreference.channel == "email"))).all()) if users else {}
     batches: dict[tuple[str, str, str, datetime], list[tuple[str, str]]] = defaultdict(list)
     for row in held:
         moment = digest_moment(row.mode, now, zone(zones.get(row.user_id)))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -93,7 +93,8 @@ async def feed_for_token(platform: Platform, token: str) -> bytes | None:
     for tenant_id in tenants:
         entries += await _entries(platform, user.id, tenant_id, locale, today)
     entries.sort(key=lambda e: (e.on, e.uid))
-    return render_calendar(entries[:MAX_ENTRIES], name="ipgov", locale=locale, tz=tz)
+    return render_calendar(entries[:MAX_ENTRIES], name="ipgov", locale=locale, tz=tz,
+                           base_url=platform.settings.public_url)
 
 
 async def _entries(platform: Platform, user_id: str, tenant_id: str, locale: str,
@@ -103,7 +104,7 @@ async def _entries(platform: Platform, user_id: str, tenant_id: str, locale: str
     found: list[CalendarEntry] = []
     async with platform.read_session(tenant_id) as session:
         if platform.allowed(user_id, tenant_id, "ipgov:directive", "read"):
-            found += await _directives(platform, session, tenant_id, start, end)
+            found += await _directives(session, start, end)
         info = platform.tenants.info(tenant_id)
         hook = platform.registry.hook_for("calendar_entries",
                                           info.enabled_plugins if info else frozenset())
@@ -111,19 +112,19 @@ async def _entries(platform: Platform, user_id: str, tenant_id: str, locale: str
                                                 locale=locale, start=start, end=end)):
             found += [e for e in answer or ()
                       if platform.allowed(user_id, tenant_id, e.object_type, "read")]
-    return found
+    slug = info.slug if info else tenant_id
+    return [replace(e, title=f"[{slug}] {e.title}", path=f"/t/{slug}{e.path}") for e in found]
 
 
-async def _directives(platform: Platform, session: AsyncSession, tenant_id: str,
-                      start: date, end: date) -> list[CalendarEntry]:
+async def _directives(session: AsyncSession, start: date, end: date) -> list[CalendarEntry]:
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
     rows = (await session.execute(select(Directive).where(
         Directive.status == DirectiveStatus.OPEN,
-        Directive.due_at >= start, Directive.due_at < end + timedelta(days=1))
+        Directive.due_at >= since, Directive.due_at < until)
         .order_by(Directive.due_at).limit(MAX_ENTRIES))).scalars().all()
-    slug = (platform.tenants.info(tenant_id) or None)
-    prefix = f"[{slug.slug}] " if slug else ""
-    return [CalendarEntry(uid=f"ipgov.directive.{d.id}", title=f"{prefix}{d.action[:200]}",
+    return [CalendarEntry(uid=f"ipgov.directive.{d.id}", title=d.action[:200],
                           on=d.due_at.date(), object_type="ipgov:directive",
                           description=f"{d.severity} · {d.function} · {d.domain}",
-                          path=f"/t/{slug.slug if slug else tenant_id}/directives/{d.id}")
+                          path=f"/directives/{d.id}")
             for d in rows]

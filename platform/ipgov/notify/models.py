@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.work import LeasedWork
 
-__all__ = ["CADENCES", "MODELS", "CalendarFeed", "Delivery", "DeliveryStatus", "NotificationDestination",
-           "NotificationPreference", "NotificationRule"]
+__all__ = ["CADENCES", "MODELS", "CalendarFeed", "Delivery", "DeliveryStatus",
+           "NotificationDestination", "NotificationPreference", "NotificationRule"]
 
 CADENCES = ("immediate", "daily", "weekly", "off")
 """How a user wants one channel: each event at once, a daily or weekly digest, or nothing."""

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.i18n.negotiation import DEFAULT_LOCALE, normalize
-from ipgov.identity.models import Membership, User
+from ipgov.db.scope import TenantScope
 from ipgov.db.session import after_commit
 from ipgov.events.record import event_type
+from ipgov.i18n.negotiation import DEFAULT_LOCALE, normalize
+from ipgov.identity.models import Membership, User
 from ipgov.plugins.manager import call_and_await
 
 from .models import (
@@ -82,8 +83,8 @@ class _Recipient:
     cadence: str
 
 
-async def route_event(platform: Platform, event: Any) -> int:
-    """Write the deliveries ``event`` calls for (an event consumer); returns how many are new."""
+async def route_event(platform: Platform, event: Any) -> None:
+    """Write the deliveries ``event`` calls for (an event consumer)."""
     object_type = event_type(platform, event.type).object_type
     written = 0
     for owner, via_group in rule_owners(platform, event.tenant_id):
@@ -100,7 +101,8 @@ async def route_event(platform: Platform, event: Any) -> int:
                 allowed = [p for p in people
                            if platform.allowed(p.user_id, event.tenant_id, object_type, "read")]
                 written += await _write(platform, session, owner, rule, event, allowed)
-    return written
+    if written:
+        log.info("event %s: %d deliveries", event.id, written)
 
 
 async def _recipients(platform: Platform, session: AsyncSession, tenant_id: str,
@@ -119,12 +121,19 @@ async def _recipients(platform: Platform, session: AsyncSession, tenant_id: str,
             ids.update(found or ())
     if not ids:
         return []
-    users = (await session.execute(select(User.id, User.locale).where(
-        User.id.in_(ids), User.active.is_(True)))).all()
-    cadences = dict((await session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.cadence).where(
-            NotificationPreference.user_id.in_(ids),
-            NotificationPreference.channel == "email"))).all())
+    return await _people(platform, ids)
+
+
+async def _people(platform: Platform, ids: set[str]) -> list[_Recipient]:
+    """Users are the platform's, not a tenant's: read them in a session of the platform."""
+    scope = TenantScope.system("notifications: recipients")
+    async with platform.db.read_session(scope) as session:  # beside the rule's open session
+        users = (await session.execute(select(User.id, User.locale).where(
+            User.id.in_(ids), User.active.is_(True)))).all()
+        cadences: dict[str, str] = dict((await session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.cadence).where(
+                NotificationPreference.user_id.in_(ids),
+                NotificationPreference.channel == "email"))).tuples().all())
     return [_Recipient(uid, normalize(locale) or DEFAULT_LOCALE,
                        cadences.get(uid, "immediate")) for uid, locale in sorted(users)]
 

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from ipgov.db.scope import TenantScope
 from ipgov.events.catalog import EventType
 from ipgov.events.record import event_type
 from ipgov.identity.models import User
 
-from .channels import CHANNELS
 from .channels.base import Destination, Notice
+from .channels.registry import build_channels
 from .channels.render import render_notice
 from .models import Delivery, NotificationDestination
 
@@ -58,7 +59,7 @@ class Attempt:
         return cls(skipped=True, status="skipped", detail=why)
 
     @classmethod
-    def deferred(cls) -> Attempt:
+    def rate_limited(cls) -> Attempt:
         """Not tried: the destination's per-minute budget is spent."""
         return cls(deferred=True, status="rate-limited",
                    detail="the destination's per-minute limit was reached; sent shortly")
@@ -70,7 +71,7 @@ async def attempt_delivery(platform: Platform, row: Delivery) -> Attempt:
     if isinstance(destination, Attempt):
         return destination
     notices = await notices_of(platform, row)
-    channel = CHANNELS.get(row.channel)
+    channel = build_channels(platform.settings).get(row.channel)
     if channel is None:
         return Attempt.skip(f"no channel named {row.channel!r}")
     try:
@@ -86,7 +87,8 @@ async def attempt_delivery(platform: Platform, row: Delivery) -> Attempt:
 async def destination_of(platform: Platform, row: Delivery) -> Destination | Attempt:
     """Where the row goes now, or why it no longer goes anywhere."""
     if row.user_id is not None:
-        async with platform.read_session(row.tenant_id) as session:
+        scope = TenantScope.system("notifications: the recipient")
+        async with platform.db.read_session(scope) as session:
             user = await session.get(User, row.user_id)
         if user is None or not user.active:
             return Attempt.skip("the recipient's account is gone or disabled")

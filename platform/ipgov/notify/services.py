@@ -4,8 +4,6 @@ each bad field at once, in the caller's language (codes in ``ipgov/i18n/messages
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +21,7 @@ from ipgov.identity.models import Membership
 from ipgov.validation import FieldErrors
 
 from .channels.base import validate_destination
+from .channels.webhook import new_webhook_secret
 from .models import (
     CADENCES,
     Delivery,
@@ -44,11 +43,6 @@ SECRET_KINDS = frozenset({"webhook", "dingtalk", "feishu"})
 Webhooks), DingTalk and Feishu robots with the one their robot settings show."""
 MAX_NAME, MAX_LIST = 120, 100
 ROTATION_OVERLAP = timedelta(hours=24)
-
-
-def new_webhook_secret() -> str:
-    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def _name(name: str) -> str:

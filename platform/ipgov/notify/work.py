@@ -40,7 +40,7 @@ async def perform_delivery(platform: Platform, held: Claim) -> str:
     """Deliver the held row once and record what happened."""
     row: Delivery = held.row
     if await _over_rate(platform, row):
-        return await _close(platform, held, Attempt.deferred(), attempts=row.attempts - 1)
+        return await _close(platform, held, Attempt.rate_limited(), attempts=row.attempts - 1)
     result = await attempt_delivery(platform, row)
     if result.delivered or result.skipped:
         return await _close(platform, held, result)
@@ -67,6 +67,7 @@ async def _close(platform: Platform, held: Claim, result: Attempt, *,
                  wait: timedelta | None = None, dead: bool = False,
                  attempts: int | None = None) -> str:
     now = utcnow()
+    values: dict[str, Any]
     if result.deferred:
         status, values = DeliveryStatus.RETRY, {"not_before": now + timedelta(seconds=10)}
     elif result.delivered:

@@ -213,7 +213,8 @@ class CalendarEntry:
     ``uid`` is stable and unique across plugins (``<plugin>.<kind>.<id>``): calendars update
     the entry instead of adding another. ``on`` is the day (an all-day entry); ``object_type``
     is the permission object the reader must hold ``read`` on, in the entry's tenant, to see
-    it; ``path`` is the workspace path that opens it (``/t/<tenant slug>/...``)."""
+    it; ``path`` is the workspace path that opens it inside its tenant (``/x/<plugin>/...``:
+    the core puts ``/t/<tenant slug>`` before it, and the tenant's slug before the title)."""
 
     uid: str
     title: str

@@ -11,6 +11,7 @@ Preferences and calendar feeds belong to a user, like sign-in sessions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 TS = sa.DateTime(timezone=True)
 
 
-def _tenant(table: str) -> list[sa.SchemaItem]:
+def _tenant(table: str) -> list[Any]:
     return [sa.Column('tenant_id', sa.String(length=36), nullable=False),
             sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'],
                                     name=op.f(f'fk_{table}_tenant_id_tenants'),
@@ -31,7 +32,7 @@ def _tenant(table: str) -> list[sa.SchemaItem]:
             sa.PrimaryKeyConstraint('id', name=op.f(f'pk_{table}'))]
 
 
-def _leased() -> list[sa.Column]:
+def _leased() -> list[Any]:
     return [sa.Column('status', sa.String(length=12), nullable=False),
             sa.Column('requested_by', sa.String(length=200), nullable=False),
             sa.Column('idempotency_key', sa.String(length=200), nullable=False),
