@@ -46,6 +46,7 @@ from ipgov.plugins.context import (
 )
 from ipgov.plugins.contracts import (
     API_VERSION,
+    CalendarEntry,
     DemoContext,
     GraphQLContribution,
     IpObject,
@@ -375,6 +376,7 @@ __all__ = [
     "NotFound",
     "PageInfo",
     "Permission",
+    "CalendarEntry",
     "PlatformEvent",
     "PlatformContext",
     "PluginSetting",

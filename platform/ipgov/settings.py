@@ -144,6 +144,13 @@ class Settings:
     event_lease_seconds: int = 30
     event_requeue_seconds: int = 15
     event_resend_seconds: int = 150
+    #: Notification deliveries (issue 17) have lease and recovery bounds of their own; a
+    #: delivery that fails with a retryable answer waits 5 s, 15 s, 45 s ... (tripling, at
+    #: most an hour) and is given up ("dead") after this many attempts.
+    notify_lease_seconds: int = 60
+    notify_requeue_seconds: int = 15
+    notify_resend_seconds: int = 150
+    notify_max_attempts: int = 10
     #: Seconds to wait for Redis (rate-limit store, broker) before treating it as down.
     redis_timeout_seconds: float = 2.0
     #: Seconds an API key's stored hash is trusted for rate limiting (revocation bound there).

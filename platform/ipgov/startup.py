@@ -20,6 +20,7 @@ from ipgov.db.session import engine_options
 from ipgov.events.record import record_event
 from ipgov.identity.service import build_token_services
 from ipgov.jobs.service import enqueue_job
+from ipgov.notify.routing import route_event
 from ipgov.plugins.catalog import build_catalog
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.reviews.events import emit_event, review_on_event
@@ -70,7 +71,7 @@ def build_platform(settings: Settings, *, plugins: list[str] | None = None) -> P
         plugin_config=plugin_config,
         services={"enqueue_job": enqueue_job, "emit_event": emit_event,
                   "record_event": record_event},
-        event_consumers=[review_on_event],
+        event_consumers=[review_on_event, route_event],
     )
     platform._catalog = catalog
     platform.witness = WitnessWriter(build_witness(settings.audit_witness_url, settings.data_dir),

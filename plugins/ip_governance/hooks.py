@@ -135,6 +135,23 @@ def register_event_types() -> list[EventType]:
 
 
 @hookimpl
+async def notification_recipients(session: Any, tenant_id: str, selectors: list[str]) -> list[str]:
+    """Holders of the RACI roles a notification rule names (``process:R``)."""
+    from .notifications import raci_holders
+
+    return await raci_holders(session, selectors)
+
+
+@hookimpl
+async def calendar_entries(session: Any, tenant_id: str, locale: str, start: Any,
+                           end: Any) -> list[Any]:
+    """The tenant's open asset deadlines, for its members' calendar feeds."""
+    from .notifications import deadline_entries
+
+    return await deadline_entries(session, locale, start, end)
+
+
+@hookimpl
 def register_jobs() -> dict[str, Any]:
     """The hourly deadline-reminder scan of each tenant."""
     from .risk_assets.reminders import REMINDER_JOB, REMINDERS

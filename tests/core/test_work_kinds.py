@@ -111,7 +111,7 @@ async def test_a_third_kind_is_carried_claimed_recovered_and_finished_once(
     a, g = acme.ids["acme-a"], globex.ids["globex-a"]
     await _create_table(settings)
     platform.work.kinds.register(NOTIFICATIONS)
-    assert platform.work.kinds.names() == ["review", "job", "event", "notification"]
+    assert platform.work.kinds.names() == ["review", "job", "event", "delivery", "notification"]
 
     # recorded and sent: the row first, the message naming it second
     captured = InlineQueue()
@@ -137,7 +137,7 @@ async def test_a_third_kind_is_carried_claimed_recovered_and_finished_once(
 
     runtime = WorkerRuntime(settings, platform_factory=factory,
                             kinds=[*core_kinds(), NOTIFICATIONS])
-    assert set(runtime.queue.actors) == {"review", "job", "event", "notification"}
+    assert set(runtime.queue.actors) == {"review", "job", "event", "delivery", "notification"}
     worker = runtime.queue.start_worker(2)
     try:
         platform.work.attach(runtime.queue)

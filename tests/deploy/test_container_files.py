@@ -246,8 +246,8 @@ def test_worker_stop_grace_period_exceeds_its_shutdown_timeout(compose):
     timeout_ms = int(args[args.index("--worker-shutdown-timeout") + 1])
     grace = re.fullmatch(r"(\d+)s", worker["stop_grace_period"])
     assert grace and int(grace.group(1)) * 1000 > timeout_ms
-    assert worker["entrypoint"][-5:] == ["ipgov.reviews.entry", "--queues", "ipgov-reviews",
-                                         "ipgov-jobs", "ipgov-events"]
+    assert worker["entrypoint"][-6:] == ["ipgov.reviews.entry", "--queues", "ipgov-reviews",
+                                         "ipgov-jobs", "ipgov-events", "ipgov-notify"]
 
 
 def test_collector_receives_otlp_http_where_ipgov_sends_it(compose):

@@ -54,6 +54,8 @@ CORE_PERMISSIONS = [
     Permission("ipgov:review", ("read", "request"), "Governance reviews and their findings"),
     Permission("ipgov:directive", ("read", "update"), "Directives that findings call for"),
     Permission("ipgov:job", ("read", "cancel"), "Background jobs (ingestion, sweeps) and progress"),
+    Permission("ipgov:notification", ("read", "manage"),
+               "Notification destinations, rules and the delivery log"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]

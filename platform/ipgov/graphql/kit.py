@@ -68,13 +68,15 @@ def column_key(order: Sequence[Any]) -> Callable[[Any], list[Any]]:
 async def page_in(info: AnyInfo, session: AsyncSession, stmt: Select[Any],
                   order: Sequence[Any], *, first: int, after: str | None,
                   to_node: Callable[[Any], Any] = _same,
-                  key: Callable[[Any], Sequence[Any]] | None = None) -> Connection[Any]:
+                  key: Callable[[Any], Sequence[Any]] | None = None,
+                  descending: bool = False) -> Connection[Any]:
     """A page of ``stmt`` in an open session, bounded by the configured maximum page size.
 
-    ``order`` is ascending and unique as a whole; ``key`` defaults to ``column_key(order)``."""
+    ``order`` is unique as a whole (ascending, or descending when asked); ``key`` defaults
+    to ``column_key(order)``."""
     return await paginate(session, stmt, order, first=first, after=after,
                           maximum=max_page_size(info), to_node=to_node,
-                          key=key or column_key(order))
+                          key=key or column_key(order), descending=descending)
 
 
 async def tenant_page(info: AnyInfo, tenant_id: str, stmt: Select[Any], order: Sequence[Any],

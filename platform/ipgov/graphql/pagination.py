@@ -64,14 +64,17 @@ async def paginate(
     maximum: int,
     to_node: Callable[[Any], Any],
     key: Callable[[Any], Sequence[Any]],
+    descending: bool = False,
 ) -> Connection[Any]:
-    """Run ``stmt`` ordered by ``order`` (ascending, unique as a whole) after ``after``."""
+    """Run ``stmt`` ordered by ``order`` (unique as a whole; ascending, or descending when
+    asked: a log read newest first) after ``after``."""
     check_page_size(first, maximum)
     kind = list_kind(order)
     if after:
         values = typed_values(order, decode_cursor(after, len(order), kind))
-        stmt = stmt.where(_after(order, values))
-    rows = list((await session.execute(stmt.order_by(*order).limit(first + 1))).scalars())
+        stmt = stmt.where(_after(order, values, descending))
+    ordered = [c.desc() for c in order] if descending else list(order)
+    rows = list((await session.execute(stmt.order_by(*ordered).limit(first + 1))).scalars())
     edges = [Edge(cursor=encode_cursor(key(r), kind), node=to_node(r)) for r in rows[:first]]
     return Connection(
         edges=edges,
@@ -80,10 +83,10 @@ async def paginate(
     )
 
 
-def _after(order: Sequence[Any], values: Sequence[Any]) -> Any:
-    """Row-value comparison ``(a, b, ...) > (x, y, ...)`` spelt portably."""
+def _after(order: Sequence[Any], values: Sequence[Any], descending: bool = False) -> Any:
+    """Row-value comparison ``(a, b, ...) > (x, y, ...)`` (``<`` descending) spelt portably."""
     clauses = []
     for i, column in enumerate(order):
         equal = [order[j] == values[j] for j in range(i)]
-        clauses.append(and_(*equal, column > values[i]))
+        clauses.append(and_(*equal, column < values[i] if descending else column > values[i]))
     return or_(*clauses)

@@ -31,6 +31,7 @@ from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
 from .locale import LocaleMutation
 from .mergers import MergerQuery
+from .notifications import NotificationMutation, NotificationQuery
 from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
@@ -54,10 +55,10 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
-               PluginQuery, WorkspaceQuery],
+               PluginQuery, WorkspaceQuery, NotificationQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
-                  GovernanceModeMutation, PluginMutation],
+                  GovernanceModeMutation, PluginMutation, NotificationMutation],
     )
 
 

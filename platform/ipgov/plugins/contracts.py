@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API_VERSION",
+    "CalendarEntry",
     "DemoContext",
     "FrameworkCatalog",
     "GraphQLContribution",
@@ -203,3 +204,21 @@ class TextMatch:
         return TextMatch(plugin=self.plugin, object_kind=self.object_kind, object_id="",
                          ref="", title="", score=0.0, risk=self.risk, requires=self.requires,
                          withheld=True)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One date in a user's calendar feed (hook ``calendar_entries``).
+
+    ``uid`` is stable and unique across plugins (``<plugin>.<kind>.<id>``): calendars update
+    the entry instead of adding another. ``on`` is the day (an all-day entry); ``object_type``
+    is the permission object the reader must hold ``read`` on, in the entry's tenant, to see
+    it; ``path`` is the workspace path that opens it inside its tenant (``/x/<plugin>/...``:
+    the core puts ``/t/<tenant slug>`` before it, and the tenant's slug before the title)."""
+
+    uid: str
+    title: str
+    on: date
+    object_type: str
+    description: str = ""
+    path: str = ""

@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import click
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from ipgov.events.catalog import EventType
     from ipgov.plugins.context import PlatformContext
@@ -240,6 +243,31 @@ def screen_text(platform: PlatformContext, tenant_id: str, text: str, limit: int
     first, each with its matching passages. Called through ``ipgov.api.screen_text``; read only
     what the tenant may read (its own rows and collections shared with it). May return an
     awaitable. Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def notification_recipients(session: AsyncSession, tenant_id: str,
+                            selectors: list[str]) -> Any:
+    """Return the user ids that ``selectors`` name in ``tenant_id`` (a notification rule's RACI
+    roles, written ``<process>:<R|A|C|I>``), or nothing for selectors the plugin does not
+    know. ``session`` is the tenant's. All results are joined; may return an awaitable.
+    Since 0.1.
+    """
+
+
+@hookspec
+def calendar_entries(session: AsyncSession, tenant_id: str, locale: str, start: date,
+                     end: date) -> Any:
+    """Return ``ipgov.api.CalendarEntry`` items of ``tenant_id`` dated from ``start`` to
+    ``end`` (deadlines, due dates) for users' calendar feeds, titled in ``locale``; the core
+    keeps those the feed's user may read (``object_type``). ``session`` is a read-only
+    session of the tenant. All results are joined; may return an awaitable. Since 0.1.
     """
 
 

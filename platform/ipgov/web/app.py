@@ -25,6 +25,7 @@ from ipgov.runtime import Platform
 from ipgov.settings import Settings
 from ipgov.web.account import account_routes
 from ipgov.web.bodyguard import RequestBodyGuard
+from ipgov.web.calendar import calendar_routes
 from ipgov.web.extension_files import extension_file_routes
 from ipgov.web.guards import authentication_failed
 from ipgov.web.home import home_routes
@@ -155,6 +156,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
                         *home_routes(settings, at_root=not workspace), *account_routes(),
                         *(workspace_routes() if workspace else []), *extension_file_routes(),
+                        *calendar_routes(),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),

@@ -18,7 +18,8 @@ from ipgov.settings import Settings
 __all__ = ["CORE_KINDS", "Timing", "WorkKind", "WorkKinds", "WorkPlatform", "core_kinds",
            "timing_from_settings"]
 
-CORE_KINDS = ("ipgov.reviews.work:REVIEWS", "ipgov.jobs.work:JOBS", "ipgov.events.work:EVENTS")
+CORE_KINDS = ("ipgov.reviews.work:REVIEWS", "ipgov.jobs.work:JOBS", "ipgov.events.work:EVENTS",
+              "ipgov.notify.work:DELIVERIES")
 """The core's kinds of work, by dotted name, loaded like built-in plugins: neither the work
 machine nor the platform imports the review engine, the jobs service or the event dispatch
 (they import them)."""
