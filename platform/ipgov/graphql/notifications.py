@@ -62,7 +62,8 @@ class DestinationType:
 
 _destination = row_mapper(
     DestinationType, id=lambda d: strawberry.ID(d.id),
-    tenant_id=lambda d: strawberry.ID(d.tenant_id), target=lambda d: shown_target(d.kind, d.target), signed=lambda d: bool(d.secrets),
+    tenant_id=lambda d: strawberry.ID(d.tenant_id),
+    target=lambda d: shown_target(d.kind, d.target), signed=lambda d: bool(d.secrets),
     secrets_in_use=lambda d: len(d.secrets))
 
 
@@ -153,7 +154,8 @@ class DeliveryType:
 
 
 _delivery = row_mapper(
-    DeliveryType, id=lambda d: strawberry.ID(d.id), tenant_id=lambda d: strawberry.ID(d.tenant_id),
+    DeliveryType, id=lambda d: strawberry.ID(d.id),
+    tenant_id=lambda d: strawberry.ID(d.tenant_id),
     event_id=lambda d: strawberry.ID(d.event_id),
     event_tenant_id=lambda d: strawberry.ID(d.event_tenant_id),
     user_id=lambda d: strawberry.ID(d.user_id) if d.user_id else None,
