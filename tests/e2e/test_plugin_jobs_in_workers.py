@@ -57,6 +57,7 @@ async def _recipes(platform, tenant_id: str) -> dict[str, dict[str, Any]]:
         "data_governance.lifecycle_sweep": {},
         "data_governance.quality_evaluation": {},
         "data_governance.ip_inventory_sync": {},
+        "ip_governance.deadline_reminders": {},
         "patent_search.ingest": {"collection_id": await _portfolio(platform, tenant_id),
                                  "source": str(DEMO_PATENT)},
     }
