@@ -163,7 +163,9 @@ def _payload_selection(t: Any) -> str:
     return "{ __typename" + errors + " }"
 
 
-PERSONAL_MUTATIONS = {"setMyLocale", "changePassword"}
+# a user's own settings and inbox: everyone signed in has them, supervisors included
+PERSONAL_MUTATIONS = {"setMyLocale", "changePassword", "setMyNotificationPreference",
+                      "markMyNotificationsRead", "createMyCalendarFeed", "revokeMyCalendarFeed"}
 # public: they fail on the bogus credential, not on the role
 CREDENTIAL_MUTATIONS = {"login", "refreshSession", "requestPasswordReset", "resetPassword",
                         "acceptInvitation"}
