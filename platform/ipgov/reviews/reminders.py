@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ipgov.db.base import utcnow
+from ipgov.events.models import Event
 from ipgov.tenancy.models import Tenant
 
 from .announce import directive_event
@@ -50,13 +51,23 @@ async def remind_directives(platform: Platform, now: datetime | None = None) -> 
     for tenant_id, ids in sorted((await _due_by_tenant(
             platform, now + timedelta(days=DUE_SOON_DAYS))).items()):
         async with platform.db.tenant_session(tenant_id) as session:
-            for d in (await session.execute(select(Directive).where(
-                    Directive.id.in_(ids)))).scalars():
-                left = aware(d.due_at) - now
-                what = "overdue" if left.total_seconds() < 0 else "due_soon"
-                extra = {"days": math.ceil(left.total_seconds() / 86_400)} \
-                    if what == "due_soon" else {}
-                key = f"directive:{d.id}:{what}:{aware(d.due_at).date().isoformat()}"
-                created += await directive_event(platform, session, d, what, actor="scheduler",
-                                                 extra=extra, idempotency_key=key)
+            due = [(d, *_reminder(d, now)) for d in (await session.execute(
+                select(Directive).where(Directive.id.in_(ids)))).scalars()]
+            # one read of the keys already recorded: an overdue directive stays overdue, and
+            # each pass would otherwise look its event up again, one query per directive
+            known = set((await session.execute(select(Event.idempotency_key).where(
+                Event.idempotency_key.in_([key for *_, key in due])))).scalars())
+            for d, what, extra, key in due:
+                if key not in known:
+                    created += await directive_event(platform, session, d, what,
+                                                     actor="scheduler", extra=extra,
+                                                     idempotency_key=key)
     return created
+
+
+def _reminder(d: Directive, now: datetime) -> tuple[str, dict[str, int], str]:
+    """Which event a directive calls for now, its extra fields and its idempotency key."""
+    left = aware(d.due_at) - now
+    what = "overdue" if left.total_seconds() < 0 else "due_soon"
+    extra = {"days": math.ceil(left.total_seconds() / 86_400)} if what == "due_soon" else {}
+    return what, extra, f"directive:{d.id}:{what}:{aware(d.due_at).date().isoformat()}"
