@@ -15,6 +15,7 @@ from ipgov.db.integrity import declare_constraint, insert_or_existing
 from ipgov.db.scope import TenantScope, TenantScopeError
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ipgov.events.catalog import EventType
+from ipgov.events.record import recorded_keys
 from ipgov.events.schemas import event_field, event_payload
 from ipgov.graphql.errors import UserError, user_errors
 from ipgov.graphql.pagination import (
@@ -417,6 +418,7 @@ __all__ = [
     "event_field",
     "event_payload",
     "record_event",
+    "recorded_keys",
     "RecordedEvent",
     "escalate_if_reserved",
     "hookimpl",

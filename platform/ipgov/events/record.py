@@ -27,7 +27,7 @@ from .models import Event
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["KIND", "event_type", "record_event", "send_events"]
+__all__ = ["KIND", "event_type", "record_event", "recorded_keys", "send_events"]
 
 log = logging.getLogger("ipgov.events")
 KIND = "event"
@@ -40,6 +40,16 @@ def event_type(platform: Platform, name: str) -> EventType:
     if found is None:
         raise ValueError(f"event type {name!r} is not declared (register_event_types)")
     return found[1]
+
+
+async def recorded_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` (idempotency keys) the session's tenant recorded already, in one read:
+    a periodic scan skips them instead of asking ``record_event`` one by one."""
+    if not keys:
+        return set()
+    found = (await session.execute(select(Event.idempotency_key).where(
+        Event.idempotency_key.in_(list(keys))))).scalars()
+    return {key for key in found if key is not None}
 
 
 def check_payload(declared: EventType, payload: Mapping[str, Any]) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ipgov.db.base import utcnow
-from ipgov.events.models import Event
+from ipgov.events.record import recorded_keys
 from ipgov.tenancy.models import Tenant
 
 from .announce import directive_event
@@ -55,8 +55,7 @@ async def remind_directives(platform: Platform, now: datetime | None = None) -> 
                 select(Directive).where(Directive.id.in_(ids)))).scalars()]
             # one read of the keys already recorded: an overdue directive stays overdue, and
             # each pass would otherwise look its event up again, one query per directive
-            known = set((await session.execute(select(Event.idempotency_key).where(
-                Event.idempotency_key.in_([key for *_, key in due])))).scalars())
+            known = await recorded_keys(session, [key for *_, key in due])
             for d, what, extra, key in due:
                 if key not in known:
                     created += await directive_event(platform, session, d, what,

@@ -16,7 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ipgov.api import FieldErrors, InvalidInput, JobContext, JobKind, PlatformContext, utcnow
+from ipgov.api import (
+    FieldErrors,
+    InvalidInput,
+    JobContext,
+    JobKind,
+    PlatformContext,
+    recorded_keys,
+    utcnow,
+)
 
 from ..events import APPROACHING, MISSED
 from .models import DeadlineReminderSettings, IpAsset, IpAssetDeadline
@@ -77,10 +85,15 @@ async def remind(platform: PlatformContext, session: AsyncSession, tenant_id: st
     rows = (await session.execute(
         select(IpAssetDeadline, IpAsset.title).join(IpAsset, IpAsset.id == IpAssetDeadline.asset_id)
         .where(IpAssetDeadline.status == "open", IpAssetDeadline.due_on <= horizon))).all()
+    announced = [(d, title, *_announcement(d.due_on, today, leads)) for d, title in rows]
+    due = [(d, title, kind, lead, _key(d.id, lead)) for d, title, kind, lead in announced
+           if kind]
+    # one read of the keys already recorded: a missed deadline stays missed, and each hourly
+    # scan would otherwise look its event up again, one query per deadline
+    known = await recorded_keys(session, [key for *_, key in due])
     created = 0
-    for deadline, title in rows:
-        kind, lead = _announcement(deadline.due_on, today, leads)
-        if not kind:
+    for deadline, title, kind, lead, key in due:
+        if key in known:
             continue
         payload: dict[str, Any] = {
             "tenant_id": tenant_id, "deadline_id": deadline.id, "asset_id": deadline.asset_id,
@@ -91,9 +104,13 @@ async def remind(platform: PlatformContext, session: AsyncSession, tenant_id: st
         recorded = await platform.record_event(
             session, tenant_id=tenant_id, type=kind, payload=payload, actor=actor,
             object_id=deadline.id, severity="high" if lead is None or lead <= 7 else "medium",
-            idempotency_key=f"deadline:{deadline.id}:{lead if lead is not None else 'missed'}")
+            idempotency_key=key)
         created += recorded is not None
     return created
+
+
+def _key(deadline_id: str, lead: int | None) -> str:
+    return f"deadline:{deadline_id}:{lead if lead is not None else 'missed'}"
 
 
 async def _run(ctx: JobContext) -> dict[str, int]:
