@@ -176,26 +176,16 @@ def _raci(selectors: Sequence[str]) -> list[str]:
     return _checked_list(selectors, "raciRoles")
 
 
-async def _members(session: AsyncSession, user_ids: Sequence[str]) -> list[str]:
-    """Named users must be members of the rule's tenant (the session's)."""
-    ids = _checked_list(user_ids, "userIds")
-    found = set((await session.execute(select(Membership.user_id).where(
-        Membership.user_id.in_(ids)))).scalars()) if ids else set()
+async def _existing(session: AsyncSession, column: Any, ids: Sequence[str], field: str,
+                    code: str, message: str) -> list[str]:
+    """``ids`` when every one is found in ``column`` within the session's tenant (a user of
+    another tenant or its destination is not), else the field's error naming the first."""
+    ids = _checked_list(ids, field)
+    found = set((await session.execute(select(column).where(column.in_(ids)))).scalars()
+                ) if ids else set()
     missing = [i for i in ids if i not in found]
     if missing:
-        raise InvalidInput("not a member of this tenant", field="userIds",
-                           code="NOTIFY_NOT_MEMBER", details={"value": missing[0]})
-    return ids
-
-
-async def _destinations(session: AsyncSession, ids: Sequence[str]) -> list[str]:
-    ids = _checked_list(ids, "destinationIds")
-    found = set((await session.execute(select(NotificationDestination.id).where(
-        NotificationDestination.id.in_(ids)))).scalars()) if ids else set()
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInput("no such destination in this tenant", field="destinationIds",
-                           code="NOTIFY_UNKNOWN_DESTINATION", details={"value": missing[0]})
+        raise InvalidInput(message, field=field, code=code, details={"value": missing[0]})
     return ids
 
 
@@ -211,10 +201,14 @@ async def save_rule(platform: Platform, session: AsyncSession, *, tenant_id: str
         "raci_roles": errors.check(_raci, draft.raci_roles),
         "min_severity": errors.check(_severity, draft.min_severity),
     }
+    with errors.field():  # named users must be members of the rule's tenant
+        values["user_ids"] = await _existing(session, Membership.user_id, draft.user_ids,
+                                             "userIds", "NOTIFY_NOT_MEMBER",
+                                             "not a member of this tenant")
     with errors.field():
-        values["user_ids"] = await _members(session, draft.user_ids)
-    with errors.field():
-        values["destination_ids"] = await _destinations(session, draft.destination_ids)
+        values["destination_ids"] = await _existing(
+            session, NotificationDestination.id, draft.destination_ids, "destinationIds",
+            "NOTIFY_UNKNOWN_DESTINATION", "no such destination in this tenant")
     if not (draft.roles or draft.raci_roles or draft.user_ids or draft.destination_ids):
         errors.add(InvalidInput("name at least one recipient: a role, a RACI role, a user or "
                                 "a destination", field="roles", code="NOTIFY_NO_RECIPIENT"))
