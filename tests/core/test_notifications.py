@@ -279,3 +279,26 @@ async def test_raci_roles_route_and_asset_deadlines_reach_the_calendar(gql, plat
     [entry] = Calendar.from_ical(feed.content).walk("VEVENT")
     assert entry.decoded("DTSTART") == due and "Wafer bonding" in str(entry["SUMMARY"])
     assert str(entry["SUMMARY"]).startswith("[acme-a] annuity")
+
+
+async def test_a_group_directors_feed_holds_the_subsidiaries_deadlines(gql, platform):
+    """The group admin is a member of the group only; in a hybrid group its roles act in the
+    subsidiaries, so their asset deadlines belong in the feed (a decentralized group's do not)."""
+    from ip_governance.risk_assets.models import IpAsset, IpAssetDeadline
+
+    for prefix, mode, expected in (("acme", "hybrid", 1), ("globex", "decentralized", 0)):
+        group = await make_group(platform, prefix, mode)
+        sub = group.ids[f"{prefix}-b"]
+        async with platform.db.tenant_session(sub) as session:
+            asset = IpAsset(tenant_id=sub, kind="patent", title="Die attach")
+            session.add(asset)
+            await session.flush()
+            session.add(IpAssetDeadline(tenant_id=sub, asset_id=asset.id, kind="annuity",
+                                        due_on=utcnow().date() + timedelta(days=20)))
+        made = (await gql("mutation { createMyCalendarFeed { url } }",
+                          token=group.token("admin")))["data"]["createMyCalendarFeed"]
+        feed = await gql.client.get(made["url"][made["url"].index("/calendar/"):])
+        assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
+        found = [e for e in Calendar.from_ical(feed.content).walk("VEVENT")
+                 if "Die attach" in str(e["SUMMARY"])]
+        assert len(found) == expected, mode

@@ -1,5 +1,6 @@
 """Calendar feeds: a user's secret ``.ics`` URL with the deadlines and directive due dates of
-every tenant they are a member of, each entry only when they may read what it is about.
+every tenant they act in (their memberships and, in a centralized or hybrid group, the
+subsidiaries below them), each entry only when they may read what it is about.
 
 Only the token's SHA-256 is stored; revoking the feed ends it at once. Entries come from the
 core (open directives) and from plugins (hook ``calendar_entries``: ip_governance's asset
@@ -38,6 +39,7 @@ __all__ = ["FEED_PATH", "MAX_ENTRIES", "IssuedFeed", "feed_for_token", "issue_fe
 
 FEED_PATH = "/calendar"
 MAX_ENTRIES = 2000
+MAX_TENANTS = 500
 PAST, AHEAD = timedelta(days=30), timedelta(days=400)
 
 
@@ -83,9 +85,13 @@ async def feed_for_token(platform: Platform, token: str) -> bytes | None:
         if user is None or not user.active:
             return None
         feed.last_used_at = utcnow()
-        tenants = sorted(set((await session.execute(select(Membership.tenant_id).where(
-            Membership.user_id == user.id))).scalars()))
+        members_of = set((await session.execute(select(Membership.tenant_id).where(
+            Membership.user_id == user.id))).scalars())
         pref = await session.get(NotificationPreference, (user.id, "email"))
+    # every tenant the user acts in: a group's roles act in its subsidiaries (centralized,
+    # hybrid), so a group IP director's feed holds the subsidiaries' deadlines too
+    acts_in = platform.tenants_where(user.id, "ipgov:tenant", "read")
+    tenants = sorted(members_of if acts_in is None else acts_in)[:MAX_TENANTS]
     locale = normalize(user.locale) or DEFAULT_LOCALE
     tz = zone(pref.timezone if pref else None)
     entries: list[CalendarEntry] = []

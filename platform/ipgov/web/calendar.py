@@ -27,7 +27,7 @@ async def calendar_feed(request: Request[Any, Any, Any], name: str) -> Response[
             if name.endswith(".ics") and 0 < len(token) <= MAX_TOKEN else None)
     if body is None:
         raise NotFoundException("no such calendar feed")
-    return Response(body, media_type="text/calendar; charset=utf-8",
+    return Response(body, media_type="text/calendar",
                     headers={"cache-control": "private, no-store",
                              "content-disposition": 'inline; filename="ipgov.ics"'})
 
