@@ -88,8 +88,8 @@ function Frame() {
           <Typography.Text data-testid="me">{me.displayName}</Typography.Text>
           <Button onClick={() => void signOut()}>{t("shell.signOut")}</Button>
         </Layout.Header>
+        {/* antd's Layout.Content is the page's one <main> landmark */}
         <Layout.Content style={{ padding: screensMd ? 24 : 12 }}>
-          <main>
             <Suspense fallback={<Spin style={{ margin: 48 }} />}>
             <Routes>
               {screens.map((s) => <Route key={s.path} path={s.path === "/" ? "/" : `${s.path}/*`}
@@ -98,7 +98,6 @@ function Frame() {
               <Route path="*" element={<Result status="404" title={t("shell.notFound")} />} />
             </Routes>
             </Suspense>
-          </main>
         </Layout.Content>
       </Layout>
     </Layout>
