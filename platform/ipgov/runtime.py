@@ -73,6 +73,8 @@ class Platform:
     #: Follows token revocations into this process (``RevocationFollower.of``, typed there:
     #: the identity services sit above the platform).
     revocation_follower: Any = None
+    #: What live subscriptions wait on (``ipgov.live.hub.LiveHub.of``; made on first use).
+    live_hub: Any = None
     #: Plugin GET routes keyed by the tenant alone (``ipgov.web.downloads.tenant_routes``).
     download_routes: list[tuple[str, str, str]] | None = None
     #: Rate limiters by their limits (``ipgov.web.ratelimit.rate_limits``; typed there: HTTP

@@ -151,6 +151,14 @@ class Settings:
     notify_requeue_seconds: int = 15
     notify_resend_seconds: int = 150
     notify_max_attempts: int = 10
+    #: Live subscriptions (graphql-transport-ws): how often each API process reads what its
+    #: subscribers follow, how many things one principal may follow at once, how many
+    #: subscriptions one connection may hold, and how often a subscriber's credential is
+    #: checked again (a revoked or expired token ends its subscriptions).
+    live_poll_seconds: float = 0.5
+    live_max_per_principal: int = 50
+    live_max_per_connection: int = 20
+    live_recheck_seconds: float = 30.0
     #: Seconds to wait for Redis (rate-limit store, broker) before treating it as down.
     redis_timeout_seconds: float = 2.0
     #: Seconds an API key's stored hash is trusted for rate limiting (revocation bound there).

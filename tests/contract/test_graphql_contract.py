@@ -47,8 +47,10 @@ def test_every_resolver_declares_a_permission(platform):
     assert not missing, f"resolvers without an Authorize extension: {missing}"
     # the walk saw the core's root fields and every plugin's contribution
     assert checked >= 20
-    roots = {f for t in ("Query", "Mutation") for f in schema._schema.type_map[t].fields}
-    assert {"tenants", "me", "login", "onboardSubsidiary", "auditEvents"} <= roots
+    roots = {f for t in ("Query", "Mutation", "Subscription")
+             for f in schema._schema.type_map[t].fields}
+    assert {"tenants", "me", "login", "onboardSubsidiary", "auditEvents",
+            "reviewProgress", "myNotificationFeed"} <= roots
 
 
 # --------------------------------------------------------------------- (b) cross-tenant calls

@@ -92,7 +92,9 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     host, port = host or cfg.host, port or cfg.port
     progress(f"ipgov listening on http://{host}:{port}{cfg.graphql_path}")
     uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(),
-                timeout_graceful_shutdown=20)
+                timeout_graceful_shutdown=20,
+                # a WebSocket message (a subscription document) is bounded like a request body
+                ws_max_size=cfg.max_request_bytes, ws_ping_interval=20.0)
 
 
 @main.group()

@@ -54,6 +54,10 @@ class IpgovContext(BaseContext, kw_only=True):
     client_address: str = ""  # the peer address (sign-in throttles and limits key on it)
     credential_checks: int = 0  # credential checks so far in this HTTP request (at most one)
     loaders: dict[str, DataLoader] = {}  # noqa: RUF012 - msgspec copies defaults
+    #: A WebSocket's connection_init payload, and the credential it signed in with (checked
+    #: again while its subscriptions live: graphql/live.py).
+    connection_params: dict[str, Any] | None = None
+    credential: str = ""
 
     def require_principal(self) -> Principal:
         """The caller; ``Unauthenticated`` when the request carried no credentials."""

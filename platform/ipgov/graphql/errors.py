@@ -22,7 +22,9 @@ import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from ipgov.db.outage import unavailable_dependency
 from ipgov.errors import DomainError
@@ -105,6 +107,8 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
         ext.update(_field_error_extensions(original))
         return _error(error, original.code, original.message, ext, _params(original),
                       message_code=original.details.get("message_code"))
+    if isinstance(original, InvalidOperationTypeError):  # e.g. a query over the WebSocket
+        return _operation_not_allowed(error, original.operation_type)
     if isinstance(original, GraphQLError):  # a variable or argument refused in coercion, e.g.
         # "Argument 'first' has invalid value: Expected variable '$f' ... not to be None."
         return _error(error, "BAD_USER_INPUT", _without_values(error.message), {},
@@ -128,6 +132,17 @@ def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
                       "the database is unavailable; retry in a few seconds", {}, path=False)
     log.error("internal error in GraphQL request %s", request_id, exc_info=original)
     return _error(error, "INTERNAL", "Internal error", {"requestId": request_id})
+
+
+def _operation_not_allowed(error: GraphQLError, kind: OperationType) -> GraphQLError:
+    if kind is OperationType.SUBSCRIPTION:
+        english = ("subscriptions run over a WebSocket (graphql-transport-ws) at the GraphQL "
+                   "path, not over HTTP")
+        return _error(error, "OPERATION_NOT_ALLOWED", english, {}, path=False,
+                      message_code="SUBSCRIPTIONS_OVER_WEBSOCKET")
+    english = ("the WebSocket carries subscriptions only: send queries and mutations with "
+               "HTTP POST to the GraphQL path")
+    return _error(error, "OPERATION_NOT_ALLOWED", english, {}, path=False)
 
 
 _VARIABLE = re.compile(
@@ -163,14 +178,22 @@ class ErrorShaper(SchemaExtension):
         token = current_locale.set(normalize(getattr(context, "locale", None)) or "en")
         try:
             yield
-            self._shape_errors()
+            self._shape_errors(self.execution_context.result)
         finally:
             current_locale.reset(token)
 
-    def _shape_errors(self) -> None:
-        result = self.execution_context.result
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result a subscription streams, shaped before it is sent."""
+        self._shape_errors(result)
+        yield
+
+    def _shape_errors(self, result: Any) -> None:
         if not isinstance(result, ExecutionResult | GraphQLExecutionResult) or not result.errors:
             return
+        shaped: set[int] = self.__dict__.setdefault("_shaped", set())  # results shaped as
+        if id(result) in shaped:  # they streamed (subscriptions), not again at the end
+            return
+        shaped.add(id(result))
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "")
         result.errors = [_shape(e, request_id) for e in result.errors]

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy import func, select
 from strawberry.types import Info
 
+from ipgov.db import TenantScope
 from ipgov.errors import DomainError, InvalidInput
 from ipgov.i18n.negotiation import DEFAULT_LOCALE, normalize
 from ipgov.notify import services
@@ -24,12 +25,14 @@ from ipgov.notify.models import (
 )
 from ipgov.notify.testing import send_test
 
+from .context import operation_is_read_only
 from .errors import UserError, user_errors
 from .kit import mutate, page_in, row_mapper, tenant_page
 from .pagination import Connection
 from .permissions import authenticated, requires
 
-__all__ = ["NotificationMutation", "NotificationQuery"]
+__all__ = ["InboxItem", "NotificationMutation", "NotificationQuery", "inbox_item",
+           "my_tenants_scope"]
 
 READ, MANAGE = ("ipgov:notification", "read"), ("ipgov:notification", "manage")
 
@@ -231,16 +234,21 @@ def _user(info: Info) -> str:
     return str(principal.id)
 
 
-def _my_tenants_session(info: Info, user_id: str, reason: str) -> Any:
-    """A session over the tenants the user acts in now: items of a tenant they left stay
-    out of reach."""
-    tenants = info.context.platform.tenants_where(user_id, "ipgov:tenant", "read")
+def my_tenants_scope(ctx: Any, user_id: str, reason: str) -> TenantScope:
+    """The tenants the user acts in now: items of a tenant they left stay out of reach."""
+    tenants = ctx.platform.tenants_where(user_id, "ipgov:tenant", "read")
     if tenants is None:  # a platform role: rows are the user's own anyway
-        return info.context.system_session(reason)
-    return info.context.multi_session(set(tenants), reason)
+        return TenantScope.system(reason)
+    return TenantScope.tenants(frozenset(tenants), reason)
 
 
-def _inbox_item(platform: Any, row: Delivery, locale: str) -> InboxItem:
+def _my_tenants_session(info: Info, user_id: str, reason: str) -> Any:
+    """A session over ``my_tenants_scope`` (read-only in a query)."""
+    return info.context.platform.db.session(my_tenants_scope(info.context, user_id, reason),
+                                            readonly=operation_is_read_only())
+
+
+def inbox_item(platform: Any, row: Delivery, locale: str) -> InboxItem:
     from ipgov.notify.sending import render_for
 
     notice = render_for(platform, row, locale)
@@ -309,7 +317,7 @@ class NotificationQuery:
         async with _my_tenants_session(info, user_id, "graphql: my notifications") as session:
             return await page_in(info, session, stmt, [Delivery.occurred_at, Delivery.id],
                                  first=first, after=after, descending=True,
-                                 to_node=lambda r: _inbox_item(ctx.platform, r, locale))
+                                 to_node=lambda r: inbox_item(ctx.platform, r, locale))
 
     @strawberry.field(description="How many of your notifications are unread.",
                       extensions=authenticated())

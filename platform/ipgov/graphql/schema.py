@@ -29,6 +29,7 @@ from .errors import ErrorShaper
 from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
 from .jobs import JobMutation, JobQuery
+from .live import LiveSubscription, SubscriptionsOverWebSocket
 from .locale import LocaleMutation
 from .mergers import MergerQuery
 from .notifications import NotificationMutation, NotificationQuery
@@ -117,10 +118,12 @@ def build_schema(settings: Settings, registry: PluginRegistry, *,
     if query is None:  # the core's contribution always has one
         raise SchemaCompositionError("no contribution defines a Query type")
     mutation = _merge("Mutation", [(o, c) for o, part in parts for c in part.mutation])
+    subscription = _merge("Subscription", [("core", LiveSubscription)])
     extra = [t for _o, part in parts for t in part.types]
     extensions: list[Any] = [
         OperationTracing,
         ReadOnlyQueries,  # a query's sessions are read-only (graphql/context.py)
+        SubscriptionsOverWebSocket,  # never over HTTP (graphql/live.py, web/live.py)
         ErrorShaper,
         CursorSigning,  # one signed cursor codec per platform (graphql/cursors.py)
         StringInputRule,  # no NUL or lone surrogate in any string (graphql/strings.py)
@@ -135,7 +138,8 @@ def build_schema(settings: Settings, registry: PluginRegistry, *,
         rules: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule]
         extensions.append(lambda: AddValidationRules(rules))
     schema = IpgovSchema(
-        query=query, mutation=mutation, types=extra, extensions=extensions,
+        query=query, mutation=mutation, subscription=subscription, types=extra,
+        extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,  # Date/DateTime: offsets out, reasons in
         config=StrawberryConfig(disable_field_suggestions=True,
                                 batching_config={"max_operations": settings.graphql_max_batch}),

@@ -21,6 +21,7 @@ from ipgov.i18n import negotiate
 from ipgov.identity.revocations import RevocationFollower
 from ipgov.identity.service import authenticate
 from ipgov.identity.tokens import AuthenticationError
+from ipgov.live.hub import LiveHub
 from ipgov.runtime import Platform
 from ipgov.settings import Settings
 from ipgov.web.account import account_routes
@@ -31,6 +32,7 @@ from ipgov.web.guards import authentication_failed
 from ipgov.web.home import home_routes
 from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
+from ipgov.web.live import live_controller, live_options
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
 from ipgov.web.shell import workspace_built, workspace_routes
@@ -49,8 +51,11 @@ def _context_getter(platform: Platform
                     ) -> Callable[[Request[Any, Any, Any]], Awaitable[IpgovContext]]:
     async def get_context(request: Request[Any, Any, Any]) -> IpgovContext:
         request_id = new_request_id()
-        # a refused credential raises AuthenticationError: 401 (web.guards.authentication_failed)
-        principal = await authenticate(platform, request.headers.get("authorization"))
+        # a refused credential raises AuthenticationError: 401 (web.guards.authentication_failed);
+        # a WebSocket signs in at connection_init instead (web/live.py)
+        socket = str(request.scope["type"]) == "websocket"
+        principal = None if socket else await authenticate(
+            platform, request.headers.get("authorization"))
         locale = principal.locale if principal else None
         return IpgovContext(platform=platform, principal=principal, request_id=request_id,
                             locale=_locale(request, locale), loaders={},
@@ -130,11 +135,12 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     settings = settings or platform.settings
     schema = build_schema(settings, platform.registry,
                           operation_limits=[lambda: TenantRateLimit(settings)])
-    graphql = ide_controller(make_graphql_controller(  # GraphiQL from the package (offline)
+    graphql = ide_controller(live_controller(make_graphql_controller(
         schema, path=settings.graphql_path, context_getter=_context_getter(platform),
         allow_queries_via_get=False,
-        graphql_ide=None if settings.is_production else "graphiql",
-    ))
+        graphql_ide=None if settings.is_production else "graphiql",  # from the package
+        **live_options(settings),  # subscriptions over WebSocket (web/live.py)
+    )))
     plugin_routes = [r for _p, r in platform.catalog.routes]
     workspace = workspace_built()  # the web application at / (else the landing page is there)
     plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
@@ -148,6 +154,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         try:
             yield
         finally:
+            await LiveHub.of(platform).stop()
             await stop_work()
             await revocations.stop()
             await platform.authz.stop()

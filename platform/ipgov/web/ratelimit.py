@@ -244,7 +244,8 @@ async def send_rejection(send: Any, rejection: Rejection) -> None:
 
 
 class RateLimitMiddleware:
-    """ASGI middleware charging each HTTP request to its caller before the app sees it."""
+    """ASGI middleware charging each HTTP request (and each WebSocket upgrade at the GraphQL
+    path) to its caller before the app sees it."""
 
     def __init__(self, app: Any, platform: Any, settings: Settings | None = None) -> None:
         self.app = app
@@ -253,16 +254,20 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not (path == self.settings.graphql_path
-                                           or path.startswith(LIMITED_PREFIXES)):
+        socket = scope["type"] == "websocket" and path == self.settings.graphql_path
+        if not socket and (scope["type"] != "http" or not (
+                path == self.settings.graphql_path or path.startswith(LIMITED_PREFIXES))):
             await self.app(scope, receive, send)
             return
         limits = rate_limits(self.platform, self.settings)
         rejection = await charge_caller(self.platform, limits, scope)
-        if rejection is not None:
+        if rejection is not None and socket:  # a WebSocket upgrade (subscriptions): refused
+            await send({"type": "websocket.close", "code": 1008,  # handshake answered 403
+                        "reason": "rate limited; retry later"})
+        elif rejection is not None:
             await send_rejection(send, rejection)
-            return
-        await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 # --------------------------------------------------------------------------- per tenant (GraphQL)

@@ -1,0 +1,1 @@
+"""Live updates for subscriptions: the per-process watcher they wait on (``hub``)."""
