@@ -5,6 +5,10 @@ import { expectAccessible, PEOPLE, say, screenshot, signIn, watchPage } from "./
 
 test("the IP manager requests a review, watches it finish and closes a directive", async ({ page }, info) => {
   const problems = watchPage(page);
+  const frames: string[] = [];
+  page.on("websocket", (socket) => {
+    if (socket.url().endsWith("/graphql")) socket.on("framereceived", (frame) => frames.push(String(frame.payload)));
+  });
   await signIn(page, info, PEOPLE.manager);
   await expect(page.getByRole("heading", { level: 2 })).toContainText("Hanwei Semiconductor");
   await expect(page.getByText(say(info, "My open directives", "我的未完成指令"))).toBeVisible();
@@ -15,6 +19,9 @@ test("the IP manager requests a review, watches it finish and closes a directive
   await page.getByRole("row").nth(1).getByRole("link").click();
   // live progress until the workers are done, then scores with their coverage and findings
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  // the progress came over the socket (graphql-transport-ws), signed in at connection_init
+  expect(frames.some((f) => f.includes('"connection_ack"'))).toBe(true);
+  expect(frames.some((f) => f.includes('"reviewProgress"'))).toBe(true);
   await expect(page.getByRole("img", { name: say(info, "Scores by function", "各职能得分") })).toBeVisible();
   await expect(page.getByText(say(info, "Findings", "发现"), { exact: true })).toBeVisible();
   await screenshot(page, info, "review");

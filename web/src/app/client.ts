@@ -27,6 +27,11 @@ const signedOut = new Set<Listener>();
 let language = "en";
 let refreshing: Promise<boolean> | null = null;
 
+/** The language the person chose (sent with every request, and to the live socket). */
+export function currentLanguage(): string {
+  return language;
+}
+
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   save(token: string, refresh: string | null | undefined) {

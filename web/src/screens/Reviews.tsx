@@ -1,16 +1,19 @@
-/** Reviews: request one, watch it run (progress refreshes until it ends), read scores with their
- * coverage and the findings by function. A score the checks could not assess says so. */
+/** Reviews: request one, watch it run (its progress arrives live over the socket until it ends;
+ * the screen polls only while that is not possible), read scores with their coverage and the
+ * findings by function. A score the checks could not assess says so. */
+import { useQueryClient } from "@tanstack/react-query";
 import { App, Card, Descriptions, Progress, Space, Table, Typography } from "antd";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Tag } from "../app/Tag";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useParams } from "react-router-dom";
 import { Chart } from "../app/Chart";
-import { payloadErrors, useGql, useGqlMutation } from "../app/data";
+import { payloadErrors, useGql, useGqlMutation, useLive } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
 import { graphql } from "../gql";
-import type { ReviewRunQuery } from "../gql/graphql";
+import type { ReviewProgressSubscription, ReviewRunQuery, ReviewRunsQuery } from "../gql/graphql";
 
 const RunsDocument = graphql(`
   query ReviewRuns($tenantId: ID!) {
@@ -47,15 +50,60 @@ const RequestGroupDocument = graphql(`
   }
 `);
 
+const ProgressDocument = graphql(`
+  subscription ReviewProgress($tenantId: ID!, $id: ID!) {
+    reviewProgress(tenantId: $tenantId, id: $id) {
+      id status statusLabel checksDone checksTotal childrenDone childrenTotal startedAt finishedAt
+    }
+  }
+`);
+
 const ACTIVE = new Set(["queued", "running", "pending"]);
+const FOLLOWED_AT_MOST = 10; // active runs of a list followed live (the rest are polled)
+type RunProgress = ReviewProgressSubscription["reviewProgress"];
+
+/** Follows one active run: its progress is written into the screen's cached answer; a new
+ * status asks the screen's query again (scores and findings come with the end). */
+function FollowRun({ tenantId, runId, status, patch, refresh, onLive }: {
+  tenantId: string; runId: string; status: string; patch: (p: RunProgress) => void;
+  refresh: () => void; onLive: (runId: string, live: boolean) => void;
+}) {
+  const live = useLive(ProgressDocument, { tenantId, id: runId }, true, (data) => {
+    if (data.reviewProgress.status !== status) refresh();
+    else patch(data.reviewProgress);
+  });
+  useEffect(() => onLive(runId, live), [runId, live, onLive]);
+  return null;
+}
+
+/** Which runs are followed live now (a ref, read by the polling interval, and a setter). */
+function useLiveRuns() {
+  const live = useRef(new Set<string>());
+  const [, rerender] = useState(0);
+  const onLive = useCallback((runId: string, on: boolean) => {
+    if (live.current.has(runId) === on) return;
+    if (on) live.current.add(runId); else live.current.delete(runId);
+    rerender((n) => n + 1);
+  }, []);
+  return { live, onLive };
+}
 const SEVERITY_COLOR: Record<string, string> = { critical: "magenta", high: "red", medium: "orange", low: "blue" };
 
 function RunList() {
   const { t, i18n } = useTranslation();
   const { tenant, access } = useWorkspace();
   const { message } = App.useApp();
-  const runs = useGql(RunsDocument, { tenantId: tenant.id }, {
-    refetchInterval: (q) => q.state.data?.reviewRuns.nodes.some((r) => ACTIVE.has(r.status)) ? 1500 : false });
+  const client = useQueryClient();
+  const { live, onLive } = useLiveRuns();
+  const variables = { tenantId: tenant.id };
+  const key = [RunsDocument.toString(), variables];
+  const runs = useGql(RunsDocument, variables, {
+    refetchInterval: (q) => q.state.data?.reviewRuns.nodes.some((r) => ACTIVE.has(r.status)
+      && !live.current.has(r.id)) ? 1500 : false });
+  const followed = (runs.data?.reviewRuns.nodes ?? []).filter((r) => ACTIVE.has(r.status)).slice(0, FOLLOWED_AT_MOST);
+  const patch = (p: RunProgress) => client.setQueryData<ReviewRunsQuery>(key, (old) => old && {
+    ...old, reviewRuns: { ...old.reviewRuns, nodes: old.reviewRuns.nodes.map((n) => n.id === p.id ? { ...n, ...p } : n) } });
+  const refresh = () => void client.invalidateQueries({ queryKey: key });
   const request = useGqlMutation(RequestDocument);
   const requestGroup = useGqlMutation(RequestGroupDocument);
   const allowed = access.can("ipgov:review", "request");
@@ -75,6 +123,8 @@ function RunList() {
           onClick={() => void ask(true)}>{t("reviews.requestGroup")}</GatedButton> : null}
       </Space>}>{t("reviews.title")}</PageTitle>
       <Problems errors={errors} error={runs.error ?? request.error ?? requestGroup.error} />
+      {followed.map((r) => <FollowRun key={r.id} tenantId={tenant.id} runId={r.id} status={r.status}
+        patch={patch} refresh={refresh} onLive={onLive} />)}
       <Table rowKey="id" loading={runs.isPending} dataSource={[...(runs.data?.reviewRuns.nodes ?? [])]}
         locale={{ emptyText: t("reviews.noRuns") }} pagination={{ pageSize: 20 }} scroll={{ x: true }}
         columns={[
@@ -112,13 +162,23 @@ function RunDetail() {
   const { t, i18n } = useTranslation();
   const { tenant } = useWorkspace();
   const { runId } = useParams();
-  const query = useGql(RunDocument, { tenantId: tenant.id, id: runId! }, {
-    refetchInterval: (q) => q.state.data && ACTIVE.has(q.state.data.reviewRun.status) ? 1000 : false });
+  const client = useQueryClient();
+  const { live, onLive } = useLiveRuns();
+  const variables = { tenantId: tenant.id, id: runId! };
+  const key = [RunDocument.toString(), variables];
+  const query = useGql(RunDocument, variables, {
+    refetchInterval: (q) => q.state.data && ACTIVE.has(q.state.data.reviewRun.status)
+      && !live.current.has(q.state.data.reviewRun.id) ? 1000 : false });
   const run = query.data?.reviewRun;
+  const patch = (p: RunProgress) => client.setQueryData<ReviewRunQuery>(key, (old) => old && {
+    ...old, reviewRun: { ...old.reviewRun, ...p } });
+  const refresh = () => void client.invalidateQueries({ queryKey: key });
   return (
     <>
       <PageTitle>{t("reviews.title")}</PageTitle>
       <Problems error={query.error} />
+      {run && ACTIVE.has(run.status) ? <FollowRun tenantId={tenant.id} runId={run.id} status={run.status}
+        patch={patch} refresh={refresh} onLive={onLive} /> : null}
       {run ? <Space direction="vertical" size="large" style={{ width: "100%" }}>
         <Card size="small">
           <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
