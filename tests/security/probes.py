@@ -143,6 +143,13 @@ def probe_fields(schema: GraphQLSchema) -> list[tuple[str, str, GraphQLField]]:
     return found
 
 
+def subscription_fields(schema: GraphQLSchema) -> list[tuple[str, str, GraphQLField]]:
+    """("subscription", name, field) of every subscription root field that takes an id."""
+    root = schema.subscription_type
+    return [("subscription", name, f) for name, f in (root.fields.items() if root else ())
+            if id_arguments(f)]
+
+
 def _sample(t: Any, slot: Any, path: str) -> Any:
     inner = t.of_type if isinstance(t, GraphQLNonNull) else t
     if isinstance(inner, GraphQLList):

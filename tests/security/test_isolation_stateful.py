@@ -50,6 +50,7 @@ from tests.security.probes import (
     operation,
     probe_fields,
     refused,
+    subscription_fields,
     tenant_slots,
 )
 
@@ -87,6 +88,7 @@ async def build_world(platform) -> World:
         for tid in group.ids.values():
             await request_review(platform, tenant_id=tid, actor="test")
             await _queued_job(platform, tid)
+            await _notification_rows(platform, tid, group.users["admin"])
     world = World(tenants, group_of, users, tokens)
     await load_rows(platform, world)
     return world
@@ -98,6 +100,25 @@ async def _queued_job(platform, tenant_id: str) -> None:
 
     async with platform.db.tenant_session(tenant_id) as s:
         s.add(Job(tenant_id=tenant_id, kind="security.probe", params={}, requested_by="test"))
+
+
+async def _notification_rows(platform, tenant_id: str, user_id: str) -> None:
+    """A destination, a rule and an inbox delivery in the tenant (what notification fields
+    name by id)."""
+    from ipgov.notify.models import Delivery, NotificationDestination, NotificationRule
+
+    async with platform.db.tenant_session(tenant_id) as s:
+        destination = NotificationDestination(
+            tenant_id=tenant_id, name=f"hook {tenant_id[:8]}", kind="webhook",
+            target=f"https://hooks.example.com/{tenant_id}", secrets=["whsec_probe"])
+        s.add(destination)
+        await s.flush()
+        s.add(NotificationRule(tenant_id=tenant_id, name=f"rule {tenant_id[:8]}",
+                               event_types=["review.*"], destination_ids=[destination.id]))
+        s.add(Delivery(tenant_id=tenant_id, event_id=str(uuid.uuid4()), requested_by="test",
+                       event_type="review.finished", event_tenant_id=tenant_id,
+                       channel="inbox", user_id=user_id, status="delivered",
+                       idempotency_key=f"probe:{tenant_id}"))
 
 
 class Loop:
@@ -131,8 +152,10 @@ def recorded(failures: list[str]):
 def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, int],
                  failures: list[str]):
     """The state machine class, bound to one platform and client."""
-    schema = build_schema(platform.settings, platform.registry)._schema
+    live_schema = build_schema(platform.settings, platform.registry)
+    schema = live_schema._schema
     fields = probe_fields(schema)
+    subscriptions = subscription_fields(schema)
     actors = sorted(world.tokens)
 
     class CrossTenantReplay(RuleBasedStateMachine):
@@ -148,11 +171,13 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
                 actor, probe, bola)
             return query, variables, name, kind, targets
 
-        def _probe_pair(self, actor: tuple[str, str], probe: int, bola: bool):
+        def _probe_pair(self, actor: tuple[str, str], probe: int, bola: bool,
+                        among: list | None = None):
             """The probe, and its twin with every id it aims at another tenant replaced by
             an id that names nothing (the caller's own tenant stays): both must be answered
             alike, or the answer tells the outsider what exists (an existence oracle)."""
-            kind, name, field = fields[probe % len(fields)]
+            pool = among or fields
+            kind, name, field = pool[probe % len(pool)]
             foreign = self.rng.choice(world.foreign(*actor))
             home = world.home(*actor)
             tenant_args = tenant_slots(field, name)
@@ -216,6 +241,21 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
             self._alike(json.dumps(response.json(), sort_keys=True),
                         json.dumps(unknown.json(), sort_keys=True), sent)
 
+        @rule(actor=st.sampled_from(actors), probe=st.integers(0, 10 ** 6), bola=st.booleans())
+        @recorded(failures)
+        def replay_subscription(self, actor, probe: int, bola: bool) -> None:
+            """A subscription (as the WebSocket runs it) naming another tenant's objects:
+            its first answer is a refusal, alike for ids naming nothing."""
+            query, variables, name, _kind, targets, twin, sent = self._probe_pair(
+                actor, probe, bola, subscriptions)
+            body = loop(first_answer(platform, live_schema, world.tokens[actor], query,
+                                     variables))
+            text = json.dumps(body, sort_keys=True)
+            self._check(body, text, name, variables, targets, bola, actor)
+            other = loop(first_answer(platform, live_schema, world.tokens[actor], query, twin))
+            self._alike(text, json.dumps(other, sort_keys=True), sent)
+            stats["subscriptions"] += 1
+
         @rule(actor=st.sampled_from(actors), probes=st.lists(st.integers(0, 10 ** 6),
                                                              min_size=2, max_size=4))
         @recorded(failures)
@@ -263,12 +303,31 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
     return CrossTenantReplay
 
 
+async def first_answer(platform, schema, token: str, query: str, variables: dict) -> dict:
+    """The first answer of a subscription run as the WebSocket runs it (a signed-in socket
+    context), formatted like the ``next`` / ``error`` payloads it would carry."""
+    from ipgov.graphql.context import IpgovContext
+    from ipgov.identity.service import authenticate
+
+    credential = f"Bearer {token}"
+    context = IpgovContext(platform=platform, principal=await authenticate(platform, credential),
+                           request_id="probe", locale="en", loaders={}, credential=credential)
+    context.websocket = object()  # type: ignore[assignment]  # what the socket handler sets
+    stream = await schema.stream(query, variable_values=variables, context_value=context)
+    try:
+        async with asyncio.timeout(30):  # in this task: the extensions' context stays one
+            result = await anext(stream)
+    finally:
+        await stream.aclose()
+    return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
+
+
 async def _run(platform, client, operations: int, *, derandomize: bool = True
                ) -> dict[str, int]:
     world = await build_world(platform)
     before = await fingerprint(platform)
     stats = dict.fromkeys(("operations", "refused", "bola", "batches", "worker",
-                           "legitimate", "alike"), 0)
+                           "legitimate", "alike", "subscriptions"), 0)
     failures: list[str] = []
     machine = make_machine(platform, client, world, Loop(asyncio.get_running_loop()), stats,
                            failures)
@@ -287,7 +346,7 @@ async def _run(platform, client, operations: int, *, derandomize: bool = True
     changed = sorted(t for t in before if before[t] != after[t])
     assert not changed, f"probes changed rows in: {changed}"
     assert all(stats[k] > 0 for k in ("refused", "bola", "batches", "worker", "legitimate",
-                                      "alike")), stats
+                                      "alike", "subscriptions")), stats
     print(f"\nisolation: {stats}")
     return stats
 
@@ -316,7 +375,13 @@ def test_the_replay_reaches_every_tenant_root_field(platform):
     names = {name for _kind, name, _f in probe_fields(
         build_schema(platform.settings, platform.registry)._schema)}
     assert {"workspaceExtensions", "tenantPlugins", "tenant",
-            "deadlineReminderDays", "setDeadlineReminderDays"} <= names  # issue 17
+            "deadlineReminderDays", "setDeadlineReminderDays",  # issue 17
+            "notificationDestinations", "notificationRules", "notificationDeliveries",
+            "registerNotificationDestination", "rotateNotificationSecret",
+            "removeNotificationDestination", "saveNotificationRule", "removeNotificationRule",
+            "sendTestNotification", "markMyNotificationsRead"} <= names
+    schema = build_schema(platform.settings, platform.registry)._schema
+    assert {name for _k, name, _f in subscription_fields(schema)} >= {"reviewProgress"}
 
 
 @NO_RATE_LIMITS
