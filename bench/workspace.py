@@ -37,15 +37,14 @@ TENANT = "hanwei-semiconductor"
 
 PROBE = r"""
 import { chromium } from "@playwright/test";
-const [base, token, refresh, path, selector, reps] = process.argv.slice(2);
+const [base, cookies, path, selector, reps] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.IPGOV_CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
 const runs = [];
 for (let i = 0; i < Number(reps) + 1; i++) {       // the first load warms the HTTP cache
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(([t, r]) => { sessionStorage.setItem("ipgov.supervision.token", t);
-    sessionStorage.setItem("ipgov.supervision.refresh", r); }, [token, refresh]);
+  await context.addCookies(JSON.parse(cookies).map((c) => ({ ...c, url: base })));
   const page = await context.newPage();
   const bodies = [];
   page.on("request", (q) => { if (q.url().endsWith("/graphql")) bodies.push(q.postData()); });
@@ -82,9 +81,14 @@ def _gql(base: str, query: str, variables: dict | None = None, token: str | None
 
 
 def _login(base: str, email: str) -> tuple[str, str]:
-    login = _gql(base, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) "
-                       "{ token refreshToken } }", {"e": email, "p": PASSWORD})["login"]
-    return login["token"], login["refreshToken"]
+    """A workspace session (cookie mode): its access token, for the bench's own bearer calls,
+    and its cookies as JSON, for the browser contexts."""
+    response = httpx.post(f"{base}/graphql", headers={"x-ipgov-session": "cookie"}, json={
+        "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) "
+                 "{ userId } }", "variables": {"e": email, "p": PASSWORD}}, timeout=120)
+    cookies = [{"name": c.name, "value": c.value} for c in response.cookies.jar]
+    access = next(c["value"] for c in cookies if c["name"].endswith("ipgov_access"))
+    return access, json.dumps(cookies)
 
 
 def _import_assets(base: str, token: str, tenant_id: str, count: int) -> None:
@@ -101,11 +105,11 @@ def _import_assets(base: str, token: str, tenant_id: str, count: int) -> None:
         progress(f"assets imported: {min(count, start + 1000)}/{count}")
 
 
-def _probe(base: str, token: str, refresh: str, path: str, selector: str, reps: int) -> list[dict]:
+def _probe(base: str, cookies: str, path: str, selector: str, reps: int) -> list[dict]:
     script = WEB / ".bench-probe.mjs"  # inside web/ so that @playwright/test resolves
     script.write_text(PROBE, encoding="utf-8")
     try:
-        done = subprocess.run([_node(), str(script), base, token, refresh, path, selector,
+        done = subprocess.run([_node(), str(script), base, cookies, path, selector,
                                str(reps)], capture_output=True, text=True, timeout=900,
                               check=False, cwd=WEB)
     finally:
@@ -130,10 +134,10 @@ def _bare_fetch(base: str, token: str, bodies: list[str], reps: int) -> float:
     return statistics.median(times)
 
 
-def _screen(name: str, size: str, base: str, token: str, refresh: str, path: str,
+def _screen(name: str, size: str, base: str, token: str, cookies: str, path: str,
             selector: str, reps: int) -> list[Result]:
     progress(f"{name}: {reps} page loads of {path}")
-    runs = _probe(base, token, refresh, path, selector, reps)
+    runs = _probe(base, cookies, path, selector, reps)
     paint = statistics.median(r["paint"] for r in runs)
     trips = statistics.median(r["requests"] for r in runs)
     bare = _bare_fetch(base, token, [b for b in runs[0]["bodies"] if b], reps)
@@ -166,8 +170,8 @@ def main() -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            token, refresh = _login(base, MANAGER)
-            rows = _screen("home", "demo", base, token, refresh, f"/t/{TENANT}/",
+            token, cookies = _login(base, MANAGER)
+            rows = _screen("home", "demo", base, token, cookies, f"/t/{TENANT}/",
                            ".ant-card-body .ant-empty, .ant-card-body .ant-list-item", args.reps)
             tenants = _gql(base, "{ tenants(first: 100) { nodes { id slug } } }", None, token)
             tenant_id = next(t["id"] for t in tenants["tenants"]["nodes"]
@@ -181,9 +185,9 @@ def main() -> None:
             if register is None:
                 print("asset register: no ip_governance asset screen is installed")
             else:
-                token, refresh = _login(base, MANAGER)
+                token, cookies = _login(base, MANAGER)
                 rows += _screen("asset register", f"{args.assets} assets", base, token,
-                                refresh, f"/t/{TENANT}{register}", ".ant-table-row", args.reps)
+                                cookies, f"/t/{TENANT}{register}", ".ant-table-row", args.reps)
         finally:
             server.terminate()
             server.wait(timeout=20)

@@ -265,7 +265,10 @@ def test_an_invited_member_accepts_in_the_browser_and_signs_in(server, browser):
     d.find_element(By.ID, "new-password").send_keys("a long new password")
     d.find_element(By.ID, "confirm").send_keys("a long new password", Keys.ENTER)
     _wait(d).until(EC.visibility_of_element_located((By.ID, "done")))
-    assert d.execute_script("return !!sessionStorage.getItem('ipgov.supervision.token')")
+    # the session is the workspace's: HttpOnly cookies the page's scripts cannot read
+    jar = {c["name"]: c for c in d.get_cookies()}
+    assert jar["ipgov_access"]["httpOnly"] and jar["ipgov_refresh"]["httpOnly"], jar
+    assert "ipgov_access" not in d.execute_script("return document.cookie")
     login = _graphql(base, """mutation { login(email: "new.member@hanwei.example",
         password: "a long new password") { token errors { code } } }""", {})["login"]
     assert login["token"], login

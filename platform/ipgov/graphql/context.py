@@ -58,6 +58,9 @@ class IpgovContext(BaseContext, kw_only=True):
     #: again while its subscriptions live: graphql/live.py).
     connection_params: dict[str, Any] | None = None
     credential: str = ""
+    #: The request's session cookies (``ipgov.web.cookies.SessionCookies``; typed there: HTTP
+    #: sits above GraphQL): sign-in fields put the session there when the client asks.
+    session_cookies: Any = None
 
     def require_principal(self) -> Principal:
         """The caller; ``Unauthenticated`` when the request carried no credentials."""

@@ -165,4 +165,4 @@ class InvitationMutation:
         inv = accepted.invitation
         return AcceptInvitationPayload(
             tenant_id=strawberry.ID(inv.tenant_id), role=inv.role,
-            session=signed_in_payload(accepted.signed_in) if accepted.signed_in else None)
+            session=signed_in_payload(accepted.signed_in, ctx) if accepted.signed_in else None)

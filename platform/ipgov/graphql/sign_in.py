@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -51,8 +52,23 @@ class ChangePasswordPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def signed_in_payload(signed: SignedIn) -> SignInPayload:
-    """The payload of a new or refreshed session."""
+def _cookies(ctx: Any) -> Any:
+    """The request's session cookies when the client asked for its session in them."""
+    cookies = getattr(ctx, "session_cookies", None)
+    response = getattr(ctx, "response", None)
+    return cookies if cookies is not None and cookies.requested and response is not None \
+        else None
+
+
+def signed_in_payload(signed: SignedIn, ctx: Any = None) -> SignInPayload:
+    """The payload of a new or refreshed session: the tokens, or (the workspace asked with
+    ``X-IPGOV-Session: cookie``) the session in HttpOnly cookies and no token in the body."""
+    cookies = _cookies(ctx)
+    if cookies is not None:
+        cookies.set(ctx.response, ctx.platform, signed)
+        return SignInPayload(user_id=strawberry.ID(signed.user.id),
+                             expires_at=signed.access_expires_at,
+                             refresh_expires_at=signed.refresh_expires_at)
     return SignInPayload(token=signed.access_token, user_id=strawberry.ID(signed.user.id),
                          expires_at=signed.access_expires_at,
                          refresh_token=signed.refresh_token,
@@ -72,7 +88,7 @@ async def _checked_session(ctx, start: Callable[[], Awaitable[SignedIn]]
         signed = await start()
     except DomainError as exc:
         return SignInPayload(errors=user_errors(exc), retry_after=_retry_after(exc))
-    return signed_in_payload(signed)
+    return signed_in_payload(signed, ctx)
 
 
 @strawberry.type
@@ -87,11 +103,15 @@ class SignInMutation:
 
     @strawberry.mutation(description="Exchange a refresh token for a new access token and the "
                          "next refresh token; a refresh token works once (reuse ends the "
-                         "session).", extensions=public(), metadata=CREDENTIAL_CHECK)
-    async def refresh_session(self, info: Info, refresh_token: str) -> SignInPayload:
+                         "session). Without refreshToken, the refresh cookie of a workspace "
+                         "session is used.", extensions=public(), metadata=CREDENTIAL_CHECK)
+    async def refresh_session(self, info: Info, refresh_token: str | None = None
+                              ) -> SignInPayload:
         ctx = info.context
+        cookies = _cookies(ctx)
+        token = refresh_token or (cookies.refresh if cookies is not None else None) or ""
         return await _checked_session(ctx, lambda: sessions.refresh_session(
-            ctx.platform, refresh_token, client=ctx.client_address))
+            ctx.platform, token, client=ctx.client_address))
 
     @strawberry.mutation(description="Sign out: this session's tokens stop working on every "
                          "API process; everywhere ends all your sessions.",
@@ -104,6 +124,9 @@ class SignInMutation:
                 "service accounts do not sign in; revoke the API key instead",
                 code="USERS_ONLY")))
         await sessions.sign_out(ctx.platform, principal, everywhere=everywhere)
+        cookies = _cookies(ctx)
+        if cookies is not None:
+            cookies.clear(ctx.response)
         return DonePayload(ok=True)
 
     @strawberry.mutation(description="Change your password (every other session ends).",
@@ -118,6 +141,10 @@ class SignInMutation:
                 new=new_password, client=ctx.client_address)
         except DomainError as exc:
             return ChangePasswordPayload(errors=user_errors(exc), retry_after=_retry_after(exc))
+        cookies = _cookies(ctx)
+        if cookies is not None:
+            cookies.set_access(ctx.response, token, ctx.platform.settings.jwt_ttl_seconds)
+            return ChangePasswordPayload()
         return ChangePasswordPayload(token=token)
 
     @strawberry.mutation(description="Ask for a password-reset link by e-mail. The answer is "

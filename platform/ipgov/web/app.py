@@ -19,7 +19,6 @@ from ipgov.graphql.context import IpgovContext
 from ipgov.graphql.schema import build_schema
 from ipgov.i18n import negotiate
 from ipgov.identity.revocations import RevocationFollower
-from ipgov.identity.service import authenticate
 from ipgov.identity.tokens import AuthenticationError
 from ipgov.live.hub import LiveHub
 from ipgov.runtime import Platform
@@ -27,8 +26,9 @@ from ipgov.settings import Settings
 from ipgov.web.account import account_routes
 from ipgov.web.bodyguard import RequestBodyGuard
 from ipgov.web.calendar import calendar_routes
+from ipgov.web.cookies import SessionCookies
 from ipgov.web.extension_files import extension_file_routes
-from ipgov.web.guards import authentication_failed
+from ipgov.web.guards import authenticate_http, authentication_failed
 from ipgov.web.home import home_routes
 from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
@@ -51,15 +51,16 @@ def _context_getter(platform: Platform
                     ) -> Callable[[Request[Any, Any, Any]], Awaitable[IpgovContext]]:
     async def get_context(request: Request[Any, Any, Any]) -> IpgovContext:
         request_id = new_request_id()
+        cookies = SessionCookies.of(request, platform)
         # a refused credential raises AuthenticationError: 401 (web.guards.authentication_failed);
         # a WebSocket signs in at connection_init instead (web/live.py)
         socket = str(request.scope["type"]) == "websocket"
-        principal = None if socket else await authenticate(
-            platform, request.headers.get("authorization"))
+        principal = None if socket else await authenticate_http(platform, request, cookies)
         locale = principal.locale if principal else None
         return IpgovContext(platform=platform, principal=principal, request_id=request_id,
                             locale=_locale(request, locale), loaders={},
-                            client_address=request.client.host if request.client else "")
+                            client_address=request.client.host if request.client else "",
+                            session_cookies=cookies)
 
     return get_context
 

@@ -1,7 +1,8 @@
 """Authenticating and authorizing plain HTTP routes (plugin uploads, exports, reports).
 
 ``authenticate_request`` is the one place where such routes learn who calls: a bearer header
-(token or API key), or on ``GET`` a signed download link (``?access=...``, made by the
+(token or API key), the workspace's session cookie (``web.cookies``: CSRF-checked unless the
+request is a GET), or on ``GET`` a signed download link (``?access=...``, made by the
 ``downloadLinks`` query) for the exact path requested, which is how a browser opens an export or
 a report. ``authorize_request`` adds a tenant permission like a GraphQL field's ``requires``,
 ``authorize_any_request`` one held in any tenant like ``requires_any``: both ask the one decision
@@ -26,11 +27,35 @@ from ipgov.identity.links import LINK_PARAMETER, principal_from_link
 from ipgov.identity.service import Principal, authenticate
 from ipgov.identity.tokens import AuthenticationError
 
-__all__ = ["authenticate_request", "authentication_failed", "authorize_any_request",
-           "authorize_request", "http_refusal"]
+from .cookies import SessionCookies
+
+__all__ = ["authenticate_http", "authenticate_request", "authentication_failed",
+           "authorize_any_request", "authorize_request", "http_refusal"]
 
 _STATE_KEY = "ipgov_principal"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def authenticate_http(platform: Any, request: Request[Any, Any, Any],
+                            cookies: SessionCookies | None = None) -> Principal | None:
+    """The caller named by the ``Authorization`` header, else by the workspace's access
+    cookie (a state-changing request then needs its session's CSRF token); None when the
+    request carries neither. Raises ``AuthenticationError``."""
+    header = request.headers.get("authorization")
+    if header:
+        return await authenticate(platform, header)
+    cookies = cookies or SessionCookies.of(request, platform)
+    credential = cookies.credential()
+    if credential is None:
+        return None
+    try:
+        principal = await authenticate(platform, credential)
+    except AuthenticationError as exc:
+        if exc.code == "TOKEN_EXPIRED":  # the page renews it (refreshSession by its cookie)
+            return None
+        raise
+    cookies.check_csrf(platform, principal, request.method)
+    return principal
 
 
 async def authenticate_request(request: Request[Any, Any, Any]) -> Principal:
@@ -39,13 +64,11 @@ async def authenticate_request(request: Request[Any, Any, Any]) -> Principal:
     if known is not None:
         return known
     platform = request.app.state.platform
-    header = request.headers.get("authorization")
     link = request.query_params.get(LINK_PARAMETER)
-    if header:
-        principal = await authenticate(platform, header)
-    elif link and request.method in _SAFE_METHODS:
+    principal = await authenticate_http(platform, request)
+    if principal is None and link and request.method in _SAFE_METHODS:
         principal = await principal_from_link(platform, link, request.url.path)
-    else:
+    elif principal is None:
         raise AuthenticationError("AUTH_REQUIRED", "Sign in first: send 'Authorization: Bearer "
                                   "<token>' or open a download link from the page.")
     if principal is None:

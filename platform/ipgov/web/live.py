@@ -4,7 +4,8 @@ subscriptions only, signed in once per connection.
 A browser cannot set headers on a WebSocket, so the credential travels in the
 ``connection_init`` payload (``{"authorization": "Bearer <token>"}``, what the ``graphql-ws``
 client's ``connectionParams`` sends; ``language`` there chooses the messages' language), or in
-the upgrade request's ``Authorization`` header for other clients. A connection without a valid
+the upgrade request's ``Authorization`` header for other clients, or the workspace's session
+cookie when the upgrade's ``Origin`` is this host (web/cookies.py). A connection without a valid
 credential is closed with 4403 before any operation runs. Queries and mutations are refused
 over the socket (``OPERATION_NOT_ALLOWED``): they go over HTTP, where the rate limits, body
 limits and sign-in throttles apply. The legacy ``graphql-ws`` (subscriptions-transport-ws)
@@ -88,6 +89,9 @@ class _SignedInConnections:
         socket = context.websocket
         credential = _credential(context.connection_params,
                                  socket.headers if socket is not None else None)
+        cookies = context.session_cookies
+        if credential is None and cookies is not None and cookies.socket_allowed():
+            credential = cookies.credential()  # the workspace's session, from its own pages
         if credential is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": (
                 "send 'authorization: Bearer <token>' in the connection_init payload")})

@@ -195,8 +195,10 @@ async def charge_caller(platform: Any, limits: RateLimits,
     """Charge the request to its proven caller, else to its client address."""
     from ipgov.identity.tokens import AuthenticationError
 
+    from .cookies import access_in_cookie_header
+
     _scheme, _, credential = header(scope, b"authorization").strip().partition(" ")
-    credential = credential.strip()
+    credential = credential.strip() or access_in_cookie_header(header(scope, b"cookie")) or ""
     try:
         if credential.startswith("ipgov_"):
             return await _charge_api_key(platform, limits, scope, credential)

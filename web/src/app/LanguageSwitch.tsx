@@ -9,7 +9,7 @@ export function LanguageSwitch() {
   const { i18n, t } = useTranslation();
   async function choose(lang: Language) {
     applyLanguage(lang);
-    if (session.token()) await execute(SetMyLocaleDocument, { locale: lang }).catch(() => undefined);
+    if (session.signedIn()) await execute(SetMyLocaleDocument, { locale: lang }).catch(() => undefined);
   }
   return (
     <Segmented aria-label={t("shell.language")} size="small" value={i18n.language}

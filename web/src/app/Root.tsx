@@ -44,7 +44,7 @@ export function ThemedProviders(props: { children: ReactNode }) {
 }
 
 function useSignedIn(): [boolean, (value: boolean) => void] {
-  const [signedIn, setSignedIn] = useState(() => Boolean(session.token()));
+  const [signedIn, setSignedIn] = useState(() => session.signedIn());
   useEffect(() => session.onSignedOut(() => {
     queryClient.clear();
     setSignedIn(false);

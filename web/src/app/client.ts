@@ -1,13 +1,11 @@
 /**
- * The workspace's only way to the server: POST /graphql with the session's bearer token and the
- * person's language (so every UserError comes back in it). An expired access token is renewed
- * once with the refresh token (single use); a refused one signs the person out.
+ * The workspace's only way to the server: POST /graphql with the person's language (so every
+ * UserError comes back in it). The session lives in HttpOnly cookies the server sets at sign-in
+ * (no script can read the tokens); each request asks for that with X-IPGOV-Session and sends
+ * back the session's CSRF token from its readable cookie. An expired access cookie is renewed
+ * once through refreshSession (the refresh cookie, single use); a refused one signs out.
  */
 import type { TypedDocumentString } from "../gql/graphql";
-
-// the same session as the account and supervision pages (static/account, static/supervision)
-const TOKEN_KEY = "ipgov.supervision.token";
-const REFRESH_KEY = "ipgov.supervision.refresh";
 
 export interface GraphQLErrorShape {
   message: string;
@@ -32,15 +30,21 @@ export function currentLanguage(): string {
   return language;
 }
 
+const CSRF_COOKIE = /^(__Host-)?ipgov_csrf=/;
+
+/** The session's CSRF token (its cookie is readable by this page only). */
+export function csrfToken(): string | null {
+  const found = document.cookie.split("; ").find((c) => CSRF_COOKIE.test(c));
+  return found ? found.slice(found.indexOf("=") + 1) : null;
+}
+
 export const session = {
-  token: () => sessionStorage.getItem(TOKEN_KEY),
-  save(token: string, refresh: string | null | undefined) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    if (refresh) sessionStorage.setItem(REFRESH_KEY, refresh);
-  },
+  /** A session was started in this browser (its CSRF cookie is there). */
+  signedIn: () => csrfToken() !== null,
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(REFRESH_KEY);
+    // the HttpOnly cookies are the server's to end (signOut); the readable one goes here
+    const secure = location.protocol === "https:";
+    document.cookie = `${secure ? "__Host-" : ""}ipgov_csrf=; Max-Age=0; Path=/; SameSite=Strict${secure ? "; Secure" : ""}`;
     signedOut.forEach((listener) => listener());
   },
   onSignedOut(listener: Listener): () => void {
@@ -52,29 +56,27 @@ export const session = {
   },
 };
 
-async function post(query: string, variables: unknown, token: string | null): Promise<Response> {
+async function post(query: string, variables: unknown): Promise<Response> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "accept-language": language,
+    "x-ipgov-session": "cookie",
   };
-  if (token) headers.authorization = `Bearer ${token}`;
-  return fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const csrf = csrfToken();
+  if (csrf) headers["x-ipgov-csrf"] = csrf;
+  return fetch("/graphql", { method: "POST", headers, credentials: "same-origin",
+    body: JSON.stringify({ query, variables }) });
 }
 
-const REFRESH = `mutation Refresh($refreshToken: String!) {
-  refreshSession(refreshToken: $refreshToken) { token refreshToken errors { code message } } }`;
+const REFRESH = `mutation Refresh { refreshSession { userId errors { code message } } }`;
 
 async function renew(): Promise<boolean> {
-  const refresh = sessionStorage.getItem(REFRESH_KEY);
-  if (!refresh) return false;
+  if (!session.signedIn()) return false;
   refreshing ??= (async () => {
     try {
-      const response = await post(REFRESH, { refreshToken: refresh }, null);
+      const response = await post(REFRESH, {});
       const body = await response.json();
-      const result = body?.data?.refreshSession;
-      if (!result?.token) return false;
-      session.save(result.token, result.refreshToken);
-      return true;
+      return Boolean(body?.data?.refreshSession?.userId);
     } catch {
       return false;
     } finally {
@@ -100,9 +102,9 @@ export async function execute<TResult, TVariables>(
   variables?: TVariables,
 ): Promise<TResult> {
   const query = document.toString();
-  let response = await post(query, variables ?? {}, session.token());
+  let response = await post(query, variables ?? {});
   if (response.status === 401 && (await renew())) {
-    response = await post(query, variables ?? {}, session.token());
+    response = await post(query, variables ?? {});
   }
   const body = await parse(response);
   const first = body.errors?.[0];

@@ -1,7 +1,7 @@
 /**
  * Live answers over one WebSocket (graphql-transport-ws, the `graphql-ws` client): the socket
- * opens with the first subscription and signs in with the session's token and the chosen
- * language in its connection_init payload (a browser cannot set a socket's headers). It pings
+ * opens with the first subscription, signs in with the session cookie (the server accepts it
+ * from this host's pages only) and names the chosen language in its connection_init. It pings
  * every 20 s so proxies keep it, reconnects after a drop, and closes on sign-out; a
  * subscription the server ends (sign-in expired) reports it, and the screen polls until it
  * follows again.
@@ -22,7 +22,7 @@ function live(): Client {
     lazy: true,
     keepAlive: 20_000,
     retryAttempts: 5,
-    connectionParams: () => ({ authorization: `Bearer ${session.token() ?? ""}`, language: currentLanguage() }),
+    connectionParams: () => ({ language: currentLanguage() }), // signed in by the session cookie
   });
   return client;
 }

@@ -2,7 +2,7 @@
 import { Button, Card, Form, Input, Layout, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { execute, session } from "../app/client";
+import { execute } from "../app/client";
 import type { UserErrorShape } from "../app/data";
 import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../app/operations";
@@ -20,8 +20,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
     setFailure(null);
     try {
       const { login } = await execute(LoginDocument, values);
-      if (login.token) {
-        session.save(login.token, login.refreshToken);
+      if (login.userId) { // the session came back in cookies
         props.onSignedIn();
       } else {
         setErrors([...login.errors]);

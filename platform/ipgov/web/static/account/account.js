@@ -1,11 +1,9 @@
 // ipgov account page: accept an invitation, reset a password, ask for a reset link.
 // The link's secret is read from the URL fragment and removed from the address bar at once;
-// after signing in, the session is handed to the other pages through sessionStorage.
+// after signing in, the session is the workspace's too (HttpOnly cookies set by the server).
 
-const TOKEN_KEY = "ipgov.supervision.token";
-const REFRESH_KEY = "ipgov.supervision.refresh";
 const LANG_KEY = "ipgov.supervision.lang";
-const SESSION = "token refreshToken errors { code message }";
+const SESSION = "userId errors { code message }";
 
 const LABELS = {
   en: {
@@ -58,13 +56,21 @@ function showError(err) {
   box.hidden = false;
 }
 
-async function gql(query, variables = {}, token = null) {
-  const headers = { "content-type": "application/json",
+// The session lives in HttpOnly cookies shared with the workspace (web/cookies.py): this page
+// asks for it with X-IPGOV-Session and sends back the CSRF token the server put in a cookie.
+function csrfToken() {
+  const found = document.cookie.split("; ").find((c) => /^(__Host-)?ipgov_csrf=/.test(c));
+  return found ? found.slice(found.indexOf("=") + 1) : null;
+}
+
+async function gql(query, variables = {}) {
+  const headers = { "content-type": "application/json", "x-ipgov-session": "cookie",
     "accept-language": state.lang === "zh" ? "zh-CN" : "en" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const csrf = csrfToken();
+  if (csrf) headers["x-ipgov-csrf"] = csrf;
   let response;
   try {
-    response = await fetch("/graphql", { method: "POST", headers, credentials: "omit",
+    response = await fetch("/graphql", { method: "POST", headers, credentials: "same-origin",
       cache: "no-store", body: JSON.stringify({ query, variables }) });
   } catch { throw { code: "NETWORK", message: t("network") }; }
   const body = await response.json();
@@ -77,11 +83,6 @@ async function gql(query, variables = {}, token = null) {
 
 function firstError(payload) {
   return payload.errors && payload.errors.length ? payload.errors[0] : null;
-}
-
-function keep(session) {
-  sessionStorage.setItem(TOKEN_KEY, session.token);
-  sessionStorage.setItem(REFRESH_KEY, session.refreshToken);
 }
 
 function finish(text) {
@@ -111,7 +112,6 @@ async function accept(event) {
       $("invitation").hidden = true; $("signin").hidden = false; showError(problem); return;
     }
     if (problem) { showError(problem); return; }
-    keep(result.session);
     finish(t("accepted"));
   } catch (err) { showError(err); }
 }
@@ -122,9 +122,8 @@ async function signInAndAccept(event) {
     const login = (await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${SESSION} } }`,
       { e: $("email").value.trim(), p: $("password").value })).login;
     if (firstError(login)) { showError(firstError(login)); return; }
-    keep(login);
     const result = (await gql(`mutation($k: String!) { acceptInvitation(token: $k) { role errors { code message } } }`,
-      { k: state.secret }, login.token)).acceptInvitation;
+      { k: state.secret })).acceptInvitation;
     if (firstError(result)) { showError(firstError(result)); return; }
     finish(t("acceptedRole"));
   } catch (err) { showError(err); }
@@ -137,7 +136,6 @@ async function reset(event) {
     const result = (await gql(`mutation($k: String!, $p: String!) { resetPassword(token: $k, newPassword: $p) { ${SESSION} } }`,
       { k: state.secret, p: $("reset-password").value })).resetPassword;
     if (firstError(result)) { showError(firstError(result)); return; }
-    keep(result);
     finish(t("resetDone"));
   } catch (err) { showError(err); }
 }
