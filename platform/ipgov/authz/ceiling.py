@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "assert_may_change_policy",
+    "assert_outranks",
     "assert_may_grant",
     "assert_may_grant_permissions",
     "policy_domains",
@@ -133,3 +134,18 @@ def assert_may_change_policy(platform: Platform, granter_subject: str, tenant_id
                 f"you may not restrict {rule.subject}: it holds permissions you do not "
                 f"hold yourself ({_describe(above)})", code="PRIVILEGE_CEILING",
                 field="subject", details={"what": rule.subject, "missing": _describe(above)})
+
+
+def assert_outranks(platform: Platform, granter_subject: str, subject: str,
+                    domains: Iterable[str], *, what: str, field: str) -> None:
+    """Raise ``Forbidden`` (``PRIVILEGE_CEILING``) unless, in each of ``domains``, the granter
+    holds every permission ``subject`` holds there (e.g. ending someone's sessions, which acts
+    in every tenant they work in: a subsidiary cannot sign its group's director out)."""
+    authz = platform.authz
+    for domain in sorted(set(domains)):
+        above = _lacking(authz, granter_subject, domain, authz.permissions_of(subject, domain))
+        if above:
+            raise Forbidden(
+                f"you may not {what}: they hold permissions you do not hold yourself "
+                f"({_describe(above)})", code="PRIVILEGE_CEILING", field=field,
+                details={"what": subject, "missing": _describe(above)})

@@ -38,6 +38,7 @@ from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
+from .sessions import SessionMutation, SessionQuery
 from .strings import StringInputRule
 from .supervision import SupervisionQuery
 from .tenancy import TenancyMutation, TenancyQuery
@@ -56,10 +57,10 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
-               PluginQuery, WorkspaceQuery, NotificationQuery],
+               PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
-                  GovernanceModeMutation, PluginMutation, NotificationMutation],
+                  GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation],
     )
 
 

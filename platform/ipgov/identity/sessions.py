@@ -24,6 +24,7 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from .models import RefreshToken, User
 from .onetime import aware, hash_secret, new_secret
 from .revocations import revoke
+from .session_policy import effective_policy
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -45,16 +46,21 @@ class SignedIn:
     refresh_expires_at: datetime
 
 
-def _refresh_expiry(platform: Platform, started: datetime) -> datetime:
-    settings = platform.settings
-    return min(utcnow() + timedelta(seconds=settings.refresh_ttl_seconds),
-               started + timedelta(seconds=settings.session_max_seconds))
+async def _refresh_expiry(platform: Platform, session: AsyncSession, user: User,
+                          started: datetime) -> datetime:
+    """The next refresh token's end: the idle timeout from now, at most the absolute one
+    from sign-in, by the strictest policy of the user's groups (``session_admin``)."""
+    policy = await effective_policy(platform, session, user.id)
+    return min(utcnow() + timedelta(seconds=policy.idle_seconds),
+               started + timedelta(seconds=policy.absolute_seconds))
 
 
-def _new_refresh(session: AsyncSession, platform: Platform, user: User, family: str,
-                 started: datetime, client: str) -> tuple[str, datetime]:
+async def _new_refresh(session: AsyncSession, platform: Platform, user: User, family: str,
+                       started: datetime, client: str) -> tuple[str, datetime]:
     plaintext, digest = new_secret()
-    expires = _refresh_expiry(platform, started)
+    expires = await _refresh_expiry(platform, session, user, started)
+    if expires <= utcnow():  # the group's absolute timeout has passed: sign in again
+        raise _refused()
     session.add(RefreshToken(family_id=family, user_id=user.id, token_hash=digest,
                              client=client[:64], session_started_at=started,
                              expires_at=expires))
@@ -72,7 +78,7 @@ async def open_session(platform: Platform, session: AsyncSession, user: User, *,
                        client: str, how: str = "password") -> SignedIn:
     """Start a session for ``user`` (after a verified password, reset or invitation), audited."""
     family, started = new_id(), utcnow()
-    refresh = _new_refresh(session, platform, user, family, started, client)
+    refresh = await _new_refresh(session, platform, user, family, started, client)
     await platform.audit(session, tenant_id=PLATFORM_TENANT_ID, actor=user.id,
                          action="user.signed_in", object_type="ipgov:user", object_id=user.id,
                          details={"session": family, "client": client, "method": how})
@@ -107,8 +113,11 @@ async def refresh_session(platform: Platform, token: str, *, client: str) -> Sig
             if user is None or not user.active:
                 failure = _refused()
             else:
-                refresh = _new_refresh(session, platform, user, claimed.family_id,
-                                       aware(claimed.session_started_at), client)
+                try:
+                    refresh = await _new_refresh(session, platform, user, claimed.family_id,
+                                                 aware(claimed.session_started_at), client)
+                except Unauthenticated as exc:
+                    failure = exc
     if failure is not None:
         raise failure
     return _signed_in(platform, user, claimed.family_id, refresh)

@@ -69,6 +69,10 @@ class Tenant(Base):
     """Plugins whose ``on_tenant_created`` has run for this tenant (it runs once)."""
     reserved_decisions: Mapped[list] = mapped_column(default=list)
     locale: Mapped[str] = mapped_column(String(10), default="en")
+    session_idle_seconds: Mapped[int | None] = mapped_column(Integer)
+    """A group's idle timeout for its members' sign-in sessions (null: the platform's)."""
+    session_max_seconds: Mapped[int | None] = mapped_column(Integer)
+    """A group's absolute session lifetime (null: the platform's)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
