@@ -302,3 +302,31 @@ async def test_a_group_directors_feed_holds_the_subsidiaries_deadlines(gql, plat
         found = [e for e in Calendar.from_ical(feed.content).walk("VEVENT")
                  if "Die attach" in str(e["SUMMARY"])]
         assert len(found) == expected, mode
+
+
+async def test_event_types_have_titles_in_the_readers_language(gql, platform):
+    query = "{ eventTypes { name title summary } }"
+    acme = await make_group(platform, "acme")
+    zh = await gql.post(query, token=acme.token("a-viewer"),
+                        headers={"accept-language": "zh-CN"})
+    titles = {t["name"]: t["title"] for t in zh.json()["data"]["eventTypes"]}
+    assert titles["directive.overdue"] == "指令已逾期"
+    assert titles["ip_governance.deadline.missed"] == "资产期限已错过"
+    en = (await gql(query, token=acme.token("a-viewer")))["data"]["eventTypes"]
+    assert {t["name"]: t["title"] for t in en}["directive.overdue"] == "Directive overdue"
+
+
+async def test_an_inbox_item_names_its_workspace_path_without_a_public_url(gql, platform):
+    """The workspace opens an item from its path (the link needs IPGOV_PUBLIC_URL): a review's
+    result opens that review run."""
+    acme = await make_group(platform, "acme")
+    platform.work.attach(InlineQueue())
+    assert platform.settings.public_url == ""
+    assert (await _rule(gql, acme, "acme-a", token="a-admin",
+                        roles=["viewer"]))["errors"] == []
+    await _review_finished(platform, acme.ids["acme-a"])
+    await platform.work.queue.drain(platform)
+    inbox = await gql("{ myNotifications { nodes { link path } } }", token=acme.token("a-viewer"))
+    [item] = inbox["data"]["myNotifications"]["nodes"]
+    review_id = event_type(platform, "review.finished").example["review_id"]
+    assert item == {"link": "", "path": f"/t/acme-a/reviews/{review_id}"}

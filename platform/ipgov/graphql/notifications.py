@@ -173,6 +173,8 @@ class EventTypeInfo:
     name: str
     version: int
     summary: str
+    title: str = strawberry.field(description=(
+        "The kind's short name in your language (its summary when the type has none)."))
     object_type: str = strawberry.field(description=(
         "Recipients must hold read on this object in the event's tenant."))
 
@@ -185,7 +187,10 @@ class InboxItem:
     event_tenant_id: strawberry.ID
     severity: str | None
     title: str
-    link: str
+    link: str = strawberry.field(description=(
+        "The absolute URL of what it is about (empty when no public URL is configured)."))
+    path: str = strawberry.field(description=(
+        "The same place as a workspace path (/t/<tenant>/…), always given."))
     occurred_at: datetime
     read_at: datetime | None
 
@@ -247,7 +252,8 @@ def _inbox_item(platform: Any, row: Delivery, locale: str) -> InboxItem:
     return InboxItem(id=strawberry.ID(row.id), tenant_id=strawberry.ID(row.tenant_id),
                      event_type=row.event_type,
                      event_tenant_id=strawberry.ID(row.event_tenant_id), severity=row.severity,
-                     title=notice.title, link=notice.link, occurred_at=row.occurred_at,
+                     title=notice.title, link=notice.link, path=notice.path,
+                     occurred_at=row.occurred_at,
                      read_at=row.read_at)
 
 
@@ -264,8 +270,9 @@ class NotificationQuery:
     @strawberry.field(description="The event types rules can name (core and plugins).",
                       extensions=authenticated())
     def event_types(self, info: Info) -> list[EventTypeInfo]:
+        locale = normalize(info.context.locale) or DEFAULT_LOCALE
         return [EventTypeInfo(name=t.name, version=t.version, summary=t.summary,
-                              object_type=t.object_type)
+                              title=t.label(locale), object_type=t.object_type)
                 for _plugin, t in info.context.platform.catalog.event_types.values()]
 
     @strawberry.field(description="The tenant's notification destinations.",
