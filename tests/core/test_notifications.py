@@ -390,3 +390,39 @@ async def test_an_inbox_item_names_its_workspace_path_without_a_public_url(gql, 
     [item] = inbox["data"]["myNotifications"]["nodes"]
     review_id = event_type(platform, "review.finished").example["review_id"]
     assert item == {"link": "", "path": f"/t/acme-a/reviews/{review_id}"}
+
+
+TEST_SEND = """mutation($t: ID!, $d: ID!) { sendTestNotification(tenantId: $t, destinationId: $d) {
+  delivery { id status lastStatus mode } errors { code field } } }"""
+
+
+async def test_a_test_send_reaches_the_webhook_signed_is_logged_and_stays_in_its_tenant(
+        gql, private_ok):
+    """The workspace's test button: the receiver verifies the signature with the secret shown
+    at registration, the answer comes back at once and the log keeps it; another tenant's
+    admin cannot send to this destination."""
+    platform = private_ok
+    acme, globex = await make_group(platform, "acme"), await make_group(platform, "globex")
+    receiver = _Receiver()
+    try:
+        made = (await gql(DEST, {"t": acme.ids["acme-a"], "k": "webhook", "n": "siem",
+                                 "u": receiver.url}, token=acme.token("a-admin"))
+                )["data"]["registerNotificationDestination"]
+        receiver.secret = made["secret"]
+        sent = (await gql(TEST_SEND, {"t": acme.ids["acme-a"], "d": made["destination"]["id"]},
+                          token=acme.token("a-admin")))["data"]["sendTestNotification"]
+        assert sent["errors"] == []
+        assert sent["delivery"]["status"] == "delivered", sent
+        assert (sent["delivery"]["lastStatus"], sent["delivery"]["mode"]) == ("delivered", "test")
+        [(webhook_id, body)] = receiver.accepted.items()
+        assert webhook_id == sent["delivery"]["id"] and body["type"] == "notification.test"
+        log = await gql(LOG, {"t": acme.ids["acme-a"]}, token=acme.token("a-admin"))
+        assert [e["node"]["status"] for e in log["data"]["notificationDeliveries"]["edges"]] == [
+            "delivered"]
+        theirs = await gql(TEST_SEND, {"t": globex.ids["globex-a"],
+                                       "d": made["destination"]["id"]},
+                           token=globex.token("a-admin"))
+        assert theirs["data"]["sendTestNotification"]["errors"][0]["field"] == "destinationId"
+        assert len(receiver.accepted) == 1
+    finally:
+        receiver.close()
