@@ -17,6 +17,7 @@ import { emptyText, FieldItem, ManageButton, SecretOnce, useManage, useTabMutati
 
 const KINDS = ["webhook", "email", "wecom", "dingtalk", "feishu"] as const;
 const SIGNED = new Set(["webhook", "dingtalk", "feishu"]);
+const LANGUAGES: Record<string, string> = { en: "English", "zh-CN": "中文" };
 
 interface Values { kind: string; name: string; target: string; secret?: string; locale: string; ratePerMinute: number }
 
@@ -54,7 +55,7 @@ function RegisterForm(props: { onSecret: (secret: string | null) => void }) {
           {SIGNED.has(kind) ? <FieldItem name="secret" field="secret" errors={fields} label={t("notifications.secret")}
             extra={t(`notifications.secretHelp.${kind}`)}><Input.Password style={{ width: 260 }} autoComplete="off" /></FieldItem> : null}
           <FieldItem name="locale" field="locale" errors={fields} label={t("notifications.locale")}>
-            <Select style={{ width: 120 }} options={[{ value: "en", label: "English" }, { value: "zh-CN", label: "中文" }]} /></FieldItem>
+            <Select style={{ width: 120 }} options={Object.entries(LANGUAGES).map(([value, label]) => ({ value, label }))} /></FieldItem>
           <FieldItem name="ratePerMinute" field="ratePerMinute" errors={fields} label={t("notifications.rate")}>
             <InputNumber min={1} max={600} style={{ width: 120 }} /></FieldItem>
         </Space>
@@ -128,7 +129,7 @@ export function Destinations() {
           { title: t("notifications.kind"), dataIndex: "kind", render: (v: string) => t(`notifications.kinds.${v}`, v) },
           { title: t("notifications.target"), dataIndex: "target", onCell: () => ({ style: { minWidth: 240 } }),
             render: (v: string) => <Typography.Text code style={{ wordBreak: "break-all" }}>{v}</Typography.Text> },
-          { title: t("notifications.locale"), dataIndex: "locale" },
+          { title: t("notifications.locale"), dataIndex: "locale", render: (v: string) => LANGUAGES[v] ?? v },
           { title: t("notifications.secret"), render: (_: unknown, d: Destination) => <Space wrap>
             <Tag color={d.signed ? "green" : undefined}>{t(d.signed ? "notifications.signed" : "notifications.unsigned")}</Tag>
             {d.secretsInUse > 1 ? <Tag color="gold">{t("notifications.rotating")}</Tag> : null}</Space> },
