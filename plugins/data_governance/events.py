@@ -17,17 +17,20 @@ READ_EXAMPLE = {"tenant_id": T, "asset_id": "a-1", "code": "TS-001",
                 "classification": "secret", "reader": "u-1"}
 
 
-def _read(outcome: str, summary: str, en: str, zh: str) -> EventType:
+def _read(outcome: str, summary: str, labels: tuple[str, str], en: str, zh: str) -> EventType:
     return EventType(
         name=f"data_governance.trade_secret.{outcome}", version=1, summary=summary,
         payload=READ, titles={"en": en, "zh-CN": zh}, object_type="data_governance:access_log",
-        link="/t/{tenant_slug}/x/data_governance/catalog", example=READ_EXAMPLE)
+        link="/t/{tenant_slug}/x/data_governance/catalog", example=READ_EXAMPLE,
+        labels={"en": labels[0], "zh-CN": labels[1]})
 
 
 EVENT_TYPES = [
     _read("read", "Someone cleared for its classification read a trade secret's content.",
+          ("Trade secret read", "商业秘密被读取"),
           "Trade secret {code} was read", "商业秘密 {code} 的内容被读取"),
     _read("refused", "Someone without the clearance tried to read a trade secret's content.",
+          ("Trade secret read refused", "商业秘密读取被拒绝"),
           "Refused read of trade secret {code}", "拒绝读取商业秘密 {code}"),
     EventType(
         name="data_governance.publication_check.blocked", version=1,
@@ -40,6 +43,7 @@ EVENT_TYPES = [
         titles={"en": "Publication blocked: {title}", "zh-CN": "发布已被阻止：{title}"},
         object_type="data_governance:publication_check",
         link="/t/{tenant_slug}/x/data_governance/publication",
+        labels={"en": "Publication blocked", "zh-CN": "发布被阻止"},
         example={"tenant_id": T, "check_id": "p-1", "title": "Conference paper draft",
                  "channel": "conference", "risks": ["secret_disclosure"]}),
 ]

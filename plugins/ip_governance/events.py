@@ -27,6 +27,7 @@ EVENT_TYPES = [
         titles={"en": "{kind} of {asset_title} due in {days} day(s) ({due_on})",
                 "zh-CN": "{asset_title} 的{kind}将在 {days} 天后到期（{due_on}）"},
         object_type="ip_governance:asset", link=LINK,
+        labels={"en": "Asset deadline approaching", "zh-CN": "资产期限临近"},
         example={**EXAMPLE, "days": 30, "lead": 30}),
     EventType(
         name=MISSED, version=1,
@@ -34,6 +35,7 @@ EVENT_TYPES = [
         payload=event_payload(DEADLINE),
         titles={"en": "Deadline missed: {kind} of {asset_title} ({due_on})",
                 "zh-CN": "期限已错过：{asset_title} 的{kind}（{due_on}）"},
-        object_type="ip_governance:asset", link=LINK, example=EXAMPLE),
+        object_type="ip_governance:asset", link=LINK, example=EXAMPLE,
+        labels={"en": "Asset deadline missed", "zh-CN": "资产期限已错过"}),
 ]
 """Every event type of the plugin."""

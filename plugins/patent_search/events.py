@@ -19,6 +19,7 @@ EVENT_TYPES = [
         titles={"en": "{matches} new document(s) match your watchlists",
                 "zh-CN": "{matches} 篇新文献命中您的监控清单"},
         object_type="patent_search:watchlist", link="/t/{tenant_slug}/x/patent_search/watchlists",
+        labels={"en": "Watchlist matches", "zh-CN": "监控清单命中"},
         example={"tenant_id": T, "job_id": "j-1", "matches": 12}),
     EventType(
         name="patent_search.fto.stored", version=1,
@@ -29,6 +30,7 @@ EVENT_TYPES = [
         titles={"en": "FTO screening stored: {title} ({hits} hit(s))",
                 "zh-CN": "FTO 筛查已保存：{title}（{hits} 项命中）"},
         object_type="patent_search:document", link="/t/{tenant_slug}/x/patent_search/fto",
+        labels={"en": "FTO screening stored", "zh-CN": "FTO 筛查已保存"},
         example={"tenant_id": T, "screening_id": "s-1", "title": "Sparse matrix accelerator",
                  "hits": 4, "collections": 2}),
 ]

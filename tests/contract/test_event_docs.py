@@ -43,6 +43,15 @@ def test_every_example_validates_and_every_payload_carries_the_tenant(event_type
         assert declared.title(declared.example, "zh-CN") and declared.title(declared.example)
 
 
+def test_every_first_party_type_has_a_short_name_in_both_languages(event_types):
+    """Rule editors and preferences list types by label: the first-party ones write theirs
+    (a partner's type without labels shows its summary)."""
+    for plugin, declared in event_types.values():
+        if plugin in ("core", "ip_governance", "patent_search", "data_governance"):
+            assert declared.label("en") != declared.summary, declared.name
+            assert declared.label("zh-CN") != declared.label("en"), declared.name
+
+
 def test_every_type_is_emitted_by_some_test(event_types):
     sources = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests").rglob(
         "test_*.py")))

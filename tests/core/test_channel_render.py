@@ -53,12 +53,24 @@ def test_a_missing_field_shows_its_placeholder_and_never_fails():
                            base_url="https://x.example", tenant_slug="acme-slug")
     assert notice.title == "Due {due_on} for {owner} {0} {a.b}"  # zh-CN empty: English
     assert notice.link == "https://x.example/t/acme-slug"  # the link's field is missing too
+    assert notice.path == "/t/acme-slug"
     assert fill("{", {}) == "{" and fill("{n:d}", {"n": "x"}) == "x"
 
 
-def test_without_a_public_url_there_is_no_link():
+def test_without_a_public_url_there_is_no_link_but_the_workspace_path_stays():
     notice = render_notice(EVENT, FakeType(), locale="en", tenant_name="acme", base_url="")
     assert notice.link == ""
+    assert notice.path == "/t/acme/reviews/r-9"  # the workspace's inbox opens it
+
+
+def test_the_path_is_the_link_without_the_public_url():
+    notice = render_notice(EVENT, FakeType(), locale="en", tenant_name="acme",
+                           base_url="https://ipgov.example.com/", tenant_slug="acme-a")
+    assert notice.link == "https://ipgov.example.com" + notice.path
+    assert notice.path == "/t/acme-a/reviews/r-9"
+    untyped = render_notice(EVENT, FakeType(link=""), locale="en", tenant_name="acme",
+                            base_url="", tenant_slug="acme-a")
+    assert untyped.path == "/t/acme-a"  # a type without a link: the tenant's workspace
 
 
 def test_counts_and_long_values_read_well():

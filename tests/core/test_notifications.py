@@ -302,3 +302,127 @@ async def test_a_group_directors_feed_holds_the_subsidiaries_deadlines(gql, plat
         found = [e for e in Calendar.from_ical(feed.content).walk("VEVENT")
                  if "Die attach" in str(e["SUMMARY"])]
         assert len(found) == expected, mode
+
+
+PREF = """mutation($c: String!, $ch: String!, $e: String, $z: String) {
+  setMyNotificationPreference(cadence: $c, channel: $ch, eventType: $e, timezone: $z) {
+  preference { channel cadence timezone byEventType { eventType cadence } }
+  errors { code field } } }"""
+PREFS = """{ myNotificationPreferences { channel cadence timezone
+  byEventType { eventType cadence } } }"""
+
+
+async def _pref(gql, token, cadence, channel="email", event_type=None, zone=None):
+    answer = await gql(PREF, {"c": cadence, "ch": channel, "e": event_type, "z": zone},
+                       token=token)
+    return answer["data"]["setMyNotificationPreference"]
+
+
+async def test_a_cadence_per_event_type_wins_over_the_channels_and_an_inbox_can_be_off(
+        gql, platform):
+    """The preferences screen's matrix: e-mail off for everything but review results, which
+    come as a daily digest; the inbox off for directive news only; the zone kept throughout."""
+    acme = await make_group(platform, "acme")
+    platform.work.attach(InlineQueue())
+    admin = acme.token("a-admin")
+    assert (await _pref(gql, admin, "off", zone="Asia/Shanghai"))["errors"] == []
+    assert (await _pref(gql, admin, "daily", event_type="review.finished"))["errors"] == []
+    assert (await _pref(gql, admin, "off", "inbox", "directive.assigned"))["errors"] == []
+    prefs = {p["channel"]: p for p in (await gql(PREFS, token=admin))["data"][
+        "myNotificationPreferences"]}
+    assert prefs["email"] == {"channel": "email", "cadence": "off", "timezone": "Asia/Shanghai",
+                              "byEventType": [{"eventType": "review.finished",
+                                               "cadence": "daily"}]}
+    assert prefs["inbox"]["cadence"] == "immediate"
+    assert prefs["inbox"]["byEventType"] == [{"eventType": "directive.assigned",
+                                             "cadence": "off"}]
+    assert (await _rule(gql, acme, "acme-a", token="a-admin", eventTypes=["*"],
+                        roles=["tenant_admin"]))["errors"] == []
+    await _review_finished(platform, acme.ids["acme-a"])
+    await platform.work.queue.drain(platform)
+    mine = {(d.channel, d.mode, d.status) for d in await _deliveries(
+        platform, acme.ids["acme-a"], user_id=acme.users["a-admin"])}
+    assert mine == {("inbox", "immediate", "delivered"), ("email", "daily", "pending")}
+
+    # back to the channel's cadence: review results stop coming by e-mail
+    back = await _pref(gql, admin, "default", event_type="review.finished")
+    assert back["errors"] == [] and back["preference"]["byEventType"] == []
+    assert back["preference"]["timezone"] == "Asia/Shanghai"
+
+
+async def test_a_preference_names_a_real_channel_cadence_and_event_type(gql, platform):
+    acme = await make_group(platform, "acme")
+    admin = acme.token("a-admin")
+    refused = await _pref(gql, admin, "daily", "inbox", "no.such.type", zone="Mars/Base")
+    assert {(e["code"], e["field"]) for e in refused["errors"]} == {
+        ("NOTIFY_CADENCE", "cadence"), ("NOTIFY_UNKNOWN_EVENT_TYPE", "eventType"),
+        ("NOTIFY_TIMEZONE", "timezone")}
+    assert (await _pref(gql, admin, "default"))["errors"][0]["code"] == "NOTIFY_CADENCE"
+    assert (await _pref(gql, admin, "daily", "sms"))["errors"][0]["field"] == "channel"
+    prefs = (await gql(PREFS, token=admin))["data"]["myNotificationPreferences"]
+    assert [(p["channel"], p["cadence"], p["byEventType"]) for p in prefs] == [
+        ("email", "immediate", []), ("inbox", "immediate", [])]  # nothing stored
+
+
+async def test_event_types_have_titles_in_the_readers_language(gql, platform):
+    query = "{ eventTypes { name title summary } }"
+    acme = await make_group(platform, "acme")
+    zh = await gql.post(query, token=acme.token("a-viewer"),
+                        headers={"accept-language": "zh-CN"})
+    titles = {t["name"]: t["title"] for t in zh.json()["data"]["eventTypes"]}
+    assert titles["directive.overdue"] == "指令已逾期"
+    assert titles["ip_governance.deadline.missed"] == "资产期限已错过"
+    en = (await gql(query, token=acme.token("a-viewer")))["data"]["eventTypes"]
+    assert {t["name"]: t["title"] for t in en}["directive.overdue"] == "Directive overdue"
+
+
+async def test_an_inbox_item_names_its_workspace_path_without_a_public_url(gql, platform):
+    """The workspace opens an item from its path (the link needs IPGOV_PUBLIC_URL): a review's
+    result opens that review run."""
+    acme = await make_group(platform, "acme")
+    platform.work.attach(InlineQueue())
+    assert platform.settings.public_url == ""
+    assert (await _rule(gql, acme, "acme-a", token="a-admin",
+                        roles=["viewer"]))["errors"] == []
+    await _review_finished(platform, acme.ids["acme-a"])
+    await platform.work.queue.drain(platform)
+    inbox = await gql("{ myNotifications { nodes { link path } } }", token=acme.token("a-viewer"))
+    [item] = inbox["data"]["myNotifications"]["nodes"]
+    review_id = event_type(platform, "review.finished").example["review_id"]
+    assert item == {"link": "", "path": f"/t/acme-a/reviews/{review_id}"}
+
+
+TEST_SEND = """mutation($t: ID!, $d: ID!) { sendTestNotification(tenantId: $t, destinationId: $d) {
+  delivery { id status lastStatus mode } errors { code field } } }"""
+
+
+async def test_a_test_send_reaches_the_webhook_signed_is_logged_and_stays_in_its_tenant(
+        gql, private_ok):
+    """The workspace's test button: the receiver verifies the signature with the secret shown
+    at registration, the answer comes back at once and the log keeps it; another tenant's
+    admin cannot send to this destination."""
+    platform = private_ok
+    acme, globex = await make_group(platform, "acme"), await make_group(platform, "globex")
+    receiver = _Receiver()
+    try:
+        made = (await gql(DEST, {"t": acme.ids["acme-a"], "k": "webhook", "n": "siem",
+                                 "u": receiver.url}, token=acme.token("a-admin"))
+                )["data"]["registerNotificationDestination"]
+        receiver.secret = made["secret"]
+        sent = (await gql(TEST_SEND, {"t": acme.ids["acme-a"], "d": made["destination"]["id"]},
+                          token=acme.token("a-admin")))["data"]["sendTestNotification"]
+        assert sent["errors"] == []
+        assert sent["delivery"]["status"] == "delivered", sent
+        assert (sent["delivery"]["lastStatus"], sent["delivery"]["mode"]) == ("delivered", "test")
+        [(webhook_id, body)] = receiver.accepted.items()
+        assert webhook_id == sent["delivery"]["id"] and body["type"] == "notification.test"
+        log = await gql(LOG, {"t": acme.ids["acme-a"]}, token=acme.token("a-admin"))
+        assert [e["node"]["status"] for e in log["data"]["notificationDeliveries"]["edges"]] == [
+            "delivered"]
+        theirs = await gql(TEST_SEND, {"t": globex.ids["globex-a"],
+                                       "d": made["destination"]["id"]},
+                           token=globex.token("a-admin"))
+        assert theirs["data"]["sendTestNotification"]["errors"][0]["field"] == "destinationId"
+        assert len(receiver.accepted) == 1
+    finally:
+        receiver.close()

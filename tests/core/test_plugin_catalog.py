@@ -90,6 +90,8 @@ BROKEN = [
      "event type 'partner.thing.happened'", "the en title names fields the payload lacks"),
     ("register_event_types", [_event(titles={"en": "Thing"})],
      "event type 'partner.thing.happened'", "the zh-CN title is missing"),
+    ("register_event_types", [_event(labels={"en": "Thing happened"})],
+     "event type 'partner.thing.happened'", "the labels lack zh-CN"),
     ("register_event_types", [_event(payload={"type": "object"})],
      "event type 'partner.thing.happened'", '"additionalProperties": false'),
     ("register_event_types", [_event(payload={"type": "object", "required": 3})],

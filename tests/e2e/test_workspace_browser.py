@@ -48,7 +48,10 @@ if (reason := _missing()) is not None:
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory):
-    yield from running_server(reviewed_demo(tmp_path_factory.mktemp("workspace")))
+    env = reviewed_demo(tmp_path_factory.mktemp("workspace"))
+    # the notifications journey's webhook receiver listens on 127.0.0.1, in plain HTTP
+    env.update(IPGOV_NOTIFY_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8", IPGOV_NOTIFY_ALLOW_HTTP="1")
+    yield from running_server(env)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])

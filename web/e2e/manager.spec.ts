@@ -50,6 +50,9 @@ test("a contributor finds the controls his role does not allow disabled, and the
   const problems = watchPage(page);
   await signIn(page, info, PEOPLE.contributor);
   await expect(page.getByRole("menuitem", { name: say(info, "Members & access", "成员与权限") })).toHaveCount(0);
+  // the tenant's notifications are not his to read; his own are
+  await expect(page.getByRole("menuitem", { name: say(info, "Notifications", "通知"), exact: true })).toHaveCount(0);
+  await expect(page.getByRole("menuitem", { name: say(info, "My notifications", "我的通知") })).toBeVisible();
   await page.getByRole("menuitem", { name: say(info, "Reviews", "评审") }).click();
   await expect(page.getByRole("button", { name: say(info, "Request a review", "发起评审") })).toBeDisabled();
   await page.getByRole("menuitem", { name: say(info, "Directives", "整改指令") }).click();

@@ -45,8 +45,11 @@ export async function signIn(page: Page, info: TestInfo, email: string): Promise
   await expect(page.locator("html")).toHaveAttribute("lang", lang);
 }
 
-/** Zero axe-core violations of WCAG 2 level A and AA on what the page shows now. */
+/** Zero axe-core violations of WCAG 2 level A and AA on what the page shows now, once nothing
+ * is fading in: axe measures colours as painted, and a toast caught half-way failed contrast. */
 export async function expectAccessible(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) =>
+    a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 3_000 }).catch(() => undefined);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
   expect(found, "axe-core violations").toEqual([]);

@@ -36,7 +36,9 @@ class EventType:
     hold one line per language, formatted with the payload (``{field}``); ``object_type`` is
     the permission object the event is about (recipients must hold read on it); ``link`` is a
     workspace path template (``{tenant_slug}`` and payload fields); ``example`` a payload that
-    validates (docs/events.md shows it; a test checks it).
+    validates (docs/events.md shows it; a test checks it); ``labels`` the kind's short name
+    per language, shown where people pick event types (rule editors, preferences: the
+    summary stands in when a type has none).
     """
 
     name: str
@@ -47,6 +49,7 @@ class EventType:
     object_type: str
     link: str = ""
     example: Mapping[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def validator(self) -> Draft202012Validator:
         """A validator of this type's payloads."""
@@ -57,6 +60,10 @@ class EventType:
         """The title in ``locale`` (English when the language is not written)."""
         text = self.titles.get(locale) or self.titles["en"]
         return text.format_map(dict(payload))
+
+    def label(self, locale: str = "en") -> str:
+        """The kind's short name in ``locale`` (English, then the summary, when not written)."""
+        return self.labels.get(locale) or self.labels.get("en") or self.summary
 
 
 def _fields(template: str) -> set[str]:
@@ -81,6 +88,9 @@ def event_type_problems(event_type: EventType) -> Iterable[str]:
             yield f"the {language} title is missing"
         elif unknown := _fields(text) - properties:
             yield f"the {language} title names fields the payload lacks: {sorted(unknown)}"
+    if event_type.labels and (missing := [lang for lang in LANGUAGES
+                                          if not event_type.labels.get(lang, "").strip()]):
+        yield f"the labels lack {', '.join(missing)}"
     if unknown := _fields(event_type.link) - properties - {"tenant_slug"}:
         yield f"the link names fields the payload lacks: {sorted(unknown)}"
     if event_type.version < 1 or ":" not in event_type.object_type:

@@ -39,6 +39,8 @@ def _section(plugin: str, t: EventType) -> str:
         f"Version {t.version} · declared by `{plugin}` · about `{t.object_type}`"
         + (f" · link `{t.link}`" if t.link else ""), "",
         t.summary, "",
+        *([f"Label (en): {t.labels['en']}  ", f"Label (zh-CN): {t.labels['zh-CN']}  "]
+          if t.labels else []),
         f"Title (en): {t.titles['en']}  ", f"Title (zh-CN): {t.titles['zh-CN']}", "",
         "Payload schema:", "", "```json", schema, "```", "",
         "Example payload:", "", "```json", example, "```", ""])

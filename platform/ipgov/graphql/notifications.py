@@ -17,6 +17,7 @@ from ipgov.i18n.negotiation import DEFAULT_LOCALE, normalize
 from ipgov.notify import services
 from ipgov.notify.feeds import issue_feed, revoke_feed
 from ipgov.notify.models import (
+    PERSONAL_CHANNELS,
     CalendarFeed,
     Delivery,
     NotificationDestination,
@@ -176,6 +177,8 @@ class EventTypeInfo:
     name: str
     version: int
     summary: str
+    title: str = strawberry.field(description=(
+        "The kind's short name in your language (its summary when the type has none)."))
     object_type: str = strawberry.field(description=(
         "Recipients must hold read on this object in the event's tenant."))
 
@@ -188,16 +191,39 @@ class InboxItem:
     event_tenant_id: strawberry.ID
     severity: str | None
     title: str
-    link: str
+    link: str = strawberry.field(description=(
+        "The absolute URL of what it is about (empty when no public URL is configured)."))
+    path: str = strawberry.field(description=(
+        "The same place as a workspace path (/t/<tenant>/…), always given."))
     occurred_at: datetime
     read_at: datetime | None
 
 
+@strawberry.type(description="The cadence you chose for one event type on one channel.")
+class EventTypeCadence:
+    event_type: str
+    cadence: str
+
+
 @strawberry.type(description="How one of your channels is used.")
 class NotificationPreferenceType:
-    channel: str
-    cadence: str = strawberry.field(description="immediate, daily, weekly or off.")
+    channel: str = strawberry.field(description="email or inbox.")
+    cadence: str = strawberry.field(description=(
+        "immediate, daily, weekly or off (the inbox: immediate or off), for every event type "
+        "not in byEventType."))
     timezone: str = strawberry.field(description="Digests go out at 08:00 in this zone.")
+    by_event_type: list[EventTypeCadence] = strawberry.field(description=(
+        "The event types you chose a cadence of their own for, by name."))
+
+
+def _preference(pref: NotificationPreference | None, channel: str) -> NotificationPreferenceType:
+    if pref is None:
+        return NotificationPreferenceType(channel=channel, cadence="immediate", timezone="UTC",
+                                          by_event_type=[])
+    return NotificationPreferenceType(
+        channel=pref.channel, cadence=pref.cadence, timezone=pref.timezone,
+        by_event_type=[EventTypeCadence(event_type=k, cadence=v)
+                       for k, v in sorted((pref.by_event_type or {}).items())])
 
 
 @strawberry.type(description="Your preference as stored, or why not.")
@@ -255,7 +281,8 @@ def inbox_item(platform: Any, row: Delivery, locale: str) -> InboxItem:
     return InboxItem(id=strawberry.ID(row.id), tenant_id=strawberry.ID(row.tenant_id),
                      event_type=row.event_type,
                      event_tenant_id=strawberry.ID(row.event_tenant_id), severity=row.severity,
-                     title=notice.title, link=notice.link, occurred_at=row.occurred_at,
+                     title=notice.title, link=notice.link, path=notice.path,
+                     occurred_at=row.occurred_at,
                      read_at=row.read_at)
 
 
@@ -272,8 +299,9 @@ class NotificationQuery:
     @strawberry.field(description="The event types rules can name (core and plugins).",
                       extensions=authenticated())
     def event_types(self, info: Info) -> list[EventTypeInfo]:
+        locale = normalize(info.context.locale) or DEFAULT_LOCALE
         return [EventTypeInfo(name=t.name, version=t.version, summary=t.summary,
-                              object_type=t.object_type)
+                              title=t.label(locale), object_type=t.object_type)
                 for _plugin, t in info.context.platform.catalog.event_types.values()]
 
     @strawberry.field(description="The tenant's notification destinations.",
@@ -328,15 +356,13 @@ class NotificationQuery:
                 Delivery.user_id == user_id, Delivery.channel == "inbox",
                 Delivery.read_at.is_(None)))).scalar_one())
 
-    @strawberry.field(description="Your e-mail cadence and time zone.",
-                      extensions=authenticated())
+    @strawberry.field(description="How e-mail and the inbox reach you (per event type where "
+                      "you chose), and your time zone.", extensions=authenticated())
     async def my_notification_preferences(self, info: Info) -> list[NotificationPreferenceType]:
         user_id = _user(info)
         async with info.context.system_session("graphql: my preferences") as session:
-            pref = await session.get(NotificationPreference, (user_id, "email"))
-        return [NotificationPreferenceType(channel="email",
-                                           cadence=pref.cadence if pref else "immediate",
-                                           timezone=pref.timezone if pref else "UTC")]
+            return [_preference(await session.get(NotificationPreference, (user_id, channel)),
+                                channel) for channel in PERSONAL_CHANNELS]
 
     @strawberry.field(description="Your calendar feeds (their URLs are not shown again).",
                       extensions=authenticated())
@@ -427,19 +453,23 @@ class NotificationMutation:
             return TestSendPayload(errors=user_errors(exc))
         return TestSendPayload(delivery=_delivery(row))
 
-    @strawberry.mutation(description="Choose how e-mail reaches you: immediate, daily or "
-                         "weekly digests (08:00 in your time zone), or off.",
-                         extensions=authenticated())
+    @strawberry.mutation(description=(
+        "Choose how e-mail reaches you: immediate, daily or weekly digests (08:00 in your time "
+        "zone), or off; or the inbox (channel inbox: immediate or off). With eventType, for "
+        "that type alone (cadence default: as the channel). The time zone is kept when not "
+        "given."), extensions=authenticated())
     async def set_my_notification_preference(self, info: Info, cadence: str,
                                              timezone: str | None = None,
-                                             channel: str = "email") -> PreferencePayload:
+                                             channel: str = "email",
+                                             event_type: str | None = None) -> PreferencePayload:
         try:
             user_id = _user(info)
+            known = info.context.platform.catalog.event_types
             async with info.context.system_session("graphql: my preference") as session:
-                pref = await services.set_preference(session, user_id=user_id, channel=channel,
-                                                     cadence=cadence, timezone=timezone)
-                node = NotificationPreferenceType(channel=pref.channel, cadence=pref.cadence,
-                                                  timezone=pref.timezone)
+                pref = await services.set_preference(
+                    session, user_id=user_id, channel=channel, cadence=cadence,
+                    timezone=timezone, event_type=event_type, known_types=known)
+                node = _preference(pref, channel)
         except DomainError as exc:
             return PreferencePayload(errors=user_errors(exc))
         return PreferencePayload(preference=node)

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 from ipgov.db.work import LeasedWork
 
-__all__ = ["CADENCES", "MODELS", "CalendarFeed", "Delivery", "DeliveryStatus",
-           "NotificationDestination", "NotificationPreference", "NotificationRule"]
+__all__ = ["CADENCES", "MODELS", "PERSONAL_CHANNELS", "CalendarFeed", "Delivery",
+           "DeliveryStatus", "NotificationDestination", "NotificationPreference",
+           "NotificationRule"]
 
 CADENCES = ("immediate", "daily", "weekly", "off")
 """How a user wants one channel: each event at once, a daily or weekly digest, or nothing."""
+PERSONAL_CHANNELS = {"email": CADENCES, "inbox": ("immediate", "off")}
+"""A person's channels and the cadences each offers (the inbox has no digest)."""
 
 
 class DeliveryStatus:
@@ -73,8 +76,10 @@ class NotificationRule(TenantScoped, Base):
 
 
 class NotificationPreference(Base):
-    """One user's cadence for one channel (``email``); no row: immediate. The time zone sets
-    when a digest goes out (08:00 there) and the calendar feed's zone."""
+    """One user's cadence for one channel (``email``, ``inbox``); no row: immediate.
+    ``by_event_type`` holds the cadences chosen for single event types (the row's cadence
+    applies to every other). The e-mail row's time zone sets when a digest goes out (08:00
+    there) and the calendar feed's zone."""
 
     __tablename__ = "notification_preferences"
 
@@ -83,7 +88,12 @@ class NotificationPreference(Base):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     cadence: Mapped[str] = mapped_column(String(10), default="immediate")
     timezone: Mapped[str] = mapped_column(String(60), default="UTC")
+    by_event_type: Mapped[dict] = mapped_column(default=dict, server_default="{}")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def cadence_for(self, event_type: str) -> str:
+        """The cadence of this channel for events of ``event_type``."""
+        return str(self.by_event_type.get(event_type, self.cadence))
 
 
 class Delivery(LeasedWork, TenantScoped, Base):

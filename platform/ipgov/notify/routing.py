@@ -7,9 +7,11 @@ matches by event type (a name, ``prefix.*`` or ``*``) and a minimum severity. It
 are members holding one of its roles in the rule's tenant, holders of its RACI roles (answered
 by plugins), and named users; each one must be allowed to read what the event is about in T,
 or nothing is written for them. Every recipient gets an ``inbox`` delivery and, per their
-e-mail cadence, an immediate one or one held for their digest; each destination of the rule
-gets an immediate one. Deliveries are keyed by event, rule, recipient and channel, so routing
-the same event twice (at-least-once dispatch) writes nothing new.
+e-mail cadence, an immediate one or one held for their digest, unless they switched that
+channel off; a person's choice for the event's type wins over their channel's. Each
+destination of the rule gets an immediate one. Deliveries are keyed by event, rule,
+recipient and channel, so routing the same event twice (at-least-once dispatch) writes
+nothing new.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def rule_owners(platform: Platform, tenant_id: str) -> list[tuple[str, bool]]:
 class _Recipient:
     user_id: str
     locale: str
-    cadence: str
+    cadence: str  # e-mail's, for this event's type
+    inbox: bool = True
 
 
 async def route_event(platform: Platform, event: Any) -> None:
@@ -97,7 +100,7 @@ async def route_event(platform: Platform, event: Any) -> None:
                 if not (matches(rule.event_types, event.type)
                         and severe_enough(rule.min_severity, event.severity)):
                     continue
-                people = await _recipients(platform, session, owner, rule)
+                people = await _recipients(platform, session, owner, rule, event.type)
                 allowed = [p for p in people
                            if platform.allowed(p.user_id, event.tenant_id, object_type, "read")]
                 written += await _write(platform, session, owner, rule, event, allowed)
@@ -106,9 +109,9 @@ async def route_event(platform: Platform, event: Any) -> None:
 
 
 async def _recipients(platform: Platform, session: AsyncSession, tenant_id: str,
-                      rule: NotificationRule) -> list[_Recipient]:
+                      rule: NotificationRule, event_type: str) -> list[_Recipient]:
     """The rule's people: by role in its tenant, by RACI role (plugins), by name; active
-    users only, each once, with their language and e-mail cadence."""
+    users only, each once, with their language and channels for ``event_type``."""
     ids: set[str] = set(rule.user_ids)
     if rule.roles:
         ids.update((await session.execute(select(Membership.user_id).where(
@@ -121,21 +124,22 @@ async def _recipients(platform: Platform, session: AsyncSession, tenant_id: str,
             ids.update(found or ())
     if not ids:
         return []
-    return await _people(platform, ids)
+    return await _people(platform, ids, event_type)
 
 
-async def _people(platform: Platform, ids: set[str]) -> list[_Recipient]:
+async def _people(platform: Platform, ids: set[str], event_type: str) -> list[_Recipient]:
     """Users are the platform's, not a tenant's: read them in a session of the platform."""
     scope = TenantScope.system("notifications: recipients")
     async with platform.db.read_session(scope) as session:  # beside the rule's open session
         users = (await session.execute(select(User.id, User.locale).where(
             User.id.in_(ids), User.active.is_(True)))).all()
-        cadences: dict[str, str] = dict((await session.execute(
-            select(NotificationPreference.user_id, NotificationPreference.cadence).where(
-                NotificationPreference.user_id.in_(ids),
-                NotificationPreference.channel == "email"))).tuples().all())
+        prefs = (await session.execute(select(NotificationPreference).where(
+            NotificationPreference.user_id.in_(ids)))).scalars().all()
+    chosen = {(p.user_id, p.channel): p.cadence_for(event_type) for p in prefs}
     return [_Recipient(uid, normalize(locale) or DEFAULT_LOCALE,
-                       cadences.get(uid, "immediate")) for uid, locale in sorted(users)]
+                       chosen.get((uid, "email"), "immediate"),
+                       inbox=chosen.get((uid, "inbox"), "immediate") != "off")
+            for uid, locale in sorted(users)]
 
 
 def _enabled(platform: Platform, tenant_id: str) -> frozenset[str]:
@@ -148,8 +152,9 @@ async def _write(platform: Platform, session: AsyncSession, tenant_id: str,
     """Insert the rule's deliveries of ``event`` that do not exist yet."""
     drafts: list[Delivery] = []
     for person in people:
-        drafts.append(_draft(rule, event, "inbox", user_id=person.user_id, locale=person.locale,
-                             status=DeliveryStatus.DELIVERED))
+        if person.inbox:
+            drafts.append(_draft(rule, event, "inbox", user_id=person.user_id,
+                                 locale=person.locale, status=DeliveryStatus.DELIVERED))
         if person.cadence != "off":
             status = (DeliveryStatus.QUEUED if person.cadence == "immediate"
                       else DeliveryStatus.PENDING)

@@ -4,7 +4,7 @@ each bad field at once, in the caller's language (codes in ``ipgov/i18n/messages
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from ipgov.validation import FieldErrors
 from .channels.base import validate_destination
 from .channels.webhook import new_webhook_secret
 from .models import (
-    CADENCES,
+    PERSONAL_CHANNELS,
     Delivery,
     NotificationDestination,
     NotificationPreference,
@@ -34,7 +34,7 @@ from .routing import SEVERITIES
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["SECRET_KINDS", "RegisteredDestination", "RuleDraft", "mark_read",
+__all__ = ["DEFAULT", "SECRET_KINDS", "RegisteredDestination", "RuleDraft", "mark_read",
            "register_destination", "remove_destination", "remove_rule",
            "rotate_destination_secret", "save_rule", "set_preference"]
 
@@ -243,26 +243,50 @@ async def remove_rule(session: AsyncSession, *, rule_id: str) -> str:
     return rule_id
 
 
-async def set_preference(session: AsyncSession, *, user_id: str, channel: str, cadence: str,
-                         timezone: str | None) -> NotificationPreference:
-    """Set how one of the user's channels is used (and the zone digests follow)."""
+DEFAULT = "default"
+"""The cadence that removes a single event type's choice (the channel's applies again)."""
+
+
+def _preference_errors(channel: str, cadence: str, timezone: str | None,
+                       event_type: str | None, known_types: Collection[str]) -> FieldErrors:
     errors = FieldErrors()
-    if channel != "email":
-        errors.add(InvalidInput("the channel is email", field="channel", code="NOTIFY_CHANNEL"))
-    if cadence not in CADENCES:
-        errors.add(InvalidInput(f"one of {', '.join(CADENCES)}", field="cadence",
-                                code="NOTIFY_CADENCE"))
+    offered = PERSONAL_CHANNELS.get(channel)
+    if offered is None:
+        errors.add(InvalidInput("the channel is email or inbox", field="channel",
+                                code="NOTIFY_CHANNEL"))
+    elif cadence not in offered and not (event_type and cadence == DEFAULT):
+        allowed = ", ".join([*offered, DEFAULT] if event_type else offered)
+        errors.add(InvalidInput(f"one of {allowed}", field="cadence", code="NOTIFY_CADENCE",
+                                details={"allowed": allowed}))
+    if event_type is not None and event_type not in known_types:
+        errors.add(InvalidInput(f"no event type is named {event_type!r}", field="eventType",
+                                code="NOTIFY_UNKNOWN_EVENT_TYPE", details={"value": event_type}))
     try:
         ZoneInfo(timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         errors.add(InvalidInput("an IANA time zone such as Asia/Shanghai", field="timezone",
                                 code="NOTIFY_TIMEZONE"))
-    errors.raise_if_any()
+    return errors
+
+
+async def set_preference(session: AsyncSession, *, user_id: str, channel: str, cadence: str,
+                         timezone: str | None, event_type: str | None = None,
+                         known_types: Collection[str] = ()) -> NotificationPreference:
+    """Set how one of the user's channels is used: for every event type, or (``event_type``,
+    one of ``known_types``) for that type alone, ``default`` handing it back to the channel's
+    cadence. ``timezone`` (the zone digests follow) is kept when not given."""
+    _preference_errors(channel, cadence, timezone, event_type, known_types).raise_if_any()
     pref = await session.get(NotificationPreference, (user_id, channel))
     if pref is None:
-        pref = NotificationPreference(user_id=user_id, channel=channel)
+        pref = NotificationPreference(user_id=user_id, channel=channel, cadence="immediate",
+                                      timezone="UTC", by_event_type={})
         session.add(pref)
-    pref.cadence, pref.timezone = cadence, timezone or "UTC"
+    if event_type is None:
+        pref.cadence = cadence
+    else:  # a new dict: the JSON column sees the change
+        chosen = {k: v for k, v in (pref.by_event_type or {}).items() if k != event_type}
+        pref.by_event_type = chosen if cadence == DEFAULT else {**chosen, event_type: cadence}
+    pref.timezone = timezone or pref.timezone
     await session.flush()
     return pref
 

@@ -27,7 +27,8 @@ async def send_test(platform: Platform, *, tenant_id: str, destination_id: str,
         if dest is None:
             raise NotFound("no such destination in this tenant", field="destinationId")
     now, event_id = utcnow(), new_id()
-    row = Delivery(tenant_id=tenant_id, event_id=event_id, event_type=TEST_EVENT_TYPE,
+    # the id is the message's webhook-id: it must exist before the row is ever flushed
+    row = Delivery(id=new_id(), tenant_id=tenant_id, event_id=event_id, event_type=TEST_EVENT_TYPE,
                    event_tenant_id=tenant_id, payload={"requested_by": actor},
                    occurred_at=now, channel=dest.kind, destination_id=dest.id,
                    locale=dest.locale, mode="test", requested_by=actor,

@@ -6,6 +6,7 @@ import { Alert, Button, Drawer, Grid, Layout, Menu, Result, Space, Spin, TreeSel
 import { Suspense, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from "react-router-dom";
+import { Bell } from "./Bell";
 import { execute, session } from "./client";
 import { ExtensionRoute, useExtensions } from "./extensions";
 import { applyLanguage, asLanguage } from "./i18n";
@@ -84,6 +85,7 @@ function Frame() {
           <TenantSwitcher tenants={tenants} current={tenant} />
           <Jump items={items} tenants={tenants} base={base} />
           <span style={{ flex: 1 }} />
+          <Bell />
           <LanguageSwitch />
           <Typography.Text data-testid="me">{me.displayName}</Typography.Text>
           <Button onClick={() => void signOut()}>{t("shell.signOut")}</Button>

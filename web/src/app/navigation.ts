@@ -9,9 +9,11 @@ const CORE: { key: string; path: string; section: string; requires?: [string, st
   { key: "reviews", path: "/reviews", section: "work", requires: ["ipgov:review", "read"] },
   { key: "directives", path: "/directives", section: "work", requires: ["ipgov:directive", "read"] },
   { key: "jobs", path: "/jobs", section: "work", requires: ["ipgov:job", "read"] },
+  { key: "myNotifications", path: "/me", section: "work" },
   { key: "governance", path: "/governance", section: "govern", requires: ["ipgov:tenant", "read"] },
   { key: "members", path: "/members", section: "govern", requires: ["ipgov:member", "read"] },
   { key: "plugins", path: "/plugins", section: "govern", requires: ["ipgov:plugin", "read"] },
+  { key: "notifications", path: "/notifications", section: "govern", requires: ["ipgov:notification", "read"] },
   { key: "supervision", path: "/supervision", section: "oversee", requires: ["ipgov:supervision", "read"] },
   { key: "audit", path: "/audit", section: "oversee", requires: ["ipgov:audit", "read"] },
 ];

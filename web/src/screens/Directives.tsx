@@ -1,8 +1,11 @@
-/** Directives: what reviews asked for, who owns it, by when; assign an owner, mark it done. */
+/** Directives: what reviews asked for, who owns it, by when; assign an owner, mark it done.
+ * `/directives/<id>` (a notification's or calendar entry's link) shows every status with that
+ * directive marked. */
 import { App, Popconfirm, Segmented, Select, Space, Table } from "antd";
 import { Tag } from "../app/Tag";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router-dom";
 import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
@@ -29,7 +32,8 @@ export function Directives() {
   const { t, i18n } = useTranslation();
   const { tenant, access } = useWorkspace();
   const { message } = App.useApp();
-  const [status, setStatus] = useState<string>("open");
+  const focus = useParams()["*"] || null;
+  const [status, setStatus] = useState<string>(focus ? "all" : "open");
   const canUpdate = access.can("ipgov:directive", "update");
   const query = useGql(DirectivesDocument, { tenantId: tenant.id, status: status === "all" ? null : status,
     members: access.can("ipgov:member", "read") });
@@ -47,8 +51,9 @@ export function Directives() {
         { label: t("directives.open"), value: "open" }, { label: t("directives.done"), value: "done" },
         { label: t("directives.all"), value: "all" }]} />}>{t("directives.title")}</PageTitle>
       <Problems errors={payloadErrors(update.data?.updateDirective)} error={query.error ?? update.error} />
-      <Table rowKey="id" loading={query.isPending} dataSource={[...(query.data?.directives.nodes ?? [])]}
-        scroll={{ x: true }} pagination={{ pageSize: 25 }} columns={[
+      <Table rowKey="id" loading={query.isPending} dataSource={[...(query.data?.directives.nodes ?? [])].sort((a, b) => Number(b.id === focus) - Number(a.id === focus))}
+        scroll={{ x: true }} pagination={{ pageSize: 25 }}
+        onRow={(d) => d.id === focus ? { "aria-current": "true", style: { background: "#e6f4ff" } } : {}} columns={[
           { title: t("directives.action"), dataIndex: "action" },
           { title: t("directives.severity"), dataIndex: "severityLabel" },
           { title: t("directives.function"), dataIndex: "functionLabel" },

@@ -16,4 +16,6 @@ export const screens: { path: string; component: ComponentType }[] = [
   { path: "/audit", component: named(() => import("./Audit"), "Audit") },
   { path: "/plugins", component: named(() => import("./Plugins"), "Plugins") },
   { path: "/jobs", component: named(() => import("./Jobs"), "Jobs") },
+  { path: "/me", component: named(() => import("./MyNotifications"), "MyNotifications") },
+  { path: "/notifications", component: named(() => import("./Notifications"), "Notifications") },
 ];

@@ -42,13 +42,13 @@ describe("navigation", () => {
       navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true, icon: null },
         { key: "b", label: "B", path: "/x/p/b", section: "plugins", allowed: false, icon: null }],
     }]);
-    expect(items.map((i) => i.key)).toEqual(["home", "reviews", "p:a"]);
+    expect(items.map((i) => i.key)).toEqual(["home", "reviews", "myNotifications", "p:a"]);
   });
 
   it("leaves out the entries of an unavailable plugin screen", () => {
     const items = navigation(t, accessOf([]), [{ plugin: "p", moduleUrl: "", contextVersion: 1, available: false,
       unavailableReason: "not built", widgets: [], navigation: [{ key: "a", label: "A", path: "/x/p/a", section: "work", allowed: true, icon: null }] }]);
-    expect(items.map((i) => i.key)).toEqual(["home"]);
+    expect(items.map((i) => i.key)).toEqual(["home", "myNotifications"]);
   });
 });
 

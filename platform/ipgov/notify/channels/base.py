@@ -39,7 +39,8 @@ class Notice:
     """One event rendered for one language (``render_notice`` makes it).
 
     ``lines`` are ``(label, value)`` pairs a person reads; ``link`` is an absolute URL into
-    the workspace (or ""); ``payload`` is the event's raw payload (webhooks send it as data).
+    the workspace (or "" when no public URL is configured) and ``path`` the same place as a
+    path of the workspace; ``payload`` is the event's raw payload (webhooks send it as data).
     """
 
     event_id: str
@@ -52,6 +53,7 @@ class Notice:
     lines: Sequence[tuple[str, str]]
     link: str
     payload: Mapping[str, Any]
+    path: str = ""
 
 
 @dataclass(frozen=True)

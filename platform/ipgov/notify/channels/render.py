@@ -18,7 +18,8 @@ from ipgov.i18n.labels import label
 from .base import Notice
 from .texts import field_label
 
-__all__ = ["EventLike", "EventTypeLike", "fill", "payload_lines", "render_notice"]
+__all__ = ["EventLike", "EventTypeLike", "fill", "payload_lines", "render_notice",
+           "workspace_path"]
 
 MAX_LINES = 12
 MAX_VALUE = 300
@@ -119,26 +120,28 @@ def render_notice(event: EventLike, event_type: EventTypeLike, *, locale: str,
     """``event`` as a ``Notice`` in ``locale`` (English for any other language).
 
     ``tenant_slug`` fills ``{tenant_slug}`` in the type's link (``tenant_name`` when not
-    given); the link is absolute under ``base_url``, or "" without one."""
+    given); the notice's ``path`` is that workspace path, its ``link`` the absolute URL under
+    ``base_url`` (or "" without one)."""
     loc = _loc(locale)
     payload = dict(event.payload or {})
     shown = {k: display(k, v, loc) for k, v in payload.items()}
     template = event_type.titles.get(loc) or event_type.titles.get("en") or event.type
+    path = workspace_path(event_type.link, payload, tenant_slug or tenant_name)
     return Notice(event_id=str(event.id), type=event.type, tenant_id=str(event.tenant_id),
                   tenant_name=tenant_name, occurred_at=event.occurred_at,
                   severity=event.severity, title=fill(template, shown)[:500],
                   lines=payload_lines(payload, loc),
-                  link=_link(event_type.link, payload, tenant_slug or tenant_name, base_url),
-                  payload=payload)
+                  link=base_url.rstrip("/") + path if base_url else "", payload=payload,
+                  path=path)
 
 
-def _link(template: str, payload: Mapping[str, Any], slug: str, base_url: str) -> str:
-    if not base_url:
-        return ""
+def workspace_path(template: str, payload: Mapping[str, Any], slug: str) -> str:
+    """The type's link template filled with the payload: a path of the workspace (the
+    tenant's home when the type has no link or the payload lacks one of its fields)."""
     path = fill(template, {**payload, "tenant_slug": slug}) if template else f"/t/{slug}"
     if "{" in path:  # a field the payload lacks: the tenant's workspace instead
         path = f"/t/{slug}"
-    return base_url.rstrip("/") + "/" + path.lstrip("/")
+    return "/" + path.lstrip("/")
 
 
 def _loc(locale: str) -> str:

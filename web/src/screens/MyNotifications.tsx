@@ -1,0 +1,25 @@
+/** My notifications (every signed-in person, in any tenant): the inbox, how each kind of event
+ * reaches me (inbox and e-mail, per event type), and my secret calendar feeds. Personal: no
+ * tenant permission is needed, and nothing here is another person's. */
+import { useTranslation } from "react-i18next";
+import { PageTitle } from "../app/ui";
+import { useWorkspace } from "../app/workspace";
+import { CalendarFeeds } from "./notifications/CalendarFeeds";
+import { Inbox } from "./notifications/Inbox";
+import { RoutedTabs } from "./notifications/parts";
+import { Preferences } from "./notifications/Preferences";
+
+export function MyNotifications() {
+  const { t } = useTranslation();
+  const { tenant } = useWorkspace();
+  return (
+    <>
+      <PageTitle>{t("inbox.title")}</PageTitle>
+      <RoutedTabs base={`/t/${tenant.slug}/me`} items={[
+        { key: "inbox", label: t("inbox.inbox"), children: <Inbox /> },
+        { key: "preferences", label: t("inbox.preferences"), children: <Preferences /> },
+        { key: "calendar", label: t("inbox.calendar"), children: <CalendarFeeds /> },
+      ]} />
+    </>
+  );
+}
