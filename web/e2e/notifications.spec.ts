@@ -40,12 +40,12 @@ async function choose(page: Page, label: string, option: string) {
   await page.keyboard.press("Escape");
 }
 
-/** GraphQL with the page's session, as a partner frontend would send it. */
+/** GraphQL with the page's session (its cookie, and the CSRF token it sends back). */
 async function graphql(page: Page, query: string, variables: Record<string, unknown>) {
   return page.evaluate(async ({ query, variables }) => {
-    const token = sessionStorage.getItem("ipgov.supervision.token");
+    const csrf = document.cookie.split("; ").find((c) => c.startsWith("ipgov_csrf="))!.split("=")[1];
     const answer = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json",
-      authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      "x-ipgov-csrf": csrf }, body: JSON.stringify({ query, variables }) });
     return answer.json();
   }, { query, variables });
 }

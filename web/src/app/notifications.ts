@@ -1,13 +1,20 @@
 /**
  * The person's notifications as they arrive: the unread count and a page of the inbox, newest
- * first. This hook is the one place that keeps them current (polling now; a GraphQL
- * subscription can replace its body without any screen noticing), and marking read goes
+ * first. This hook is the one place that keeps them current: the `myNotificationFeed`
+ * subscription says when something arrived or was read (in another tab too) and the page is
+ * asked again; only while the socket cannot carry it does the hook poll. Marking read goes
  * through `useMarkMyNotificationsRead`, which refreshes exactly what this hook shows.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
 import { graphql } from "../gql";
 import type { MyNotificationsQuery } from "../gql/graphql";
 import { execute } from "./client";
+import { useLive } from "./data";
+
+const FeedDocument = graphql(`
+  subscription MyNotificationFeed { myNotificationFeed { unread } }
+`);
 
 export const MyNotificationsDocument = graphql(`
   query MyNotifications($first: Int!, $after: String, $unreadOnly: Boolean!) {
@@ -33,10 +40,16 @@ export interface LiveOptions { first?: number; after?: string | null; unreadOnly
 
 export function useMyNotificationsLive(options: LiveOptions = {}) {
   const variables = { first: options.first ?? 10, after: options.after ?? null, unreadOnly: options.unreadOnly ?? false };
+  const client = useQueryClient();
+  const updates = useRef(0);
+  const live = useLive(FeedDocument, {}, true, () => {
+    // the first answer is the state now, which the query below already asks for
+    if (updates.current++ > 0) void client.invalidateQueries({ queryKey: [KEY] });
+  });
   const query = useQuery({
     queryKey: [KEY, variables],
     queryFn: () => execute(MyNotificationsDocument, variables),
-    refetchInterval: LIVE_INTERVAL_MS,
+    refetchInterval: live ? false : LIVE_INTERVAL_MS,
     refetchIntervalInBackground: false,
   });
   return {

@@ -1,7 +1,7 @@
 """a group's sign-in session policy: idle and absolute timeouts (issue 19 item 4)
 
 Revision ID: 0012_session_policy
-Revises: 0010_notify
+Revises: 0011_notify_by_type
 Create Date: 2026-12-02 20:00:00
 
 Two nullable columns of ``tenants`` (a platform table): null keeps the platform's bounds
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012_session_policy'
-down_revision: str | Sequence[str] | None = '0010_notify'
+down_revision: str | Sequence[str] | None = '0011_notify_by_type'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
