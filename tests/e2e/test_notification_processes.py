@@ -93,6 +93,18 @@ DEADLINE = """mutation($t: ID!, $a: ID!, $k: String!, $d: Date!) { addIpAssetDea
   tenantId: $t, assetId: $a, kind: $k, dueOn: $d) { deadline { id } errors { code } } }"""
 
 
+class Sent:
+    """The broker queue of this process, remembering which rows it was asked to send."""
+
+    def __init__(self, queue: Any) -> None:
+        self.queue, self.ids = queue, set()
+
+    def send(self, kind: str, row_id: str, tenant_id: str,
+             traceparent: str | None = None) -> None:
+        self.ids.add(row_id)
+        self.queue.send(kind, row_id, tenant_id, traceparent)
+
+
 @dataclass
 class Stack:
     """The processes, the API client, the groups (one per story) and the receivers."""
@@ -103,6 +115,7 @@ class Stack:
     groups: dict[str, Group]
     mailbox: Mailbox
     env: dict[str, str]
+    sent: Sent
     receivers: list[WebhookReceiver] = field(default_factory=list)
 
     def receiver(self, **options: Any) -> WebhookReceiver:
@@ -189,7 +202,8 @@ async def test_notifications_reach_real_receivers_through_outage_kill_and_rollba
         procs = Processes(env, tmp_path / "logs")
         procs.ports["api"] = port
         queue = WorkQueue(build_broker(Settings.from_env(env)), platform.work.kinds)
-        platform.work.attach(queue)  # what this process commits is sent to the workers
+        sent = Sent(queue)
+        platform.work.attach(sent)  # what this process commits is sent to the workers
         receivers: list[WebhookReceiver] = []
         try:
             procs.start_api("api")
@@ -198,7 +212,7 @@ async def test_notifications_reach_real_receivers_through_outage_kill_and_rollba
             await procs.wait_ready("api")
             async with httpx.AsyncClient(timeout=30) as client:
                 stack = Stack(platform, procs, Api(client, procs.base("api")), groups,
-                              mailbox, env, receivers)
+                              mailbox, env, sent, receivers)
                 async with asyncio.TaskGroup() as stories:
                     for story in (outage_then_once, signed_review_finished,
                                   worker_killed_mid_delivery, rolled_back_never_sent,
@@ -399,6 +413,8 @@ async def rolled_back_never_sent(stack: Stack) -> None:
                 raise _Undo
     async with platform.db.tenant_session(tenant) as session:  # the same, committed
         control = await record(session)
+    assert control in stack.sent.ids and not set(undone) & stack.sent.ids, (
+        "a worker was sent an event that rolled back", undone)
     await stack.until(lambda: control in receiver.ids_by_event(), "the committed event")
     await stack.until(lambda: _settled(platform, tenant), "the tenant's outbox settled")
     assert set(receiver.ids_by_event()) == {control}
