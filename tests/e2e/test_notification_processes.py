@@ -97,7 +97,7 @@ class Sent:
     """The broker queue of this process, remembering which rows it was asked to send."""
 
     def __init__(self, queue: Any) -> None:
-        self.queue, self.ids = queue, set()
+        self.queue, self.ids = queue, set[str]()
 
     def send(self, kind: str, row_id: str, tenant_id: str,
              traceparent: str | None = None) -> None:
@@ -130,7 +130,7 @@ class Stack:
     async def route_to(self, group: Group, receiver: WebhookReceiver, types: list[str]) -> None:
         """A webhook destination on ``receiver`` and a rule sending ``types`` there, made by
         the subsidiary's admin; the receiver learns the secret shown once."""
-        tenant, admin = group.ids[f"{_prefix(group)}-a"], group.token("a-admin")
+        tenant, admin = _tenant(group), group.token("a-admin")
         made = (await self.api(DEST, {"t": tenant, "u": receiver.url}, admin)
                 )["registerNotificationDestination"]
         assert made["errors"] == [] and made["secret"].startswith("whsec_"), made
@@ -154,12 +154,10 @@ class Stack:
                 if e["node"]["channel"] == channel]
 
 
-def _prefix(group: Group) -> str:
-    return min(group.ids, key=len)
-
-
 def _tenant(group: Group) -> str:
-    return group.ids[f"{_prefix(group)}-a"]
+    """The group's first subsidiary (``<prefix>-a``), where each story plays."""
+    prefix = min(group.ids, key=len)
+    return group.ids[f"{prefix}-a"]
 
 
 def _env(platform: Any, namespace: str, smtp_url: str, port: int) -> dict[str, str]:
