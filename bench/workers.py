@@ -33,12 +33,15 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from _common import Result, _admin_sql, delete_redis_namespace, emit, progress
 from reviews import _setup_tenants
 
 APP_ROLE = "ipgov_app_bench"
+Measure = Callable[[argparse.Namespace, dict[str, str], Path], Awaitable[list[Result]]]
+"""``measure(args, env, log)``: a benchmark's figures, with the processes' environment."""
 NOOP_QUEUE = "ipgov-bench-ready"
 BENCH = Path(__file__).resolve().parent
 
@@ -277,24 +280,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kill-every", type=float, default=5.0,
                         help="seconds between kills during the second drain")
     parser.add_argument("--tenants", type=int, default=10)
+    add_backend_arguments(parser)
+    args = parser.parse_args(argv)
+    if not _redis_up(args.redis):
+        print(f"workers: skipped (no Redis at {args.redis})")
+        return
+    emit(in_fresh_database(args, _measure))
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--postgres`` and ``--redis``, defaulting to the test suite's servers."""
     parser.add_argument("--postgres", default=os.environ.get("IPGOV_TEST_POSTGRES_URL", ""),
                         help="PostgreSQL server URL (a database is created and dropped); "
                              "a SQLite file when empty")
     parser.add_argument("--redis", default=os.environ.get("IPGOV_TEST_REDIS_URL",
                                                           "redis://127.0.0.1:6379/0"))
-    args = parser.parse_args(argv)
-    if not _redis_up(args.redis):
-        print(f"workers: skipped (no Redis at {args.redis})")
-        return
+
+
+def in_fresh_database(args: argparse.Namespace, measure: Measure,
+                      extra_env: dict[str, str] | None = None) -> list[Result]:
+    """``measure(args, env, log)`` on a fresh migrated database (SQLite in a temporary
+    directory, or a PostgreSQL database created from ``args.postgres`` and dropped after) and
+    a fresh Redis namespace (deleted after); the processes' log is shown when it fails."""
     name = f"ipgov_bench_{uuid.uuid4().hex[:10]}"
     with tempfile.TemporaryDirectory(prefix="ipgov-bench-") as tmp:
-        env = _environment(args, tmp, name)
-        log = Path(tmp) / "workers.log"
+        env = {**_environment(args, tmp, name), **(extra_env or {})}
+        log = Path(tmp) / "processes.log"
         if args.postgres:
             asyncio.run(_admin_sql(args.postgres, f'CREATE DATABASE "{name}"'))
         try:
             _migrate(env)
-            rows = asyncio.run(_measure(args, env, log))
+            return asyncio.run(measure(args, env, log))
         except BaseException:
             if log.exists():
                 print(log.read_text()[-4000:], file=sys.stderr)
@@ -304,7 +320,6 @@ def main(argv: list[str] | None = None) -> None:
             if args.postgres:
                 asyncio.run(_admin_sql(args.postgres,
                                        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    emit(rows)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,32 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_sent(platform):
     assert await recover(platform, kinds={"event"}) == 0  # nothing for recovery either
 
 
+async def test_an_event_rolled_back_inside_a_committed_session_is_never_sent(platform):
+    """A savepoint rolled back, or the whole transaction rolled back by the code itself before
+    the block ends (what the previews of mode changes and mergers do): the events recorded
+    meanwhile are gone, and so is their message; one recorded afterwards is sent."""
+    group = await make_group(platform, "acme")
+    tenant = group.ids["acme-a"]
+    queue = InlineQueue()
+    platform.work.attach(queue)
+
+    async def record(session):
+        return (await platform.record_event(session, tenant_id=tenant, **MODE,
+                                            payload=_payload(tenant), actor="test")).id
+
+    async with platform.db.tenant_session(tenant) as session:
+        with pytest.raises(RuntimeError):
+            async with session.begin_nested():
+                await record(session)
+                raise RuntimeError("the step failed")
+        kept = await record(session)
+    async with platform.db.tenant_session(tenant) as session:
+        await record(session)
+        await session.rollback()
+    assert [row_id for _kind, row_id, _t in queue.pending] == [kept]
+    assert [e.id for e in await _events(platform, tenant)] == [kept]
+
+
 async def test_a_committed_event_is_dispatched_once_even_when_sent_twice(platform):
     group = await make_group(platform, "acme")
     tenant = group.ids["acme-a"]

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import new_id, utcnow
@@ -104,17 +104,23 @@ async def _added_once(session: AsyncSession, row: Event) -> bool:
 
 
 def _send_after_commit(platform: Platform, session: AsyncSession, row: Event) -> None:
-    """Queue ``row`` for sending; the session's first event registers the one callback."""
+    """Queue ``row`` for sending; the session's first event registers the one callback.
+
+    Only rows the commit stored are sent: one recorded in a savepoint that rolled back, or
+    before the code itself rolled the transaction back (a preview), is gone (SQLAlchemy makes
+    it transient again), and a message naming it would name nothing."""
     info = session.sync_session.info
     pending = info.get(_PENDING_KEY)
     if pending is None:
         pending = info[_PENDING_KEY] = []
 
         async def send_pending() -> None:
-            await send_events(platform, info.pop(_PENDING_KEY, []))
+            rows: list[Event] = info.pop(_PENDING_KEY, [])
+            await send_events(platform, [(r.id, r.tenant_id, r.traceparent) for r in rows
+                                         if inspect(r).has_identity])
 
         after_commit(session, send_pending)
-    pending.append((row.id, row.tenant_id, row.traceparent))
+    pending.append(row)
 
 
 async def send_events(platform: Platform, events: Sequence[tuple[str, str, str | None]]) -> int:
