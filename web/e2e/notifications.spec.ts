@@ -118,6 +118,12 @@ test("the director sends a verified test to a webhook, routes events to it, then
     await page.getByRole("tooltip").getByRole("button", { name: /OK|确定/ }).click();
     await expect(page.getByText(say(info, "Calendar feed revoked", "日历订阅已撤销"))).toBeVisible();
     expect((await page.request.get(url)).status()).toBe(404);
+    // where he is signed in: this very session, marked, and not his to end from here
+    await page.getByRole("tab", { name: say(info, "Sessions", "登录会话") }).click();
+    const current = page.getByRole("row").filter({ hasText: say(info, "this session", "当前会话") });
+    await expect(current).toHaveCount(1);
+    await expect(current.getByRole("button")).toHaveCount(0);
+    await expectAccessible(page);
     expect(problems).toEqual([]);
   } finally {
     await hook.close();

@@ -97,6 +97,14 @@ const en = {
     imposedHelp: "The group imposes this plugin here: only the group can take it out of effect.",
   },
   jobs: { title: "Jobs", kind: "Kind", errors: "Records at fault", cancel: "Cancel" },
+  sessions: {
+    title: "Sessions", client: "Signed in from", current: "this session", started: "Since",
+    lastActive: "Last active", expires: "Ends unless used", end: "End", endAll: "End all sessions",
+    endConfirm: "End this session? Its tokens stop working at once.",
+    endAllConfirm: "End every session and token of this person?", ended: "Session ended",
+    endedCount: "{{count}} session(s) ended", none: "No session is open.",
+    mine: "Where you are signed in. End a session you do not recognise; change your password if in doubt.",
+  },
   inbox: {
     title: "My notifications", inbox: "Inbox", preferences: "Preferences", calendar: "Calendar feeds",
     unreadOnly: "Unread only", markRead: "Mark read", markAll: "Mark all read", read: "read", unread: "unread",

@@ -99,6 +99,14 @@ const zh: Catalog = {
     imposedHelp: "集团在此强制使用该插件：只有集团可以使其失效。",
   },
   jobs: { title: "作业", kind: "类型", errors: "出错的记录", cancel: "取消" },
+  sessions: {
+    title: "登录会话", client: "登录地址", current: "当前会话", started: "开始于",
+    lastActive: "最近活动", expires: "不使用则结束于", end: "结束", endAll: "结束全部会话",
+    endConfirm: "结束此会话？其令牌将立即失效。",
+    endAllConfirm: "结束此人的全部会话和令牌？", ended: "会话已结束",
+    endedCount: "已结束 {{count}} 个会话", none: "没有打开的会话。",
+    mine: "您在这些地方已登录。结束您不认识的会话；如有疑问，请修改密码。",
+  },
   inbox: {
     title: "我的通知", inbox: "收件箱", preferences: "通知偏好", calendar: "日历订阅",
     unreadOnly: "仅未读", markRead: "标为已读", markAll: "全部标为已读", read: "已读", unread: "未读",
