@@ -28,6 +28,7 @@ from .cursors import CursorSigning
 from .errors import ErrorShaper
 from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
+from .identity_providers import IdentityProviderMutation, IdentityProviderQuery
 from .jobs import JobMutation, JobQuery
 from .live import LiveSubscription, SubscriptionsOverWebSocket
 from .locale import LocaleMutation
@@ -56,10 +57,11 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
-               PluginQuery, WorkspaceQuery, NotificationQuery],
+               PluginQuery, WorkspaceQuery, NotificationQuery, IdentityProviderQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
-                  GovernanceModeMutation, PluginMutation, NotificationMutation],
+                  GovernanceModeMutation, PluginMutation, NotificationMutation,
+                  IdentityProviderMutation],
     )
 
 
