@@ -228,8 +228,8 @@ def sso_code(response: httpx.Response) -> str:
     """The one-time code of a callback's redirect to the workspace."""
     assert response.status_code == 303, response.text[:2000]
     location = response.headers["location"]
-    assert location.startswith("/#sso="), location
-    return location.removeprefix("/#sso=")
+    assert location.startswith("/signin#sso="), location
+    return location.removeprefix("/signin#sso=")
 
 
 def refusal(response: httpx.Response) -> tuple[str, str]:

@@ -3,10 +3,10 @@
 The login route starts a sign-in (``ipgov.identity.sso.flow.begin``), sets the browser's
 binding cookie (HttpOnly, ``SameSite=Lax`` so the provider's redirect back carries it, Secure
 on https, path ``/auth/oidc``, as long as the sign-in may last) and redirects to the provider.
-The callback finishes it and redirects to the workspace with the one-time code in the URL
-fragment (``/#sso=...``: browsers never send a fragment to a server, and the workspace drops it
-at once). Every refusal is a small page in the person's language saying why, with a way back
-to the sign-in; it is logged and audited. Nothing here is cached.
+The callback finishes it and redirects to the workspace's sign-in with the one-time code in
+the URL fragment (``/signin#sso=...``: browsers never send a fragment to a server, and the
+workspace drops it at once). Every refusal is a small page in the person's language saying
+why, with a way back to the sign-in; it is logged and audited. Nothing here is cached.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ async def sso_callback(request: Request[Any, Any, Any], provider_id: str) -> Res
             binding=request.cookies.get(flow.BINDING_COOKIE))
     except SignInRefused as refusal:
         return await _refused(request, refusal, provider_id, _locale(request))
-    response = Redirect(f"/#sso={finished.code}", status_code=303, headers=_NO_STORE)
+
+    response = Redirect(f"/signin#sso={finished.code}", status_code=303, headers=_NO_STORE)
     response.delete_cookie(flow.BINDING_COOKIE, path=COOKIE_PATH)
     return response
 

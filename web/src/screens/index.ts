@@ -16,4 +16,5 @@ export const screens: { path: string; component: ComponentType }[] = [
   { path: "/audit", component: named(() => import("./Audit"), "Audit") },
   { path: "/plugins", component: named(() => import("./Plugins"), "Plugins") },
   { path: "/jobs", component: named(() => import("./Jobs"), "Jobs") },
+  { path: "/sso", component: named(() => import("./IdentityProviders"), "IdentityProviders") },
 ];

@@ -112,9 +112,9 @@ async def begin(platform: Platform, provider_id: str, *, locale: str, client: st
                              binding_hash=hash_secret(binding), nonce=nonce,
                              code_verifier=verifier, locale=locale[:10], client=client[:64],
                              expires_at=now + timedelta(seconds=ttl)))
-    url = await oidc.authorization_url(meta, redirect_uri=callback_url(platform, provider.id),
-                                       state=state, nonce=nonce, code_verifier=verifier,
-                                       locale=locale)
+    url = oidc.authorization_url(meta, redirect_uri=callback_url(platform, provider.id),
+                                 state=state, nonce=nonce, code_verifier=verifier,
+                                 locale=locale)
     return Started(url, binding, ttl)
 
 

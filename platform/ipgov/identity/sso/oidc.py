@@ -1,4 +1,4 @@
-"""OpenID Connect, authorization code flow with PKCE and a nonce, through Authlib.
+"""OpenID Connect, authorization code flow with PKCE and a nonce, with Authlib's protocol code.
 
 ``ProviderClient`` holds one provider's configuration and talks to it: discovery (the
 metadata's ``issuer`` must equal the configured one, OpenID Connect Discovery 4.3), the
@@ -8,18 +8,23 @@ the provider supports), and the ID token's verification: signature by a key of t
 JWKS with an asymmetric algorithm it announces (never ``none`` or HMAC), ``iss``, ``aud``
 (and ``azp``), ``exp``, ``iat`` and ``nbf`` within ``IPGOV_SSO_CLOCK_SKEW_SECONDS``, and the
 nonce of this sign-in. Each failure is a ``SignInRefused`` naming the reason. Every outbound
-call goes through ``outbound.client_options`` (SSRF guard, timeouts).
+call goes through ``outbound.client_options`` (SSRF guard, timeouts): Authlib builds the
+requests (grant URI, S256 challenge, token request, client authentication) and validates the
+ID token's claims; the HTTP client is ours, so Authlib's own (httpx or httpx2, whichever is
+installed) never carries a request.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from authlib.deprecate import AuthlibDeprecationWarning
+from authlib.common.urls import url_decode
+from authlib.oauth2.auth import ClientAuth
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import (
@@ -37,10 +42,6 @@ from ipgov.settings import Settings
 from .models import IdentityProvider
 from .outbound import MAX_ANSWER_BYTES, client_options
 from .refusals import SignInRefused
-
-with warnings.catch_warnings():  # Authlib 1.9 runs on httpx and announces httpx2 at import
-    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-    from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
 __all__ = ["ASYMMETRIC_ALGORITHMS", "ProviderClient", "ProviderMetadata", "forget_metadata"]
 
@@ -146,42 +147,49 @@ class ProviderClient:
 
     # -- the code flow -----------------------------------------------------------------------
 
-    def _client(self, meta: ProviderMetadata, redirect_uri: str) -> AsyncOAuth2Client:
-        method = ("client_secret_basic" if "client_secret_basic" in meta.auth_methods
-                  else "client_secret_post")
-        return AsyncOAuth2Client(
-            client_id=self.provider.client_id, client_secret=self.secret,
-            token_endpoint_auth_method=method, scope=" ".join(self.provider.scopes),
-            redirect_uri=redirect_uri, code_challenge_method="S256",
-            **client_options(self.settings))
+    def _auth_method(self, meta: ProviderMetadata) -> str:
+        return ("client_secret_basic" if "client_secret_basic" in meta.auth_methods
+                else "client_secret_post")
 
-    async def authorization_url(self, meta: ProviderMetadata, *, redirect_uri: str, state: str,
-                                nonce: str, code_verifier: str, locale: str) -> str:
+    def authorization_url(self, meta: ProviderMetadata, *, redirect_uri: str, state: str,
+                          nonce: str, code_verifier: str, locale: str) -> str:
         """Where to send the browser: the provider's sign-in for this flow."""
-        async with self._client(meta, redirect_uri) as client:
-            url, _state = client.create_authorization_url(
-                meta.authorization_endpoint, state=state, nonce=nonce,
-                code_verifier=code_verifier, ui_locales=locale or None)
-        return str(url)
+        extra = {"ui_locales": locale} if locale else {}
+        return str(prepare_grant_uri(
+            meta.authorization_endpoint, self.provider.client_id, "code",
+            redirect_uri=redirect_uri, scope=" ".join(self.provider.scopes), state=state,
+            nonce=nonce, code_challenge=create_s256_code_challenge(code_verifier),
+            code_challenge_method="S256", **extra))
+
+    def _token_request(self, meta: ProviderMetadata, code: str, code_verifier: str,
+                       redirect_uri: str) -> tuple[dict[str, str], dict[str, str]]:
+        body = prepare_token_request("authorization_code", code=code,
+                                     redirect_uri=redirect_uri, code_verifier=code_verifier)
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/json"}
+        auth = ClientAuth(self.provider.client_id, self.secret, self._auth_method(meta))
+        _uri, headers, body = auth.prepare("POST", meta.token_endpoint, headers, body)
+        return dict(headers), dict(url_decode(body))
 
     async def exchange(self, meta: ProviderMetadata, *, code: str, code_verifier: str,
                        redirect_uri: str) -> dict[str, Any]:
         """The token endpoint's answer for ``code`` (with the PKCE verifier)."""
+        headers, form = self._token_request(meta, code, code_verifier, redirect_uri)
         try:
-            async with self._client(meta, redirect_uri) as client:
-                token = await client.fetch_token(meta.token_endpoint, code=code,
-                                                 code_verifier=code_verifier,
-                                                 grant_type="authorization_code")
-        except OAuthError as exc:
-            raise SignInRefused("SSO_CODE_REJECTED",
-                                "the identity provider refused the sign-in code (expired, used "
-                                "already, or issued to someone else); sign in again",
-                                details={"error": str(exc.error)[:80]}) from None
+            async with httpx.AsyncClient(**client_options(self.settings)) as client:
+                response = await client.post(meta.token_endpoint, data=form, headers=headers)
+            answer = response.json() if len(response.content) <= MAX_ANSWER_BYTES else None
         except OutboundError as exc:
             raise _unreachable(exc.detail) from None
         except (httpx.HTTPError, ValueError) as exc:
             raise _unreachable(f"token endpoint: {type(exc).__name__}") from None
-        return dict(token)
+        if not isinstance(answer, dict) or response.status_code != 200 or "error" in answer:
+            error = answer.get("error", "") if isinstance(answer, dict) else ""
+            raise SignInRefused("SSO_CODE_REJECTED",
+                                "the identity provider refused the sign-in code (expired, used "
+                                "already, or issued to someone else); sign in again",
+                                details={"error": str(error or response.status_code)[:80]})
+        return answer
 
     # -- the ID token ------------------------------------------------------------------------
 
