@@ -83,6 +83,19 @@ class Settings:
     mail_from: str = "ipgov@localhost"
     max_pending_invitations: int = 1000
     # --- end sign-in -------------------------------------------------------------------------
+    # --- single sign-on (issue 19): see docs/operations.md, "Single sign-on" --------------------
+    #: Whether identity providers may be plain ``http://`` URLs (tests, a provider in the LAN).
+    sso_allow_http: bool = False
+    #: Networks identity providers may be reached in although they are not public: CIDRs
+    #: separated by commas, or ``all``; empty: only public addresses.
+    sso_allow_private_networks: str = ""
+    #: Bound of each call to a provider (discovery, keys, the code exchange).
+    sso_timeout_seconds: float = 10.0
+    #: Clock difference tolerated on an ID token's exp, iat and nbf (at most 300).
+    sso_clock_skew_seconds: int = 60
+    #: How long a sign-in may stay at the provider before its callback is refused.
+    sso_login_ttl_seconds: int = 600
+    # --- end single sign-on ------------------------------------------------------------------
     # --- outbound notifications (issue 17): see docs/operations.md, "Outbound requests" -------
     #: Networks webhooks and robots may reach although they are not public: CIDRs separated
     #: by commas (``10.0.0.0/8,fd00::/8``), or ``all``; empty: only public addresses.

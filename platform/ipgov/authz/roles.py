@@ -56,19 +56,24 @@ CORE_PERMISSIONS = [
     Permission("ipgov:job", ("read", "cancel"), "Background jobs (ingestion, sweeps) and progress"),
     Permission("ipgov:notification", ("read", "manage"),
                "Notification destinations, rules and the delivery log"),
+    Permission("ipgov:identity_provider", ("read", "manage"),
+               "Identity providers for single sign-on and their claim mappings"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
 _READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object != "ipgov:supervision"]
+_ADMIN_READS = {("ipgov:identity_provider", "read")}
+"""Read by administrators and internal supervision only: who may sign in, and as what."""
+_WORK_READS = [g for g in _READ_CORE if g not in _ADMIN_READS]
 
 CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
     GROUP_ADMIN: _ALL_CORE,
     TENANT_ADMIN: [
         g for g in _ALL_CORE if g not in {("ipgov:tenant", "merge"), ("ipgov:escalation", "decide")}
     ],
-    IP_MANAGER: _READ_CORE + [("ipgov:escalation", "create"), ("ipgov:review", "request"),
+    IP_MANAGER: _WORK_READS + [("ipgov:escalation", "create"), ("ipgov:review", "request"),
                               ("ipgov:directive", "update"), ("ipgov:job", "cancel")],
-    REVIEWER: _READ_CORE + [("ipgov:audit", "verify"), ("ipgov:review", "request")],
+    REVIEWER: _WORK_READS + [("ipgov:audit", "verify"), ("ipgov:review", "request")],
     CONTRIBUTOR: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
                   ("ipgov:directive", "read"), ("ipgov:job", "read")],
     VIEWER: [("ipgov:tenant", "read"), ("ipgov:plugin", "read"), ("ipgov:review", "read"),
@@ -91,6 +96,8 @@ PLATFORM_GRANTS: dict[str, list[tuple[str, str]]] = {
         ("ipgov:plugin", "read"),
         ("ipgov:plugin", "update"),
         ("ipgov:policy", "read"),
+        ("ipgov:identity_provider", "read"),  # the platform-wide providers (platform domain)
+        ("ipgov:identity_provider", "manage"),
     ],
     PLATFORM_AUDITOR: [
         ("ipgov:tenant", "read"),

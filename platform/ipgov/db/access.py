@@ -66,6 +66,18 @@ TABLE_ACCESS: dict[str, TableAccess] = {
     "password_resets": TableAccess(
         None, _NONE, DML,
         "protected: one-time reset secrets (hashed); system sessions only"),
+    "external_identities": TableAccess(
+        None, _NONE, DML,
+        "protected: which person of which identity provider is which user; read and written "
+        "by the sign-in's system sessions only"),
+    "sso_logins": TableAccess(
+        None, _NONE, DML,
+        "protected: single sign-ons in flight (nonce, PKCE verifier, hashed browser binding); "
+        "system sessions only"),
+    "sso_sign_in_codes": TableAccess(
+        None, _NONE, DML,
+        "protected: one-time hand-over codes of finished single sign-ons (hashed); system "
+        "sessions only"),
     "policy_version": TableAccess(
         None, _READ_APPEND_UPDATE, DML,
         "documented: one counter row bumped in the transaction of every policy change (also "

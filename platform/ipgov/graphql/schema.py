@@ -28,6 +28,7 @@ from .cursors import CursorSigning
 from .errors import ErrorShaper
 from .governance_mode import GovernanceModeMutation, GovernanceModeQuery
 from .identity import IdentityMutation, IdentityQuery
+from .identity_providers import IdentityProviderMutation, IdentityProviderQuery
 from .jobs import JobMutation, JobQuery
 from .live import LiveSubscription, SubscriptionsOverWebSocket
 from .locale import LocaleMutation
@@ -57,10 +58,12 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
-               PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery],
+               PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
+               IdentityProviderQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
-                  GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation],
+                  GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
+                  IdentityProviderMutation],
     )
 
 

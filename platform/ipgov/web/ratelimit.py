@@ -54,7 +54,7 @@ log = logging.getLogger("ipgov.web")
 TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "rootId"})
 # Rate-limited: the API (GraphQL), plugin routes (uploads, reports) and exports; static pages
 # and probes are not (a browser loading the supervision UI would spend its budget on files).
-LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report")
+LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report", "/auth/")
 STORE_RETRY_SECONDS = 5  # after a store failure: fallback only, then try the store again
 #: What a failing store raises: limits wraps redis-py's errors (redis.exceptions.ConnectionError
 #: is not an OSError); a silent store ends in our own timeout.

@@ -14,6 +14,7 @@ const CORE: { key: string; path: string; section: string; requires?: [string, st
   { key: "members", path: "/members", section: "govern", requires: ["ipgov:member", "read"] },
   { key: "plugins", path: "/plugins", section: "govern", requires: ["ipgov:plugin", "read"] },
   { key: "notifications", path: "/notifications", section: "govern", requires: ["ipgov:notification", "read"] },
+  { key: "sso", path: "/sso", section: "govern", requires: ["ipgov:identity_provider", "read"] },
   { key: "supervision", path: "/supervision", section: "oversee", requires: ["ipgov:supervision", "read"] },
   { key: "audit", path: "/audit", section: "oversee", requires: ["ipgov:audit", "read"] },
 ];

@@ -12,6 +12,7 @@ const en = {
   signin: {
     title: "Sign in", email: "E-mail", password: "Password", submit: "Sign in",
     failed: "Sign-in failed", forgot: "Forgot your password?", invitation: "Have an invitation link?",
+    sso: { or: "or", with: "Sign in with {{name}}" },
   },
   shell: {
     jump: { screen: "screen", tenant: "tenant" },
@@ -20,7 +21,7 @@ const en = {
       home: "Home", reviews: "Reviews", directives: "Directives", escalations: "Escalations",
       governance: "Governance", members: "Members & access", supervision: "Supervision",
       audit: "Audit trail", jobs: "Jobs", plugins: "Plugins", notifications: "Notifications",
-      myNotifications: "My notifications", sections: {
+      myNotifications: "My notifications", sso: "Single sign-on", sections: {
         work: "Work", govern: "Govern", oversee: "Oversee", plugins: "Plugins",
       },
     },
@@ -80,6 +81,19 @@ const en = {
     expires: "Expires", inherited: "inherited", subject: "Subject", object: "Object",
     action: "Action", effect: "Effect", origin: "Origin", addRule: "Add a rule", ruleAdded: "Rule added",
     removeRule: "Remove",
+  },
+  sso: {
+    title: "Single sign-on", add: "Add an identity provider", edit: "Edit", remove: "Remove",
+    removeConfirm: "Remove this provider? Its people keep their accounts and roles.",
+    saved: "Identity provider saved", removed: "Identity provider removed", name: "Name",
+    issuer: "Issuer URL", discoveryUrl: "Discovery URL (optional)", clientId: "Client ID",
+    clientSecret: "Client secret", secretKept: "Leave empty to keep the stored secret",
+    scopes: "Scopes", emailClaim: "E-mail claim", nameClaim: "Name claim", groupsClaim: "Groups claim",
+    jit: "Unknown people", jitCreate: "Create their account", jitRefuse: "Refuse them",
+    domains: "Allowed e-mail domains", direct: "Accept ipgov:<tenant>:<role> values in the groups claim",
+    enabled: "Enabled", redirectUri: "Redirect URI (register it at the provider)",
+    mappings: "Role mappings", mappingValue: "Groups claim value", mappingTenant: "Tenant",
+    mappingRole: "Role", addMapping: "Add a mapping", inherited: "This tenant is governed centrally: its group's identity providers apply here.",
   },
   supervision: {
     title: "Supervision", heatmap: "Scores by tenant and function", tenant: "Tenant",

@@ -14,6 +14,7 @@ const zh: Catalog = {
   signin: {
     title: "登录", email: "电子邮箱", password: "密码", submit: "登录",
     failed: "登录失败", forgot: "忘记密码？", invitation: "有邀请链接？",
+    sso: { or: "或", with: "使用 {{name}} 登录" },
   },
   shell: {
     jump: { screen: "页面", tenant: "租户" },
@@ -22,7 +23,7 @@ const zh: Catalog = {
       home: "首页", reviews: "评审", directives: "整改指令", escalations: "上报事项",
       governance: "治理", members: "成员与权限", supervision: "监督",
       audit: "审计记录", jobs: "作业", plugins: "插件", notifications: "通知",
-      myNotifications: "我的通知", sections: {
+      myNotifications: "我的通知", sso: "单点登录", sections: {
         work: "工作", govern: "治理", oversee: "监督", plugins: "插件",
       },
     },
@@ -82,6 +83,19 @@ const zh: Catalog = {
     expires: "到期", inherited: "继承", subject: "主体", object: "对象",
     action: "操作", effect: "效果", origin: "来源", addRule: "添加规则", ruleAdded: "规则已添加",
     removeRule: "移除",
+  },
+  sso: {
+    title: "单点登录", add: "添加身份提供方", edit: "编辑", remove: "删除",
+    removeConfirm: "确定删除该身份提供方？其用户的账号和角色将保留。",
+    saved: "身份提供方已保存", removed: "身份提供方已删除", name: "名称",
+    issuer: "签发方（Issuer）URL", discoveryUrl: "发现文档 URL（可选）", clientId: "客户端 ID",
+    clientSecret: "客户端密钥", secretKept: "留空则保留已存储的密钥",
+    scopes: "授权范围", emailClaim: "邮箱声明", nameClaim: "姓名声明", groupsClaim: "用户组声明",
+    jit: "未知用户", jitCreate: "自动创建账号", jitRefuse: "拒绝登录",
+    domains: "允许的邮箱域名", direct: "接受用户组声明中 ipgov:<租户>:<角色> 形式的值",
+    enabled: "启用", redirectUri: "回调地址（请在身份提供方处登记）",
+    mappings: "角色映射", mappingValue: "用户组声明值", mappingTenant: "租户",
+    mappingRole: "角色", addMapping: "添加映射", inherited: "该租户由集团集中管理：适用集团的身份提供方。",
   },
   supervision: {
     title: "监督", heatmap: "按租户和职能的得分", tenant: "租户",

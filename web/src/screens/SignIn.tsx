@@ -1,18 +1,60 @@
-/** Sign-in with e-mail and password; the language can be chosen before signing in. */
-import { Button, Card, Form, Input, Layout, Typography } from "antd";
-import { useState } from "react";
+/** Sign-in with e-mail and password, or single sign-on with the identity providers offered for
+ * the address (its domain), the tenant in the link (?tenant=slug) or the whole platform; the
+ * language can be chosen before signing in. A finished single sign-on comes back here with a
+ * one-time code in the fragment, exchanged once for the session (completeSignIn). */
+import { Button, Card, Divider, Form, Input, Layout, Space, Typography } from "antd";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { execute } from "../app/client";
 import type { UserErrorShape } from "../app/data";
 import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../app/operations";
+import { CompleteSignInDocument, loginHref, SignInProvidersDocument, ssoCode } from "../app/sso";
 import { Problems } from "../app/ui";
 
+interface Offered { id: string; name: string; loginUrl: string }
+
+function useOffered(email: string): Offered[] {
+  const [offered, setOffered] = useState<Offered[]>([]);
+  useEffect(() => {
+    const tenantSlug = new URLSearchParams(window.location.search).get("tenant");
+    const timer = window.setTimeout(() => {
+      const variables = tenantSlug ? { tenantSlug } : { email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? email : null };
+      execute(SignInProvidersDocument, variables)
+        .then((answer) => setOffered([...answer.signInProviders]))
+        .catch(() => setOffered([]));
+    }, 300);
+    return () => window.clearTimeout(timer);
+  }, [email]);
+  return offered;
+}
+
 export function SignIn(props: { onSignedIn: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [errors, setErrors] = useState<UserErrorShape[]>([]);
   const [failure, setFailure] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
+  const [email, setEmail] = useState("");
+  const offered = useOffered(email);
+  const handedOver = useRef(false);
+
+  useEffect(() => {
+    const code = ssoCode(window.location.hash);
+    if (!code || handedOver.current) return;
+    handedOver.current = true;
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    setBusy(true);
+    execute(CompleteSignInDocument, { code })
+      .then(({ completeSignIn }) => {
+        if (completeSignIn.userId) { // the session came back in cookies
+          props.onSignedIn();
+        } else {
+          setErrors([...completeSignIn.errors]);
+        }
+      })
+      .catch((error: unknown) => setFailure(error as Error))
+      .finally(() => setBusy(false));
+  }, [props]);
 
   async function submit(values: { email: string; password: string }) {
     setBusy(true);
@@ -40,7 +82,8 @@ export function SignIn(props: { onSignedIn: () => void }) {
           extra={<LanguageSwitch />}>
           <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
           <Problems errors={errors} error={failure} />
-          <Form layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form layout="vertical" onFinish={submit} requiredMark={false}
+            onValuesChange={(changed: { email?: string }) => { if (changed.email !== undefined) setEmail(changed.email); }}>
             <Form.Item name="email" label={t("signin.email")} rules={[{ required: true, type: "email" }]}>
               <Input autoComplete="username" autoFocus />
             </Form.Item>
@@ -49,6 +92,13 @@ export function SignIn(props: { onSignedIn: () => void }) {
             </Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy}>{t("signin.submit")}</Button>
           </Form>
+          {offered.length ? <>
+            <Divider plain>{t("signin.sso.or")}</Divider>
+            <Space direction="vertical" style={{ width: "100%" }}>
+              {offered.map((p) => <Button key={p.id} block href={loginHref(p.loginUrl, i18n.language)}>
+                {t("signin.sso.with", { name: p.name })}</Button>)}
+            </Space>
+          </> : null}
           <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
             <a href="/account/#reset">{t("signin.forgot")}</a>
           </Typography.Paragraph>

@@ -18,4 +18,5 @@ export const screens: { path: string; component: ComponentType }[] = [
   { path: "/jobs", component: named(() => import("./Jobs"), "Jobs") },
   { path: "/me", component: named(() => import("./MyNotifications"), "MyNotifications") },
   { path: "/notifications", component: named(() => import("./Notifications"), "Notifications") },
+  { path: "/sso", component: named(() => import("./IdentityProviders"), "IdentityProviders") },
 ];

@@ -1,0 +1,51 @@
+"""Sealing the client secrets of identity providers (AES-256-GCM).
+
+The key is derived from the audit key, which lives outside the database (``IPGOV_AUDIT_KEY``
+or the data directory's key file) and is shared by every replica: a database dump or backup
+alone reveals no client secret. The provider's id is the associated data, so a sealed secret
+copied onto another provider's row does not open there.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+__all__ = ["SealError", "seal", "unseal"]
+
+_PREFIX = "v1."
+_LABEL = b"ipgov identity provider client secret v1"
+
+
+class SealError(ValueError):
+    """A sealed value does not open with this platform's key (another key, or altered)."""
+
+
+def _key(platform: Any) -> AESGCM:
+    secret: bytes = platform.audit_key.secret
+    return AESGCM(hmac.new(secret, _LABEL, hashlib.sha256).digest())
+
+
+def seal(platform: Any, plaintext: str, *, provider_id: str) -> str:
+    """``plaintext`` encrypted for storage on the row of ``provider_id``."""
+    nonce = os.urandom(12)
+    sealed = _key(platform).encrypt(nonce, plaintext.encode("utf-8"), provider_id.encode())
+    return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal(platform: Any, stored: str, *, provider_id: str) -> str:
+    """The plaintext of a value ``seal`` made for ``provider_id``; ``SealError`` otherwise."""
+    if not stored.startswith(_PREFIX):
+        raise SealError("not a sealed value")
+    try:
+        raw = base64.urlsafe_b64decode(stored[len(_PREFIX):])
+        opened = _key(platform).decrypt(raw[:12], raw[12:], provider_id.encode())
+    except (InvalidTag, ValueError) as exc:
+        raise SealError("the sealed value does not open with this platform's key") from exc
+    return opened.decode("utf-8")

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { loginHref, ssoCode } from "../app/sso";
+
+describe("single sign-on hand-over", () => {
+  it("reads only a well-formed one-time code from the fragment", () => {
+    expect(ssoCode("#sso=abcDEF_123-xyz")).toBe("abcDEF_123-xyz");
+    expect(ssoCode("#sso=short")).toBeNull();
+    expect(ssoCode("#sso=abcDEF_123-xyz&token=x")).toBeNull();
+    expect(ssoCode("#reset=abcDEF_123-xyz")).toBeNull();
+    expect(ssoCode("")).toBeNull();
+  });
+
+  it("starts a provider's sign-in in the chosen language", () => {
+    expect(loginHref("/auth/oidc/p1/login", "zh-CN")).toBe("/auth/oidc/p1/login?lang=zh-CN");
+  });
+});
