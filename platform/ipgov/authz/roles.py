@@ -56,10 +56,13 @@ CORE_PERMISSIONS = [
     Permission("ipgov:job", ("read", "cancel"), "Background jobs (ingestion, sweeps) and progress"),
     Permission("ipgov:notification", ("read", "manage"),
                "Notification destinations, rules and the delivery log"),
+    Permission("ipgov:provisioning", ("read", "manage"),
+               "SCIM provisioning tokens of a group (its directory creates and removes users)"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
-_READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object != "ipgov:supervision"]
+_ADMIN_ONLY = {"ipgov:supervision", "ipgov:provisioning"}  # not read by every reading role
+_READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object not in _ADMIN_ONLY]
 
 CORE_ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {
     GROUP_ADMIN: _ALL_CORE,

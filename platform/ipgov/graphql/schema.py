@@ -37,6 +37,7 @@ from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
+from .scim import ScimMutation, ScimQuery
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .strings import StringInputRule
 from .supervision import SupervisionQuery
@@ -56,10 +57,10 @@ def core_contribution() -> GraphQLContribution:
     return GraphQLContribution(
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
-               PluginQuery, WorkspaceQuery, NotificationQuery],
+               PluginQuery, WorkspaceQuery, NotificationQuery, ScimQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
-                  GovernanceModeMutation, PluginMutation, NotificationMutation],
+                  GovernanceModeMutation, PluginMutation, NotificationMutation, ScimMutation],
     )
 
 
