@@ -174,7 +174,7 @@ async def test_requests_without_a_valid_token_are_scim_401(client) -> None:
 
 
 async def test_user_create_get_replace_delete(scim, platform) -> None:
-    made = await scim.user("bjensen", externalId="e-1", title="Engineer")
+    made = await scim.user("bjensen", externalId="e-1", title="Engineer", active=True)
     assert made["active"] is True and made["meta"]["resourceType"] == "User"
     assert made["meta"]["location"].endswith(f"/scim/v2/Users/{made['id']}")
     got = (await scim.call("GET", f"/Users/{made['id']}")).json()
@@ -458,3 +458,22 @@ async def test_oversized_body_is_refused(scim, platform) -> None:
     response = await scim.call("POST", "/Users", {"schemas": [USER], "userName": "big",
                                                   "title": "x" * (limit + 1)})
     assert response.status_code == 413
+
+
+async def test_rate_limited_per_token_with_a_scim_error(platform, acme, globex) -> None:
+    from ipgov.web.app import create_app
+
+    platform.settings = dataclasses.replace(platform.settings, rate_limit_user="4/minute")
+    await platform.authz.start()
+    transport = httpx.ASGITransport(app=create_app(platform))
+    async with httpx.AsyncClient(transport=transport, base_url="http://ipgov.test") as client:
+        ours = Scim(client, await token_for(client, acme, "acme"))
+        theirs = Scim(client, await token_for(client, globex, "globex"))
+        statuses = [(await ours.call("GET", "/Users")).status_code for _ in range(5)]
+        limited = await ours.call("GET", "/Users")
+        other = await theirs.call("GET", "/Users")  # same address, its own budget
+    await platform.authz.stop()
+    assert statuses[:4] == [200] * 4 and limited.status_code == 429
+    assert limited.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert int(limited.headers["retry-after"]) >= 1
+    assert other.status_code == 200

@@ -256,11 +256,21 @@ async def _charge(limits: RateLimits, caller: Caller) -> Rejection | None:
     return await limits.hit(caller.scope, caller.key)
 
 
-async def send_rejection(send: Any, rejection: Rejection) -> None:
-    """Answer 429 (or 503) with ``Retry-After`` and a GraphQL-shaped body."""
-    body = json.dumps(rejection.body()).encode()
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+async def send_rejection(send: Any, rejection: Rejection, *, scim: bool = False) -> None:
+    """Answer 429 (or 503) with ``Retry-After`` and a GraphQL-shaped body (for ``/scim/``, a
+    SCIM error body: RFC 7644 §3.12, which a directory reads and retries after)."""
+    content_type = b"application/json"
+    shaped: dict[str, Any] = rejection.body()
+    if scim:
+        content_type = b"application/scim+json"
+        shaped = {"schemas": [SCIM_ERROR], "status": str(rejection.status),
+                  "detail": rejection.error().message}
+    body = json.dumps(shaped).encode()
     await send({"type": "http.response.start", "status": rejection.status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"content-type", content_type), (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(rejection.retry_after).encode())]})
     await send({"type": "http.response.body", "body": body})
 
@@ -287,7 +297,7 @@ class RateLimitMiddleware:
             await send({"type": "websocket.close", "code": 1008,  # handshake answered 403
                         "reason": "rate limited; retry later"})
         elif rejection is not None:
-            await send_rejection(send, rejection)
+            await send_rejection(send, rejection, scim=path.startswith("/scim/"))
         else:
             await self.app(scope, receive, send)
 

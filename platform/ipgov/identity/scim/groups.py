@@ -36,7 +36,8 @@ async def _members(prov: Provisioning, session: AsyncSession, group_ids: list[st
     """``group id -> [(user id, display name)]`` for a page of groups, one statement."""
     found: dict[str, list[tuple[str, str]]] = {g: [] for g in group_ids}
     rows = await session.execute(
-        select(ScimGroupMember.group_id, User.id, User.display_name)
+        select(ScimGroupMember.group_id, User.id,
+               func.coalesce(ScimGroupMember.display, User.display_name))
         .join(User, User.id == ScimGroupMember.user_id)
         .where(ScimGroupMember.tenant_id == prov.tenant_id,
                ScimGroupMember.group_id.in_(group_ids)).order_by(User.id))
@@ -91,19 +92,22 @@ async def list_groups(prov: Provisioning, session: AsyncSession,
                    for g in rows]
 
 
-async def _member_ids(prov: Provisioning, session: AsyncSession, resource: Any) -> set[str]:
-    """The users ``resource`` names as members: all of them provisioned by this tenant."""
-    wanted: set[str] = set()
+async def _member_ids(prov: Provisioning, session: AsyncSession, resource: Any
+                      ) -> dict[str, str | None]:
+    """The users ``resource`` names as members (with the display the directory gave), all of
+    them provisioned by this tenant."""
+    wanted: dict[str, str | None] = {}
     for member in resource.members or []:
         if member.type not in (None, "User"):
             raise InvalidValueException(detail="a member of a group must be a user (nested "
                                         "groups are not supported)")
-        wanted.add(str(member.value or "")[:36])
+        wanted[str(member.value or "")[:36]] = (member.display or None) and \
+            str(member.display)[:300]
     if len(wanted) > MAX_MEMBERS:
         raise InvalidValueException(detail=f"a group has at most {MAX_MEMBERS} members")
     known = set((await session.execute(select(ScimUser.user_id).where(
         ScimUser.tenant_id == prov.tenant_id, ScimUser.user_id.in_(sorted(wanted))))).scalars())
-    unknown = sorted(wanted - known)
+    unknown = sorted(set(wanted) - known)
     if unknown:
         raise InvalidValueException(detail=f"no user {unknown[0]!r} is provisioned by this "
                                     "group: members must be users it provisioned")
@@ -127,15 +131,15 @@ async def save(prov: Provisioning, session: AsyncSession, group: ScimGroup, reso
     released: frozenset[Pair] = frozenset()
     if group.target_tenant_id and group.role:
         released = frozenset({(group.target_tenant_id, group.role)})
-    after = await _member_ids(prov, session, resource)
+    members = await _member_ids(prov, session, resource)
+    after = set(members)
     group.target_tenant_id, group.role = _target(prov, resource.display_name or "")
     group.display_name = (resource.display_name or "")[:300]
     group.display_name_key = group.display_name.strip().casefold()
     group.external_id, group.updated_at = resource.external_id, utcnow()
-    await session.execute(delete(ScimGroupMember).where(
-        ScimGroupMember.group_id == group.id, ScimGroupMember.user_id.in_(sorted(before - after))))
-    session.add_all(ScimGroupMember(tenant_id=prov.tenant_id, group_id=group.id, user_id=u)
-                    for u in sorted(after - before))
+    await session.execute(delete(ScimGroupMember).where(ScimGroupMember.group_id == group.id))
+    session.add_all(ScimGroupMember(tenant_id=prov.tenant_id, group_id=group.id, user_id=u,
+                                    display=members[u]) for u in sorted(after))
     await session.flush()
     await _resync(prov, session, before | after, released)
     await prov.audit(session, "scim.group_created" if created else "scim.group_updated",

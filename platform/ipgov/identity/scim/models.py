@@ -102,6 +102,7 @@ class ScimGroupMember(TenantScoped, Base):
     user_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("scim_users.user_id", ondelete="CASCADE"), primary_key=True,
         index=True)
+    display: Mapped[str | None] = mapped_column(String(300))  # as the directory wrote it
 
 
 MODELS = [ScimToken, ScimUser, ScimUserEmail, ScimGroup, ScimGroupMember]

@@ -106,7 +106,8 @@ async def _load(prov: Provisioning, session: AsyncSession, kind: Kind, resource_
 
 def _parameters(kind: Kind, query: Mapping[str, str]) -> Any:
     wanted = {k: query[k] for k in ("attributes", "excludedAttributes") if k in query}
-    return validate(parametrize(ResponseParameters, kind.model), wanted, Context.RESOURCE_QUERY_REQUEST)
+    return validate(parametrize(ResponseParameters, kind.model), wanted,
+                    Context.RESOURCE_QUERY_REQUEST)
 
 
 async def get_one(prov: Provisioning, session: AsyncSession, endpoint: str, resource_id: str,

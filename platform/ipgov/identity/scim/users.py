@@ -59,7 +59,9 @@ def to_resource(prov: Provisioning, row: ScimUser, user: User, groups: list[Scim
                 ) -> Any:
     """The SCIM view of a provisioned user, with its location and its groups."""
     resource = USER_MODEL.model_validate(row.resource)
-    resource.id, resource.active = user.id, user.active
+    resource.id = user.id
+    if not user.active:  # what the directory left out stays out while the user is active
+        resource.active = False
     resource.meta = Meta(resource_type="User", created=row.created_at,
                          last_modified=row.updated_at, location=f"{prov.base_url}/Users/{user.id}")
     resource.groups = [GroupMembership.model_validate(

@@ -97,6 +97,7 @@ def upgrade() -> None:
         'scim_group_members',
         sa.Column('group_id', sa.String(length=36), nullable=False),
         sa.Column('user_id', sa.String(length=36), nullable=False),
+        sa.Column('display', sa.String(length=300), nullable=True),
         sa.ForeignKeyConstraint(['group_id'], ['scim_groups.id'],
                                 name=op.f('fk_scim_group_members_group_id_scim_groups'),
                                 ondelete='CASCADE'),
