@@ -477,3 +477,26 @@ async def test_rate_limited_per_token_with_a_scim_error(platform, acme, globex) 
     assert limited.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     assert int(limited.headers["retry-after"]) >= 1
     assert other.status_code == 200
+
+
+async def test_entra_id_request_shapes(scim, platform, acme) -> None:
+    """What Microsoft Entra ID sends: capitalised ops, booleans as strings, a filtered path
+    into emails, the enterprise extension, and a group created empty then filled."""
+    user = await scim.user("hana", active=True, emails=[
+        {"value": "hana@corp.example", "type": "work", "primary": True}])
+    path = f"/Users/{user['id']}"
+    changed = await scim.call("PATCH", path, {"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "h@corp.example"},
+        {"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
+                              "department", "value": "IP"}]})
+    assert changed.status_code == 200, changed.text
+    group = (await scim.call("POST", "/Groups", {
+        "schemas": [GROUP], "externalId": "8f1c", "displayName": "acme-c:contributor",
+        "members": []})).json()
+    await scim.call("PATCH", f"/Groups/{group['id']}", {"schemas": [PATCH], "Operations": [
+        {"op": "Add", "path": "members", "value": [{"value": user["id"]}]}]})
+    assert await roles_of(platform, user["id"]) == {(acme.ids["acme-c"], "contributor")}
+    off = await scim.call("PATCH", path, {"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "active", "value": "False"}]})
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert await roles_of(platform, user["id"]) == set()
