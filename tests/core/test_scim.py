@@ -181,6 +181,7 @@ async def test_user_create_get_replace_delete(scim, platform) -> None:
     assert got["title"] == "Engineer" and got["externalId"] == "e-1"
     replaced = await scim.call("PUT", f"/Users/{made['id']}", {
         "schemas": [USER], "userName": "bjensen", "displayName": "Barbara Jensen",
+        "preferredLanguage": "zh-Hans-CN",
         "emails": [{"value": "barbara@corp.example", "primary": True}]})
     assert replaced.status_code == 200, replaced.text
     assert "title" not in replaced.json()  # PUT replaces: what is left out is gone
@@ -188,7 +189,8 @@ async def test_user_create_get_replace_delete(scim, platform) -> None:
 
     async with platform.db.system_session("test") as session:
         user = await session.get(User, made["id"])
-        assert (user.email, user.display_name) == ("barbara@corp.example", "Barbara Jensen")
+        assert (user.email, user.display_name, user.locale) == (
+            "barbara@corp.example", "Barbara Jensen", "zh-CN")
     assert (await scim.call("DELETE", f"/Users/{made['id']}")).status_code == 204
     gone = await scim.call("GET", f"/Users/{made['id']}")
     assert gone.status_code == 404 and gone.json()["status"] == "404"
@@ -305,6 +307,7 @@ async def test_group_role_only_in_the_group_tenant(scim) -> None:
     refused = await scim.group("acme-a:group_admin")
     assert refused.status_code == 400 and "tenant_admin" in refused.json()["detail"]
     assert (await scim.group("acme:group_admin")).status_code == 201
+    assert (await scim.group("Acme-B:IP_Manager")).status_code == 201
 
 
 # ------------------------------------------------------------------------------- deprovisioning
@@ -408,6 +411,8 @@ async def test_another_groups_token_never_sees_or_touches_our_users(client, scim
     crafted = await theirs.group("acme-a:tenant_admin")
     assert crafted.status_code == 400 and "not a tenant this token provisions" in \
         crafted.json()["detail"]
+    shouted = await theirs.group("ACME-A:Viewer")  # either case names the same tenant
+    assert shouted.status_code == 400
     ghost = await theirs.group("nowhere-at-all:viewer")
     assert ghost.json()["detail"].replace("nowhere-at-all", "acme-a") == crafted.json()["detail"]
     # our group cannot name theirs either, by create, rename or PATCH
@@ -458,6 +463,7 @@ async def test_oversized_body_is_refused(scim, platform) -> None:
     response = await scim.call("POST", "/Users", {"schemas": [USER], "userName": "big",
                                                   "title": "x" * (limit + 1)})
     assert response.status_code == 413
+    assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
 
 
 async def test_rate_limited_per_token_with_a_scim_error(platform, acme, globex) -> None:

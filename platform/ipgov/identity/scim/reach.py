@@ -22,8 +22,9 @@ from ipgov.tenancy.modes import GovernanceMode
 
 __all__ = ["GroupTarget", "Reach", "may_provision", "parse_group_name", "reach_of"]
 
-#: ``slug:role``: a slug as tenants have them, a role name; anything else is a plain group.
-_MAPPED = re.compile(r"^\s*([a-z0-9][a-z0-9-]{0,62})\s*:\s*([A-Za-z_]{1,80})\s*$")
+#: ``slug:role`` (either case): a slug as tenants have them, a role name; anything else is a
+#: plain group.
+_MAPPED = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9-]{0,62})\s*:\s*([A-Za-z_]{1,80})\s*$")
 
 
 def may_provision(directory: TenantDirectory, tenant_id: str) -> bool:
@@ -84,7 +85,7 @@ def parse_group_name(reach: Reach, display_name: str) -> GroupTarget:
     match = _MAPPED.match(display_name or "")
     if match is None:
         return GroupTarget(None, None)
-    slug, role = match.group(1), match.group(2)
+    slug, role = match.group(1).lower(), match.group(2).lower()
     tenant = reach.by_slug(slug)
     if tenant is None:
         raise InvalidInput(f"'{slug}' is not a tenant this token provisions: name a group "

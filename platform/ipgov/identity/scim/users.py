@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
+from ipgov.i18n import normalize
 
 from ..models import Membership, User
 from ..service import create_user
@@ -167,6 +168,9 @@ async def save(prov: Provisioning, session: AsyncSession, row: ScimUser, user: U
     row.resource = resource.model_dump(mode="json", exclude=_NOT_STORED)
     row.updated_at = utcnow()
     user.email, user.display_name = emails[0], _display_name(resource)
+    language = normalize(resource.preferred_language or resource.locale)
+    if language:  # notices and errors in the language the directory gives (en, zh-CN)
+        user.locale = language
     await session.execute(delete(ScimUserEmail).where(ScimUserEmail.user_id == user.id))
     session.add_all(ScimUserEmail(tenant_id=prov.tenant_id, user_id=user.id, value_key=e[:320])
                     for e in emails)
