@@ -71,3 +71,34 @@ async def test_scim2_tester_passes(served: str, platform: Any) -> None:
     assert {"object_creation", "object_query", "object_replacement", "object_deletion",
             "check_add_attribute", "check_replace_attribute", "check_remove_attribute",
             "random_url"} <= titles
+
+
+async def test_deactivated_over_real_http_is_refused_on_the_next_request(served: str,
+                                                                        platform: Any) -> None:
+    from ipgov.identity.models import User
+    from ipgov.identity.sessions import open_session
+
+    token = await _token(served, platform)
+    scim = {"authorization": f"Bearer {token}", "content-type": "application/scim+json"}
+    async with httpx.AsyncClient(base_url=served) as client:
+        made = (await client.post("/scim/v2/Users", headers=scim, json={
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ivy",
+            "active": True, "emails": [{"value": "ivy@corp.example", "primary": True}]})).json()
+        async with platform.db.system_session("test: sign in") as session:
+            signed = await open_session(platform, session, await session.get(User, made["id"]),
+                                        client="test")
+        me = GraphQLClient(client)
+        assert (await me("query { me { id } }", token=signed.access_token))["data"]["me"][
+            "id"] == made["id"]
+        off = await client.patch(f"/scim/v2/Users/{made['id']}", headers=scim, json={
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active", "value": False}]})
+        assert off.status_code == 200
+        refused = await me.post("query { me { id } }", token=signed.access_token)
+        assert refused.status_code == 401
+        again = await client.post("/graphql", json={
+            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) "
+                     "{ token errors { code } } }",
+            "variables": {"t": signed.refresh_token}})
+        refresh = again.json()["data"]["refreshSession"]  # nor can it be refreshed
+        assert refresh["token"] is None and refresh["errors"][0]["code"] == "REFRESH_TOKEN_INVALID"
