@@ -506,3 +506,27 @@ async def test_entra_id_request_shapes(scim, platform, acme) -> None:
         {"op": "Replace", "path": "active", "value": "False"}]})
     assert off.status_code == 200 and off.json()["active"] is False
     assert await roles_of(platform, user["id"]) == set()
+
+
+async def test_concurrent_creates_of_one_user_answer_201_once_and_409_otherwise(scim) -> None:
+    import asyncio
+
+    body = {"schemas": [USER], "userName": "race",
+            "emails": [{"value": "race@corp.example", "primary": True}]}
+    answers = await asyncio.gather(*(scim.call("POST", "/Users", body) for _ in range(6)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * 5, [a.text for a in answers]
+    assert all(a.json()["scimType"] == "uniqueness" for a in answers if a.status_code == 409)
+
+
+def test_a_unique_violation_at_commit_is_a_scim_conflict() -> None:
+    """Two transactions that both passed the userName check meet the unique index at commit:
+    the answer is 409 ``uniqueness``, not a 500."""
+    from sqlalchemy.exc import IntegrityError
+
+    from ipgov.identity.scim.errors import scim_error
+
+    answer = scim_error(IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert answer is not None
+    status, body, _headers = answer
+    assert (status, body["scimType"]) == (409, "uniqueness") and "retry" in body["detail"]

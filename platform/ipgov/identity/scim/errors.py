@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from scim2_models import Error, SCIMException
+from sqlalchemy.exc import IntegrityError
 
 from ipgov.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
@@ -31,6 +32,9 @@ def _body(status: int, detail: str, scim_type: str | None) -> dict[str, Any]:
 def scim_error(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None:
     """``(status, body, headers)`` for ``exc``; ``None`` for an unexpected exception (the
     application's handlers answer it: a 503 for an outage, else a 500 without details)."""
+    if isinstance(exc, IntegrityError):  # two requests made the same user or group at once
+        return 409, _body(409, "another request stored the same userName, e-mail address or "
+                          "member at the same moment; retry", "uniqueness"), {}
     if isinstance(exc, SCIMException):
         error = exc.to_error()
         status = int(error.status or 500)
