@@ -58,10 +58,13 @@ CORE_PERMISSIONS = [
                "Notification destinations, rules and the delivery log"),
     Permission("ipgov:identity_provider", ("read", "manage"),
                "Identity providers for single sign-on and their claim mappings"),
+    Permission("ipgov:provisioning", ("read", "manage"),
+               "SCIM provisioning tokens of a group (its directory creates and removes users)"),
 ]
 
 _ALL_CORE = [(p.object, a) for p in CORE_PERMISSIONS for a in p.actions]
-_READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object != "ipgov:supervision"]
+_ADMIN_ONLY = {"ipgov:supervision", "ipgov:provisioning"}  # not read by every reading role
+_READ_CORE = [(p.object, "read") for p in CORE_PERMISSIONS if p.object not in _ADMIN_ONLY]
 _ADMIN_READS = {("ipgov:identity_provider", "read")}
 """Read by administrators and internal supervision only: who may sign in, and as what."""
 _WORK_READS = [g for g in _READ_CORE if g not in _ADMIN_READS]

@@ -38,6 +38,7 @@ from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
+from .scim import ScimMutation, ScimQuery
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .sessions import SessionMutation, SessionQuery
 from .strings import StringInputRule
@@ -59,11 +60,11 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
-               IdentityProviderQuery],
+               IdentityProviderQuery, ScimQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
-                  IdentityProviderMutation],
+                  IdentityProviderMutation, ScimMutation],
     )
 
 

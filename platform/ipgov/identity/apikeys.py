@@ -41,8 +41,8 @@ REDACTED = "[REDACTED]"
 _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Authorization: Bearer <anything token-shaped>" (RFC 6750 b64token charset).
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*"), rf"\1 {REDACTED}"),
-    # ipgov API keys, including truncated or slightly malformed ones.
-    (re.compile(r"ipgov_[0-9A-Fa-f]{12}_[A-Za-z0-9_-]*"), REDACTED),
+    # ipgov API keys and SCIM tokens, including truncated or slightly malformed ones.
+    (re.compile(r"ipgov(?:scim)?_[0-9A-Fa-f]{12}_[A-Za-z0-9_-]*"), REDACTED),
     # Bare JWTs/JWSs (the header always starts with base64url of '{"').
     (re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), REDACTED),
 )

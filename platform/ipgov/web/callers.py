@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["ApiKeyCache", "Caller", "client_address", "header"]
+__all__ = ["ApiKeyCache", "Caller", "ScimTokenCache", "client_address", "header"]
 
 MAX_CACHED_KEYS = 10_000
 
@@ -83,21 +83,38 @@ class ApiKeyCache:
                 and verify_api_key_secret(secret, row.secret_hash))
 
     async def _load(self, platform: Any, key_id: str) -> None:
-        from sqlalchemy import select
-
         from ipgov.db import TenantScope
-        from ipgov.identity.models import ApiKey
 
         scope = TenantScope.system("rate limit: api key")
         async with platform.db.session(scope, readonly=True) as session:  # no write lock
-            found = (await session.execute(select(
-                ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.expires_at)
-                .where(ApiKey.id == key_id))).first()
+            found = (await session.execute(self._statement(key_id))).first()
         secret_hash, revoked_at, expires_at = found or (None, None, None)
         self._rows[key_id] = _KeyRow(secret_hash, revoked_at, expires_at, time.monotonic())
         self._rows.move_to_end(key_id)
         while len(self._rows) > self.max_entries:
             self._rows.popitem(last=False)
+
+    def _statement(self, key_id: str) -> Any:
+        """The row of ``key_id``: (secret hash, revoked at, expires at)."""
+        from sqlalchemy import select
+
+        from ipgov.identity.models import ApiKey
+
+        return select(ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.expires_at).where(
+            ApiKey.id == key_id)
+
+
+class ScimTokenCache(ApiKeyCache):
+    """The same cache for SCIM tokens (``ipgovscim_<id>_<secret>``): a directory pays as its
+    token, not as the address it calls from (directories share egress addresses)."""
+
+    def _statement(self, key_id: str) -> Any:
+        from sqlalchemy import select
+
+        from ipgov.identity.scim.models import ScimToken
+
+        return select(ScimToken.secret_hash, ScimToken.revoked_at, ScimToken.expires_at).where(
+            ScimToken.id == key_id)
 
 
 def _aware(moment: datetime) -> datetime:

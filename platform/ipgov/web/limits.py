@@ -56,7 +56,7 @@ class BodySizeLimitMiddleware:
         limit = body_limit_for(self.settings, scope.get("path", ""))
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await _refuse(send, limit)
+            await _refuse(send, limit, scim=scope.get("path", "").startswith("/scim/"))
             return
         seen = 0
 
@@ -73,11 +73,17 @@ class BodySizeLimitMiddleware:
         await self.app(scope, counted_receive, send)
 
 
-async def _refuse(send: Any, limit: int) -> None:
-    body = json.dumps({"data": None, "errors": [{
+async def _refuse(send: Any, limit: int, *, scim: bool = False) -> None:
+    """413 with a GraphQL-shaped body, or a SCIM error body (RFC 7644 §3.12) under /scim/."""
+    shaped: dict[str, Any] = {"data": None, "errors": [{
         "message": _message(limit),
-        "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit}}]}).encode()
+        "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit}}]}
+    if scim:
+        shaped = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "413",
+                  "detail": _message(limit)}
+    body = json.dumps(shaped).encode()
+    content_type = b"application/scim+json" if scim else b"application/json"
     await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"content-type", content_type), (b"content-length", str(len(body)).encode()),
         (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

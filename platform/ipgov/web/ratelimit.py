@@ -46,15 +46,16 @@ from strawberry.extensions import SchemaExtension
 
 from ipgov.settings import Settings
 
-from .callers import ApiKeyCache, Caller, client_address, header
+from .callers import ApiKeyCache, Caller, ScimTokenCache, client_address, header
 
 __all__ = ["RateLimitMiddleware", "RateLimits", "TenantRateLimit", "rate_limits"]
 
 log = logging.getLogger("ipgov.web")
-TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "rootId"})
-# Rate-limited: the API (GraphQL), plugin routes (uploads, reports) and exports; static pages
-# and probes are not (a browser loading the supervision UI would spend its budget on files).
-LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report", "/auth/")
+TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "rootId", "groupId"})
+# Rate-limited: the API (GraphQL), plugin routes (uploads, reports), exports, sign-in redirects
+# and SCIM; static pages and probes are not (a browser loading the supervision UI would spend
+# its budget on files).
+LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report", "/auth/", "/scim/")
 STORE_RETRY_SECONDS = 5  # after a store failure: fallback only, then try the store again
 #: What a failing store raises: limits wraps redis-py's errors (redis.exceptions.ConnectionError
 #: is not an OSError); a silent store ends in our own timeout.
@@ -118,6 +119,7 @@ class RateLimits:
         self.fallback = MovingWindowRateLimiter(storage_from_string("async+memory://"))
         self.timeout = settings.redis_timeout_seconds
         self.api_keys = ApiKeyCache(settings.api_key_cache_seconds)
+        self.scim_tokens = ScimTokenCache(settings.api_key_cache_seconds)
         self._down_until = 0.0
         self.items = {
             "user": _item(settings.rate_limit_user, "rate_limit_user"),
@@ -202,6 +204,8 @@ async def charge_caller(platform: Any, limits: RateLimits,
     try:
         if credential.startswith("ipgov_"):
             return await _charge_api_key(platform, limits, scope, credential)
+        if credential.startswith("ipgovscim_"):
+            return await _charge_scim_token(platform, limits, scope, credential)
         if credential:
             verifier = platform.tokens.verifier
             if platform.settings.oidc_jwks_url:
@@ -216,19 +220,38 @@ async def charge_caller(platform: Any, limits: RateLimits,
 
 async def _charge_api_key(platform: Any, limits: RateLimits, scope: dict[str, Any],
                           credential: str) -> Rejection | None:
-    """An API key pays as itself only when its secret verifies; a key id not cached yet
-    costs the client address one request first (the lookup is then bounded by that budget)."""
+    """An API key pays as itself only when its secret verifies."""
     from ipgov.identity.apikeys import parse_api_key
 
     key_id, secret = parse_api_key(credential)
+    return await _charge_secret(platform, limits, limits.api_keys, scope, key_id, secret, "key")
+
+
+async def _charge_scim_token(platform: Any, limits: RateLimits, scope: dict[str, Any],
+                             credential: str) -> Rejection | None:
+    """A SCIM token pays as itself once its secret verifies, as an API key does; anything
+    shaped otherwise pays as the client address."""
+    from ipgov.identity.scim.tokens import parse_token
+
+    parsed = parse_token(credential)
+    if parsed is None:
+        return await _charge(limits, client_address(scope))
+    return await _charge_secret(platform, limits, limits.scim_tokens, scope, *parsed, "scim")
+
+
+async def _charge_secret(platform: Any, limits: RateLimits, cache: ApiKeyCache,
+                         scope: dict[str, Any], key_id: str, secret: str, label: str
+                         ) -> Rejection | None:
+    """A credential pays as itself only when its secret verifies; a key id not cached yet
+    costs the client address one request first (the lookup is then bounded by that budget)."""
     client, paid = client_address(scope), False
-    if not limits.api_keys.cached(key_id):
+    if not cache.cached(key_id):
         rejection = await _charge(limits, client)
         if rejection is not None:
             return rejection
         paid = True
-    if await limits.api_keys.verifies(platform, key_id, secret):
-        return await _charge(limits, Caller("user", "key:" + key_id))
+    if await cache.verifies(platform, key_id, secret):
+        return await _charge(limits, Caller("user", f"{label}:{key_id}"))
     return None if paid else await _charge(limits, client)
 
 
@@ -236,11 +259,21 @@ async def _charge(limits: RateLimits, caller: Caller) -> Rejection | None:
     return await limits.hit(caller.scope, caller.key)
 
 
-async def send_rejection(send: Any, rejection: Rejection) -> None:
-    """Answer 429 (or 503) with ``Retry-After`` and a GraphQL-shaped body."""
-    body = json.dumps(rejection.body()).encode()
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+async def send_rejection(send: Any, rejection: Rejection, *, scim: bool = False) -> None:
+    """Answer 429 (or 503) with ``Retry-After`` and a GraphQL-shaped body (for ``/scim/``, a
+    SCIM error body: RFC 7644 §3.12, which a directory reads and retries after)."""
+    content_type = b"application/json"
+    shaped: dict[str, Any] = rejection.body()
+    if scim:
+        content_type = b"application/scim+json"
+        shaped = {"schemas": [SCIM_ERROR], "status": str(rejection.status),
+                  "detail": rejection.error().message}
+    body = json.dumps(shaped).encode()
     await send({"type": "http.response.start", "status": rejection.status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"content-type", content_type), (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(rejection.retry_after).encode())]})
     await send({"type": "http.response.body", "body": body})
 
@@ -267,7 +300,7 @@ class RateLimitMiddleware:
             await send({"type": "websocket.close", "code": 1008,  # handshake answered 403
                         "reason": "rate limited; retry later"})
         elif rejection is not None:
-            await send_rejection(send, rejection)
+            await send_rejection(send, rejection, scim=path.startswith("/scim/"))
         else:
             await self.app(scope, receive, send)
 
