@@ -12,8 +12,8 @@ from ipgov.authz.roles import CORE_PERMISSIONS
 from ipgov.events.catalog import EventType
 from ipgov.events.core_types import CORE_EVENT_TYPES
 from ipgov.events.models import Event
-from ipgov.identity.sso.models import MODELS as SSO_MODELS
 from ipgov.identity.scim.models import MODELS as SCIM_MODELS
+from ipgov.identity.sso.models import MODELS as SSO_MODELS
 from ipgov.notify.models import MODELS as NOTIFICATION_MODELS
 from ipgov.plugins.contracts import API_VERSION, Permission, PluginInfo
 from ipgov.plugins.hookspecs import hookimpl
