@@ -11,7 +11,6 @@ no redirects, no proxies from the environment, every exchange bounded by
 
 from __future__ import annotations
 
-import ipaddress
 import ssl
 from functools import cache
 from typing import Any
@@ -21,6 +20,7 @@ import httpx
 from ipgov.notify.channels.outbound import (
     OutboundError,
     OutboundPolicy,
+    allowed_networks,
     check_target,
     resolve,
 )
@@ -33,14 +33,8 @@ MAX_ANSWER_BYTES = 1_048_576
 
 def sso_policy(settings: Settings) -> OutboundPolicy:
     """The outbound policy of ``IPGOV_SSO_*``; ``ValueError`` naming a network that is no CIDR."""
-    raw = settings.sso_allow_private_networks.strip()
-    everything = raw.lower() == "all"
-    try:
-        networks = () if everything else tuple(
-            ipaddress.ip_network(part.strip(), strict=False)
-            for part in raw.split(",") if part.strip())
-    except ValueError as exc:
-        raise ValueError(f"IPGOV_SSO_ALLOW_PRIVATE_NETWORKS: {exc}") from None
+    everything, networks = allowed_networks(settings.sso_allow_private_networks,
+                                            "IPGOV_SSO_ALLOW_PRIVATE_NETWORKS")
     timeout = settings.sso_timeout_seconds
     return OutboundPolicy(allow_http=settings.sso_allow_http, allow_all_networks=everything,
                           allowed_networks=networks, connect_timeout=timeout,

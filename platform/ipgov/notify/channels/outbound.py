@@ -25,8 +25,8 @@ import httpx
 
 from ipgov.settings import Settings
 
-__all__ = ["OutboundError", "OutboundPolicy", "Reply", "Target", "check_target", "post",
-           "resolve"]
+__all__ = ["OutboundError", "OutboundPolicy", "Reply", "Target", "allowed_networks",
+           "check_target", "post", "resolve"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -40,6 +40,19 @@ class OutboundError(Exception):
     def __init__(self, code: str, detail: str, *, retryable: bool) -> None:
         super().__init__(detail)
         self.code, self.detail, self.retryable = code, detail, retryable
+
+
+def allowed_networks(raw: str, variable: str) -> tuple[bool, tuple[IPNetwork, ...]]:
+    """An operator's list of private networks outbound requests may reach: (``all``, the
+    networks); ``ValueError`` naming ``variable`` when a part is no CIDR."""
+    raw = raw.strip()
+    if raw.lower() == "all":
+        return True, ()
+    try:
+        return False, tuple(ipaddress.ip_network(part.strip(), strict=False)
+                            for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"{variable}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -57,14 +70,8 @@ class OutboundPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboundPolicy:
         """The policy of ``IPGOV_NOTIFY_*``; ``ValueError`` naming a network that is no CIDR."""
-        raw = settings.notify_allow_private_networks.strip()
-        everything = raw.lower() == "all"
-        try:
-            networks = () if everything else tuple(
-                ipaddress.ip_network(part.strip(), strict=False)
-                for part in raw.split(",") if part.strip())
-        except ValueError as exc:
-            raise ValueError(f"IPGOV_NOTIFY_ALLOW_PRIVATE_NETWORKS: {exc}") from None
+        everything, networks = allowed_networks(settings.notify_allow_private_networks,
+                                                "IPGOV_NOTIFY_ALLOW_PRIVATE_NETWORKS")
         return cls(allow_http=settings.notify_allow_http, allow_all_networks=everything,
                    allowed_networks=networks,
                    connect_timeout=settings.notify_connect_timeout_seconds,
