@@ -99,6 +99,7 @@ from ipgov.web.guards import authorize_request
 # isort: split
 # --- the GraphQL kit (ipgov.graphql.kit): pages, audited mutations, inputs, rows to types ---
 from ipgov.graphql.kit import (
+    actor_field,
     column_key,
     errors_as_data,
     input_values,
@@ -435,6 +436,7 @@ __all__ = [
     "user_errors",
     "utcnow",
     # the GraphQL kit
+    "actor_field",
     "column_key",
     "errors_as_data",
     "input_values",

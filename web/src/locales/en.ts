@@ -78,7 +78,7 @@ const en = {
     title: "Members & access", members: "Members", invitations: "Invitations", policies: "Policies",
     invite: "Invite", email: "E-mail", role: "Role", displayName: "Name", invited: "Invitation sent",
     link: "Invitation link (e-mail could not be sent)", revoke: "Revoke", state: "State",
-    expires: "Expires", inherited: "inherited", subject: "Subject", object: "Object",
+    expires: "Expires", invitedBy: "Invited by", inherited: "inherited", subject: "Subject", object: "Object",
     action: "Action", effect: "Effect", origin: "Origin", addRule: "Add a rule", ruleAdded: "Rule added",
     removeRule: "Remove",
   },

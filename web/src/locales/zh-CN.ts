@@ -80,7 +80,7 @@ const zh: Catalog = {
     title: "成员与权限", members: "成员", invitations: "邀请", policies: "策略",
     invite: "邀请", email: "电子邮箱", role: "角色", displayName: "姓名", invited: "邀请已发送",
     link: "邀请链接（邮件未能发送）", revoke: "撤销", state: "状态",
-    expires: "到期", inherited: "继承", subject: "主体", object: "对象",
+    expires: "到期", invitedBy: "邀请人", inherited: "继承", subject: "主体", object: "对象",
     action: "操作", effect: "效果", origin: "来源", addRule: "添加规则", ruleAdded: "规则已添加",
     removeRule: "移除",
   },

@@ -36,7 +36,7 @@ const OnboardDocument = graphql(`
 const EscalationsDocument = graphql(`
   query Escalations($tenantId: ID!) {
     escalations(tenantId: $tenantId, status: "pending", first: 50) {
-      nodes { id subject decisionType requestedBy createdAt fromTenantId }
+      nodes { id subject decisionType requestedBy requestedByActor { name } createdAt fromTenantId }
     }
   }
 `);
@@ -255,7 +255,7 @@ function EscalationsCard() {
           onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: true, note: "" })}>✓</GatedButton>,
         <GatedButton key="n" size="small" danger allowed={allowed}
           onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: false, note: "" })}>✗</GatedButton>]}>
-        <List.Item.Meta title={e.subject} description={`${e.decisionType} · ${e.requestedBy}`} /></List.Item>} />
+        <List.Item.Meta title={e.subject} description={`${e.decisionType} · ${e.requestedByActor?.name ?? e.requestedBy}`} /></List.Item>} />
         : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("home.noEscalations")} />}
     </Card>
   );
