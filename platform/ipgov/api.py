@@ -47,6 +47,7 @@ from ipgov.plugins.context import (
 )
 from ipgov.plugins.contracts import (
     API_VERSION,
+    AssistantTool,
     CalendarEntry,
     DemoContext,
     GraphQLContribution,
@@ -59,6 +60,7 @@ from ipgov.plugins.contracts import (
     TextPassage,
 )
 from ipgov.plugins.hookspecs import hookimpl
+from ipgov.plugins.tools import load_assistant_tools
 from ipgov.reviews.checks import (
     Check,
     CheckContext,
@@ -330,6 +332,8 @@ async def screen_text(platform: PlatformContext, tenant_id: str, text: str, *,
 
 __all__ = [
     "API_VERSION",
+    "AssistantTool",
+    "load_assistant_tools",
     "GovernanceMode", "TenantInfo",
     "Base",
     "bounds",
