@@ -196,7 +196,11 @@ class AssistantServer:
                 raise ToolRefused("RATE_LIMITED", f"Too many calls; retry in {wait} seconds.",
                                   retry_after=wait)
             tenant_id = str(arguments.get("tenantId") or "")
-            if tool.writes and not await writes_allowed(self.platform, tenant_id):
+            # asked only where the caller may see the tenant: to an outsider the answer
+            # would tell which tenants exist (the operation refuses them anyway)
+            if (tool.writes and self.platform.allowed(principal.subject, tenant_id,
+                                                      "ipgov:tenant", "read")
+                    and not await writes_allowed(self.platform, tenant_id)):
                 raise ToolRefused("ASSISTANT_WRITES_DISABLED", "Assistants may not change "
                                   "records in this tenant; its administrators switched write "
                                   "tools off.")
@@ -276,6 +280,10 @@ class AssistantServer:
         details = {"tool": tool.name if tool else "", "kind": tool.kind if tool else "",
                    "outcome": outcome, "transport": self.transport,
                    "arguments": _redacted(arguments), "via": VIA}
+        await self._append(tenant_id, principal, tool, details)
+
+    async def _append(self, tenant_id: str, principal: Principal, tool: Tool | None,
+                      details: dict[str, Any]) -> None:
         async with self.platform.db.tenant_session(tenant_id) as session:
             await self.platform.audit(session, tenant_id=tenant_id, actor=principal.subject,
                                       action="assistant.tool_called",
