@@ -73,6 +73,14 @@ const en = {
     absorbHelp: "Every row of the chosen tenant moves into this one; it stays as history with its own audit trail.",
     parallelHelp: "The chosen tenant (with its subtree and IP department) joins under this one and follows its mode.",
     otherTenant: "The other tenant", merged: "Merger done",
+    assistant: {
+      title: "AI assistants",
+      help: "Assistants connected to ipgov (MCP) act with the rights of the person or service account whose key they use, and every call is in the audit trail. Here you decide whether they may also change records.",
+      inherit: "As the tenant above decides", on: "May change records here", off: "May only read (here and in every tenant below)",
+      inEffectOn: "In effect: assistants may change records here, within their caller's rights.",
+      inEffectOff: "In effect: assistants may only read; writes are switched off by {{tenant}}.",
+      saved: "Assistant policy saved",
+    },
   },
   members: {
     title: "Members & access", members: "Members", invitations: "Invitations", policies: "Policies",

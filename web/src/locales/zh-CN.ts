@@ -75,6 +75,14 @@ const zh: Catalog = {
     absorbHelp: "所选租户的全部数据并入本租户；其本身作为历史保留，审计记录独立。",
     parallelHelp: "所选租户（连同其下属租户和知识产权部门）加入本租户之下，并遵循本租户的治理模式。",
     otherTenant: "另一租户", merged: "并购已完成",
+    assistant: {
+      title: "智能助手",
+      help: "接入 ipgov 的智能助手（MCP）以其所用密钥对应的人员或服务账号的权限行事，每次调用都记入审计记录。此处决定它们是否还可以修改记录。",
+      inherit: "由上级租户决定", on: "可在此修改记录", off: "只能读取（本租户及其下所有租户）",
+      inEffectOn: "当前生效：助手可在调用者权限范围内修改此处的记录。",
+      inEffectOff: "当前生效：助手只能读取；写入已由 {{tenant}} 关闭。",
+      saved: "助手策略已保存",
+    },
   },
   members: {
     title: "成员与权限", members: "成员", invitations: "邀请", policies: "策略",
