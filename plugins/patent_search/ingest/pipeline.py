@@ -21,7 +21,7 @@ from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
 from .us_text import APS, BRS, read_aps, read_brs
-from .xml_formats import ROOTS, XML_FORMATS, read_xml, sniff_roots
+from .xml_formats import MULTI_ROOTS, ROOTS, XML_FORMATS, read_xml, sniff_roots
 
 __all__ = ["FORMATS", "IngestStats", "detect_format", "ingest_stats", "iter_file", "iter_path",
            "summarise"]
@@ -45,8 +45,8 @@ Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 def _classify_xml(head: bytes) -> str | None:
     for root in sniff_roots(head):
-        if root in ROOTS:
-            return ROOTS[root][0]
+        if root in ROOTS or root in MULTI_ROOTS:
+            return (ROOTS.get(root) or MULTI_ROOTS[root])[0]
     return None
 
 

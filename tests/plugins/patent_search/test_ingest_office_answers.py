@@ -1,0 +1,140 @@
+"""Office API answers saved to files (EPO OPS, USPTO public search and Open Data Portal) and
+declared encodings: every field checked against the recorded answers in
+``fixtures/office_api`` (their origins in ``fixtures/office_api/SOURCES.md``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from patent_search.ingest import IngestError, PatentRecord, detect_format, iter_file, iter_path
+from patent_search.ingest.model import LegalEvent, merge_records
+
+ANSWERS = Path(__file__).parent / "fixtures/office_api"
+
+
+def _records(name: str) -> list[PatentRecord]:
+    items = list(iter_file(ANSWERS / name))
+    assert all(isinstance(i, PatentRecord) for i in items), [str(i) for i in items]
+    return items
+
+
+# ---------------------------------------------------------------- EPO OPS
+
+def test_ops_biblio_keeps_dates_numbers_cpc_citations_and_the_english_title():
+    [record] = _records("ops-biblio-EP2400812A1.xml")
+    assert detect_format(ANSWERS / "ops-biblio-EP2400812A1.xml") == "epo_ops_xml"
+    assert (record.publication_number, record.family_id) == ("EP-2400812-A1", "43088294")
+    assert (record.publication_date, record.filing_date, record.priority_date) == (
+        date(2011, 12, 28), date(2010, 6, 24), date(2010, 6, 24))
+    assert record.application_number == "10167109"
+    assert (record.title, record.language) == ("BLUETOOTH NETWORKING", "en")
+    assert record.abstract.startswith("An apparatus enabling establishment of a Bluetooth mesh")
+    assert (record.cpc, record.ipc) == (["H04W84/20"], ["H04W84/20"])  # scheme CPCI, by parts
+    assert record.citations == ["EP-1542377-A2", "US-20040136338-A1", "US-20040097263-A1",
+                                "WO-2003067954-A2", "WO-2002054790-A2", "US-20030060222-A1"]
+    # original and epodoc spellings of one party are one party, in its readable spelling
+    assert record.applicants == ["9Solutions Oy"]
+    assert record.inventors == ["Sami Herrala", "Jari Kylmänen", "Jaakko Niemi"]
+    assert record.source_locator == "document 1 member 1" and record.claims == []
+
+
+def test_ops_biblio_names_lose_trailing_commas_and_duplicate_spellings():
+    [record] = _records("ops-biblio-US10047600B2.xml")
+    assert record.publication_number == "US-10047600-B2"
+    assert record.applicants == ["Scientific Drilling International, Inc"]
+    assert record.inventors == ["Brett VanSteenwyk"]  # "VanSteenwyk Brett, " + "VanSteenwyk, Brett"
+    assert (record.filing_date, record.priority_date) == (date(2016, 2, 16), date(2012, 10, 12))
+    assert (record.application_number, record.title) == (
+        "201615044813", "Attitude reference for tieback/overlap processing")
+    assert record.cpc == ["E21B47/02216", "E21B47/024", "E21B44/00", "E21B7/04", "G01C5/00",
+                          "G01V3/081", "G01V9/00"]
+    assert "G01V3/08" in record.ipc and record.citations == []
+
+
+def test_ops_claims_answer_splits_numbered_claim_texts_and_is_partial():
+    [record] = _records("ops-claims-EP2400812A1.xml")
+    assert record.publication_number == "EP-2400812-A1"
+    assert len(record.claims) == 15
+    assert record.claims[0].startswith("A communication device (100) comprising: a first Blue")
+    assert record.claims[0].endswith("Bluetooth transceiver circuitry that received the data "
+                                     "packet.")
+    assert record.claims[6].startswith("A Bluetooth network comprising: a plurality of")
+    assert record.claims[14].startswith("A computer program product embodied")
+    assert record.partial == ("publication_number", "claims") and record.title == ""
+
+
+def test_ops_description_answer():
+    [record] = _records("ops-description-EP2400812A1.xml")
+    lines = record.description.split("\n")
+    assert lines[:3] == ["Field", "[0001] The invention relates to the field of wireless "
+                         "networking and, particularly, to implementation of a Bluetooth "
+                         "network.", "Background"]
+    assert lines[-1].endswith("Figure 8 illustrates a method for setting up a Bluetooth "
+                              "network according to an embodiment of the invention.")
+    assert record.partial == ("publication_number", "description")
+
+
+def test_ops_family_members_carry_numbers_dates_and_family():
+    members = _records("ops-family-EP2906782A2.xml")
+    assert [m.publication_number for m in members] == [
+        "EP-2906782-A2", "EP-2906782-A4", "CA-2887530-A1", "CN-104968889-A", "RU-2015117646-A"]
+    assert {m.family_id for m in members} == {"50474376"}
+    assert [m.application_number for m in members] == [
+        "13844704", "13844704", "2887530", "201380062258", "2015117646"]
+    assert [m.publication_date for m in members][:2] == [date(2015, 8, 19), date(2016, 8, 17)]
+    assert {(m.filing_date, m.priority_date) for m in members} == {
+        (date(2013, 10, 11), date(2012, 10, 12))}
+    assert [m.source_locator for m in members][-1] == "document 1 member 5"
+
+
+def test_ops_legal_status_events_are_kept_on_the_document():
+    [record] = _records("ops-legal-EP2400812.xml")
+    assert (record.publication_number, record.application_number) == ("EP-2400812-A1",
+                                                                       "10167109")
+    assert [(e.code, e.date, e.influence) for e in record.legal_events] == [
+        ("AK", date(2011, 12, 28), "+"), ("AX", date(2011, 12, 28), "+"),
+        ("17P", date(2012, 7, 18), "+"), ("17Q", date(2017, 3, 8), "+"),
+        ("INTG", date(2019, 7, 24), "+")]
+    event = record.legal_events[2]
+    assert (event.description, event.country) == ("REQUEST FOR EXAMINATION FILED", "EP")
+    assert event.text == ("EP 10167109A 2012-07-1817P +REQUEST FOR EXAMINATION FILED Effective "
+                          "DATE 20120606")
+    assert "legal_events" in record.partial and "title" not in record.partial
+
+
+def test_ops_parts_of_one_publication_merge_without_blanking_each_other():
+    biblio, claims, legal = (
+        _records(name)[0] for name in ("ops-biblio-EP2400812A1.xml",
+                                       "ops-claims-EP2400812A1.xml", "ops-legal-EP2400812.xml"))
+    merged = merge_records(merge_records(biblio, claims), legal)
+    assert merged.title == "BLUETOOTH NETWORKING" and len(merged.claims) == 15
+    assert len(merged.legal_events) == 5 and merged.applicants == ["9Solutions Oy"]
+    whole = PatentRecord("EP-2400812-A1", "EP", "2400812", "A1", title="from a bulk file")
+    assert merge_records(whole, claims).title == "from a bulk file"
+    assert merge_records(claims, whole) is whole  # a whole record replaces
+    assert isinstance(merged.legal_events[0], LegalEvent)
+
+
+def test_ops_answer_without_publications_says_what_it_holds(tmp_path):
+    fault = tmp_path / "fault.xml"
+    fault.write_bytes(b'<?xml version="1.0"?><ops:world-patent-data xmlns:ops="http://ops.epo.org">'
+                      b"<ops:register-search/></ops:world-patent-data>")
+    [error] = iter_file(fault)
+    assert isinstance(error, IngestError) and error.field == "root"
+    assert "without publications (it holds <register-search>)" in error.message
+
+
+def test_a_folder_of_office_answers_is_ingested_whole():
+    items = list(iter_path(ANSWERS))
+    assert not [i for i in items if isinstance(i, IngestError)]
+    formats = {i.source_format for i in items if isinstance(i, PatentRecord)}
+    assert formats == {"epo_ops_xml", "uspto_ppubs_json", "uspto_odp_json"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ANSWERS.glob("*.*")
+                                        if p.suffix in (".xml", ".json")))
+def test_every_recorded_answer_is_listed_in_sources(name):
+    assert f"`{name}`" in (ANSWERS / "SOURCES.md").read_text(encoding="utf-8")
