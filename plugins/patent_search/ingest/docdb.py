@@ -94,8 +94,9 @@ def _docdb_names(bib: etree._Element, role: str) -> list[str]:
         name = _tidy_name(find_text(party, f"{role}-name/name"))
         if name:
             by_format.setdefault(party.get("data-format", ""), []).append(name)
-    names = next((by_format[f] for f in _NAME_FORMATS if f in by_format),
-                 next(iter(by_format.values()), []))
+    names = next(
+        (by_format[f] for f in _NAME_FORMATS if f in by_format), next(iter(by_format.values()), [])
+    )
     chosen: dict[str, str] = {}
     for name in names:
         key = _person_key(name)
@@ -115,8 +116,10 @@ def _docdb_citations(bib: etree._Element) -> list[str]:
         if doc.get("dnum-type") not in (None, "publication number"):
             continue
         ids = list(doc.iterfind("document-id"))
-        ident = next((i for i in ids if i.get("document-id-type") == "docdb"),
-                     next((i for i in ids if find_text(i, "country")), None))
+        ident = next(
+            (i for i in ids if i.get("document-id-type") == "docdb"),
+            next((i for i in ids if find_text(i, "country")), None),
+        )
         country, number = find_text(ident, "country"), find_text(ident, "doc-number")
         if country and number:
             old_wo = _OLD_WO.match(number) if country == "WO" else None
@@ -127,16 +130,18 @@ def _docdb_citations(bib: etree._Element) -> list[str]:
     return cited
 
 
-def _docdb_language(doc: etree._Element, bib: etree._Element,
-                    pub: etree._Element | None) -> str:
+def _docdb_language(doc: etree._Element, bib: etree._Element, pub: etree._Element | None) -> str:
     """Publication language, else filing language, else what the ids, the abstract or a
     single title are written in ("" when nothing says)."""
     abstracts = [a.get("lang", "") for a in doc.iterfind("abstract")]
     titles = [t.get("lang", "") for t in bib.iterfind("invention-title")]
-    return (find_text(bib, "language-of-publication") or find_text(bib, "language-of-filing")
-            or (pub.get("lang", "") if pub is not None else "")
-            or (abstracts[0] if len(abstracts) == 1 else "")
-            or (titles[0] if len(titles) == 1 else "")).lower()
+    return (
+        find_text(bib, "language-of-publication")
+        or find_text(bib, "language-of-filing")
+        or (pub.get("lang", "") if pub is not None else "")
+        or (abstracts[0] if len(abstracts) == 1 else "")
+        or (titles[0] if len(titles) == 1 else "")
+    ).lower()
 
 
 def parse_docdb(doc: etree._Element, source_format: str = DOCDB) -> PatentRecord:
@@ -148,13 +153,16 @@ def parse_docdb(doc: etree._Element, source_format: str = DOCDB) -> PatentRecord
     applications = _references(bib, "application-reference")
     pub = docdb_id(publications[0]) if publications else None
     app = docdb_id(applications[0]) if applications else None
-    priorities = [parse_date(find_text(p, "document-id/date"))
-                  for p in bib.iterfind("priority-claims/priority-claim")]
+    priorities = [
+        parse_date(find_text(p, "document-id/date"))
+        for p in bib.iterfind("priority-claims/priority-claim")
+    ]
     language = _docdb_language(doc, bib, pub)
     return build_record(
         doc.get("country") or find_text(pub, "country"),
         doc.get("doc-number") or find_text(pub, "doc-number"),
-        doc.get("kind") or find_text(pub, "kind"), source_format,
+        doc.get("kind") or find_text(pub, "kind"),
+        source_format,
         title=text_of(prefer_language(bib.iterfind("invention-title"), language)),
         abstract=block_text(prefer_language(doc.iterfind("abstract"), language)),
         publication_date=parse_date(doc.get("date-publ") or reference_date(publications)),
@@ -162,13 +170,20 @@ def parse_docdb(doc: etree._Element, source_format: str = DOCDB) -> PatentRecord
         priority_date=min((d for d in priorities if d), default=None),
         application_number=find_text(app, "doc-number"),
         family_id=doc.get("family-id", ""),
-        cpc=[_classification(c) for c in
-             bib.iterfind("patent-classifications/patent-classification")
-             if "CPC" in _scheme(c)],
-        ipc=[normalise_class(text_of(t))
-             for t in bib.iterfind("classifications-ipcr/classification-ipcr/text")]
-        + [normalise_class(text_of(t)) for t in bib.iterfind("classification-ipc/*")
-           if t.tag in ("main-classification", "further-classification")],
+        cpc=[
+            _classification(c)
+            for c in bib.iterfind("patent-classifications/patent-classification")
+            if "CPC" in _scheme(c)
+        ],
+        ipc=[
+            normalise_class(text_of(t))
+            for t in bib.iterfind("classifications-ipcr/classification-ipcr/text")
+        ]
+        + [
+            normalise_class(text_of(t))
+            for t in bib.iterfind("classification-ipc/*")
+            if t.tag in ("main-classification", "further-classification")
+        ],
         applicants=_docdb_names(bib, "applicant"),
         inventors=_docdb_names(bib, "inventor"),
         citations=_docdb_citations(bib),

@@ -15,6 +15,7 @@ from .base import FieldProblem, attempt, build_record
 from .model import PatentRecord
 from .tabular import Item, read_json_lines
 from .text import clean, parse_date
+from .uspto_json import json_keys
 from .xmldoc import XmlProblem, block_text, claim_texts, parse_document
 
 __all__ = ["EP_TEXT_JSONL", "EP_TEXT_TSV", "read_ep_jsonl", "read_ep_tsv"]
@@ -106,7 +107,13 @@ def _pairs(value: dict[str, Any] | None) -> dict[str, str]:
 
 
 def _jsonl_record(row: dict[str, Any]) -> PatentRecord:
-    country, number, kind = (str(row.get("publication_number", "")).split("-") + ["", ""])[:3]
+    number_parts = str(row.get("publication_number", "")).split("-")
+    shaped = all(isinstance(row.get(k) or {}, dict) for k in ("title", "abstract", "claims"))
+    if len(number_parts) != 3 or not shaped:
+        raise FieldProblem("document", "expected EPO text-analytics JSONL (publication_number "
+                                       "like EP-0600083-A1; title, abstract, claims as "
+                                       f"{{language, text}}); saw {json_keys(row)}")
+    country, number, kind = number_parts
     description = _pairs(row.get("description"))
     parts = _Parts(country, number, kind, str(row.get("publication_date", "")),
                    titles=_pairs(row.get("title")), abstracts=_pairs(row.get("abstract")),

@@ -25,10 +25,18 @@ from .xmldoc import block_text, find_text, text_of
 __all__ = ["OPS", "read_ops_answer"]
 
 OPS = "epo_ops_xml"
-_NOT_IN_BIBLIO = {"claims", "description", "legal_events", "partial", "source_format",
-                  "source_file", "source_locator"}
-_BIBLIO_FIELDS = tuple(f.name for f in dataclasses.fields(PatentRecord)
-                       if f.name not in _NOT_IN_BIBLIO)
+_NOT_IN_BIBLIO = {
+    "claims",
+    "description",
+    "legal_events",
+    "partial",
+    "source_format",
+    "source_file",
+    "source_locator",
+}
+_BIBLIO_FIELDS = tuple(
+    f.name for f in dataclasses.fields(PatentRecord) if f.name not in _NOT_IN_BIBLIO
+)
 _CLAIM_NUMBER = re.compile(r"^(\d+)\s*\.\s*")
 
 
@@ -41,7 +49,7 @@ def _ops_claims(claims: etree._Element) -> list[str]:
         for number, part in enumerate(p for p in parts if p):
             starts = _CLAIM_NUMBER.match(part)
             if starts or number == 0 or not texts:
-                texts.append([part[starts.end():] if starts else part])
+                texts.append([part[starts.end() :] if starts else part])
             else:
                 texts[-1].append(part)
     return [" ".join(parts) for parts in texts]
@@ -61,8 +69,11 @@ def _fulltext(doc: etree._Element) -> PatentRecord:
     return build_record(
         doc.get("country") or find_text(ident, "country"),
         doc.get("doc-number") or find_text(ident, "doc-number"),
-        doc.get("kind") or find_text(ident, "kind"), OPS,
-        partial=("publication_number", *fields), **fields)
+        doc.get("kind") or find_text(ident, "kind"),
+        OPS,
+        partial=("publication_number", *fields),
+        **fields,
+    )
 
 
 def _legal_event(event: etree._Element) -> LegalEvent:
@@ -79,8 +90,10 @@ def _legal_event(event: etree._Element) -> LegalEvent:
 def _family_member(member: etree._Element) -> PatentRecord:
     pub = docdb_id(member.find("publication-reference"))
     app = docdb_id(member.find("application-reference"))
-    priorities = [parse_date(find_text(docdb_id(claim), "date"))
-                  for claim in member.iterfind("priority-claim")]
+    priorities = [
+        parse_date(find_text(docdb_id(claim), "date"))
+        for claim in member.iterfind("priority-claim")
+    ]
     fields: dict[str, object] = {
         "publication_date": parse_date(find_text(pub, "date")),
         "filing_date": parse_date(find_text(app, "date")),
@@ -90,9 +103,14 @@ def _family_member(member: etree._Element) -> PatentRecord:
         "legal_events": [_legal_event(event) for event in member.iterfind("legal")],
     }
     given = tuple(name for name, value in fields.items() if value)
-    return build_record(find_text(pub, "country"), find_text(pub, "doc-number"),
-                        find_text(pub, "kind"), OPS, partial=("publication_number", *given),
-                        **fields)
+    return build_record(
+        find_text(pub, "country"),
+        find_text(pub, "doc-number"),
+        find_text(pub, "kind"),
+        OPS,
+        partial=("publication_number", *given),
+        **fields,
+    )
 
 
 def _biblio(doc: etree._Element) -> PatentRecord:
@@ -104,14 +122,22 @@ def read_ops_answer(root: etree._Element) -> Iterator[Item]:
     search without constituents, a register answer, an OPS fault) is one problem that says
     what it holds instead."""
     count = 0
-    parts = (("exchange-document", _biblio), ("fulltext-document", _fulltext),
-             ("family-member", _family_member))
+    parts = (
+        ("exchange-document", _biblio),
+        ("fulltext-document", _fulltext),
+        ("family-member", _family_member),
+    )
     for tag, parse in parts:
         for element in root.iter(tag):
             count += 1
             yield f"member {count}", attempt(parse, element)
     if not count:
         held = ", ".join(dict.fromkeys(str(child.tag) for child in root)) or "nothing"
-        yield "answer", FieldProblem(
-            "root", f"an EPO OPS answer without publications (it holds <{held}>); expected "
-            "exchange-documents, fulltext-documents or patent-family")
+        yield (
+            "answer",
+            FieldProblem(
+                "root",
+                f"an EPO OPS answer without publications (it holds <{held}>); expected "
+                "exchange-documents, fulltext-documents or patent-family",
+            ),
+        )

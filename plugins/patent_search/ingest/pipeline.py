@@ -7,6 +7,8 @@ row) and each record or error is yielded as soon as it is read.
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,13 +23,15 @@ from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
 from .us_text import APS, BRS, read_aps, read_brs
+from .uspto_json import ODP, PPUBS, json_keys, read_odp, read_ppubs
 from .xml_formats import MULTI_ROOTS, ROOTS, XML_FORMATS, read_xml, sniff_roots
 
 __all__ = ["FORMATS", "IngestStats", "detect_format", "ingest_stats", "iter_file", "iter_path",
            "summarise"]
 
 FORMATS: tuple[str, ...] = (
-    *XML_FORMATS, APS, BRS, EP_TEXT_TSV, EP_TEXT_JSONL, PATENTSVIEW, GOOGLE_CSV, LENS)
+    *XML_FORMATS, APS, BRS, EP_TEXT_TSV, EP_TEXT_JSONL, PATENTSVIEW, GOOGLE_CSV, LENS, PPUBS,
+    ODP)
 _HEAD = 1 << 16
 _EP_PARTS = (b"TITLE", b"ABSTR", b"DESCR", b"CLAIM", b"AMEND", b"PDFEP")
 Reader = Callable[[IO[bytes], bytes], Iterator[Item]]
@@ -39,6 +43,8 @@ _READERS: dict[str, Reader] = {
     PATENTSVIEW: lambda stream, head: read_patentsview(stream),
     GOOGLE_CSV: lambda stream, head: read_google(stream),
     LENS: lambda stream, head: read_lens(stream),
+    PPUBS: lambda stream, head: read_ppubs(stream),
+    ODP: lambda stream, head: read_odp(stream),
 } | dict.fromkeys(XML_FORMATS, read_xml)
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
@@ -63,12 +69,42 @@ def _classify_text(head: bytes) -> str | None:
         return PATENTSVIEW
     if first.startswith(b"{") and b'"lensId"' in first:
         return LENS
-    if first.startswith(b"{") and (b'"publication_number"' in first
-                                   or b'"claims": {"language"' in first):
-        return EP_TEXT_JSONL
+    if head.startswith((b"{", b"[")) and (found := _classify_json(head, first)):
+        return found
     if len(cells) >= 7 and cells[5] in _EP_PARTS:
         return EP_TEXT_TSV
     return None
+
+
+_EP_TEXT_NUMBER = re.compile(rb'"publication_number":\s*"EP-')
+_JSON_FORMATS = ("EPO text-analytics JSONL (\"publication_number\": \"EP-...\" and title/"
+                 "abstract/claims with language and text), Lens.org JSONL (\"lensId\"), USPTO "
+                 "public search (\"patents\" with \"guid\"), USPTO Open Data Portal "
+                 "(\"patentFileWrapperDataBag\")")
+
+
+def _classify_json(head: bytes, first: bytes) -> str | None:
+    if b'"patentFileWrapperDataBag"' in head:
+        return ODP
+    if b'"publicationReferenceDocumentNumber"' in head:
+        return PPUBS
+    if first.startswith(b"{") and (_EP_TEXT_NUMBER.search(first)
+                                   or b'"claims": {"language"' in first):
+        return EP_TEXT_JSONL
+    return None
+
+
+def _unknown(head: bytes) -> str:
+    """Why a file is no known format; for JSON, what it holds and what was expected."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if not text.startswith((b"{", b"[")):
+        return "not a patent document of a known format"
+    first = text.split(b"\n", 1)[0]
+    try:
+        seen = json_keys(json.loads(first if first.rstrip().endswith((b"}", b"]")) else text))
+    except ValueError:
+        seen = "JSON whose first object does not fit in the first 64 KiB"
+    return f"JSON of no known patent format: saw {seen}; expected {_JSON_FORMATS}"
 
 
 def _classify(head: bytes) -> str | None:
@@ -114,8 +150,10 @@ def iter_file(path: Path) -> Iterator[PatentRecord | IngestError]:
     """
     path = Path(path)
     found = False
+    first_head: bytes | None = None
     for label, opener in _units(path):
         head = _head(opener)
+        first_head = head if first_head is None else first_head
         source_format = _classify(head)
         if source_format is None:
             continue
@@ -129,7 +167,7 @@ def iter_file(path: Path) -> Iterator[PatentRecord | IngestError]:
                     item.source_file, item.source_locator = str(path), where
                     yield item
     if not found:
-        yield IngestError(str(path), "file", "format", "not a patent document of a known format")
+        yield IngestError(str(path), "file", "format", _unknown(first_head or b""))
 
 
 def _files(path: Path) -> list[Path]:

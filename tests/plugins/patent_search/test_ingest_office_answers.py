@@ -4,6 +4,8 @@ declared encodings: every field checked against the recorded answers in
 
 from __future__ import annotations
 
+import copy
+import json
 from datetime import date
 from pathlib import Path
 
@@ -23,18 +25,28 @@ def _records(name: str) -> list[PatentRecord]:
 
 # ---------------------------------------------------------------- EPO OPS
 
+
 def test_ops_biblio_keeps_dates_numbers_cpc_citations_and_the_english_title():
     [record] = _records("ops-biblio-EP2400812A1.xml")
     assert detect_format(ANSWERS / "ops-biblio-EP2400812A1.xml") == "epo_ops_xml"
     assert (record.publication_number, record.family_id) == ("EP-2400812-A1", "43088294")
     assert (record.publication_date, record.filing_date, record.priority_date) == (
-        date(2011, 12, 28), date(2010, 6, 24), date(2010, 6, 24))
+        date(2011, 12, 28),
+        date(2010, 6, 24),
+        date(2010, 6, 24),
+    )
     assert record.application_number == "10167109"
     assert (record.title, record.language) == ("BLUETOOTH NETWORKING", "en")
     assert record.abstract.startswith("An apparatus enabling establishment of a Bluetooth mesh")
     assert (record.cpc, record.ipc) == (["H04W84/20"], ["H04W84/20"])  # scheme CPCI, by parts
-    assert record.citations == ["EP-1542377-A2", "US-20040136338-A1", "US-20040097263-A1",
-                                "WO-2003067954-A2", "WO-2002054790-A2", "US-20030060222-A1"]
+    assert record.citations == [
+        "EP-1542377-A2",
+        "US-20040136338-A1",
+        "US-20040097263-A1",
+        "WO-2003067954-A2",
+        "WO-2002054790-A2",
+        "US-20030060222-A1",
+    ]
     # original and epodoc spellings of one party are one party, in its readable spelling
     assert record.applicants == ["9Solutions Oy"]
     assert record.inventors == ["Sami Herrala", "Jari Kylmänen", "Jaakko Niemi"]
@@ -48,9 +60,18 @@ def test_ops_biblio_names_lose_trailing_commas_and_duplicate_spellings():
     assert record.inventors == ["Brett VanSteenwyk"]  # "VanSteenwyk Brett, " + "VanSteenwyk, Brett"
     assert (record.filing_date, record.priority_date) == (date(2016, 2, 16), date(2012, 10, 12))
     assert (record.application_number, record.title) == (
-        "201615044813", "Attitude reference for tieback/overlap processing")
-    assert record.cpc == ["E21B47/02216", "E21B47/024", "E21B44/00", "E21B7/04", "G01C5/00",
-                          "G01V3/081", "G01V9/00"]
+        "201615044813",
+        "Attitude reference for tieback/overlap processing",
+    )
+    assert record.cpc == [
+        "E21B47/02216",
+        "E21B47/024",
+        "E21B44/00",
+        "E21B7/04",
+        "G01C5/00",
+        "G01V3/081",
+        "G01V9/00",
+    ]
     assert "G01V3/08" in record.ipc and record.citations == []
 
 
@@ -59,8 +80,9 @@ def test_ops_claims_answer_splits_numbered_claim_texts_and_is_partial():
     assert record.publication_number == "EP-2400812-A1"
     assert len(record.claims) == 15
     assert record.claims[0].startswith("A communication device (100) comprising: a first Blue")
-    assert record.claims[0].endswith("Bluetooth transceiver circuitry that received the data "
-                                     "packet.")
+    assert record.claims[0].endswith(
+        "Bluetooth transceiver circuitry that received the data packet."
+    )
     assert record.claims[6].startswith("A Bluetooth network comprising: a plurality of")
     assert record.claims[14].startswith("A computer program product embodied")
     assert record.partial == ("publication_number", "claims") and record.title == ""
@@ -69,46 +91,71 @@ def test_ops_claims_answer_splits_numbered_claim_texts_and_is_partial():
 def test_ops_description_answer():
     [record] = _records("ops-description-EP2400812A1.xml")
     lines = record.description.split("\n")
-    assert lines[:3] == ["Field", "[0001] The invention relates to the field of wireless "
-                         "networking and, particularly, to implementation of a Bluetooth "
-                         "network.", "Background"]
-    assert lines[-1].endswith("Figure 8 illustrates a method for setting up a Bluetooth "
-                              "network according to an embodiment of the invention.")
+    assert lines[:3] == [
+        "Field",
+        "[0001] The invention relates to the field of wireless "
+        "networking and, particularly, to implementation of a Bluetooth "
+        "network.",
+        "Background",
+    ]
+    assert lines[-1].endswith(
+        "Figure 8 illustrates a method for setting up a Bluetooth "
+        "network according to an embodiment of the invention."
+    )
     assert record.partial == ("publication_number", "description")
 
 
 def test_ops_family_members_carry_numbers_dates_and_family():
     members = _records("ops-family-EP2906782A2.xml")
     assert [m.publication_number for m in members] == [
-        "EP-2906782-A2", "EP-2906782-A4", "CA-2887530-A1", "CN-104968889-A", "RU-2015117646-A"]
+        "EP-2906782-A2",
+        "EP-2906782-A4",
+        "CA-2887530-A1",
+        "CN-104968889-A",
+        "RU-2015117646-A",
+    ]
     assert {m.family_id for m in members} == {"50474376"}
     assert [m.application_number for m in members] == [
-        "13844704", "13844704", "2887530", "201380062258", "2015117646"]
+        "13844704",
+        "13844704",
+        "2887530",
+        "201380062258",
+        "2015117646",
+    ]
     assert [m.publication_date for m in members][:2] == [date(2015, 8, 19), date(2016, 8, 17)]
     assert {(m.filing_date, m.priority_date) for m in members} == {
-        (date(2013, 10, 11), date(2012, 10, 12))}
+        (date(2013, 10, 11), date(2012, 10, 12))
+    }
     assert [m.source_locator for m in members][-1] == "document 1 member 5"
 
 
 def test_ops_legal_status_events_are_kept_on_the_document():
     [record] = _records("ops-legal-EP2400812.xml")
-    assert (record.publication_number, record.application_number) == ("EP-2400812-A1",
-                                                                       "10167109")
+    assert (record.publication_number, record.application_number) == ("EP-2400812-A1", "10167109")
     assert [(e.code, e.date, e.influence) for e in record.legal_events] == [
-        ("AK", date(2011, 12, 28), "+"), ("AX", date(2011, 12, 28), "+"),
-        ("17P", date(2012, 7, 18), "+"), ("17Q", date(2017, 3, 8), "+"),
-        ("INTG", date(2019, 7, 24), "+")]
+        ("AK", date(2011, 12, 28), "+"),
+        ("AX", date(2011, 12, 28), "+"),
+        ("17P", date(2012, 7, 18), "+"),
+        ("17Q", date(2017, 3, 8), "+"),
+        ("INTG", date(2019, 7, 24), "+"),
+    ]
     event = record.legal_events[2]
     assert (event.description, event.country) == ("REQUEST FOR EXAMINATION FILED", "EP")
-    assert event.text == ("EP 10167109A 2012-07-1817P +REQUEST FOR EXAMINATION FILED Effective "
-                          "DATE 20120606")
+    assert event.text == (
+        "EP 10167109A 2012-07-1817P +REQUEST FOR EXAMINATION FILED Effective DATE 20120606"
+    )
     assert "legal_events" in record.partial and "title" not in record.partial
 
 
 def test_ops_parts_of_one_publication_merge_without_blanking_each_other():
     biblio, claims, legal = (
-        _records(name)[0] for name in ("ops-biblio-EP2400812A1.xml",
-                                       "ops-claims-EP2400812A1.xml", "ops-legal-EP2400812.xml"))
+        _records(name)[0]
+        for name in (
+            "ops-biblio-EP2400812A1.xml",
+            "ops-claims-EP2400812A1.xml",
+            "ops-legal-EP2400812.xml",
+        )
+    )
     merged = merge_records(merge_records(biblio, claims), legal)
     assert merged.title == "BLUETOOTH NETWORKING" and len(merged.claims) == 15
     assert len(merged.legal_events) == 5 and merged.applicants == ["9Solutions Oy"]
@@ -120,8 +167,10 @@ def test_ops_parts_of_one_publication_merge_without_blanking_each_other():
 
 def test_ops_answer_without_publications_says_what_it_holds(tmp_path):
     fault = tmp_path / "fault.xml"
-    fault.write_bytes(b'<?xml version="1.0"?><ops:world-patent-data xmlns:ops="http://ops.epo.org">'
-                      b"<ops:register-search/></ops:world-patent-data>")
+    fault.write_bytes(
+        b'<?xml version="1.0"?><ops:world-patent-data xmlns:ops="http://ops.epo.org">'
+        b"<ops:register-search/></ops:world-patent-data>"
+    )
     [error] = iter_file(fault)
     assert isinstance(error, IngestError) and error.field == "root"
     assert "without publications (it holds <register-search>)" in error.message
@@ -134,7 +183,105 @@ def test_a_folder_of_office_answers_is_ingested_whole():
     assert formats == {"epo_ops_xml", "uspto_ppubs_json", "uspto_odp_json"}
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in ANSWERS.glob("*.*")
-                                        if p.suffix in (".xml", ".json")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in ANSWERS.glob("*.*") if p.suffix in (".xml", ".json"))
+)
 def test_every_recorded_answer_is_listed_in_sources(name):
     assert f"`{name}`" in (ANSWERS / "SOURCES.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- USPTO public search and ODP
+
+
+def test_ppubs_search_answer_field_by_field():
+    first, second = _records("ppubs-search-20231031.json")
+    assert detect_format(ANSWERS / "ppubs-search-20231031.json") == "uspto_ppubs_json"
+    assert (first.publication_number, first.title) == ("US-11803561-B1", "Approximation query")
+    assert (first.publication_date, first.filing_date) == (date(2023, 10, 31), date(2014, 3, 31))
+    assert (first.application_number, first.family_id) == ("14231597", "1000000503593")
+    assert (first.cpc, first.ipc) == (["G06F16/313", "G06F16/2462"], ["G06F16/2458", "G06F16/31"])
+    assert first.applicants == first.assignees == ["Amazon Technologies, Inc."]
+    assert first.inventors == ["William Nathan John Hurst"]  # the answer names the first only
+    assert len(first.citations) == 35 and first.citations[0] == "US-5826261-"
+    assert first.citations[-1] == "US-20150227624-" and first.language == "en"
+    assert (second.publication_number, second.source_locator) == ("US-11805069-B1", "patent 2")
+    assert second.cpc == ["G06Q30/04", "H04L43/08", "H04L47/78"]
+    assert second.inventors == ["Christopher J. Gaudlip"]
+
+
+def test_odp_application_answer_field_by_field():
+    [record] = _records("odp-application-16330077.json")
+    assert detect_format(ANSWERS / "odp-application-16330077.json") == "uspto_odp_json"
+    # granted, previously published (US20190223715A1): a B2 by the USPTO's kind rule
+    assert (record.publication_number, record.publication_date) == (
+        "US-11759105-B2",
+        date(2023, 9, 19),
+    )
+    assert (record.application_number, record.filing_date) == ("16330077", date(2019, 3, 2))
+    assert record.title == (
+        "ILLUMINATING SYSTEM FOR DETERMINING THE TOPOGRAPHY OF THE CORNEA OF AN EYE"
+    )
+    assert record.cpc == ["A61B3/107", "A61B3/0008", "G01B11/25"]
+    assert record.applicants == ["Carl Zeiss Meditec AG"]
+    assert record.inventors == [
+        "Beate BÖHME",
+        "Rico FUCHS",
+        "Günter RUDOLPH",
+        "Michael GÜNTZSCHEL",
+        "Jörg MEISSNER",
+        "Thomas MOHR",
+        "Daniel BUBLITZ",
+    ]
+
+
+def test_odp_unpublished_and_pre_grant_applications(tmp_path):
+    answer = json.loads((ANSWERS / "odp-application-16330077.json").read_text("utf-8"))
+    meta = answer["patentFileWrapperDataBag"][0]["applicationMetaData"]
+    del meta["patentNumber"]  # the same application before its grant
+    pending = copy.deepcopy(answer)
+    del pending["patentFileWrapperDataBag"][0]["applicationMetaData"]["earliestPublicationNumber"]
+    (tmp_path / "published.json").write_text(json.dumps(answer), "utf-8")
+    (tmp_path / "pending.json").write_text(json.dumps(pending), "utf-8")
+    [record] = iter_file(tmp_path / "published.json")
+    assert (record.publication_number, record.publication_date) == (
+        "US-20190223715-A1",
+        date(2019, 7, 25),
+    )
+    [error] = iter_file(tmp_path / "pending.json")
+    assert (error.document, error.field) == ("application 1", "publication_number")
+    assert "application 16330077 is not published" in error.message
+
+
+def test_a_json_object_with_publication_number_is_not_taken_for_ep_text(tmp_path):
+    other = tmp_path / "bigquery.jsonl"  # e.g. a Google patents-public-data export
+    other.write_text('{"publication_number": "US-7654321-B2", "title_localized": []}\n', "utf-8")
+    [error] = iter_file(other)
+    assert (error.field, detect_format(other)) == ("format", None)
+    assert "saw an object with keys publication_number, title_localized" in error.message
+    assert "expected EPO text-analytics JSONL" in error.message
+    assert "USPTO Open Data Portal" in error.message
+
+
+def test_ep_text_jsonl_of_the_wrong_shape_says_what_was_expected(tmp_path):
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"publication_number": "EP-0600083-A1", "title": "not an object"}\n', "utf-8")
+    [error] = iter_file(odd)
+    assert (error.document, error.field) == ("line 1", "document")
+    assert error.message.startswith("expected EPO text-analytics JSONL")
+    assert "saw an object with keys publication_number, title" in error.message
+
+
+def test_a_ppubs_answer_that_is_not_json_or_has_no_patents(tmp_path):
+    broken = tmp_path / "cut.json"
+    data = (ANSWERS / "ppubs-search-20231031.json").read_bytes()
+    broken.write_bytes(data[:3000])
+    [error] = iter_file(broken)
+    assert (error.document, error.field) == ("file", "json") and "not JSON" in error.message
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"publicationReferenceDocumentNumber": "1", "numFound": 0}', "utf-8")
+    [error] = iter_file(empty)
+    assert error.field == "format"
+    assert error.message == (
+        "expected a USPTO public-search answer (a 'patents' list); saw an "
+        "object with keys publicationReferenceDocumentNumber, numFound"
+    )
