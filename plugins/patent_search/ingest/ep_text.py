@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
+from .decoding import TextLines
 from .model import PatentRecord
 from .tabular import Item, read_json_lines
 from .text import clean, parse_date
@@ -80,10 +81,15 @@ def read_ep_tsv(stream: IO[bytes]) -> Iterator[Item]:
     """Group consecutive lines of one publication into a record."""
     current: _Parts | None = None
     start = 0
-    for line_no, raw in enumerate(stream, start=1):
-        cells = raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")
+    lines = TextLines(stream)
+    for line_no, text in enumerate(lines, start=1):
+        cells = text.rstrip("\r\n").split("\t")
+        problems = lines.take_problems()
+        if problems:
+            yield f"line {line_no}", problems[0][1]
+            continue
         if len(cells) < 7:
-            if raw.strip():
+            if text.strip():
                 yield f"line {line_no}", FieldProblem("line", f"{len(cells)} columns, expected 7")
             continue
         key = tuple(cells[:3])

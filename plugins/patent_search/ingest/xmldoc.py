@@ -45,6 +45,9 @@ _GREEK_NAMES = ("agr", "bgr", "ggr", "dgr", "egr", "zgr", "eegr", "thgr", "igr",
 _GREEK = dict(zip(_GREEK_NAMES, "αβγδεζηθικλμνξοπρστυφχψω", strict=True))
 _GREEK |= {name[:-2].upper() + "gr": char.upper() for name, char in _GREEK.items()}
 _RECOVERABLE = ("Entity '", "Namespace prefix", "xmlns")
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_ENCODING_ERRORS = ("Invalid bytes in character encoding", "Input is not proper UTF-8",
+                    "Unsupported encoding", "encoding error")
 
 
 @dataclass
@@ -90,11 +93,12 @@ def _entity_char(match: re.Match[bytes]) -> bytes:
             or html.entities.html5.get(text.capitalize() + ";"))
     if char is None:  # unknown entity: keep its name visible rather than drop it
         return b"&amp;" + name + b";"
-    return char.encode("utf-8")
+    # a character reference, not encoded bytes: right whatever encoding the document declares
+    return "".join(f"&#{ord(c)};" for c in char).encode("ascii")
 
 
 def replace_entities(data: bytes) -> bytes:
-    """Named character entities as UTF-8 characters (the five XML ones stay); an ampersand
+    """Named character entities as character references (the five XML ones stay); an ampersand
     that starts no reference at all (``UDAPI & ASOCIADOS`` in EPO files) is escaped."""
     if b"&" not in data:
         return data
@@ -115,8 +119,8 @@ def doctype(data: bytes) -> tuple[str, str]:
 def _parser(recover: bool) -> etree.XMLParser:
     return etree.XMLParser(
         recover=recover, resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8",
-    )
+        huge_tree=True, remove_comments=True, remove_pis=True,
+    )  # no encoding given: the document's declaration (or BOM) says it, UTF-8 by default
 
 
 _STRAY_LT = ("Specification mandates value for attribute", "attributes construct error",
@@ -138,6 +142,13 @@ def _escape_stray_lt(data: bytes, line: int, column: int) -> bytes | None:
     if cut < 0:
         return None
     return data[:cut] + b"&lt;" + data[cut + 1:]
+
+
+def _declared(data: bytes) -> str:
+    found = _DECLARED.match(data)
+    if found is None:
+        return "no encoding declared, so UTF-8"
+    return f"declared encoding {found.group(1).decode('ascii')}"
 
 
 def parse_document(data: bytes) -> etree._Element:
@@ -166,6 +177,8 @@ def parse_document(data: bytes) -> etree._Element:
             if repaired is None:
                 where = f" at line {first.line}" if first is not None else ""
                 message = clean(first.message if first is not None else str(exc))
+                if any(text in message for text in _ENCODING_ERRORS):
+                    message += f" ({_declared(data)})"
                 raise XmlProblem(f"not well-formed XML{where}: {message}") from exc
             data = repaired
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -285,3 +286,104 @@ def test_a_ppubs_answer_that_is_not_json_or_has_no_patents(tmp_path):
         "expected a USPTO public-search answer (a 'patents' list); saw an "
         "object with keys publicationReferenceDocumentNumber, numFound"
     )
+
+
+# ---------------------------------------------------------------- declared encodings
+
+DATA = Path(__file__).parents[3].parent / "shared/data/patents"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no patent data at {DATA}")
+_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+
+
+def _reencoded(tmp_path: Path, relative: str, encoding: str) -> Path:
+    """A real document of shared/data in another encoding, declared so; characters the
+    encoding lacks become character references (the document says the same thing)."""
+    text = _DECLARATION.sub("", (DATA / relative).read_text("utf-8"))
+    data = f'<?xml version="1.0" encoding="{encoding}"?>\n{text.lstrip()}'.encode(
+        encoding, "xmlcharrefreplace"
+    )
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # the test means something: these bytes are not UTF-8
+    target = tmp_path / f"{Path(relative).stem}-{encoding}.xml"
+    target.write_bytes(data)
+    return target
+
+
+def _content(record: PatentRecord) -> dict[str, object]:
+    return {k: v for k, v in vars(record).items() if k not in ("source_file", "source_locator")}
+
+
+@needs_data
+@pytest.mark.parametrize(
+    ("relative", "encoding"),
+    [
+        ("cn-jp-wipo/examples/jp_example4.xml", "Shift_JIS"),
+        ("cn-jp-wipo/examples/cn_new1.xml", "GB18030"),
+        ("cn-jp-wipo/examples/cn_new1.xml", "GBK"),
+        ("epo/publication-server/grant/v1-0-B1.xml", "ISO-8859-1"),
+    ],
+)
+def test_xml_in_its_declared_encoding_reads_as_in_utf8(tmp_path, relative, encoding):
+    [original] = iter_file(DATA / relative)
+    [record] = iter_file(_reencoded(tmp_path, relative, encoding))
+    assert isinstance(record, PatentRecord), str(record)
+    assert _content(record) == _content(original)
+
+
+@needs_data
+def test_xml_whose_bytes_contradict_its_declaration_is_a_precise_error(tmp_path):
+    liar = tmp_path / "latin1-declared-utf8.xml"
+    data = _reencoded(tmp_path, "epo/publication-server/grant/v1-0-B1.xml", "ISO-8859-1")
+    liar.write_bytes(data.read_bytes().replace(b'encoding="ISO-8859-1"', b'encoding="UTF-8"'))
+    [error] = iter_file(liar)
+    assert isinstance(error, IngestError) and error.field == "xml"
+    assert re.fullmatch(
+        r"not well-formed XML at line \d+: Invalid bytes in character "
+        r"encoding \(declared encoding UTF-8\)",
+        error.message,
+    ), error.message
+
+
+def test_text_formats_report_bytes_of_another_encoding_with_their_offset(tmp_path):
+    csv_file = tmp_path / "export.csv"
+    good = "patent_abstract,patent_date,patent_number,patent_title\n"
+    rows = [
+        "An abstract,2017-01-03,9532345,First\n",
+        "Résumé,2017-01-03,9532346,Second\n",
+        "More,2017-01-03,9532347,Third\n",
+    ]
+    csv_file.write_bytes(
+        good.encode() + rows[0].encode() + rows[1].encode("latin-1") + rows[2].encode()
+    )
+    first, bad, third = iter_file(csv_file)
+    offset = len(good) + len(rows[0]) + 1  # the "é" after "R"
+    assert isinstance(bad, IngestError) and (bad.document, bad.field) == ("line 3", "encoding")
+    assert bad.message.startswith(f"invalid UTF-8 at byte offset {offset} (line 3: b'\\xe9")
+    assert [first.title, third.title] == ["First", "Third"]  # the rows around it still load
+
+
+def test_a_utf16_spreadsheet_export_reads_by_its_byte_order_mark(tmp_path):
+    text = (
+        "patent_abstract,patent_date,patent_number,patent_title\r\n"
+        "Ein Löffel,2017-01-03,9532345,Löffel\r\n"
+    )
+    export = tmp_path / "unicode-text.csv"
+    export.write_bytes(text.encode("utf-16"))  # BOM + UTF-16, as spreadsheets save it
+    assert detect_format(export) is None or detect_format(export) == "patentsview_csv"
+    [record] = _decoded_patentsview(export)
+    assert (record.publication_number, record.title) == ("US-9532345-", "Löffel")
+
+
+def _decoded_patentsview(path: Path) -> list[PatentRecord]:
+    from patent_search.ingest.tabular import read_patentsview
+
+    with path.open("rb") as stream:
+        return [item for _, item in read_patentsview(stream)]  # type: ignore[misc]
+
+
+def test_a_jsonl_line_with_invalid_bytes_is_its_own_error(tmp_path):
+    lines = tmp_path / "lens.jsonl"
+    lines.write_bytes(b'{"lensId": "1", "title": "caf\xe9"}\n')
+    [error] = iter_file(lines)
+    assert (error.document, error.field) == ("line 1", "encoding")
+    assert "invalid UTF-8 at byte offset 29" in error.message
