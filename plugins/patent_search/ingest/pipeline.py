@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from .base import FieldProblem
+from .decoding import bom_encoding
 from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
@@ -109,6 +110,9 @@ def _unknown(head: bytes) -> str:
 
 def _classify(head: bytes) -> str | None:
     """The format of a stream from its first bytes, or None when it is no patent document."""
+    encoding, bom = bom_encoding(head[:4])
+    if encoding != "utf-8":  # UTF-16/32 with a BOM (spreadsheet "Unicode text" exports)
+        head = head[bom:].decode(encoding, "ignore").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     return _classify_xml(text) if text.startswith(b"<") else _classify_text(text)
 

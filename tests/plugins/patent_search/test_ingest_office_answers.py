@@ -369,16 +369,13 @@ def test_a_utf16_spreadsheet_export_reads_by_its_byte_order_mark(tmp_path):
     )
     export = tmp_path / "unicode-text.csv"
     export.write_bytes(text.encode("utf-16"))  # BOM + UTF-16, as spreadsheets save it
-    assert detect_format(export) is None or detect_format(export) == "patentsview_csv"
-    [record] = _decoded_patentsview(export)
-    assert (record.publication_number, record.title) == ("US-9532345-", "Löffel")
-
-
-def _decoded_patentsview(path: Path) -> list[PatentRecord]:
-    from patent_search.ingest.tabular import read_patentsview
-
-    with path.open("rb") as stream:
-        return [item for _, item in read_patentsview(stream)]  # type: ignore[misc]
+    assert detect_format(export) == "patentsview_csv"
+    [record] = iter_file(export)
+    assert (record.publication_number, record.title, record.abstract) == (
+        "US-9532345-",
+        "Löffel",
+        "Ein Löffel",
+    )
 
 
 def test_a_jsonl_line_with_invalid_bytes_is_its_own_error(tmp_path):
@@ -387,3 +384,49 @@ def test_a_jsonl_line_with_invalid_bytes_is_its_own_error(tmp_path):
     [error] = iter_file(lines)
     assert (error.document, error.field) == ("line 1", "encoding")
     assert "invalid UTF-8 at byte offset 29" in error.message
+
+
+def test_ppubs_document_answer_text_fields(tmp_path):
+    # Fields of US 6103599 A copied from a recorded PPUBS document answer (a bare list):
+    # parkerhancock/patent_client patent_client/_sync/uspto/public_search/fixtures/doc.json
+    # @ 27e8e8e7db734cdc797c1ab1e87afac0921d886c. Other fields left out; abstractHtml is its
+    # first sentence and descriptionHtml its first two lines and one sentence of paragraph (2),
+    # each verbatim.
+    member = {
+        "guid": "US-6103599-A",
+        "publicationReferenceDocumentNumber": "6103599",
+        "datePublished": "2000-08-15T00:00:00Z",
+        "inventionTitle": "Planarizing technique for multilayered substrates",
+        "assigneeName": ["Silicon Genesis Corporation"],
+        "applicantName": None,
+        "cpcInventiveFlattened": "H01L21/30604;H01L21/76254",
+        "cpcAdditionalFlattened": "Y10S438/977",
+        "applicationNumber": "09/089931",
+        "inventorsShort": "Henley; Francois J. et al.",
+        "familyIdentifierCur": 26732223,
+        "abstractHtml": "The present invention provides a multilayered wafer 10 such as an SOI "
+        "wafer having a novel implanted layer.",
+        "descriptionHtml": "BRIEF DESCRIPTION OF THE DRAWINGS<br />FIG. 1 is a simplified "
+        "cross-sectional view diagram of an SOI wafer having a non-uniform surface; and<br />"
+        "The SOI wafer is made by way of a variety of techniques including a &quot;blister&quot; "
+        "process such as Smart Cut.sup..TM.  or preferably a controlled cleaving process.<br />",
+    }
+    answer = tmp_path / "doc.json"
+    answer.write_text(json.dumps([member]), "utf-8")
+    [record] = iter_file(answer)
+    assert (record.publication_number, record.assignees, record.applicants) == (
+        "US-6103599-A",
+        ["Silicon Genesis Corporation"],
+        [],
+    )
+    assert record.cpc == ["H01L21/30604", "H01L21/76254", "Y10S438/977"]
+    assert (record.application_number, record.family_id) == ("09089931", "26732223")
+    assert record.inventors == ["Francois J. Henley"]
+    assert record.abstract.startswith("The present invention provides a multilayered wafer 10")
+    assert record.description.split("\n") == [
+        "BRIEF DESCRIPTION OF THE DRAWINGS",
+        "FIG. 1 is a simplified cross-sectional view diagram of an SOI wafer having a "
+        "non-uniform surface; and",
+        'The SOI wafer is made by way of a variety of techniques including a "blister" process '
+        "such as Smart Cut.sup..TM. or preferably a controlled cleaving process.",
+    ]
