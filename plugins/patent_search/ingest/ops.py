@@ -4,7 +4,8 @@ One answer holds bibliographic documents (``exchange-documents``, DOCDB as OPS s
 full text (``ftxt:fulltext-documents`` with claims or description), a family
 (``ops:patent-family`` members, with INPADOC ``ops:legal`` events when asked for legal status),
 or several of these. Each answer is only part of a publication, so every record it yields is
-``partial``: it updates the fields it brings and leaves a stored document's others alone.
+``partial``: it updates the fields it brings (those with a value) and leaves a stored
+document's others alone.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _fulltext(doc: etree._Element) -> PatentRecord:
         doc.get("doc-number") or find_text(ident, "doc-number"),
         doc.get("kind") or find_text(ident, "kind"),
         OPS,
-        partial=("publication_number", *fields),
+        partial=("publication_number", *(name for name, value in fields.items() if value)),
         **fields,
     )
 
@@ -114,7 +115,9 @@ def _family_member(member: etree._Element) -> PatentRecord:
 
 
 def _biblio(doc: etree._Element) -> PatentRecord:
-    return dataclasses.replace(parse_docdb(doc, OPS), partial=_BIBLIO_FIELDS)
+    record = parse_docdb(doc, OPS)
+    given = tuple(name for name in _BIBLIO_FIELDS if getattr(record, name))
+    return dataclasses.replace(record, partial=given)
 
 
 def read_ops_answer(root: etree._Element) -> Iterator[Item]:

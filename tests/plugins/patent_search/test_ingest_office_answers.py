@@ -74,6 +74,9 @@ def test_ops_biblio_names_lose_trailing_commas_and_duplicate_spellings():
         "G01V9/00",
     ]
     assert "G01V3/08" in record.ipc and record.citations == []
+    # partial: the fields the answer gives, so a stored document keeps what it does not give
+    assert "title" in record.partial and "citations" not in record.partial
+    assert "claims" not in record.partial
 
 
 def test_ops_claims_answer_splits_numbered_claim_texts_and_is_partial():
