@@ -77,6 +77,7 @@ def _classify_text(head: bytes) -> str | None:
     return None
 
 
+_OUTER_KEY = re.compile(rb'^(?:\{\s*)?[ \t]{0,2}"([^"\n]{1,80})"\s*:', re.MULTILINE)
 _EP_TEXT_NUMBER = re.compile(rb'"publication_number":\s*"EP-')
 _JSON_FORMATS = ("EPO text-analytics JSONL (\"publication_number\": \"EP-...\" and title/"
                  "abstract/claims with language and text), Lens.org JSONL (\"lensId\"), USPTO "
@@ -103,8 +104,9 @@ def _unknown(head: bytes) -> str:
     first = text.split(b"\n", 1)[0]
     try:
         seen = json_keys(json.loads(first if first.rstrip().endswith((b"}", b"]")) else text))
-    except ValueError:
-        seen = "JSON whose first object does not fit in the first 64 KiB"
+    except ValueError:  # cut by the 64 KiB window: the keys of its outermost lines
+        keys = dict.fromkeys(k.decode("utf-8", "replace") for k in _OUTER_KEY.findall(text))
+        seen = "an object with keys " + ", ".join(list(keys)[:8]) if keys else "JSON"
     return f"JSON of no known patent format: saw {seen}; expected {_JSON_FORMATS}"
 
 

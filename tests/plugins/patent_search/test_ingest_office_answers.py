@@ -433,3 +433,14 @@ def test_ppubs_document_answer_text_fields(tmp_path):
         'The SOI wafer is made by way of a variety of techniques including a "blister" process '
         "such as Smart Cut.sup..TM. or preferably a controlled cleaving process.",
     ]
+
+
+def test_a_large_unknown_json_answer_names_its_outer_keys(tmp_path):
+    unknown = tmp_path / "assignments.json"  # pretty-printed, larger than the sniffing window
+    body = {"response": {"numFound": 1}, "docs": [{"text": "x" * 100_000}]}
+    unknown.write_text(json.dumps(body, indent=2), "utf-8")
+    [error] = iter_file(unknown)
+    assert error.field == "format"
+    assert error.message.startswith(
+        "JSON of no known patent format: saw an object with keys response, docs; expected"
+    )
