@@ -38,6 +38,7 @@ _NOT_IN_BIBLIO = {
 _BIBLIO_FIELDS = tuple(
     f.name for f in dataclasses.fields(PatentRecord) if f.name not in _NOT_IN_BIBLIO
 )
+_SEARCH_HINT = " (a search answer lists numbers only unless asked with the biblio constituent)"
 _CLAIM_NUMBER = re.compile(r"^(\d+)\s*\.\s*")
 
 
@@ -140,7 +141,8 @@ def read_ops_answer(root: etree._Element) -> Iterator[Item]:
             "answer",
             FieldProblem(
                 "root",
-                f"an EPO OPS answer without publications (it holds <{held}>); expected "
-                "exchange-documents, fulltext-documents or patent-family",
+                f"an EPO OPS answer without publication data (it holds <{held}>); expected "
+                "exchange-documents, fulltext-documents or patent-family"
+                + (_SEARCH_HINT if "biblio-search" in held else ""),
             ),
         )

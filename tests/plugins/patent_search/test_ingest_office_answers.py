@@ -177,7 +177,11 @@ def test_ops_answer_without_publications_says_what_it_holds(tmp_path):
     )
     [error] = iter_file(fault)
     assert isinstance(error, IngestError) and error.field == "root"
-    assert "without publications (it holds <register-search>)" in error.message
+    assert "without publication data (it holds <register-search>)" in error.message
+    search = tmp_path / "search.xml"  # the shape of a search answer without constituents
+    search.write_bytes(fault.read_bytes().replace(b"register-search", b"biblio-search"))
+    [error] = iter_file(search)
+    assert error.message.endswith("unless asked with the biblio constituent)")
 
 
 def test_a_folder_of_office_answers_is_ingested_whole():
