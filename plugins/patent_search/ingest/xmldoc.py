@@ -17,6 +17,7 @@ from typing import IO
 
 from lxml import etree
 
+from .decoding import bom_encoding
 from .text import clean
 
 __all__ = [
@@ -46,6 +47,7 @@ _GREEK = dict(zip(_GREEK_NAMES, "αβγδεζηθικλμνξοπρστυφχψ�
 _GREEK |= {name[:-2].upper() + "gr": char.upper() for name, char in _GREEK.items()}
 _RECOVERABLE = ("Entity '", "Namespace prefix", "xmlns")
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
 _ENCODING_ERRORS = ("Invalid bytes in character encoding", "Input is not proper UTF-8",
                     "Unsupported encoding", "encoding error")
 
@@ -144,6 +146,20 @@ def _escape_stray_lt(data: bytes, line: int, column: int) -> bytes | None:
     return data[:cut] + b"&lt;" + data[cut + 1:]
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """A UTF-16/32 document (it starts with a BOM) as UTF-8 without the declaration's
+    ``encoding``: the byte-level steps before parsing (entities, stray ``<``) need ASCII-
+    compatible bytes."""
+    encoding, bom = bom_encoding(data[:4])
+    if encoding == "utf-8":
+        return data
+    try:
+        text = data[bom:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise XmlProblem(f"invalid {encoding.upper()} at byte offset {bom + exc.start}") from exc
+    return _DECLARED_TEXT.sub(r"\1", text, count=1).encode("utf-8")
+
+
 def _declared(data: bytes) -> str:
     found = _DECLARED.match(data)
     if found is None:
@@ -159,7 +175,7 @@ def parse_document(data: bytes) -> etree._Element:
     for itself in text is escaped (both lose nothing); anything else that makes the XML not
     well-formed (truncation, tag mismatch) is an error, never a silent repair.
     """
-    data = replace_entities(data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    data = replace_entities(_as_utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n"))
     for _ in range(50):
         parser = _parser(False)
         try:

@@ -325,6 +325,7 @@ def _content(record: PatentRecord) -> dict[str, object]:
     ("relative", "encoding"),
     [
         ("cn-jp-wipo/examples/jp_example4.xml", "Shift_JIS"),
+        ("cn-jp-wipo/examples/jp_example4.xml", "UTF-16"),  # with its BOM
         ("cn-jp-wipo/examples/cn_new1.xml", "GB18030"),
         ("cn-jp-wipo/examples/cn_new1.xml", "GBK"),
         ("epo/publication-server/grant/v1-0-B1.xml", "ISO-8859-1"),
