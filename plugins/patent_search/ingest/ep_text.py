@@ -14,9 +14,8 @@ from typing import IO, Any
 from .base import FieldProblem, attempt, build_record
 from .decoding import TextLines
 from .model import PatentRecord
-from .tabular import Item, read_json_lines
+from .tabular import Item, json_keys, read_json_lines
 from .text import clean, parse_date
-from .uspto_json import json_keys
 from .xmldoc import XmlProblem, block_text, claim_texts, parse_document
 
 __all__ = ["EP_TEXT_JSONL", "EP_TEXT_TSV", "read_ep_jsonl", "read_ep_tsv"]

@@ -7,8 +7,6 @@ row) and each record or error is yielded as soon as it is read.
 from __future__ import annotations
 
 import gzip
-import json
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,10 +19,11 @@ from typing import IO, cast
 from .base import FieldProblem
 from .decoding import bom_encoding
 from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
+from .json_formats import classify_json, unknown_format
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
 from .us_text import APS, BRS, read_aps, read_brs
-from .uspto_json import ODP, PPUBS, json_keys, read_odp, read_ppubs
+from .uspto_json import ODP, PPUBS, read_odp, read_ppubs
 from .xml_formats import MULTI_ROOTS, ROOTS, XML_FORMATS, read_xml, sniff_roots
 
 __all__ = ["FORMATS", "IngestStats", "detect_format", "ingest_stats", "iter_file", "iter_path",
@@ -70,44 +69,11 @@ def _classify_text(head: bytes) -> str | None:
         return PATENTSVIEW
     if first.startswith(b"{") and b'"lensId"' in first:
         return LENS
-    if head.startswith((b"{", b"[")) and (found := _classify_json(head, first)):
+    if head.startswith((b"{", b"[")) and (found := classify_json(head, first)):
         return found
     if len(cells) >= 7 and cells[5] in _EP_PARTS:
         return EP_TEXT_TSV
     return None
-
-
-_OUTER_KEY = re.compile(rb'^(?:\{\s*)?[ \t]{0,2}"([^"\n]{1,80})"\s*:', re.MULTILINE)
-_EP_TEXT_NUMBER = re.compile(rb'"publication_number":\s*"EP-')
-_JSON_FORMATS = ("EPO text-analytics JSONL (\"publication_number\": \"EP-...\" and title/"
-                 "abstract/claims with language and text), Lens.org JSONL (\"lensId\"), USPTO "
-                 "public search (\"patents\" with \"guid\"), USPTO Open Data Portal "
-                 "(\"patentFileWrapperDataBag\")")
-
-
-def _classify_json(head: bytes, first: bytes) -> str | None:
-    if b'"patentFileWrapperDataBag"' in head:
-        return ODP
-    if b'"publicationReferenceDocumentNumber"' in head:
-        return PPUBS
-    if first.startswith(b"{") and (_EP_TEXT_NUMBER.search(first)
-                                   or b'"claims": {"language"' in first):
-        return EP_TEXT_JSONL
-    return None
-
-
-def _unknown(head: bytes) -> str:
-    """Why a file is no known format; for JSON, what it holds and what was expected."""
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if not text.startswith((b"{", b"[")):
-        return "not a patent document of a known format"
-    first = text.split(b"\n", 1)[0]
-    try:
-        seen = json_keys(json.loads(first if first.rstrip().endswith((b"}", b"]")) else text))
-    except ValueError:  # cut by the 64 KiB window: the keys of its outermost lines
-        keys = dict.fromkeys(k.decode("utf-8", "replace") for k in _OUTER_KEY.findall(text))
-        seen = "an object with keys " + ", ".join(list(keys)[:8]) if keys else "JSON"
-    return f"JSON of no known patent format: saw {seen}; expected {_JSON_FORMATS}"
 
 
 def _classify(head: bytes) -> str | None:
@@ -173,7 +139,7 @@ def iter_file(path: Path) -> Iterator[PatentRecord | IngestError]:
                     item.source_file, item.source_locator = str(path), where
                     yield item
     if not found:
-        yield IngestError(str(path), "file", "format", _unknown(first_head or b""))
+        yield IngestError(str(path), "file", "format", unknown_format(first_head or b""))
 
 
 def _files(path: Path) -> list[Path]:

@@ -16,8 +16,8 @@ from .decoding import TextLines
 from .model import PatentRecord
 from .text import clean, normalise_class, parse_date
 
-__all__ = ["GOOGLE_CSV", "LENS", "PATENTSVIEW", "Item", "read_google", "read_json_lines",
-           "read_lens", "read_patentsview"]
+__all__ = ["GOOGLE_CSV", "LENS", "PATENTSVIEW", "Item", "json_keys", "read_google",
+           "read_json_lines", "read_lens", "read_patentsview"]
 
 PATENTSVIEW = "patentsview_csv"
 GOOGLE_CSV = "google_patents_csv"
@@ -136,6 +136,18 @@ def _lens(row: dict[str, Any]) -> PatentRecord:
                    for o in row.get("owners") or []],
         inventors=[clean(a) for a in row.get("inventors") or []],
     )
+
+
+def json_keys(value: object) -> str:
+    """What a JSON value holds, for messages: its first keys, or its type."""
+    if isinstance(value, dict):
+        keys = list(value)[:8]
+        return (
+            "an object with keys "
+            + (", ".join(map(str, keys)) or "none")
+            + (", ..." if len(value) > 8 else "")
+        )
+    return f"a JSON {type(value).__name__}"
 
 
 def read_json_lines(stream: IO[bytes], build: Callable[[dict[str, Any]], PatentRecord]

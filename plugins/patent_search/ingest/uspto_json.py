@@ -17,10 +17,10 @@ from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
 from .model import PatentRecord, canonical_number
-from .tabular import Item
+from .tabular import Item, json_keys
 from .text import clean, normalise_class, parse_date, person_name
 
-__all__ = ["MAX_JSON_BYTES", "ODP", "PPUBS", "json_keys", "read_odp", "read_ppubs"]
+__all__ = ["MAX_JSON_BYTES", "ODP", "PPUBS", "read_odp", "read_ppubs"]
 
 PPUBS = "uspto_ppubs_json"
 ODP = "uspto_odp_json"
@@ -29,18 +29,6 @@ _PUBLICATION = re.compile(r"^([A-Z]{2})(\d+|[A-Z]+\d+)([A-Z]\d?)$")
 _FIRST_UTILITY_KINDS = date(2001, 1, 2)  # B1/B2 since the first pre-grant publications
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-
-
-def json_keys(value: object) -> str:
-    """What a JSON value holds, for messages: its first keys, or its type."""
-    if isinstance(value, dict):
-        keys = list(value)[:8]
-        return (
-            "an object with keys "
-            + (", ".join(map(str, keys)) or "none")
-            + (", ..." if len(value) > 8 else "")
-        )
-    return f"a JSON {type(value).__name__}"
 
 
 def _load(stream: IO[bytes], what: str) -> Any:
