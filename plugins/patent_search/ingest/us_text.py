@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from .base import attempt, build_record
+from .base import FieldProblem, attempt, build_record
+from .decoding import TextLines
 from .model import PatentRecord, canonical_number
 from .tabular import Item
 from .text import clean, compact_ipc, normalise_class, parse_date, person_name
@@ -39,6 +40,7 @@ class _Field:
 class _Doc:
     line: int
     fields: list[_Field] = field(default_factory=list)
+    problem: FieldProblem | None = None  # a line of it had bytes of another encoding
 
     def values(self, tag: str, section: str | None = None) -> list[str]:
         return [f.value for f in self.fields
@@ -52,12 +54,16 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
     """Tagged fields grouped into documents; ``starts_doc(line)`` says where one begins."""
     doc: _Doc | None = None
     section = ""
-    for line_no, raw in enumerate(stream, start=1):
-        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+    lines = TextLines(stream)
+    for line_no, text in enumerate(lines, start=1):
+        line = text.rstrip("\r\n")
         if starts_doc(line):
             if doc is not None:
                 yield doc
             doc, section = _Doc(line_no), ""
+        for _, problem in lines.take_problems():
+            if doc is not None and doc.problem is None:
+                doc.problem = problem
         if doc is None or not line.strip():
             continue
         if line[0] in " \t":
@@ -115,7 +121,7 @@ def _aps(doc: _Doc) -> PatentRecord:
 def read_aps(stream: IO[bytes]) -> Iterator[Item]:
     """APS greenbook text: each ``PATN`` line starts a patent."""
     for doc in _tagged(stream, lambda line: line.rstrip() == "PATN"):
-        yield f"line {doc.line}", attempt(_aps, doc)
+        yield f"line {doc.line}", doc.problem or attempt(_aps, doc)
 
 
 def _aps_foreign(doc: _Doc) -> list[str]:
@@ -163,4 +169,4 @@ def _brs(doc: _Doc) -> PatentRecord:
 def read_brs(stream: IO[bytes]) -> Iterator[Item]:
     """CSS BRS export: a tab-separated summary line starts each patent."""
     for doc in _tagged(stream, lambda line: line.count("\t") >= 3):
-        yield f"line {doc.line}", attempt(_brs, doc)
+        yield f"line {doc.line}", doc.problem or attempt(_brs, doc)
