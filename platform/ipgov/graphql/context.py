@@ -85,7 +85,16 @@ class IpgovContext(BaseContext, kw_only=True):
                                         readonly=operation_is_read_only())
 
     def system_session(self, reason: str) -> Any:
-        """An unfiltered session for platform-wide operations (onboarding, mergers)."""
+        """An unfiltered session for platform-wide operations (onboarding, mergers, the
+        global rows a resolver reads: users, tenants); read-only in a query like every
+        session of a query (on SQLite a query then never waits for, or takes, the write
+        lock), read-write in a mutation."""
+        return self.platform.db.session(TenantScope.system(reason),
+                                        readonly=operation_is_read_only())
+
+    def write_system_session(self, reason: str) -> Any:
+        """A read-write unfiltered session even inside a query, for a read that must leave a
+        record of itself (``write_session``'s system counterpart)."""
         return self.platform.db.system_session(reason)
 
     def loader(

@@ -38,7 +38,27 @@ class Me:
     kind: str
     display_name: str
     locale: str
-    memberships: list[MyMembership]
+
+    @strawberry.field(description="Every role you hold, directly or from a group above "
+                      "(built only when asked for: it grows with the group).",
+                      extensions=authenticated())
+    async def memberships(self, info: Info) -> list[MyMembership]:
+        ctx = info.context
+        principal = ctx.require_principal()
+        authz = ctx.platform.authz
+        async with ctx.system_session("graphql: me") as session:
+            direct_rows = (await session.execute(select(Membership.tenant_id, Membership.role)
+                           .where(Membership.user_id == principal.id))).all()
+        held = {(t, r) for t, r in direct_rows}
+        found = []
+        for tenant_id in sorted(authz.tenants_where(principal.subject, "ipgov:tenant", "read")
+                                or ()):
+            info_t = authz.tenant_info(tenant_id)
+            for role in sorted(authz.roles_in(principal.subject, tenant_id)):
+                found.append(MyMembership(
+                    tenant_id=strawberry.ID(tenant_id), tenant_slug=info_t.slug if info_t else "",
+                    role=role, inherited=(tenant_id, role) not in held))
+        return found
 
 
 @strawberry.type(description="The membership created, or why nothing changed.")
@@ -58,25 +78,9 @@ class IdentityQuery(InvitationQuery):
     @strawberry.field(description="Who you are and where you hold roles.",
                       extensions=authenticated())
     async def me(self, info: Info) -> Me:
-        ctx = info.context
-        principal = ctx.require_principal()
-        authz = ctx.platform.authz
-        memberships = []
-        async with ctx.system_session("graphql: me") as session:
-            direct_rows = (await session.execute(select(Membership.tenant_id, Membership.role)
-                           .where(Membership.user_id == principal.id))).all()
-        held = {(t, r) for t, r in direct_rows}
-        for tenant_id in sorted(authz.tenants_where(principal.subject, "ipgov:tenant", "read")
-                                or ()):
-            direct = {r for t, r in held if t == tenant_id}
-            info_t = authz.tenant_info(tenant_id)
-            for role in sorted(authz.roles_in(principal.subject, tenant_id)):
-                memberships.append(MyMembership(
-                    tenant_id=strawberry.ID(tenant_id), tenant_slug=info_t.slug if info_t else "",
-                    role=role, inherited=role not in direct))
+        principal = info.context.require_principal()
         return Me(id=strawberry.ID(principal.id), kind=principal.kind,
-                  display_name=principal.display, locale=principal.locale,
-                  memberships=memberships)
+                  display_name=principal.display, locale=principal.locale)
 
     @strawberry.field(description="Members of a tenant.",
                       extensions=requires("ipgov:member", "read"))
