@@ -141,6 +141,8 @@ class Settings:
     enabled_plugins: str = ""
     policy_poll_seconds: float = 0.25
     embedded_workers: bool = True
+    #: ``ipgov serve`` processes sharing the port (``--processes``); each builds its own platform
+    web_processes: int = 1
     worker_threads: int = 2
     review_lease_seconds: int = 30
     review_requeue_seconds: int = 15

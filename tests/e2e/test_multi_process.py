@@ -413,3 +413,56 @@ async def _acknowledged_runs_completed(platform, acked: dict[str, str], acme,
         chains = [await verify_tenant(s, platform.audit_key, t) for t in acme.ids.values()]
     assert all(c.ok for c in chains), chains
     print(f"\n{len(acked)} acknowledged requests before the kill, {len(final)} runs in all")
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if int((entry / "stat").read_text().split(") ")[1].split()[1]) == pid:
+                    found.add(int(entry.name))
+    return found
+
+
+def _wait(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_serve_runs_several_processes_on_one_port(tmp_path):
+    """``ipgov serve --processes 2``: two server processes answer on the port, each with its
+    own platform; one killed is replaced and the service keeps answering (issue 28 item 1)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPGOV_")}
+    env.update(IPGOV_DATA_DIR=str(tmp_path / "data"), IPGOV_LOG_LEVEL="WARNING",
+               IPGOV_SKIP_WEB="1")
+    (tmp_path / "logs").mkdir()
+    procs = Processes(env, tmp_path / "logs")
+    try:
+        procs.start("api", "serve", "--processes", "2", port=_free_port())
+        base = procs.base("api")
+
+        def ready() -> bool:
+            try:
+                return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait(ready, 120, "ready")
+        parent = procs.procs["api"].pid
+        _wait(lambda: len(_children(parent)) >= 2, 60, "two server processes")
+        workers = _children(parent)
+        assert len(workers) == 2, workers
+        for _ in range(10):
+            assert httpx.post(f"{base}/graphql", json={"query": "{ __typename }"},
+                              timeout=10).json() == {"data": {"__typename": "Query"}}
+        victim = sorted(workers)[0]
+        os.kill(victim, signal.SIGKILL)
+        _wait(lambda: len(_children(parent) - {victim}) == 2, 60, "a replacement process")
+        _wait(ready, 60, "ready again")
+    finally:
+        procs.stop_all()

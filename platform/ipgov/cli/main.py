@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from sqlalchemy import select
 
@@ -77,7 +79,9 @@ def migrate(app_role: str | None, system_role: str | None) -> None:
 @click.option("--host", default=None, help="Interface to listen on (IPGOV_HOST).")
 @click.option("--port", default=None, type=int, help="Port to listen on (IPGOV_PORT).")
 @click.option("--no-migrate", is_flag=True, help="Do not upgrade the schema first.")
-def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
+@click.option("--processes", default=None, type=click.IntRange(1, 64),
+              help="Server processes sharing the port (IPGOV_WEB_PROCESSES; default 1).")
+def serve(host: str | None, port: int | None, no_migrate: bool, processes: int | None) -> None:
     """Run the API server (GraphQL at /graphql, probes at /healthz and /readyz)."""
     import uvicorn
 
@@ -88,13 +92,23 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
     platform = build_platform(cfg)
     if not no_migrate:
         migrate_platform(platform)
-    app = create_app(platform)
     host, port = host or cfg.host, port or cfg.port
-    progress(f"ipgov listening on http://{host}:{port}{cfg.graphql_path}")
-    uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(),
-                timeout_graceful_shutdown=20,
-                # a WebSocket message (a subscription document) is bounded like a request body
-                ws_max_size=cfg.max_request_bytes, ws_ping_interval=20.0)
+    processes = processes or cfg.web_processes
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_level": cfg.log_level.lower(),
+        "timeout_graceful_shutdown": 20,
+        # a WebSocket message (a subscription document) is bounded like a request body
+        "ws_max_size": cfg.max_request_bytes, "ws_ping_interval": 20.0}
+    progress(f"ipgov listening on http://{host}:{port}{cfg.graphql_path}"
+             + (f" ({processes} processes)" if processes > 1 else ""))
+    if processes > 1:  # each process builds its own platform (ipgov.web.factory)
+        import asyncio
+
+        asyncio.run(platform.close())
+        uvicorn.run("ipgov.web.factory:app_from_environment", factory=True,
+                    workers=processes, **options)
+        return
+    uvicorn.run(create_app(platform), **options)
 
 
 @main.group()
