@@ -165,6 +165,23 @@ async def test_the_login_route_refuses_an_unknown_provider_with_a_page(gql):
     assert bad.status_code == 403 and "SSO_STATE_INVALID" in bad.text
 
 
+async def test_a_browser_is_sent_back_to_the_sign_in_screen_with_the_reason(gql, platform):
+    """A top-level navigation (``Sec-Fetch-Mode: navigate``) is refused by a redirect to the
+    workspace's sign-in, which says why (only the code travels: the screen owns the words);
+    the refusal is audited as for the page."""
+    from ipgov.audit.models import AuditEvent
+
+    navigate = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+    answer = await gql.client.get("/auth/oidc/x/callback?state=forged&code=c", headers=navigate)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/signin#sso-refused=SSO_STATE_INVALID"
+    assert answer.headers["cache-control"] == "no-store"
+    async with platform.db.system_session("test: audit") as s:
+        codes = [e.details["code"] for e in (await s.execute(select(AuditEvent).where(
+            AuditEvent.action == "user.sso_refused"))).scalars()]
+    assert codes == ["SSO_STATE_INVALID"]
+
+
 # ------------------------------------------------------ how claim values name tenants and roles
 
 

@@ -12,7 +12,24 @@ const en = {
   signin: {
     title: "Sign in", email: "E-mail", password: "Password", submit: "Sign in",
     failed: "Sign-in failed", forgot: "Forgot your password?", invitation: "Have an invitation link?",
-    sso: { or: "or", with: "Sign in with {{name}}" },
+    sso: {
+      or: "or", with: "Sign in with {{name}}", refusedTitle: "Single sign-on refused",
+      refusedCode: "Reason code: {{code}}",
+      refused: {
+        other: "The identity provider's sign-in was not accepted. Start again, or ask your administrator.",
+        SSO_UNKNOWN_USER: "You have no account here yet and this identity provider does not create accounts. Ask your administrator for an invitation.",
+        SSO_NO_ROLE: "Your directory groups give you no role here. Ask your administrator.",
+        SSO_ACCOUNT_DISABLED: "Your account here is disabled.",
+        SSO_DOMAIN_NOT_ALLOWED: "This identity provider does not sign in addresses of your e-mail domain.",
+        SSO_EMAIL_MISSING: "The identity provider did not say your e-mail address. Ask your administrator to release it.",
+        SSO_EMAIL_UNVERIFIED: "The identity provider says your e-mail address is not verified.",
+        SSO_TENANT_OUTSIDE_PROVIDER: "Your directory groups name a tenant this identity provider does not govern; nothing was changed. Ask your administrator.",
+        SSO_ACCOUNT_OUTSIDE_PROVIDER: "Your account also holds roles in tenants this identity provider does not govern: sign in with your password or their provider.",
+        SSO_ROLE_NAME_MALFORMED: "One of your directory groups begins with ipgov: but is not written ipgov:<tenant slug>:<role>; nothing was changed. Ask your administrator.",
+        SSO_STATE_EXPIRED: "This sign-in took too long. Start again.",
+        SSO_BROWSER_MISMATCH: "This sign-in was started in another browser (or its cookie was lost). Start again here.",
+      },
+    },
   },
   shell: {
     jump: { screen: "screen", tenant: "tenant" },

@@ -14,7 +14,24 @@ const zh: Catalog = {
   signin: {
     title: "登录", email: "电子邮箱", password: "密码", submit: "登录",
     failed: "登录失败", forgot: "忘记密码？", invitation: "有邀请链接？",
-    sso: { or: "或", with: "使用 {{name}} 登录" },
+    sso: {
+      or: "或", with: "使用 {{name}} 登录", refusedTitle: "单点登录被拒绝",
+      refusedCode: "原因代码：{{code}}",
+      refused: {
+        other: "身份提供方的登录未被接受。请重新开始，或联系管理员。",
+        SSO_UNKNOWN_USER: "您在此尚无账号，且该身份提供方不会自动创建账号，请向管理员申请邀请。",
+        SSO_NO_ROLE: "您的目录组未在此授予您任何角色，请联系管理员。",
+        SSO_ACCOUNT_DISABLED: "您在此的账号已被停用。",
+        SSO_DOMAIN_NOT_ALLOWED: "该身份提供方不接受您所在电子邮箱域名的登录。",
+        SSO_EMAIL_MISSING: "身份提供方未提供您的电子邮箱地址，请让管理员开放该属性。",
+        SSO_EMAIL_UNVERIFIED: "身份提供方表示您的电子邮箱地址尚未验证。",
+        SSO_TENANT_OUTSIDE_PROVIDER: "您的目录组指向了该身份提供方无权管辖的租户，未作任何更改。请联系管理员。",
+        SSO_ACCOUNT_OUTSIDE_PROVIDER: "您的账号还在该身份提供方无权管辖的租户中拥有角色：请使用密码或相应的身份提供方登录。",
+        SSO_ROLE_NAME_MALFORMED: "您的某个目录组以 ipgov: 开头，但不是 ipgov:<租户标识>:<角色> 的形式，未作任何更改。请联系管理员。",
+        SSO_STATE_EXPIRED: "本次登录耗时过长，请重新开始。",
+        SSO_BROWSER_MISMATCH: "本次登录是在另一个浏览器中发起的（或其 Cookie 已丢失），请在此处重新开始。",
+      },
+    },
   },
   shell: {
     jump: { screen: "页面", tenant: "租户" },
