@@ -40,44 +40,73 @@ if (reason := missing() or _missing()) is not None:
 CREATING, REFUSING = "Acme directory", "Acme invitations only"
 DIRECTORY_GROUPS = ["ip-managers", "Sales:Team", "staff"]
 ACCOUNTS = {
-    "ada": {"email": "ada@acme.example", "email_verified": True, "name": "Ada Lovelace",
-            "groups": DIRECTORY_GROUPS},
-    "lin": {"email": "lin.xiao@acme.example", "email_verified": True, "name": "林晓",
-            "groups": DIRECTORY_GROUPS},
-    "newcomer": {"email": "newcomer@acme.example", "email_verified": True, "name": "Newcomer",
-                 "groups": ["staff"]},
+    "ada": {
+        "email": "ada@acme.example",
+        "email_verified": True,
+        "name": "Ada Lovelace",
+        "groups": DIRECTORY_GROUPS,
+    },
+    "lin": {
+        "email": "lin.xiao@acme.example",
+        "email_verified": True,
+        "name": "林晓",
+        "groups": DIRECTORY_GROUPS,
+    },
+    "newcomer": {
+        "email": "newcomer@acme.example",
+        "email_verified": True,
+        "name": "Newcomer",
+        "groups": ["staff"],
+    },
 }
 
 
 async def _providers(base: str, groups: Any, issuer: str) -> dict[str, str]:
     acme = groups[0]
     inputs = {
-        "creating": provider_input(CREATING, issuer, "creating", jitPolicy="CREATE",
-                                   allowedDomains=["acme.example"], directRoleClaims=True,
-                                   roleMappings=[
-                                       {"value": "ip-managers", "tenantSlug": "acme-a",
-                                        "role": "ip_manager"},
-                                       {"value": "Sales:Team", "tenantSlug": "acme-b",
-                                        "role": "viewer"}]),
-        "refusing": provider_input(REFUSING, issuer, "refusing", jitPolicy="REFUSE",
-                                   allowedDomains=["acme.example"]),
+        "creating": provider_input(
+            CREATING,
+            issuer,
+            "creating",
+            jitPolicy="CREATE",
+            allowedDomains=["acme.example"],
+            directRoleClaims=True,
+            roleMappings=[
+                {"value": "ip-managers", "tenantSlug": "acme-a", "role": "ip_manager"},
+                {"value": "Sales:Team", "tenantSlug": "acme-b", "role": "viewer"},
+            ],
+        ),
+        "refusing": provider_input(
+            REFUSING, issuer, "refusing", jitPolicy="REFUSE", allowedDomains=["acme.example"]
+        ),
     }
     async with httpx.AsyncClient(timeout=30) as client:
-        return await register_providers(client, base, acme.token("admin"), acme.ids["acme"],
-                                        inputs)
+        return await register_providers(client, base, acme.token("admin"), acme.ids["acme"], inputs)
 
 
 def _playwright(base: str, issuer: str, output: Any) -> subprocess.CompletedProcess[str]:
     node = _node_bin()
     assert node is not None
     cli = WEB / "node_modules" / "@playwright" / "test" / "cli.js"
-    env = {**os.environ, "IPGOV_BASE_URL": base, "IPGOV_E2E_OUTPUT": str(output),
-           "IPGOV_SSO_ISSUER": issuer, "IPGOV_SSO_PROVIDER": CREATING,
-           "IPGOV_SSO_REFUSING": REFUSING, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
-           "PATH": f"{node.parent}:{os.environ['PATH']}"}
-    return subprocess.run([str(node), str(cli), "test", "--project", "sso-en", "--project",
-                           "sso-zh-CN"], cwd=WEB, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    env = {
+        **os.environ,
+        "IPGOV_BASE_URL": base,
+        "IPGOV_E2E_OUTPUT": str(output),
+        "IPGOV_SSO_ISSUER": issuer,
+        "IPGOV_SSO_PROVIDER": CREATING,
+        "IPGOV_SSO_REFUSING": REFUSING,
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+        "PATH": f"{node.parent}:{os.environ['PATH']}",
+    }
+    return subprocess.run(
+        [str(node), str(cli), "test", "--project", "sso-en", "--project", "sso-zh-CN"],
+        cwd=WEB,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 async def _server_side(platform: Any, groups: Any) -> None:
@@ -87,17 +116,31 @@ async def _server_side(platform: Any, groups: Any) -> None:
 
     acme = groups[0]
     async with platform.db.system_session("test: after the journeys") as s:
-        people = {u.email: u for u in (await s.execute(select(User).where(
-            User.email.like("%@acme.example")))).scalars()}
+        people = {
+            u.email: u
+            for u in (
+                await s.execute(select(User).where(User.email.like("%@acme.example")))
+            ).scalars()
+        }
         for email in ("ada@acme.example", "lin.xiao@acme.example"):
-            held = {(m.tenant_id, m.role) for m in (await s.execute(select(Membership).where(
-                Membership.user_id == people[email].id))).scalars()}
+            held = {
+                (m.tenant_id, m.role)
+                for m in (
+                    await s.execute(
+                        select(Membership).where(Membership.user_id == people[email].id)
+                    )
+                ).scalars()
+            }
             assert held == {(acme.ids["acme-a"], "ip_manager"), (acme.ids["acme-b"], "viewer")}
         assert "newcomer@acme.example" not in people
         links = (await s.execute(select(ExternalIdentity.subject))).scalars().all()
         assert sorted(links) == ["ada", "lin"]
-        refused = [e.details for e in (await s.execute(select(AuditEvent).where(
-            AuditEvent.action == "user.sso_refused"))).scalars()]
+        refused = [
+            e.details
+            for e in (
+                await s.execute(select(AuditEvent).where(AuditEvent.action == "user.sso_refused"))
+            ).scalars()
+        ]
     assert [r["code"] for r in refused] == ["SSO_UNKNOWN_USER"] * 2  # once per language
 
 
@@ -109,8 +152,7 @@ async def test_single_sign_on_in_the_browser(settings, tmp_path):
     try:
         platform, groups, base = await serving_two_groups(settings, procs, stack)
         provider = OpenIdProvider(tmp_path, clients=[], accounts=ACCOUNTS)
-        provider.clients = provider_clients(base, await _providers(base, groups,
-                                                                   provider.issuer))
+        provider.clients = provider_clients(base, await _providers(base, groups, provider.issuer))
         provider.start()
         stack.append(provider)
         done = _playwright(base, provider.issuer, tmp_path / "playwright")
