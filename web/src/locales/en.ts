@@ -107,7 +107,7 @@ const en = {
     clientSecret: "Client secret", secretKept: "Leave empty to keep the stored secret",
     scopes: "Scopes", emailClaim: "E-mail claim", nameClaim: "Name claim", groupsClaim: "Groups claim",
     jit: "Unknown people", jitCreate: "Create their account", jitRefuse: "Refuse them",
-    domains: "Allowed e-mail domains", direct: "Accept ipgov:<tenant>:<role> values in the groups claim",
+    domains: "Allowed e-mail domains", direct: "Accept ipgov:<tenant slug>:<role> values in the groups claim (other values, colons and all, are only matched by the mappings)",
     enabled: "Enabled", redirectUri: "Redirect URI (register it at the provider)",
     mappings: "Role mappings", mappingValue: "Groups claim value", mappingTenant: "Tenant",
     mappingRole: "Role", addMapping: "Add a mapping", inherited: "This tenant is governed centrally: its group's identity providers apply here.",

@@ -109,7 +109,7 @@ const zh: Catalog = {
     clientSecret: "客户端密钥", secretKept: "留空则保留已存储的密钥",
     scopes: "授权范围", emailClaim: "邮箱声明", nameClaim: "姓名声明", groupsClaim: "用户组声明",
     jit: "未知用户", jitCreate: "自动创建账号", jitRefuse: "拒绝登录",
-    domains: "允许的邮箱域名", direct: "接受用户组声明中 ipgov:<租户>:<角色> 形式的值",
+    domains: "允许的邮箱域名", direct: "接受用户组声明中 ipgov:<租户标识>:<角色> 形式的值（其他值即使含冒号，也只按映射表匹配）",
     enabled: "启用", redirectUri: "回调地址（请在身份提供方处登记）",
     mappings: "角色映射", mappingValue: "用户组声明值", mappingTenant: "租户",
     mappingRole: "角色", addMapping: "添加映射", inherited: "该租户由集团集中管理：适用集团的身份提供方。",
