@@ -314,6 +314,8 @@ async def test_a_directory_groups_own_colon_is_a_plain_group(scim, acme, platfor
         assert made.status_code == 201, (name, made.text)
         assert made.json()["displayName"] == name
     assert await roles_of(platform, user["id"]) == set()
+    found = (await scim.call("GET", "/Groups", filter='displayName eq "sales:team"')).json()
+    assert [g["displayName"] for g in found["Resources"]] == ["Sales:Team"]
     mapped = await scim.group("ipgov:Acme-A:Viewer", [user["id"]])
     assert mapped.status_code == 201, mapped.text
     assert await roles_of(platform, user["id"]) == {(acme.ids["acme-a"], "viewer")}
