@@ -1,6 +1,8 @@
 // Browser journeys against a real `ipgov serve` with the demo loaded. The server is started by
-// tests/e2e/test_workspace_browser.py (pytest, so ./scripts/test and CI run these), which sets
-// IPGOV_BASE_URL; Debian's Chromium is driven (no browser download), in both languages.
+// tests/e2e/test_workspace_browser.py (pytest, so ./scripts/test and CI run these; projects en
+// and zh-CN), which sets IPGOV_BASE_URL; the single sign-on journeys (e2e/sso, projects sso-*)
+// by tests/e2e/test_sso_browser.py with a real OpenID provider. Debian's Chromium is driven (no
+// browser download), in both languages.
 import { defineConfig } from "@playwright/test";
 
 const chromium = process.env.IPGOV_CHROMIUM ?? "/usr/bin/chromium";
@@ -26,7 +28,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "en", use: { locale: "en-US" } },
-    { name: "zh-CN", use: { locale: "zh-CN" } },
+    { name: "en", use: { locale: "en-US" }, testIgnore: "sso/**" },
+    { name: "zh-CN", use: { locale: "zh-CN" }, testIgnore: "sso/**" },
+    // single sign-on against a real OpenID provider: tests/e2e/test_sso_browser.py starts the
+    // provider and its own server, then runs these two projects (and nothing else) once
+    { name: "sso-en", use: { locale: "en-US" }, testMatch: "sso/**/*.spec.ts" },
+    { name: "sso-zh-CN", use: { locale: "zh-CN" }, testMatch: "sso/**/*.spec.ts" },
   ],
 });

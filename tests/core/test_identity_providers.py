@@ -163,3 +163,86 @@ async def test_the_login_route_refuses_an_unknown_provider_with_a_page(gql):
     assert "SSO_PROVIDER_NOT_FOUND" in answer.text and "登录被拒绝" in answer.text
     bad = await gql.client.get("/auth/oidc/x/callback?state=forged&code=c")
     assert bad.status_code == 403 and "SSO_STATE_INVALID" in bad.text
+
+
+async def test_a_browser_is_sent_back_to_the_sign_in_screen_with_the_reason(gql, platform):
+    """A top-level navigation (``Sec-Fetch-Mode: navigate``) is refused by a redirect to the
+    workspace's sign-in, which says why (only the code travels: the screen owns the words);
+    the refusal is audited as for the page."""
+    from ipgov.audit.models import AuditEvent
+
+    navigate = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+    answer = await gql.client.get("/auth/oidc/x/callback?state=forged&code=c", headers=navigate)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/signin#sso-refused=SSO_STATE_INVALID"
+    assert answer.headers["cache-control"] == "no-store"
+    async with platform.db.system_session("test: audit") as s:
+        codes = [e.details["code"] for e in (await s.execute(select(AuditEvent).where(
+            AuditEvent.action == "user.sso_refused"))).scalars()]
+    assert codes == ["SSO_STATE_INVALID"]
+
+
+# ------------------------------------------------------ how claim values name tenants and roles
+
+
+def _claims_provider(acme: Any, **extra: Any) -> IdentityProvider:
+    values: dict[str, Any] = {
+        "tenant_id": acme.ids["acme"], "name": "Acme", "issuer": "https://login.acme.example",
+        "client_id": "ipgov", "groups_claim": "groups", "role_mappings": [],
+        "direct_role_claims": True, **extra}
+    return IdentityProvider(**values)
+
+
+async def test_a_directory_groups_own_colon_never_names_a_tenant(two_groups, platform):
+    """A group the directory calls ``Acme-A:Viewer`` is that directory's name, mapped only by
+    the table; only ``ipgov:<slug>:<role>`` (slug and role in either case) names a role."""
+    from ipgov.identity.sso.mapping import Grant, claimed_grants
+
+    acme, _globex = two_groups
+    provider = _claims_provider(acme, role_mappings=[
+        {"value": "Sales:Team", "tenant_id": acme.ids["acme-b"], "role": "contributor"}])
+    claims = {"groups": ["Sales:Team", "Acme-A:Viewer", "acme-a:viewer", "ipgov:ACME-C:Reviewer"]}
+    assert claimed_grants(platform.tenants, provider, claims) == {
+        Grant(acme.ids["acme-b"], "contributor"), Grant(acme.ids["acme-c"], "reviewer")}
+
+
+async def test_a_claim_named_by_a_url_is_read_whole(two_groups, platform):
+    """Namespaced claims are URLs with dots (``https://acme.example/groups``): the whole name
+    is the claim; a dotted path reaches into objects only when no claim has the whole name."""
+    from ipgov.identity.sso.mapping import Grant, claim_values, claimed_grants
+
+    acme, _globex = two_groups
+    claim = "https://acme.example/claims/groups"
+    provider = _claims_provider(acme, groups_claim=claim, direct_role_claims=False,
+                                role_mappings=[{"value": "ip", "tenant_id": acme.ids["acme-a"],
+                                                "role": "ip_manager"}])
+    assert claimed_grants(platform.tenants, provider, {claim: ["ip"]}) == {
+        Grant(acme.ids["acme-a"], "ip_manager")}
+    assert claim_values({"realm_access": {"roles": ["x"]}}, "realm_access.roles") == ["x"]
+
+
+async def test_a_malformed_role_name_is_refused_with_its_reason(two_groups, platform):
+    import pytest
+
+    from ipgov.identity.sso.mapping import claimed_grants
+    from ipgov.identity.sso.refusals import SignInRefused
+
+    acme, _globex = two_groups
+    for value in ("ipgov:acme-a", "ipgov:acme-a:viewer:extra", "ipgov:Sales Team:viewer"):
+        with pytest.raises(SignInRefused) as refused:
+            claimed_grants(platform.tenants, _claims_provider(acme), {"groups": [value]})
+        assert refused.value.code == "SSO_ROLE_NAME_MALFORMED", value
+        assert refused.value.details["value"] == value
+
+
+async def test_a_mapping_value_may_not_look_like_a_role_name(two_groups, gql):
+    """A table row whose value is written ``ipgov:<slug>:<role>`` would give two roles at once
+    (its own and the one the value names): refused when saved."""
+    acme, _globex = two_groups
+    saved = await _save(gql, acme.token("admin"), acme.ids["acme"], _input(
+        roleMappings=[{"value": "IPGOV:acme-a:viewer", "tenantSlug": "acme-b",
+                       "role": "reviewer"}]))
+    assert _codes(saved) == ["SSO_MAPPING_VALUE_RESERVED"]
+    fine = await _save(gql, acme.token("admin"), acme.ids["acme"], _input(
+        roleMappings=[{"value": "Sales:Team", "tenantSlug": "acme-b", "role": "reviewer"}]))
+    assert fine["errors"] == []

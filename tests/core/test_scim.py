@@ -141,10 +141,10 @@ async def test_decentralized_subsidiary_provisions_itself(client, platform) -> N
     assert made["data"]["createScimToken"]["errors"] == []
     own = Scim(client, made["data"]["createScimToken"]["secret"])
     user = await own.user("lin")
-    assert (await own.group("soft-a:viewer", [user["id"]])).status_code == 201
+    assert (await own.group("ipgov:soft-a:viewer", [user["id"]])).status_code == 201
     # the group's own token of a decentralized group reaches the group only
     root = Scim(client, await token_for(client, soft, "soft"))
-    refused = await root.group("soft-a:viewer")
+    refused = await root.group("ipgov:soft-a:viewer")
     assert refused.status_code == 400 and refused.json()["scimType"] == "invalidValue"
 
 
@@ -275,7 +275,7 @@ async def test_patch_add_replace_remove(scim) -> None:
 
 async def test_groups_map_to_roles_and_follow_membership(scim, acme, platform) -> None:
     user = await scim.user("dave")
-    made = await scim.group("acme-a:ip_manager", [user["id"]])
+    made = await scim.group("ipgov:acme-a:ip_manager", [user["id"]])
     assert made.status_code == 201, made.text
     group = made.json()
     assert [m["value"] for m in group["members"]] == [user["id"]]
@@ -292,7 +292,7 @@ async def test_groups_map_to_roles_and_follow_membership(scim, acme, platform) -
         {"op": "add", "path": "members", "value": [{"value": user["id"]}]}]})
     assert await roles_of(platform, user["id"]) == {(acme.ids["acme-a"], "ip_manager")}
     renamed = await scim.call("PATCH", f"/Groups/{group['id']}", {"schemas": [PATCH],
-        "Operations": [{"op": "replace", "path": "displayName", "value": "acme-b:viewer"}]})
+        "Operations": [{"op": "replace", "path": "displayName", "value": "ipgov:acme-b:viewer"}]})
     assert renamed.status_code == 200
     assert await roles_of(platform, user["id"]) == {(acme.ids["acme-b"], "viewer")}
     assert (await scim.call("DELETE", f"/Groups/{group['id']}")).status_code == 204
@@ -303,11 +303,58 @@ async def test_groups_map_to_roles_and_follow_membership(scim, acme, platform) -
     assert "members" not in listed["Resources"][0]
 
 
+async def test_a_directory_groups_own_colon_is_a_plain_group(scim, acme, platform) -> None:
+    """``Sales:Team`` and ``Acme-A:Viewer`` are the directory's own names (a tenant slug and a
+    role by coincidence): plain groups that confer nothing and are never refused. Only
+    ``ipgov:<slug>:<role>`` names a role; a name with that prefix that is not of that form is
+    refused with its reason."""
+    user = await scim.user("erin")
+    for name in ("Sales:Team", "Acme-A:Viewer", "acme-b : reviewer"):
+        made = await scim.group(name, [user["id"]])
+        assert made.status_code == 201, (name, made.text)
+        assert made.json()["displayName"] == name
+    assert await roles_of(platform, user["id"]) == set()
+    found = (await scim.call("GET", "/Groups", filter='displayName eq "sales:team"')).json()
+    assert [g["displayName"] for g in found["Resources"]] == ["Sales:Team"]
+    mapped = await scim.group("ipgov:Acme-A:Viewer", [user["id"]])
+    assert mapped.status_code == 201, mapped.text
+    assert await roles_of(platform, user["id"]) == {(acme.ids["acme-a"], "viewer")}
+    for name in ("ipgov:acme-a", "ipgov:Sales:Team:x", "ipgov:sales team:viewer"):
+        refused = await scim.group(name)
+        assert refused.status_code == 400, (name, refused.text)
+        assert "ipgov:<tenant slug>:<role>" in refused.json()["detail"], refused.text
+
+
+async def test_a_group_stored_under_the_former_form_keeps_its_role_until_renamed(
+        scim, acme, platform) -> None:
+    """Before the prefix was required, ``acme-a:viewer`` gave a role: such a stored group
+    keeps it while the directory writes the same name (members change), and a rename reads
+    the new name under today's rule."""
+    from sqlalchemy import update
+
+    from ipgov.identity.scim.models import ScimGroup
+
+    user, other = await scim.user("fay"), await scim.user("gus")
+    group = (await scim.group("acme-a:viewer", [user["id"]])).json()
+    async with platform.db.system_session("test: a group stored by the former reading") as s:
+        await s.execute(update(ScimGroup).where(ScimGroup.id == group["id"]).values(
+            target_tenant_id=acme.ids["acme-a"], role="viewer"))
+    added = await scim.call("PATCH", f"/Groups/{group['id']}", {"schemas": [PATCH],
+        "Operations": [{"op": "add", "path": "members", "value": [{"value": other["id"]}]}]})
+    assert added.status_code == 200, added.text
+    assert await roles_of(platform, other["id"]) == {(acme.ids["acme-a"], "viewer")}
+    assert await roles_of(platform, user["id"]) == {(acme.ids["acme-a"], "viewer")}
+    renamed = await scim.call("PATCH", f"/Groups/{group['id']}", {"schemas": [PATCH],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "acme-a:viewers"}]})
+    assert renamed.status_code == 200, renamed.text
+    assert await roles_of(platform, user["id"]) == set()
+
+
 async def test_group_role_only_in_the_group_tenant(scim) -> None:
-    refused = await scim.group("acme-a:group_admin")
+    refused = await scim.group("ipgov:acme-a:group_admin")
     assert refused.status_code == 400 and "tenant_admin" in refused.json()["detail"]
-    assert (await scim.group("acme:group_admin")).status_code == 201
-    assert (await scim.group("Acme-B:IP_Manager")).status_code == 201
+    assert (await scim.group("ipgov:acme:group_admin")).status_code == 201
+    assert (await scim.group("IPGOV:Acme-B:IP_Manager")).status_code == 201
 
 
 # ------------------------------------------------------------------------------- deprovisioning
@@ -333,7 +380,7 @@ async def test_deprovisioned_user_is_refused_on_the_next_request(scim, client, a
     from ipgov.identity.service_accounts import create_service_account
 
     user = await scim.user("erin")
-    await scim.group("acme-a:tenant_admin", [user["id"]])
+    await scim.group("ipgov:acme-a:tenant_admin", [user["id"]])
     bearer = await _signed_in(platform, user["id"])
     gql = GraphQLClient(client)
     assert (await gql(ME, token=bearer))["data"]["me"]["id"] == user["id"]
@@ -374,7 +421,7 @@ async def test_deprovisioned_user_is_refused_on_the_next_request(scim, client, a
 
 async def test_reactivation_restores_group_roles(scim, platform, acme) -> None:
     user = await scim.user("faye")
-    await scim.group("acme-b:reviewer", [user["id"]])
+    await scim.group("ipgov:acme-b:reviewer", [user["id"]])
     path = f"/Users/{user['id']}"
     off = {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": False}}]}
     await scim.call("PATCH", path, off)
@@ -406,19 +453,19 @@ async def test_another_groups_token_never_sees_or_touches_our_users(client, scim
     listed = (await theirs.call("GET", "/Users", filter='userName eq "gina"')).json()
     assert listed["totalResults"] == 0
     # their groups cannot take our user in, nor name our tenants
-    member = await theirs.group("globex-a:viewer", [ours["id"]])
+    member = await theirs.group("ipgov:globex-a:viewer", [ours["id"]])
     assert member.status_code == 400 and member.json()["scimType"] == "invalidValue"
-    crafted = await theirs.group("acme-a:tenant_admin")
+    crafted = await theirs.group("ipgov:acme-a:tenant_admin")
     assert crafted.status_code == 400 and "not a tenant this token provisions" in \
         crafted.json()["detail"]
-    shouted = await theirs.group("ACME-A:Viewer")  # either case names the same tenant
+    shouted = await theirs.group("IPGOV:ACME-A:Viewer")  # either case names the same tenant
     assert shouted.status_code == 400
-    ghost = await theirs.group("nowhere-at-all:viewer")
+    ghost = await theirs.group("ipgov:nowhere-at-all:viewer")
     assert ghost.json()["detail"].replace("nowhere-at-all", "acme-a") == crafted.json()["detail"]
     # our group cannot name theirs either, by create, rename or PATCH
-    g = (await scim.group("acme-a:viewer", [ours["id"]])).json()
+    g = (await scim.group("ipgov:acme-a:viewer", [ours["id"]])).json()
     rename = await scim.call("PATCH", f"/Groups/{g['id']}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "path": "displayName", "value": "globex:group_admin"}]})
+        {"op": "replace", "path": "displayName", "value": "ipgov:globex:group_admin"}]})
     assert rename.status_code == 400
     assert await roles_of(platform, ours["id"]) == {(acme.ids["acme-a"], "viewer")}
     assert (await theirs.call("GET", f"/Groups/{g['id']}")).status_code == 404
@@ -497,7 +544,7 @@ async def test_entra_id_request_shapes(scim, platform, acme) -> None:
                               "department", "value": "IP"}]})
     assert changed.status_code == 200, changed.text
     group = (await scim.call("POST", "/Groups", {
-        "schemas": [GROUP], "externalId": "8f1c", "displayName": "acme-c:contributor",
+        "schemas": [GROUP], "externalId": "8f1c", "displayName": "ipgov:acme-c:contributor",
         "members": []})).json()
     await scim.call("PATCH", f"/Groups/{group['id']}", {"schemas": [PATCH], "Operations": [
         {"op": "Add", "path": "members", "value": [{"value": user["id"]}]}]})

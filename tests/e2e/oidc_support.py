@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -30,10 +31,16 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
 
+from ipgov.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_SCRIPT = ROOT / "web" / "e2e" / "oidc" / "provider.mjs"
 PROVIDER_PACKAGE = ROOT / "web" / "node_modules" / "oidc-provider"
 PASSWORD = "any password the development pages accept"
+SECRET = "a client secret of thirty-two characters"
+SAVE = """mutation($t: ID!, $i: IdentityProviderInput!) {
+  saveIdentityProvider(tenantId: $t, input: $i) {
+    identityProvider { id redirectUri hasClientSecret } errors { code field message } } }"""
 
 
 def node_binary() -> Path | None:
@@ -266,5 +273,88 @@ async def direct_id_token(provider: OpenIdProvider, client_id: str, secret: str,
         await browser.close()
 
 
-__all__ = ["Browser", "OpenIdProvider", "TokenPath", "direct_id_token", "free_port", "missing",
-           "node_binary", "refusal", "sso_code"]
+# ------------------------------------------------------------ ipgov serving two groups
+
+
+def sso_server_env(settings: Settings, port: int) -> dict[str, str]:
+    """The environment of an ``ipgov serve`` on ``settings``' database that may reach a
+    provider on 127.0.0.1 in plain HTTP."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPGOV_")}
+    env.update({
+        "IPGOV_DATA_DIR": str(settings.data_dir), "IPGOV_DATABASE_URL": settings.database_url,
+        "IPGOV_HOST": "127.0.0.1", "IPGOV_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "IPGOV_LOG_LEVEL": "WARNING", "IPGOV_RATE_LIMIT_ANONYMOUS": "",
+        "IPGOV_SSO_ALLOW_HTTP": "true", "IPGOV_SSO_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
+        "IPGOV_SSO_CLOCK_SKEW_SECONDS": "1", "PYTHONUNBUFFERED": "1"})
+    if settings.app_database_url:
+        env["IPGOV_APP_DATABASE_URL"] = settings.app_database_url
+        env["IPGOV_SYSTEM_DATABASE_URL"] = settings.system_database_url
+    return env
+
+
+async def serving_two_groups(settings: Settings, procs: Any, stack: list[Any]
+                             ) -> tuple[Any, tuple[Any, Any], str]:
+    """The platform (closed with ``stack``), the acme (hybrid) and globex (centralized)
+    groups, and the base URL of an ``ipgov serve`` started by ``procs`` on them."""
+    from ipgov.startup import build_platform
+    from ipgov.tenancy.services import ensure_platform_tenant
+    from tests.conftest import make_group
+
+    platform = build_platform(settings)
+    stack.append(platform)
+    async with platform.db.system_session("test: platform tenant") as s:
+        await ensure_platform_tenant(platform, s)
+    await platform.authz.load()
+    groups = (await make_group(platform, "acme", "hybrid"),
+              await make_group(platform, "globex", "centralized"))
+    port = free_port()
+    procs.env = sso_server_env(settings, port)
+    procs.ports["api"] = port
+    procs.start_api("api")
+    await procs.wait_ready("api")
+    return platform, groups, procs.base("api")
+
+
+def provider_input(name: str, issuer: str, client: str, **extra: Any) -> dict[str, Any]:
+    """``IdentityProviderInput`` for client ``ipgov-<client>`` of the test provider."""
+    return {"name": name, "issuer": issuer, "clientId": f"ipgov-{client}",
+            "clientSecret": SECRET, "scopes": ["openid", "email", "profile", "groups"],
+            **extra}
+
+
+def provider_clients(base: str, ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The provider's clients for registered providers ``key -> id`` (client ``ipgov-<key>``,
+    redirected to that provider's callback)."""
+    return [{"client_id": f"ipgov-{key}", "client_secret": SECRET,
+             "redirect_uris": [f"{base}/auth/oidc/{pid}/callback"]} for key, pid in ids.items()]
+
+
+async def graphql(client: httpx.AsyncClient, base: str, query: str, variables: dict[str, Any],
+                  token: str | None = None) -> dict[str, Any]:
+    """The data of a GraphQL call that must succeed."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    answer = await client.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                               headers=headers)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def register_providers(client: httpx.AsyncClient, base: str, token: str, tenant: str,
+                             inputs: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Register each input through GraphQL: ``key -> provider id``."""
+    ids = {}
+    for key, data in inputs.items():
+        saved = (await graphql(client, base, SAVE, {"t": tenant, "i": data}, token)
+                 )["saveIdentityProvider"]
+        assert saved["errors"] == [], saved
+        assert saved["identityProvider"]["hasClientSecret"] is True
+        ids[key] = saved["identityProvider"]["id"]
+    return ids
+
+
+__all__ = ["SECRET", "Browser", "OpenIdProvider", "TokenPath", "direct_id_token", "free_port",
+           "graphql", "missing", "node_binary", "provider_clients", "provider_input",
+           "refusal", "register_providers", "serving_two_groups", "sso_code",
+           "sso_server_env"]

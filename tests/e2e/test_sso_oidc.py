@@ -15,7 +15,6 @@ are refused with nothing created.
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 import httpx
@@ -23,15 +22,19 @@ import pytest
 from sqlalchemy import func, select
 
 from ipgov.settings import Settings
-from tests.conftest import make_group
 from tests.e2e.oidc_support import (
+    SECRET,
     Browser,
     OpenIdProvider,
     TokenPath,
     direct_id_token,
-    free_port,
+    graphql,
     missing,
+    provider_clients,
+    provider_input,
     refusal,
+    register_providers,
+    serving_two_groups,
     sso_code,
 )
 from tests.e2e.test_multi_process import Processes
@@ -39,10 +42,6 @@ from tests.e2e.test_multi_process import Processes
 if (reason := missing()) is not None:
     pytest.skip(reason, allow_module_level=True)
 
-SECRET = "a client secret of thirty-two characters"
-SAVE = """mutation($t: ID!, $i: IdentityProviderInput!) {
-  saveIdentityProvider(tenantId: $t, input: $i) {
-    identityProvider { id redirectUri hasClientSecret } errors { code field message } } }"""
 COMPLETE = """mutation($c: String!) { completeSignIn(code: $c) {
   token refreshToken userId errors { code message } } }"""
 ME = "{ me { id displayName memberships { tenantSlug role } } }"
@@ -56,50 +55,6 @@ ACCOUNTS = {
     "stranger": {"email": "stranger@elsewhere.example", "email_verified": True,
                  "name": "Stranger", "groups": ["staff"]},
 }
-CLIENTS = ["acme", "short", "open", "proxied", "expiring"]
-
-
-def _env(settings: Settings, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPGOV_")}
-    env.update({
-        "IPGOV_DATA_DIR": str(settings.data_dir), "IPGOV_DATABASE_URL": settings.database_url,
-        "IPGOV_HOST": "127.0.0.1", "IPGOV_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "IPGOV_LOG_LEVEL": "WARNING", "IPGOV_RATE_LIMIT_ANONYMOUS": "",
-        "IPGOV_SSO_ALLOW_HTTP": "true", "IPGOV_SSO_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
-        "IPGOV_SSO_CLOCK_SKEW_SECONDS": "1", "PYTHONUNBUFFERED": "1"})
-    if settings.app_database_url:
-        env["IPGOV_APP_DATABASE_URL"] = settings.app_database_url
-        env["IPGOV_SYSTEM_DATABASE_URL"] = settings.system_database_url
-    return env
-
-
-def _provider_input(name: str, issuer: str, client: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "issuer": issuer, "clientId": f"ipgov-{client}",
-            "clientSecret": SECRET, "scopes": ["openid", "email", "profile", "groups"],
-            **extra}
-
-
-async def _gql(client: httpx.AsyncClient, base: str, query: str, variables: dict[str, Any],
-               token: str | None = None) -> dict[str, Any]:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    answer = await client.post(f"{base}/graphql", json={"query": query, "variables": variables},
-                               headers=headers)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
-async def _register(client: httpx.AsyncClient, base: str, token: str, tenant: str,
-                    inputs: dict[str, dict[str, Any]]) -> dict[str, str]:
-    ids = {}
-    for key, data in inputs.items():
-        saved = (await _gql(client, base, SAVE, {"t": tenant, "i": data}, token)
-                 )["saveIdentityProvider"]
-        assert saved["errors"] == [], saved
-        assert saved["identityProvider"]["hasClientSecret"] is True
-        ids[key] = saved["identityProvider"]["id"]
-    return ids
 
 
 class World:
@@ -129,47 +84,30 @@ class World:
 
 async def _world(settings: Settings, tmp_path: Any, procs: Processes,
                  stack: list[Any]) -> World:
-    from ipgov.startup import build_platform
-    from ipgov.tenancy.services import ensure_platform_tenant
-
-    platform = build_platform(settings)
-    stack.append(platform)
-    async with platform.db.system_session("test: platform tenant") as s:
-        await ensure_platform_tenant(platform, s)
-    await platform.authz.load()
-    groups = (await make_group(platform, "acme", "hybrid"),
-              await make_group(platform, "globex", "centralized"))
-    port = free_port()
-    procs.env = _env(settings, port)
-    procs.ports["api"] = port
-    procs.start_api("api")
-    await procs.wait_ready("api")
-    base = procs.base("api")
+    platform, groups, base = await serving_two_groups(settings, procs, stack)
     provider = OpenIdProvider(tmp_path, clients=[], accounts=ACCOUNTS,
                               short_code_clients=["ipgov-short"],
                               short_id_token_clients=["ipgov-expiring"])
     path = TokenPath(provider)
     issuer = provider.issuer
     inputs = {
-        "acme": _provider_input("Acme directory", issuer, "acme", jitPolicy="CREATE",
-                                allowedDomains=["acme.example"], directRoleClaims=True,
-                                roleMappings=[{"value": "ip-managers", "tenantSlug": "acme-a",
-                                               "role": "ip_manager"}]),
-        "short": _provider_input("Acme short codes", issuer, "short", jitPolicy="CREATE"),
-        "open": _provider_input("Acme open", issuer, "open", jitPolicy="REFUSE"),
-        "proxied": _provider_input("Acme proxied", issuer, "proxied", jitPolicy="CREATE",
+        "acme": provider_input("Acme directory", issuer, "acme", jitPolicy="CREATE",
+                               allowedDomains=["acme.example"], directRoleClaims=True,
+                               roleMappings=[{"value": "ip-managers", "tenantSlug": "acme-a",
+                                              "role": "ip_manager"}]),
+        "short": provider_input("Acme short codes", issuer, "short", jitPolicy="CREATE"),
+        "open": provider_input("Acme open", issuer, "open", jitPolicy="REFUSE"),
+        "proxied": provider_input("Acme proxied", issuer, "proxied", jitPolicy="CREATE",
+                                  discoveryUrl=path.discovery_url),
+        "expiring": provider_input("Acme expiring", issuer, "expiring", jitPolicy="CREATE",
                                    discoveryUrl=path.discovery_url),
-        "expiring": _provider_input("Acme expiring", issuer, "expiring", jitPolicy="CREATE",
-                                    discoveryUrl=path.discovery_url),
     }
     async with httpx.AsyncClient(timeout=30) as client:
-        ids = await _register(client, base, groups[0].token("admin"), groups[0].ids["acme"],
-                              inputs)
-    provider.clients = [
-        {"client_id": f"ipgov-{key}", "client_secret": SECRET,
-         "redirect_uris": [f"{base}/auth/oidc/{ids[key]}/callback"]} for key in CLIENTS
-    ] + [{"client_id": "other-app", "client_secret": SECRET,
-          "redirect_uris": ["http://127.0.0.1:9/cb"]}]
+        ids = await register_providers(client, base, groups[0].token("admin"),
+                                       groups[0].ids["acme"], inputs)
+    provider.clients = provider_clients(base, ids) + [
+        {"client_id": "other-app", "client_secret": SECRET,
+         "redirect_uris": ["http://127.0.0.1:9/cb"]}]
     provider.start()
     stack.append(provider)
     path.start()
@@ -204,12 +142,12 @@ async def _first_sign_in_creates_and_maps(world: World) -> None:
         callback = await browser.to_callback(world.ids["acme"], "ada")
         code = sso_code(await browser.callback(callback))
         async with httpx.AsyncClient(timeout=30) as client:
-            done = (await _gql(client, world.base, COMPLETE, {"c": code}))["completeSignIn"]
+            done = (await graphql(client, world.base, COMPLETE, {"c": code}))["completeSignIn"]
             assert done["errors"] == [] and done["token"] and done["refreshToken"], done
-            me = (await _gql(client, world.base, ME, {}, done["token"]))["me"]
+            me = (await graphql(client, world.base, ME, {}, done["token"]))["me"]
             assert me["displayName"] == "Ada Lovelace"
             assert me["memberships"] == [{"tenantSlug": "acme-a", "role": "ip_manager"}]
-            again = (await _gql(client, world.base, COMPLETE, {"c": code}))["completeSignIn"]
+            again = (await graphql(client, world.base, COMPLETE, {"c": code}))["completeSignIn"]
             assert [e["code"] for e in again["errors"]] == ["SSO_CODE_INVALID"]
         assert refusal(await browser.callback(callback))[0] == "SSO_STATE_USED"
     finally:

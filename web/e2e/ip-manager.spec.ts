@@ -25,6 +25,16 @@ test("an IP manager registers an asset, imports a CSV with a bad row and checks 
   await form.getByLabel(say(info, "Title", "名称")).fill(name);
   await form.getByLabel(say(info, "Jurisdiction", "法域")).fill("C1");
   await form.getByLabel(say(info, "Application number", "申请号")).fill(number);
+  // an inventor written family-first keeps its comma: one entry per Enter, never split
+  const inventors = form.getByLabel(say(info, "Inventors", "发明人"));
+  for (const inventor of ["Lovelace, Ada", "Zhao Lei"]) {
+    await inventors.fill(inventor);
+    await inventors.press("Enter");
+  }
+  await inventors.press("Escape");
+  await expect(form.getByTitle("Lovelace, Ada", { exact: true }).first()).toBeVisible();
+  await expect(form.getByTitle("Zhao Lei", { exact: true }).first()).toBeVisible();
+  await expect(form.getByTitle("Lovelace", { exact: true })).toHaveCount(0);
   await form.getByRole("button", { name: say(info, "Save", "保存") }).click();
   const refused = form.locator(".ant-form-item-has-error");
   await expect(refused).toHaveCount(1);

@@ -11,9 +11,9 @@ export const PEOPLE = {
   northstar: "maria.lopez@northstar.example", // another group entirely
 } as const;
 
-/** The project's language: "en" or "zh-CN". */
+/** The project's language: "en" or "zh-CN" (projects en, zh-CN, sso-en, sso-zh-CN). */
 export function language(info: TestInfo): "en" | "zh-CN" {
-  return info.project.name === "zh-CN" ? "zh-CN" : "en";
+  return info.project.name.endsWith("zh-CN") ? "zh-CN" : "en";
 }
 
 /** A text matcher for both languages. */

@@ -5,8 +5,11 @@ binding cookie (HttpOnly, ``SameSite=Lax`` so the provider's redirect back carri
 on https, path ``/auth/oidc``, as long as the sign-in may last) and redirects to the provider.
 The callback finishes it and redirects to the workspace's sign-in with the one-time code in
 the URL fragment (``/signin#sso=...``: browsers never send a fragment to a server, and the
-workspace drops it at once). Every refusal is a small page in the person's language saying
-why, with a way back to the sign-in; it is logged and audited. Nothing here is cached.
+workspace drops it at once). Every refusal is logged and audited, and says why: a browser's
+own navigation (``Sec-Fetch-Mode: navigate``, sent by every current browser) goes back to the
+workspace's sign-in with the refusal's code (``/signin#sso-refused=<CODE>``; only the code
+travels, the screen owns the words, so a crafted link cannot put text on it), any other
+client gets a small page in the person's language with a way back. Nothing here is cached.
 """
 
 from __future__ import annotations
@@ -62,14 +65,18 @@ def refusal_page(refusal: SignInRefused, locale: str) -> str:
 
 
 async def _refused(request: Request[Any, Any, Any], refusal: SignInRefused, provider_id: str,
-                   locale: str) -> Response[str]:
+                   locale: str) -> Response[Any]:
     platform = request.app.state.platform
     await flow.record_refusal(platform, refusal, provider_id=provider_id,
                               client=_client(request))
-    status = 502 if refusal.code == "SSO_PROVIDER_UNREACHABLE" else 403
-    response: Response[str] = Response(
-        refusal_page(refusal, locale), status_code=status, media_type="text/html",
-        headers={**PAGE_HEADERS, **_NO_STORE})
+    response: Response[Any]
+    if request.headers.get("sec-fetch-mode") == "navigate":
+        response = Redirect(f"/signin#sso-refused={refusal.code}", status_code=303,
+                            headers=_NO_STORE)
+    else:
+        status = 502 if refusal.code == "SSO_PROVIDER_UNREACHABLE" else 403
+        response = Response(refusal_page(refusal, locale), status_code=status,
+                            media_type="text/html", headers={**PAGE_HEADERS, **_NO_STORE})
     response.delete_cookie(flow.BINDING_COOKIE, path=COOKIE_PATH)
     return response
 

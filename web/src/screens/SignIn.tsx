@@ -1,15 +1,16 @@
 /** Sign-in with e-mail and password, or single sign-on with the identity providers offered for
  * the address (its domain), the tenant in the link (?tenant=slug) or the whole platform; the
  * language can be chosen before signing in. A finished single sign-on comes back here with a
- * one-time code in the fragment, exchanged once for the session (completeSignIn). */
-import { Button, Card, Divider, Form, Input, Layout, Space, Typography } from "antd";
+ * one-time code in the fragment, exchanged once for the session (completeSignIn); a refused one
+ * comes back with the reason's code, shown here in the screen's language. */
+import { Alert, Button, Card, Divider, Form, Input, Layout, Space, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { execute } from "../app/client";
 import type { UserErrorShape } from "../app/data";
 import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../app/operations";
-import { CompleteSignInDocument, loginHref, SignInProvidersDocument, ssoCode } from "../app/sso";
+import { CompleteSignInDocument, loginHref, SignInProvidersDocument, ssoCode, ssoRefusal } from "../app/sso";
 import { Problems } from "../app/ui";
 
 interface Offered { id: string; name: string; loginUrl: string }
@@ -37,6 +38,11 @@ export function SignIn(props: { onSignedIn: () => void }) {
   const [email, setEmail] = useState("");
   const offered = useOffered(email);
   const handedOver = useRef(false);
+  const [refused] = useState(() => ssoRefusal(window.location.hash));
+
+  useEffect(() => {
+    if (refused) window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }, [refused]);
 
   useEffect(() => {
     const code = ssoCode(window.location.hash);
@@ -81,6 +87,12 @@ export function SignIn(props: { onSignedIn: () => void }) {
           {t("app.name")} · {t("signin.title")}</Typography.Title>}
           extra={<LanguageSwitch />}>
           <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
+          {refused ? <Alert type="error" showIcon role="alert" data-testid="sso-refused"
+            style={{ marginBottom: 16 }} title={t("signin.sso.refusedTitle")}
+            description={<>
+              <div>{t(`signin.sso.refused.${refused}`, { defaultValue: t("signin.sso.refused.other") })}</div>
+              <Typography.Text type="secondary">{t("signin.sso.refusedCode", { code: refused })}</Typography.Text>
+            </>} /> : null}
           <Problems errors={errors} error={failure} />
           <Form layout="vertical" onFinish={submit} requiredMark={false}
             onValuesChange={(changed: { email?: string }) => { if (changed.email !== undefined) setEmail(changed.email); }}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginHref, ssoCode } from "../app/sso";
+import { loginHref, ssoCode, ssoRefusal } from "../app/sso";
 
 describe("single sign-on hand-over", () => {
   it("reads only a well-formed one-time code from the fragment", () => {
@@ -8,6 +8,13 @@ describe("single sign-on hand-over", () => {
     expect(ssoCode("#sso=abcDEF_123-xyz&token=x")).toBeNull();
     expect(ssoCode("#reset=abcDEF_123-xyz")).toBeNull();
     expect(ssoCode("")).toBeNull();
+  });
+
+  it("reads only a refusal's code, never words, from the fragment", () => {
+    expect(ssoRefusal("#sso-refused=SSO_UNKNOWN_USER")).toBe("SSO_UNKNOWN_USER");
+    expect(ssoRefusal("#sso-refused=Call%20us")).toBeNull();
+    expect(ssoRefusal("#sso-refused=SSO_X&msg=hi")).toBeNull();
+    expect(ssoRefusal("#sso=abcDEF_123-xyz")).toBeNull();
   });
 
   it("starts a provider's sign-in in the chosen language", () => {

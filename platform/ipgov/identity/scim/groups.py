@@ -1,9 +1,12 @@
 """SCIM Groups of one provisioning tenant, and the roles their members hold.
 
-A directory group is stored as it is named. A name ``<tenant slug>:<role>`` (e.g.
-``hanwei-semiconductor:ip_manager``) maps the group to that role in that tenant, which must be
-within the token's reach (``reach.parse_group_name``); any other name is a plain group that
-confers nothing (directories push every group assigned to the application). Members are
+A directory group is stored as it is named. A name ``ipgov:<tenant slug>:<role>`` (e.g.
+``ipgov:hanwei-semiconductor:ip_manager``) maps the group to that role in that tenant, which
+must be within the token's reach (``reach.parse_group_name``); any other name, colons and all,
+is a plain group that confers nothing (directories push every group assigned to the
+application). The name is read when the group is created or renamed: a group stored before
+the ``ipgov:`` prefix was required keeps the role its ``<slug>:<role>`` name gave it until the
+directory renames it. Members are
 users this tenant provisioned; naming anyone else is refused like an id that names nothing.
 Every change of name or members re-derives the roles of the users it touches (``sync``).
 """
@@ -133,8 +136,10 @@ async def save(prov: Provisioning, session: AsyncSession, group: ScimGroup, reso
         released = frozenset({(group.target_tenant_id, group.role)})
     members = await _member_ids(prov, session, resource)
     after = set(members)
-    group.target_tenant_id, group.role = _target(prov, resource.display_name or "")
-    group.display_name = (resource.display_name or "")[:300]
+    name = (resource.display_name or "")[:300]
+    if created or name != group.display_name:  # an unchanged name keeps what it was read as
+        group.target_tenant_id, group.role = _target(prov, name)
+    group.display_name = name
     group.display_name_key = group.display_name.strip().casefold()
     group.external_id, group.updated_at = resource.external_id, utcnow()
     await session.execute(delete(ScimGroupMember).where(ScimGroupMember.group_id == group.id))

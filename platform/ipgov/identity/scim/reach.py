@@ -4,14 +4,14 @@ A token belongs to a *provisioning tenant*: a group (a root), or a subsidiary wh
 governs it decentralized (it administers itself, so it provisions itself). Its **reach** is
 that tenant and every tenant below it, stopping at decentralized boundaries: a subsidiary
 governed decentralized provisions itself, with its own token, and its parent's token does
-not reach into it. A Group named ``<tenant slug>:<role>`` maps to that role in that tenant
-when the tenant is within reach; a name of that form naming any other tenant is refused (the
-same answer for a tenant of another group and for a slug that names nothing).
+not reach into it. A Group named ``ipgov:<tenant slug>:<role>`` (``ipgov.identity.role_names``)
+maps to that role in that tenant when the tenant is within reach; a name of that form naming
+any other tenant is refused (the same answer for a tenant of another group and for a slug
+that names nothing). Any other name is the directory's own (``Sales:Team`` too): a plain group.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ipgov.authz.roles import GROUP_ROLES, TENANT_ROLES
@@ -20,12 +20,9 @@ from ipgov.tenancy.directory import TenantDirectory, TenantInfo
 from ipgov.tenancy.models import PLATFORM_TENANT_ID, TenantStatus
 from ipgov.tenancy.modes import GovernanceMode
 
+from ..role_names import RoleNameMalformed, parse_role_name
+
 __all__ = ["GroupTarget", "Reach", "may_provision", "parse_group_name", "reach_of"]
-
-#: ``slug:role`` (either case): a slug as tenants have them, a role name; anything else is a
-#: plain group.
-_MAPPED = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9-]{0,62})\s*:\s*([A-Za-z_]{1,80})\s*$")
-
 
 def may_provision(directory: TenantDirectory, tenant_id: str) -> bool:
     """Whether ``tenant_id`` may hold SCIM tokens: a group root, or a subsidiary whose parent
@@ -80,16 +77,23 @@ def reach_of(directory: TenantDirectory, provisioner: str) -> Reach:
 
 
 def parse_group_name(reach: Reach, display_name: str) -> GroupTarget:
-    """The role a Group name confers; ``InvalidInput`` for a ``slug:role`` name whose tenant
-    is not within reach or whose role is not one that may be conferred there."""
-    match = _MAPPED.match(display_name or "")
-    if match is None:
+    """The role a Group name confers; ``InvalidInput`` for an ``ipgov:<slug>:<role>`` name
+    whose tenant is not within reach or whose role is not one that may be conferred there,
+    and for one with the prefix that is not of that form."""
+    try:
+        named = parse_role_name(display_name or "")
+    except RoleNameMalformed as exc:
+        raise InvalidInput(f"{exc.message}: a group that gives a role is named "
+                           "ipgov:<tenant slug>:<role>; any other name may not begin with "
+                           "ipgov:", code="SCIM_GROUP_NAME_MALFORMED",
+                           field="displayName", details=exc.details) from None
+    if named is None:
         return GroupTarget(None, None)
-    slug, role = match.group(1).lower(), match.group(2).lower()
+    slug, role = named.tenant_slug, named.role
     tenant = reach.by_slug(slug)
     if tenant is None:
         raise InvalidInput(f"'{slug}' is not a tenant this token provisions: name a group "
-                           "'<tenant slug>:<role>' with a tenant of this group",
+                           "'ipgov:<tenant slug>:<role>' with a tenant of this group",
                            code="SCIM_TENANT_OUT_OF_REACH", field="displayName")
     allowed = reach.roles_in(tenant.id)
     if role not in allowed:

@@ -1,12 +1,13 @@
 """Roles follow directory groups, and deprovisioning ends every access at once.
 
 A provisioned user holds role R in tenant T while he is active and a member of at least one
-directory group that maps to (T, R) (``reach.parse_group_name``). Only the (tenant, role)
-pairs some group of the provisioning tenant maps are managed: a role given by hand in another
-pair is left alone. Deactivating (``active: false``) or deleting a user removes every one of
-his memberships in the tenants the token reaches, revokes his sessions (a new token
-generation: every access token he holds is refused on its next request, in every process)
-and disables the service accounts he owns there (their API keys stop at once).
+directory group that maps to (T, R) (named ``ipgov:<slug>:<role>``:
+``reach.parse_group_name``). Only the (tenant, role) pairs some group of the provisioning
+tenant maps are managed: a role given by hand in another pair is left alone. Deactivating
+(``active: false``) or deleting a user removes every one of his memberships in the tenants the
+token reaches, revokes his sessions (a new token generation: every access token he holds is
+refused on its next request, in every process) and disables the service accounts he owns there
+(their API keys stop at once).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """From verified claims to a user and memberships, never outside the provider's reach.
 
-``claimed_grants`` reads the groups claim through the provider's table (a value -> a role in a
-tenant of its tree) and, when the provider allows it, values written ``ipgov:<slug>:<role>``.
+``claimed_grants`` reads the groups claim through the provider's table (a value, matched
+exactly, -> a role in a tenant of its tree) and, when the provider allows it, values written
+``ipgov:<slug>:<role>`` (``ipgov.identity.role_names``: the one reader of that form; any other
+value, ``Sales:Team`` too, is the directory's own name).
 Any claim that names a tenant the provider does not reach (another group's, a sibling
 decentralized subsidiary's, one moved away since the table was saved) refuses the whole
 sign-in before anything is written: whatever the claims say, nobody is mapped into another
@@ -26,6 +28,7 @@ from ipgov.tenancy.directory import TenantDirectory
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 
 from ..models import Membership, User
+from ..role_names import RoleNameMalformed, parse_role_name
 from ..service import add_membership, create_user, remove_membership
 from .models import ExternalIdentity, IdentityProvider
 from .reach import reach
@@ -34,10 +37,8 @@ from .refusals import SignInRefused
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["DIRECT_PREFIX", "Grant", "claim_values", "claimed_grants", "grantable",
-           "signed_in_user"]
+__all__ = ["Grant", "claim_values", "claimed_grants", "grantable", "signed_in_user"]
 
-DIRECT_PREFIX = "ipgov:"
 MAX_CLAIM_VALUES = 500
 
 
@@ -50,11 +51,15 @@ class Grant:
 
 
 def claim_values(claims: dict[str, Any], name: str) -> list[str]:
-    """The strings of claim ``name`` (a string or a list of strings; dotted names reach into
-    objects), at most ``MAX_CLAIM_VALUES``; anything else counts as none."""
-    value: Any = claims
-    for part in name.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+    """The strings of claim ``name`` (a string or a list of strings), at most
+    ``MAX_CLAIM_VALUES``; anything else counts as none. The claim of that whole name wins
+    (namespaced claims are URLs with dots); otherwise a dotted name reaches into objects
+    (``realm_access.roles``)."""
+    value: Any = claims.get(name)
+    if value is None:
+        value = claims
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
@@ -80,12 +85,24 @@ def _outside(value: str) -> SignInRefused:
                          details={"value": value[:120]})
 
 
-def _direct(directory: TenantDirectory, value: str, slugs: dict[str, str]) -> Grant:
-    slug, _, role = value[len(DIRECT_PREFIX):].rpartition(":")
-    tenant_id = slugs.get(slug)
-    if tenant_id is None:
-        raise _outside(value)
-    return Grant(tenant_id, role)
+def _direct(values: list[str], slugs: dict[str, str]) -> set[Grant]:
+    """The grants of the values written ``ipgov:<slug>:<role>``."""
+    grants = set()
+    for value in values:
+        try:
+            named = parse_role_name(value)
+        except RoleNameMalformed:
+            raise SignInRefused("SSO_ROLE_NAME_MALFORMED", "a directory group begins with "
+                                "ipgov: but is not written ipgov:<tenant slug>:<role>; nothing "
+                                "was changed; ask your administrator",
+                                details={"value": value[:120]}) from None
+        if named is None:
+            continue
+        tenant_id = slugs.get(named.tenant_slug)
+        if tenant_id is None:
+            raise _outside(value)
+        grants.add(Grant(tenant_id, named.role))
+    return grants
 
 
 def claimed_grants(directory: TenantDirectory, provider: IdentityProvider,
@@ -98,7 +115,7 @@ def claimed_grants(directory: TenantDirectory, provider: IdentityProvider,
               if row.get("value") in values}
     if provider.direct_role_claims:
         slugs = {directory[t].slug: t for t in reached}
-        grants |= {_direct(directory, v, slugs) for v in values if v.startswith(DIRECT_PREFIX)}
+        grants |= _direct(values, slugs)
     for grant in sorted(grants):
         if grant.tenant_id not in reached:
             raise _outside(grant.tenant_id)

@@ -25,10 +25,11 @@ class IdentityProvider(TenantScoped, Base):
     platform-wide ones.
 
     ``role_mappings`` rows are ``{"value", "tenant_id", "role"}``: a value of the groups claim
-    gives the role in that tenant of the provider's tree; with ``direct_role_claims`` a value
-    ``ipgov:<tenant slug>:<role>`` names the tenant and role itself. ``jit`` is ``create``
-    (unknown people get an account) or ``refuse``. ``client_secret_sealed`` is never returned
-    by the API."""
+    (matched exactly, colons and all) gives the role in that tenant of the provider's tree;
+    with ``direct_role_claims`` a value ``ipgov:<tenant slug>:<role>`` names the tenant and
+    role itself (``ipgov.identity.role_names``; table values never take that form). ``jit`` is
+    ``create`` (unknown people get an account) or ``refuse``. ``client_secret_sealed`` is never
+    returned by the API."""
 
     __tablename__ = "identity_providers"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)

@@ -1,11 +1,12 @@
 """Registering identity providers, and which ones a sign-in screen offers.
 
 ``save_provider`` checks every field at once (``FieldErrors``), then writes: the URLs must pass
-the outbound guard, the scopes include ``openid``, each mapping row names a tenant the
-provider reaches and a role that can be held there and that the saver may grant (the
-privilege ceiling, as for members), and allowing ``ipgov:<slug>:<role>`` claims needs the
-right to grant every role they could name. A subsidiary governed centrally has no providers
-of its own (its group's apply). The client secret is sealed (``sealing``) and never read back.
+the outbound guard, the scopes include ``openid``, each mapping row names a tenant the provider
+reaches and a role that can be held there and that the saver may grant (the privilege ceiling,
+as for members) and its value is not written in the reserved ``ipgov:`` form (it would give two
+roles at once), and allowing ``ipgov:<slug>:<role>`` claims needs the right to grant every role
+they could name. A subsidiary governed centrally has no providers of its own (its group's
+apply). The client secret is sealed (``sealing``) and never read back.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from ipgov.tenancy.modes import GovernanceMode
 from ipgov.validation import FieldErrors
 
+from ..role_names import is_role_name
 from .mapping import grantable
 from .models import ExternalIdentity, IdentityProvider
 from .oidc import forget_metadata
@@ -153,6 +155,10 @@ def _mappings(platform: Platform, tenant_id: str, rows: Sequence[RoleMappingInpu
     stored = []
     for row in rows:
         value = _text(row.value, "roleMappings", 300)
+        if is_role_name(value):
+            raise _bad("a mapping value may not begin with ipgov: (that form names a tenant "
+                       "and a role itself)", "roleMappings", "SSO_MAPPING_VALUE_RESERVED",
+                       value=value[:120])
         tenant = slugs.get((row.tenant_slug or "").strip())
         if tenant is None:
             raise _bad("the tenant of a mapping is not governed by this provider's tenant",

@@ -20,6 +20,7 @@ const en = {
   valueTier: "Value tier", priorityDate: "Priority date", filingDate: "Filing date",
   publicationDate: "Publication date", grantDate: "Grant date", expiryDate: "Expiry date",
   source: "Source", listHint: "Separate several with commas",
+  inventorsHint: "Press Enter after each name (a name may hold a comma: Lovelace, Ada)",
   newAsset: "Register an asset", editAsset: "Edit {{title}}", editAssetNamed: "Edit {{title}}",
   deleteAssetNamed: "Delete {{title}}", created: "Registered {{title}}",
   // import
@@ -101,6 +102,7 @@ const zh: Record<Key, string> = {
   valueTier: "价值等级", priorityDate: "优先权日", filingDate: "申请日",
   publicationDate: "公开日", grantDate: "授权日", expiryDate: "届满日",
   source: "来源", listHint: "多个请用逗号分隔",
+  inventorsHint: "每输入一个姓名后按回车（姓名中可含逗号，如 Lovelace, Ada）",
   newAsset: "登记资产", editAsset: "编辑 {{title}}", editAssetNamed: "编辑 {{title}}",
   deleteAssetNamed: "删除 {{title}}", created: "已登记 {{title}}",
   importTitle: "从 CSV 或 XLSX 导入资产", importFile: "CSV 或 XLSX 文件",

@@ -39,7 +39,9 @@ const CreateWatchlistDocument = graphql(`
 `);
 
 const SEVERITY_COLOR: Record<string, string> = { critical: "red", high: "volcano", medium: "gold", low: "blue", info: "default" };
-const split = (v?: string) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+/** Entries of a comma-separated text (CPC prefixes, keywords: never a comma inside), or of a
+ * tags field as they are (assignees: "Samsung Electronics Co., Ltd." is one name). */
+const split = (v?: string | string[]) => (Array.isArray(v) ? v : (v ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
 
 function NewWatchlist() {
   const t = useT();
@@ -48,7 +50,7 @@ function NewWatchlist() {
   const [form] = Form.useForm();
   const create = useM(CreateWatchlistDocument);
   const payload = create.data?.createPatentWatchlist;
-  async function submit(v: Record<string, string | undefined>) {
+  async function submit(v: Record<string, string | undefined> & { assignees?: string[] }) {
     const result = (await create.mutateAsync({ tenantId, input: {
       name: v.name ?? "", direction: v.direction ?? "", cpc: split(v.cpc), keywords: split(v.keywords),
       assignees: split(v.assignees), query: v.query ?? "", severity: v.severity ?? "medium", active: true } })).createPatentWatchlist;
@@ -63,7 +65,9 @@ function NewWatchlist() {
         <Form.Item name="direction" label={t("direction")}><Input maxLength={200} /></Form.Item>
         <Form.Item name="cpc" label={t("cpc")}><Input placeholder="H01L21, G06N3/" /></Form.Item>
         <Form.Item name="keywords" label={t("keywords")}><Input /></Form.Item>
-        <Form.Item name="assignees" label={t("assignees")}><Input /></Form.Item>
+        <Form.Item name="assignees" label={t("assignees")}>
+          <Select mode="tags" suffixIcon={null} notFoundContent={null} tokenSeparators={[]} />
+        </Form.Item>
         <Form.Item name="query" label={t("query")}><Input /></Form.Item>
         <Form.Item name="severity" label={t("severity")}>
           <Select options={["info", "low", "medium", "high", "critical"].map((s) => ({ value: s, label: s }))} />

@@ -138,7 +138,7 @@ const en = {
   newWatchlist: "New watchlist",
   name: "Name",
   createWatchlist: "Create the watchlist",
-  watchHelp: "CPC prefixes, keywords and assignees: each list is ORed, the lists ANDed; or a free query in the search syntax. Separate entries with commas.",
+  watchHelp: "CPC prefixes, keywords and assignees: each list is ORed, the lists ANDed; or a free query in the search syntax. Separate CPC prefixes and keywords with commas; press Enter after each assignee (a name may hold a comma: Samsung Electronics Co., Ltd.).",
   created: "Created.",
   selectMatch: "Select match {{number}}",
   // collections
@@ -316,7 +316,7 @@ const zh: Record<Key, string> = {
   newWatchlist: "新建监视清单",
   name: "名称",
   createWatchlist: "创建监视清单",
-  watchHelp: "CPC 前缀、关键词和专利权人：同一列表内为“或”，列表之间为“与”；或使用检索语法的自由检索式。多个条目用逗号分隔。",
+  watchHelp: "CPC 前缀、关键词和专利权人：同一列表内为“或”，列表之间为“与”；或使用检索语法的自由检索式。CPC 前缀和关键词用逗号分隔；每输入一个专利权人后按回车（名称中可含逗号，如 Samsung Electronics Co., Ltd.）。",
   created: "已创建。",
   selectMatch: "选择命中 {{number}}",
   collTitle: "专利集合",

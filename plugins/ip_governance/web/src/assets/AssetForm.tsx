@@ -2,38 +2,13 @@
 import { Col, Form, Input, Modal, Row, Select, App } from "antd";
 import { Problems, useExtension } from "@ipgov/workspace-sdk";
 import { useEffect, useState } from "react";
-import type { IpgAssetsQuery } from "../../../../../web/src/gql/graphql";
 import { CreateAssetDocument, UpdateAssetDocument } from "../operations";
 import { useTenantMutation } from "../data";
 import { ASSET_KINDS, ASSET_STATUSES, VALUE_TIERS, optionsOf, useTexts } from "../texts";
+import { DATE_FIELDS, FIELDS, TEXT_FIELDS, toInput, toValues, type Asset, type Values } from "./values";
 
-export type Asset = IpgAssetsQuery["ipAssets"]["nodes"][number];
+export type { Asset } from "./values";
 interface UserError { code: string; message: string; field?: string | null }
-
-const TEXT_FIELDS = ["title", "jurisdiction", "familyId", "applicationNumber", "publicationNumber",
-  "registrationNumber", "kindCode", "assignee", "owner"] as const;
-const DATE_FIELDS = ["priorityDate", "filingDate", "publicationDate", "grantDate", "expiryDate"] as const;
-const FIELDS: readonly string[] = [...TEXT_FIELDS, ...DATE_FIELDS, "kind", "status", "valueTier", "inventors", "cpcCodes"];
-
-type Values = Record<string, string | undefined>;
-
-function toValues(asset: Asset | null): Values {
-  if (!asset) return { kind: "patent", status: "pending" };
-  const values: Values = { kind: asset.kind, status: asset.status, valueTier: asset.valueTier ?? undefined,
-    inventors: asset.inventors.join(", "), cpcCodes: asset.cpcCodes.join(", ") };
-  for (const name of TEXT_FIELDS) values[name] = asset[name];
-  for (const name of DATE_FIELDS) values[name] = asset[name] ?? "";
-  return values;
-}
-
-function toInput(values: Values) {
-  const list = (text?: string) => (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const input: Record<string, unknown> = { kind: values.kind, status: values.status,
-    valueTier: values.valueTier ?? null, inventors: list(values.inventors), cpcCodes: list(values.cpcCodes) };
-  for (const name of TEXT_FIELDS) input[name] = (values[name] ?? "").trim();
-  for (const name of DATE_FIELDS) input[name] = values[name] || null;
-  return input;
-}
 
 export function AssetForm(props: { asset: Asset | null; open: boolean; onClose: () => void }) {
   const { t, word } = useTexts();
@@ -100,7 +75,9 @@ export function AssetForm(props: { asset: Asset | null; open: boolean; onClose: 
           <Col xs={12} md={8}>{text("assignee")}</Col>
           <Col xs={24} md={8}>{text("owner")}</Col>
           <Col xs={24} md={12}>
-            <Form.Item name="inventors" label={t("inventors")} extra={t("listHint")}><Input /></Form.Item>
+            <Form.Item name="inventors" label={t("inventors")} extra={t("inventorsHint")}>
+              <Select mode="tags" suffixIcon={null} notFoundContent={null} tokenSeparators={[]} />
+            </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="cpcCodes" label={t("cpcCodes")} extra={t("listHint")}><Input /></Form.Item>
