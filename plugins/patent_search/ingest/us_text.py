@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from .base import attempt, build_record
+from .base import FieldProblem, attempt, build_record
+from .limits import LIMITS
 from .model import PatentRecord, canonical_number
 from .tabular import Item
 from .text import clean, compact_ipc, normalise_class, parse_date, person_name
@@ -33,12 +34,14 @@ class _Field:
     section: str
     tag: str
     value: str
+    more: list[str] = field(default_factory=list)  # continuation lines, joined once at the end
 
 
 @dataclass
 class _Doc:
     line: int
     fields: list[_Field] = field(default_factory=list)
+    size: int = 0
 
     def values(self, tag: str, section: str | None = None) -> list[str]:
         return [f.value for f in self.fields
@@ -47,22 +50,37 @@ class _Doc:
     def first(self, tag: str, section: str | None = None) -> str:
         return next(iter(self.values(tag, section)), "")
 
+    def done(self) -> _Doc:
+        """Continuation lines joined to their field, each value cleaned once (linear time)."""
+        for f in self.fields:
+            if f.more:
+                f.value, f.more = clean(" ".join([f.value, *f.more])), []
+        return self
+
 
 def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
-    """Tagged fields grouped into documents; ``starts_doc(line)`` says where one begins."""
+    """Tagged fields grouped into documents; ``starts_doc(line)`` says where one begins.
+
+    A document over ``limits.Limits.max_document_bytes`` keeps no more fields past the cap
+    (its ``size`` tells); the reader reports it and goes on with the next document."""
     doc: _Doc | None = None
     section = ""
+    cap = LIMITS.max_document_bytes
     for line_no, raw in enumerate(stream, start=1):
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if starts_doc(line):
             if doc is not None:
-                yield doc
+                yield doc.done()
             doc, section = _Doc(line_no), ""
         if doc is None or not line.strip():
             continue
+        doc.size += len(raw)
+        if doc.size > cap:
+            doc.fields.clear()
+            continue
         if line[0] in " \t":
             if doc.fields:
-                doc.fields[-1].value = clean(f"{doc.fields[-1].value} {line}")
+                doc.fields[-1].more.append(line)
             continue
         match = _TAG.match(line)
         if not match:
@@ -72,19 +90,27 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
             section = tag
         doc.fields.append(_Field(section, tag, value))
     if doc is not None:
-        yield doc
+        yield doc.done()
+
+
+def _item(doc: _Doc, build) -> Item:
+    if doc.size > LIMITS.max_document_bytes:
+        return f"line {doc.line}", FieldProblem(
+            "document", f"{doc.size:,} bytes, over the limit of {LIMITS.max_document_bytes:,} "
+            "bytes per document: not read")
+    return f"line {doc.line}", attempt(build, doc)
 
 
 def _claims(doc: _Doc, claim_tags: tuple[str, ...], section: str | None) -> list[str]:
-    claims: list[str] = []
+    claims: list[list[str]] = []
     for f in doc.fields:
         if (section and f.section != section) or f.tag not in claim_tags or not f.value:
             continue
         if _CLAIM_START.match(f.value) or not claims:
-            claims.append(f.value)
+            claims.append([f.value])
         else:
-            claims[-1] = f"{claims[-1]} {f.value}"
-    return claims
+            claims[-1].append(f.value)
+    return [" ".join(parts) for parts in claims]
 
 
 def _aps(doc: _Doc) -> PatentRecord:
@@ -115,7 +141,7 @@ def _aps(doc: _Doc) -> PatentRecord:
 def read_aps(stream: IO[bytes]) -> Iterator[Item]:
     """APS greenbook text: each ``PATN`` line starts a patent."""
     for doc in _tagged(stream, lambda line: line.rstrip() == "PATN"):
-        yield f"line {doc.line}", attempt(_aps, doc)
+        yield _item(doc, _aps)
 
 
 def _aps_foreign(doc: _Doc) -> list[str]:
@@ -163,4 +189,4 @@ def _brs(doc: _Doc) -> PatentRecord:
 def read_brs(stream: IO[bytes]) -> Iterator[Item]:
     """CSS BRS export: a tab-separated summary line starts each patent."""
     for doc in _tagged(stream, lambda line: line.count("\t") >= 3):
-        yield f"line {doc.line}", attempt(_brs, doc)
+        yield _item(doc, _brs)

@@ -16,6 +16,7 @@ from lxml import etree
 from .asia import CNIPA, CNIPA_OLD, JPO, parse_cnipa, parse_cnipa_old, parse_jpo
 from .base import FieldProblem, attempt
 from .epo import DOCDB, PUBLICATION, parse_docdb, parse_ep_publication
+from .limits import LIMITS, LimitExceeded
 from .model import PatentRecord
 from .tabular import Item
 from .us_legacy import PAP, ST32, parse_pap, parse_st32
@@ -88,6 +89,11 @@ def _parse(data: bytes) -> PatentRecord | FieldProblem | None:
 
 def _read_split(stream: IO[bytes]) -> Iterator[Item]:
     for doc in split_documents(stream):
+        if doc.oversize:
+            yield f"document {doc.number} (line {doc.line})", FieldProblem(
+                "document", f"{doc.oversize:,} bytes, over the limit of "
+                f"{LIMITS.max_document_bytes:,} bytes per document: not read")
+            continue
         result = _parse(doc.data)
         if result is None:
             continue
@@ -107,11 +113,20 @@ class _EntityStream:
         self._carry = b""
         self._out = b""
         self._eof = False
+        self.consumed = 0
+        self.mark = 0
+
+    def _check(self) -> None:
+        if self.consumed - self.mark > LIMITS.max_document_bytes:
+            raise LimitExceeded("document", f"an exchange-document over the limit of "
+                                f"{LIMITS.max_document_bytes:,} bytes; reading stopped")
 
     def read(self, size: int = -1) -> bytes:
         want = self._CHUNK if size < 0 else size
         while len(self._out) < want and not self._eof:
             raw = self._stream.read(self._CHUNK)
+            self.consumed += len(raw)
+            self._check()
             if not raw:
                 self._eof = True
                 data, self._carry = self._carry, b""
@@ -129,8 +144,9 @@ class _EntityStream:
 
 def _read_docdb_stream(stream: IO[bytes]) -> Iterator[Item]:
     """Each ``exchange-document`` of a DOCDB bulk file, parsed and then freed."""
+    source = _EntityStream(stream)
     events = etree.iterparse(  # noqa: S320 - no DTD, no network, no entity resolution
-        _EntityStream(stream), events=("end",), resolve_entities=False, no_network=True,
+        source, events=("end",), resolve_entities=False, no_network=True,
         load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True)
     number = 0
     try:
@@ -146,6 +162,7 @@ def _read_docdb_stream(stream: IO[bytes]) -> Iterator[Item]:
             if isinstance(result, FieldProblem):
                 label += f" ({element.get('doc-number', '?')})"
             yield label, result
+            source.mark = source.consumed
             element.clear()
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:

@@ -1,0 +1,167 @@
+"""Bounds on what one file may cost: bytes per document and line, zip expansion, field lengths.
+
+Every reader sees its file through ``bounded(stream)``: bytes are counted as they are read (a zip
+member's header is never trusted), lines are read with a bounded ``readline`` (a file without
+newlines never becomes one giant line in memory), and reading stops with ``LimitExceeded``
+naming what was too large. Field lengths are enforced in ``base.build_record``: the excess is
+truncated and the document carries a warning (the document stays searchable and the operator
+sees which field was cut; see docs/patent_search.md "Limits").
+
+The numbers can be changed per process with the environment variables named below (read once
+at import; an operator tool or a test sets them before starting ``ipgov``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+from typing import IO
+
+__all__ = ["LIMITS", "LimitExceeded", "Limits", "bounded", "text_lines"]
+
+MiB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds (environment variable ``IPGOV_PATENT_`` + the upper-cased name)."""
+
+    #: one XML document, one text line, one APS/BRS patent, one CSV field, in bytes
+    max_document_bytes: int = 128 * MiB
+    #: one zip member or gzip stream once expanded, in bytes
+    max_member_bytes: int = 8 * 1024 * MiB
+    #: expansion of a zip member or gzip stream over its compressed size (checked once the
+    #: expanded bytes pass ``ratio_floor_bytes``, so small highly compressible members are fine)
+    max_expansion_ratio: int = 100
+    ratio_floor_bytes: int = 64 * MiB
+    #: field lengths in characters (the excess is truncated with a warning)
+    max_title_chars: int = 4_000
+    max_abstract_chars: int = 200_000
+    max_description_chars: int = 20_000_000
+    max_claims_chars: int = 4_000_000
+    max_claims: int = 5_000
+    #: entries of each list field (parties, classifications, citations) and each entry's length
+    max_list_items: int = 20_000
+    max_item_chars: int = 1_000
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Limits:
+        """Defaults overridden by ``IPGOV_PATENT_<NAME>`` variables holding positive integers."""
+        values = {}
+        for spec in fields(cls):
+            raw = environ.get(f"IPGOV_PATENT_{spec.name.upper()}", "").strip()
+            if raw:
+                number = int(raw.replace("_", ""))
+                if number < 1:
+                    raise ValueError(f"IPGOV_PATENT_{spec.name.upper()} must be at least 1")
+                values[spec.name] = number
+        return cls(**values)
+
+
+LIMITS = Limits.from_environ(os.environ)
+
+
+class LimitExceeded(Exception):  # noqa: N818 - reads as the event it is
+    """A bound was passed: reading of the current file (or zip member) stops here.
+
+    Not a ``ValueError`` on purpose: a parser's ``attempt`` turns those into per-document
+    problems, while a bound concerns the stream itself.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _size(n: int) -> str:
+    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
+
+
+class _Counting(io.RawIOBase):
+    """A raw stream that counts the bytes it delivers and stops past the caps."""
+
+    def __init__(self, raw: IO[bytes], limits: Limits, compressed: int | None, what: str) -> None:
+        self._raw = raw
+        self._limits = limits
+        self._compressed = compressed
+        self._what = what
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        limits = self._limits
+        if self.count > limits.max_member_bytes:
+            raise LimitExceeded("size", f"{self._what} expands past "
+                                f"{_size(limits.max_member_bytes)}; reading stopped")
+        if (self._compressed is not None and self.count > limits.ratio_floor_bytes
+                and self.count > limits.max_expansion_ratio * max(self._compressed, 1)):
+            raise LimitExceeded("size", f"{self._what} expands more than "
+                                f"{limits.max_expansion_ratio}:1 ({_size(self._compressed)} "
+                                f"compressed, {_size(self.count)} read so far): a zip bomb "
+                                "or a corrupt archive; reading stopped")
+        return n
+
+
+class Bounded(io.BufferedReader):
+    """A buffered stream whose lines (iteration, ``readline()``) are at most one document's
+    byte cap; a longer line raises ``LimitExceeded`` after reading only the cap."""
+
+    def __init__(self, raw: _Counting, limits: Limits) -> None:
+        super().__init__(raw, buffer_size=1 << 16)
+        self.limits = limits
+        self.line_no = 0
+
+    def readline(self, size: int | None = -1) -> bytes:
+        cap = self.limits.max_document_bytes
+        want = cap + 1 if size is None or size < 0 or size > cap else size
+        line = super().readline(want)
+        if len(line) > cap and not line.endswith(b"\n"):
+            raise LimitExceeded("line", f"line {self.line_no + 1} is longer than "
+                                f"{_size(cap)} (no line break); reading stopped")
+        if line:
+            self.line_no += 1
+        return line
+
+    def __iter__(self) -> Iterator[bytes]:  # type: ignore[override]
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+def bounded(stream: IO[bytes], *, compressed: int | None = None, what: str = "the file",
+            limits: Limits | None = None) -> Bounded:
+    """``stream`` read through the byte counter and bounded lines; ``compressed`` is the
+    compressed size the expansion ratio is measured against (a zip member, a gz file)."""
+    limits = limits or LIMITS
+    return Bounded(_Counting(stream, limits, compressed, what), limits)
+
+
+def text_lines(stream: IO[bytes]) -> Iterator[str]:
+    """Bounded lines decoded as UTF-8 (BOM dropped, bad bytes replaced), line ends kept."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("replace")
+    lines = stream if isinstance(stream, Bounded) else bounded(stream)
+    for raw in lines:
+        yield decoder.decode(raw)
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
