@@ -62,6 +62,8 @@ class IngestError:
     source_format: str = ""
     #: the document was loaded all the same (a field cut to its length limit)
     warning: bool = False
+    #: reading of the file (or zip member) stopped here: what follows it was not read
+    stopped: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}: {self.document}: {self.field}: {self.message}"

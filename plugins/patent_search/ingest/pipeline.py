@@ -154,6 +154,8 @@ def _unreadable(exc: BaseException) -> tuple[str, str]:
         return "encoding", f"not readable in its encoding ({exc}); reading stopped"
     if isinstance(exc, zipfile.BadZipFile | EOFError | gzip.BadGzipFile | zlib.error):
         return "archive", f"a damaged or truncated archive ({exc}); reading stopped"
+    if isinstance(exc, OSError):  # strerror only: the exception's text holds the server path
+        return "file", f"unreadable ({exc.strerror or type(exc).__name__}); reading stopped"
     return "file", f"unreadable ({type(exc).__name__}: {exc}); reading stopped"
 
 
@@ -193,7 +195,8 @@ def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | In
         fault, message = _unreadable(exc)
         after = f"after {where}" if where not in ("file", f"{label} start".strip()) else (
             label or "file")
-        yield IngestError(shown, after, fault, message, source_format if found else "")
+        yield IngestError(shown, after, fault, message, source_format if found else "",
+                          stopped=True)
         return
     if not found:
         yield IngestError(shown, "file", "format", "not a patent document of a known format")
