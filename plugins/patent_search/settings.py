@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 
 from ipgov.api import PlatformContext, PluginSetting, PluginSettings, resolve_plugin_settings
+
+from .ingest.limits import HELP, Limits
 
 __all__ = ["PLUGIN", "SETTINGS", "from_environ", "settings_of"]
 
@@ -37,6 +40,11 @@ SETTINGS = [
                   "The full CPC Title List (a file or folder); unset: the bundled main-group "
                   "titles.", env="IPGOV_CPC_TITLES_PATH"),
 ]
+
+# The ingestion bounds (ingest/limits.py reads them itself: dry runs have no platform).
+SETTINGS += [PluginSetting(spec.name, int, spec.default, HELP[spec.name],
+                           env=f"IPGOV_PATENT_{spec.name.upper()}", minimum=1)
+             for spec in fields(Limits)]
 
 
 def settings_of(platform: PlatformContext) -> PluginSettings:

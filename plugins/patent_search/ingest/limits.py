@@ -19,14 +19,40 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import IO
 
-__all__ = ["LIMITS", "LimitExceeded", "Limits", "bounded", "text_lines"]
+__all__ = ["HELP", "LIMITS", "LimitExceeded", "Limits", "bounded", "text_lines"]
 
 MiB = 1 << 20
 
 
+HELP = {
+    "max_document_bytes": "Largest patent document, text line, APS/BRS patent or CSV field, in "
+                          "bytes (a larger one is refused with an error naming it).",
+    "max_member_bytes": "Largest expanded zip member or gzip stream, in bytes (reading stops "
+                        "there).",
+    "max_expansion_ratio": "Largest expansion of a zip member or gzip stream over its "
+                           "compressed size (a zip bomb stops there).",
+    "ratio_floor_bytes": "Expanded bytes a member may reach before its expansion ratio is "
+                         "checked.",
+    "max_title_chars": "Longest title kept, in characters (longer: truncated, with a warning).",
+    "max_abstract_chars": "Longest abstract kept, in characters (truncated, with a warning).",
+    "max_description_chars": "Longest description kept, in characters (truncated, with a "
+                             "warning).",
+    "max_claims_chars": "Most characters of claims kept per document (truncated, with a "
+                        "warning).",
+    "max_claims": "Most claims kept per document (truncated, with a warning).",
+    "max_list_items": "Most entries kept per list field (parties, classifications, citations).",
+    "max_item_chars": "Longest entry of a list field, and longest number, in characters.",
+}
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The bounds (environment variable ``IPGOV_PATENT_`` + the upper-cased name)."""
+    """The bounds (environment variable ``IPGOV_PATENT_`` + the upper-cased name).
+
+    They are declared as patent_search settings too (``settings.SETTINGS``: checked at every
+    start-up, listed in docs/operations.md), but read here from the environment because the
+    ingestion library also runs without a platform (``ipgov patents ingest --dry-run``, the
+    benchmark)."""
 
     #: one XML document, one text line, one APS/BRS patent, one CSV field, in bytes
     max_document_bytes: int = 128 * MiB

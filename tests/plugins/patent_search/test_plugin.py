@@ -5,6 +5,7 @@ procurement duplicates, FTO screening, landscapes, the cross-plugin hooks and th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -316,3 +317,24 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
     assert declared.status_code == 413
     folder = platform.settings.data_dir / "imports" / acme.ids["acme-a"]
     assert not list(folder.rglob("*.part"))
+
+
+async def test_a_folder_walk_never_leaves_the_import_roots_and_names_files_relatively(
+        platform, gql, tmp_path):
+    acme = await make_group(platform, "acme")
+    coll = await _collection(gql, acme, "a-admin", "acme-a", "Walked")
+    row = {"lensId": "1", "jurisdiction": "US", "displayKey": "US 7654321 B2", "title": "Good"}
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(json.dumps(row | {"displayKey": "US 7000001 B2"}) + "\n")
+    feed = platform.settings.data_dir / "imports" / acme.ids["acme-a"] / "feed"
+    feed.mkdir(parents=True)
+    (feed / "good.jsonl").write_text(json.dumps(row) + "\n")
+    (feed / "link.jsonl").symlink_to(outside)
+    (feed / "passwd").symlink_to("/etc/passwd")
+    (feed / "up").symlink_to("../..")
+    job = await _ingest(platform, gql, acme, "a-admin", "acme-a", coll, feed)
+    assert job["status"] == "succeeded" and job["result"]["inserted"] == 1
+    errors = {e["file"]: e["message"] for e in job["recordErrors"]}
+    assert set(errors) == {"feed/link.jsonl", "feed/passwd", "feed/up"}
+    assert all("outside the import folders: not read" in m for m in errors.values())
+    assert not any(str(platform.settings.data_dir) in str(e) for e in job["recordErrors"])
