@@ -69,16 +69,22 @@ designation="us-only"><addressbook><orgname>Example Networks Inc.</orgname></add
 </claims>
 </us-patent-grant>
 """
-_SENTENCE = ("A first node encrypts a message with a session key derived from a shared secret "
-             "and sends it over the network to a second node, which verifies its signature.")
+_SENTENCE = (
+    "A first node encrypts a message with a session key derived from a shared secret "
+    "and sends it over the network to a second node, which verifies its signature."
+)
 
 
 def _document(number: int, paragraphs: int) -> str:
-    text = "\n".join(f'<p id="p-{i:04d}" num="{i:04d}">{_SENTENCE} {_SENTENCE}</p>'
-                     for i in range(1, paragraphs + 1))
-    claims = "\n".join(f'<claim id="CLM-{i:05d}" num="{i:05d}"><claim-text>{i}. The method of '
-                       f"claim 1, wherein {_SENTENCE}</claim-text></claim>"
-                       for i in range(1, 21))
+    text = "\n".join(
+        f'<p id="p-{i:04d}" num="{i:04d}">{_SENTENCE} {_SENTENCE}</p>'
+        for i in range(1, paragraphs + 1)
+    )
+    claims = "\n".join(
+        f'<claim id="CLM-{i:05d}" num="{i:05d}"><claim-text>{i}. The method of '
+        f"claim 1, wherein {_SENTENCE}</claim-text></claim>"
+        for i in range(1, 21)
+    )
     return _GRANT.format(number=number, sentence=_SENTENCE, paragraphs=text, claims=claims)
 
 
@@ -98,12 +104,18 @@ def largest_weekly() -> Path | None:
     """The largest real weekly file (``ipg*``/``ipa*``/``pg*`` XML, or a zip of one)."""
     if not SHARED.is_dir():
         return None
-    files = [p for p in SHARED.rglob("*") if p.is_file() and p.name.lower().startswith(
-        ("ipg", "ipa", "pg", "pa")) and p.suffix.lower() in (".xml", ".zip")]
+    files = [
+        p
+        for p in SHARED.rglob("*")
+        if p.is_file()
+        and p.name.lower().startswith(("ipg", "ipa", "pg", "pa"))
+        and p.suffix.lower() in (".xml", ".zip")
+    ]
     return max(files, key=lambda p: p.stat().st_size, default=None)
 
 
 # ---------------------------------------------------------------- child processes
+
 
 def _child_pipeline(path: Path) -> dict[str, float]:
     from patent_search.ingest import IngestError, iter_file
@@ -151,8 +163,13 @@ def _child_iterparse(path: Path) -> dict[str, float]:
 
     documents = 0
     started = time.perf_counter()
-    for _, element in etree.iterparse(_Wrapped(path), events=("end",), huge_tree=True,  # noqa: S320
-                                      resolve_entities=False, no_network=True):
+    for _, element in etree.iterparse(
+        _Wrapped(path),
+        events=("end",),
+        huge_tree=True,  # noqa: S320
+        resolve_entities=False,
+        no_network=True,
+    ):
         parent = element.getparent()
         if parent is not None and parent.getparent() is None:  # a document under the root
             documents += 1
@@ -163,10 +180,13 @@ def _child_iterparse(path: Path) -> dict[str, float]:
 
 def measure(kind: str, path: Path) -> dict[str, float]:
     """Run one measurement in a child; its figures and peak RSS (MiB)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT / "platform"), str(ROOT / "plugins"), str(ROOT)])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT / "plugins"), str(ROOT)]),
+    }
     child = subprocess.Popen(  # noqa: S603 - this script
-        [sys.executable, __file__, "--child", kind, str(path)], stdout=subprocess.PIPE, env=env)
+        [sys.executable, __file__, "--child", kind, str(path)], stdout=subprocess.PIPE, env=env
+    )
     assert child.stdout is not None
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -191,23 +211,46 @@ def bench(label: str, path: Path, reps: int) -> list[Result]:
     ours = _best("pipeline", path, reps)
     base = _best("iterparse", path, reps)
     mb = size / 1e6
-    print(f"{label}: {size / MiB:,.1f} MiB, {int(ours['documents'])} documents "
-          f"({int(ours['errors'])} errors); iterparse saw {int(base['documents'])}")
-    print(f"  pipeline  {ours['seconds']:8.2f} s  {mb / ours['seconds']:8.1f} MB/s  "
-          f"{ours['documents'] / ours['seconds']:9.1f} docs/s  peak RSS "
-          f"{ours['peak_rss_mib']:7.1f} MiB")
-    print(f"  iterparse {base['seconds']:8.2f} s  {mb / base['seconds']:8.1f} MB/s  "
-          f"{base['documents'] / base['seconds']:9.1f} docs/s  peak RSS "
-          f"{base['peak_rss_mib']:7.1f} MiB")
-    print(f"  ratio     time {ours['seconds'] / base['seconds']:.2f}x, peak RSS "
-          f"{ours['peak_rss_mib'] / base['peak_rss_mib']:.2f}x")
+    print(
+        f"{label}: {size / MiB:,.1f} MiB, {int(ours['documents'])} documents "
+        f"({int(ours['errors'])} errors); iterparse saw {int(base['documents'])}"
+    )
+    print(
+        f"  pipeline  {ours['seconds']:8.2f} s  {mb / ours['seconds']:8.1f} MB/s  "
+        f"{ours['documents'] / ours['seconds']:9.1f} docs/s  peak RSS "
+        f"{ours['peak_rss_mib']:7.1f} MiB"
+    )
+    print(
+        f"  iterparse {base['seconds']:8.2f} s  {mb / base['seconds']:8.1f} MB/s  "
+        f"{base['documents'] / base['seconds']:9.1f} docs/s  peak RSS "
+        f"{base['peak_rss_mib']:7.1f} MiB"
+    )
+    print(
+        f"  ratio     time {ours['seconds'] / base['seconds']:.2f}x, peak RSS "
+        f"{ours['peak_rss_mib'] / base['peak_rss_mib']:.2f}x"
+    )
     return [
-        Result("ingest", label, "parse rate", mb / ours["seconds"], "MB/s",
-               mb / base["seconds"], "MB/s lxml iterparse doing nothing"),
-        Result("ingest", label, "documents per second", ours["documents"] / ours["seconds"],
-               "docs/s"),
-        Result("ingest", label, "peak RSS", ours["peak_rss_mib"], "MiB",
-               base["peak_rss_mib"], "MiB lxml iterparse"),
+        Result(
+            "ingest",
+            label,
+            "parse rate",
+            mb / ours["seconds"],
+            "MB/s",
+            mb / base["seconds"],
+            "MB/s lxml iterparse doing nothing",
+        ),
+        Result(
+            "ingest", label, "documents per second", ours["documents"] / ours["seconds"], "docs/s"
+        ),
+        Result(
+            "ingest",
+            label,
+            "peak RSS",
+            ours["peak_rss_mib"],
+            "MiB",
+            base["peak_rss_mib"],
+            "MiB lxml iterparse",
+        ),
     ]
 
 
@@ -215,8 +258,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mib", type=int, default=32, help="size of the generated file")
     parser.add_argument("--gib", action="store_true", help="generate 1 GiB instead")
-    parser.add_argument("--paragraphs", type=int, default=60,
-                        help="description paragraphs per generated document (~25 KB at 60)")
+    parser.add_argument(
+        "--paragraphs",
+        type=int,
+        default=60,
+        help="description paragraphs per generated document (~25 KB at 60)",
+    )
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)

@@ -53,8 +53,16 @@ def ingest_command(source: Path, tenant_ref: str | None, collection_name: str | 
     else:
         if not tenant_ref or not collection_name:
             raise click.UsageError("--tenant and --collection are required (or use --dry-run)")
-        loaded, refused = _ingest(source=source, tenant_ref=tenant_ref,
-                                  collection_name=collection_name, kind=kind, shared=shared)
+        try:
+            loaded, refused = _ingest(source=source, tenant_ref=tenant_ref,
+                                      collection_name=collection_name, kind=kind, shared=shared)
+        except click.ClickException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a failure named in one line, not a traceback
+            raise click.ClickException(
+                f"ingestion failed ({type(exc).__name__}: {exc}); documents already stored "
+                "stay, and running the command again resumes (they count as unchanged)"
+            ) from None
     if loaded == 0:
         click.echo("nothing " + ("would be " if dry_run else "") + "loaded: every input was "
                    "refused or skipped (see above)", err=True)
@@ -65,9 +73,17 @@ def ingest_command(source: Path, tenant_ref: str | None, collection_name: str | 
 
 def _dry_run(source: Path) -> tuple[int, int]:
     """Parse everything without a database; print errors, warnings and skipped files."""
-    from .ingest import IngestError, iter_path
-    from .ingest.pipeline import Skipped
+    from ipgov.api import PluginSettingError, process_plugin_settings
 
+    from .ingest import IngestError, iter_path
+    from .ingest.limits import Limits, configure
+    from .ingest.pipeline import Skipped
+    from .settings import PLUGIN, SETTINGS
+
+    try:
+        configure(Limits.from_settings(process_plugin_settings(PLUGIN, SETTINGS)))
+    except PluginSettingError as exc:
+        raise click.ClickException(f"start-up: {exc}") from None
     counts: dict[str, int] = {}
     errors = warnings = 0
 

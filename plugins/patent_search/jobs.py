@@ -24,8 +24,9 @@ from typing import Any
 from ipgov.api import InvalidInput, JobContext, PlatformContext
 
 from .ingest import IngestError, iter_path
-from .ingest.pipeline import Skipped
+from .ingest.limits import Limits, configure
 from .ingest.model import PatentRecord
+from .ingest.pipeline import Skipped
 from .models import Collection
 from .settings import settings_of
 from .store import backend, refresh_count, upsert_records
@@ -101,6 +102,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
     collection_id = str(ctx.params.get("collection_id", ""))
     source = Path(str(ctx.params.get("source", "")))
     platform = ctx.platform
+    configure(Limits.from_settings(settings_of(platform)))
     roots = ([Path(r).resolve() for r in ctx.params["roots"]] if ctx.params.get("roots")
              else allowed_roots(platform, ctx.tenant_id))
     async with ctx.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .limits import LIMITS
+from .limits import current as current_limits
 from .model import PatentRecord, canonical_number
 from .text import unique
 
@@ -34,7 +34,7 @@ def build_record(country: str, number: str, kind: str, source_format: str,
         raise FieldProblem("publication_number", "no publication number in the document")
     if not country:
         raise FieldProblem("publication_number", f"no country for publication number {number}")
-    if len(number) > LIMITS.max_item_chars:
+    if len(number) > current_limits().max_item_chars:
         raise FieldProblem("publication_number", f"{len(number):,} characters, not a number")
     canonical = canonical_number(country, number, kind)
     for name in _LISTS:
@@ -63,16 +63,17 @@ def _cut(fields: dict[str, Any], name: str, limit: int, warnings: list[tuple[str
 def _cap_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:
     """Cut every field to its limit (``limits.Limits``); one warning per field cut."""
     warnings: list[tuple[str, str]] = []
-    _cut(fields, "title", LIMITS.max_title_chars, warnings)
-    _cut(fields, "abstract", LIMITS.max_abstract_chars, warnings)
-    _cut(fields, "description", LIMITS.max_description_chars, warnings)
+    limits = current_limits()
+    _cut(fields, "title", limits.max_title_chars, warnings)
+    _cut(fields, "abstract", limits.max_abstract_chars, warnings)
+    _cut(fields, "description", limits.max_description_chars, warnings)
     for name in ("application_number", "family_id", "language"):
-        _cut(fields, name, LIMITS.max_item_chars, warnings)
+        _cut(fields, name, limits.max_item_chars, warnings)
     claims = fields.get("claims")
     if isinstance(claims, list):
         kept, total = [], 0
-        for claim in claims[:LIMITS.max_claims]:
-            room = LIMITS.max_claims_chars - total
+        for claim in claims[:limits.max_claims]:
+            room = limits.max_claims_chars - total
             if room <= 0:
                 break
             kept.append(claim[:room])
@@ -80,17 +81,17 @@ def _cap_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:
         if len(kept) < len(claims) or kept and kept[-1] != claims[len(kept) - 1]:
             warnings.append(("claims", f"{len(claims):,} claims of "
                              f"{sum(map(len, claims)):,} characters, over the limits of "
-                             f"{LIMITS.max_claims:,} claims and {LIMITS.max_claims_chars:,} "
+                             f"{limits.max_claims:,} claims and {limits.max_claims_chars:,} "
                              "characters: truncated"))
         fields["claims"] = kept
     for name in _LISTS[1:]:
         items = fields.get(name)
         if not isinstance(items, list):
             continue
-        capped = [item[:LIMITS.max_item_chars] for item in items[:LIMITS.max_list_items]]
-        if len(capped) < len(items) or any(len(i) > LIMITS.max_item_chars for i in items):
+        capped = [item[:limits.max_item_chars] for item in items[:limits.max_list_items]]
+        if len(capped) < len(items) or any(len(i) > limits.max_item_chars for i in items):
             warnings.append((name, f"{len(items):,} entries, over the limits of "
-                             f"{LIMITS.max_list_items:,} entries of {LIMITS.max_item_chars:,} "
+                             f"{limits.max_list_items:,} entries of {limits.max_item_chars:,} "
                              "characters: truncated"))
         fields[name] = capped
     return warnings

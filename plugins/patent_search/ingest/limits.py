@@ -7,38 +7,34 @@ naming what was too large. Field lengths are enforced in ``base.build_record``: 
 truncated and the document carries a warning (the document stays searchable and the operator
 sees which field was cut; see docs/patent_search.md "Limits").
 
-The numbers can be changed per process with the environment variables named below (read once
-at import; an operator tool or a test sets them before starting ``ipgov``).
+The numbers are patent_search settings (``IPGOV_PATENT_MAX_*``, docs/operations.md), put in
+force with ``configure`` by the job (from the platform's settings) and the dry run.
 """
 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["HELP", "LIMITS", "LimitExceeded", "Limits", "bounded", "text_lines"]
+__all__ = ["HELP", "LimitExceeded", "Limits", "bounded", "configure", "current", "text_lines"]
 
 MiB = 1 << 20
 
 
 HELP = {
     "max_document_bytes": "Largest patent document, text line, APS/BRS patent or CSV field, in "
-                          "bytes (a larger one is refused with an error naming it).",
+    "bytes (a larger one is refused with an error naming it).",
     "max_member_bytes": "Largest expanded zip member or gzip stream, in bytes (reading stops "
-                        "there).",
+    "there).",
     "max_expansion_ratio": "Largest expansion of a zip member or gzip stream over its "
-                           "compressed size (a zip bomb stops there).",
-    "ratio_floor_bytes": "Expanded bytes a member may reach before its expansion ratio is "
-                         "checked.",
+    "compressed size (a zip bomb stops there).",
+    "ratio_floor_bytes": "Expanded bytes a member may reach before its expansion ratio is checked.",
     "max_title_chars": "Longest title kept, in characters (longer: truncated, with a warning).",
     "max_abstract_chars": "Longest abstract kept, in characters (truncated, with a warning).",
-    "max_description_chars": "Longest description kept, in characters (truncated, with a "
-                             "warning).",
-    "max_claims_chars": "Most characters of claims kept per document (truncated, with a "
-                        "warning).",
+    "max_description_chars": "Longest description kept, in characters (truncated, with a warning).",
+    "max_claims_chars": "Most characters of claims kept per document (truncated, with a warning).",
     "max_claims": "Most claims kept per document (truncated, with a warning).",
     "max_list_items": "Most entries kept per list field (parties, classifications, citations).",
     "max_item_chars": "Longest entry of a list field, and longest number, in characters.",
@@ -47,12 +43,8 @@ HELP = {
 
 @dataclass(frozen=True)
 class Limits:
-    """The bounds (environment variable ``IPGOV_PATENT_`` + the upper-cased name).
-
-    They are declared as patent_search settings too (``settings.SETTINGS``: checked at every
-    start-up, listed in docs/operations.md), but read here from the environment because the
-    ingestion library also runs without a platform (``ipgov patents ingest --dry-run``, the
-    benchmark)."""
+    """The bounds; each is the patent_search setting of its name (variable ``IPGOV_PATENT_`` +
+    the upper-cased name)."""
 
     #: one XML document, one text line, one APS/BRS patent, one CSV field, in bytes
     max_document_bytes: int = 128 * MiB
@@ -73,20 +65,24 @@ class Limits:
     max_item_chars: int = 1_000
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Limits:
-        """Defaults overridden by ``IPGOV_PATENT_<NAME>`` variables holding positive integers."""
-        values = {}
-        for spec in fields(cls):
-            raw = environ.get(f"IPGOV_PATENT_{spec.name.upper()}", "").strip()
-            if raw:
-                number = int(raw.replace("_", ""))
-                if number < 1:
-                    raise ValueError(f"IPGOV_PATENT_{spec.name.upper()} must be at least 1")
-                values[spec.name] = number
-        return cls(**values)
+    def from_settings(cls, settings: Any) -> Limits:
+        """The bounds of patent_search's resolved settings (``settings.SETTINGS``)."""
+        return cls(**{spec.name: int(getattr(settings, spec.name)) for spec in fields(cls)})
 
 
-LIMITS = Limits.from_environ(os.environ)
+_current = Limits()
+
+
+def current() -> Limits:
+    """The bounds in force (the defaults until ``configure``)."""
+    return _current
+
+
+def configure(limits: Limits) -> None:
+    """Put ``limits`` in force for this process: the ingestion job does so from the platform's
+    settings, the dry run from the settings read as at start-up."""
+    global _current  # noqa: PLW0603 - one process-wide setting, like the csv module's limit
+    _current = limits
 
 
 class LimitExceeded(Exception):  # noqa: N818 - reads as the event it is
@@ -131,14 +127,22 @@ class _Counting(io.RawIOBase):
         self.count += n
         limits = self._limits
         if self.count > limits.max_member_bytes:
-            raise LimitExceeded("size", f"{self._what} expands past "
-                                f"{_size(limits.max_member_bytes)}; reading stopped")
-        if (self._compressed is not None and self.count > limits.ratio_floor_bytes
-                and self.count > limits.max_expansion_ratio * max(self._compressed, 1)):
-            raise LimitExceeded("size", f"{self._what} expands more than "
-                                f"{limits.max_expansion_ratio}:1 ({_size(self._compressed)} "
-                                f"compressed, {_size(self.count)} read so far): a zip bomb "
-                                "or a corrupt archive; reading stopped")
+            raise LimitExceeded(
+                "size",
+                f"{self._what} expands past {_size(limits.max_member_bytes)}; reading stopped",
+            )
+        if (
+            self._compressed is not None
+            and self.count > limits.ratio_floor_bytes
+            and self.count > limits.max_expansion_ratio * max(self._compressed, 1)
+        ):
+            raise LimitExceeded(
+                "size",
+                f"{self._what} expands more than "
+                f"{limits.max_expansion_ratio}:1 ({_size(self._compressed)} "
+                f"compressed, {_size(self.count)} read so far): a zip bomb "
+                "or a corrupt archive; reading stopped",
+            )
         return n
 
 
@@ -156,13 +160,16 @@ class Bounded(io.BufferedReader):
         want = cap + 1 if size is None or size < 0 or size > cap else size
         line = super().readline(want)
         if len(line) > cap and not line.endswith(b"\n"):
-            raise LimitExceeded("line", f"line {self.line_no + 1} is longer than "
-                                f"{_size(cap)} (no line break); reading stopped")
+            raise LimitExceeded(
+                "line",
+                f"line {self.line_no + 1} is longer than "
+                f"{_size(cap)} (no line break); reading stopped",
+            )
         if line:
             self.line_no += 1
         return line
 
-    def __iter__(self) -> Iterator[bytes]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[bytes]:
         return self
 
     def __next__(self) -> bytes:
@@ -172,11 +179,16 @@ class Bounded(io.BufferedReader):
         return line
 
 
-def bounded(stream: IO[bytes], *, compressed: int | None = None, what: str = "the file",
-            limits: Limits | None = None) -> Bounded:
+def bounded(
+    stream: IO[bytes],
+    *,
+    compressed: int | None = None,
+    what: str = "the file",
+    limits: Limits | None = None,
+) -> Bounded:
     """``stream`` read through the byte counter and bounded lines; ``compressed`` is the
     compressed size the expansion ratio is measured against (a zip member, a gz file)."""
-    limits = limits or LIMITS
+    limits = limits or current()
     return Bounded(_Counting(stream, limits, compressed, what), limits)
 
 

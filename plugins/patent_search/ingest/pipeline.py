@@ -171,14 +171,14 @@ def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | In
     """
     path = Path(path)
     shown = str(path) if name is None else name
-    found = False
+    found, reading = False, ""
     label, where = "", "file"
     try:
         for label, opener in _units(path):
             source_format, head = _sniff(opener)
             if source_format is None:
                 continue
-            found = True
+            found, reading = True, source_format
             where = f"{label} start".strip()
             with opener() as stream:
                 for locator, item in _READERS[source_format](stream, head):
@@ -195,8 +195,7 @@ def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | In
         fault, message = _unreadable(exc)
         after = f"after {where}" if where not in ("file", f"{label} start".strip()) else (
             label or "file")
-        yield IngestError(shown, after, fault, message, source_format if found else "",
-                          stopped=True)
+        yield IngestError(shown, after, fault, message, reading, stopped=True)
         return
     if not found:
         yield IngestError(shown, "file", "format", "not a patent document of a known format")

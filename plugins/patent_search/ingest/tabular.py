@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
-from .limits import LIMITS, LimitExceeded, text_lines
+from .limits import LimitExceeded, text_lines
+from .limits import current as current_limits
 from .model import PatentRecord
 from .text import clean, normalise_class, parse_date
 
@@ -47,7 +48,7 @@ def _rows(stream: IO[bytes], skip_search_url: bool = False
             offset = 1
         else:
             lines = _prepend(first, lines)
-    csv.field_size_limit(LIMITS.max_document_bytes)
+    csv.field_size_limit(current_limits().max_document_bytes)
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
@@ -155,7 +156,8 @@ def _json_type(value: Any) -> str:
         return "true/false"
     if isinstance(value, int | float):
         return "a number"
-    return {str: "text", list: "a list", dict: "an object"}.get(type(value), "null")
+    names: dict[type, str] = {str: "text", list: "a list", dict: "an object"}
+    return names.get(type(value), "null")
 
 
 def _owners(row: dict[str, Any]) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .base import FieldProblem, attempt, build_record
-from .limits import LIMITS
+from .limits import current as current_limits
 from .model import PatentRecord, canonical_number
 from .tabular import Item
 from .text import clean, compact_ipc, normalise_class, parse_date, person_name
@@ -65,7 +65,7 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
     (its ``size`` tells); the reader reports it and goes on with the next document."""
     doc: _Doc | None = None
     section = ""
-    cap = LIMITS.max_document_bytes
+    cap = current_limits().max_document_bytes
     for line_no, raw in enumerate(stream, start=1):
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if starts_doc(line):
@@ -94,10 +94,11 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
 
 
 def _item(doc: _Doc, build) -> Item:
-    if doc.size > LIMITS.max_document_bytes:
+    cap = current_limits().max_document_bytes
+    if doc.size > cap:
         return f"line {doc.line}", FieldProblem(
-            "document", f"{doc.size:,} bytes, over the limit of {LIMITS.max_document_bytes:,} "
-            "bytes per document: not read")
+            "document", f"{doc.size:,} bytes, over the limit of {cap:,} bytes per document: "
+            "not read")
     return f"line {doc.line}", attempt(build, doc)
 
 

@@ -16,7 +16,8 @@ from lxml import etree
 from .asia import CNIPA, CNIPA_OLD, JPO, parse_cnipa, parse_cnipa_old, parse_jpo
 from .base import FieldProblem, attempt
 from .epo import DOCDB, PUBLICATION, parse_docdb, parse_ep_publication
-from .limits import LIMITS, LimitExceeded
+from .limits import LimitExceeded
+from .limits import current as current_limits
 from .model import PatentRecord
 from .tabular import Item
 from .us_legacy import PAP, ST32, parse_pap, parse_st32
@@ -92,7 +93,7 @@ def _read_split(stream: IO[bytes]) -> Iterator[Item]:
         if doc.oversize:
             yield f"document {doc.number} (line {doc.line})", FieldProblem(
                 "document", f"{doc.oversize:,} bytes, over the limit of "
-                f"{LIMITS.max_document_bytes:,} bytes per document: not read")
+                f"{current_limits().max_document_bytes:,} bytes per document: not read")
             continue
         result = _parse(doc.data)
         if result is None:
@@ -117,9 +118,9 @@ class _EntityStream:
         self.mark = 0
 
     def _check(self) -> None:
-        if self.consumed - self.mark > LIMITS.max_document_bytes:
+        if self.consumed - self.mark > current_limits().max_document_bytes:
             raise LimitExceeded("document", f"an exchange-document over the limit of "
-                                f"{LIMITS.max_document_bytes:,} bytes; reading stopped")
+                                f"{current_limits().max_document_bytes:,} bytes; reading stopped")
 
     def read(self, size: int = -1) -> bytes:
         want = self._CHUNK if size < 0 else size

@@ -17,7 +17,7 @@ from typing import IO
 
 from lxml import etree
 
-from .limits import LIMITS
+from .limits import current as current_limits
 from .text import clean
 
 __all__ = [
@@ -71,7 +71,7 @@ def split_documents(stream: IO[bytes], cap: int | None = None) -> Iterator[Docum
     a longer document is passed over up to the next ``<?xml`` line and yielded without bytes,
     with its size in ``oversize``.
     """
-    cap = LIMITS.max_document_bytes if cap is None else cap
+    cap = current_limits().max_document_bytes if cap is None else cap
     lines: list[bytes] = []
     number, start, size, content = 0, 1, 0, False
     for line_no, line in enumerate(stream, start=1):

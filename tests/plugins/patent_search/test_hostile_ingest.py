@@ -27,8 +27,12 @@ MiB = 1 << 20
 # more once documents are stored; every bound (a 128 MiB line, a document) fits in 1 GiB.
 MEMORY = 1 << 30
 EXIT_PARTIAL, EXIT_NOTHING = 3, 4
-LENS_ROW = {"lensId": "1", "jurisdiction": "US", "displayKey": "US 7654321 B2",
-            "title": "A good document"}
+LENS_ROW = {
+    "lensId": "1",
+    "jurisdiction": "US",
+    "displayKey": "US 7654321 B2",
+    "title": "A good document",
+}
 
 
 def _env(data_dir: Path, **limits: int) -> dict[str, str]:
@@ -45,8 +49,14 @@ def _limit_memory() -> None:
 
 def _cli(data_dir: Path, *args: str | Path, **limits: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "ipgov.cli.main", *map(str, args)], env=_env(data_dir, **limits),
-        capture_output=True, text=True, timeout=600, preexec_fn=_limit_memory, check=False)
+        [sys.executable, "-m", "ipgov.cli.main", *map(str, args)],
+        env=_env(data_dir, **limits),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
 
 
 def _dry(tmp_path: Path, source: Path, **limits: int) -> subprocess.CompletedProcess[str]:
@@ -67,32 +77,42 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def _load(store: Path, source: Path, collection: str, **limits: int
-          ) -> tuple[subprocess.CompletedProcess[str], list[str] | None]:
+def _load(
+    store: Path, source: Path, collection: str, **limits: int
+) -> tuple[subprocess.CompletedProcess[str], list[str] | None]:
     """Ingest into ``collection``; the result and the stored publication numbers (None when
     the collection does not exist)."""
-    result = _cli(store, "patents", "ingest", source, "--tenant", "acme", "--collection",
-                  collection, **limits)
+    result = _cli(
+        store, "patents", "ingest", source, "--tenant", "acme", "--collection", collection, **limits
+    )
     assert "Traceback" not in result.stderr, result.stderr
     with sqlite3.connect(store / "ipgov.db") as db:
         row = db.execute("select id from ps_collections where name = ?", (collection,)).fetchone()
         if row is None:
             return result, None
-        numbers = db.execute("select publication_number from ps_documents where collection_id"
-                             " = ? order by publication_number", (row[0],)).fetchall()
+        numbers = db.execute(
+            "select publication_number from ps_documents where collection_id"
+            " = ? order by publication_number",
+            (row[0],),
+        ).fetchall()
     return result, [n for (n,) in numbers]
 
 
 # ---------------------------------------------------------------- entities
 
-LAUGHS = b"""<?xml version="1.0"?>
+LAUGHS = (
+    b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol">
-""" + b"".join(
-    b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-    for i in range(1, 10)) + b"""]>
+"""
+    + b"".join(
+        b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b"""]>
 <ep-patent-document country="EP" doc-number="&lol9;" kind="A1"><SDOBI><B540><B542>&lol9;</B542>
 </B540></SDOBI></ep-patent-document>
 """
+)
 
 
 def test_billion_laughs_expand_nothing_and_the_document_is_refused(tmp_path):
@@ -111,7 +131,8 @@ def test_external_entities_open_no_file_and_make_no_connection(tmp_path, store):
     listener.setblocking(False)
     port = listener.getsockname()[1]
     path = tmp_path / "xxe.xml"
-    path.write_bytes(f"""<?xml version="1.0"?>
+    path.write_bytes(
+        f"""<?xml version="1.0"?>
 <!DOCTYPE us-patent-grant [
 <!ENTITY xxe SYSTEM "file:///etc/passwd">
 <!ENTITY net SYSTEM "http://127.0.0.1:{port}/dtd">
@@ -119,7 +140,8 @@ def test_external_entities_open_no_file_and_make_no_connection(tmp_path, store):
 <us-patent-grant><us-bibliographic-data-grant><publication-reference><document-id>
 <country>US</country><doc-number>&xxe;&net;</doc-number><kind>B2</kind></document-id>
 </publication-reference></us-bibliographic-data-grant></us-patent-grant>
-""".encode())
+""".encode()
+    )
     result, stored = _load(store, path, "xxe")
     try:
         listener.accept()
@@ -137,11 +159,14 @@ def test_external_entities_open_no_file_and_make_no_connection(tmp_path, store):
 
 # ---------------------------------------------------------------- archives
 
+
 def _bomb(path: Path, size: int) -> None:
     """A zip whose one member is a patent XML head followed by ``size`` bytes of blanks."""
     line = b" " * 1023 + b"\n"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive, \
-            archive.open("ipg-bomb.xml", "w", force_zip64=True) as member:
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("ipg-bomb.xml", "w", force_zip64=True) as member,
+    ):
         member.write(b'<?xml version="1.0"?>\n<us-patent-grant>\n')
         for _ in range(size // len(line)):
             member.write(line)
@@ -163,8 +188,10 @@ def test_zip_bomb_by_size_stops_at_the_member_cap(tmp_path):
     _bomb(path, 12 * MiB)
     result = _dry(tmp_path, path, max_member_bytes=8 * MiB, max_expansion_ratio=100_000)
     assert result.returncode == EXIT_NOTHING, result.stderr
-    assert "size.zip: member ipg-bomb.xml: size: member ipg-bomb.xml expands past 8 MiB" \
+    assert (
+        "size.zip: member ipg-bomb.xml: size: member ipg-bomb.xml expands past 8 MiB"
         in result.stderr
+    )
 
 
 def test_zip_member_paths_are_names_never_places(tmp_path):
@@ -180,6 +207,7 @@ def test_zip_member_paths_are_names_never_places(tmp_path):
 
 # ---------------------------------------------------------------- folders
 
+
 def test_symbolic_links_out_of_the_folder_are_refused_not_read(tmp_path, store):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -193,8 +221,10 @@ def test_symbolic_links_out_of_the_folder_are_refused_not_read(tmp_path, store):
     result, stored = _load(store, folder, "links")
     assert result.returncode == EXIT_NOTHING, result.stderr
     for name in ("passwd", "sub/good.jsonl"):
-        assert (f"error: {name}: file: path: a symbolic link to a place outside the import "
-                "folders: not read") in result.stderr
+        assert (
+            f"error: {name}: file: path: a symbolic link to a place outside the import "
+            "folders: not read"
+        ) in result.stderr
     assert "error: up: file: path: a symbolic link to a place outside" in result.stderr
     assert "skipped: notes.txt: not a patent document of a known format" in result.stderr
     assert str(tmp_path) not in result.stderr  # names relative to the folder, no server path
@@ -203,6 +233,7 @@ def test_symbolic_links_out_of_the_folder_are_refused_not_read(tmp_path, store):
 
 # ---------------------------------------------------------------- sizes
 
+
 def test_a_document_of_one_gibibyte_without_newlines_is_refused_in_bounded_memory(tmp_path):
     path = tmp_path / "huge.xml"
     with path.open("wb") as out:
@@ -210,12 +241,13 @@ def test_a_document_of_one_gibibyte_without_newlines_is_refused_in_bounded_memor
         out.truncate(1 << 30)  # sparse: no disk used, 1 GiB of NULs and no line break
     result = _dry(tmp_path, path)
     assert result.returncode == EXIT_NOTHING, result.stderr
-    assert ("error: huge.xml: file: line: line 2 is longer than 128 MiB (no line break); "
-            "reading stopped") in result.stderr
+    assert (
+        "error: huge.xml: file: line: line 2 is longer than 128 MiB (no line break); "
+        "reading stopped"
+    ) in result.stderr
 
 
-def test_a_huge_csv_field_after_good_rows_loads_every_good_row_and_names_the_line(
-        tmp_path, store):
+def test_a_huge_csv_field_after_good_rows_loads_every_good_row_and_names_the_line(tmp_path, store):
     path = tmp_path / "patentsview.csv"
     with path.open("w") as out:
         out.write("patent_abstract,patent_date,patent_number,patent_title\n")
@@ -224,16 +256,16 @@ def test_a_huge_csv_field_after_good_rows_loads_every_good_row_and_names_the_lin
         out.write('"' + "x" * (3 * MiB) + '",2020-01-01,10999999,Huge\n')
     result, stored = _load(store, path, "csv", max_document_bytes=2 * MiB)
     assert result.returncode == EXIT_PARTIAL, result.stderr
-    assert "patentsview.csv: after line 601: line: line 602 is longer than 2 MiB" \
-        in result.stderr
+    assert "patentsview.csv: after line 601: line: line 602 is longer than 2 MiB" in result.stderr
     assert "reading stopped" in result.stderr and "stopped: patentsview.csv" in result.stderr
     assert stored is not None and len(stored) == 600  # every good row, not a batch short
 
 
 def test_a_million_columns_are_refused_by_the_header(tmp_path):
     path = tmp_path / "wide.csv"
-    path.write_text("patent_number,patent_title," + ",".join(f"c{i}" for i in range(10**6))
-                    + "\n1,2\n")
+    path.write_text(
+        "patent_number,patent_title," + ",".join(f"c{i}" for i in range(10**6)) + "\n1,2\n"
+    )
     result = _dry(tmp_path, path)
     assert result.returncode == EXIT_NOTHING, result.stderr
     assert "line 1: a header of 1,000,002 columns, over the limit of 1,000" in result.stderr
@@ -261,8 +293,7 @@ def test_lens_rows_are_type_checked_field_by_field(tmp_path):
 
 def test_forty_thousand_continuation_lines_end_with_a_truncated_abstract(tmp_path):
     path = tmp_path / "aps.txt"
-    lines = ["PATN", "WKU  039302341", "TTL  A long one", "ABST",
-             "PAL  Start of the abstract"]
+    lines = ["PATN", "WKU  039302341", "TTL  A long one", "ABST", "PAL  Start of the abstract"]
     lines += [f"     continuation {i} " + "w" * 80 for i in range(40_000)]
     path.write_text("\n".join(lines) + "\n")
     result = _dry(tmp_path, path)
@@ -275,23 +306,31 @@ def test_forty_thousand_continuation_lines_end_with_a_truncated_abstract(tmp_pat
 def test_a_long_doctype_does_not_hide_the_document(tmp_path):
     path = tmp_path / "long-doctype.xml"
     subset = b"".join(b'<!ENTITY e%d "%d">\n' % (i, i) for i in range(8000))  # ~150 KiB
-    path.write_bytes(b'<?xml version="1.0"?>\n<!DOCTYPE ep-patent-document [\n' + subset
-                     + b']>\n<ep-patent-document country="EP" doc-number="1" kind="A1">'
-                     b"</ep-patent-document>\n")
+    path.write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE ep-patent-document [\n'
+        + subset
+        + b']>\n<ep-patent-document country="EP" doc-number="1" kind="A1">'
+        b"</ep-patent-document>\n"
+    )
     result = _dry(tmp_path, path)
     # read as the EPO publication it is (and refused for its missing bibliography), not
     # passed over as "not a patent document"
     assert "not a patent document" not in result.stderr
-    assert ("long-doctype.xml: document 1: publication-reference: missing node SDOBI/B100"
-            in result.stderr)
+    assert (
+        "long-doctype.xml: document 1: publication-reference: missing node SDOBI/B100"
+        in result.stderr
+    )
 
 
 # ---------------------------------------------------------------- encodings
 
+
 def test_wrong_encodings_are_named(tmp_path):
     latin = tmp_path / "latin.xml"
-    latin.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><x>Caf\xe9'
-                      b"</x></us-patent-grant>\n")
+    latin.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><x>Caf\xe9'
+        b"</x></us-patent-grant>\n"
+    )
     utf16 = tmp_path / "utf16.xml"
     utf16.write_bytes('<?xml version="1.0"?>\n<us-patent-grant/>\n'.encode("utf-16"))
     result = _dry(tmp_path, latin)
