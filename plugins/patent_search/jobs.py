@@ -141,7 +141,12 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
     shown = _shown_root(resolved, roots)
     prefix = ("" if ctx.params.get("upload") or resolved.is_file() or resolved == shown
               or shown not in resolved.parents else resolved.relative_to(shown).as_posix() + "/")
-    await ctx.progress(0, None, f"reading {source.name}", force=True)
+    original = str(ctx.params.get("name") or "") if ctx.params.get("upload") else ""
+
+    def shown_as(file: str) -> str:  # an upload by the name it was sent with
+        return original if original and file == resolved.name else prefix + file
+
+    await ctx.progress(0, None, f"reading {original or source.name}", force=True)
     for item in iter_path(source, roots=roots, skipped=skipped.append):
         if isinstance(item, IngestError):
             if item.warning:
@@ -149,11 +154,11 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
             else:
                 errors[item.source_format or "unknown"] += 1
             if item.stopped:
-                stopped.add(prefix + item.file)
-            await ctx.error(file=prefix + item.file, document=item.document, field=item.field,
+                stopped.add(shown_as(item.file))
+            await ctx.error(file=shown_as(item.file), document=item.document, field=item.field,
                             message=("warning: " if item.warning else "") + item.message)
             continue
-        item.source_file = prefix + item.source_file
+        item.source_file = shown_as(item.source_file)
         per_format[item.source_format] += 1
         files.add(item.source_file)
         batch.append(item)
@@ -176,7 +181,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
             "unchanged": totals["unchanged"], "documents_in_collection": count,
             "files": len(files), "watchlist_matches": dict(new_matches),
             "match_events": matched,
-            "skipped_files": [{"file": prefix + s.file, "reason": s.reason}
+            "skipped_files": [{"file": shown_as(s.file), "reason": s.reason}
                               for s in skipped[:200]],
             "skipped_count": len(skipped),
             # files whose reading stopped at a bound or a damaged part: the documents before

@@ -89,6 +89,7 @@ async def upload_documents(request: Request[Any, Any, Any], tenant_id: str, coll
         raise
     job = await platform.enqueue_job(tenant_id=tenant_id, kind=INGEST_KIND,
                                      params={"collection_id": collection_id,
-                                             "source": str(final), "upload": True},
+                                             "source": str(final), "upload": True,
+                                             "name": filename[:200]},
                                      actor=principal.subject)
     return Response({"jobId": job.id, "bytes": size, "file": safe}, status_code=202)

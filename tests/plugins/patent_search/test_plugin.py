@@ -298,6 +298,8 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
         done = await s.get(Job, job.id)
         assert done is not None and done.status == "succeeded"
         assert done.result["inserted"] == 1
+        stored = (await s.execute(select(PatentDocument.source_file))).scalars().all()
+        assert stored == ["cn old1.xml"]  # the name it was sent with, no server path
     assert not upload.exists() and not upload.parent.exists()  # deleted once ingested
     # the sibling cannot ingest -a's upload by path, nor upload into -a's collection
     other = await gql(INGEST, {"t": acme.ids["acme-b"], "c": coll, "s": job.params["source"]},
