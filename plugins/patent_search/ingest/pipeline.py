@@ -128,15 +128,21 @@ def _sniff(opener: Opener) -> tuple[str | None, bytes]:
 
 def detect_format(path: Path) -> str | None:
     """The format of a file (of the first document member of a zip), or None when the file is
-    not a patent document (README, LICENSE, lst/rpt lists, CPC scheme XML, DTD, index files)."""
+    not a patent document (README, LICENSE, lst/rpt lists, CPC scheme XML, DTD, index files)
+    or cannot be read at all (``iter_file`` then names the problem)."""
+    found = _detect(Path(path))
+    return found if isinstance(found, str) else None
+
+
+def _detect(path: Path) -> str | None | Exception:
+    """The format, None for no patent document, or the exception that stopped the look."""
     try:
-        for _, opener in _units(Path(path)):
+        for _, opener in _units(path):
             found = _sniff(opener)[0]
             if found:
                 return found
-    except (OSError, EOFError, zipfile.BadZipFile, LimitExceeded, RuntimeError,
-            NotImplementedError):
-        return None  # an unreadable file: iter_file names the problem
+    except Exception as exc:  # noqa: BLE001 - reported by iter_file, never a traceback
+        return exc
     return None
 
 
@@ -155,7 +161,8 @@ def _unreadable(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, zipfile.BadZipFile | EOFError | gzip.BadGzipFile | zlib.error):
         return "archive", f"a damaged or truncated archive ({exc}); reading stopped"
     if isinstance(exc, OSError):  # strerror only: the exception's text holds the server path
-        return "file", f"unreadable ({exc.strerror or type(exc).__name__}); reading stopped"
+        return "file", (f"unreadable ({exc.strerror or type(exc).__name__}): a damaged file or "
+                        "archive; reading stopped")
     return "file", f"unreadable ({type(exc).__name__}: {exc}); reading stopped"
 
 
@@ -265,7 +272,7 @@ def iter_path(path: Path, progress: Callable[[str, int], None] | None = None, *,
             yield entry
             continue
         file, shown = entry
-        if is_walk and detect_format(file) is None:
+        if is_walk and _detect(file) is None:  # an unreadable file is read: its error shows
             if skipped:
                 skipped(Skipped(shown, _skip_reason(file)))
             continue

@@ -475,3 +475,26 @@ def test_compact_ipc_person_name_and_dates():
     assert person_name("Bibelhausen, Volker, Dipl.-Ing.") == "Volker Bibelhausen"
     assert [parse_date(v) for v in ("20150106", "2015-01-06", "9/18/2012", "19510200", "")] == [
         date(2015, 1, 6), date(2015, 1, 6), date(2012, 9, 18), None, None]
+
+
+def test_damaged_files_are_errors_and_never_stop_the_folder(tmp_path):
+    import json
+    import zipfile
+
+    def row(number):
+        return json.dumps({"lensId": "1", "jurisdiction": "US", "displayKey": f"US {number} B2"})
+
+    (tmp_path / "a.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage, not deflate")
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as archive:
+        archive.writestr("x.jsonl", row(7654321) + "\n" * 1000)
+    whole = (tmp_path / "b.zip").read_bytes()
+    (tmp_path / "c.zip").write_bytes(whole[:40] + whole[60:])  # a member's data cut
+    (tmp_path / "d.jsonl").write_text(row(7000001) + "\n" + "[" * 100_000 + "\n")
+    items = list(iter_path(tmp_path))
+    records = [i.publication_number for i in items if not isinstance(i, IngestError)]
+    assert records == ["US-7654321-B2", "US-7000001-B2"]
+    errors = {(e.file, e.field): e for e in items if isinstance(e, IngestError)}
+    assert set(errors) == {("a.jsonl.gz", "archive"), ("c.zip", "file"), ("d.jsonl", "json")}
+    assert errors["a.jsonl.gz", "archive"].stopped
+    assert "damaged" in errors["c.zip", "file"].message
+    assert errors["d.jsonl", "json"].document == "line 2" and not errors["d.jsonl", "json"].stopped
