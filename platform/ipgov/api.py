@@ -47,6 +47,7 @@ from ipgov.plugins.context import (
 )
 from ipgov.plugins.contracts import (
     API_VERSION,
+    AssistantTool,
     CalendarEntry,
     DemoContext,
     GraphQLContribution,
@@ -59,6 +60,7 @@ from ipgov.plugins.contracts import (
     TextPassage,
 )
 from ipgov.plugins.hookspecs import hookimpl
+from ipgov.plugins.tools import load_assistant_tools
 from ipgov.reviews.checks import (
     Check,
     CheckContext,
@@ -99,6 +101,7 @@ from ipgov.web.guards import authorize_request
 # isort: split
 # --- the GraphQL kit (ipgov.graphql.kit): pages, audited mutations, inputs, rows to types ---
 from ipgov.graphql.kit import (
+    actor_field,
     column_key,
     errors_as_data,
     input_values,
@@ -337,6 +340,8 @@ async def screen_text(platform: PlatformContext, tenant_id: str, text: str, *,
 
 __all__ = [
     "API_VERSION",
+    "AssistantTool",
+    "load_assistant_tools",
     "GovernanceMode", "TenantInfo",
     "Base",
     "bounds",
@@ -444,6 +449,7 @@ __all__ = [
     "user_errors",
     "utcnow",
     # the GraphQL kit
+    "actor_field",
     "column_key",
     "errors_as_data",
     "input_values",

@@ -5,9 +5,14 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 
-__all__ = ["current_request_id", "new_request_id", "request_id_var"]
+__all__ = ["acting_through", "current_request_id", "new_request_id", "request_id_var"]
 
 request_id_var: ContextVar[str] = ContextVar("ipgov_request_id", default="")
+
+acting_through: ContextVar[str] = ContextVar("ipgov_acting_through", default="")
+"""How the current caller acts when it is not directly: ``assistant`` while an AI assistant's
+tool call runs (``ipgov.assistant``). Every audit event recorded meanwhile says so
+(``details.via``), so a reader of the trail sees which changes an assistant made."""
 
 
 def new_request_id() -> str:

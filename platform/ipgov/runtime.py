@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ipgov.audit.chain import AuditKey, append_event
 from ipgov.audit.models import AuditEvent
 from ipgov.audit.witness import WitnessWriter
-from ipgov.context import current_request_id
+from ipgov.context import acting_through, current_request_id
 from ipgov.db import Database
 from ipgov.db.scope import TenantScope
 from ipgov.plugins.catalog import PluginCatalog, build_catalog
@@ -206,6 +206,9 @@ class Platform:
         The event records the before/after values of the object it names (``object_id``), or
         of ``changed`` (an ORM object) when what changed is another object.
         """
+        via = acting_through.get()
+        if via:
+            details = {**(details or {}), "via": via}
         return await append_event(
             session,
             self.audit_key,

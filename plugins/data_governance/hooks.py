@@ -28,6 +28,7 @@ from ipgov.api import (
     WorkspaceExtension,
     WorkspaceNavEntry,
     hookimpl,
+    load_assistant_tools,
 )
 
 from . import checks, jobs, metrics, models
@@ -125,7 +126,8 @@ def register_graphql_types() -> GraphQLContribution:
     return GraphQLContribution(
         query=[CatalogQuery, QualityQuery, ProtectionQuery, MappingQuery, PublicationQuery],
         mutation=[CatalogMutation, QualityMutation, ProtectionMutation, MappingMutation,
-                  PublicationMutation])
+                  PublicationMutation],
+        tools=load_assistant_tools(Path(__file__).with_name("assistant_tools.yaml")))
 
 
 @hookimpl

@@ -28,6 +28,7 @@ from ipgov.api import (
     WorkspaceNavEntry,
     WorkspaceWidget,
     hookimpl,
+    load_assistant_tools,
 )
 
 from . import constraints as _constraints  # noqa: F401 - declares what its constraints mean
@@ -117,6 +118,7 @@ def register_graphql_types() -> GraphQLContribution:
     return GraphQLContribution(
         query=[q for a in areas for q in a.QUERIES],
         mutation=[m for a in areas for m in a.MUTATIONS],
+        tools=load_assistant_tools(Path(__file__).with_name("assistant_tools.yaml")),
     )
 
 

@@ -25,6 +25,7 @@ from ipgov.api import (
     WorkspaceNavEntry,
     WorkspaceWidget,
     hookimpl,
+    load_assistant_tools,
 )
 
 PLUGIN_INFO = PluginInfo(
@@ -129,7 +130,9 @@ def register_migrations() -> str:
 def register_graphql_types() -> GraphQLContribution:
     from .graphql import PatentMutation, PatentQuery
 
-    return GraphQLContribution(query=[PatentQuery], mutation=[PatentMutation])
+    return GraphQLContribution(
+        query=[PatentQuery], mutation=[PatentMutation],
+        tools=load_assistant_tools(Path(__file__).with_name("assistant_tools.yaml")))
 
 
 @hookimpl

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from ipgov.api import PlatformContext, utcnow
 
-from .ingest.model import PatentRecord
+from .ingest.model import PatentRecord, merge_records
 from .models import Collection, PatentDocument
 from .settings import PLUGIN, settings_of
 
@@ -86,12 +86,16 @@ def document_record(doc: PatentDocument) -> PatentRecord:
 async def upsert_records(platform: PlatformContext, session: Any, tenant_id: str,
                          collection_id: str, records: Iterable[PatentRecord]) -> UpsertStats:
     """Insert or update ``records`` in the collection (in the caller's transaction), then
-    index the changed ones. The same publication twice in one batch keeps the last."""
+    index the changed ones. The same publication twice in one batch keeps the last, and a
+    ``partial`` record (one part of a publication: OPS claims, family...) updates only the
+    fields it brings."""
     from .search import IndexDoc
 
     by_number: dict[str, PatentRecord] = {}
     for record in records:
-        by_number[record.publication_number] = record
+        held = by_number.get(record.publication_number)
+        by_number[record.publication_number] = (merge_records(held, record) if held
+                                                 else record)
     stats = UpsertStats()
     if not by_number:
         return stats
@@ -102,8 +106,10 @@ async def upsert_records(platform: PlatformContext, session: Any, tenant_id: str
     changed: list[PatentRecord] = []
     now = utcnow()
     for number, record in by_number.items():
-        digest = _hash(record)
         doc = existing.get(number)
+        if doc is not None and record.partial:
+            record = merge_records(document_record(doc), record)
+        digest = _hash(record)
         if doc is None:
             session.add(PatentDocument(tenant_id=tenant_id, collection_id=collection_id,
                                        content_hash=digest, ingested_at=now, updated_at=now,

@@ -241,3 +241,30 @@ async def test_an_event_can_name_the_changed_object_explicitly(platform):
             AuditEvent.action == "test.escalated"))).scalar_one()
     assert details["changes"]["fields"] == [{"field": "severity", "before": "high",
                                              "after": "critical"}]
+
+
+RUNS = """query($t: ID!) { reviewRuns(tenantId: $t, first: 10) { edges { node {
+  requestedBy requestedByActor { subject kind name roles } } } } }"""
+
+
+async def test_records_name_who_acted_in_the_readers_language(platform, gql):
+    """Rows keep subjects (``requestedBy`` a user id, ``scheduler``); readers get who that is:
+    a person's name and roles in the row's tenant, the platform's own actors in their
+    language, never a subject id to decode."""
+    from ipgov.reviews.models import ReviewRun
+
+    acme = await make_group(platform, "acme")
+    tid = acme.ids["acme-a"]
+    async with platform.db.tenant_session(tid) as s:
+        s.add_all([ReviewRun(tenant_id=tid, trigger="manual", requested_by=acme.users["a-admin"]),
+                   ReviewRun(tenant_id=tid, trigger="schedule", requested_by="scheduler")])
+    response = await gql.post(RUNS, {"t": tid}, token=acme.token("auditor"),
+                              headers={"accept-language": "zh-CN"})
+    body = response.json()
+    assert not body.get("errors"), body
+    actors = {n["requestedBy"]: n["requestedByActor"]
+              for n in (e["node"] for e in body["data"]["reviewRuns"]["edges"])}
+    assert actors[acme.users["a-admin"]] == {"subject": acme.users["a-admin"], "kind": "user",
+                                             "name": "a-admin", "roles": ["tenant_admin"]}
+    assert actors["scheduler"]["kind"] == "platform"
+    assert actors["scheduler"]["name"] == "定期审查计划"

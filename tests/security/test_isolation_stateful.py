@@ -3,7 +3,8 @@
 A Hypothesis state machine plays users of three groups (hybrid, centralized, decentralized)
 replaying other tenants' ids (other groups, and sibling subsidiaries) through every root field
 of the live schema that takes an id (core and plugins: new fields are covered as they appear),
-one call or a batch at a time, and through review and job worker messages.
+one call or a batch at a time, through review and job worker messages, and through the AI
+assistants' tools (ipgov.assistant, every tool taking a tenant).
 
 Invariants: every probe is refused (FORBIDDEN / NOT_FOUND, or a payload error), no response
 carries another tenant's ids or names, no row of any tenant changes, and every probe is
@@ -37,8 +38,10 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from mcp_types import CallToolRequestParams
 from sqlalchemy import select
 
+from ipgov.assistant.server import AssistantServer, Caller
 from ipgov.db.session import orm_filter_enabled
 from ipgov.graphql.schema import build_schema
 from tests.conftest import make_group
@@ -157,6 +160,22 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
     fields = probe_fields(schema)
     subscriptions = subscription_fields(schema)
     actors = sorted(world.tokens)
+    recorded_in: list[str] = []
+
+    class ProbeAssistant(AssistantServer):
+        """The assistant server whose call records are collected, not written (the
+        fingerprint proves no row changes anywhere)."""
+
+        async def _append(self, tenant_id, principal, tool, details) -> None:
+            recorded_in.append(tenant_id)
+
+    async def _no_limit(_principal) -> None:
+        return None
+
+    assistant = ProbeAssistant(platform, live_schema, caller_of=lambda caller: caller,
+                               limit=_no_limit, transport="probe")
+    tenant_tools = [t for t in assistant.tools.values() if "tenantId" in t.input_schema.get(
+        "required", [])]
 
     class CrossTenantReplay(RuleBasedStateMachine):
         """Users replay other tenants' ids; nothing crosses, nothing leaks, nothing changes."""
@@ -287,6 +306,33 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
             stats["operations"] += 1
             stats["worker"] += 1
 
+        @rule(actor=st.sampled_from(actors), pick=st.integers(0, 10 ** 6))
+        @recorded(failures)
+        def replay_tool(self, actor, pick: int) -> None:
+            """An assistant's tool (ipgov.assistant) aimed at another tenant: refused, no
+            foreign id or name in the answer, and its audit record kept in the caller's own
+            tenant, never the one it aimed at."""
+            tool = tenant_tools[pick % len(tenant_tools)]
+            foreign = self.rng.choice(world.foreign(*actor))
+            arguments = {"tenantId": foreign}
+            for name in tool.input_schema.get("required", []):
+                if name != "tenantId":
+                    arguments[name] = _tool_value(tool.input_schema["properties"][name],
+                                                  self.rng)
+            recorded_in.clear()
+            result = loop(assistant._call_tool(Caller(f"Bearer {world.tokens[actor]}"),
+                                               CallToolRequestParams(name=tool.name,
+                                                                     arguments=arguments)))
+            text = result.content[0].text
+            assert result.is_error, (actor, tool.name, arguments, text)
+            hidden = {h for h in world.secrets_of({foreign}) if h not in json.dumps(arguments)
+                      and len(h) > 3}
+            assert not sorted(h for h in hidden if h in text), (actor, tool.name, text)
+            assert "INTERNAL" not in text, (actor, tool.name, text)
+            assert recorded_in and foreign not in recorded_in, (tool.name, recorded_in)
+            stats["operations"] += 1
+            stats["tools"] += 1
+
         @rule(actor=st.sampled_from(actors))
         @recorded(failures)
         def legitimate_read(self, actor) -> None:
@@ -301,6 +347,24 @@ def make_machine(platform, client, world: World, loop: Loop, stats: dict[str, in
             assert stats["operations"] >= 0
 
     return CrossTenantReplay
+
+
+def _tool_value(schema: dict, rng: random.Random) -> Any:
+    """A value of a tool argument's JSON Schema type (ids as random UUIDs)."""
+    kind = schema.get("type")
+    kind = kind[0] if isinstance(kind, list) else kind
+    if kind == "object":
+        return {k: _tool_value(v, rng) for k, v in schema.get("properties", {}).items()
+                if k in schema.get("required", [])}
+    if kind == "array":
+        return [_tool_value(schema.get("items", {}), rng)]
+    if kind == "integer":
+        return 1
+    if kind == "boolean":
+        return False
+    if "enum" in schema:
+        return schema["enum"][0]
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 async def first_answer(platform, schema, token: str, query: str, variables: dict) -> dict:
@@ -327,7 +391,7 @@ async def _run(platform, client, operations: int, *, derandomize: bool = True
     world = await build_world(platform)
     before = await fingerprint(platform)
     stats = dict.fromkeys(("operations", "refused", "bola", "batches", "worker",
-                           "legitimate", "alike", "subscriptions"), 0)
+                           "legitimate", "alike", "subscriptions", "tools"), 0)
     failures: list[str] = []
     machine = make_machine(platform, client, world, Loop(asyncio.get_running_loop()), stats,
                            failures)
@@ -346,7 +410,7 @@ async def _run(platform, client, operations: int, *, derandomize: bool = True
     changed = sorted(t for t in before if before[t] != after[t])
     assert not changed, f"probes changed rows in: {changed}"
     assert all(stats[k] > 0 for k in ("refused", "bola", "batches", "worker", "legitimate",
-                                      "alike", "subscriptions")), stats
+                                      "alike", "subscriptions", "tools")), stats
     print(f"\nisolation: {stats}")
     return stats
 

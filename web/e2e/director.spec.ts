@@ -44,6 +44,14 @@ test("the director onboards a subsidiary, changes its mode after a preview, invi
   await expect(page.getByText(say(info, "Governance mode changed", "治理模式已更改"))).toBeVisible();
   await expect(page.getByText(say(info, "Governance mode: Centralized", "治理模式: 集中式"))).toBeVisible();
 
+  // AI assistants may only read in the new subsidiary (and below it): the card says who decided
+  const readOnly = page.getByRole("radio", { name: say(info, "May only read", "只能读取") });
+  await readOnly.click();  // saved at once: checked when the server has it
+  await expect(page.getByText(say(info, "Assistant policy saved", "助手策略已保存"))).toBeVisible();
+  await expect(readOnly).toBeChecked();
+  await expect(page.getByRole("alert").filter({ hasText: slug })).toContainText(
+    say(info, "writes are switched off by", "写入已由"));
+
   // invite a member; without SMTP the link is shown to pass on
   await page.getByRole("menuitem", { name: say(info, "Members & access", "成员与权限") }).click();
   const email = `${unique("new.member")}@hanwei.example`;

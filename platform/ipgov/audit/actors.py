@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 __all__ = ["Actor", "resolve_actors"]
 
 SERVICE_PREFIX = "sa:"
-PLATFORM_ACTORS = {"system": "the platform", "cli": "command line (ipgov CLI)"}
+PLATFORM_ACTORS = {"system": "the platform", "cli": "command line (ipgov CLI)",
+                   "scheduler": "the review schedule", "review-worker": "the review worker",
+                   "demo": "demo data", "preview": "preview",
+                   "anonymous": "someone not signed in", "digest": "the notification digest"}
+"""The platform's own subjects (in English; readers get them in their language from the
+``platform_actor`` labels)."""
 
 
 @dataclass(frozen=True)

@@ -306,6 +306,40 @@ def demo(password: str) -> None:
 
 
 
+@main.command()
+@click.option("--token-env", default="IPGOV_TOKEN", show_default=True,
+              help="The environment variable holding the caller's API key or access token.")
+def mcp(token_env: str) -> None:
+    """Serve the AI-assistant tools over stdio (Model Context Protocol), as one caller.
+
+    The caller is the API key (``ipgov_...``, of a service account or a person) or access
+    token in $IPGOV_TOKEN; every tool call is authorized, tenant-scoped, rate-limited and
+    audited as that caller, marked as done through an assistant. See docs/assistant.md.
+    """
+    import os
+
+    from ipgov.assistant.stdio import serve_stdio
+    from ipgov.graphql.schema import build_schema
+    from ipgov.web.ratelimit import TenantRateLimit, assistant_limit
+
+    credential = os.environ.get(token_env, "").strip()
+    if not credential:
+        fail(f"set {token_env} to an API key or access token (ipgov service-account key "
+             "create, or ipgov user token)")
+    cfg = settings()
+
+    async def body(platform: Platform) -> None:
+        schema = build_schema(cfg, platform.registry,
+                              operation_limits=[lambda: TenantRateLimit(cfg)])
+        await platform.authz.start()  # follows policy changes while the assistant runs
+        try:
+            await serve_stdio(platform, schema, credential, assistant_limit(platform, cfg))
+        finally:
+            await platform.authz.stop()
+
+    run_with_platform(body, load_authz=False)
+
+
 @main.command("graphql-schema")
 @click.option("--plugins", default=None,
               help="Comma-separated plugins to include ('' for all installed; default: the "

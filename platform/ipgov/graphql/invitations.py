@@ -16,6 +16,7 @@ from ipgov.identity.models import Invitation
 from ipgov.identity.onetime import aware
 from ipgov.web.downloads import download_paths
 
+from .audit_types import actor_field
 from .credentials import CREDENTIAL_CHECK, credential_check
 from .errors import UserError, user_errors
 from .kit import page_in
@@ -33,6 +34,7 @@ class InvitationType:
     email: str
     role: str
     invited_by: str
+    invited_by_actor = actor_field("invited_by", "Who sent the invitation, by name.")
     delivered: bool = strawberry.field(description="True when the link went by e-mail.")
     created_at: datetime
     expires_at: datetime

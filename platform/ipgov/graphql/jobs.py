@@ -16,6 +16,7 @@ from ipgov.jobs.models import TERMINAL, Job, JobStatus
 from ipgov.jobs.service import job_kinds
 from ipgov.validation import filter_value
 
+from .audit_types import actor_field
 from .kit import page_in
 from .pagination import Connection
 from .permissions import requires
@@ -38,6 +39,7 @@ class JobType:
     kind: str
     status: str = strawberry.field(description="queued, running, succeeded, failed, cancelled")
     requested_by: str
+    requested_by_actor = actor_field("requested_by", "Who requested it, by name (null if nobody).")
     requested_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

@@ -31,11 +31,13 @@ from strawberry.types import Info
 from ipgov.errors import DomainError
 from ipgov.validation import FieldErrors
 
+from .audit_types import actor_field
 from .errors import UserError, user_errors
 from .pagination import Connection, paginate
 from .permissions import check_permission
 
-__all__ = ["column_key", "errors_as_data", "input_values", "max_page_size", "mutate", "page_in",
+__all__ = ["actor_field", "column_key", "errors_as_data", "input_values", "max_page_size",
+           "mutate", "page_in",
            "row_mapper",
            "tenant_page", "to_type", "validate"]
 

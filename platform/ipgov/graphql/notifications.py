@@ -26,6 +26,7 @@ from ipgov.notify.models import (
 )
 from ipgov.notify.testing import send_test
 
+from .audit_types import actor_field
 from .context import operation_is_read_only
 from .errors import UserError, user_errors
 from .kit import mutate, page_in, row_mapper, tenant_page
@@ -61,6 +62,7 @@ class DestinationType:
     signed: bool = strawberry.field(description="True when messages carry a signature.")
     secrets_in_use: int = strawberry.field(description="2 during a secret rotation.")
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     created_at: datetime
 
 
@@ -97,6 +99,7 @@ class RuleType:
     destination_ids: list[strawberry.ID]
     enabled: bool
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     created_at: datetime
     updated_at: datetime
 

@@ -21,6 +21,7 @@ from ipgov.reviews.models import CheckResult, Directive, DirectiveStatus, Findin
 from ipgov.reviews.reading import directive_action, finding_references, finding_texts
 from ipgov.validation import filter_value
 
+from .audit_types import actor_field
 from .errors import UserError, user_errors
 from .kit import page_in
 from .pagination import Connection
@@ -53,6 +54,7 @@ class ReviewRunType:
     trigger: str
     status: str
     requested_by: str
+    requested_by_actor = actor_field("requested_by", "Who requested it, by name (null if nobody).")
     requested_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

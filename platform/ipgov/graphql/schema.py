@@ -20,6 +20,7 @@ from ipgov.plugins.contracts import GraphQLContribution
 from ipgov.plugins.manager import PluginRegistry
 from ipgov.settings import Settings
 
+from .assistant_policy import AssistantPolicyMutation, AssistantPolicyQuery
 from .audit import AuditMutation, AuditQuery
 from .context import ReadOnlyQueries
 from .cost import DocumentCost
@@ -60,11 +61,11 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
-               IdentityProviderQuery, ScimQuery],
+               IdentityProviderQuery, ScimQuery, AssistantPolicyQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
-                  IdentityProviderMutation, ScimMutation],
+                  IdentityProviderMutation, ScimMutation, AssistantPolicyMutation],
     )
 
 

@@ -14,6 +14,7 @@ from ipgov.errors import DomainError
 from ipgov.identity import service_accounts as accounts
 from ipgov.identity.models import ApiKey, ServiceAccount, User
 
+from .audit_types import actor_field
 from .errors import UserError, user_errors
 from .kit import page_in
 from .pagination import Connection
@@ -34,6 +35,7 @@ class ApiKeyType:
                                   "expired or revoked")
     created_at: datetime
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     expires_at: datetime | None = strawberry.field(
         description="When the key stops working; null only for keys made before expiry "
         "existed.")
@@ -41,6 +43,7 @@ class ApiKeyType:
         description="Last request with the key, to the minute.")
     revoked_at: datetime | None
     revoked_by: str | None
+    revoked_by_actor = actor_field("revoked_by", "Who revoked it, by name (null if nobody).")
     replaced_by: strawberry.ID | None = strawberry.field(
         description="The key that replaced this one at a rotation.")
 
@@ -58,6 +61,7 @@ class ServiceAccountType:
     owner_user_id: strawberry.ID | None
     owner_email: str | None
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     created_at: datetime
     disabled_at: datetime | None
     keys: list[ApiKeyType] = strawberry.field(

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from ipgov.tenancy.models import Tenant
 from ipgov.tenancy.modes import GovernanceMode
 
+from .audit_types import actor_field
 from .permissions import requires
 
 __all__ = ["GovernanceModeEnum", "TenantType", "tenant_node"]
@@ -141,8 +142,10 @@ class EscalationType:
     decision_type: str
     subject: str
     requested_by: str
+    requested_by_actor = actor_field("requested_by", "Who requested it, by name (null if nobody).")
     status: str
     decided_by: str | None
+    decided_by_actor = actor_field("decided_by", "Who decided it, by name (null if nobody).")
     decision_note: str | None
     created_at: datetime
     decided_at: datetime | None

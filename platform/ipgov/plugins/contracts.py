@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API_VERSION",
+    "AssistantTool",
     "CalendarEntry",
     "DemoContext",
     "FrameworkCatalog",
@@ -54,13 +55,34 @@ class Permission:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class AssistantTool:
+    """A tool AI assistants may call (``ipgov mcp``, ``/mcp``): one named GraphQL operation of
+    the public API, run as the caller with the same authorization, tenant scoping and limits.
+
+    ``name`` is ``snake_case`` and unique across the core and every plugin; ``kind`` is
+    ``read`` (a query) or ``write`` (a mutation, which needs a ``$tenantId`` variable: writes
+    can be disabled per tenant); ``description`` holds the text in ``en`` and ``zh-CN``. The
+    tool's input schema is derived from the operation's variables and the schema's argument
+    descriptions. Load them from YAML with ``ipgov.api.load_assistant_tools``.
+    """
+
+    name: str
+    kind: str
+    description: dict[str, str]
+    operation: str
+    source: str = ""  # the file it came from, for error messages
+
+
 @dataclass
 class GraphQLContribution:
-    """Strawberry types a plugin adds to the root Query and Mutation."""
+    """Strawberry types a plugin adds to the root Query and Mutation, and the assistant tools
+    (named operations over them) it offers."""
 
     query: list[type] = field(default_factory=list)
     mutation: list[type] = field(default_factory=list)
     types: list[type] = field(default_factory=list)
+    tools: list[AssistantTool] = field(default_factory=list)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
@@ -73,6 +73,9 @@ class Tenant(Base):
     """A group's idle timeout for its members' sign-in sessions (null: the platform's)."""
     session_max_seconds: Mapped[int | None] = mapped_column(Integer)
     """A group's absolute session lifetime (null: the platform's)."""
+    assistant_writes: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether AI assistants' write tools may act here: false refuses them in this tenant and
+    every tenant below; null leaves it to the parent (allowed at the top)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, Router, asgi, get
 from litestar.middleware import DefineMiddleware
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
 from ipgov import __version__
+from ipgov.assistant.http import MCP_PATH, METADATA_PATH, AssistantEndpoint
 from ipgov.context import new_request_id
 from ipgov.db.outage import outage_types, unavailable_dependency
 from ipgov.graphql.context import IpgovContext
@@ -34,7 +35,7 @@ from ipgov.web.ide import ide_controller, openapi_config
 from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.live import live_controller, live_options
 from ipgov.web.pages import page_routes
-from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit
+from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit, assistant_limit
 from ipgov.web.scim import scim_routes
 from ipgov.web.shell import workspace_built, workspace_routes
 from ipgov.web.sso import sso_routes
@@ -98,6 +99,21 @@ def _health_routes(platform: Platform) -> list[Any]:
     return [healthz, readyz, jwks, *export_routes(), *audit_export_routes()]
 
 
+def _assistant_routes(endpoint: AssistantEndpoint) -> list[Any]:
+    """``/mcp`` (the assistant server, ipgov.assistant) and its protected-resource metadata."""
+
+    @asgi(MCP_PATH, is_mount=True, copy_scope=True)
+    async def mcp(scope: Any, receive: Any, send: Any) -> None:
+        await endpoint(scope, receive, send)
+
+    @get([METADATA_PATH, METADATA_PATH + MCP_PATH], sync_to_thread=False,
+         include_in_schema=False)
+    def resource_metadata(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return endpoint.metadata(str(request.base_url))
+
+    return [mcp, resource_metadata]
+
+
 # --- outages (security suite, issues 9 and 22): a clear 503 instead of a bare 500 ----------
 _OUTAGE_BODY = {"data": None, "errors": [{
     "message": "the database is unavailable; retry in a few seconds",
@@ -147,6 +163,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
     plugin_routes = [r for _p, r in platform.catalog.routes]
     workspace = workspace_built()  # the web application at / (else the landing page is there)
     plugin_router = Router(path="/plugins", route_handlers=plugin_routes) if plugin_routes else None
+    assistant = AssistantEndpoint(platform, schema, assistant_limit(platform, settings))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -155,7 +172,8 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         await revocations.start()  # followed like policies (IPGOV_POLICY_POLL_SECONDS)
         stop_work = await start_work(platform)
         try:
-            yield
+            async with assistant.running():  # /mcp's session manager
+                yield
         finally:
             await LiveHub.of(platform).stop()
             await stop_work()
@@ -167,6 +185,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
                         *home_routes(settings, at_root=not workspace), *account_routes(),
                         *(workspace_routes() if workspace else []), *extension_file_routes(),
                         *calendar_routes(), *sso_routes(), *scim_routes(),
+                        *_assistant_routes(assistant),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],
         request_max_body_size=max(settings.max_request_bytes, settings.max_upload_bytes),

@@ -48,14 +48,16 @@ from ipgov.settings import Settings
 
 from .callers import ApiKeyCache, Caller, ScimTokenCache, client_address, header
 
-__all__ = ["RateLimitMiddleware", "RateLimits", "TenantRateLimit", "rate_limits"]
+__all__ = ["RateLimitMiddleware", "RateLimits", "TenantRateLimit", "assistant_limit",
+           "rate_limits"]
 
 log = logging.getLogger("ipgov.web")
 TENANT_ARGUMENTS = frozenset({"tenantId", "id", "parentId", "absorbingId", "rootId", "groupId"})
 # Rate-limited: the API (GraphQL), plugin routes (uploads, reports), exports, sign-in redirects
 # and SCIM; static pages and probes are not (a browser loading the supervision UI would spend
 # its budget on files).
-LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report", "/auth/", "/scim/")
+LIMITED_PREFIXES = ("/plugins/", "/supervision/export", "/supervision/report", "/auth/", "/scim/",
+                    "/mcp")
 STORE_RETRY_SECONDS = 5  # after a store failure: fallback only, then try the store again
 #: What a failing store raises: limits wraps redis-py's errors (redis.exceptions.ConnectionError
 #: is not an OSError); a silent store ends in our own timeout.
@@ -187,6 +189,19 @@ def rate_limits(platform: Any, settings: Settings | None = None) -> RateLimits:
     if found is None:
         found = platform.rate_limiters[key] = RateLimits(settings)
     return found
+
+
+def assistant_limit(platform: Any, settings: Settings | None = None) -> Any:
+    """The per-caller budget of an assistant's tool calls (``ipgov.assistant``): the user
+    limit, counted apart from the caller's own requests (an assistant looping on a tool
+    spends its budget, not the person's); seconds to wait when spent, else None."""
+    limits = rate_limits(platform, settings)
+
+    async def limit(principal: Any) -> int | None:
+        rejection = await limits.hit("user", f"assistant:{principal.subject}")
+        return rejection.retry_after if rejection is not None else None
+
+    return limit
 
 
 # --------------------------------------------------------------------------- per caller (ASGI)

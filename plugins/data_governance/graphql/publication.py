@@ -17,6 +17,7 @@ from ipgov.api import (
     Connection,
     Forbidden,
     UserError,
+    actor_field,
     check_permission,
     errors_as_data,
     mutate,
@@ -89,6 +90,7 @@ class PublicationCheckType:
                                              "its submitter)")
     text_withheld: bool
     submitted_by: str
+    submitted_by_actor = actor_field("submitted_by", "Who submitted it, by name (null if nobody).")
     submitted_at: datetime
     leak_score: float | None = strawberry.field(
         deprecation_reason="Use risks. Null when a matched secret is above your clearance.")

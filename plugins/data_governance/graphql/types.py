@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from ipgov.api import UserError, row_mapper, to_type
+from ipgov.api import UserError, actor_field, row_mapper, to_type
 
 from ..catalog.models import DataAsset
 from ..lifecycle.models import DestructionRequest
@@ -37,6 +37,7 @@ class MetadataSpecType:
     json_schema: JSON
     note: str
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     created_at: datetime
 
 
@@ -65,6 +66,7 @@ class DataAssetType:
     archived_at: datetime | None
     destroyed_at: datetime | None
     destroyed_by: str | None
+    destroyed_by_actor = actor_field("destroyed_by", "Who destroyed it, by name (null if nobody).")
     updated_at: datetime
 
 
@@ -150,6 +152,7 @@ class ReasonableStepType:
     expires_on: date | None
     evidence_ref: str
     recorded_by: str
+    recorded_by_actor = actor_field("recorded_by", "Who recorded it, by name (null if nobody).")
 
 
 @strawberry.input(description="A reasonable step taken for a trade secret.")
@@ -193,6 +196,7 @@ class DestructionRequestType:
     asset_id: ID
     reason: str
     requested_by: str
+    requested_by_actor = actor_field("requested_by", "Who requested it, by name (null if nobody).")
     requested_at: datetime
     status: str = strawberry.field(description="pending, approved, rejected, executed")
     required_approvals: int
@@ -268,6 +272,7 @@ class SolutionLinkType:
     ref: str
     title: str
     linked_by: str
+    linked_by_actor = actor_field("linked_by", "Who linked it, by name (null if nobody).")
     linked_at: datetime
 
 
@@ -326,6 +331,7 @@ class GovernanceRoleType:
     person: str
     decision_rights: list[str]
     assigned_by: str
+    assigned_by_actor = actor_field("assigned_by", "Who assigned it, by name (null if nobody).")
     assigned_at: datetime
 
 

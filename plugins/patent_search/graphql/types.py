@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from ipgov.api import UserError, row_mapper, to_type
+from ipgov.api import UserError, actor_field, row_mapper, to_type
 
 from .. import fto as fto_screen
 from ..models import Collection, FtoScreening
@@ -161,6 +161,7 @@ class FtoType:
     id: ID
     title: str
     created_by: str
+    created_by_actor = actor_field("created_by", "Who created it, by name (null if nobody).")
     created_at: datetime
     hits: list[ScreeningHitType]
     disclaimer: str

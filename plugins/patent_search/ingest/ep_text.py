@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
+from .decoding import TextLines
 from .model import PatentRecord
-from .tabular import Item, read_json_lines
+from .tabular import Item, json_keys, read_json_lines
 from .text import clean, parse_date
 from .xmldoc import XmlProblem, block_text, claim_texts, parse_document
 
@@ -79,10 +80,15 @@ def read_ep_tsv(stream: IO[bytes]) -> Iterator[Item]:
     """Group consecutive lines of one publication into a record."""
     current: _Parts | None = None
     start = 0
-    for line_no, raw in enumerate(stream, start=1):
-        cells = raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")
+    lines = TextLines(stream)
+    for line_no, text in enumerate(lines, start=1):
+        cells = text.rstrip("\r\n").split("\t")
+        problems = lines.take_problems()
+        if problems:
+            yield f"line {line_no}", problems[0][1]
+            continue
         if len(cells) < 7:
-            if raw.strip():
+            if text.strip():
                 yield f"line {line_no}", FieldProblem("line", f"{len(cells)} columns, expected 7")
             continue
         key = tuple(cells[:3])
@@ -106,7 +112,13 @@ def _pairs(value: dict[str, Any] | None) -> dict[str, str]:
 
 
 def _jsonl_record(row: dict[str, Any]) -> PatentRecord:
-    country, number, kind = (str(row.get("publication_number", "")).split("-") + ["", ""])[:3]
+    number_parts = str(row.get("publication_number", "")).split("-")
+    shaped = all(isinstance(row.get(k) or {}, dict) for k in ("title", "abstract", "claims"))
+    if len(number_parts) != 3 or not shaped:
+        raise FieldProblem("document", "expected EPO text-analytics JSONL (publication_number "
+                                       "like EP-0600083-A1; title, abstract, claims as "
+                                       f"{{language, text}}); saw {json_keys(row)}")
+    country, number, kind = number_parts
     description = _pairs(row.get("description"))
     parts = _Parts(country, number, kind, str(row.get("publication_date", "")),
                    titles=_pairs(row.get("title")), abstracts=_pairs(row.get("abstract")),

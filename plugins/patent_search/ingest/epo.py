@@ -1,4 +1,4 @@
-"""EPO XML: publication-server ``ep-patent-document`` (DTD v1.0-v1.5.1) and DOCDB exchange.
+"""EPO XML: publication-server ``ep-patent-document`` (DTD v1.0-v1.5.1); DOCDB is in ``docdb``.
 
 EP documents carry title, abstract and claims in up to three languages (DE/EN/FR); the English
 text is preferred when present and ``language`` records the language of the document itself.
@@ -16,10 +16,9 @@ from .model import PatentRecord, canonical_number
 from .text import normalise_class, parse_date, person_name
 from .xmldoc import block_text, claim_texts, find_text, text_of
 
-__all__ = ["DOCDB", "PUBLICATION", "ep_citation", "parse_docdb", "parse_ep_publication"]
+__all__ = ["PUBLICATION", "ep_citation", "parse_ep_publication", "prefer_language"]
 
 PUBLICATION = "epo_publication_xml"
-DOCDB = "epo_docdb_xml"
 _CITATION = re.compile(r"^([A-Z]{2})\s*-\s*([A-Z]\d?)?\s*-\s*(.+)$")
 _OLD_WO = re.compile(r"^(\d{2})/(\d+)$")
 
@@ -38,13 +37,21 @@ def ep_citation(text: str) -> str:
     return canonical_number(country, number, kind)
 
 
-def _prefer_english(elements: Iterable[etree._Element]) -> etree._Element | None:
-    chosen = None
+def prefer_language(elements: Iterable[etree._Element], language: str = ""
+                    ) -> etree._Element | None:
+    """The element in the document's own ``language``, else the English one, else the first
+    (the rule every multilingual format follows)."""
+    chosen: dict[str, etree._Element] = {}
     for element in elements:
-        if (element.get("lang") or "").lower() == "en":
-            return element
-        chosen = chosen if chosen is not None else element
-    return chosen
+        chosen.setdefault((element.get("lang") or "").lower(), element)
+    for wanted in ((language or "").lower(), "en"):
+        if wanted and wanted in chosen:
+            return chosen[wanted]
+    return next(iter(chosen.values()), None)
+
+
+def _prefer_english(elements: Iterable[etree._Element]) -> etree._Element | None:
+    return prefer_language(elements)
 
 
 def _claims(claims: etree._Element | None) -> list[str]:
@@ -93,75 +100,4 @@ def parse_ep_publication(root: etree._Element) -> PatentRecord:
         inventors=[person_name(find_text(p, "snm")) for p in bib.iterfind("B700/B720/B721")],
         citations=[ep_citation(text_of(t)) for t in bib.iterfind("B500/B560/B561/text")],
         language=(root.get("lang") or find_text(bib, "B200/B260")).lower(),
-    )
-
-
-def _scheme(classification: etree._Element) -> str:
-    """The ``scheme`` of a DOCDB classification's ``classification-scheme`` ("" if none)."""
-    scheme = classification.find("classification-scheme")
-    return scheme.get("scheme", "") if scheme is not None else ""
-
-
-def _docdb_names(bib: etree._Element, role: str) -> list[str]:
-    """Names of one party role, readable ``docdba`` spelling preferred over ``docdb``."""
-    by_format: dict[str, list[str]] = {}
-    for party in bib.iterfind(f"parties/{role}s/{role}"):
-        name = find_text(party, f"{role}-name/name")
-        by_format.setdefault(party.get("data-format", ""), []).append(name)
-    names = by_format.get("docdba") or by_format.get("original") or by_format.get("docdb") or []
-    return [person_name(n) if role == "inventor" else n for n in names]
-
-
-def _docdb_citations(bib: etree._Element) -> list[str]:
-    cited = []
-    for doc in bib.iterfind("references-cited/citation/patcit"):
-        if doc.get("dnum-type") not in (None, "publication number"):
-            continue
-        ident = doc.find("document-id")
-        if ident is not None and find_text(ident, "country") and find_text(ident, "doc-number"):
-            cited.append(canonical_number(find_text(ident, "country"),
-                                          find_text(ident, "doc-number"), find_text(ident, "kind")))
-    return cited
-
-
-def _docdb_language(bib: etree._Element, pub: etree._Element | None) -> str:
-    """Publication language, else filing language, else the language the ids/title are in."""
-    title = bib.find("invention-title")
-    return (find_text(bib, "language-of-publication") or find_text(bib, "language-of-filing")
-            or (pub.get("lang", "") if pub is not None else "")
-            or (title.get("lang", "") if title is not None else "")).lower()
-
-
-def parse_docdb(doc: etree._Element) -> PatentRecord:
-    """One DOCDB ``exchange-document`` (bibliographic data, abstract, family id)."""
-    bib = doc.find("bibliographic-data")
-    if bib is None:
-        raise FieldProblem("bibliographic-data", "missing node bibliographic-data")
-    pub = bib.find("publication-reference[@data-format='docdb']/document-id")
-    country = doc.get("country") or find_text(pub, "country")
-    number = doc.get("doc-number") or find_text(pub, "doc-number")
-    kind = doc.get("kind") or find_text(pub, "kind")
-    app = bib.find("application-reference[@data-format='docdb']/document-id")
-    priorities = [parse_date(find_text(p, "document-id/date"))
-                  for p in bib.iterfind("priority-claims/priority-claim")]
-    return build_record(
-        country, number, kind, DOCDB,
-        title=text_of(_prefer_english(bib.iterfind("invention-title"))),
-        abstract=block_text(_prefer_english(doc.iterfind("abstract"))),
-        publication_date=parse_date(doc.get("date-publ") or find_text(pub, "date")),
-        filing_date=parse_date(find_text(app, "date")),
-        priority_date=min((d for d in priorities if d), default=None),
-        application_number=find_text(app, "doc-number"),
-        family_id=doc.get("family-id", ""),
-        cpc=[normalise_class(find_text(c, "classification-symbol")) for c in
-             bib.iterfind("patent-classifications/patent-classification")
-             if "CPC" in _scheme(c)],
-        ipc=[normalise_class(text_of(t))
-             for t in bib.iterfind("classifications-ipcr/classification-ipcr/text")]
-        + [normalise_class(text_of(t)) for t in bib.iterfind("classification-ipc/*")
-           if t.tag in ("main-classification", "further-classification")],
-        applicants=_docdb_names(bib, "applicant"),
-        inventors=_docdb_names(bib, "inventor"),
-        citations=_docdb_citations(bib),
-        language=_docdb_language(bib, pub),
     )

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["IngestError", "PatentRecord", "canonical_number"]
+__all__ = ["IngestError", "LegalEvent", "PatentRecord", "canonical_number", "merge_records"]
+
+
+@dataclass
+class LegalEvent:
+    """One INPADOC legal-status event of a publication (EPO OPS ``legal`` answers).
+
+    ``code`` is the office's event code (``17P``, ``AK``), ``influence`` its effect on the right
+    as INPADOC marks it (``+`` adds to it, ``-`` takes from it, ``""`` neutral) and ``text`` the
+    event's own lines as the office published them.
+    """
+
+    code: str
+    description: str = ""
+    date: date | None = None
+    influence: str = ""
+    country: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -39,6 +57,10 @@ class PatentRecord:
     inventors: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
     language: str = ""
+    legal_events: list[LegalEvent] = field(default_factory=list)
+    # Set when the record is one part of a publication (an OPS claims, description or family
+    # answer): the fields it brings, which update a stored document without blanking the rest.
+    partial: tuple[str, ...] = ()
     source_format: str = ""
     source_file: str = ""
     source_locator: str = ""  # where in the file: "document 3", "line 118", a zip member
@@ -49,6 +71,19 @@ class PatentRecord:
     def jurisdiction(self) -> str:
         """The issuing office (``WO`` and ``EP`` are offices too)."""
         return self.country
+
+
+def merge_records(held: PatentRecord, new: PatentRecord) -> PatentRecord:
+    """``new`` over ``held`` (the same publication): a whole record replaces, a ``partial`` one
+    updates only the fields it brings (its other empty fields leave ``held``'s alone)."""
+    if not new.partial:
+        return new
+    merged = dataclasses.replace(
+        held, **{name: getattr(new, name) for name in new.partial},
+        source_format=new.source_format, source_file=new.source_file,
+        source_locator=new.source_locator)
+    merged.partial = tuple(dict.fromkeys(held.partial + new.partial)) if held.partial else ()
+    return merged
 
 
 @dataclass

@@ -21,18 +21,22 @@ from pathlib import Path
 from typing import IO, cast
 
 from .base import FieldProblem
+from .decoding import bom_encoding
 from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
+from .json_formats import classify_json, unknown_format
 from .limits import LimitExceeded, bounded
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
 from .us_text import APS, BRS, read_aps, read_brs
-from .xml_formats import ROOTS, XML_FORMATS, read_xml, sniff_roots
+from .uspto_json import ODP, PPUBS, read_odp, read_ppubs
+from .xml_formats import MULTI_ROOTS, ROOTS, XML_FORMATS, read_xml, sniff_roots
 
 __all__ = ["FORMATS", "IngestStats", "Skipped", "detect_format", "ingest_stats", "iter_file",
            "iter_path", "summarise", "walk"]
 
 FORMATS: tuple[str, ...] = (
-    *XML_FORMATS, APS, BRS, EP_TEXT_TSV, EP_TEXT_JSONL, PATENTSVIEW, GOOGLE_CSV, LENS)
+    *XML_FORMATS, APS, BRS, EP_TEXT_TSV, EP_TEXT_JSONL, PATENTSVIEW, GOOGLE_CSV, LENS, PPUBS,
+    ODP)
 _HEAD = 1 << 16
 _PROLOG = 8 << 20  # the longest XML prolog (DOCTYPE internal subset) looked past when sniffing
 _EP_PARTS = (b"TITLE", b"ABSTR", b"DESCR", b"CLAIM", b"AMEND", b"PDFEP")
@@ -45,14 +49,16 @@ _READERS: dict[str, Reader] = {
     PATENTSVIEW: lambda stream, head: read_patentsview(stream),
     GOOGLE_CSV: lambda stream, head: read_google(stream),
     LENS: lambda stream, head: read_lens(stream),
+    PPUBS: lambda stream, head: read_ppubs(stream),
+    ODP: lambda stream, head: read_odp(stream),
 } | dict.fromkeys(XML_FORMATS, read_xml)
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
 def _classify_xml(head: bytes) -> str | None:
     for root in sniff_roots(head):
-        if root in ROOTS:
-            return ROOTS[root][0]
+        if root in ROOTS or root in MULTI_ROOTS:
+            return (ROOTS.get(root) or MULTI_ROOTS[root])[0]
     return None
 
 
@@ -69,9 +75,8 @@ def _classify_text(head: bytes) -> str | None:
         return PATENTSVIEW
     if first.startswith(b"{") and b'"lensId"' in first:
         return LENS
-    if first.startswith(b"{") and (b'"publication_number"' in first
-                                   or b'"claims": {"language"' in first):
-        return EP_TEXT_JSONL
+    if head.startswith((b"{", b"[")) and (found := classify_json(head, first)):
+        return found
     if len(cells) >= 7 and cells[5] in _EP_PARTS:
         return EP_TEXT_TSV
     return None
@@ -79,6 +84,9 @@ def _classify_text(head: bytes) -> str | None:
 
 def _classify(head: bytes) -> str | None:
     """The format of a stream from its first bytes, or None when it is no patent document."""
+    encoding, bom = bom_encoding(head[:4])
+    if encoding != "utf-8":  # UTF-16/32 with a BOM (spreadsheet "Unicode text" exports)
+        head = head[bom:].decode(encoding, "ignore").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     return _classify_xml(text) if text.startswith(b"<") else _classify_text(text)
 
@@ -179,10 +187,12 @@ def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | In
     path = Path(path)
     shown = str(path) if name is None else name
     found, reading = False, ""
+    first_head: bytes | None = None
     label, where = "", "file"
     try:
         for label, opener in _units(path):
             source_format, head = _sniff(opener)
+            first_head = head if first_head is None else first_head
             if source_format is None:
                 continue
             found, reading = True, source_format
@@ -205,7 +215,7 @@ def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | In
         yield IngestError(shown, after, fault, message, reading, stopped=True)
         return
     if not found:
-        yield IngestError(shown, "file", "format", "not a patent document of a known format")
+        yield IngestError(shown, "file", "format", unknown_format(first_head or b""))
 
 
 @dataclass

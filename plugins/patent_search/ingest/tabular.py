@@ -7,19 +7,19 @@ bad row never stops the rows after it.
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
-from .limits import LimitExceeded, text_lines
+from .decoding import TextLines
+from .limits import LimitExceeded
 from .limits import current as current_limits
 from .model import PatentRecord
 from .text import clean, normalise_class, parse_date
 
-__all__ = ["GOOGLE_CSV", "LENS", "PATENTSVIEW", "Item", "read_google", "read_json_lines",
-           "read_lens", "read_patentsview"]
+__all__ = ["GOOGLE_CSV", "LENS", "PATENTSVIEW", "Item", "json_keys", "read_google",
+           "read_json_lines", "read_lens", "read_patentsview"]
 
 PATENTSVIEW = "patentsview_csv"
 GOOGLE_CSV = "google_patents_csv"
@@ -27,27 +27,25 @@ LENS = "lens_jsonl"
 Item = tuple[str, "PatentRecord | FieldProblem"]
 
 
-def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
-    """Decode a byte stream as UTF-8 (BOM tolerated, bad bytes replaced), newlines kept."""
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-
-
 _MAX_COLUMNS = 1000
 
 
 def _rows(stream: IO[bytes], skip_search_url: bool = False
-          ) -> Iterator[tuple[int, dict[str, str]]]:
-    """CSV rows as dicts with the line each row starts on. Lines are read bounded, a field is
-    at most ``limits.Limits.max_document_bytes`` and a header at most 1,000 columns; past
-    those (or on a CSV syntax error) reading stops with ``LimitExceeded`` naming the line."""
-    lines = text_lines(stream)
+          ) -> Iterator[tuple[int, dict[str, str] | FieldProblem]]:
+    """CSV rows as dicts with the line each row starts on; a row with bytes of another
+    encoding is its problem instead. Lines are read bounded, a field is at most
+    ``limits.Limits.max_document_bytes`` and a header at most 1,000 columns; past those (or on
+    a CSV syntax error) reading stops with ``LimitExceeded`` naming the line."""
+    decoded = TextLines(stream)
+    text = iter(decoded)
+    lines: Iterable[str] = text
     offset = 0
     if skip_search_url:
-        first = next(lines, "")
+        first = next(text, "")
         if first.startswith("search URL:"):
             offset = 1
         else:
-            lines = _prepend(first, lines)
+            lines = _prepend(first, text)
     csv.field_size_limit(current_limits().max_document_bytes)
     reader = csv.reader(lines)
     try:
@@ -58,9 +56,12 @@ def _rows(stream: IO[bytes], skip_search_url: bool = False
             raise LimitExceeded("csv", f"line {1 + offset}: a header of {len(header):,} columns, "
                                 f"over the limit of {_MAX_COLUMNS:,}; the file is not read")
         header = [h.strip() for h in header]
+        yield from decoded.take_problems()  # a header line with bytes of another encoding
         previous = reader.line_num
         for row in reader:
-            yield previous + 1 + offset, dict(zip(header, row, strict=False))
+            problems = decoded.take_problems()
+            yield previous + 1 + offset, (problems[0][1] if problems
+                                          else dict(zip(header, row, strict=False)))
             previous = reader.line_num
     except csv.Error as exc:
         raise LimitExceeded("csv", f"line {reader.line_num + offset}: {exc}; reading stopped "
@@ -75,7 +76,7 @@ def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
 def _each(rows: Iterator[tuple[int, Any]], build: Callable[[Any], PatentRecord]
           ) -> Iterator[Item]:
     for line, row in rows:
-        yield f"line {line}", attempt(build, row)
+        yield f"line {line}", row if isinstance(row, FieldProblem) else attempt(build, row)
 
 
 def _unquote(value: str | None) -> str:
@@ -197,11 +198,28 @@ def _lens(row: dict[str, Any]) -> PatentRecord:
     )
 
 
+def json_keys(value: object) -> str:
+    """What a JSON value holds, for messages: its first keys, or its type."""
+    if isinstance(value, dict):
+        keys = list(value)[:8]
+        return (
+            "an object with keys "
+            + (", ".join(map(str, keys)) or "none")
+            + (", ..." if len(value) > 8 else "")
+        )
+    return f"a JSON {type(value).__name__}"
+
+
 def read_json_lines(stream: IO[bytes], build: Callable[[dict[str, Any]], PatentRecord]
                     ) -> Iterator[Item]:
     """Each non-blank JSONL line through ``build``; a line that is no JSON object is a problem
     on field ``json`` and the lines after it are still read."""
-    for line_no, line in enumerate(stream, start=1):
+    lines = TextLines(stream)
+    for line_no, line in enumerate(lines, start=1):
+        problems = lines.take_problems()
+        if problems:
+            yield f"line {line_no}", problems[0][1]
+            continue
         if not line.strip():
             continue
         try:

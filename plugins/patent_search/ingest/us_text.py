@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .base import FieldProblem, attempt, build_record
+from .decoding import TextLines
 from .limits import current as current_limits
 from .model import PatentRecord, canonical_number
 from .tabular import Item
@@ -42,6 +43,7 @@ class _Doc:
     line: int
     fields: list[_Field] = field(default_factory=list)
     size: int = 0
+    problem: FieldProblem | None = None  # a line of it had bytes of another encoding
 
     def values(self, tag: str, section: str | None = None) -> list[str]:
         return [f.value for f in self.fields
@@ -66,15 +68,19 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
     doc: _Doc | None = None
     section = ""
     cap = current_limits().max_document_bytes
-    for line_no, raw in enumerate(stream, start=1):
-        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+    lines = TextLines(stream)  # bounded lines: ``stream`` is a ``limits.Bounded``
+    for line_no, text in enumerate(lines, start=1):
+        line = text.rstrip("\r\n")
         if starts_doc(line):
             if doc is not None:
                 yield doc.done()
             doc, section = _Doc(line_no), ""
+        for _, problem in lines.take_problems():
+            if doc is not None and doc.problem is None:
+                doc.problem = problem
         if doc is None or not line.strip():
             continue
-        doc.size += len(raw)
+        doc.size += len(text)
         if doc.size > cap:
             doc.fields.clear()
             continue
@@ -142,7 +148,7 @@ def _aps(doc: _Doc) -> PatentRecord:
 def read_aps(stream: IO[bytes]) -> Iterator[Item]:
     """APS greenbook text: each ``PATN`` line starts a patent."""
     for doc in _tagged(stream, lambda line: line.rstrip() == "PATN"):
-        yield _item(doc, _aps)
+        yield (f"line {doc.line}", doc.problem) if doc.problem else _item(doc, _aps)
 
 
 def _aps_foreign(doc: _Doc) -> list[str]:
@@ -190,4 +196,4 @@ def _brs(doc: _Doc) -> PatentRecord:
 def read_brs(stream: IO[bytes]) -> Iterator[Item]:
     """CSS BRS export: a tab-separated summary line starts each patent."""
     for doc in _tagged(stream, lambda line: line.count("\t") >= 3):
-        yield _item(doc, _brs)
+        yield (f"line {doc.line}", doc.problem) if doc.problem else _item(doc, _brs)

@@ -15,19 +15,25 @@ from lxml import etree
 
 from .asia import CNIPA, CNIPA_OLD, JPO, parse_cnipa, parse_cnipa_old, parse_jpo
 from .base import FieldProblem, attempt
-from .epo import DOCDB, PUBLICATION, parse_docdb, parse_ep_publication
+from .docdb import DOCDB, parse_docdb
+from .epo import PUBLICATION, parse_ep_publication
 from .limits import LimitExceeded
 from .limits import current as current_limits
 from .model import PatentRecord
+from .ops import OPS, read_ops_answer
 from .tabular import Item
 from .us_legacy import PAP, ST32, parse_pap, parse_st32
 from .us_xml import APPLICATION, GRANT, check_dtd, parse_us_v4
 from .wipo import ST96, parse_st96
 from .xmldoc import XmlProblem, doctype, parse_document, replace_entities, split_documents
 
-__all__ = ["ROOTS", "SKIPPED_ROOTS", "XML_FORMATS", "read_xml", "sniff_roots"]
+__all__ = ["MULTI_ROOTS", "ROOTS", "SKIPPED_ROOTS", "XML_FORMATS", "read_xml", "sniff_roots"]
 
 Parser = Callable[[etree._Element], PatentRecord]
+# Roots of documents that hold several publications, each read as ``member N``.
+MULTI_ROOTS: dict[str, tuple[str, Callable[[etree._Element], Iterator[Item]]]] = {
+    "world-patent-data": (OPS, read_ops_answer),
+}
 ROOTS: dict[str, tuple[str, Parser]] = {
     "us-patent-grant": (GRANT, parse_us_v4),
     "us-patent-application": (APPLICATION, parse_us_v4),
@@ -41,7 +47,8 @@ ROOTS: dict[str, tuple[str, Parser]] = {
     "jp-official-gazette": (JPO, parse_jpo),
     "PatentPublication": (ST96, parse_st96),
 }
-XML_FORMATS = tuple(dict.fromkeys(fmt for fmt, _ in ROOTS.values()))
+XML_FORMATS = tuple(dict.fromkeys(
+    [fmt for fmt, _ in ROOTS.values()] + [fmt for fmt, _ in MULTI_ROOTS.values()]))
 # Documents that travel inside patent files but are not publications themselves.
 SKIPPED_ROOTS = frozenset({"sequence-cwu"})
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s>/]")
@@ -69,23 +76,30 @@ def _label(number: int, data: bytes) -> str:
     return f"{label} ({found.group(1).decode('utf-8', 'replace')})" if found else label
 
 
-def _parse(data: bytes) -> PatentRecord | FieldProblem | None:
-    """One document: its record, a problem, or None for a document that is no publication."""
+def _parse(data: bytes) -> Iterator[tuple[str, PatentRecord | FieldProblem]]:
+    """One document's ``(locator suffix, record or problem)``: one item, none for a document
+    that is no publication, one per member of a document that holds several."""
     try:
         root = parse_document(data)
     except XmlProblem as exc:
-        return FieldProblem("xml", str(exc))
+        yield "", FieldProblem("xml", str(exc))
+        return
     if root.tag in SKIPPED_ROOTS:
-        return None
+        return
+    if root.tag in MULTI_ROOTS:
+        yield from ((f" {where}", item) for where, item in MULTI_ROOTS[root.tag][1](root))
+        return
     if root.tag not in ROOTS or root.tag == "exchange-documents":
-        return FieldProblem("root", f"<{root.tag!s}> is not a patent document this reader knows")
+        yield "", FieldProblem("root", f"<{root.tag!s}> is not a patent document this reader knows")
+        return
     source_format, parse = ROOTS[root.tag]
     try:
         if source_format in (GRANT, APPLICATION, ST32, PAP):
             check_dtd(root, doctype(data))
     except FieldProblem as problem:
-        return problem
-    return attempt(parse, root)
+        yield "", problem
+        return
+    yield "", attempt(parse, root)
 
 
 def _read_split(stream: IO[bytes]) -> Iterator[Item]:
@@ -95,11 +109,10 @@ def _read_split(stream: IO[bytes]) -> Iterator[Item]:
                 "document", f"{doc.oversize:,} bytes, over the limit of "
                 f"{current_limits().max_document_bytes:,} bytes per document: not read")
             continue
-        result = _parse(doc.data)
-        if result is None:
-            continue
-        yield (_label(doc.number, doc.data) if isinstance(result, FieldProblem)
-               else f"document {doc.number}"), result
+        for where, result in _parse(doc.data):
+            label = (_label(doc.number, doc.data) if isinstance(result, FieldProblem)
+                     else f"document {doc.number}")
+            yield label + where, result
 
 
 class _EntityStream:

@@ -17,6 +17,7 @@ from typing import IO
 
 from lxml import etree
 
+from .decoding import bom_encoding
 from .limits import current as current_limits
 from .text import clean
 
@@ -46,6 +47,10 @@ _GREEK_NAMES = ("agr", "bgr", "ggr", "dgr", "egr", "zgr", "eegr", "thgr", "igr",
 _GREEK = dict(zip(_GREEK_NAMES, "αβγδεζηθικλμνξοπρστυφχψω", strict=True))
 _GREEK |= {name[:-2].upper() + "gr": char.upper() for name, char in _GREEK.items()}
 _RECOVERABLE = ("Entity '", "Namespace prefix", "xmlns")
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
+_ENCODING_ERRORS = ("Invalid bytes in character encoding", "Input is not proper UTF-8",
+                    "Unsupported encoding", "encoding error")
 
 
 @dataclass
@@ -101,11 +106,12 @@ def _entity_char(match: re.Match[bytes]) -> bytes:
             or html.entities.html5.get(text.capitalize() + ";"))
     if char is None:  # unknown entity: keep its name visible rather than drop it
         return b"&amp;" + name + b";"
-    return char.encode("utf-8")
+    # a character reference, not encoded bytes: right whatever encoding the document declares
+    return "".join(f"&#{ord(c)};" for c in char).encode("ascii")
 
 
 def replace_entities(data: bytes) -> bytes:
-    """Named character entities as UTF-8 characters (the five XML ones stay); an ampersand
+    """Named character entities as character references (the five XML ones stay); an ampersand
     that starts no reference at all (``UDAPI & ASOCIADOS`` in EPO files) is escaped."""
     if b"&" not in data:
         return data
@@ -126,8 +132,8 @@ def doctype(data: bytes) -> tuple[str, str]:
 def _parser(recover: bool) -> etree.XMLParser:
     return etree.XMLParser(
         recover=recover, resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8",
-    )
+        huge_tree=True, remove_comments=True, remove_pis=True,
+    )  # no encoding given: the document's declaration (or BOM) says it, UTF-8 by default
 
 
 _STRAY_LT = ("Specification mandates value for attribute", "attributes construct error",
@@ -151,6 +157,27 @@ def _escape_stray_lt(data: bytes, line: int, column: int) -> bytes | None:
     return data[:cut] + b"&lt;" + data[cut + 1:]
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """A UTF-16/32 document (it starts with a BOM) as UTF-8 without the declaration's
+    ``encoding``: the byte-level steps before parsing (entities, stray ``<``) need ASCII-
+    compatible bytes."""
+    encoding, bom = bom_encoding(data[:4])
+    if encoding == "utf-8":
+        return data
+    try:
+        text = data[bom:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise XmlProblem(f"invalid {encoding.upper()} at byte offset {bom + exc.start}") from exc
+    return _DECLARED_TEXT.sub(r"\1", text, count=1).encode("utf-8")
+
+
+def _declared(data: bytes) -> str:
+    found = _DECLARED.match(data)
+    if found is None:
+        return "no encoding declared, so UTF-8"
+    return f"declared encoding {found.group(1).decode('ascii')}"
+
+
 def parse_document(data: bytes) -> etree._Element:
     """Parse one document, namespaces dropped from tag names of namespaced formats; raise
     XmlProblem if broken.
@@ -159,7 +186,7 @@ def parse_document(data: bytes) -> etree._Element:
     for itself in text is escaped (both lose nothing); anything else that makes the XML not
     well-formed (truncation, tag mismatch) is an error, never a silent repair.
     """
-    data = replace_entities(data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    data = replace_entities(_as_utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n"))
     for _ in range(50):
         parser = _parser(False)
         try:
@@ -177,6 +204,8 @@ def parse_document(data: bytes) -> etree._Element:
             if repaired is None:
                 where = f" at line {first.line}" if first is not None else ""
                 message = clean(first.message if first is not None else str(exc))
+                if any(text in message for text in _ENCODING_ERRORS):
+                    message += f" ({_declared(data)})"
                 raise XmlProblem(f"not well-formed XML{where}: {message}") from exc
             data = repaired
     else:

@@ -331,12 +331,12 @@ def test_wrong_encodings_are_named(tmp_path):
         b'<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><x>Caf\xe9'
         b"</x></us-patent-grant>\n"
     )
-    utf16 = tmp_path / "utf16.xml"
-    utf16.write_bytes('<?xml version="1.0"?>\n<us-patent-grant/>\n'.encode("utf-16"))
+    lens = tmp_path / "latin.jsonl"
+    lens.write_bytes(json.dumps(LENS_ROW).encode().replace(b"A good", b"Caf\xe9") + b"\n")
     result = _dry(tmp_path, latin)
     assert result.returncode == EXIT_NOTHING, result.stderr
     assert "latin.xml: document 1: xml: not well-formed XML" in result.stderr
     assert "Invalid bytes in character encoding" in result.stderr
-    result = _dry(tmp_path, utf16)
+    result = _dry(tmp_path, lens)
     assert result.returncode == EXIT_NOTHING, result.stderr
-    assert "utf16.xml: file: format: not a patent document of a known format" in result.stderr
+    assert "latin.jsonl: line 1: encoding: invalid UTF-8 at byte offset" in result.stderr

@@ -1,6 +1,6 @@
 /** Governance: the group tree, the governance mode with a preview of what a change would do
  * before it is applied, onboarding a subsidiary, and escalations awaiting this tenant. */
-import { App, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Tree, Typography } from "antd";
+import { Alert, App, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Tree, Typography } from "antd";
 import { Tag } from "../app/Tag";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -36,7 +36,7 @@ const OnboardDocument = graphql(`
 const EscalationsDocument = graphql(`
   query Escalations($tenantId: ID!) {
     escalations(tenantId: $tenantId, status: "pending", first: 50) {
-      nodes { id subject decisionType requestedBy createdAt fromTenantId }
+      nodes { id subject decisionType requestedBy requestedByActor { name } createdAt fromTenantId }
     }
   }
 `);
@@ -74,7 +74,59 @@ const ParallelDocument = graphql(`
   mutation Parallel($parent: ID!, $acquired: ID!) { joinParallelReporting(parentId: $parent, acquiredId: $acquired) { tenant { id } errors { code message field } } }
 `);
 
+const AssistantPolicyDocument = graphql(`
+  query AssistantPolicy($tenantId: ID!) { assistantPolicy(tenantId: $tenantId) { setting writesAllowed decidedBy } }
+`);
+
+const SetAssistantWritesDocument = graphql(`
+  mutation SetAssistantWrites($tenantId: ID!, $allowed: Boolean) {
+    setAssistantWrites(tenantId: $tenantId, allowed: $allowed) {
+      policy { setting writesAllowed decidedBy } errors { code message field }
+    }
+  }
+`);
+
 const MODES: GovernanceModeEnum[] = ["CENTRALIZED", "HYBRID", "DECENTRALIZED"];
+
+/** Whether AI assistants (ipgov mcp, /mcp) may change records here: allowed, refused (for this
+ * tenant and every one below), or as the tenant above decides. */
+function AssistantCard() {
+  const { t } = useTranslation();
+  const { tenant, access } = useWorkspace();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const query = useGql(AssistantPolicyDocument, { tenantId: tenant.id });
+  const save = useGqlMutation(SetAssistantWritesDocument);
+  const policy = query.data?.assistantPolicy;
+  const allowed = access.can("ipgov:tenant", "update");
+  const value = policy?.setting === true ? "on" : policy?.setting === false ? "off" : "inherit";
+  async function choose(next: string) {
+    const result = (await save.mutateAsync({ tenantId: tenant.id,
+      allowed: next === "on" ? true : next === "off" ? false : null })).setAssistantWrites;
+    if (!result.errors.length) {
+      void message.success(t("governance.assistant.saved"));
+      await client.invalidateQueries({ queryKey: ["AssistantPolicy"] });
+      await query.refetch();
+    }
+  }
+  return (
+    <Card title={t("governance.assistant.title")} size="small">
+      <Typography.Paragraph type="secondary">{t("governance.assistant.help")}</Typography.Paragraph>
+      <Problems error={query.error ?? save.error} errors={payloadErrors(save.data?.setAssistantWrites)} />
+      <Radio.Group value={value} disabled={!allowed || !policy} onChange={(e) => void choose(e.target.value)}
+        aria-label={t("governance.assistant.title")}>
+        <Space direction="vertical">
+          <Radio value="inherit">{t("governance.assistant.inherit")}</Radio>
+          <Radio value="on">{t("governance.assistant.on")}</Radio>
+          <Radio value="off">{t("governance.assistant.off")}</Radio>
+        </Space>
+      </Radio.Group>
+      {policy ? <Alert style={{ marginTop: 12 }} showIcon type={policy.writesAllowed ? "info" : "warning"}
+        message={policy.writesAllowed ? t("governance.assistant.inEffectOn")
+          : t("governance.assistant.inEffectOff", { tenant: policy.decidedBy ?? tenant.slug })} /> : null}
+    </Card>
+  );
+}
 
 function treeNodes(nodes: TenantTree[], label: (mode: string) => string): { key: string; title: React.ReactNode; children: unknown[] }[] {
   return nodes.map((n) => ({ key: n.tenant.id, title: <Space size={4}>{n.tenant.name}
@@ -255,7 +307,7 @@ function EscalationsCard() {
           onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: true, note: "" })}>✓</GatedButton>,
         <GatedButton key="n" size="small" danger allowed={allowed}
           onClick={() => decide.mutate({ tenantId: tenant.id, id: e.id, approve: false, note: "" })}>✗</GatedButton>]}>
-        <List.Item.Meta title={e.subject} description={`${e.decisionType} · ${e.requestedBy}`} /></List.Item>} />
+        <List.Item.Meta title={e.subject} description={`${e.decisionType} · ${e.requestedByActor?.name ?? e.requestedBy}`} /></List.Item>} />
         : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("home.noEscalations")} />}
     </Card>
   );
@@ -278,6 +330,7 @@ export function Governance() {
           <OnboardCard />
           <MergerCard />
           <EscalationsCard />
+          <AssistantCard />
         </Space></Col>
       </Row>
     </>

@@ -11,7 +11,7 @@ import { graphql } from "../gql";
 const JobsDocument = graphql(`
   query Jobs($tenantId: ID!) {
     jobs(tenantId: $tenantId, first: 50) {
-      nodes { id kind status requestedBy requestedAt finishedAt progressDone progressTotal message errorCount failure
+      nodes { id kind status requestedBy requestedByActor { name } requestedAt finishedAt progressDone progressTotal message errorCount failure
         recordErrors { file document field message } }
     }
   }
@@ -47,7 +47,7 @@ export function Jobs() {
               percent={j.progressTotal ? Math.round((100 * j.progressDone) / j.progressTotal) : 0} />
             : <Tag color={j.status === "succeeded" ? "green" : j.status === "failed" ? "red" : undefined}>{j.status}</Tag> },
           { title: t("jobs.errors"), dataIndex: "errorCount" },
-          { title: t("reviews.requestedBy"), dataIndex: "requestedBy" },
+          { title: t("reviews.requestedBy"), render: (_: unknown, j) => j.requestedByActor?.name ?? j.requestedBy },
           { title: t("common.created"), dataIndex: "requestedAt", render: (v: string) => formatDate(v, i18n.language) },
           { title: t("common.actions"), render: (_: unknown, j) => ACTIVE.has(j.status) ? <GatedButton size="small"
             allowed={access.can("ipgov:job", "cancel")} onClick={() => cancel.mutate({ tenantId: tenant.id, id: j.id })}>

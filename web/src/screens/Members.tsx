@@ -13,7 +13,7 @@ const MembersDocument = graphql(`
   query Members($tenantId: ID!, $invitations: Boolean!, $policies: Boolean!) {
     members(tenantId: $tenantId, first: 100) { nodes { id userId email displayName role createdAt } }
     invitations(tenantId: $tenantId, first: 100) @include(if: $invitations) {
-      nodes { id email role status invitedBy delivered createdAt expiresAt }
+      nodes { id email role status invitedBy invitedByActor { name } delivered createdAt expiresAt }
     }
     policies(tenantId: $tenantId, first: 100) @include(if: $policies) {
       nodes { id subject object action effect origin appliesToSubsidiaries active }
@@ -146,6 +146,7 @@ export function Members() {
             { title: t("members.email"), dataIndex: "email" },
             { title: t("members.role"), dataIndex: "role" },
             { title: t("members.state"), dataIndex: "status", render: (v: string) => <Tag>{v}</Tag> },
+            { title: t("members.invitedBy"), render: (_: unknown, inv) => inv.invitedByActor?.name ?? inv.invitedBy },
             { title: t("members.expires"), dataIndex: "expiresAt", render: (v: string) => formatDate(v, i18n.language) },
             { title: t("common.actions"), render: (_: unknown, inv) => inv.status === "open" ? <GatedButton size="small"
               allowed={canInvite} onClick={() => revoke.mutate({ tenantId: tenant.id, id: inv.id })}>{t("members.revoke")}</GatedButton> : null },

@@ -18,7 +18,7 @@ import type { ReviewProgressSubscription, ReviewRunQuery, ReviewRunsQuery } from
 const RunsDocument = graphql(`
   query ReviewRuns($tenantId: ID!) {
     reviewRuns(tenantId: $tenantId, first: 50) {
-      nodes { id kind trigger status statusLabel requestedBy requestedAt finishedAt checksDone checksTotal
+      nodes { id kind trigger status statusLabel requestedBy requestedByActor { name } requestedAt finishedAt checksDone checksTotal
         childrenDone childrenTotal overallScore { score assessment assessmentLabel coverage } }
     }
   }
@@ -27,7 +27,7 @@ const RunsDocument = graphql(`
 const RunDocument = graphql(`
   query ReviewRun($tenantId: ID!, $id: ID!) {
     reviewRun(tenantId: $tenantId, id: $id) {
-      id kind status statusLabel requestedBy requestedAt startedAt finishedAt error
+      id kind status statusLabel requestedBy requestedByActor { name } requestedAt startedAt finishedAt error
       checksDone checksTotal childrenDone childrenTotal
       overallScore { key label score assessment assessmentLabel coverage summary }
       functionScores { key label score assessment assessmentLabel coverage assessedChecks applicableChecks summary }
@@ -137,7 +137,7 @@ function RunList() {
           { title: t("reviews.overall"), render: (_: unknown, r) => r.overallScore.score == null
             ? <Typography.Text type="secondary">{r.overallScore.assessmentLabel}</Typography.Text>
             : `${r.overallScore.score.toFixed(0)} · ${t("reviews.coverage", { value: Math.round(100 * (r.overallScore.coverage ?? 0)) })}` },
-          { title: t("reviews.requestedBy"), dataIndex: "requestedBy" },
+          { title: t("reviews.requestedBy"), render: (_: unknown, r) => r.requestedByActor?.name ?? r.requestedBy },
         ]} />
     </>
   );
@@ -183,7 +183,7 @@ function RunDetail() {
         <Card size="small">
           <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
             { key: "s", label: t("common.status"), children: <Tag data-testid="run-status" data-status={run.status}>{run.statusLabel}</Tag> },
-            { key: "r", label: t("reviews.requestedBy"), children: run.requestedBy },
+            { key: "r", label: t("reviews.requestedBy"), children: run.requestedByActor?.name ?? run.requestedBy },
             { key: "f", label: t("reviews.finished"), children: formatDate(run.finishedAt, i18n.language) },
           ]} />
           <Progress aria-label={t("reviews.progress", { done: run.checksDone, total: run.checksTotal })} percent={run.checksTotal ? Math.round((100 * run.checksDone) / run.checksTotal) : 0}

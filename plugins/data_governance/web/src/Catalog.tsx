@@ -29,7 +29,7 @@ const AssetDocument = graphql(`
     dataAsset(tenantId: $tenantId, id: $id) {
       id code kind title summary owner steward classification systemOfRecord tags lifecycleStage
       retentionMonths retentionStartsOn retentionEndsOn legalBasis metadata specVersion lastUsedAt
-      archivedAt destroyedAt destroyedBy updatedAt
+      archivedAt destroyedAt destroyedBy destroyedByActor { name } updatedAt
     }
   }
 `);
@@ -94,7 +94,7 @@ function AssetBody(props: { id: string }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{a.code} {a.title}</Typography.Title>
-      {a.destroyedAt ? <Alert type="warning" showIcon title={t("destroyed", { when: formatDate(a.destroyedAt, language), who: a.destroyedBy ?? "" })} /> : null}
+      {a.destroyedAt ? <Alert type="warning" showIcon title={t("destroyed", { when: formatDate(a.destroyedAt, language), who: a.destroyedByActor?.name ?? a.destroyedBy ?? "" })} /> : null}
       <Descriptions size="small" bordered column={1} items={[
         { key: "kind", label: t("kind"), children: a.kind },
         { key: "class", label: t("classification"), children: <Level level={a.classification} /> },

@@ -10,7 +10,7 @@ import { useT } from "./texts";
 const RequestsDocument = graphql(`
   query DataGovernanceDestructions($tenantId: ID!, $status: String, $first: Int!, $after: String) {
     dataDestructionRequests(tenantId: $tenantId, status: $status, first: $first, after: $after) {
-      nodes { id assetId reason requestedBy requestedAt status requiredApprovals executedAt decisions { by at approve note } }
+      nodes { id assetId reason requestedBy requestedByActor { name } requestedAt status requiredApprovals executedAt decisions { by at approve note } }
       pageInfo { hasNextPage endCursor }
     }
     dataAssets(tenantId: $tenantId, first: 100) { nodes { id code title classification retentionEndsOn destroyedAt } }
@@ -65,7 +65,7 @@ export function Lifecycle() {
           scroll={{ x: true }} locale={{ emptyText: <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{t("noRequests")}</span> }} columns={[
             { title: t("asset"), render: (_: unknown, r) => { const a = assets.get(r.assetId); return a ? `${a.code} ${a.title}` : r.assetId; } },
             { title: t("reason"), dataIndex: "reason" },
-            { title: t("requestedBy"), dataIndex: "requestedBy" },
+            { title: t("requestedBy"), render: (_: unknown, r) => r.requestedByActor?.name ?? r.requestedBy },
             { title: t("requestedAt"), dataIndex: "requestedAt", render: (v: string) => formatDate(v, language) },
             { title: t("status"), dataIndex: "status", render: (v: string) => <Tag color={STATUS_COLOR[v]}>{t(`status_${v}` as "status_pending")}</Tag> },
             { title: t("approvals"), render: (_: unknown, r) => t("approvalsOf", { done: r.decisions.filter((d) => d.approve).length, needed: r.requiredApprovals }) },

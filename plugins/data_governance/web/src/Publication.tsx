@@ -10,7 +10,7 @@ import { useT } from "./texts";
 
 graphql(`
   fragment PublicationCheckParts on PublicationCheckType {
-    id title channel text textWithheld submittedBy submittedAt verdict
+    id title channel text textWithheld submittedBy submittedByActor { name } submittedAt verdict
     risks { risk verdict reason protectedMatch }
     matches { plugin objectKind objectId ref title score risk passages { text matched where score start end } }
   }
@@ -46,7 +46,7 @@ function CheckResult(props: { check: PublicationCheckPartsFragment }) {
   const c = props.check;
   return (
     <Card data-testid="publication-result" title={<span role="heading" aria-level={3}>{c.title}</span>}
-      extra={<Space><Typography.Text type="secondary">{t("submittedBy", { who: c.submittedBy, when: formatDate(c.submittedAt, language) })}</Typography.Text>
+      extra={<Space><Typography.Text type="secondary">{t("submittedBy", { who: c.submittedByActor?.name ?? c.submittedBy, when: formatDate(c.submittedAt, language) })}</Typography.Text>
         <Verdict verdict={c.verdict} /></Space>}>
       <List size="small" dataSource={[...c.risks]} renderItem={(r) => (
         <List.Item key={r.risk}>
@@ -116,7 +116,7 @@ export function Publication() {
                 <List.Item key={c.id} actions={[<Button key="show" size="small" aria-label={`${t("show")} ${c.title}`}
                   onClick={() => setShown(c)}>{t("show")}</Button>]}>
                   <List.Item.Meta title={<Space wrap>{c.title}<Verdict verdict={c.verdict} /></Space>}
-                    description={t("submittedBy", { who: c.submittedBy, when: formatDate(c.submittedAt, language) })} />
+                    description={t("submittedBy", { who: c.submittedByActor?.name ?? c.submittedBy, when: formatDate(c.submittedAt, language) })} />
                 </List.Item>)} />
             <Pager cursor={cursor} info={data?.pageInfo} />
           </Card>

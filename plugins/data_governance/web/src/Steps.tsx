@@ -10,7 +10,7 @@ import { useT } from "./texts";
 const StepsDocument = graphql(`
   query DataGovernanceSteps($tenantId: ID!, $assetId: ID, $first: Int!, $after: String) {
     tradeSecretSteps(tenantId: $tenantId, assetId: $assetId, first: $first, after: $after) {
-      nodes { id assetId kind description takenOn expiresOn evidenceRef recordedBy }
+      nodes { id assetId kind description takenOn expiresOn evidenceRef recordedBy recordedByActor { name } }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -54,7 +54,7 @@ function StepsTable(props: { assetId: string | null; codes?: Map<string, string>
             {formatDate(v, language)}{v <= today ? <Tag color="red">{t("expired")}</Tag> : null}</Space> : t("none") },
           { title: t("description"), dataIndex: "description" },
           { title: t("evidence"), dataIndex: "evidenceRef" },
-          { title: t("recordedBy"), dataIndex: "recordedBy" },
+          { title: t("recordedBy"), render: (_: unknown, s) => s.recordedByActor?.name ?? s.recordedBy },
         ]} />
       <Pager cursor={cursor} info={data?.pageInfo} />
     </>

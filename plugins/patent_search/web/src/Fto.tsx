@@ -12,7 +12,7 @@ import { useT } from "./texts";
 
 graphql(`
   fragment FtoScreeningParts on FtoScreening {
-    id title createdBy createdAt disclaimer
+    id title createdBy createdByActor { name } createdAt disclaimer
     hits {
       collectionId publicationNumber title score comparedWith claimsAvailable note
       claims { number part label text passage start end score sharedTerms }
@@ -72,9 +72,9 @@ function MatchRow(props: { match: Match }) {
 
 function ScreeningResult(props: { screening: FtoScreeningPartsFragment; text?: string; onOpen: (d: DocumentRef) => void }) {
   const t = useT();
-  const { language, user } = useExtension();
+  const { language } = useExtension();
   const s = props.screening;
-  const who = s.createdBy === user.id ? user.displayName : s.createdBy;
+  const who = s.createdByActor?.name ?? s.createdBy;
   return (
     <Card title={<span role="heading" aria-level={3}>{`${t("screening")}: ${s.title}`}</span>}
       extra={<Typography.Text type="secondary">{t("screenedBy", { who, when: formatDate(s.createdAt, language) })}</Typography.Text>}>
