@@ -157,6 +157,14 @@ def resolve_plugin_settings(plugin: str, declared: Iterable[PluginSetting],
     return PluginConfig.resolve({plugin: list(declared)}, environ).of(plugin)
 
 
+def process_plugin_settings(plugin: str, declared: Iterable[PluginSetting]) -> PluginSettings:
+    """``plugin``'s settings from this process's environment, read and checked as at start-up,
+    for a plugin command that runs without a platform (``ipgov patents ingest --dry-run``)."""
+    import os
+
+    return resolve_plugin_settings(plugin, declared, os.environ)
+
+
 async def run_job_inline(platform: PlatformContext, *, tenant_id: str, kind: str,
                          params: dict[str, Any] | None = None, actor: str = "cli",
                          idempotency_key: str | None = None,
@@ -389,6 +397,7 @@ __all__ = [
     "PluginSettingError",
     "PluginSettings",
     "UndeclaredSetting",
+    "process_plugin_settings",
     "resolve_plugin_settings",
     "AuditRecord",
     "SessionContext",

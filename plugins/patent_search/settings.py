@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 
 from ipgov.api import PlatformContext, PluginSetting, PluginSettings, resolve_plugin_settings
+
+from .ingest.limits import HELP, Limits
 
 __all__ = ["PLUGIN", "SETTINGS", "from_environ", "settings_of"]
 
 PLUGIN = "patent_search"
 
 SETTINGS = [
-    PluginSetting("upload_max_bytes", int, 512 * 1024 * 1024,
-                  "Largest file accepted by the patent upload route (413 above it).",
+    # One value for the documented and the enforced limit: the platform refuses any /plugins/
+    # body over IPGOV_MAX_UPLOAD_BYTES (64 MiB by default) before this route runs, so the
+    # default equals it and the route enforces the smaller of the two (docs/patent_search.md).
+    PluginSetting("upload_max_bytes", int, 64 * 1024 * 1024,
+                  "Largest file accepted by the patent upload route (413 above it); at most "
+                  "the platform's IPGOV_MAX_UPLOAD_BYTES, which is enforced first.",
                   env="IPGOV_PATENT_UPLOAD_MAX_BYTES", minimum=1),
+    PluginSetting("upload_retention_hours", int, 168,
+                  "Hours an uploaded file is kept after its ingestion job failed (for a "
+                  "retry); a file whose job ran is deleted at once.",
+                  env="IPGOV_PATENT_UPLOAD_RETENTION_HOURS", minimum=1),
     PluginSetting("import_dirs", str, "",
                   "Operator folders every tenant may ingest patent files from "
                   "(os.pathsep separated, e.g. a mounted bulk-data feed).",
@@ -29,6 +40,11 @@ SETTINGS = [
                   "The full CPC Title List (a file or folder); unset: the bundled main-group "
                   "titles.", env="IPGOV_CPC_TITLES_PATH"),
 ]
+
+# The ingestion bounds (ingest/limits.py reads them itself: dry runs have no platform).
+SETTINGS += [PluginSetting(spec.name, int, spec.default, HELP[spec.name],
+                           env=f"IPGOV_PATENT_{spec.name.upper()}", minimum=1)
+             for spec in fields(Limits)]
 
 
 def settings_of(platform: PlatformContext) -> PluginSettings:

@@ -145,4 +145,5 @@ async def refresh_count(session: Any, collection_id: str) -> int:
 def record_dict(record: PatentRecord) -> dict[str, Any]:
     """A JSON-able view of a record (dates as ISO strings)."""
     data = dataclasses.asdict(record)
+    data.pop("warnings", None)
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}

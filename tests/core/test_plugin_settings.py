@@ -30,7 +30,8 @@ async def test_declared_settings_read_through_the_context_with_their_defaults(tm
     platform = await _built(tmp_path)
     try:
         patents = platform.plugin_settings("patent_search")
-        assert patents.upload_max_bytes == 512 * 1024 * 1024
+        assert patents.upload_max_bytes == 64 * 1024 * 1024  # = IPGOV_MAX_UPLOAD_BYTES
+        assert patents.upload_max_bytes == platform.settings.max_upload_bytes
         assert patents.search_index == "ipgov-patents"
         assert platform.plugin_settings("data_governance").checks_per_minute == 6
         declared = patents.declared["upload_max_bytes"]

@@ -64,6 +64,8 @@ class PatentRecord:
     source_format: str = ""
     source_file: str = ""
     source_locator: str = ""  # where in the file: "document 3", "line 118", a zip member
+    #: ``(field, message)`` for each field cut to its length limit (``limits.Limits``)
+    warnings: list[tuple[str, str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def jurisdiction(self) -> str:
@@ -93,6 +95,10 @@ class IngestError:
     field: str
     message: str
     source_format: str = ""
+    #: the document was loaded all the same (a field cut to its length limit)
+    warning: bool = False
+    #: reading of the file (or zip member) stopped here: what follows it was not read
+    stopped: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}: {self.document}: {self.field}: {self.message}"

@@ -6,8 +6,12 @@ row) and each record or error is yielded as soon as it is read.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import os
+import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -20,19 +24,21 @@ from .base import FieldProblem
 from .decoding import bom_encoding
 from .ep_text import EP_TEXT_JSONL, EP_TEXT_TSV, read_ep_jsonl, read_ep_tsv
 from .json_formats import classify_json, unknown_format
+from .limits import LimitExceeded, bounded
 from .model import IngestError, PatentRecord
 from .tabular import GOOGLE_CSV, LENS, PATENTSVIEW, Item, read_google, read_lens, read_patentsview
 from .us_text import APS, BRS, read_aps, read_brs
 from .uspto_json import ODP, PPUBS, read_odp, read_ppubs
 from .xml_formats import MULTI_ROOTS, ROOTS, XML_FORMATS, read_xml, sniff_roots
 
-__all__ = ["FORMATS", "IngestStats", "detect_format", "ingest_stats", "iter_file", "iter_path",
-           "summarise"]
+__all__ = ["FORMATS", "IngestStats", "Skipped", "detect_format", "ingest_stats", "iter_file",
+           "iter_path", "summarise", "walk"]
 
 FORMATS: tuple[str, ...] = (
     *XML_FORMATS, APS, BRS, EP_TEXT_TSV, EP_TEXT_JSONL, PATENTSVIEW, GOOGLE_CSV, LENS, PPUBS,
     ODP)
 _HEAD = 1 << 16
+_PROLOG = 8 << 20  # the longest XML prolog (DOCTYPE internal subset) looked past when sniffing
 _EP_PARTS = (b"TITLE", b"ABSTR", b"DESCR", b"CLAIM", b"AMEND", b"PDFEP")
 Reader = Callable[[IO[bytes], bytes], Iterator[Item]]
 _READERS: dict[str, Reader] = {
@@ -86,86 +92,223 @@ def _classify(head: bytes) -> str | None:
 
 
 def _units(path: Path) -> Iterator[tuple[str, Opener]]:
-    """``(label, opener)`` per readable unit: the file, its gunzipped stream, or zip members."""
+    """``(label, opener)`` per readable unit: the file, its gunzipped stream, or zip members.
+
+    Every unit is read through ``limits.bounded``: its expanded bytes are counted (a zip
+    member's declared size is never trusted) against the size and expansion-ratio caps."""
+    on_disk = path.stat().st_size
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in sorted(archive.infolist(), key=lambda i: i.filename):
                 if not info.is_dir():
-                    yield f"member {info.filename}", partial(archive.open, info)
+                    label = f"member {info.filename}"
+                    yield label, partial(_open_member, archive, info,
+                                         min(info.compress_size, on_disk), label)
     elif path.suffix.lower() == ".gz":
         # a GzipFile reads like any binary file; typeshed does not declare it an IO[bytes]
-        yield "", lambda: cast("IO[bytes]", gzip.open(path, "rb"))  # noqa: SIM115 - caller's with
+        yield "", lambda: bounded(cast("IO[bytes]", gzip.open(path, "rb")),  # noqa: SIM115
+                                  compressed=on_disk, what="the gzip stream")
     else:
-        yield "", lambda: path.open("rb")
+        yield "", lambda: bounded(path.open("rb"))
 
 
-def _head(opener: Opener) -> bytes:
+def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, compressed: int,
+                 label: str) -> IO[bytes]:
+    return bounded(archive.open(info), compressed=compressed, what=label)
+
+
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.DOTALL)
+
+
+def _sniff(opener: Opener) -> tuple[str | None, bytes]:
+    """The format and the first bytes of a unit. A prolog longer than the first 64 KiB (a
+    DOCTYPE with a large internal subset) is read up to ``_PROLOG`` bytes and passed over."""
     with opener() as stream:
-        return stream.read(_HEAD)
+        head = stream.read(_HEAD)
+        found = _classify(head)
+        if found is None and b"<!DOCTYPE" in head[:4096] and len(head) == _HEAD:
+            head += stream.read(_PROLOG - _HEAD)
+            match = _DOCTYPE_SUBSET.search(head)
+            if match is not None:
+                found = _classify(head[:match.start()] + head[match.end():])
+    return found, head
 
 
 def detect_format(path: Path) -> str | None:
     """The format of a file (of the first document member of a zip), or None when the file is
-    not a patent document (README, LICENSE, lst/rpt lists, CPC scheme XML, DTD, index files)."""
-    path = Path(path)
-    for _, opener in _units(path):
-        found = _classify(_head(opener))
-        if found:
-            return found
+    not a patent document (README, LICENSE, lst/rpt lists, CPC scheme XML, DTD, index files)
+    or cannot be read at all (``iter_file`` then names the problem)."""
+    found = _detect(Path(path))
+    return found if isinstance(found, str) else None
+
+
+def _detect(path: Path) -> str | None | Exception:
+    """The format, None for no patent document, or the exception that stopped the look."""
+    try:
+        for _, opener in _units(path):
+            found = _sniff(opener)[0]
+            if found:
+                return found
+    except Exception as exc:  # noqa: BLE001 - reported by iter_file, never a traceback
+        return exc
     return None
 
 
-def iter_file(path: Path) -> Iterator[PatentRecord | IngestError]:
+def _unreadable(exc: BaseException) -> tuple[str, str]:
+    """The field and message of an exception that stopped a reader."""
+    if isinstance(exc, LimitExceeded):
+        return exc.field, exc.message
+    if isinstance(exc, csv.Error):
+        return "csv", f"not readable as CSV ({exc}); reading stopped"
+    if isinstance(exc, RecursionError):
+        return "document", "nested too deeply to read; reading stopped"
+    if isinstance(exc, MemoryError):
+        return "document", "too large to read in the memory available; reading stopped"
+    if isinstance(exc, UnicodeError):
+        return "encoding", f"not readable in its encoding ({exc}); reading stopped"
+    if isinstance(exc, zipfile.BadZipFile | EOFError | gzip.BadGzipFile | zlib.error):
+        return "archive", f"a damaged or truncated archive ({exc}); reading stopped"
+    if isinstance(exc, OSError):  # strerror only: the exception's text holds the server path
+        return "file", (f"unreadable ({exc.strerror or type(exc).__name__}): a damaged file or "
+                        "archive; reading stopped")
+    return "file", f"unreadable ({type(exc).__name__}: {exc}); reading stopped"
+
+
+def iter_file(path: Path, name: str | None = None) -> Iterator[PatentRecord | IngestError]:
     """Records and errors of one file, in file order, streaming (zip members and gz included).
 
-    A file that holds no patent document yields one ``IngestError`` on field ``format``.
+    A file that holds no patent document yields one ``IngestError`` on field ``format``. Any
+    exception a reader raises (a bound passed, a CSV field over the limit, JSON nested too
+    deeply, a damaged archive, memory exhausted) becomes one ``IngestError`` naming the file,
+    the last place read and what went wrong; the records read before it stand, the rest of
+    that file (or zip member) is not read and the message says so. ``name`` is how the file is
+    shown in errors and records (default: the path as given).
     """
     path = Path(path)
-    found = False
+    shown = str(path) if name is None else name
+    found, reading = False, ""
     first_head: bytes | None = None
-    for label, opener in _units(path):
-        head = _head(opener)
-        first_head = head if first_head is None else first_head
-        source_format = _classify(head)
-        if source_format is None:
-            continue
-        found = True
-        with opener() as stream:
-            for locator, item in _READERS[source_format](stream, head):
-                where = f"{label} {locator}".strip()
-                if isinstance(item, FieldProblem):
-                    yield IngestError(str(path), where, item.field, item.message, source_format)
-                else:
-                    item.source_file, item.source_locator = str(path), where
-                    yield item
+    label, where = "", "file"
+    try:
+        for label, opener in _units(path):
+            source_format, head = _sniff(opener)
+            first_head = head if first_head is None else first_head
+            if source_format is None:
+                continue
+            found, reading = True, source_format
+            where = f"{label} start".strip()
+            with opener() as stream:
+                for locator, item in _READERS[source_format](stream, head):
+                    where = f"{label} {locator}".strip()
+                    if isinstance(item, FieldProblem):
+                        yield IngestError(shown, where, item.field, item.message, source_format)
+                    else:
+                        item.source_file, item.source_locator = shown, where
+                        for fault, message in item.warnings:
+                            yield IngestError(shown, where, fault, message, source_format,
+                                              warning=True)
+                        yield item
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, never a traceback
+        fault, message = _unreadable(exc)
+        after = f"after {where}" if where not in ("file", f"{label} start".strip()) else (
+            label or "file")
+        yield IngestError(shown, after, fault, message, reading, stopped=True)
+        return
     if not found:
-        yield IngestError(str(path), "file", "format", unknown_format(first_head or b""))
+        yield IngestError(shown, "file", "format", unknown_format(first_head or b""))
 
 
-def _files(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+@dataclass
+class Skipped:
+    """A file of a folder that was passed over, and why."""
+
+    file: str
+    reason: str
 
 
-def iter_path(path: Path, progress: Callable[[str, int], None] | None = None
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def walk(path: Path, roots: list[Path] | None = None
+         ) -> Iterator[tuple[Path, str] | IngestError]:
+    """``(resolved file, shown name)`` for every file under ``path`` in sorted order, or an
+    ``IngestError`` for an entry that resolves outside ``roots`` (a symbolic link out, a
+    ``..``); ``roots`` default to ``path`` itself. Links to folders are not followed. The shown
+    name is relative to ``path`` (its own name when ``path`` is a file)."""
+    given = Path(path)
+    top = given.resolve()
+    allowed = [r.resolve() for r in roots] if roots is not None else [top]
+    if not _inside(top, allowed):
+        yield IngestError(given.name, "file", "path",
+                          "outside the import folders: not read")
+        return
+    if not top.is_dir():
+        yield top, given.name
+        return
+    entries: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        base = Path(folder)
+        for sub in dirs:
+            if (base / sub).is_symlink():
+                entries.append(((base / sub).relative_to(top).as_posix(), base / sub))
+        entries.extend(((base / f).relative_to(top).as_posix(), base / f) for f in files)
+    for shown, entry in sorted(entries):
+        target = entry.resolve()
+        if not _inside(target, allowed):
+            yield IngestError(shown, "file", "path", "a symbolic link to a place outside the "
+                              "import folders: not read")
+        elif target.is_dir():
+            yield IngestError(shown, "file", "path", "a symbolic link to a folder: not followed")
+        elif target.is_file():
+            yield target, shown
+
+
+def iter_path(path: Path, progress: Callable[[str, int], None] | None = None, *,
+              roots: list[Path] | None = None,
+              skipped: Callable[[Skipped], None] | None = None,
               ) -> Iterator[PatentRecord | IngestError]:
     """Every record and error under a file or directory tree, files in sorted order.
 
-    In a directory, files that are not patent documents are passed over; a single file given
-    explicitly is read even so (and then yields its ``format`` error). ``progress(file, count)``
-    is called every 1,000 items and when each file is done.
+    In a directory, files that are not patent documents are passed over (``skipped`` hears of
+    each, with the reason); a single file given explicitly is read even so (and then yields
+    its ``format`` error). Entries resolving outside ``roots`` (default: ``path``) are errors
+    on field ``path`` and never opened. Files are named relative to ``path``.
+    ``progress(file, count)`` is called every 1,000 items and when each file is done.
     """
-    walk = Path(path).is_dir()
-    for file in _files(Path(path)):
-        if walk and detect_format(file) is None:
+    is_walk = Path(path).is_dir()
+    for entry in walk(Path(path), roots):
+        if isinstance(entry, IngestError):
+            yield entry
+            continue
+        file, shown = entry
+        if is_walk and _detect(file) is None:  # an unreadable file is read: its error shows
+            if skipped:
+                skipped(Skipped(shown, _skip_reason(file)))
             continue
         count = 0
-        for item in iter_file(file):
+        for item in iter_file(file, shown):
             count += 1
             if progress and count % 1000 == 0:
-                progress(str(file), count)
+                progress(shown, count)
             yield item
         if progress:
-            progress(str(file), count)
+            progress(shown, count)
+
+
+def _skip_reason(file: Path) -> str:
+    try:
+        if file.stat().st_size == 0:
+            return "empty file"
+        with file.open("rb") as stream:
+            start = stream.read(4)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if zipfile.is_zipfile(file):
+        return "a zip without a patent document of a known format"
+    if start[:2] == b"\x1f\x8b" and file.suffix.lower() != ".gz":
+        return "gzip data without a .gz name"
+    return "not a patent document of a known format"
 
 
 @dataclass
@@ -186,17 +329,14 @@ def ingest_stats(path: Path) -> IngestStats:
     """Read everything under ``path`` and count it (``ipgov patents ingest --dry-run``)."""
     records: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    skipped = []
-    for file in _files(Path(path)):
-        if detect_format(file) is None:
-            skipped.append(str(file))
-            continue
-        for item in iter_file(file):
-            if isinstance(item, IngestError):
-                errors[item.source_format] += 1
-            else:
-                records[item.source_format] += 1
-    return IngestStats(dict(sorted(records.items())), dict(sorted(errors.items())), skipped)
+    skipped: list[Skipped] = []
+    for item in iter_path(Path(path), skipped=skipped.append):
+        if isinstance(item, IngestError):
+            errors[item.source_format] += 1
+        else:
+            records[item.source_format] += 1
+    return IngestStats(dict(sorted(records.items())), dict(sorted(errors.items())),
+                       [s.file for s in skipped])
 
 
 def summarise(path: Path) -> str:

@@ -13,6 +13,8 @@ from typing import IO, Any
 
 from .base import FieldProblem, attempt, build_record
 from .decoding import TextLines
+from .limits import LimitExceeded
+from .limits import current as current_limits
 from .model import PatentRecord
 from .text import clean, normalise_class, parse_date
 
@@ -25,10 +27,15 @@ LENS = "lens_jsonl"
 Item = tuple[str, "PatentRecord | FieldProblem"]
 
 
+_MAX_COLUMNS = 1000
+
+
 def _rows(stream: IO[bytes], skip_search_url: bool = False
           ) -> Iterator[tuple[int, dict[str, str] | FieldProblem]]:
     """CSV rows as dicts with the line each row starts on; a row with bytes of another
-    encoding is its problem instead."""
+    encoding is its problem instead. Lines are read bounded, a field is at most
+    ``limits.Limits.max_document_bytes`` and a header at most 1,000 columns; past those (or on
+    a CSV syntax error) reading stops with ``LimitExceeded`` naming the line."""
     decoded = TextLines(stream)
     text = iter(decoded)
     lines: Iterable[str] = text
@@ -39,18 +46,26 @@ def _rows(stream: IO[bytes], skip_search_url: bool = False
             offset = 1
         else:
             lines = _prepend(first, text)
+    csv.field_size_limit(current_limits().max_document_bytes)
     reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
-        return
-    header = [h.strip() for h in header]
-    yield from decoded.take_problems()  # a header line with bytes of another encoding
-    previous = reader.line_num
-    for row in reader:
-        problems = decoded.take_problems()
-        yield previous + 1 + offset, (problems[0][1] if problems
-                                      else dict(zip(header, row, strict=False)))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        if len(header) > _MAX_COLUMNS:
+            raise LimitExceeded("csv", f"line {1 + offset}: a header of {len(header):,} columns, "
+                                f"over the limit of {_MAX_COLUMNS:,}; the file is not read")
+        header = [h.strip() for h in header]
+        yield from decoded.take_problems()  # a header line with bytes of another encoding
         previous = reader.line_num
+        for row in reader:
+            problems = decoded.take_problems()
+            yield previous + 1 + offset, (problems[0][1] if problems
+                                          else dict(zip(header, row, strict=False)))
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise LimitExceeded("csv", f"line {reader.line_num + offset}: {exc}; reading stopped "
+                            "(the rows after it are not read)") from None
 
 
 def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -115,26 +130,71 @@ def _family(keys: list[str]) -> str:
     return "+".join(sorted("".join(key.split()[:2]) for key in keys if key.strip()))
 
 
+def _text(row: dict[str, Any], name: str) -> str:
+    """A text field of a JSON row: text or absent; anything else is a problem on ``name``."""
+    value = row.get(name)
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise FieldProblem(name, f"expected text, got {_json_type(value)}")
+
+
+def _texts(row: dict[str, Any], name: str) -> list[str]:
+    """A list-of-text field of a JSON row; a string where a list is expected is refused (it
+    would otherwise become one entry per character)."""
+    value = row.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FieldProblem(name, f"expected a list, got {_json_type(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise FieldProblem(name, f"expected a list of text, found {_json_type(item)}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    names: dict[type, str] = {str: "text", list: "a list", dict: "an object"}
+    return names.get(type(value), "null")
+
+
+def _owners(row: dict[str, Any]) -> list[str]:
+    value = row.get("owners")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FieldProblem("owners", f"expected a list, got {_json_type(value)}")
+    names = []
+    for owner in value:
+        name = owner.get("name") if isinstance(owner, dict) else owner
+        if name is not None and not isinstance(name, str):
+            raise FieldProblem("owners", f"expected names as text, found {_json_type(name)}")
+        names.append(clean(name))
+    return names
+
+
 def _lens(row: dict[str, Any]) -> PatentRecord:
     # displayKey ("WO 2009/085025 A3") is unambiguous; publicationKey may carry a date suffix
     # ("WO_2009_085025_A3_20091029").
-    tokens = (row.get("displayKey") or row.get("publicationKey", "").replace("_", " ")).split()
+    tokens = (_text(row, "displayKey") or _text(row, "publicationKey").replace("_", " ")).split()
     country, number = (tokens[0], "".join(tokens[1:-1])) if len(tokens) > 2 else ("", "")
     kind = tokens[-1] if len(tokens) > 2 else ""
     return build_record(
-        row.get("jurisdiction") or country, number, row.get("kindCode") or kind, LENS,
-        title=clean(row.get("title")),
-        publication_date=parse_date(row.get("publicationDate")),
-        filing_date=parse_date(row.get("filingDate")),
-        priority_date=parse_date(row.get("earliestPriorityDate")),
-        application_number=clean(row.get("filingNumber")),
-        family_id=_family(row.get("priorityFilingKeysActive") or []),
-        cpc=[normalise_class(c) for c in row.get("cpcClassifications") or []],
-        ipc=[normalise_class(c) for c in row.get("ipcrClassifications") or []],
-        applicants=[clean(a) for a in row.get("applicants") or []],
-        assignees=[clean(o.get("name") if isinstance(o, dict) else o)
-                   for o in row.get("owners") or []],
-        inventors=[clean(a) for a in row.get("inventors") or []],
+        _text(row, "jurisdiction") or country, number, _text(row, "kindCode") or kind, LENS,
+        title=clean(_text(row, "title")),
+        publication_date=parse_date(_text(row, "publicationDate")),
+        filing_date=parse_date(_text(row, "filingDate")),
+        priority_date=parse_date(_text(row, "earliestPriorityDate")),
+        application_number=clean(_text(row, "filingNumber")),
+        family_id=_family(_texts(row, "priorityFilingKeysActive")),
+        cpc=[normalise_class(c) for c in _texts(row, "cpcClassifications")],
+        ipc=[normalise_class(c) for c in _texts(row, "ipcrClassifications")],
+        applicants=[clean(a) for a in _texts(row, "applicants")],
+        assignees=_owners(row),
+        inventors=[clean(a) for a in _texts(row, "inventors")],
     )
 
 
@@ -166,6 +226,10 @@ def read_json_lines(stream: IO[bytes], build: Callable[[dict[str, Any]], PatentR
             row = json.loads(line)
         except ValueError as exc:
             yield f"line {line_no}", FieldProblem("json", f"not JSON: {exc}")
+            continue
+        except RecursionError:
+            yield f"line {line_no}", FieldProblem("json", "nested too deeply (not a patent "
+                                                  "record)")
             continue
         if not isinstance(row, dict):
             yield f"line {line_no}", FieldProblem("json", "not a JSON object")

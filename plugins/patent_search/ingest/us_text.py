@@ -14,6 +14,7 @@ from typing import IO
 
 from .base import FieldProblem, attempt, build_record
 from .decoding import TextLines
+from .limits import current as current_limits
 from .model import PatentRecord, canonical_number
 from .tabular import Item
 from .text import clean, compact_ipc, normalise_class, parse_date, person_name
@@ -34,12 +35,14 @@ class _Field:
     section: str
     tag: str
     value: str
+    more: list[str] = field(default_factory=list)  # continuation lines, joined once at the end
 
 
 @dataclass
 class _Doc:
     line: int
     fields: list[_Field] = field(default_factory=list)
+    size: int = 0
     problem: FieldProblem | None = None  # a line of it had bytes of another encoding
 
     def values(self, tag: str, section: str | None = None) -> list[str]:
@@ -49,26 +52,41 @@ class _Doc:
     def first(self, tag: str, section: str | None = None) -> str:
         return next(iter(self.values(tag, section)), "")
 
+    def done(self) -> _Doc:
+        """Continuation lines joined to their field, each value cleaned once (linear time)."""
+        for f in self.fields:
+            if f.more:
+                f.value, f.more = clean(" ".join([f.value, *f.more])), []
+        return self
+
 
 def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
-    """Tagged fields grouped into documents; ``starts_doc(line)`` says where one begins."""
+    """Tagged fields grouped into documents; ``starts_doc(line)`` says where one begins.
+
+    A document over ``limits.Limits.max_document_bytes`` keeps no more fields past the cap
+    (its ``size`` tells); the reader reports it and goes on with the next document."""
     doc: _Doc | None = None
     section = ""
-    lines = TextLines(stream)
+    cap = current_limits().max_document_bytes
+    lines = TextLines(stream)  # bounded lines: ``stream`` is a ``limits.Bounded``
     for line_no, text in enumerate(lines, start=1):
         line = text.rstrip("\r\n")
         if starts_doc(line):
             if doc is not None:
-                yield doc
+                yield doc.done()
             doc, section = _Doc(line_no), ""
         for _, problem in lines.take_problems():
             if doc is not None and doc.problem is None:
                 doc.problem = problem
         if doc is None or not line.strip():
             continue
+        doc.size += len(text)
+        if doc.size > cap:
+            doc.fields.clear()
+            continue
         if line[0] in " \t":
             if doc.fields:
-                doc.fields[-1].value = clean(f"{doc.fields[-1].value} {line}")
+                doc.fields[-1].more.append(line)
             continue
         match = _TAG.match(line)
         if not match:
@@ -78,19 +96,28 @@ def _tagged(stream: IO[bytes], starts_doc) -> Iterator[_Doc]:
             section = tag
         doc.fields.append(_Field(section, tag, value))
     if doc is not None:
-        yield doc
+        yield doc.done()
+
+
+def _item(doc: _Doc, build) -> Item:
+    cap = current_limits().max_document_bytes
+    if doc.size > cap:
+        return f"line {doc.line}", FieldProblem(
+            "document", f"{doc.size:,} bytes, over the limit of {cap:,} bytes per document: "
+            "not read")
+    return f"line {doc.line}", attempt(build, doc)
 
 
 def _claims(doc: _Doc, claim_tags: tuple[str, ...], section: str | None) -> list[str]:
-    claims: list[str] = []
+    claims: list[list[str]] = []
     for f in doc.fields:
         if (section and f.section != section) or f.tag not in claim_tags or not f.value:
             continue
         if _CLAIM_START.match(f.value) or not claims:
-            claims.append(f.value)
+            claims.append([f.value])
         else:
-            claims[-1] = f"{claims[-1]} {f.value}"
-    return claims
+            claims[-1].append(f.value)
+    return [" ".join(parts) for parts in claims]
 
 
 def _aps(doc: _Doc) -> PatentRecord:
@@ -121,7 +148,7 @@ def _aps(doc: _Doc) -> PatentRecord:
 def read_aps(stream: IO[bytes]) -> Iterator[Item]:
     """APS greenbook text: each ``PATN`` line starts a patent."""
     for doc in _tagged(stream, lambda line: line.rstrip() == "PATN"):
-        yield f"line {doc.line}", doc.problem or attempt(_aps, doc)
+        yield (f"line {doc.line}", doc.problem) if doc.problem else _item(doc, _aps)
 
 
 def _aps_foreign(doc: _Doc) -> list[str]:
@@ -169,4 +196,4 @@ def _brs(doc: _Doc) -> PatentRecord:
 def read_brs(stream: IO[bytes]) -> Iterator[Item]:
     """CSS BRS export: a tab-separated summary line starts each patent."""
     for doc in _tagged(stream, lambda line: line.count("\t") >= 3):
-        yield f"line {doc.line}", doc.problem or attempt(_brs, doc)
+        yield (f"line {doc.line}", doc.problem) if doc.problem else _item(doc, _brs)

@@ -17,6 +17,8 @@ from .asia import CNIPA, CNIPA_OLD, JPO, parse_cnipa, parse_cnipa_old, parse_jpo
 from .base import FieldProblem, attempt
 from .docdb import DOCDB, parse_docdb
 from .epo import PUBLICATION, parse_ep_publication
+from .limits import LimitExceeded
+from .limits import current as current_limits
 from .model import PatentRecord
 from .ops import OPS, read_ops_answer
 from .tabular import Item
@@ -102,6 +104,11 @@ def _parse(data: bytes) -> Iterator[tuple[str, PatentRecord | FieldProblem]]:
 
 def _read_split(stream: IO[bytes]) -> Iterator[Item]:
     for doc in split_documents(stream):
+        if doc.oversize:
+            yield f"document {doc.number} (line {doc.line})", FieldProblem(
+                "document", f"{doc.oversize:,} bytes, over the limit of "
+                f"{current_limits().max_document_bytes:,} bytes per document: not read")
+            continue
         for where, result in _parse(doc.data):
             label = (_label(doc.number, doc.data) if isinstance(result, FieldProblem)
                      else f"document {doc.number}")
@@ -120,11 +127,20 @@ class _EntityStream:
         self._carry = b""
         self._out = b""
         self._eof = False
+        self.consumed = 0
+        self.mark = 0
+
+    def _check(self) -> None:
+        if self.consumed - self.mark > current_limits().max_document_bytes:
+            raise LimitExceeded("document", f"an exchange-document over the limit of "
+                                f"{current_limits().max_document_bytes:,} bytes; reading stopped")
 
     def read(self, size: int = -1) -> bytes:
         want = self._CHUNK if size < 0 else size
         while len(self._out) < want and not self._eof:
             raw = self._stream.read(self._CHUNK)
+            self.consumed += len(raw)
+            self._check()
             if not raw:
                 self._eof = True
                 data, self._carry = self._carry, b""
@@ -142,8 +158,9 @@ class _EntityStream:
 
 def _read_docdb_stream(stream: IO[bytes]) -> Iterator[Item]:
     """Each ``exchange-document`` of a DOCDB bulk file, parsed and then freed."""
+    source = _EntityStream(stream)
     events = etree.iterparse(  # noqa: S320 - no DTD, no network, no entity resolution
-        _EntityStream(stream), events=("end",), resolve_entities=False, no_network=True,
+        source, events=("end",), resolve_entities=False, no_network=True,
         load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True)
     number = 0
     try:
@@ -159,6 +176,7 @@ def _read_docdb_stream(stream: IO[bytes]) -> Iterator[Item]:
             if isinstance(result, FieldProblem):
                 label += f" ({element.get('doc-number', '?')})"
             yield label, result
+            source.mark = source.consumed
             element.clear()
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:

@@ -18,6 +18,7 @@ from typing import IO
 from lxml import etree
 
 from .decoding import bom_encoding
+from .limits import current as current_limits
 from .text import clean
 
 __all__ = [
@@ -54,35 +55,45 @@ _ENCODING_ERRORS = ("Invalid bytes in character encoding", "Input is not proper 
 
 @dataclass
 class Document:
-    """One XML document cut from a file: its bytes, position and first line."""
+    """One XML document cut from a file: its bytes, position and first line. A document over
+    the per-document byte cap keeps no bytes: ``oversize`` holds its size."""
 
     number: int
     line: int
     data: bytes
+    oversize: int = 0
 
 
 class XmlProblem(ValueError):
     """A document that is not well-formed XML (truncated, garbled)."""
 
 
-def split_documents(stream: IO[bytes]) -> Iterator[Document]:
+def split_documents(stream: IO[bytes], cap: int | None = None) -> Iterator[Document]:
     """Cut a byte stream into documents at each line that starts with ``<?xml``.
 
     A file holding a single document yields it whole; memory stays bounded by the largest
-    document, never the file.
+    document, never the file, and by ``cap`` bytes (``limits.Limits.max_document_bytes``):
+    a longer document is passed over up to the next ``<?xml`` line and yielded without bytes,
+    with its size in ``oversize``.
     """
+    cap = current_limits().max_document_bytes if cap is None else cap
     lines: list[bytes] = []
-    number, start = 0, 1
+    number, start, size, content = 0, 1, 0, False
     for line_no, line in enumerate(stream, start=1):
-        if _XML_DECL.match(line) and any(part.strip() for part in lines):
+        if _XML_DECL.match(line) and content:
             number += 1
-            yield Document(number, start, b"".join(lines))
-            lines, start = [], line_no
-        elif not lines:
+            yield Document(number, start, b"".join(lines), size if size > cap else 0)
+            lines, start, size, content = [], line_no, 0, False
+        elif not lines and not size:
             start = line_no
-        lines.append(line)
-    if any(part.strip() for part in lines):
-        yield Document(number + 1, start, b"".join(lines))
+        size += len(line)
+        content = content or bool(line.strip())
+        if size <= cap:
+            lines.append(line)
+        elif lines:
+            lines = []  # over the cap: counted, never held
+    if content:
+        yield Document(number + 1, start, b"".join(lines), size if size > cap else 0)
 
 
 def _entity_char(match: re.Match[bytes]) -> bytes:

@@ -414,8 +414,7 @@ def test_lens_family_id_groups_documents_sharing_priorities():
 
 def test_skip_list_and_stats_and_summary():
     stats = ingest_stats(DATA)
-    skipped = {str(Path(f).relative_to(DATA)) for f in stats.skipped_files}
-    assert skipped == set(NON_DOCUMENTS)
+    assert set(stats.skipped_files) == set(NON_DOCUMENTS)  # named relative to the folder
     assert stats.errors == {"uspto_grant_xml": 2}
     assert stats.per_format["lens_jsonl"] == 8210 and stats.per_format["uspto_grant_xml"] > 500
     office_answers = {"epo_ops_xml", "uspto_ppubs_json", "uspto_odp_json"}  # in fixtures/
@@ -440,7 +439,8 @@ def test_iter_path_is_sorted_deterministic_and_reports_progress():
 def test_an_explicit_non_document_is_an_error_not_silence():
     [error] = list(iter_file(DATA / "lens/README.md"))
     assert (error.field, error.document) == ("format", "file")
-    assert [str(e) for e in iter_path(DATA / "lens/README.md")] == [str(error)]
+    assert [str(e) for e in iter_path(DATA / "lens/README.md")] == [
+        str(error).replace(str(DATA / "lens") + "/", "")]
 
 
 # ---------------------------------------------------------------- normalisers
@@ -478,3 +478,26 @@ def test_compact_ipc_person_name_and_dates():
     assert person_name("Bibelhausen, Volker, Dipl.-Ing.") == "Volker Bibelhausen"
     assert [parse_date(v) for v in ("20150106", "2015-01-06", "9/18/2012", "19510200", "")] == [
         date(2015, 1, 6), date(2015, 1, 6), date(2012, 9, 18), None, None]
+
+
+def test_damaged_files_are_errors_and_never_stop_the_folder(tmp_path):
+    import json
+    import zipfile
+
+    def row(number):
+        return json.dumps({"lensId": "1", "jurisdiction": "US", "displayKey": f"US {number} B2"})
+
+    (tmp_path / "a.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage, not deflate")
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as archive:
+        archive.writestr("x.jsonl", row(7654321) + "\n" * 1000)
+    whole = (tmp_path / "b.zip").read_bytes()
+    (tmp_path / "c.zip").write_bytes(whole[:40] + whole[60:])  # a member's data cut
+    (tmp_path / "d.jsonl").write_text(row(7000001) + "\n" + "[" * 100_000 + "\n")
+    items = list(iter_path(tmp_path))
+    records = [i.publication_number for i in items if not isinstance(i, IngestError)]
+    assert records == ["US-7654321-B2", "US-7000001-B2"]
+    errors = {(e.file, e.field): e for e in items if isinstance(e, IngestError)}
+    assert set(errors) == {("a.jsonl.gz", "archive"), ("c.zip", "file"), ("d.jsonl", "json")}
+    assert errors["a.jsonl.gz", "archive"].stopped
+    assert "damaged" in errors["c.zip", "file"].message
+    assert errors["d.jsonl", "json"].document == "line 2" and not errors["d.jsonl", "json"].stopped

@@ -5,6 +5,7 @@ procurement duplicates, FTO screening, landscapes, the cross-plugin hooks and th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -278,16 +279,28 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
     url = f"/plugins/patent_search/tenants/{acme.ids['acme-a']}/collections/{coll}/upload"
     body = (DATA / "fixtures" / "cn_old1.xml").read_bytes()
     headers = {"authorization": f"Bearer {acme.token('a-admin')}"}
-    ok = await gql.client.put(url, params={"filename": "../../etc/cn old1.xml"}, content=body,
+    for name in ("..", "../../etc/cn old1.xml", "a\\b.xml", " . "):
+        bad = await gql.client.put(url, params={"filename": name}, content=body, headers=headers)
+        assert bad.status_code == 400, (name, bad.text)
+        assert "plain file name" in bad.text
+    ok = await gql.client.put(url, params={"filename": "cn old1.xml"}, content=body,
                               headers=headers)
     assert ok.status_code == 202, ok.text
-    assert ok.json()["file"] == "cn_old1.xml" or ok.json()["file"].endswith("old1.xml")
+    assert ok.json()["file"] == "cn_old1.xml"
     async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
         job = (await s.execute(sql_select(Job))).scalar_one()
-    assert Path(job.params["source"]).read_bytes() == body
-    assert str(Path(job.params["source"])).startswith(
+    upload = Path(job.params["source"])
+    assert upload.read_bytes() == body
+    assert str(upload).startswith(
         str(platform.settings.data_dir / "imports" / acme.ids["acme-a"]))
     await execute_job(platform, job.id, acme.ids["acme-a"])
+    async with platform.db.tenant_session(acme.ids["acme-a"]) as s:
+        done = await s.get(Job, job.id)
+        assert done is not None and done.status == "succeeded"
+        assert done.result["inserted"] == 1
+        stored = (await s.execute(select(PatentDocument.source_file))).scalars().all()
+        assert stored == ["cn old1.xml"]  # the name it was sent with, no server path
+    assert not upload.exists() and not upload.parent.exists()  # deleted once ingested
     # the sibling cannot ingest -a's upload by path, nor upload into -a's collection
     other = await gql(INGEST, {"t": acme.ids["acme-b"], "c": coll, "s": job.params["source"]},
                       token=acme.token("b-admin"))
@@ -297,6 +310,33 @@ async def test_upload_streams_a_file_and_queues_its_ingestion_inside_the_tenant(
     assert refused.status_code == 403
     platform.plugin_config.replace("patent_search", upload_max_bytes=1000)
     big = await gql.client.put(url, content=body, headers=headers)
-    assert big.status_code == 413
+    assert big.status_code == 413 and "at most 1000" in big.text
+    # the documented default is the enforced one: the platform's body limit, no larger
+    platform.plugin_config.replace("patent_search", upload_max_bytes=512 << 20)
+    limit = platform.settings.max_upload_bytes
+    declared = await gql.client.put(url, content=body, headers={
+        **headers, "content-length": str(limit + 1)})
+    assert declared.status_code == 413
     folder = platform.settings.data_dir / "imports" / acme.ids["acme-a"]
     assert not list(folder.rglob("*.part"))
+
+
+async def test_a_folder_walk_never_leaves_the_import_roots_and_names_files_relatively(
+        platform, gql, tmp_path):
+    acme = await make_group(platform, "acme")
+    coll = await _collection(gql, acme, "a-admin", "acme-a", "Walked")
+    row = {"lensId": "1", "jurisdiction": "US", "displayKey": "US 7654321 B2", "title": "Good"}
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(json.dumps(row | {"displayKey": "US 7000001 B2"}) + "\n")
+    feed = platform.settings.data_dir / "imports" / acme.ids["acme-a"] / "feed"
+    feed.mkdir(parents=True)
+    (feed / "good.jsonl").write_text(json.dumps(row) + "\n")
+    (feed / "link.jsonl").symlink_to(outside)
+    (feed / "passwd").symlink_to("/etc/passwd")
+    (feed / "up").symlink_to("../..")
+    job = await _ingest(platform, gql, acme, "a-admin", "acme-a", coll, feed)
+    assert job["status"] == "succeeded" and job["result"]["inserted"] == 1
+    errors = {e["file"]: e["message"] for e in job["recordErrors"]}
+    assert set(errors) == {"feed/link.jsonl", "feed/passwd", "feed/up"}
+    assert all("outside the import folders: not read" in m for m in errors.values())
+    assert not any(str(platform.settings.data_dir) in str(e) for e in job["recordErrors"])
