@@ -50,10 +50,11 @@ class Grant:
 
 
 def claim_values(claims: dict[str, Any], name: str) -> list[str]:
-    """The strings of claim ``name`` (a string or a list of strings; dotted names reach into
-    objects), at most ``MAX_CLAIM_VALUES``; anything else counts as none."""
-    value: Any = claims
-    for part in name.split("."):
+    """The strings of claim ``name`` (a string or a list of strings; a name that is no key
+    of its own reaches into objects by its dots), at most ``MAX_CLAIM_VALUES``; anything
+    else counts as none. SAML attribute names (URIs, OIDs) are keys of their own."""
+    value: Any = claims.get(name) if name in claims else claims
+    for part in ([] if name in claims else name.split(".")):
         value = value.get(part) if isinstance(value, dict) else None
     if isinstance(value, str):
         return [value]
