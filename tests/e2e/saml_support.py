@@ -4,7 +4,8 @@
 publishes its metadata (what an administrator pastes into ipgov), imports ipgov's service
 provider metadata from its URL, and answers a real AuthnRequest (the HTTP-Redirect URL
 ipgov's login route sent the browser to; its signature is verified against that metadata)
-with a real Response for a person, signed as asked (assertion, whole response, or neither),
+with a real Response for a person, signed as asked (assertion, whole response, or neither;
+RSA-SHA256, or SHA-1 to show it refused),
 encrypted to the service provider's certificate when asked, and with the lifetime, audience
 and ``InResponseTo`` a test chooses. ``post_form`` is what the IdP's page makes the browser
 POST to the assertion consumer service.
@@ -24,6 +25,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from ipgov.identity.sso.saml import XMLSEC, new_keypair
 
@@ -103,11 +105,12 @@ class SamlIdentityProvider:
     def response(self, request: AuthnRequest, person: dict[str, list[str]], *,
                  in_response_to: str | None = "", audience: str | None = None,
                  sign_assertion: bool = True, sign_response: bool = False,
-                 encrypt_to: str | None = None) -> str:
+                 encrypt_to: str | None = None, sha1: bool = False) -> str:
         """A Response for ``person`` (attributes) answering ``request``, base64."""
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"sign_alg": SIG_RSA_SHA1 if sha1 else SIG_RSA_SHA256,
+                                 "digest_alg": DIGEST_SHA1 if sha1 else DIGEST_SHA256}
         if encrypt_to:
-            extra = {"encrypt_assertion": True, "encrypt_cert_assertion": encrypt_to}
+            extra.update(encrypt_assertion=True, encrypt_cert_assertion=encrypt_to)
         answer = self.server().create_authn_response(
             person, in_response_to=request.id if in_response_to == "" else in_response_to,
             destination=request.acs_url, sp_entity_id=audience or request.sp_entity_id,

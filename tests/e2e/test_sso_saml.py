@@ -9,7 +9,8 @@ person and maps their directory group to a role in a subsidiary; a response sign
 whole, and an encrypted assertion, are accepted too. Refused, each with a page saying why
 (in Chinese for a Chinese browser), a log line and an audit event: an assertion altered
 after signing, a replayed one, one for another audience, an expired one, one answering
-another request or none, an unsigned one, and a response carried to another browser.
+another request or none, an unsigned one, one signed with SHA-1, and a response carried to
+another browser.
 Isolation: an assertion of acme's IdP claiming a globex tenant, or posted to globex's
 provider, never gives a role in globex. Also: bad metadata (a DTD) is refused at saving, and
 rotating the service-provider key changes its certificate and keeps sign-in working.
@@ -220,7 +221,8 @@ async def _altered_replayed_and_misdirected_assertions_are_refused(world: World)
     cases = [({"audience": "https://another.example/sp"}, "SSO_SAML_WRONG_AUDIENCE"),
              ({"in_response_to": None}, "SSO_SAML_UNSOLICITED"),
              ({"in_response_to": "id-another-request"}, "SSO_SAML_UNSOLICITED"),
-             ({"sign_assertion": False}, "SSO_SAML_UNSIGNED")]
+             ({"sign_assertion": False}, "SSO_SAML_UNSIGNED"),
+             ({"sha1": True}, "SSO_SAML_WEAK_ALGORITHM")]
     for answer_with, expected in cases:
         assert refusal(await world.sign_in("acme", MANAGER, **answer_with))[0] == expected
     async with world.browser() as browser, world.browser() as other:
@@ -232,7 +234,8 @@ async def _altered_replayed_and_misdirected_assertions_are_refused(world: World)
                                 data={"SAMLResponse": signed})
         assert refusal(bare)[0] == "SSO_SAML_UNSOLICITED"
     for code in ("SSO_SAML_SIGNATURE", "SSO_SAML_REPLAYED", "SSO_SAML_WRONG_AUDIENCE",
-                 "SSO_SAML_UNSOLICITED", "SSO_SAML_UNSIGNED", "SSO_BROWSER_MISMATCH"):
+                 "SSO_SAML_UNSOLICITED", "SSO_SAML_UNSIGNED", "SSO_SAML_WEAK_ALGORITHM",
+                 "SSO_BROWSER_MISMATCH"):
         assert await world.refusals(code), code
 
 

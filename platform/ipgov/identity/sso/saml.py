@@ -6,11 +6,12 @@ its own RSA keypair (``new_keypair``: the key sealed on the row, the certificate
 with which it signs its AuthnRequests (HTTP-Redirect, RSA-SHA256) and decrypts encrypted
 assertions. ``verify_response`` accepts a Response only when: it is at most
 ``MAX_RESPONSE_BYTES`` and parses without DTD or entities (defusedxml, also inside pysaml2);
-the assertion, or the whole response, is signed by a certificate of the imported IdP
-metadata (never one the message carries) and the signature covers the element it is
-checked on (xmlsec1 with the ID attribute named: no signature wrapping); its issuer is the
-provider's entity id; it answers the AuthnRequest this browser's sign-in sent
-(``InResponseTo``: unsolicited responses are refused); its audience is this service
+no signature or digest in it uses SHA-1; the assertion, or the whole response, is signed by
+a certificate of the imported IdP metadata (never one the message carries) and the
+signature covers the element it is checked on (xmlsec1 with the ID attribute named: no
+signature wrapping); its issuer is the provider's entity id; it answers the AuthnRequest
+this browser's sign-in sent (``InResponseTo``: unsolicited responses are refused); its
+audience is this service
 provider; and ``NotBefore``/``NotOnOrAfter`` hold within ``IPGOV_SSO_CLOCK_SKEW_SECONDS``.
 Each failure is a ``SignInRefused`` naming the reason. The replay cache and the rest of the
 sign-in are ``flow_saml``'s.
@@ -58,7 +59,12 @@ MAX_RESPONSE_BYTES = 524_288
 XMLSEC = "/usr/bin/xmlsec1"
 SAMLP = "{urn:oasis:names:tc:SAML:2.0:protocol}"
 SAML = "{urn:oasis:names:tc:SAML:2.0:assertion}"
+DS = "{http://www.w3.org/2000/09/xmldsig#}"
 SIG_RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+WEAK_ALGORITHMS = frozenset({"http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+                             "http://www.w3.org/2000/09/xmldsig#dsa-sha1",
+                             "http://www.w3.org/2000/09/xmldsig#sha1"})
+"""SHA-1 signatures and digests (collisions are practical): refused wherever they appear."""
 
 
 def new_keypair(common_name: str) -> tuple[str, str]:
@@ -144,6 +150,12 @@ def _shape(encoded: str) -> bool:
                             "a DTD") from None
     if root.tag != f"{SAMLP}Response":
         raise SignInRefused("SSO_SAML_INVALID", "the message is not a SAML Response")
+    weak = {node.get("Algorithm", "") for tag in ("SignatureMethod", "DigestMethod")
+            for node in root.iter(f"{DS}{tag}")} & WEAK_ALGORITHMS
+    if weak:
+        raise SignInRefused("SSO_SAML_WEAK_ALGORITHM", "the SAML response is signed with "
+                            "SHA-1, which is refused; the IdP must sign with SHA-256",
+                            details={"algorithm": sorted(weak)[0]})
     plain = len(root.findall(f"{SAML}Assertion"))
     hidden = len(root.findall(f"{SAML}EncryptedAssertion"))
     if plain + hidden != 1:
