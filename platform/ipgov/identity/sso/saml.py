@@ -11,10 +11,9 @@ a certificate of the imported IdP metadata (never one the message carries) and t
 signature covers the element it is checked on (xmlsec1 with the ID attribute named: no
 signature wrapping); its issuer is the provider's entity id; it answers the AuthnRequest
 this browser's sign-in sent (``InResponseTo``: unsolicited responses are refused); its
-audience is this service
-provider; and ``NotBefore``/``NotOnOrAfter`` hold within ``IPGOV_SSO_CLOCK_SKEW_SECONDS``.
-Each failure is a ``SignInRefused`` naming the reason. The replay cache and the rest of the
-sign-in are ``flow_saml``'s.
+audience is this service provider; and ``NotBefore``/``NotOnOrAfter`` hold within
+``IPGOV_SSO_CLOCK_SKEW_SECONDS``. Each failure is a ``SignInRefused`` naming the reason. The
+replay cache and the rest of the sign-in are ``flow_saml``'s.
 """
 
 from __future__ import annotations
