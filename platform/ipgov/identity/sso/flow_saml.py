@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
+from ipgov.db import TenantScope
 from ipgov.db.base import utcnow
 
 from ..onetime import aware, hash_secret
@@ -103,7 +104,8 @@ def _relay(platform: Platform, provider_id: str, relay_state: str | None) -> str
 
 
 async def _request_id(platform: Platform, provider_id: str, relay: str) -> str:
-    async with platform.db.system_session("sso: read SAML sign-in") as session:
+    async with platform.db.session(TenantScope.system("sso: read SAML sign-in"),
+                                   readonly=True) as session:
         login = await session.get(SsoLogin, hash_secret(relay))
         if login is None or login.provider_id != provider_id:
             raise SignInRefused("SSO_STATE_INVALID", "this sign-in is unknown or was altered "
