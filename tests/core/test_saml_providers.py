@@ -61,6 +61,9 @@ async def test_a_saml_provider_is_saved_with_checked_metadata_and_a_sealed_key(
         assert _codes(saved) == ["SSO_SAML_METADATA_INVALID"], why
     assert _codes(await _save(gql, token, tenant, {"name": "None"})) == [
         "SSO_SAML_METADATA_INVALID"]
+    private = await _save(gql, token, tenant, {"name": "Url",
+                                               "idpMetadataUrl": "https://127.0.0.1/md"})
+    assert _codes(private) == ["SSO_URL_REFUSED"]  # the outbound guard: no private address
 
     saved = await _save(gql, token, tenant, {"name": "Acme SAML", "idpMetadataXml": idp_metadata})
     assert saved["errors"] == []

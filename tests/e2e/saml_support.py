@@ -14,7 +14,9 @@ POST to the assertion consumer service.
 from __future__ import annotations
 
 import base64
+import threading
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -120,6 +122,32 @@ class SamlIdentityProvider:
         return base64.b64encode(str(answer).encode()).decode()
 
 
+class MetadataServer:
+    """The IdP's metadata published over HTTP on 127.0.0.1 (where IdPs publish it)."""
+
+    def __init__(self, xml: str) -> None:
+        body = xml.encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                return None
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                self.send_response(200)
+                self.send_header("content-type", "application/samlmetadata+xml")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/metadata"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def post_form(saml_response: str, relay_state: str) -> dict[str, str]:
     """The form the IdP's page posts to the assertion consumer service."""
     return {"SAMLResponse": saml_response, "RelayState": relay_state}
@@ -132,4 +160,5 @@ def altered(saml_response: str, old: str, new: str) -> str:
     return base64.b64encode(xml.replace(old, new).encode()).decode()
 
 
-__all__ = ["BINDING_HTTP_POST", "AuthnRequest", "SamlIdentityProvider", "altered", "post_form"]
+__all__ = ["BINDING_HTTP_POST", "AuthnRequest", "MetadataServer", "SamlIdentityProvider", "altered",
+           "post_form"]

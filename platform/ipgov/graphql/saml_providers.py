@@ -4,7 +4,8 @@ provider's metadata, rotate its keypair.
 The same permission as every identity provider (``ipgov:identity_provider``: ``manage`` to
 save and rotate, ``read`` for the metadata), the same mappings, policy and privilege ceiling
 as OpenID Connect ones (``ipgov.identity.sso.providers``). The IdP's metadata is pasted or
-uploaded as text (bounded; never fetched); the service provider's private key is never shown.
+uploaded as text (bounded), or read once from a URL through the outbound guard; the service
+provider's private key is never shown.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ class SamlIdentityProviderInput:
     name: str
     idp_metadata_xml: str | None = strawberry.field(default=None, description=(
         "The IdP's metadata XML (one EntityDescriptor, at most 256 KiB). Required when "
-        "registering; leave it out to keep the stored one."))
+        "registering (or give idpMetadataUrl); leave both out to keep the stored one."))
+    idp_metadata_url: str | None = strawberry.field(default=None, description=(
+        "Where the IdP publishes its metadata: read once now, through the single sign-on "
+        "outbound guard (https, public addresses unless allowed); not refreshed later."))
     email_attribute: str = strawberry.field(default="email", description=(
         "The attribute with the e-mail address (by Name or FriendlyName); an emailAddress "
         "NameID serves when it is absent."))
@@ -60,6 +64,7 @@ class SamlIdentityProviderInput:
 def _input(data: SamlIdentityProviderInput) -> SamlProviderInput:
     return SamlProviderInput(
         name=data.name, idp_metadata_xml=data.idp_metadata_xml,
+        idp_metadata_url=data.idp_metadata_url,
         email_claim=data.email_attribute, name_claim=data.name_attribute,
         groups_claim=data.groups_attribute,
         role_mappings=[RoleMappingInput(m.value, m.tenant_slug, m.role)

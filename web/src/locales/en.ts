@@ -96,6 +96,7 @@ const en = {
     mappingRole: "Role", addMapping: "Add a mapping", inherited: "This tenant is governed centrally: its group's identity providers apply here.",
     kind: "Kind", kindOidc: "OpenID Connect", kindSaml: "SAML 2.0", addSaml: "Add a SAML identity provider",
     idpMetadata: "IdP metadata XML", idpMetadataHelp: "Paste the IdP's federation metadata (one EntityDescriptor, at most 256 KiB) or load the file; it is never fetched from a URL.",
+    idpMetadataUrl: "Or the IdP's metadata URL", idpMetadataUrlHelp: "Read once now through the outbound guard (https, public addresses unless allowed); not refreshed later.",
     idpMetadataKept: "Leave empty to keep the stored metadata", loadFile: "Load a file",
     emailAttribute: "E-mail attribute", nameAttribute: "Name attribute", groupsAttribute: "Groups attribute",
     requireEncryption: "Require encrypted assertions", spEntityId: "SP entity ID (audience)",

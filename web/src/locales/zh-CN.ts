@@ -98,6 +98,7 @@ const zh: Catalog = {
     mappingRole: "角色", addMapping: "添加映射", inherited: "该租户由集团集中管理：适用集团的身份提供方。",
     kind: "类型", kindOidc: "OpenID Connect 协议", kindSaml: "SAML 2.0 协议", addSaml: "添加 SAML 身份提供方",
     idpMetadata: "IdP 元数据 XML", idpMetadataHelp: "粘贴身份提供方的联合元数据（单个 EntityDescriptor，最大 256 KiB）或加载文件；系统不会从 URL 获取。",
+    idpMetadataUrl: "或 IdP 元数据 URL", idpMetadataUrlHelp: "仅在保存时经出站防护读取一次（https，默认仅限公网地址）；之后不会自动刷新。",
     idpMetadataKept: "留空则保留已存储的元数据", loadFile: "加载文件",
     emailAttribute: "邮箱属性", nameAttribute: "姓名属性", groupsAttribute: "用户组属性",
     requireEncryption: "要求断言加密", spEntityId: "SP 实体 ID（受众）",

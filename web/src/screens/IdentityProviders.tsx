@@ -129,7 +129,7 @@ function MetadataField(props: { editing: boolean }) {
     form.setFieldValue("idpMetadataXml", await file.text());
   }
   return <Form.Item label={t("sso.idpMetadata")} extra={props.editing ? t("sso.idpMetadataKept") : t("sso.idpMetadataHelp")}>
-    <Form.Item name="idpMetadataXml" noStyle rules={props.editing ? [] : [{ required: true }]}>
+    <Form.Item name="idpMetadataXml" noStyle>
       <Input.TextArea rows={6} spellCheck={false} style={{ fontFamily: "monospace" }} /></Form.Item>
     <input type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" aria-label={t("sso.loadFile")}
       style={{ marginTop: 8 }} onChange={(e) => { const file = e.target.files?.[0]; if (file) void load(file); }} />
@@ -148,7 +148,7 @@ function SamlForm(props: { editing: Provider | null; onDone: () => void }) {
     directRoleClaims: editing.directRoleClaims, allowedDomains: editing.allowedDomains, roleMappings: editing.roleMappings,
     requireEncryptedAssertions: editing.saml?.requireEncryptedAssertions ?? false, idpMetadataXml: "" } : SAML_DEFAULTS;
   async function submit(values: SamlIdentityProviderInput) {
-    const input = { ...values, idpMetadataXml: values.idpMetadataXml || null };
+    const input = { ...values, idpMetadataXml: values.idpMetadataXml || null, idpMetadataUrl: values.idpMetadataUrl || null };
     const answer = await save.mutateAsync({ tenantId: tenant.id, id: editing?.id ?? null, input });
     setErrors([...payloadErrors(answer.saveSamlIdentityProvider)]);
     if (!answer.saveSamlIdentityProvider.errors.length) {
@@ -166,6 +166,8 @@ function SamlForm(props: { editing: Provider | null; onDone: () => void }) {
       </Space> : null}
       <Form.Item name="name" label={t("sso.name")} rules={[{ required: true }]}><Input /></Form.Item>
       <MetadataField editing={editing !== null} />
+      <Form.Item name="idpMetadataUrl" label={t("sso.idpMetadataUrl")} extra={t("sso.idpMetadataUrlHelp")}>
+        <Input placeholder="https://" /></Form.Item>
       <SharedFields names={["emailAttribute", "nameAttribute", "groupsAttribute"]} labels={["sso.emailAttribute", "sso.nameAttribute", "sso.groupsAttribute"]} />
       <Form.Item name="requireEncryptedAssertions" label={t("sso.requireEncryption")} valuePropName="checked"><Switch /></Form.Item>
       <Button type="primary" htmlType="submit" loading={save.isPending}>{t("common.save")}</Button>

@@ -39,7 +39,7 @@ from .oidc import forget_metadata
 from .outbound import sso_policy
 from .reach import applies_to, reach
 from .saml import new_keypair
-from .saml_metadata import parse_idp_metadata
+from .saml_metadata import fetch_idp_metadata, parse_idp_metadata
 from .sealing import SP_KEY_PURPOSE, seal
 
 if TYPE_CHECKING:
@@ -91,11 +91,12 @@ class ProviderInput:
 
 @dataclass
 class SamlProviderInput:
-    """What an administrator sends to register or change a SAML provider;
-    ``idp_metadata_xml`` None keeps the stored metadata."""
+    """What an administrator sends to register or change a SAML provider; the metadata as
+    text or a URL to read it from once (neither keeps the stored metadata)."""
 
     name: str
     idp_metadata_xml: str | None = None
+    idp_metadata_url: str | None = None
     email_claim: str = "email"
     name_claim: str = "name"
     groups_claim: str = "groups"
@@ -321,7 +322,13 @@ async def save_saml_provider(platform: Platform, session: AsyncSession, *, tenan
     _check_mode(platform.tenants, tenant_id)
     found = FieldErrors()
     values = _common(found, platform, tenant_id, data, granter)
-    metadata = found.check(_metadata, platform, data.idp_metadata_xml, provider_id is None)
+    xml = data.idp_metadata_xml
+    if not xml and data.idp_metadata_url:
+        with found.field():
+            url = _url(platform, data.idp_metadata_url, "idpMetadataUrl")
+            xml = await fetch_idp_metadata(platform.settings, url)
+    metadata = found.check(_metadata, platform, xml or None,
+                           provider_id is None and not data.idp_metadata_url)
     found.raise_if_any()
     if data.direct_role_claims:
         _direct_claims_ceiling(platform, tenant_id, granter)

@@ -1,8 +1,10 @@
 """A SAML identity provider's metadata as an administrator imports it, checked before saving.
 
-The XML is pasted or uploaded (never fetched: nothing here opens a URL), at most
-``MAX_METADATA_BYTES``, and parsed with ``defusedxml`` (no DTD, no entity, no external
-reference: XXE and entity expansion are refused). It must be one ``EntityDescriptor`` with an
+The XML is pasted or uploaded, or read once from a URL the administrator gives
+(``fetch_idp_metadata``: through single sign-on's outbound guard, like discovery: https,
+public addresses unless allowed, no redirects, bounded time), at most ``MAX_METADATA_BYTES``,
+and parsed with ``defusedxml`` (no DTD, no entity, no external reference: XXE and entity
+expansion are refused). It must be one ``EntityDescriptor`` with an
 ``IDPSSODescriptor`` that offers single sign-on over HTTP-Redirect at an ``https`` address
 (``http`` only when ``IPGOV_SSO_ALLOW_HTTP``) and at least one signing certificate that
 parses. The entity id becomes the provider's ``issuer``; pysaml2 later reads the same text.
@@ -17,13 +19,18 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
+import httpx
 from cryptography import x509
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from ipgov.errors import InvalidInput
+from ipgov.notify.channels.outbound import OutboundError
+from ipgov.settings import Settings
 
-__all__ = ["MAX_METADATA_BYTES", "IdpMetadata", "parse_idp_metadata"]
+from .outbound import client_options
+
+__all__ = ["MAX_METADATA_BYTES", "IdpMetadata", "fetch_idp_metadata", "parse_idp_metadata"]
 
 MAX_METADATA_BYTES = 262_144
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
@@ -103,3 +110,28 @@ def parse_idp_metadata(xml: str, *, allow_http: bool) -> IdpMetadata:
     if idp is None:
         raise _refused("it describes no identity provider (no IDPSSODescriptor)")
     return IdpMetadata(entity_id, _sso_url(idp, allow_http), _certificates(idp))
+
+
+async def fetch_idp_metadata(settings: Settings, url: str) -> str:
+    """The metadata at ``url``, read once through the outbound guard; ``InvalidInput``
+    (``SSO_URL_REFUSED`` or ``SSO_SAML_METADATA_UNREACHABLE``) when it cannot be."""
+    try:
+        async with httpx.AsyncClient(**client_options(settings)) as client:
+            response = await client.get(url, headers={
+                "Accept": "application/samlmetadata+xml, application/xml, text/xml"})
+    except OutboundError as exc:
+        raise InvalidInput(f"idpMetadataUrl: {exc.detail}", code="SSO_URL_REFUSED",
+                           field="idpMetadataUrl", details={"reason": exc.detail}) from None
+    except httpx.HTTPError as exc:
+        raise _unreachable(type(exc).__name__) from None
+    if response.status_code != 200:
+        raise _unreachable(f"it answered {response.status_code}")
+    if len(response.content) > MAX_METADATA_BYTES:
+        raise _refused(f"it is larger than {MAX_METADATA_BYTES // 1024} KiB")
+    return response.content.decode("utf-8", errors="replace")
+
+
+def _unreachable(detail: str) -> InvalidInput:
+    return InvalidInput(f"the metadata could not be read: {detail}",
+                        code="SSO_SAML_METADATA_UNREACHABLE", field="idpMetadataUrl",
+                        details={"detail": detail})
