@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
+import logging
 import os
 import shutil
 import tempfile
@@ -51,6 +52,9 @@ from .refusals import SignInRefused
 
 __all__ = ["KEY_BITS", "MAX_RESPONSE_BYTES", "XMLSEC", "Assertion", "ServiceProvider",
            "certificate_expires", "new_keypair", "service_provider", "sign_in_claims"]
+
+# pysaml2 logs each person's NameID and attributes at INFO: personal data stays out of logs.
+logging.getLogger("saml2").setLevel(logging.WARNING)
 
 KEY_BITS = 3072
 CERT_DAYS = 3650
