@@ -95,7 +95,7 @@ class SamlProviderQuery:
         if row is None or row.tenant_id != str(tenant_id) or row.kind != "saml":
             return None
         try:
-            return flow_saml.sp_metadata(ctx.platform, row)
+            return await flow_saml.sp_metadata(ctx.platform, row)
         except SignInRefused:
             return None
 

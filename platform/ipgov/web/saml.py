@@ -48,7 +48,7 @@ async def saml_metadata(request: Request[Any, Any, Any], provider_id: str) -> Re
         return Response("no such SAML identity provider\n", status_code=404,
                         media_type="text/plain", headers=_NO_STORE)
     try:
-        xml = flow_saml.sp_metadata(platform, provider)
+        xml = await flow_saml.sp_metadata(platform, provider)
     except SignInRefused as refusal:
         return Response(f"{refusal.code}\n", status_code=503, media_type="text/plain",
                         headers=_NO_STORE)

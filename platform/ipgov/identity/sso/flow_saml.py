@@ -19,10 +19,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -43,7 +45,9 @@ if TYPE_CHECKING:
 
     from ipgov.runtime import Platform
 
-__all__ = ["begin", "collect", "consume", "open_sp", "sp_key", "sp_metadata"]
+__all__ = ["begin", "collect", "consume", "open_sp", "sp_key", "sp_metadata", "with_sp"]
+
+T = TypeVar("T")
 
 MAX_RELAY_STATE = 200
 
@@ -66,10 +70,20 @@ def open_sp(platform: Platform, provider: IdentityProvider
                             skew=platform.settings.sso_clock_skew_seconds)
 
 
-def sp_metadata(platform: Platform, provider: IdentityProvider) -> str:
+async def with_sp(platform: Platform, provider: IdentityProvider,
+                  work: Callable[[ServiceProvider], T]) -> T:
+    """``work(sp)`` in a worker thread: pysaml2 parses XML and waits for xmlsec1, which must
+    not hold up the event loop (other requests go on meanwhile)."""
+    def run() -> T:
+        with open_sp(platform, provider) as sp:
+            return work(sp)
+
+    return await asyncio.to_thread(run)
+
+
+async def sp_metadata(platform: Platform, provider: IdentityProvider) -> str:
     """The metadata an administrator gives the IdP for this provider."""
-    with open_sp(platform, provider) as sp:
-        return sp.metadata()
+    return await with_sp(platform, provider, lambda sp: sp.metadata())
 
 
 async def begin(platform: Platform, provider_id: str, *, locale: str, client: str
@@ -77,9 +91,9 @@ async def begin(platform: Platform, provider_id: str, *, locale: str, client: st
     """Start a SAML sign-in (see the module)."""
     provider = await sign_in_provider(platform, provider_id, "saml")
     relay, binding = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
-    with open_sp(platform, provider) as sp:
-        request_id, url = sp.authn_request(
-            seal(platform, relay, provider_id=provider.id, purpose=RELAY_PURPOSE))
+    relay_state = seal(platform, relay, provider_id=provider.id, purpose=RELAY_PURPOSE)
+    request_id, url = await with_sp(platform, provider,
+                                    lambda sp: sp.authn_request(relay_state))
     ttl = max(60, platform.settings.sso_login_ttl_seconds)
     now = utcnow()
     async with platform.db.system_session("sso: begin SAML sign-in") as session:
@@ -138,8 +152,9 @@ async def consume(platform: Platform, provider_id: str, *, saml_response: str | 
     relay = _relay(platform, provider_id, relay_state)
     request_id = await _request_id(platform, provider_id, relay)
     provider = await sign_in_provider(platform, provider_id, "saml")
-    with open_sp(platform, provider) as sp:
-        assertion = sp.verify_response(saml_response, request_id)
+    encoded: str = saml_response
+    assertion = await with_sp(platform, provider,
+                              lambda sp: sp.verify_response(encoded, request_id))
     await _remember(platform, provider.id, assertion)
     login = await claim_login(platform, provider.id, relay)
     async with platform.db.system_session("sso: SAML sign in") as session:
