@@ -13,7 +13,8 @@ another request or none, an unsigned one, one signed with SHA-1, and a response 
 another browser.
 Isolation: an assertion of acme's IdP claiming a globex tenant, or posted to globex's
 provider, never gives a role in globex. Also: bad metadata (a DTD) is refused at saving,
-metadata is read once from the URL the IdP publishes it at, and
+metadata is read once from the URL the IdP publishes it at, a provider that requires
+encrypted assertions refuses a plain one, and
 rotating the service-provider key changes its certificate and keeps sign-in working.
 """
 
@@ -177,6 +178,7 @@ async def test_saml_single_sign_on_against_a_real_identity_provider(
     await _expired_assertions_are_refused(world)
     await _assertions_never_reach_another_group(world, globex)
     await _rotating_the_key_changes_the_certificate(world, acme, globex)
+    await _encryption_can_be_required(world, globex)
 
 
 async def _metadata_with_a_dtd_is_refused(world: World, acme: Any) -> None:
@@ -314,3 +316,13 @@ async def _rotating_the_key_changes_the_certificate(world: World, acme: Any, glo
     foreign = await world.gql(METADATA, {"t": globex.ids["globex"], "id": world.ids["acme"]},
                               globex.token("admin"))
     assert foreign["samlServiceProviderMetadata"] is None  # acme's provider, asked in globex
+
+
+async def _encryption_can_be_required(world: World, globex: Any) -> None:
+    saved = (await world.gql(SAVE, {"t": globex.ids["globex"], "id": world.ids["globex"], "i": {
+        "name": "globex SAML", "requireEncryptedAssertions": True}}, globex.token("admin"))
+             )["saveSamlIdentityProvider"]
+    assert saved["errors"] == [], saved
+    grace = {"mail": ["grace@globex.example"], "displayName": ["Grace"], "groups": []}
+    assert refusal(await world.sign_in("globex", grace))[0] == "SSO_SAML_NOT_ENCRYPTED"
+    assert await world.refusals("SSO_SAML_NOT_ENCRYPTED")
