@@ -74,6 +74,10 @@ TABLE_ACCESS: dict[str, TableAccess] = {
         None, _NONE, DML,
         "protected: single sign-ons in flight (nonce, PKCE verifier, hashed browser binding); "
         "system sessions only"),
+    "saml_assertions_seen": TableAccess(
+        None, _NONE, DML,
+        "protected: hashed ids of SAML assertions already used (replay cache); system "
+        "sessions only"),
     "sso_sign_in_codes": TableAccess(
         None, _NONE, DML,
         "protected: one-time hand-over codes of finished single sign-ons (hashed); system "

@@ -28,6 +28,7 @@ from ipgov.identity.sso.providers import (
     remove_provider,
     save_provider,
 )
+from ipgov.identity.sso.saml import certificate_expires
 
 from .credentials import CREDENTIAL_CHECK, credential_check
 from .errors import UserError, user_errors
@@ -36,7 +37,8 @@ from .pagination import Connection
 from .permissions import public, requires
 from .sign_in import SignInPayload, signed_in_payload
 
-__all__ = ["IdentityProviderMutation", "IdentityProviderQuery"]
+__all__ = ["IdentityProviderMutation", "IdentityProviderPayload", "IdentityProviderQuery",
+           "IdentityProviderType", "JitPolicy", "RoleMappingEntry", "provider_node"]
 
 READ = ("ipgov:identity_provider", "read")
 MANAGE = ("ipgov:identity_provider", "manage")
@@ -57,15 +59,30 @@ class RoleMapping:
     role: str
 
 
+@strawberry.type(description="A SAML provider's service-provider side: give the IdP the "
+                 "metadata URL (or its content), or these fields one by one.")
+class SamlServiceProvider:
+    entity_id: str = strawberry.field(description="The service provider's entity id "
+                                      "(also where its metadata is served).")
+    acs_url: str = strawberry.field(description="The assertion consumer service "
+                                    "(HTTP-POST binding).")
+    metadata_url: str
+    certificate: str = strawberry.field(description="Signing and encryption certificate, "
+                                        "PEM (the private key is never shown).")
+    certificate_expires_at: datetime | None
+    require_encrypted_assertions: bool
+
+
 @strawberry.type(name="IdentityProvider",
-                 description="An OpenID Connect provider people of this tenant's tree sign in "
-                 "with (the client secret is never shown).")
+                 description="An OpenID Connect or SAML 2.0 provider people of this tenant's "
+                 "tree sign in with (client secrets and keys are never shown).")
 class IdentityProviderType:
     id: strawberry.ID
     tenant_id: strawberry.ID
-    kind: str = strawberry.field(description="oidc (saml later).")
+    kind: str = strawberry.field(description="oidc or saml.")
     name: str
-    issuer: str
+    issuer: str = strawberry.field(description="The OpenID issuer, or the SAML IdP's "
+                                   "entity id (from its metadata).")
     discovery_url: str = strawberry.field(description="Empty: the issuer's "
                                           "/.well-known/openid-configuration.")
     client_id: str
@@ -80,7 +97,9 @@ class IdentityProviderType:
     jit_policy: JitPolicy
     allowed_domains: list[str]
     enabled: bool
-    redirect_uri: str = strawberry.field(description="Register this at the provider.")
+    redirect_uri: str = strawberry.field(description="Register this at the provider (for "
+                                         "SAML, the assertion consumer service).")
+    saml: SamlServiceProvider | None = strawberry.field(description="SAML providers only.")
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -134,8 +153,20 @@ class SignInProvider:
     login_url: str
 
 
-def _node(info: Info, row: IdentityProvider) -> IdentityProviderType:
+def _saml(info: Info, row: IdentityProvider) -> SamlServiceProvider | None:
+    if row.kind != "saml":
+        return None
+    prefix = f"{flow.public_base(info.context.platform)}/auth/saml/{row.id}"
+    return SamlServiceProvider(
+        entity_id=f"{prefix}/metadata", acs_url=f"{prefix}/acs", metadata_url=f"{prefix}/metadata",
+        certificate=row.saml_sp_cert, certificate_expires_at=certificate_expires(row.saml_sp_cert),
+        require_encrypted_assertions=row.saml_require_encryption)
+
+
+def provider_node(info: Info, row: IdentityProvider) -> IdentityProviderType:
+    """The GraphQL shape of a provider row."""
     directory = info.context.platform.tenants
+    saml = _saml(info, row)
     mappings = [RoleMapping(value=m["value"], tenant_id=strawberry.ID(m["tenant_id"]),
                             tenant_slug=getattr(directory.info(m["tenant_id"]), "slug", ""),
                             role=m["role"]) for m in row.role_mappings]
@@ -147,8 +178,8 @@ def _node(info: Info, row: IdentityProvider) -> IdentityProviderType:
         groups_claim=row.groups_claim, role_mappings=mappings,
         direct_role_claims=row.direct_role_claims, jit_policy=JitPolicy(row.jit),
         allowed_domains=list(row.allowed_domains), enabled=row.enabled,
-        redirect_uri=flow.callback_url(info.context.platform, row.id),
-        created_by=row.created_by, created_at=row.created_at, updated_at=row.updated_at)
+        redirect_uri=saml.acs_url if saml else flow.callback_url(info.context.platform, row.id),
+        saml=saml, created_by=row.created_by, created_at=row.created_at, updated_at=row.updated_at)
 
 
 def _input(data: IdentityProviderInput) -> ProviderInput:
@@ -180,7 +211,7 @@ class IdentityProviderQuery:
                                  after: str | None = None) -> Connection[IdentityProviderType]:
         return await tenant_page(info, str(tenant_id), select(IdentityProvider),
                                  [IdentityProvider.name, IdentityProvider.id], first=first,
-                                 after=after, to_node=lambda r: _node(info, r))
+                                 after=after, to_node=lambda r: provider_node(info, r))
 
     @strawberry.field(description="The single sign-ons a sign-in screen may offer: for a "
                       "tenant (its own and its governing groups'), for an e-mail address (the "
@@ -213,7 +244,7 @@ class IdentityProviderMutation:
                                     data=_input(input), provider_id=str(id) if id else None,
                                     granter=ctx.require_principal().subject, actor=ctx.actor),
             action="ipgov.identity_provider.saved", object_type="ipgov:identity_provider",
-            details=_audit_details, to_node=lambda r: _node(info, r))
+            details=_audit_details, to_node=lambda r: provider_node(info, r))
 
     @strawberry.mutation(description="Remove an identity provider: its people keep their "
                          "accounts and roles, and sign in otherwise.",

@@ -38,6 +38,7 @@ from .notifications import NotificationMutation, NotificationQuery
 from .plugins import PluginMutation, PluginQuery
 from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
+from .saml_providers import SamlProviderMutation, SamlProviderQuery
 from .scalars import SCALAR_OVERRIDES
 from .scim import ScimMutation, ScimQuery
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
@@ -61,11 +62,12 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
-               IdentityProviderQuery, ScimQuery, AssistantPolicyQuery],
+               IdentityProviderQuery, SamlProviderQuery, ScimQuery, AssistantPolicyQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
-                  IdentityProviderMutation, ScimMutation, AssistantPolicyMutation],
+                  IdentityProviderMutation, SamlProviderMutation, ScimMutation,
+                  AssistantPolicyMutation],
     )
 
 

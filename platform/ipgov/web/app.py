@@ -36,6 +36,7 @@ from ipgov.web.limits import BodySizeLimitMiddleware
 from ipgov.web.live import live_controller, live_options
 from ipgov.web.pages import page_routes
 from ipgov.web.ratelimit import RateLimitMiddleware, TenantRateLimit, assistant_limit
+from ipgov.web.saml import saml_routes
 from ipgov.web.scim import scim_routes
 from ipgov.web.shell import workspace_built, workspace_routes
 from ipgov.web.sso import sso_routes
@@ -184,7 +185,7 @@ def create_app(platform: Platform, settings: Settings | None = None) -> Litestar
         route_handlers=[graphql, *_health_routes(platform), *page_routes(settings),
                         *home_routes(settings, at_root=not workspace), *account_routes(),
                         *(workspace_routes() if workspace else []), *extension_file_routes(),
-                        *calendar_routes(), *sso_routes(), *scim_routes(),
+                        *calendar_routes(), *sso_routes(), *saml_routes(), *scim_routes(),
                         *_assistant_routes(assistant),
                         *([plugin_router] if plugin_router else [])],
         lifespan=[lifespan],

@@ -27,28 +27,31 @@ from ipgov.identity.sso.refusals import SignInRefused
 
 from .pages import PAGE_HEADERS
 
-__all__ = ["sso_routes"]
+__all__ = ["client_of", "locale_of", "refused", "secure", "sso_routes"]
 
 COOKIE_PATH = "/auth/oidc"
 _NO_STORE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
 
 
-def _client(request: Request[Any, Any, Any]) -> str:
+def client_of(request: Request[Any, Any, Any]) -> str:
+    """The caller's address, as sign-ins record it."""
     return request.client.host if request.client else ""
 
 
-def _locale(request: Request[Any, Any, Any], preferred: str | None = None) -> str:
+def locale_of(request: Request[Any, Any, Any], preferred: str | None = None) -> str:
+    """The language of the person's browser (or the one they asked for)."""
     return negotiate(request.headers.get("accept-language"), preferred)
 
 
-def _secure(request: Request[Any, Any, Any]) -> bool:
+def secure(request: Request[Any, Any, Any]) -> bool:
+    """Whether cookies must be Secure (served, or published, over https)."""
     public = request.app.state.platform.settings.public_url
     return request.url.scheme == "https" or public.startswith("https://")
 
 
 def _cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie:
     return Cookie(key=flow.BINDING_COOKIE, value=value, max_age=max_age, path=COOKIE_PATH,
-                  httponly=True, samesite="lax", secure=_secure(request))
+                  httponly=True, samesite="lax", secure=secure(request))
 
 
 def refusal_page(refusal: SignInRefused, locale: str) -> str:
@@ -64,11 +67,14 @@ def refusal_page(refusal: SignInRefused, locale: str) -> str:
             f'<p><a href="/">{escape(back)}</a></p></main></body></html>')
 
 
-async def _refused(request: Request[Any, Any, Any], refusal: SignInRefused, provider_id: str,
-                   locale: str) -> Response[Any]:
+async def refused(request: Request[Any, Any, Any], refusal: SignInRefused, provider_id: str,
+                  locale: str, cookie_path: str = COOKIE_PATH) -> Response[Any]:
+    """After logging and auditing the refusal: a browser's own navigation goes back to the
+    sign-in screen, which says why (only the code travels), other clients get the refusal
+    page; the binding cookie goes."""
     platform = request.app.state.platform
     await flow.record_refusal(platform, refusal, provider_id=provider_id,
-                              client=_client(request))
+                              client=client_of(request))
     response: Response[Any]
     if request.headers.get("sec-fetch-mode") == "navigate":
         response = Redirect(f"/signin#sso-refused={refusal.code}", status_code=303,
@@ -77,7 +83,7 @@ async def _refused(request: Request[Any, Any, Any], refusal: SignInRefused, prov
         status = 502 if refusal.code == "SSO_PROVIDER_UNREACHABLE" else 403
         response = Response(refusal_page(refusal, locale), status_code=status,
                             media_type="text/html", headers={**PAGE_HEADERS, **_NO_STORE})
-    response.delete_cookie(flow.BINDING_COOKIE, path=COOKIE_PATH)
+    response.delete_cookie(flow.BINDING_COOKIE, path=cookie_path)
     return response
 
 
@@ -85,12 +91,12 @@ async def _refused(request: Request[Any, Any, Any], refusal: SignInRefused, prov
 async def sso_login(request: Request[Any, Any, Any], provider_id: str,
                     lang: str | None = None) -> Response[Any]:
     """Start a single sign-on with a provider: to the provider, with the binding cookie."""
-    locale = _locale(request, lang)
+    locale = locale_of(request, lang)
     try:
         started = await flow.begin(request.app.state.platform, provider_id, locale=locale,
-                                   client=_client(request))
+                                   client=client_of(request))
     except SignInRefused as refusal:
-        return await _refused(request, refusal, provider_id, locale)
+        return await refused(request, refusal, provider_id, locale)
     return Redirect(started.url, status_code=302, headers=_NO_STORE,
                     cookies=[_cookie(request, started.binding, started.max_age)])
 
@@ -106,7 +112,7 @@ async def sso_callback(request: Request[Any, Any, Any], provider_id: str) -> Res
             error_description=query.get("error_description"),
             binding=request.cookies.get(flow.BINDING_COOKIE))
     except SignInRefused as refusal:
-        return await _refused(request, refusal, provider_id, _locale(request))
+        return await refused(request, refusal, provider_id, locale_of(request))
 
     response = Redirect(f"/signin#sso={finished.code}", status_code=303, headers=_NO_STORE)
     response.delete_cookie(flow.BINDING_COOKIE, path=COOKIE_PATH)

@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db import TenantScope
 from ipgov.db.base import utcnow
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
 __all__ = ["BINDING_COOKIE", "CODE_SECONDS", "Finished", "Started", "begin", "callback_url",
-           "complete", "finish", "record_refusal"]
+           "claim_login", "complete", "finish", "hand_over", "public_base", "record_refusal",
+           "sign_in_provider"]
 
 log = logging.getLogger("ipgov.sso")
 BINDING_COOKIE = "ipgov_sso"
@@ -67,20 +69,27 @@ class Finished:
     locale: str
 
 
+def public_base(platform: Platform) -> str:
+    """Where people reach this platform (``IPGOV_PUBLIC_URL``, else the address served)."""
+    settings = platform.settings
+    return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+
 def callback_url(platform: Platform, provider_id: str) -> str:
     """The redirect URI registered at the provider for this provider's callback."""
-    settings = platform.settings
-    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-    return f"{base}/auth/oidc/{provider_id}/callback"
+    return f"{public_base(platform)}/auth/oidc/{provider_id}/callback"
 
 
-async def _provider(platform: Platform, provider_id: str) -> IdentityProvider:
+async def sign_in_provider(platform: Platform, provider_id: str, kind: str = "oidc"
+                           ) -> IdentityProvider:
+    """The enabled provider of ``kind`` a sign-in names, of an active tenant; else refused."""
     async with platform.db.session(TenantScope.system("sso: read provider"),
                                    readonly=True) as session:
         provider = (await session.get(IdentityProvider, provider_id)
                     if 0 < len(provider_id) <= 36 else None)
     tenant = platform.tenants.info(provider.tenant_id) if provider else None
-    if provider is None or not provider.enabled or tenant is None or tenant.status != "active":
+    if (provider is None or provider.kind != kind or not provider.enabled or tenant is None
+            or tenant.status != "active"):
         raise SignInRefused("SSO_PROVIDER_NOT_FOUND",
                             "this sign-in is not offered (unknown or disabled provider)")
     return provider
@@ -99,7 +108,7 @@ def _client(platform: Platform, provider: IdentityProvider) -> ProviderClient:
 async def begin(platform: Platform, provider_id: str, *, locale: str, client: str
                 ) -> Started:
     """Start a sign-in with a provider (see the module)."""
-    provider = await _provider(platform, provider_id)
+    provider = await sign_in_provider(platform, provider_id)
     oidc = _client(platform, provider)
     meta = await oidc.metadata()
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
@@ -118,7 +127,7 @@ async def begin(platform: Platform, provider_id: str, *, locale: str, client: st
     return Started(url, binding, ttl)
 
 
-async def _claim_login(platform: Platform, provider_id: str, state: str) -> SsoLogin:
+async def claim_login(platform: Platform, provider_id: str, state: str) -> SsoLogin:
     """The sign-in ``state`` names, used up now; why not, otherwise."""
     digest, now = hash_secret(state), utcnow()
     async with platform.db.system_session("sso: claim sign-in") as session:
@@ -158,23 +167,29 @@ async def finish(platform: Platform, provider_id: str, *, state: str | None, cod
     if not state or len(state) > MAX_PARAM or len(code or "") > MAX_PARAM:
         raise SignInRefused("SSO_STATE_INVALID", "this sign-in is unknown or was altered on "
                             "the way; start again")
-    login = await _claim_login(platform, provider_id, state)
+    login = await claim_login(platform, provider_id, state)
     _check_binding(login, binding)
     if error or not code:
         raise _provider_error(error or "no code", error_description or "")
-    provider = await _provider(platform, provider_id)
+    provider = await sign_in_provider(platform, provider_id)
     oidc = _client(platform, provider)
     meta = await oidc.metadata()
     token = await oidc.exchange(meta, code=code, code_verifier=login.code_verifier,
                                 redirect_uri=callback_url(platform, provider.id))
     claims = oidc.verify_id_token(meta, token, nonce=login.nonce)
-    plaintext, digest = new_secret()
     async with platform.db.system_session("sso: sign in") as session:
         user = await signed_in_user(platform, session, provider, claims)
-        session.add(SignInCode(code_hash=digest, user_id=user.id, provider_id=provider.id,
-                               expires_at=utcnow() + timedelta(seconds=CODE_SECONDS)))
+        plaintext = hand_over(session, user.id, provider.id)
     await platform.authz.refresh()  # the memberships it may have changed, here at once
     return Finished(plaintext, login.locale)
+
+
+def hand_over(session: AsyncSession, user_id: str, provider_id: str) -> str:
+    """A one-time code of ``CODE_SECONDS`` for the workspace to collect the sign-in with."""
+    plaintext, digest = new_secret()
+    session.add(SignInCode(code_hash=digest, user_id=user_id, provider_id=provider_id,
+                           expires_at=utcnow() + timedelta(seconds=CODE_SECONDS)))
+    return plaintext
 
 
 async def complete(platform: Platform, code: str, *, client: str) -> SignedIn:
@@ -192,8 +207,10 @@ async def complete(platform: Platform, code: str, *, client: str) -> SignedIn:
         if claimed is None or user is None or not user.active:
             raise SignInRefused("SSO_CODE_INVALID", "this sign-in link was used already or "
                                 "has expired; sign in again")
+        provider = await session.get(IdentityProvider, claimed.provider_id)
+        kind = provider.kind if provider is not None else "oidc"
         return await open_session(platform, session, user, client=client,
-                                  how=f"oidc:{claimed.provider_id}")
+                                  how=f"{kind}:{claimed.provider_id}")
 
 
 async def record_refusal(platform: Platform, refusal: SignInRefused, *, provider_id: str,

@@ -53,8 +53,8 @@ class Grant:
 def claim_values(claims: dict[str, Any], name: str) -> list[str]:
     """The strings of claim ``name`` (a string or a list of strings), at most
     ``MAX_CLAIM_VALUES``; anything else counts as none. The claim of that whole name wins
-    (namespaced claims are URLs with dots); otherwise a dotted name reaches into objects
-    (``realm_access.roles``)."""
+    (namespaced claims are URLs with dots; SAML attribute names are URIs and OIDs); otherwise a
+    dotted name reaches into objects (``realm_access.roles``)."""
     value: Any = claims.get(name)
     if value is None:
         value = claims

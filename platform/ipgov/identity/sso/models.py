@@ -1,6 +1,6 @@
 """What single sign-on keeps: the identity providers of a tenant, the link of a provider's
-subject to a user, the state of a sign-in in flight, and the one-time code that hands the
-finished sign-in to the workspace.
+subject to a user, the state of a sign-in in flight, the one-time code that hands the
+finished sign-in to the workspace, and the SAML assertions already used (replay cache).
 
 Secrets are never stored in the clear: a provider's client secret is sealed (AES-GCM under a
 key derived from the audit key, which lives outside the database: ``sealing``); the browser
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 
-__all__ = ["MODELS", "ExternalIdentity", "IdentityProvider", "SignInCode", "SsoLogin"]
+__all__ = ["MODELS", "ExternalIdentity", "IdentityProvider", "SamlAssertionSeen", "SignInCode",
+           "SsoLogin"]
 
 
 class IdentityProvider(TenantScoped, Base):
@@ -29,7 +30,12 @@ class IdentityProvider(TenantScoped, Base):
     with ``direct_role_claims`` a value ``ipgov:<tenant slug>:<role>`` names the tenant and
     role itself (``ipgov.identity.role_names``; table values never take that form). ``jit`` is
     ``create`` (unknown people get an account) or ``refuse``. ``client_secret_sealed`` is never
-    returned by the API."""
+    returned by the API.
+
+    A ``saml`` provider keeps the IdP's metadata as imported (``saml_idp_metadata``; ``issuer``
+    is its entity id), its own service-provider certificate (``saml_sp_cert``, published in
+    its metadata) and private key (``saml_sp_key_sealed``, sealed like a client secret), and
+    whether assertions must arrive encrypted; it has no client id or secret."""
 
     __tablename__ = "identity_providers"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
@@ -51,6 +57,10 @@ class IdentityProvider(TenantScoped, Base):
     jit: Mapped[str] = mapped_column(String(10), default="refuse")
     allowed_domains: Mapped[list] = mapped_column(default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    saml_idp_metadata: Mapped[str] = mapped_column(Text, default="")
+    saml_sp_cert: Mapped[str] = mapped_column(Text, default="")
+    saml_sp_key_sealed: Mapped[str] = mapped_column(Text, default="")
+    saml_require_encryption: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -83,7 +93,11 @@ class SsoLogin(Base):
     ``id`` is the SHA-256 of the ``state`` sent to the provider; ``binding_hash`` the SHA-256
     of the HttpOnly cookie set on the browser that started it, so a callback carried to
     another browser (login CSRF) is refused. ``nonce`` and ``code_verifier`` (PKCE) live only
-    here and only until ``expires_at``."""
+    here and only until ``expires_at``.
+
+    A SAML sign-in keeps its AuthnRequest's id in ``nonce`` (the response must answer it) and,
+    once its response was accepted, the signed-in user in ``user_id`` until the browser that
+    started it collects the sign-in (``flow.saml``)."""
 
     __tablename__ = "sso_logins"
 
@@ -94,9 +108,23 @@ class SsoLogin(Base):
     code_verifier: Mapped[str] = mapped_column(String(128))
     locale: Mapped[str] = mapped_column(String(10), default="")
     client: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class SamlAssertionSeen(Base):
+    """A SAML assertion already accepted, kept until it could no longer be accepted anyway
+    (its ``NotOnOrAfter`` plus the clock skew): a second use is refused in every process.
+    ``id`` is the SHA-256 of the provider's id and the assertion's ``ID``."""
+
+    __tablename__ = "saml_assertions_seen"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class SignInCode(Base):
@@ -114,5 +142,5 @@ class SignInCode(Base):
     used_at: Mapped[datetime | None] = mapped_column()
 
 
-MODELS = [IdentityProvider, ExternalIdentity, SsoLogin, SignInCode]
+MODELS = [IdentityProvider, ExternalIdentity, SsoLogin, SignInCode, SamlAssertionSeen]
 """The single sign-on tables (registered by the core's built-in plugin)."""

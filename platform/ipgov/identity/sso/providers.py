@@ -7,6 +7,11 @@ as for members) and its value is not written in the reserved ``ipgov:`` form (it
 roles at once), and allowing ``ipgov:<slug>:<role>`` claims needs the right to grant every role
 they could name. A subsidiary governed centrally has no providers of its own (its group's
 apply). The client secret is sealed (``sealing``) and never read back.
+
+A SAML provider (``save_saml_provider``) has the same name, attribute names (the claims),
+mappings, policy and domains; instead of an issuer and a client it has the IdP's metadata
+(``saml_metadata``: its entity id becomes the issuer) and its own service-provider keypair,
+made when it is registered and replaced by ``rotate_sp_key`` (the key sealed, never read back).
 """
 
 from __future__ import annotations
@@ -35,13 +40,16 @@ from .models import ExternalIdentity, IdentityProvider
 from .oidc import forget_metadata
 from .outbound import sso_policy
 from .reach import applies_to, reach
-from .sealing import seal
+from .saml import new_keypair
+from .saml_metadata import fetch_idp_metadata, parse_idp_metadata
+from .sealing import SP_KEY_PURPOSE, seal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
-__all__ = ["JIT_POLICIES", "Offered", "ProviderInput", "RoleMappingInput", "offered_providers",
-           "remove_provider", "save_provider"]
+__all__ = ["JIT_POLICIES", "Offered", "ProviderInput", "RoleMappingInput", "SamlProviderInput",
+           "offered_providers", "remove_provider", "rotate_sp_key", "save_provider",
+           "save_saml_provider"]
 
 JIT_POLICIES = ("create", "refuse")
 MAX_MAPPINGS = 200
@@ -81,6 +89,25 @@ class ProviderInput:
     jit: str = "refuse"
     allowed_domains: Sequence[str] = field(default_factory=list)
     enabled: bool = True
+
+
+@dataclass
+class SamlProviderInput:
+    """What an administrator sends to register or change a SAML provider; the metadata as
+    text or a URL to read it from once (neither keeps the stored metadata)."""
+
+    name: str
+    idp_metadata_xml: str | None = None
+    idp_metadata_url: str | None = None
+    email_claim: str = "email"
+    name_claim: str = "name"
+    groups_claim: str = "groups"
+    role_mappings: Sequence[RoleMappingInput] = field(default_factory=list)
+    direct_role_claims: bool = False
+    jit: str = "refuse"
+    allowed_domains: Sequence[str] = field(default_factory=list)
+    enabled: bool = True
+    require_encryption: bool = False
 
 
 def _bad(message: str, field_name: str, code: str = "INVALID_INPUT", **details: object
@@ -196,13 +223,24 @@ def _checked(platform: Platform, tenant_id: str, data: ProviderInput, creating: 
              granter: str | None) -> dict[str, object]:
     found = FieldErrors()
     checked: dict[str, object] = {
-        "name": found.check(_text, data.name, "name", 120),
         "issuer": found.check(_url, platform, data.issuer, "issuer"),
         "discovery_url": found.check(_url, platform, data.discovery_url, "discoveryUrl",
                                      optional=True),
         "client_id": found.check(_text, data.client_id, "clientId", 255),
         "secret": found.check(_secret, data.client_secret, creating),
         "scopes": found.check(_scopes, data.scopes),
+        **_common(found, platform, tenant_id, data, granter)}
+    found.raise_if_any()
+    if data.direct_role_claims:
+        _direct_claims_ceiling(platform, tenant_id, granter)
+    return checked
+
+
+def _common(found: FieldErrors, platform: Platform, tenant_id: str,
+            data: ProviderInput | SamlProviderInput, granter: str | None) -> dict[str, object]:
+    """The checks both kinds share: name, claim names, domains, mappings, policy."""
+    checked: dict[str, object] = {
+        "name": found.check(_text, data.name, "name", 120),
         "email_claim": found.check(_claim, data.email_claim, "emailClaim"),
         "name_claim": found.check(_claim, data.name_claim, "nameClaim"),
         "groups_claim": found.check(_claim, data.groups_claim, "groupsClaim"),
@@ -212,18 +250,19 @@ def _checked(platform: Platform, tenant_id: str, data: ProviderInput, creating: 
     }
     if data.jit not in JIT_POLICIES:
         found.add(_bad("jit is create or refuse", "jitPolicy", "SSO_JIT_POLICY"))
-    found.raise_if_any()
-    if data.direct_role_claims:
-        _direct_claims_ceiling(platform, tenant_id, granter)
     return checked
 
 
-async def _existing(session: AsyncSession, tenant_id: str, provider_id: str
-                    ) -> IdentityProvider:
+async def _existing(session: AsyncSession, tenant_id: str, provider_id: str,
+                    kind: str | None = None) -> IdentityProvider:
     provider = await session.get(IdentityProvider, provider_id)
     if provider is None or provider.tenant_id != tenant_id:
         raise NotFound("no such identity provider in this tenant",
                        code="IDENTITY_PROVIDER_NOT_FOUND", field="id")
+    if kind is not None and provider.kind != kind:
+        raise InvalidInput(f"this identity provider is not a {kind} provider",
+                           code="SSO_PROVIDER_KIND", field="id",
+                           details={"kind": provider.kind})
     return provider
 
 
@@ -244,7 +283,7 @@ async def save_provider(platform: Platform, session: AsyncSession, *, tenant_id:
     ``granter`` is the caller's subject (``None`` for operators)."""
     _check_mode(platform.tenants, tenant_id)
     values = _checked(platform, tenant_id, data, provider_id is None, granter)
-    provider = (await _existing(session, tenant_id, provider_id) if provider_id
+    provider = (await _existing(session, tenant_id, provider_id, "oidc") if provider_id
                 else IdentityProvider(id=new_id(), tenant_id=tenant_id, created_by=actor))
     await _refuse_duplicate_name(session, tenant_id, str(values["name"]), provider.id)
     secret = values.pop("secret")
@@ -258,6 +297,72 @@ async def save_provider(platform: Platform, session: AsyncSession, *, tenant_id:
         session.add(provider)
     await session.flush()
     forget_metadata(provider.id)
+    return provider
+
+
+def _metadata(platform: Platform, xml: str | None, creating: bool
+              ) -> tuple[str, str] | None:
+    """The metadata to store and its entity id; None keeps the stored ones."""
+    if xml is None:
+        if creating:
+            raise _bad("the identity provider's metadata is required", "idpMetadataXml",
+                       "SSO_SAML_METADATA_INVALID", detail="it is missing")
+        return None
+    parsed = parse_idp_metadata(xml, allow_http=platform.settings.sso_allow_http)
+    return xml.strip(), parsed.entity_id
+
+
+def _sp_keypair(platform: Platform, provider: IdentityProvider) -> None:
+    """A new service-provider keypair on ``provider`` (the key sealed)."""
+    key, cert = new_keypair(f"ipgov SAML SP {provider.id}")
+    provider.saml_sp_cert = cert
+    provider.saml_sp_key_sealed = seal(platform, key, provider_id=provider.id,
+                                       purpose=SP_KEY_PURPOSE)
+
+
+async def save_saml_provider(platform: Platform, session: AsyncSession, *, tenant_id: str,
+                             data: SamlProviderInput, provider_id: str | None = None,
+                             granter: str | None = None, actor: str = "") -> IdentityProvider:
+    """Register (no ``provider_id``, with a new SP keypair) or change a SAML provider of
+    ``tenant_id``; the same checks as ``save_provider`` and the metadata's."""
+    _check_mode(platform.tenants, tenant_id)
+    found = FieldErrors()
+    values = _common(found, platform, tenant_id, data, granter)
+    xml = data.idp_metadata_xml
+    if not xml and data.idp_metadata_url:
+        with found.field():
+            url = _url(platform, data.idp_metadata_url, "idpMetadataUrl")
+            xml = await fetch_idp_metadata(platform.settings, url)
+    metadata = found.check(_metadata, platform, xml or None,
+                           provider_id is None and not data.idp_metadata_url)
+    found.raise_if_any()
+    if data.direct_role_claims:
+        _direct_claims_ceiling(platform, tenant_id, granter)
+    provider = (await _existing(session, tenant_id, provider_id, "saml") if provider_id
+                else IdentityProvider(id=new_id(), tenant_id=tenant_id, created_by=actor,
+                                      client_id="", scopes=[]))
+    await _refuse_duplicate_name(session, tenant_id, str(values["name"]), provider.id)
+    for name, value in values.items():
+        setattr(provider, name, value)
+    if metadata is not None:
+        provider.saml_idp_metadata, provider.issuer = metadata
+    provider.kind, provider.jit = "saml", data.jit
+    provider.direct_role_claims, provider.enabled = data.direct_role_claims, data.enabled
+    provider.saml_require_encryption = data.require_encryption
+    if provider_id is None:
+        _sp_keypair(platform, provider)
+        session.add(provider)
+    await session.flush()
+    return provider
+
+
+async def rotate_sp_key(platform: Platform, session: AsyncSession, *, tenant_id: str,
+                        provider_id: str) -> IdentityProvider:
+    """Replace a SAML provider's service-provider keypair: give the IdP the new metadata
+    (its signing and encryption certificate) at once."""
+    provider = await _existing(session, tenant_id, provider_id, "saml")
+    _sp_keypair(platform, provider)
+    await session.flush()
     return provider
 
 

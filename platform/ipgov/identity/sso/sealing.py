@@ -1,9 +1,11 @@
-"""Sealing the client secrets of identity providers (AES-256-GCM).
+"""Sealing the secrets of identity providers (AES-256-GCM): OpenID Connect client secrets,
+SAML service-provider keys, and the RelayState a SAML sign-in sends through the browser.
 
 The key is derived from the audit key, which lives outside the database (``IPGOV_AUDIT_KEY``
 or the data directory's key file) and is shared by every replica: a database dump or backup
-alone reveals no client secret. The provider's id is the associated data, so a sealed secret
-copied onto another provider's row does not open there.
+alone reveals no client secret. The provider's id (and, for other uses than the client
+secret, a ``purpose``) is the associated data, so a sealed secret copied onto another
+provider's row, or a RelayState carried to another provider, does not open there.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = ["SealError", "seal", "unseal"]
+__all__ = ["RELAY_PURPOSE", "SP_KEY_PURPOSE", "SealError", "seal", "unseal"]
 
+RELAY_PURPOSE = "saml-relay-state"
+SP_KEY_PURPOSE = "saml-sp-key"
 _PREFIX = "v1."
 _LABEL = b"ipgov identity provider client secret v1"
 
@@ -32,20 +36,26 @@ def _key(platform: Any) -> AESGCM:
     return AESGCM(hmac.new(secret, _LABEL, hashlib.sha256).digest())
 
 
-def seal(platform: Any, plaintext: str, *, provider_id: str) -> str:
-    """``plaintext`` encrypted for storage on the row of ``provider_id``."""
+def _associated(provider_id: str, purpose: str) -> bytes:
+    return (f"{purpose}|{provider_id}" if purpose else provider_id).encode()
+
+
+def seal(platform: Any, plaintext: str, *, provider_id: str, purpose: str = "") -> str:
+    """``plaintext`` encrypted for ``provider_id`` (and ``purpose``)."""
     nonce = os.urandom(12)
-    sealed = _key(platform).encrypt(nonce, plaintext.encode("utf-8"), provider_id.encode())
+    sealed = _key(platform).encrypt(nonce, plaintext.encode("utf-8"),
+                                    _associated(provider_id, purpose))
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def unseal(platform: Any, stored: str, *, provider_id: str) -> str:
-    """The plaintext of a value ``seal`` made for ``provider_id``; ``SealError`` otherwise."""
+def unseal(platform: Any, stored: str, *, provider_id: str, purpose: str = "") -> str:
+    """The plaintext of a value ``seal`` made for ``provider_id`` (and ``purpose``);
+    ``SealError`` otherwise."""
     if not stored.startswith(_PREFIX):
         raise SealError("not a sealed value")
     try:
         raw = base64.urlsafe_b64decode(stored[len(_PREFIX):])
-        opened = _key(platform).decrypt(raw[:12], raw[12:], provider_id.encode())
+        opened = _key(platform).decrypt(raw[:12], raw[12:], _associated(provider_id, purpose))
     except (InvalidTag, ValueError) as exc:
         raise SealError("the sealed value does not open with this platform's key") from exc
     return opened.decode("utf-8")
