@@ -39,6 +39,7 @@ from .policies import PolicyMutation, PolicyQuery
 from .reviews import ReviewMutation, ReviewQuery
 from .scalars import SCALAR_OVERRIDES
 from .scim import ScimMutation, ScimQuery
+from .second_factors import SecondFactorMutation, SecondFactorQuery
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .sessions import SessionMutation, SessionQuery
 from .strings import StringInputRule
@@ -60,11 +61,11 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
-               IdentityProviderQuery, ScimQuery],
+               IdentityProviderQuery, ScimQuery, SecondFactorQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
-                  IdentityProviderMutation, ScimMutation],
+                  IdentityProviderMutation, ScimMutation, SecondFactorMutation],
     )
 
 

@@ -73,6 +73,10 @@ class Tenant(Base):
     """A group's idle timeout for its members' sign-in sessions (null: the platform's)."""
     session_max_seconds: Mapped[int | None] = mapped_column(Integer)
     """A group's absolute session lifetime (null: the platform's)."""
+    second_factor_roles: Mapped[list | None] = mapped_column()
+    """A group's roles whose holders must sign in with a second factor (null: none)."""
+    second_factor_permissions: Mapped[list | None] = mapped_column()
+    """``object:action`` permissions (a clearance) whose holders must too (null: none)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

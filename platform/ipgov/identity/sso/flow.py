@@ -36,7 +36,7 @@ from .mapping import signed_in_user
 from .models import IdentityProvider, SignInCode, SsoLogin
 from .oidc import ProviderClient
 from .refusals import SignInRefused
-from .sealing import SealError, unseal
+from ..sealing import SealError, unseal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform

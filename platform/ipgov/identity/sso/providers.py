@@ -33,7 +33,7 @@ from .models import ExternalIdentity, IdentityProvider
 from .oidc import forget_metadata
 from .outbound import sso_policy
 from .reach import applies_to, reach
-from .sealing import seal
+from ..sealing import seal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform

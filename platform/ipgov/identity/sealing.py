@@ -1,9 +1,10 @@
-"""Sealing the client secrets of identity providers (AES-256-GCM).
+"""Sealing secrets kept in the database (AES-256-GCM): identity providers' client secrets, and
+(with their own ``label``) the TOTP secrets of second factors.
 
 The key is derived from the audit key, which lives outside the database (``IPGOV_AUDIT_KEY``
 or the data directory's key file) and is shared by every replica: a database dump or backup
-alone reveals no client secret. The provider's id is the associated data, so a sealed secret
-copied onto another provider's row does not open there.
+alone reveals no client secret. The row's id is the associated data, so a sealed secret
+copied onto another row does not open there; each use has its own key (``label``).
 """
 
 from __future__ import annotations
@@ -27,25 +28,25 @@ class SealError(ValueError):
     """A sealed value does not open with this platform's key (another key, or altered)."""
 
 
-def _key(platform: Any) -> AESGCM:
+def _key(platform: Any, label: bytes) -> AESGCM:
     secret: bytes = platform.audit_key.secret
-    return AESGCM(hmac.new(secret, _LABEL, hashlib.sha256).digest())
+    return AESGCM(hmac.new(secret, label, hashlib.sha256).digest())
 
 
-def seal(platform: Any, plaintext: str, *, provider_id: str) -> str:
+def seal(platform: Any, plaintext: str, *, provider_id: str, label: bytes = _LABEL) -> str:
     """``plaintext`` encrypted for storage on the row of ``provider_id``."""
     nonce = os.urandom(12)
-    sealed = _key(platform).encrypt(nonce, plaintext.encode("utf-8"), provider_id.encode())
+    sealed = _key(platform, label).encrypt(nonce, plaintext.encode("utf-8"), provider_id.encode())
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def unseal(platform: Any, stored: str, *, provider_id: str) -> str:
+def unseal(platform: Any, stored: str, *, provider_id: str, label: bytes = _LABEL) -> str:
     """The plaintext of a value ``seal`` made for ``provider_id``; ``SealError`` otherwise."""
     if not stored.startswith(_PREFIX):
         raise SealError("not a sealed value")
     try:
         raw = base64.urlsafe_b64decode(stored[len(_PREFIX):])
-        opened = _key(platform).decrypt(raw[:12], raw[12:], provider_id.encode())
+        opened = _key(platform, label).decrypt(raw[:12], raw[12:], provider_id.encode())
     except (InvalidTag, ValueError) as exc:
         raise SealError("the sealed value does not open with this platform's key") from exc
     return opened.decode("utf-8")
