@@ -7,6 +7,7 @@ import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
 import { graphql } from "../gql";
+import { ResetSecondFactorsButton } from "./Security";
 import { MemberSessionsButton } from "./Sessions";
 
 const MembersDocument = graphql(`
@@ -139,7 +140,9 @@ export function Members() {
               { title: t("members.role"), dataIndex: "role", render: (v: string) => <Tag>{v}</Tag> },
               { title: t("common.created"), dataIndex: "createdAt", render: (v: string) => formatDate(v, i18n.language) },
               { title: t("common.actions"), render: (_: unknown, m) => access.can("ipgov:member", "read")
-                ? <MemberSessionsButton userId={m.userId} name={m.displayName || m.email} /> : null },
+                ? <Space><MemberSessionsButton userId={m.userId} name={m.displayName || m.email} />
+                  <ResetSecondFactorsButton tenantId={tenant.id} userId={m.userId}
+                    allowed={access.can("ipgov:member", "delete")} /></Space> : null },
             ]} /></Space> },
         { key: "i", label: t("members.invitations"), children: <Table rowKey="id" size="small"
           dataSource={[...(query.data?.invitations?.nodes ?? [])]} scroll={{ x: true }} columns={[

@@ -1,4 +1,5 @@
-/** Sign-in with e-mail and password, or single sign-on with the identity providers offered for
+/** Sign-in with e-mail and password (then, for a person with a second factor, its second step:
+ * Security.tsx), or single sign-on with the identity providers offered for
  * the address (its domain), the tenant in the link (?tenant=slug) or the whole platform; the
  * language can be chosen before signing in. A finished single sign-on comes back here with a
  * one-time code in the fragment, exchanged once for the session (completeSignIn). */
@@ -11,6 +12,7 @@ import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../app/operations";
 import { CompleteSignInDocument, loginHref, SignInProvidersDocument, ssoCode } from "../app/sso";
 import { Problems } from "../app/ui";
+import { SecondStep } from "./Security";
 
 interface Offered { id: string; name: string; loginUrl: string }
 
@@ -37,6 +39,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
   const [email, setEmail] = useState("");
   const offered = useOffered(email);
   const handedOver = useRef(false);
+  const [second, setSecond] = useState<{ ticket: string; methods: readonly string[]; enrol: boolean } | null>(null);
 
   useEffect(() => {
     const code = ssoCode(window.location.hash);
@@ -64,6 +67,8 @@ export function SignIn(props: { onSignedIn: () => void }) {
       const { login } = await execute(LoginDocument, values);
       if (login.userId) { // the session came back in cookies
         props.onSignedIn();
+      } else if (login.secondFactorTicket) { // the password was right: now the second factor
+        setSecond({ ticket: login.secondFactorTicket, methods: login.secondFactorMethods, enrol: login.enrolSecondFactor });
       } else {
         setErrors([...login.errors]);
       }
@@ -81,6 +86,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
           {t("app.name")} · {t("signin.title")}</Typography.Title>}
           extra={<LanguageSwitch />}>
           <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
+          {second ? <SecondStep {...second} onSignedIn={props.onSignedIn} /> : <>
           <Problems errors={errors} error={failure} />
           <Form layout="vertical" onFinish={submit} requiredMark={false}
             onValuesChange={(changed: { email?: string }) => { if (changed.email !== undefined) setEmail(changed.email); }}>
@@ -102,6 +108,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
           <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
             <a href="/account/#reset">{t("signin.forgot")}</a>
           </Typography.Paragraph>
+          </>}
         </Card>
       </main>
     </Layout>
