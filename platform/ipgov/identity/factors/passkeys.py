@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from webauthn import (
     generate_authentication_options,
@@ -90,6 +90,8 @@ def _descriptors(passkeys: list[SecondFactor]) -> list[PublicKeyCredentialDescri
 
 async def _challenge(session: AsyncSession, user_id: str, purpose: str, challenge: bytes
                      ) -> str:
+    await session.execute(delete(PasskeyChallenge).where(  # bounded: a person's dead ones go
+        PasskeyChallenge.user_id == user_id, PasskeyChallenge.expires_at <= utcnow()))
     row = PasskeyChallenge(user_id=user_id, purpose=purpose,
                            challenge=bytes_to_base64url(challenge),
                            expires_at=utcnow() + timedelta(seconds=CHALLENGE_SECONDS))

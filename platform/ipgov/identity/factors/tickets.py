@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
@@ -75,6 +75,8 @@ async def begin_sign_in(platform: Platform, session: AsyncSession, user: User, *
     enrol = not methods and await must_have_second_factor(platform, session, user)
     if not methods and not enrol:
         return await open_session(platform, session, user, client=client, how=how)
+    await session.execute(delete(SecondFactorTicket).where(  # bounded: a person's dead ones go
+        SecondFactorTicket.user_id == user.id, SecondFactorTicket.expires_at <= utcnow()))
     plaintext, digest = new_secret()
     expires = utcnow() + timedelta(seconds=TICKET_SECONDS)
     session.add(SecondFactorTicket(ticket_hash=digest, user_id=user.id, client=client[:64],

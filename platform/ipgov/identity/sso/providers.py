@@ -28,12 +28,12 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from ipgov.tenancy.modes import GovernanceMode
 from ipgov.validation import FieldErrors
 
+from ..sealing import seal
 from .mapping import grantable
 from .models import ExternalIdentity, IdentityProvider
 from .oidc import forget_metadata
 from .outbound import sso_policy
 from .reach import applies_to, reach
-from ..sealing import seal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
