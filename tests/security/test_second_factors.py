@@ -277,3 +277,17 @@ async def test_an_admin_resets_a_members_factors_within_the_ceiling_and_the_grou
     assert (await _login(gql))["token"]  # the password alone again (no policy binds pat)
     assert [d["removed"] for a, d in await audit_actions(platform, acme.ids["acme-a"])
             if a == "user.second_factors_reset"] == [1]
+
+
+async def test_a_reset_link_does_not_skip_the_second_factor(gql, platform):
+    """A reset link proves control of the mailbox, not of the phone: the second step stays."""
+    from ipgov.identity.recovery import _new_reset_link
+
+    await user_with_password(platform)
+    await _enrol_totp(gql, await _token(gql))
+    link, _expires = await _new_reset_link(platform, "pat@acme.example")
+    reset = await gql(f"""mutation($k: String!, $p: String!) {{
+      resetPassword(token: $k, newPassword: $p) {{ {STEP} }} }}""",
+                      {"k": link.split("reset=")[1], "p": "a brand new passphrase 2026"})
+    payload = reset["data"]["resetPassword"]
+    assert payload["token"] is None and payload["secondFactorTicket"], payload

@@ -77,7 +77,6 @@ def signed_in_payload(signed: SignedIn | SecondStep, ctx: Any = None) -> SignInP
     or the ticket of the second step a sign-in still needs."""
     if isinstance(signed, SecondStep):
         return SignInPayload(second_factor_ticket=signed.ticket,
-                             expires_at=signed.expires_at,
                              second_factor_methods=list(signed.methods),
                              enrol_second_factor=signed.enrol)
     cookies = _cookies(ctx)
