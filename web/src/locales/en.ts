@@ -145,6 +145,11 @@ const en = {
     },
     reset: "Reset second factors", resetConfirm: "Remove every second factor of this person and end their sessions?",
     resetDone: "{{count}} second factor(s) removed",
+    policy: {
+      title: "Second factors", help: "Who in this group and its subsidiaries must sign in with a second factor: holders of these roles, and of these permissions (a clearance such as data_governance:content:secret:read). They are asked at their next sign-in, and must set one up first if they have none.",
+      roles: "Roles", permissions: "Permissions (object:action)", permissionsHelp: "Choose from the permissions in use here, or type one.",
+      save: "Save", saved: "Second-factor policy saved",
+    },
   },
   inbox: {
     title: "My notifications", inbox: "Inbox", preferences: "Preferences", calendar: "Calendar feeds",

@@ -147,6 +147,11 @@ const zh: Catalog = {
     },
     reset: "重置第二因素", resetConfirm: "移除此人的全部第二因素并结束其会话？",
     resetDone: "已移除 {{count}} 个第二因素",
+    policy: {
+      title: "第二因素", help: "本集团及其子公司中必须使用第二因素登录的人员：持有这些角色或这些权限（例如 data_governance:content:secret:read 这样的密级）的人。他们将在下次登录时被要求验证；如尚未设置，须先设置。",
+      roles: "角色", permissions: "权限（对象:操作）", permissionsHelp: "可从本处使用中的权限中选择，或直接输入。",
+      save: "保存", saved: "第二因素策略已保存",
+    },
   },
   inbox: {
     title: "我的通知", inbox: "收件箱", preferences: "通知偏好", calendar: "日历订阅",

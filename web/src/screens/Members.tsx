@@ -7,7 +7,7 @@ import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
 import { graphql } from "../gql";
-import { ResetSecondFactorsButton } from "./Security";
+import { ResetSecondFactorsButton, SecondFactorPolicy } from "./Security";
 import { MemberSessionsButton } from "./Sessions";
 
 const MembersDocument = graphql(`
@@ -125,6 +125,8 @@ export function Members() {
   const canPolicy = access.can("ipgov:policy", "update");
   const objects = [...new Set((query.data?.policies?.nodes ?? []).map((p) => p.object))].sort();
   const canInvite = access.can("ipgov:member", "create");
+  const permissions = [...new Set((query.data?.policies?.nodes ?? []).map((p) => `${p.object}:${p.action}`))].sort();
+  const isGroup = tenant.parentId == null;
   return (
     <>
       <PageTitle>{t("members.title")} · {tenant.name}</PageTitle>
@@ -166,6 +168,9 @@ export function Members() {
               <GatedButton size="small" allowed={canPolicy} onClick={() => remove.mutate({ tenantId: tenant.id, id: r.id })}>
                 {t("members.removeRule")}</GatedButton>) : null },
           ]} /></Space> },
+        ...(isGroup && access.can("ipgov:tenant", "read") ? [{ key: "f", label: t("security.policy.title"), children:
+          <SecondFactorPolicy groupId={tenant.id} roles={["group_admin", ...ROLES]} permissions={permissions}
+            allowed={access.can("ipgov:tenant", "update")} /> }] : []),
       ]} />
     </>
   );

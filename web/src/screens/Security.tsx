@@ -2,7 +2,7 @@
  * recovery codes), and the second step of a sign-in (a code, a passkey or a recovery code; or,
  * when the group requires a second factor and the person has none, enrolling one first, which
  * finishes the sign-in). Enrolment works with the session or with the sign-in's ticket. */
-import { Alert, App, Button, Card, Form, Input, Popconfirm, QRCode, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Card, Form, Input, Popconfirm, QRCode, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { execute } from "../app/client";
@@ -280,5 +280,48 @@ export function ResetSecondFactorsButton(props: { tenantId: string; userId: stri
     <Popconfirm title={t("security.resetConfirm")} onConfirm={() => void reset()}>
       <GatedButton size="small" danger allowed={props.allowed}>{t("security.reset")}</GatedButton>
     </Popconfirm>
+  );
+}
+
+const PolicyDocument = graphql(`
+  query SecondFactorPolicy($tenantId: ID!) { secondFactorPolicy(tenantId: $tenantId) { roles permissions } }
+`);
+const SetPolicyDocument = graphql(`
+  mutation SetSecondFactorPolicy($tenantId: ID!, $roles: [String!]!, $permissions: [String!]!) {
+    setSecondFactorPolicy(tenantId: $tenantId, roles: $roles, permissions: $permissions) {
+      policy { roles permissions } errors { code message field }
+    }
+  }
+`);
+
+/** A group's policy: the roles and permissions (a clearance such as reading secret content)
+ * whose holders must sign in with a second factor. */
+export function SecondFactorPolicy(props: { groupId: string; roles: readonly string[]; permissions: readonly string[]; allowed: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const query = useGql(PolicyDocument, { tenantId: props.groupId });
+  const step = useStep();
+  async function save(values: { roles: string[]; permissions: string[] }) {
+    const saved = await step.run(() => execute(SetPolicyDocument, { tenantId: props.groupId, ...values }),
+      (r) => r.setSecondFactorPolicy.errors);
+    if (saved) { void message.success(t("security.policy.saved")); void query.refetch(); }
+  }
+  if (!query.data) return <Problems error={query.error} />;
+  const current = query.data.secondFactorPolicy;
+  return (
+    <Space direction="vertical" style={{ width: "100%" }}>
+      <Typography.Paragraph type="secondary">{t("security.policy.help")}</Typography.Paragraph>
+      {step.problems}
+      <Form layout="vertical" onFinish={(v: { roles: string[]; permissions: string[] }) => void save(v)} disabled={!props.allowed}
+        initialValues={{ roles: [...current.roles], permissions: [...current.permissions] }} style={{ maxWidth: 640 }}>
+        <Form.Item name="roles" label={t("security.policy.roles")}>
+          <Select mode="multiple" allowClear options={props.roles.map((r) => ({ value: r, label: r }))} />
+        </Form.Item>
+        <Form.Item name="permissions" label={t("security.policy.permissions")} extra={t("security.policy.permissionsHelp")}>
+          <Select mode="tags" allowClear options={props.permissions.map((p) => ({ value: p, label: p }))} />
+        </Form.Item>
+        <GatedButton type="primary" htmlType="submit" allowed={props.allowed} loading={step.busy}>{t("security.policy.save")}</GatedButton>
+      </Form>
+    </Space>
   );
 }
