@@ -291,3 +291,21 @@ async def test_a_reset_link_does_not_skip_the_second_factor(gql, platform):
                       {"k": link.split("reset=")[1], "p": "a brand new passphrase 2026"})
     payload = reset["data"]["resetPassword"]
     assert payload["token"] is None and payload["secondFactorTicket"], payload
+
+
+async def test_a_policy_ends_the_sessions_of_the_unenrolled_at_their_next_refresh(gql, platform):
+    """Before: a session opened before the policy kept refreshing until its absolute end."""
+    acme = await make_group(platform, "acme")
+    await user_with_password(platform, "boss@acme.example", acme.ids["acme"], "group_admin")
+    body = await gql("""mutation($e: String!, $p: String!) { login(email: $e, password: $p) {
+      token refreshToken } }""", {"e": "boss@acme.example", "p": PASSWORD})
+    before = body["data"]["login"]
+    await gql(POLICY, {"t": acme.ids["acme"], "r": ["group_admin"], "p": []},
+              token=acme.token("admin"))
+    refreshed = await gql("""mutation($r: String!) { refreshSession(refreshToken: $r) {
+      token errors { code } } }""", {"r": before["refreshToken"]})
+    assert refreshed["data"], refreshed
+    payload = refreshed["data"]["refreshSession"]
+    assert payload["token"] is None
+    assert error_codes(payload) == ["SECOND_FACTOR_ENROLMENT_REQUIRED"]
+    assert (await gql(MINE, token=before["token"]))["errors"]  # the session's token is revoked

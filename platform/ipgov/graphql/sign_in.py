@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from ipgov.errors import DomainError
 from ipgov.identity import recovery, service, sessions
+from ipgov.identity.factors import tickets
 from ipgov.identity.factors.tickets import SecondStep
 from ipgov.identity.sessions import SignedIn
 
@@ -126,7 +127,7 @@ class SignInMutation:
         ctx = info.context
         cookies = _cookies(ctx)
         token = refresh_token or (cookies.refresh if cookies is not None else None) or ""
-        return await checked_session(ctx, lambda: sessions.refresh_session(
+        return await checked_session(ctx, lambda: tickets.refresh_bound(
             ctx.platform, token, client=ctx.client_address))
 
     @strawberry.mutation(description="Sign out: this session's tokens stop working on every "

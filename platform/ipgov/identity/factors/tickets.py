@@ -25,7 +25,7 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from .. import throttle
 from ..models import User
 from ..onetime import hash_secret, new_secret
-from ..sessions import SignedIn, open_session
+from ..sessions import SignedIn, open_session, refresh_session, revoke_family
 from . import recovery_codes
 from .models import SecondFactor, SecondFactorTicket
 from .policy import must_have_second_factor
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
 
 __all__ = ["SecondStep", "audit_factor", "begin_sign_in", "complete", "methods_of",
-           "ticket_user"]
+           "refresh_bound", "ticket_user"]
 
 TICKET_SECONDS = 300
 MAX_FAILURES = 5
@@ -85,6 +85,24 @@ async def begin_sign_in(platform: Platform, session: AsyncSession, user: User, *
     await audit_factor(platform, session, user.id, "second_factor_requested",
                        client=client, enrol=enrol)
     return SecondStep(user, plaintext, expires, methods, enrol)
+
+
+async def refresh_bound(platform: Platform, token: str, *, client: str) -> SignedIn:
+    """Refresh a session (``sessions.refresh_session``), unless a group's policy now binds
+    its person to a second factor they do not have: then the session ends
+    (``SECOND_FACTOR_ENROLMENT_REQUIRED``) and the next sign-in leads to enrolment."""
+    signed = await refresh_session(platform, token, client=client)
+    async with platform.db.system_session("identity: second factor on refresh") as session:
+        user = await session.get(User, signed.user.id)
+        if user is None or await methods_of(session, user.id) \
+                or not await must_have_second_factor(platform, session, user):
+            return signed
+        await revoke_family(platform, session, signed.session_id,
+                            reason="second factor required")
+        await audit_factor(platform, session, user.id, "session_ended_for_second_factor",
+                           ended=signed.session_id)
+    raise Unauthenticated("your group now requires a second factor: sign in again to set one "
+                          "up", code="SECOND_FACTOR_ENROLMENT_REQUIRED")
 
 
 def _ticket_invalid() -> Unauthenticated:
