@@ -12,6 +12,7 @@ from ipgov.authz.roles import CORE_PERMISSIONS
 from ipgov.events.catalog import EventType
 from ipgov.events.core_types import CORE_EVENT_TYPES
 from ipgov.events.models import Event
+from ipgov.identity.factors.models import MODELS as FACTOR_MODELS
 from ipgov.identity.scim.models import MODELS as SCIM_MODELS
 from ipgov.identity.sso.models import MODELS as SSO_MODELS
 from ipgov.notify.models import MODELS as NOTIFICATION_MODELS
@@ -40,10 +41,10 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_models() -> list[type]:
-    """The review models, the event outbox, notifications, single sign-on and SCIM provisioning
-    (the shared metadata needs them before any plugin's)."""
+    """The review models, the event outbox, notifications, single sign-on, SCIM provisioning
+    and second factors (the shared metadata needs them before any plugin's)."""
     return [ReviewRun, CheckResult, Finding, Directive, ReviewSchedule, ReviewSettings, Event,
-            *NOTIFICATION_MODELS, *SSO_MODELS, *SCIM_MODELS]
+            *NOTIFICATION_MODELS, *SSO_MODELS, *SCIM_MODELS, *FACTOR_MODELS]
 
 
 @hookimpl

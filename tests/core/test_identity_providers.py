@@ -53,7 +53,7 @@ async def test_an_admin_registers_a_provider_and_its_secret_is_sealed(two_groups
     async with platform.db.system_session("test: read") as s:
         row = (await s.execute(select(IdentityProvider))).scalar_one()
     assert SECRET not in row.client_secret_sealed and row.client_secret_sealed.startswith("v1.")
-    from ipgov.identity.sso.sealing import unseal
+    from ipgov.identity.sealing import unseal
 
     assert unseal(platform, row.client_secret_sealed, provider_id=row.id) == SECRET
     kept = await _save(gql, acme.token("admin"), acme.ids["acme"],

@@ -78,7 +78,7 @@ async def test_a_saml_provider_is_saved_with_checked_metadata_and_a_sealed_key(
     assert row is not None and row.saml_sp_key_sealed.startswith("v1.")
     assert "PRIVATE KEY" not in row.saml_sp_key_sealed
     assert row.saml_sp_cert == node["saml"]["certificate"]
-    from ipgov.identity.sso.sealing import SP_KEY_PURPOSE, SealError, unseal
+    from ipgov.identity.sealing import SP_KEY_PURPOSE, SealError, unseal
 
     assert "PRIVATE KEY" in unseal(platform, row.saml_sp_key_sealed, provider_id=pid,
                                    purpose=SP_KEY_PURPOSE)

@@ -166,10 +166,13 @@ def _payload_selection(t: Any) -> str:
 # a user's own settings and inbox: everyone signed in has them, supervisors included
 PERSONAL_MUTATIONS = {"setMyLocale", "changePassword", "setMyNotificationPreference",
                       "markMyNotificationsRead", "createMyCalendarFeed", "revokeMyCalendarFeed",
-                      "endMySession"}
+                      "endMySession", "beginTotpEnrolment", "beginPasskeyRegistration",
+                      "removeMySecondFactor", "regenerateRecoveryCodes"}
 # public: they fail on the bogus credential, not on the role
 CREDENTIAL_MUTATIONS = {"login", "refreshSession", "requestPasswordReset", "resetPassword",
-                        "acceptInvitation", "completeSignIn"}
+                        "acceptInvitation", "completeSignIn", "confirmTotpEnrolment",
+                        "finishPasskeyRegistration", "verifySecondFactor",
+                        "beginPasskeySignIn", "finishPasskeySignIn"}
 
 
 async def test_supervisors_cannot_call_any_mutation(platform, gql):

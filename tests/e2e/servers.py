@@ -49,6 +49,13 @@ def running_server(env: dict[str, str], *serve_args: str):
     proc.wait(timeout=20)
 
 
+def person(env: dict[str, str], email: str, tenant: str, role: str, password: str) -> None:
+    """A local account with a password and one role (a journey that changes how a person signs
+    in, such as enrolling a second factor, uses its own)."""
+    _cli(env, "user", "create", email, "--name", email.split("@")[0], "--password", password)
+    _cli(env, "user", "grant", email, tenant, role)
+
+
 def reviewed_demo(data: Path) -> dict[str, str]:
     """The environment of a data directory holding the demo after a group review."""
     env = {**os.environ, "IPGOV_DATA_DIR": str(data), "IPGOV_PORT": str(_free_port()),

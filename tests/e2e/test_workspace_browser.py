@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ipgov.web.shell import workspace_built
-from tests.e2e.servers import reviewed_demo, running_server
+from tests.e2e.servers import person, reviewed_demo, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -51,7 +51,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory):
     env = reviewed_demo(tmp_path_factory.mktemp("workspace"))
     # the notifications journey's webhook receiver listens on 127.0.0.1, in plain HTTP
     env.update(IPGOV_NOTIFY_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8", IPGOV_NOTIFY_ALLOW_HTTP="1")
-    yield from running_server(env)
+    # served as http://localhost: WebAuthn refuses an IP address as its relying party's id
+    local = f"http://localhost:{env['IPGOV_PORT']}"
+    env["IPGOV_PUBLIC_URL"] = local
+    for lang in ("en", "zh-cn"):  # the second-factor journey's people (one per language)
+        person(env, f"mfa-{lang}@hanwei.example", "hanwei-semiconductor", "viewer",
+               "ipgov-demo-2026")
+    for _base in running_server(env):
+        yield local
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])

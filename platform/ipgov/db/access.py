@@ -70,6 +70,20 @@ TABLE_ACCESS: dict[str, TableAccess] = {
         None, _NONE, DML,
         "protected: which person of which identity provider is which user; read and written "
         "by the sign-in's system sessions only"),
+    "second_factors": TableAccess(
+        None, _NONE, DML,
+        "protected: people's authenticator apps (sealed secrets) and passkeys; system "
+        "sessions only"),
+    "recovery_codes": TableAccess(
+        None, _NONE, DML,
+        "protected: one-time recovery codes (hashed); system sessions only"),
+    "second_factor_tickets": TableAccess(
+        None, _NONE, DML,
+        "protected: sign-ins waiting for their second step (hashed tickets); system "
+        "sessions only"),
+    "passkey_challenges": TableAccess(
+        None, _NONE, DML,
+        "protected: WebAuthn challenges in flight; system sessions only"),
     "sso_logins": TableAccess(
         None, _NONE, DML,
         "protected: single sign-ons in flight (nonce, PKCE verifier, hashed browser binding); "

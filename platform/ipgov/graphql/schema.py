@@ -41,6 +41,7 @@ from .reviews import ReviewMutation, ReviewQuery
 from .saml_providers import SamlProviderMutation, SamlProviderQuery
 from .scalars import SCALAR_OVERRIDES
 from .scim import ScimMutation, ScimQuery
+from .second_factors import SecondFactorMutation, SecondFactorQuery
 from .service_accounts import ServiceAccountMutation, ServiceAccountQuery
 from .sessions import SessionMutation, SessionQuery
 from .strings import StringInputRule
@@ -62,12 +63,13 @@ def core_contribution() -> GraphQLContribution:
         query=[TenancyQuery, IdentityQuery, PolicyQuery, AuditQuery, ReviewQuery,
                SupervisionQuery, JobQuery, ServiceAccountQuery, GovernanceModeQuery, MergerQuery,
                PluginQuery, WorkspaceQuery, NotificationQuery, SessionQuery,
-               IdentityProviderQuery, SamlProviderQuery, ScimQuery, AssistantPolicyQuery],
+               IdentityProviderQuery, SamlProviderQuery, ScimQuery, AssistantPolicyQuery,
+               SecondFactorQuery],
         mutation=[TenancyMutation, IdentityMutation, PolicyMutation, AuditMutation,
                   ReviewMutation, JobMutation, LocaleMutation, ServiceAccountMutation,
                   GovernanceModeMutation, PluginMutation, NotificationMutation, SessionMutation,
                   IdentityProviderMutation, SamlProviderMutation, ScimMutation,
-                  AssistantPolicyMutation],
+                  AssistantPolicyMutation, SecondFactorMutation],
     )
 
 

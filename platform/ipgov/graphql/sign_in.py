@@ -15,13 +15,16 @@ from strawberry.types import Info
 
 from ipgov.errors import DomainError
 from ipgov.identity import recovery, service, sessions
+from ipgov.identity.factors import tickets
+from ipgov.identity.factors.tickets import SecondStep
 from ipgov.identity.sessions import SignedIn
 
 from .credentials import CREDENTIAL_CHECK, credential_check
 from .errors import UserError, user_errors
 from .permissions import authenticated, public
 
-__all__ = ["SignInMutation", "SignInPayload", "signed_in_payload"]
+__all__ = ["DonePayload", "SignInMutation", "SignInPayload", "checked_session",
+           "signed_in_payload"]
 
 
 @strawberry.type(name="LoginPayload",
@@ -36,6 +39,15 @@ class SignInPayload:
     refresh_expires_at: datetime | None = None
     retry_after: int | None = strawberry.field(
         default=None, description="Seconds to wait before the next attempt, when throttled.")
+    second_factor_ticket: str | None = strawberry.field(default=None, description=(
+        "The password was right and a second step is needed: finish it with "
+        "verifySecondFactor or finishPasskeySignIn (or, enrolSecondFactor true, by enrolling "
+        "a first factor) within minutes. No session exists yet."))
+    second_factor_methods: list[str] = strawberry.field(default_factory=list, description=(
+        "What the second step accepts: totp, passkey, recovery_code."))
+    enrol_second_factor: bool = strawberry.field(default=False, description=(
+        "Your group requires a second factor and you have none: enrol one with the ticket "
+        "(beginTotpEnrolment or beginPasskeyRegistration); nothing else is allowed."))
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -60,9 +72,14 @@ def _cookies(ctx: Any) -> Any:
         else None
 
 
-def signed_in_payload(signed: SignedIn, ctx: Any = None) -> SignInPayload:
+def signed_in_payload(signed: SignedIn | SecondStep, ctx: Any = None) -> SignInPayload:
     """The payload of a new or refreshed session: the tokens, or (the workspace asked with
-    ``X-IPGOV-Session: cookie``) the session in HttpOnly cookies and no token in the body."""
+    ``X-IPGOV-Session: cookie``) the session in HttpOnly cookies and no token in the body;
+    or the ticket of the second step a sign-in still needs."""
+    if isinstance(signed, SecondStep):
+        return SignInPayload(second_factor_ticket=signed.ticket,
+                             second_factor_methods=list(signed.methods),
+                             enrol_second_factor=signed.enrol)
     cookies = _cookies(ctx)
     if cookies is not None:
         cookies.set(ctx.response, ctx.platform, signed)
@@ -80,8 +97,8 @@ def _retry_after(exc: DomainError) -> int | None:
     return seconds if isinstance(seconds, int) and seconds > 0 else None
 
 
-async def _checked_session(ctx, start: Callable[[], Awaitable[SignedIn]]
-                           ) -> SignInPayload:
+async def checked_session(ctx: Any, start: Callable[[], Awaitable[SignedIn | SecondStep]]
+                          ) -> SignInPayload:
     """One credential check (charged to the rate limit), then the session or its errors."""
     try:
         await credential_check(ctx)
@@ -98,7 +115,7 @@ class SignInMutation:
                          extensions=public(), metadata=CREDENTIAL_CHECK)
     async def login(self, info: Info, email: str, password: str) -> SignInPayload:
         ctx = info.context
-        return await _checked_session(ctx, lambda: service.login(
+        return await checked_session(ctx, lambda: service.login(
             ctx.platform, email=email, password=password, client=ctx.client_address))
 
     @strawberry.mutation(description="Exchange a refresh token for a new access token and the "
@@ -110,7 +127,7 @@ class SignInMutation:
         ctx = info.context
         cookies = _cookies(ctx)
         token = refresh_token or (cookies.refresh if cookies is not None else None) or ""
-        return await _checked_session(ctx, lambda: sessions.refresh_session(
+        return await checked_session(ctx, lambda: tickets.refresh_bound(
             ctx.platform, token, client=ctx.client_address))
 
     @strawberry.mutation(description="Sign out: this session's tokens stop working on every "
@@ -164,5 +181,5 @@ class SignInMutation:
                          metadata=CREDENTIAL_CHECK)
     async def reset_password(self, info: Info, token: str, new_password: str) -> SignInPayload:
         ctx = info.context
-        return await _checked_session(ctx, lambda: recovery.reset_password(
+        return await checked_session(ctx, lambda: recovery.reset_password(
             ctx.platform, token=token, new=new_password, client=ctx.client_address))

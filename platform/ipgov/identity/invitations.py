@@ -24,12 +24,13 @@ from ipgov.authz.ceiling import assert_may_grant
 from ipgov.db.base import utcnow
 from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+from .factors.tickets import SecondStep, begin_sign_in
 from .mail import Mailer, MailError, invitation_message
 from .models import Invitation, Membership, User
 from .onetime import hash_secret, new_secret
 from .passwords import hash_password
 from .recovery import checked_password, public_url
-from .sessions import SignedIn, open_session
+from .sessions import SignedIn
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -54,7 +55,7 @@ class Accepted:
 
     invitation: Invitation
     membership_id: str
-    signed_in: SignedIn | None
+    signed_in: SignedIn | SecondStep | None
 
 
 async def create_invitation(platform: Platform, session: AsyncSession, *, tenant_id: str,
@@ -202,8 +203,8 @@ async def _accept(platform: Platform, session: AsyncSession, digest: str,
                          details={"user_id": user.id, "role": invitation.role})
     signed_in = None
     if new_hash is not None:
-        signed_in = await open_session(platform, session, user, client=client[:64],
-                                       how="invitation")
+        signed_in = await begin_sign_in(platform, session, user, client=client[:64],
+                                        how="invitation")
     return Accepted(invitation, membership_id, signed_in)
 
 

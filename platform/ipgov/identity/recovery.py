@@ -22,6 +22,7 @@ from ipgov.errors import InvalidInput, Unauthenticated
 from ipgov.tenancy.models import PLATFORM_TENANT_ID
 
 from . import throttle
+from .factors.tickets import SecondStep, begin_sign_in
 from .mail import Mailer, MailError, reset_message
 from .models import PasswordReset, User
 from .onetime import aware, hash_secret, new_secret
@@ -32,7 +33,7 @@ from .passwords import (
     validate_password_policy,
     verify_password_or_dummy,
 )
-from .sessions import SignedIn, open_session, revoke_user_sessions
+from .sessions import SignedIn, revoke_user_sessions
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -146,7 +147,7 @@ def _invalid_link() -> InvalidInput:
 
 
 async def reset_password(platform: Platform, *, token: str, new: str, client: str
-                         ) -> SignedIn:
+                         ) -> SignedIn | SecondStep:
     """Set a new password through a reset link (once), end every session, sign in."""
     checked_password(new, "newPassword")
     digest, now = hash_secret(token), utcnow()
@@ -174,5 +175,5 @@ async def reset_password(platform: Platform, *, token: str, new: str, client: st
         await platform.audit(session, tenant_id=PLATFORM_TENANT_ID, actor=user.id,
                              action="user.password_reset", object_type="ipgov:user",
                              object_id=user.id, details={"client": throttle.client_key(client)})
-        return await open_session(platform, session, user, client=throttle.client_key(client),
-                                  how="reset link")
+        return await begin_sign_in(platform, session, user, client=throttle.client_key(client),
+                                   how="reset link")

@@ -22,6 +22,7 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 from ipgov.tenancy.tree import get_tenant
 
 from . import revocations, throttle
+from .factors.tickets import SecondStep, begin_sign_in
 from .models import Membership, User
 from .passwords import (
     hash_password,
@@ -31,7 +32,7 @@ from .passwords import (
 )
 from .principal import Principal
 from .service_accounts import api_key_principal
-from .sessions import SignedIn, open_session
+from .sessions import SignedIn
 from .tokens import (
     AuthenticationError,
     Claims,
@@ -171,8 +172,9 @@ async def remove_membership(
 
 
 async def login(platform: Platform, *, email: str, password: str, client: str = ""
-                ) -> SignedIn:
-    """Exchange email and password for a session (access and refresh token).
+                ) -> SignedIn | SecondStep:
+    """Exchange email and password for a session (access and refresh token), or for a
+    second-factor ticket when the person has a second factor or must enrol one.
 
     The attempt is counted (and may be refused, ``LOGIN_THROTTLED``) before the password is
     verified, in its own committed transaction, so concurrent guesses are decided on the
@@ -195,7 +197,8 @@ async def login(platform: Platform, *, email: str, password: str, client: str = 
         user = await session.get(User, user.id)
         if needs_rehash(user.password_hash or ""):
             user.password_hash = await asyncio.to_thread(hash_password, password)
-        return await open_session(platform, session, user, client=attempt.client)
+        return await begin_sign_in(platform, session, user, client=attempt.client,
+                                   how="password")
 
 
 async def _failed(platform: Platform, attempt: throttle.Claim, user: User | None) -> None:

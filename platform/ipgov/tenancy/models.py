@@ -76,6 +76,10 @@ class Tenant(Base):
     assistant_writes: Mapped[bool | None] = mapped_column(Boolean)
     """Whether AI assistants' write tools may act here: false refuses them in this tenant and
     every tenant below; null leaves it to the parent (allowed at the top)."""
+    second_factor_roles: Mapped[list | None] = mapped_column()
+    """A group's roles whose holders must sign in with a second factor (null: none)."""
+    second_factor_permissions: Mapped[list | None] = mapped_column()
+    """``object:action`` permissions (a clearance) whose holders must too (null: none)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

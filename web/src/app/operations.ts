@@ -4,7 +4,7 @@ import { graphql } from "../gql";
 export const LoginDocument = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
-      userId retryAfter errors { code message field }
+      userId retryAfter secondFactorTicket secondFactorMethods enrolSecondFactor errors { code message field }
     }
   }
 `);

@@ -153,6 +153,38 @@ const en = {
     endedCount: "{{count}} session(s) ended", none: "No session is open.",
     mine: "Where you are signed in. End a session you do not recognise; change your password if in doubt.",
   },
+  security: {
+    title: "Security", intro: "Second factors protect your account when your password is known to someone else: an authenticator app, passkeys (this device or a security key), and recovery codes for the day you lose them.",
+    required: "Your group requires a second factor for your role or clearance: add one now.",
+    mustEnrol: "Your group requires a second factor and you have none yet: set one up to finish signing in.",
+    secondStep: "Your password was right. Confirm it is you with your second factor.",
+    none: "No second factor yet.", kind: "Kind", name: "Name", lastUsed: "Last used",
+    kinds: { totp: "Authenticator app", passkey: "Passkey" },
+    remove: "Remove", removeConfirm: "Remove this second factor?", enrolled: "Second factor added",
+    code: "Six-digit code", verify: "Continue",
+    totp: {
+      title: "Authenticator app", start: "Set up an authenticator app",
+      scan: "Scan this code with your authenticator app, then type the six digits it shows.",
+      orType: "Or type this secret:", confirm: "Confirm",
+    },
+    passkey: {
+      title: "Passkeys", name: "Name", namePlaceholder: "laptop, security key…", add: "Add a passkey",
+      use: "Use a passkey",
+    },
+    recovery: {
+      title: "Your recovery codes", once: "Each code works once. Store them somewhere safe: they are shown only now.",
+      saved: "I have saved them", left: "{{count}} recovery code(s) left.", regenerate: "New recovery codes",
+      regenerateConfirm: "Make new recovery codes? The old ones stop working.", code: "Recovery code",
+      use: "Use a recovery code instead",
+    },
+    reset: "Reset second factors", resetConfirm: "Remove every second factor of this person and end their sessions?",
+    resetDone: "{{count}} second factor(s) removed",
+    policy: {
+      title: "Second factors", help: "Who in this group and its subsidiaries must sign in with a second factor: holders of these roles, and of these permissions (a clearance such as data_governance:content:secret:read). They are asked at their next sign-in, and must set one up first if they have none.",
+      roles: "Roles", permissions: "Permissions (object:action)", permissionsHelp: "Choose from the permissions in use here, or type one.",
+      save: "Save", saved: "Second-factor policy saved",
+    },
+  },
   inbox: {
     title: "My notifications", inbox: "Inbox", preferences: "Preferences", calendar: "Calendar feeds",
     unreadOnly: "Unread only", markRead: "Mark read", markAll: "Mark all read", read: "read", unread: "unread",

@@ -155,6 +155,38 @@ const zh: Catalog = {
     endedCount: "已结束 {{count}} 个会话", none: "没有打开的会话。",
     mine: "您在这些地方已登录。结束您不认识的会话；如有疑问，请修改密码。",
   },
+  security: {
+    title: "安全", intro: "即使他人得知您的密码，第二因素仍能保护您的账户：身份验证器应用、通行密钥（本设备或安全密钥），以及在丢失它们时使用的恢复码。",
+    required: "您所在集团要求您的角色或密级使用第二因素：请立即添加。",
+    mustEnrol: "您所在集团要求使用第二因素，而您尚未设置：请先设置一个以完成登录。",
+    secondStep: "密码正确。请使用第二因素确认是您本人。",
+    none: "尚未设置第二因素。", kind: "类型", name: "名称", lastUsed: "最近使用",
+    kinds: { totp: "身份验证器应用", passkey: "通行密钥" },
+    remove: "移除", removeConfirm: "移除此第二因素？", enrolled: "已添加第二因素",
+    code: "六位验证码", verify: "继续",
+    totp: {
+      title: "身份验证器应用", start: "设置身份验证器应用",
+      scan: "用身份验证器应用扫描此二维码，然后输入其显示的六位数字。",
+      orType: "或手动输入此密钥：", confirm: "确认",
+    },
+    passkey: {
+      title: "通行密钥", name: "名称", namePlaceholder: "笔记本电脑、安全密钥…", add: "添加通行密钥",
+      use: "使用通行密钥",
+    },
+    recovery: {
+      title: "您的恢复码", once: "每个恢复码只能使用一次。请妥善保存：它们只显示这一次。",
+      saved: "我已保存", left: "剩余 {{count}} 个恢复码。", regenerate: "生成新的恢复码",
+      regenerateConfirm: "生成新的恢复码？旧的恢复码将失效。", code: "恢复码",
+      use: "改用恢复码",
+    },
+    reset: "重置第二因素", resetConfirm: "移除此人的全部第二因素并结束其会话？",
+    resetDone: "已移除 {{count}} 个第二因素",
+    policy: {
+      title: "第二因素", help: "本集团及其子公司中必须使用第二因素登录的人员：持有这些角色或这些权限（例如 data_governance:content:secret:read 这样的密级）的人。他们将在下次登录时被要求验证；如尚未设置，须先设置。",
+      roles: "角色", permissions: "权限（对象:操作）", permissionsHelp: "可从本处使用中的权限中选择，或直接输入。",
+      save: "保存", saved: "第二因素策略已保存",
+    },
+  },
   inbox: {
     title: "我的通知", inbox: "收件箱", preferences: "通知偏好", calendar: "日历订阅",
     unreadOnly: "仅未读", markRead: "标为已读", markAll: "全部标为已读", read: "已读", unread: "未读",

@@ -7,6 +7,7 @@ import { payloadErrors, useGql, useGqlMutation } from "../app/data";
 import { formatDate, GatedButton, PageTitle, Problems } from "../app/ui";
 import { useWorkspace } from "../app/workspace";
 import { graphql } from "../gql";
+import { ResetSecondFactorsButton, SecondFactorPolicy } from "./Security";
 import { MemberSessionsButton } from "./Sessions";
 
 const MembersDocument = graphql(`
@@ -124,6 +125,8 @@ export function Members() {
   const canPolicy = access.can("ipgov:policy", "update");
   const objects = [...new Set((query.data?.policies?.nodes ?? []).map((p) => p.object))].sort();
   const canInvite = access.can("ipgov:member", "create");
+  const permissions = [...new Set((query.data?.policies?.nodes ?? []).map((p) => `${p.object}:${p.action}`))].sort();
+  const isGroup = tenant.parentId == null;
   return (
     <>
       <PageTitle>{t("members.title")} · {tenant.name}</PageTitle>
@@ -139,7 +142,9 @@ export function Members() {
               { title: t("members.role"), dataIndex: "role", render: (v: string) => <Tag>{v}</Tag> },
               { title: t("common.created"), dataIndex: "createdAt", render: (v: string) => formatDate(v, i18n.language) },
               { title: t("common.actions"), render: (_: unknown, m) => access.can("ipgov:member", "read")
-                ? <MemberSessionsButton userId={m.userId} name={m.displayName || m.email} /> : null },
+                ? <Space><MemberSessionsButton userId={m.userId} name={m.displayName || m.email} />
+                  <ResetSecondFactorsButton tenantId={tenant.id} userId={m.userId}
+                    allowed={access.can("ipgov:member", "delete")} /></Space> : null },
             ]} /></Space> },
         { key: "i", label: t("members.invitations"), children: <Table rowKey="id" size="small"
           dataSource={[...(query.data?.invitations?.nodes ?? [])]} scroll={{ x: true }} columns={[
@@ -164,6 +169,9 @@ export function Members() {
               <GatedButton size="small" allowed={canPolicy} onClick={() => remove.mutate({ tenantId: tenant.id, id: r.id })}>
                 {t("members.removeRule")}</GatedButton>) : null },
           ]} /></Space> },
+        ...(isGroup && access.can("ipgov:tenant", "read") ? [{ key: "f", label: t("security.policy.title"), children:
+          <SecondFactorPolicy groupId={tenant.id} roles={["group_admin", ...ROLES]} permissions={permissions}
+            allowed={access.can("ipgov:tenant", "update")} /> }] : []),
       ]} />
     </>
   );

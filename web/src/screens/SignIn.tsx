@@ -1,4 +1,5 @@
-/** Sign-in with e-mail and password, or single sign-on with the identity providers offered for
+/** Sign-in with e-mail and password (then, for a person with a second factor, its second step:
+ * Security.tsx), or single sign-on with the identity providers offered for
  * the address (its domain), the tenant in the link (?tenant=slug) or the whole platform; the
  * language can be chosen before signing in. A finished single sign-on comes back here with a
  * one-time code in the fragment, exchanged once for the session (completeSignIn); a refused one
@@ -12,6 +13,7 @@ import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../app/operations";
 import { CompleteSignInDocument, loginHref, SignInProvidersDocument, ssoCode, ssoRefusal } from "../app/sso";
 import { Problems } from "../app/ui";
+import { SecondStep } from "./Security";
 
 interface Offered { id: string; name: string; loginUrl: string }
 
@@ -43,6 +45,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
   useEffect(() => {
     if (refused) window.history.replaceState(null, "", window.location.pathname + window.location.search);
   }, [refused]);
+  const [second, setSecond] = useState<{ ticket: string; methods: readonly string[]; enrol: boolean } | null>(null);
 
   useEffect(() => {
     const code = ssoCode(window.location.hash);
@@ -70,6 +73,8 @@ export function SignIn(props: { onSignedIn: () => void }) {
       const { login } = await execute(LoginDocument, values);
       if (login.userId) { // the session came back in cookies
         props.onSignedIn();
+      } else if (login.secondFactorTicket) { // the password was right: now the second factor
+        setSecond({ ticket: login.secondFactorTicket, methods: login.secondFactorMethods, enrol: login.enrolSecondFactor });
       } else {
         setErrors([...login.errors]);
       }
@@ -93,6 +98,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
               <div>{t(`signin.sso.refused.${refused}`, { defaultValue: t("signin.sso.refused.other") })}</div>
               <Typography.Text type="secondary">{t("signin.sso.refusedCode", { code: refused })}</Typography.Text>
             </>} /> : null}
+          {second ? <SecondStep {...second} onSignedIn={props.onSignedIn} /> : <>
           <Problems errors={errors} error={failure} />
           <Form layout="vertical" onFinish={submit} requiredMark={false}
             onValuesChange={(changed: { email?: string }) => { if (changed.email !== undefined) setEmail(changed.email); }}>
@@ -114,6 +120,7 @@ export function SignIn(props: { onSignedIn: () => void }) {
           <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
             <a href="/account/#reset">{t("signin.forgot")}</a>
           </Typography.Paragraph>
+          </>}
         </Card>
       </main>
     </Layout>

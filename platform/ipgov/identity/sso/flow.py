@@ -32,12 +32,12 @@ from ipgov.tenancy.models import PLATFORM_TENANT_ID
 
 from ..models import User
 from ..onetime import aware, hash_secret, new_secret
+from ..sealing import SealError, unseal
 from ..sessions import SignedIn, open_session
 from .mapping import signed_in_user
 from .models import IdentityProvider, SignInCode, SsoLogin
 from .oidc import ProviderClient
 from .refusals import SignInRefused
-from .sealing import SealError, unseal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform

@@ -33,12 +33,12 @@ from ipgov.db import TenantScope
 from ipgov.db.base import utcnow
 
 from ..onetime import aware, hash_secret
+from ..sealing import RELAY_PURPOSE, SP_KEY_PURPOSE, SealError, seal, unseal
 from .flow import Finished, Started, claim_login, hand_over, public_base, sign_in_provider
 from .mapping import signed_in_user
 from .models import IdentityProvider, SamlAssertionSeen, SsoLogin
 from .refusals import SignInRefused
 from .saml import Assertion, ServiceProvider, service_provider, sign_in_claims
-from .sealing import RELAY_PURPOSE, SP_KEY_PURPOSE, SealError, seal, unseal
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

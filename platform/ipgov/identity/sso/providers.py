@@ -35,6 +35,7 @@ from ipgov.tenancy.modes import GovernanceMode
 from ipgov.validation import FieldErrors
 
 from ..role_names import is_role_name
+from ..sealing import SP_KEY_PURPOSE, seal
 from .mapping import grantable
 from .models import ExternalIdentity, IdentityProvider
 from .oidc import forget_metadata
@@ -42,7 +43,6 @@ from .outbound import sso_policy
 from .reach import applies_to, reach
 from .saml import new_keypair
 from .saml_metadata import fetch_idp_metadata, parse_idp_metadata
-from .sealing import SP_KEY_PURPOSE, seal
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform

@@ -1,7 +1,7 @@
 """whether AI assistants may change a tenant's records (issue 25 item 3)
 
 Revision ID: 0017_assistant
-Revises: 0015_saml
+Revises: 0016_mfa
 Create Date: 2026-12-03 07:00:00
 
 A nullable column of ``tenants`` (a platform table): null says nothing (the parent decides;
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0017_assistant'
-down_revision: str | Sequence[str] | None = '0015_saml'
+down_revision: str | Sequence[str] | None = '0016_mfa'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,9 @@ const LABELS = {
     accepted: "Welcome: the invitation is accepted and you are signed in.",
     acceptedRole: "The invitation is accepted: the new role is yours.",
     resetDone: "Your password is changed and you are signed in; other sessions were ended.",
+    secondStep: "Your password is changed; other sessions were ended. Continue and sign in with it and your second factor.",
+    acceptedSecondStep: "The invitation is accepted. Continue and sign in with your password and your second factor.",
+    signInFirst: "This account has a second factor: sign in to the platform first, then open the link again.",
     sent: "If the address has an account, a link is on its way. It works once, for an hour.",
     network: "The server could not be reached.", errorPrefix: "Error",
   },
@@ -32,6 +35,9 @@ const LABELS = {
     send: "发送重置链接", continue: "进入平台", mismatch: "两次输入的密码不一致。",
     accepted: "欢迎：邀请已接受，您已登录。", acceptedRole: "邀请已接受：新角色已添加到您的账户。",
     resetDone: "密码已修改，您已登录；其他会话已结束。",
+    secondStep: "密码已修改，其他会话已结束。请继续，使用新密码和第二因素登录。",
+    acceptedSecondStep: "邀请已接受。请继续，使用密码和第二因素登录。",
+    signInFirst: "该账户已启用第二因素：请先登录平台，再重新打开此链接。",
     sent: "如果该邮箱有账户，重置链接即将发送。链接仅可使用一次，一小时内有效。",
     network: "无法连接服务器。", errorPrefix: "错误",
   },
@@ -112,7 +118,7 @@ async function accept(event) {
       $("invitation").hidden = true; $("signin").hidden = false; showError(problem); return;
     }
     if (problem) { showError(problem); return; }
-    finish(t("accepted"));
+    finish(t(result.session && !result.session.userId ? "acceptedSecondStep" : "accepted"));
   } catch (err) { showError(err); }
 }
 
@@ -122,6 +128,7 @@ async function signInAndAccept(event) {
     const login = (await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${SESSION} } }`,
       { e: $("email").value.trim(), p: $("password").value })).login;
     if (firstError(login)) { showError(firstError(login)); return; }
+    if (!login.userId) { showError({ message: t("signInFirst") }); return; } // a second factor
     const result = (await gql(`mutation($k: String!) { acceptInvitation(token: $k) { role errors { code message } } }`,
       { k: state.secret })).acceptInvitation;
     if (firstError(result)) { showError(firstError(result)); return; }
@@ -136,7 +143,7 @@ async function reset(event) {
     const result = (await gql(`mutation($k: String!, $p: String!) { resetPassword(token: $k, newPassword: $p) { ${SESSION} } }`,
       { k: state.secret, p: $("reset-password").value })).resetPassword;
     if (firstError(result)) { showError(firstError(result)); return; }
-    finish(t("resetDone"));
+    finish(t(result.userId ? "resetDone" : "secondStep")); // no session yet: the second factor
   } catch (err) { showError(err); }
 }
 
