@@ -103,9 +103,11 @@ async def ranked_search(platform: PlatformContext, tenant_id: str, request: Sear
     notices = _semantic_notices(index, request.query, found=bool(semantic))
     bm25, error = _bm25(backend(platform), request)
     ranked, ranked_by, total, relation = _choose(mode, request.limit, semantic, bm25)
-    if ranked_by == "semantic" and error is not None and mode == "hybrid":
+    if bm25 is not None:
+        notices.extend(bm25.notices)
+    if error is not None and mode == "hybrid":  # never dropped from hybrid without a word
         notices.append(SearchNotice("QUERY_NOT_BM25", f"not a fielded query ({error}): ranked "
-                                    "by the semantic model only"))
+                                    "by the semantic model only", params={"error": str(error)}))
     if not ranked and error is not None:
         raise error
     hits = await _page_hits(platform, tenant_id, ranked, bm25)
@@ -121,7 +123,7 @@ def _bm25(engine: Any, request: SearchRequest) -> tuple[SearchPage | None, Value
         return engine.search(SearchRequest(query=request.query,
                                            collection_ids=request.collection_ids,
                                            limit=CANDIDATES, highlight=request.highlight,
-                                           facets=request.facets)), None
+                                           facets=request.facets, syntax=request.syntax)), None
     except ValueError as exc:  # a free text that is no valid query still ranks semantically
         return None, exc
 
@@ -145,17 +147,18 @@ def _semantic_notices(index: Any, query: str, *, found: bool) -> list[SearchNoti
     """Why the semantic ranking is missing or partial, naming the words it cannot use."""
     if not len(index):
         return [SearchNotice("SEMANTIC_INDEX_EMPTY", "the semantic index holds no documents "
-                             "yet: ranked by BM25")]
+                             "yet: ranked by BM25", params={"empty": "1"})]
     unknown = index.unknown_terms(query)
     words = ", ".join(unknown[:10])
     if not found:
         why = "too frequent or too rare in the stored documents to be part of it"
         reason = f" ({words}: {why})" if unknown else ""
         return [SearchNotice("SEMANTIC_QUERY_UNKNOWN", "the semantic model knows no word of "
-                             f"this query{reason}: ranked by BM25 instead")]
+                             f"this query{reason}: ranked by BM25 instead",
+                             params={"words": words or "-"})]
     if unknown:
         return [SearchNotice("SEMANTIC_TERMS_IGNORED", f"the semantic ranking ignored {words} "
-                             "(not in the model's vocabulary)")]
+                             "(not in the model's vocabulary)", params={"words": words})]
     return []
 
 
