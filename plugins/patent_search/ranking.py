@@ -1,26 +1,19 @@
 """Semantic and hybrid ranking for the API: an offline model trained on the stored documents.
 
-The semantic index is derived data, like the full-text index: it is (re)built from the
-database when the collections it covers have changed (document counts or update times), in
-this process, bounded to ``MAX_SEMANTIC_DOCS`` documents. Semantic and hybrid results are one
-page (no cursor): the top ``first`` of the fused list.
+The semantic index is derived data, like the full-text index: persisted under the data
+directory and kept in step with the database incrementally (see :mod:`.semantic_sync`).
+Semantic and hybrid results are one page (no cursor): the top ``first`` of the fused list.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from typing import Any
-
-from sqlalchemy import select
 
 from ipgov.api import PlatformContext
 
 from .documents import documents_by_keys
-from .models import Collection, PatentDocument
 from .search import (
     Hit,
-    IndexDoc,
     InvalidCursorError,
     SearchNotice,
     SearchPage,
@@ -28,51 +21,12 @@ from .search import (
 )
 from .search.model import MODES
 from .semantic import hybrid
-from .settings import PLUGIN
-from .store import backend, document_record
+from .semantic_sync import semantic_index
+from .store import backend
 
-__all__ = ["MAX_SEMANTIC_DOCS", "MODES", "ranked_search", "search_page", "semantic_index"]
+__all__ = ["MODES", "ranked_search", "search_page", "semantic_index"]
 
-MAX_SEMANTIC_DOCS = 200_000
 CANDIDATES = 100  # per ranking, before fusion
-_LOCK = threading.Lock()
-
-
-async def _state(platform: PlatformContext) -> tuple:
-    async with platform.index_session(PLUGIN, "semantic index state") as session:
-        rows = (await session.execute(select(Collection.id, Collection.document_count,
-                                             Collection.updated_at).order_by(Collection.id)))
-        return tuple((r[0], r[1], str(r[2])) for r in rows)
-
-
-async def semantic_index(platform: PlatformContext) -> Any:
-    """The process's semantic index, rebuilt when the stored collections changed.
-
-    Like the full-text index it holds every tenant's documents (read through the context's
-    ``index_session``, for derived indexes only) and answers only with a collection filter:
-    ``index.search(query, collection_ids, ...)`` with the collections the tenant may read."""
-    from .semantic import SemanticIndex
-
-    state = await _state(platform)
-    cached = platform.plugin_state(PLUGIN).get("semantic")
-    if cached is not None and cached[0] == state:
-        return cached[1]
-    async with platform.index_session(PLUGIN, "semantic index build") as session:
-        docs = [IndexDoc.of(d.tenant_id, d.collection_id, document_record(d))
-                for d in (await session.execute(select(PatentDocument).limit(MAX_SEMANTIC_DOCS)
-                                                )).scalars()]
-
-    def build() -> Any:
-        index = SemanticIndex(platform.settings.data_dir / "patent-semantic")
-        if docs:
-            index.fit_documents(docs)
-            index.add(docs)
-        return index
-
-    with _LOCK:
-        index = await asyncio.to_thread(build)
-    platform.plugin_state(PLUGIN)["semantic"] = (state, index)
-    return index
 
 
 async def search_page(platform: PlatformContext, tenant_id: str, request: SearchRequest,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -55,6 +56,7 @@ class SentenceTransformerModel:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ValueError("the sentence-transformers package is not installed") from exc
         self.model_path = path
+        self._fingerprint: str | None = None
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     @property
@@ -64,8 +66,15 @@ class SentenceTransformerModel:
 
     @property
     def fingerprint(self) -> str:
-        """The model's directory name and dimension."""
-        return f"st-{self.model_path.name}-{self.dim}"
+        """Name, package version, dimension and a hash of the weights: two models of the same
+        dimension (or the same name retrained) never share vectors."""
+        if self._fingerprint is None:
+            import sentence_transformers
+
+            version = getattr(sentence_transformers, "__version__", "0")
+            self._fingerprint = (f"st-{self.model_path.name}-{version}-{self.dim}-"
+                                 f"{weights_digest(self.model_path)}")
+        return self._fingerprint
 
     def fit(self, texts: Iterable[str]) -> None:
         """Pre-trained: nothing to learn from the corpus."""
@@ -80,6 +89,17 @@ class SentenceTransformerModel:
         directory.mkdir(parents=True, exist_ok=True)
         meta = {"kind": self.kind, "model_path": str(self.model_path)}
         (directory / "model.json").write_text(json.dumps(meta, indent=2))
+
+
+def weights_digest(directory: Path) -> str:
+    """A short hash of every file under ``directory`` (names and contents, in name order)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
 
 
 def load_model(directory: Path) -> EmbeddingModel:
