@@ -7,6 +7,7 @@ Semantic and hybrid results are one page (no cursor): the top ``first`` of the f
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from ipgov.api import PlatformContext
@@ -35,8 +36,8 @@ async def search_page(platform: PlatformContext, tenant_id: str, request: Search
     and the command line both answer."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "bm25":
-        return backend(platform).search(request)
+    if mode == "bm25":  # off the event loop: other requests go on while the engine works
+        return await asyncio.to_thread(backend(platform).search, request)
     return await ranked_search(platform, tenant_id, request, mode)
 
 
@@ -52,10 +53,11 @@ async def ranked_search(platform: PlatformContext, tenant_id: str, request: Sear
         raise InvalidCursorError("semantic and hybrid results are a single page; "
                                  "use bm25 to page through results")
     index = await semantic_index(platform)
-    semantic = [(k, s) for k, s in index.search(request.query, request.collection_ids,
-                                                CANDIDATES) if s > 0]
+    found = await asyncio.to_thread(index.search, request.query, request.collection_ids,
+                                    CANDIDATES)
+    semantic = [(k, s) for k, s in found if s > 0]
     notices = _semantic_notices(index, request.query, found=bool(semantic))
-    bm25, error = _bm25(backend(platform), request)
+    bm25, error = await asyncio.to_thread(_bm25, backend(platform), request)
     ranked, ranked_by, total, relation = _choose(mode, request.limit, semantic, bm25)
     if bm25 is not None:
         notices.extend(bm25.notices)

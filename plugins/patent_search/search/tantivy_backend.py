@@ -161,10 +161,11 @@ class TantivyBackend:
         searcher = self.index.searcher()
         query, node, notice = self._compile(searcher, request.query, request.collection_ids,
                                             request.syntax)
-        total = _matching(searcher, query)
+        counts: list[int] = []  # the window's first search counts the matches (one pass)
         window = ranked_window(searcher, self.schema, query, offset + request.limit,
                                by_date=request.sort == "date",
-                               scored=node is not None and is_scored(node))
+                               scored=node is not None and is_scored(node), counts=counts)
+        total = counts[0] if counts else _matching(searcher, query)
         start = _resume(window, position)
         page = window[start:start + request.limit]
         hits = self._hits(searcher, page, node if request.highlight else None, request.sort)
