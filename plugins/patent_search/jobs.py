@@ -108,6 +108,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
         count = await refresh_count(session, collection_id)
     matched = await record_matches(platform, ctx.job_id, dict(new_matches), ctx.actor)
     done = sum(per_format.values())
+    await encode_semantic(ctx, done)
     await ctx.progress(done, done, f"{done} documents, {sum(errors.values())} errors",
                        force=True)
     return {"per_format": dict(sorted(per_format.items())), "errors": dict(errors),
@@ -115,3 +116,19 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
             "unchanged": totals["unchanged"], "documents_in_collection": count,
             "files": len(files), "watchlist_matches": dict(new_matches),
             "match_events": matched}
+
+
+async def encode_semantic(ctx: JobContext, done: int) -> None:
+    """Encode the new and changed documents into the semantic index here, in the worker (only
+    those: see ``semantic_sync``), so no API request pays for it. A failure leaves the index
+    to the next search and is said in the job's progress, never failing the ingestion."""
+    from .semantic_sync import semantic_index
+
+    async def progress(encoded: int, total: int, message: str) -> None:
+        await ctx.progress(done, None, message)
+
+    try:
+        await semantic_index(ctx.platform, progress)
+    except (OSError, ValueError) as exc:
+        await ctx.progress(done, None, f"semantic index not updated ({exc}): the next "
+                           "semantic search will", force=True)

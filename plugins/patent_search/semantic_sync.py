@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import math
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,13 @@ async def _state(platform: PlatformContext) -> tuple:
         return tuple((r[0], r[1], str(r[2])) for r in rows)
 
 
-async def semantic_index(platform: PlatformContext) -> SemanticIndex:
-    """The process's semantic index, in step with the stored collections (see module doc)."""
+async def semantic_index(
+    platform: PlatformContext, progress: Progress | None = None
+) -> SemanticIndex:
+    """The process's semantic index, in step with the stored collections (see module doc).
+
+    The ingestion job calls it after writing its documents, so the worker encodes them (with
+    ``progress``) and the API processes find them encoded."""
     plugin = platform.plugin_state(PLUGIN)
     state = await _state(platform)
     cached = plugin.get("semantic")
@@ -81,7 +86,7 @@ async def semantic_index(platform: PlatformContext) -> SemanticIndex:
         cached = plugin.get("semantic")
         if cached is not None and cached[0] == state:  # built while this request waited
             return cached[1]
-        index = await sync_index(platform, cached[1] if cached else None)
+        index = await sync_index(platform, cached[1] if cached else None, progress)
         plugin["semantic"] = (state, index)
         return index
 
@@ -173,10 +178,16 @@ def _needs_fit(index: SemanticIndex, total: int) -> bool:
     return fitted is not None and total > REFIT_GROWTH * max(int(fitted), 1)
 
 
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
 async def sync_index(
-    platform: PlatformContext, index: SemanticIndex | None = None
+    platform: PlatformContext,
+    index: SemanticIndex | None = None,
+    progress: Progress | None = None,
 ) -> SemanticIndex:
-    """Bring the saved index in step with the database and return it (see module doc)."""
+    """Bring the saved index in step with the database and return it (see module doc);
+    ``progress(done, total, message)`` is awaited after each encoded batch."""
     directory = semantic_directory(platform)
     async with _file_lock(directory):
         model = str(settings_of(platform).semantic_model or "lsa")
@@ -195,12 +206,19 @@ async def sync_index(
             index.remove(gone)
             for key in gone:
                 index.hashes.pop(key, None)
-        since_save = 0
+        since_save = encoded = 0
         for batch in _batches(stale, _BATCH):
             docs = await _documents(platform, batch)
             await asyncio.to_thread(index.add, docs)
             index.hashes.update((d.key, hashes[d.key]) for d in docs)
             since_save += len(docs)
+            encoded += len(docs)
+            if progress is not None:
+                await progress(
+                    encoded,
+                    len(stale),
+                    f"semantic index: {encoded} of {len(stale)} documents encoded",
+                )
             if since_save >= _SAVE_EVERY:
                 await asyncio.to_thread(index.save)
                 since_save = 0
