@@ -67,18 +67,33 @@ async def ranked_search(platform: PlatformContext, tenant_id: str, request: Sear
     if not ranked and error is not None:
         raise error
     hits = await _page_hits(platform, tenant_id, ranked, bm25)
+    await _highlight(backend(platform), request, hits)
     return SearchPage(hits=hits, total=total, next_cursor=None,
                       facets=bm25.facets if bm25 else {}, total_relation=relation,
                       ranked_by=ranked_by, notices=notices,
                       facet_missing=bm25.facet_missing if bm25 else {})
 
 
+async def _highlight(engine: Any, request: SearchRequest, hits: list[Hit]) -> None:
+    """Snippets for the returned page only (an engine with ``highlight``; the others made
+    them for every BM25 candidate), semantic-only hits included when the query parses."""
+    if not request.highlight or not hits or not hasattr(engine, "highlight"):
+        return
+    try:
+        found = await asyncio.to_thread(engine.highlight, request, [h.key for h in hits])
+    except ValueError:  # a query that does not parse has nothing to highlight
+        return
+    for hit in hits:
+        hit.snippets = found.get(hit.key, hit.snippets)
+
+
 def _bm25(engine: Any, request: SearchRequest) -> tuple[SearchPage | None, ValueError | None]:
     """The BM25 candidates (and facets) of the query, or why it is not a valid query."""
+    highlight = request.highlight and not hasattr(engine, "highlight")  # else: page only
     try:
         return engine.search(SearchRequest(query=request.query,
                                            collection_ids=request.collection_ids,
-                                           limit=CANDIDATES, highlight=request.highlight,
+                                           limit=CANDIDATES, highlight=highlight,
                                            facets=request.facets, syntax=request.syntax)), None
     except ValueError as exc:  # a free text that is no valid query still ranks semantically
         return None, exc

@@ -228,6 +228,22 @@ class TantivyBackend:
             out[by] = _matching(searcher, both)
         return out
 
+    def highlight(self, request: SearchRequest, keys: list[str]) -> dict[str, dict[str, str]]:
+        """Snippets of ``request.query`` for the documents ``keys`` only (the page a fused
+        ranking returns), within ``request.collection_ids``; ``{}`` for ``*``."""
+        if request.query.strip() == MATCH_ALL or not keys:
+            return {}
+        searcher = self.index.searcher()
+        node, _notice = read_query(request.query, request.syntax)
+        highlighter = _Highlighter(self, searcher, node)
+        out = {}
+        for key in keys:
+            if key.split(":", 1)[0] not in request.collection_ids:
+                continue
+            for _score, address in searcher.search(self._key_query(key), 1, count=False).hits:
+                out[key] = highlighter.snippets(searcher.doc(address))
+        return out
+
     def aggregate(self, query: str, collection_ids: frozenset[str], by: str,
                   limit: int) -> list[FacetCount]:
         """Landscape counts: documents per CPC subclass/group, assignee, applicant, year, office."""

@@ -28,7 +28,7 @@ CLAIM = (
 )
 SEARCH = """query($t: ID!, $q: String!, $m: String!, $s: String!) { patentSearch(tenantId: $t,
   query: $q, mode: $m, syntax: $s, first: 5) { total rankedBy notices { code message messageEn }
-  hits { publicationNumber } } }"""
+  hits { publicationNumber snippets } } }"""
 
 
 def test_content_words_drop_stop_words_and_claim_boilerplate_in_english_and_chinese():
@@ -123,6 +123,8 @@ async def test_a_pasted_first_claim_gets_bm25_results_in_hybrid(platform, gql, i
     assert [n["code"] for n in bm25["notices"]] == ["FREE_TEXT_QUERY"]
     hybrid = await search(CLAIM, "hybrid")
     assert hybrid["rankedBy"] == "hybrid" and len(hybrid["hits"]) == 5
+    # highlighted for the returned page only, semantic-only hits included
+    assert all("<mark>" in str(h["snippets"]) for h in hybrid["hits"])
     assert "FREE_TEXT_QUERY" in [n["code"] for n in hybrid["notices"]]
     fielded = await search(CLAIM, "hybrid", "fielded")  # the language asked for: said why
     assert fielded["rankedBy"] == "semantic"
