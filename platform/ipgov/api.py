@@ -18,6 +18,7 @@ from ipgov.events.catalog import EventType
 from ipgov.events.record import recorded_keys
 from ipgov.events.schemas import event_field, event_payload
 from ipgov.graphql.errors import UserError, user_errors
+from ipgov.graphql.errors import localized as localized_message
 from ipgov.graphql.pagination import (
     Connection,
     Edge,
@@ -353,6 +354,7 @@ __all__ = [
     "FindingText",
     "NotAssessed",
     "localized",
+    "localized_message",
     "SCORE_METHOD_TEXT",
     "directive_action",
     "enum_label",

@@ -172,6 +172,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
         count = await refresh_count(session, collection_id)
     matched = await record_matches(platform, ctx.job_id, dict(new_matches), ctx.actor)
     done = sum(per_format.values())
+    await encode_semantic(ctx, done)
     await ctx.progress(done, done, f"{done} documents, {sum(errors.values())} errors",
                        force=True)
     if ctx.params.get("upload"):
@@ -187,3 +188,19 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
             # files whose reading stopped at a bound or a damaged part: the documents before
             # it are loaded, the ones after it are not (fix the file and run the job again)
             "stopped_files": sorted(stopped)[:200]}
+
+
+async def encode_semantic(ctx: JobContext, done: int) -> None:
+    """Encode the new and changed documents into the semantic index here, in the worker (only
+    those: see ``semantic_sync``), so no API request pays for it. A failure leaves the index
+    to the next search and is said in the job's progress, never failing the ingestion."""
+    from .semantic_sync import semantic_index
+
+    async def progress(encoded: int, total: int, message: str) -> None:
+        await ctx.progress(done, None, message)
+
+    try:
+        await semantic_index(ctx.platform, progress)
+    except (OSError, ValueError) as exc:
+        await ctx.progress(done, None, f"semantic index not updated ({exc}): the next "
+                           "semantic search will", force=True)

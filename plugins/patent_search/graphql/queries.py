@@ -4,6 +4,8 @@ group's duplicate purchases. Reads only: every list is a bounded page or a cappe
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
@@ -29,6 +31,7 @@ from ..documents import find_document
 from ..models import FtoScreening, ProcurementItem, Watchlist, WatchlistMatch
 from ..procurement import find_duplicates
 from ..ranking import MODES, search_page
+from ..search.model import SYNTAXES
 from ..store import backend
 from .types import (
     COLL,
@@ -59,6 +62,9 @@ __all__ = ["PatentQuery"]
 
 ID = strawberry.ID
 MAX_HITS_PAGE = 100
+SYNTAX_HELP = ("How the query is read: fielded (the query language), free (a pasted claim or "
+               "abstract: its content words, any may match) or auto (free text when long, not "
+               "fielded, or more than 6 plain words; a notice says so)")
 LANDSCAPE_BY = ("cpc_subclass", "cpc_group", "assignee", "applicant", "year", "jurisdiction")
 
 
@@ -88,7 +94,9 @@ class PatentQuery:
     async def patent_search(self, info: Info, tenant_id: ID, query: str,
                             collection_ids: list[ID] | None = None, first: int = 10,
                             after: str | None = None, facets: bool = False,
-                            mode: str = "bm25") -> SearchResultType:
+                            mode: str = "bm25",
+                            syntax: Annotated[str, strawberry.argument(description=SYNTAX_HELP)]
+                            = "auto") -> SearchResultType:
         from ..search import SearchRequest
 
         if not 1 <= first <= MAX_HITS_PAGE:
@@ -97,11 +105,16 @@ class PatentQuery:
                                                           "value": first})
         if mode not in MODES:
             raise InvalidInput(f"mode: {', '.join(MODES)}", field="mode")
+        if syntax not in SYNTAXES:
+            raise InvalidInput(f"syntax: {', '.join(SYNTAXES)}", field="syntax",
+                               code="INVALID_CHOICE", details={
+                                   "message_key": "BOUNDS_NOT_ONE_OF",
+                                   "allowed": ", ".join(SYNTAXES), "value": syntax})
         platform = info.context.platform
         ids = await visible_collection_ids(platform, str(tenant_id),
                                            [str(c) for c in collection_ids or []])
         request = SearchRequest(query=query, collection_ids=ids, limit=first, cursor=after,
-                                facets=facets)
+                                facets=facets, syntax=syntax)
         try:
             page = await search_page(platform, str(tenant_id), request, mode)
         except ValueError as exc:

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from ipgov.api import UserError, actor_field, row_mapper, to_type
+from ipgov.api import UserError, actor_field, localized_message, row_mapper, to_type
 
 from .. import fto as fto_screen
 from ..models import Collection, FtoScreening
@@ -74,9 +74,11 @@ class FacetType:
 @strawberry.type(name="PatentSearchNotice",
                  description="Why the result differs from what was asked (a fallback).")
 class SearchNoticeType:
-    code: str = strawberry.field(description="SEMANTIC_QUERY_UNKNOWN, SEMANTIC_TERMS_IGNORED, "
-                                             "SEMANTIC_INDEX_EMPTY or QUERY_NOT_BM25")
-    message: str
+    code: str = strawberry.field(description="FREE_TEXT_QUERY, SEMANTIC_QUERY_UNKNOWN, "
+                                             "SEMANTIC_TERMS_IGNORED, SEMANTIC_INDEX_EMPTY, "
+                                             "SEMANTIC_PARTIAL or QUERY_NOT_BM25")
+    message: str = strawberry.field(description="Why, in the request's language")
+    message_en: str = strawberry.field(description="Why, in English")
 
 
 @strawberry.type(name="PatentSearchResult")
@@ -228,7 +230,16 @@ watch_node = row_mapper(WatchlistType)
 match_node = row_mapper(MatchType)
 item_node = row_mapper(ProcurementType, annual_cost=lambda i: str(i.annual_cost))
 facet_count_node = row_mapper(FacetCountType)
-notice_node = row_mapper(SearchNoticeType)
+
+
+def notice_node(notice: Any) -> SearchNoticeType:
+    """A search notice in the request's language (the catalog entry of its code, filled from
+    its params; English when the catalog has none)."""
+    return SearchNoticeType(code=notice.code, message_en=notice.message,
+                            message=localized_message(notice.code, notice.message,
+                                                      notice.params))
+
+
 hit_node = row_mapper(HitType, cpc=lambda h: list(h.cpc), assignees=lambda h: list(h.assignees))
 
 

@@ -46,7 +46,8 @@ def _unb64(text: str) -> bytes:
 
 def fingerprint(request: SearchRequest) -> str:
     """What a cursor is bound to: the query text, the collections and the sort."""
-    material = json.dumps([request.query, sorted(request.collection_ids), request.sort])
+    material = json.dumps([request.query, sorted(request.collection_ids), request.sort,
+                           request.syntax])
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 

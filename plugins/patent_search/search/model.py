@@ -39,6 +39,7 @@ FACET_KEYS = ("cpc_subclass", "cpc_group", "jurisdiction", "year", "assignee")
 AGGREGATE_BY = frozenset(
     {"cpc_subclass", "cpc_group", "assignee", "applicant", "year", "jurisdiction"})
 SORTS = ("relevance", "date")
+SYNTAXES = ("auto", "fielded", "free")  # how the query text is read: see .freetext
 MODES = ("bm25", "semantic", "hybrid")  # rankings: full text, offline model, both fused
 
 
@@ -69,6 +70,7 @@ class SearchRequest:
     facets: bool = False
     highlight: bool = True
     sort: str = "relevance"
+    syntax: str = "fielded"  # or "free" (content words, OR) or "auto": see .freetext
 
 
 @dataclass
@@ -98,10 +100,14 @@ class FacetCount:
 
 @dataclass(frozen=True)
 class SearchNotice:
-    """Why a result is not what the request asked for (a fallback), machine-readable."""
+    """Why a result is not what the request asked for (a fallback), machine-readable.
+
+    ``message`` is English; ``params`` fill the placeholders of the code's entry in the
+    message catalog (``ipgov/i18n/messages.yaml``), which the API uses for other languages."""
 
     code: str
     message: str
+    params: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -189,6 +195,9 @@ def validate_request(request: SearchRequest) -> None:
     """Reject page sizes, sorts and windows out of bounds with a clear message."""
     if not 1 <= request.limit <= MAX_PAGE_SIZE:
         raise SearchWindowError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {request.limit}")
+    if request.syntax not in SYNTAXES:
+        raise SearchWindowError(f"syntax must be one of {', '.join(SYNTAXES)}, "
+                                f"got {request.syntax!r}")
     if request.sort not in SORTS:
         raise SearchWindowError(f"sort must be one of {', '.join(SORTS)}, got {request.sort!r}")
 

@@ -16,6 +16,7 @@ import httpx
 from patent_search.search.cpc import CpcScheme
 from patent_search.search.cursor import CursorCodec, CursorPosition
 from patent_search.search.fields import FACET_FIELDS, SEARCH_FIELDS, flatten, number_date
+from patent_search.search.freetext import read_query
 from patent_search.search.model import (
     FACET_KEYS,
     FacetCount,
@@ -27,7 +28,6 @@ from patent_search.search.model import (
 )
 from patent_search.search.opensearch_dsl import index_body, translate
 from patent_search.search.paging import begin_page, buckets
-from patent_search.search.query import parse
 
 __all__ = ["OpenSearchBackend", "OpenSearchError", "search_body"]
 
@@ -46,9 +46,10 @@ def _scope(collection_ids: frozenset[str]) -> dict[str, Any]:
     return {"terms": {"collection_id": sorted(collection_ids)}}
 
 
-def _query(text: str, collection_ids: frozenset[str]) -> dict[str, Any]:
+def _query(text: str, collection_ids: frozenset[str], syntax: str = "fielded"
+           ) -> dict[str, Any]:
     """The scoped DSL query for ``text`` (``*``: every document of the collections)."""
-    must = [] if text.strip() == "*" else [translate(parse(text))]
+    must = [] if text.strip() == "*" else [translate(read_query(text, syntax)[0])]
     return {"bool": {"filter": [_scope(collection_ids)], "must": must}}
 
 
@@ -61,7 +62,7 @@ def search_body(request: SearchRequest, position: CursorPosition | None) -> dict
     """The ``_search`` body for a request (pure: unit-tested without a server)."""
     primary = {"_score": "desc"} if request.sort == "relevance" else {"pd": "desc"}
     body: dict[str, Any] = {
-        "query": _query(request.query, request.collection_ids),
+        "query": _query(request.query, request.collection_ids, request.syntax),
         "size": request.limit,
         "track_total_hits": True,
         "sort": [primary, {"key_order": "asc"}, {"key": "asc"}],
@@ -203,7 +204,10 @@ class OpenSearchBackend:
             facets = {by: self._buckets(by, aggregations[by]) for by in FACET_KEYS}
             missing = {by: int(aggregations[f"{by}__missing"]["doc_count"])
                        for by in FACET_KEYS}
-        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing)
+        notice = None if request.query.strip() == "*" else read_query(request.query,
+                                                                      request.syntax)[1]
+        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing,
+                          notices=[notice] if notice else [])
 
     def _hit(self, raw: dict[str, Any], sort: str) -> Hit:
         source = raw["_source"]

@@ -18,6 +18,7 @@ import tantivy
 from patent_search.search.cpc import CpcScheme
 from patent_search.search.cursor import CursorCodec, CursorPosition
 from patent_search.search.fields import FACET_FIELDS, TEXT_BOOSTS, number_date
+from patent_search.search.freetext import read_query
 from patent_search.search.highlight import (
     byte_to_char_ranges,
     cjk_runs_for,
@@ -29,12 +30,13 @@ from patent_search.search.model import (
     FacetCount,
     Hit,
     IndexDoc,
+    SearchNotice,
     SearchPage,
     SearchRequest,
     check_aggregate,
 )
 from patent_search.search.paging import begin_page, buckets
-from patent_search.search.query import Node, Or, is_scored, parse
+from patent_search.search.query import Node, Or, is_scored
 from patent_search.search.tantivy_query import QueryTranslator, english_analyzer
 from patent_search.search.tantivy_ranking import Ranked, ranked_window
 from patent_search.search.tantivy_schema import EN_ANALYZER, build_schema, to_document
@@ -131,16 +133,19 @@ class TantivyBackend:
         return tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(self.schema, "collection_id", ids), 0.0)
 
-    def _compile(self, searcher: tantivy.Searcher, text: str,
-                 collection_ids: frozenset[str]) -> tuple[tantivy.Query, Node | None]:
-        """The scoped tantivy query for ``text`` and its tree (None for ``*``)."""
+    def _compile(self, searcher: tantivy.Searcher, text: str, collection_ids: frozenset[str],
+                 syntax: str = "fielded"
+                 ) -> tuple[tantivy.Query, Node | None, SearchNotice | None]:
+        """The scoped tantivy query for ``text``, its tree (None for ``*``) and the notice
+        saying it was read as free text (see :mod:`.freetext`)."""
         scope = self._scope(collection_ids)
         if text.strip() == MATCH_ALL:
-            return scope, None
-        node = parse(text)
+            return scope, None, None
+        node, notice = read_query(text, syntax)
         translator = QueryTranslator(self.schema, text, expand_prefix=_expander(searcher))
         query = translator.translate(node)
-        return tantivy.Query.boolean_query([(Occur.Must, scope), (Occur.Must, query)]), node
+        both = tantivy.Query.boolean_query([(Occur.Must, scope), (Occur.Must, query)])
+        return both, node, notice
 
     def count(self, collection_ids: frozenset[str]) -> int:
         """Documents held by the collections (0 for none)."""
@@ -154,11 +159,13 @@ class TantivyBackend:
         if not request.collection_ids:
             return SearchPage([], 0, None, {})
         searcher = self.index.searcher()
-        query, node = self._compile(searcher, request.query, request.collection_ids)
-        total = _matching(searcher, query)
+        query, node, notice = self._compile(searcher, request.query, request.collection_ids,
+                                            request.syntax)
+        counts: list[int] = []  # the window's first search counts the matches (one pass)
         window = ranked_window(searcher, self.schema, query, offset + request.limit,
                                by_date=request.sort == "date",
-                               scored=node is not None and is_scored(node))
+                               scored=node is not None and is_scored(node), counts=counts)
+        total = counts[0] if counts else _matching(searcher, query)
         start = _resume(window, position)
         page = window[start:start + request.limit]
         hits = self._hits(searcher, page, node if request.highlight else None, request.sort)
@@ -169,7 +176,8 @@ class TantivyBackend:
                 start + len(page), last.value, last.tie, hits[-1].key))
         facets = self._facets(searcher, query) if request.facets else {}
         missing = self._missing(searcher, query) if request.facets else {}
-        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing)
+        return SearchPage(hits, total, next_cursor, facets, facet_missing=missing,
+                          notices=[notice] if notice else [])
 
     def _hits(self, searcher: tantivy.Searcher, page: list[Ranked], node: Node | None,
               sort: str) -> list[Hit]:
@@ -220,6 +228,22 @@ class TantivyBackend:
             out[by] = _matching(searcher, both)
         return out
 
+    def highlight(self, request: SearchRequest, keys: list[str]) -> dict[str, dict[str, str]]:
+        """Snippets of ``request.query`` for the documents ``keys`` only (the page a fused
+        ranking returns), within ``request.collection_ids``; ``{}`` for ``*``."""
+        if request.query.strip() == MATCH_ALL or not keys:
+            return {}
+        searcher = self.index.searcher()
+        node, _notice = read_query(request.query, request.syntax)
+        highlighter = _Highlighter(self, searcher, node)
+        out = {}
+        for key in keys:
+            if key.split(":", 1)[0] not in request.collection_ids:
+                continue
+            for _score, address in searcher.search(self._key_query(key), 1, count=False).hits:
+                out[key] = highlighter.snippets(searcher.doc(address))
+        return out
+
     def aggregate(self, query: str, collection_ids: frozenset[str], by: str,
                   limit: int) -> list[FacetCount]:
         """Landscape counts: documents per CPC subclass/group, assignee, applicant, year, office."""
@@ -227,7 +251,7 @@ class TantivyBackend:
         if not collection_ids:
             return []
         searcher = self.index.searcher()
-        compiled, _ = self._compile(searcher, query or MATCH_ALL, collection_ids)
+        compiled, _, _ = self._compile(searcher, query or MATCH_ALL, collection_ids)
         return self._terms(searcher, compiled, {by: limit})[by]
 
 

@@ -34,15 +34,20 @@ class Ranked:
 
 
 def ranked_window(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
-                  need: int, *, by_date: bool, scored: bool) -> list[Ranked]:
-    """The first ``need`` hits ordered by (value desc, tie asc)."""
+                  need: int, *, by_date: bool, scored: bool,
+                  counts: list[int] | None = None) -> list[Ranked]:
+    """The first ``need`` hits ordered by (value desc, tie asc).
+
+    With ``counts`` (an empty list), the first engine search also counts the matches and
+    appends the total: one pass for the count and the top hits instead of two."""
+    counts = counts if counts is not None else [0]
     if need <= 0:
         return []
     if not by_date and not scored:  # every hit scores the same: the tie-breaker is the order
-        return _by_tie(searcher, query, need, 0.0, skip=frozenset())
+        return _by_tie(searcher, query, need, 0.0, skip=frozenset(), counts=counts)
     fetch = need
     while True:
-        hits = _tied(searcher, _fetch(searcher, query, fetch, by_date))
+        hits = _tied(searcher, _fetch(searcher, query, fetch, by_date, counts))
         if len(hits) < fetch:  # the whole result set is here
             return sorted(hits, key=Ranked.order)[:need]
         boundary = hits[need - 1].value
@@ -56,20 +61,28 @@ def ranked_window(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tan
                                                  int(boundary), int(boundary))
             group_query = tantivy.Query.boolean_query([(Occur.Must, query),
                                                        (Occur.Must, same_day)])
-            return better + _by_tie(searcher, group_query, rest, boundary, skip=frozenset())
+            return better + _by_tie(searcher, group_query, rest, boundary, skip=frozenset(),
+                                    counts=[0])
         if boundary == 0.0:  # hits matched by filters only all score 0: order them by tie
             skip = frozenset(h.tie for h in better)
-            return better + _by_tie(searcher, query, rest, 0.0, skip=skip)
+            return better + _by_tie(searcher, query, rest, 0.0, skip=skip, counts=[0])
         fetch *= 4
 
 
+def _counted(result: tantivy.SearchResult, counts: list[int], count: bool) -> None:
+    if count:  # tantivy's stub omits SearchResult.count, which the search sets (count=True)
+        counts.append(int(result.count))  # type: ignore[attr-defined]
+
+
 def _fetch(searcher: tantivy.Searcher, query: tantivy.Query, limit: int,
-           by_date: bool) -> list[tuple[float, tantivy.DocAddress]]:
+           by_date: bool, counts: list[int]) -> list[tuple[float, tantivy.DocAddress]]:
+    count = not counts  # only the first search of a window counts
     if by_date:
-        result = searcher.search(query, limit, count=False, order_by_field="pd",
+        result = searcher.search(query, limit, count=count, order_by_field="pd",
                                  order=tantivy.Order.Desc)
     else:
-        result = searcher.search(query, limit, count=False)
+        result = searcher.search(query, limit, count=count)
+    _counted(result, counts, count)
     return [(float(value), address) for value, address in result.hits]
 
 
@@ -81,9 +94,11 @@ def _tied(searcher: tantivy.Searcher,
 
 
 def _by_tie(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, value: float,
-            skip: frozenset[int]) -> list[Ranked]:
-    result = searcher.search(query, limit + len(skip), count=False, order_by_field=TIE,
+            skip: frozenset[int], counts: list[int]) -> list[Ranked]:
+    count = not counts
+    result = searcher.search(query, limit + len(skip), count=count, order_by_field=TIE,
                              order=tantivy.Order.Asc)
+    _counted(result, counts, count)
     ranked = [Ranked(value, int(tie), address) for tie, address in result.hits
               if tie not in skip]
     return ranked[:limit]

@@ -18,6 +18,7 @@ __all__ = ["IndexableDoc", "SemanticIndex", "SemanticIndexError"]
 MAX_LIMIT = 1000
 _BATCH = 1024
 _STATE = "semantic.json"
+_HASHES = "hashes.json"
 
 
 class SemanticIndexError(Exception):
@@ -58,6 +59,10 @@ class SemanticIndex:
         self.model: EmbeddingModel = model or LsaModel()
         self.store_class, self.store_options = store_class, store_options
         self.store: VectorStore | None = None
+        # key -> content hash of the text each stored vector was made from (saved beside them)
+        self.hashes: dict[str, str] = {}
+        self.generation = 0  # bumped by every save: readers reload when the disk is newer
+        self.model_saved = False
         if self.model.dim > 0:  # a fitted or pre-trained model
             self.store = store_class(self.model.dim, **store_options)
 
@@ -68,6 +73,7 @@ class SemanticIndex:
         """Train the model on ``texts``; vectors from a previous model are discarded."""
         self.model.fit(texts)
         self.store = self.store_class(self.model.dim, **self.store_options)
+        self.hashes, self.model_saved = {}, False
 
     def fit_documents(self, docs: Iterable[IndexableDoc]) -> None:
         """``fit`` on the text of each document's record."""
@@ -96,7 +102,7 @@ class SemanticIndex:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if not collection_ids or not text.strip() or self.store is None:
             return []
-        query = self.model.encode([text])[0]
+        query = self.model.encode_query([text])[0]
         if not query.any():
             return []
         return self.store.search(query, frozenset(collection_ids), limit)
@@ -107,14 +113,28 @@ class SemanticIndex:
         return known(text) if known is not None and self.model.dim > 0 else []
 
     def save(self) -> None:
-        """Persist model and vectors under ``directory``."""
+        """Persist model (once per fit), vectors and their content hashes under ``directory``;
+        the state file is written last, so a crash leaves the previous state readable."""
         store = self._require_store()
-        self.model.save(self.directory / "model")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.model_saved:
+            self.model.save(self.directory / "model")
+            self.model_saved = True
         store.save(self.directory / "vectors")
-        state = {"model_fingerprint": self.model.fingerprint, "documents": len(store)}
+        hashes_tmp = self.directory / f"{_HASHES}.tmp"
+        hashes_tmp.write_text(json.dumps(self.hashes, sort_keys=True))
+        hashes_tmp.replace(self.directory / _HASHES)
+        self.generation += 1
+        state = {"model_fingerprint": self.model.fingerprint, "documents": len(store),
+                 "generation": self.generation}
         tmp = self.directory / f"{_STATE}.tmp"
         tmp.write_text(json.dumps(state, indent=2))
         tmp.replace(self.directory / _STATE)
+
+    def saved_generation(self) -> int:
+        """The generation of the state on disk (0: nothing saved)."""
+        path = self.directory / _STATE
+        return int(json.loads(path.read_text()).get("generation", 0)) if path.is_file() else 0
 
     def load(self) -> None:
         """Read model and vectors saved by ``save``; refuses vectors of a different model."""
@@ -128,8 +148,11 @@ class SemanticIndex:
                 f"{state_path}: vectors were made by model {state['model_fingerprint']}, "
                 f"the saved model is {model.fingerprint}"
             )
-        self.model = model
+        self.model, self.model_saved = model, True
         self.store = self.store_class.load(self.directory / "vectors")
+        hashes = self.directory / _HASHES
+        self.hashes = json.loads(hashes.read_text()) if hashes.is_file() else {}
+        self.generation = int(state.get("generation", 0))
 
     def _require_store(self) -> VectorStore:
         if self.store is None:

@@ -106,6 +106,10 @@ class LsaModel:
         vectors = self._tfidf(counts).dot(self.components)
         return _normalise(vectors)
 
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        """Queries are encoded like documents."""
+        return self.encode(texts)
+
     def unknown_terms(self, text: str) -> list[str]:
         """The words of ``text`` the model has no feature for (dropped as too frequent or too
         rare when it was fitted, or never seen): what a query loses semantically."""
