@@ -1,11 +1,12 @@
 """How many SQL statements one review costs, beside a fixed baseline measured in the same run.
 
-A review is requested and executed in this process (``run_inline``: request, claim, every
-check, finalise, directives, escalation), first of one subsidiary, then of a group with its
-subsidiaries (fan-out, one run per tenant, aggregation). Every statement any engine of the
-platform executes is counted (``before_cursor_execute``), by kind (SELECT, INSERT, UPDATE,
-other) and every transaction begun (the engines' ``begin`` event: on PostgreSQL each
-also costs a ``set_config`` naming the scope). The baseline is one audited write (a tenant session appending one audit event), an
+A review is requested and executed in this process (as ``run_inline`` does: request, claim,
+every check, finalise, directives, escalation; the finished run is not read back), first of
+one subsidiary, then of a group with its subsidiaries (fan-out, one run per tenant,
+aggregation). Every statement any engine of the platform executes is counted
+(``before_cursor_execute``), by kind (SELECT, INSERT, UPDATE, other), and every transaction
+begun (the engines' ``begin`` event; on PostgreSQL each also costs a ``set_config`` naming the
+scope). The baseline is one audited write (a tenant session appending one audit event), an
 operation the review machinery does not touch, so the ratio compares the review's cost with
 the platform's cheapest audited unit of work, on the same database, in the same run.
 
@@ -81,6 +82,19 @@ async def _audited_write(platform: Any, tenant_id: str) -> None:
                              object_type="bench:noop", object_id="1")
 
 
+async def _review(platform: Any, tenant_id: str, group: bool = False) -> None:
+    """What ``run_inline`` does, without reading the finished run back."""
+    from ipgov.reviews.runner import KIND
+    from ipgov.reviews.service import request_review
+    from ipgov.work.queue import InlineQueue
+
+    queue = InlineQueue(kinds={KIND}, forward=platform.work.queue)
+    with platform.work.carried_by(queue):
+        await request_review(platform, tenant_id=tenant_id, actor="bench",
+                             kind="group" if group else "tenant")
+        await queue.drain(platform, lambda *_: None)
+
+
 def _statements(counts: collections.Counter[str]) -> int:
     return sum(n for kind, n in counts.items() if kind != "transactions")
 
@@ -102,8 +116,8 @@ async def measure(args: argparse.Namespace) -> list[Result]:
         await run_inline(platform, first)  # warm: catalog, caches, first directives opened
         await _audited_write(platform, first)
         baseline = await counter.count(lambda: _audited_write(platform, first))
-        tenant = await counter.count(lambda: run_inline(platform, first))
-        group = await counter.count(lambda: run_inline(platform, ids["acme"], group=True))
+        tenant = await counter.count(lambda: _review(platform, first))
+        group = await counter.count(lambda: _review(platform, ids["acme"], group=True))
     backend = "PostgreSQL" if args.postgres else "SQLite"
     tenants = args.subsidiaries + 1
     print(f"SQL statements per review ({backend}; group of {tenants} tenants)")
