@@ -142,13 +142,17 @@ async def _bounded(session: AsyncSession, verifier: ChainVerifier, tenant_id: st
                                      AuditEvent.seq >= start)
             .order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=1000))
     started = False
-    async for event in (await session.stream(stmt)).scalars():
-        if not started:
-            walk.prev, started = event.prev_hash, True  # the verified prefix ends here
-        walk.feed(event)
-        if walk.failure is not None or (event.seq == verified.seq
-                                        and event.hash != verified.hash):
-            return None
+    events = await session.stream(stmt)
+    try:  # closed even when the walk stops early: the session goes on with other checks
+        async for event in events.scalars():
+            if not started:
+                walk.prev, started = event.prev_hash, True  # the verified prefix ends here
+            walk.feed(event)
+            if walk.failure is not None or (event.seq == verified.seq
+                                            and event.hash != verified.hash):
+                return None
+    finally:
+        await events.close()
     if not started:
         return None
     result = walk.finish(head, True)
