@@ -241,6 +241,7 @@ def bench_redis(args: argparse.Namespace) -> None:
     from ipgov.db.migrate import upgrade
     from ipgov.settings import Settings
     from ipgov.startup import build_platform
+    from ipgov.work.broker import build_broker
     from ipgov.work.worker import attach_broker
 
     base = make_url(args.postgres)
