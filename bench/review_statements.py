@@ -1,10 +1,12 @@
 """How many SQL statements one review costs, beside a fixed baseline measured in the same run.
 
-A review is requested and executed in this process (``run_inline``: request, claim, every
-check, finalise, directives, escalation), first of one subsidiary, then of a group with its
-subsidiaries (fan-out, one run per tenant, aggregation). Every statement any engine of the
-platform executes is counted (``before_cursor_execute``), by kind (SELECT, INSERT, UPDATE,
-other). The baseline is one audited write (a tenant session appending one audit event), an
+A review is requested and executed in this process (as ``run_inline`` does: request, claim,
+every check, finalise, directives, escalation; the finished run is not read back), first of
+one subsidiary, then of a group with its subsidiaries (fan-out, one run per tenant,
+aggregation). Every statement any engine of the platform executes is counted
+(``before_cursor_execute``), by kind (SELECT, INSERT, UPDATE, other), and every transaction
+begun (the engines' ``begin`` event; on PostgreSQL each also costs a ``set_config`` naming the
+scope). The baseline is one audited write (a tenant session appending one audit event), an
 operation the review machinery does not touch, so the ratio compares the review's cost with
 the platform's cheapest audited unit of work, on the same database, in the same run.
 
@@ -35,6 +37,11 @@ class StatementCounter:
         self.counting = False
         for engine in platform.db.engines:
             event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+            event.listen(engine.sync_engine, "begin", self._began)
+
+    def _began(self, _conn: Any) -> None:
+        if self.counting:
+            self.kinds["transactions"] += 1
 
     def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if self.counting:
@@ -75,10 +82,28 @@ async def _audited_write(platform: Any, tenant_id: str) -> None:
                              object_type="bench:noop", object_id="1")
 
 
+async def _review(platform: Any, tenant_id: str, group: bool = False) -> None:
+    """What ``run_inline`` does, without reading the finished run back."""
+    from ipgov.reviews.runner import KIND
+    from ipgov.reviews.service import request_review
+    from ipgov.work.queue import InlineQueue
+
+    queue = InlineQueue(kinds={KIND}, forward=platform.work.queue)
+    with platform.work.carried_by(queue):
+        await request_review(platform, tenant_id=tenant_id, actor="bench",
+                             kind="group" if group else "tenant")
+        await queue.drain(platform, lambda *_: None)
+
+
+def _statements(counts: collections.Counter[str]) -> int:
+    return sum(n for kind, n in counts.items() if kind != "transactions")
+
+
 def _line(label: str, counts: collections.Counter[str]) -> str:
     parts = ", ".join(f"{k} {counts[k]}" for k in ("SELECT", "INSERT", "UPDATE", "DELETE",
                                                     "other") if counts[k])
-    return f"  {label:<34} {sum(counts.values()):>5} statements ({parts})"
+    return (f"  {label:<34} {counts['transactions']:>4} transactions "
+            f"{_statements(counts):>5} statements ({parts})")
 
 
 async def measure(args: argparse.Namespace) -> list[Result]:
@@ -91,20 +116,23 @@ async def measure(args: argparse.Namespace) -> list[Result]:
         await run_inline(platform, first)  # warm: catalog, caches, first directives opened
         await _audited_write(platform, first)
         baseline = await counter.count(lambda: _audited_write(platform, first))
-        tenant = await counter.count(lambda: run_inline(platform, first))
-        group = await counter.count(lambda: run_inline(platform, ids["acme"], group=True))
+        tenant = await counter.count(lambda: _review(platform, first))
+        group = await counter.count(lambda: _review(platform, ids["acme"], group=True))
     backend = "PostgreSQL" if args.postgres else "SQLite"
     tenants = args.subsidiaries + 1
     print(f"SQL statements per review ({backend}; group of {tenants} tenants)")
     print(_line("baseline: one audited write", baseline))
     print(_line("review of one subsidiary", tenant))
     print(_line(f"group review ({tenants} tenant runs)", group))
-    base = sum(baseline.values())
+    base = _statements(baseline)
     return [
         Result("review_statements", f"{backend}, 1 tenant", "statements per review",
-               sum(tenant.values()), "statements", base, "one audited write"),
+               _statements(tenant), "statements", base, "one audited write"),
+        Result("review_statements", f"{backend}, 1 tenant", "transactions per review",
+               tenant["transactions"], "transactions", baseline["transactions"],
+               "one audited write"),
         Result("review_statements", f"{backend}, group of {tenants}",
-               "statements per group review", sum(group.values()), "statements", base,
+               "statements per group review", _statements(group), "statements", base,
                "one audited write"),
     ]
 

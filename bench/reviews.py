@@ -2,9 +2,10 @@
 
 What it measures: reviews per second end to end, from the first ``request_review`` (run row,
 audit event, message) until every run is terminal in the database (each run claims its lease,
-runs every core and installed-plugin check with its own transaction per check, scores, syncs
-directives and appends its closing audit event). Workers are started and warmed up first; the
-clock starts at the first request, so request cost is included, worker start-up is not. A
+runs every core and installed-plugin check on the run's shared read-only sessions, then scores,
+syncs directives and appends its closing audit event in one transaction). Workers are started
+and warmed up first; the clock starts at the first request, so request cost is included, worker
+start-up is not. A
 measurement stops after ``--budget`` seconds (default 30) even if runs remain: the rate is then
 the runs finished so far over the time so far (the backlog keeps the workers busy throughout).
 
@@ -240,6 +241,7 @@ def bench_redis(args: argparse.Namespace) -> None:
     from ipgov.db.migrate import upgrade
     from ipgov.settings import Settings
     from ipgov.startup import build_platform
+    from ipgov.work.broker import build_broker
     from ipgov.work.worker import attach_broker
 
     base = make_url(args.postgres)

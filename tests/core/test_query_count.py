@@ -1,6 +1,7 @@
-"""List queries run a fixed number of SQL statements whatever the page size (no N+1).
+"""List queries run a fixed number of SQL statements whatever the page size (no N+1); a
+review and an onboarding run a bounded number whatever the size of the group (issue 28).
 
-Each case posts the same list query over HTTP (the real Litestar app, ASGI) at a small and a
+Each list case posts the same list query over HTTP (the real Litestar app, ASGI) at a small and a
 larger page size and counts the statements the platform's engine executes
 (``before_cursor_execute``); the counts must be equal, and the larger page must really hold more
 items. The policy watcher is not started, so no background statement is counted.
@@ -122,3 +123,107 @@ async def test_list_query_runs_a_fixed_number_of_statements(platform, client, ca
     assert len(_items(large_body)) > SMALL, f"{case}: the larger page holds no more items"
     assert small == large, f"{case}: {small} statements for {SMALL} items, {large} for {LARGE}"
     assert 0 < large <= 20, f"{case}: {large} statements for one page"
+
+
+# -- a review and an onboarding do not grow with the group (issue 28) ------------------------
+
+REVIEW_TRANSACTIONS = 8
+"""A review of a subsidiary, requested and run in process and read back (``run_inline``):
+the request and its send (2), the claim, the tenant's view, the checks' shared reads of the
+tenant and of its lineage, results with the closing (5), the read-back (1). Before issue 28
+each check opened its own sessions: 57 transactions, 147 statements."""
+
+
+class Counted:
+    """Statements and transactions every engine of the platform runs inside ``with``."""
+
+    def __init__(self, platform: Any) -> None:
+        self.engines = [e.sync_engine for e in platform.db.engines]
+        self.statements: list[str] = []
+        self.transactions = 0
+
+    def _statement(self, _conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        self.statements.append(statement)
+
+    def _begin(self, _conn) -> None:  # type: ignore[no-untyped-def]
+        self.transactions += 1
+
+    def __enter__(self) -> Counted:
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", self._statement)
+            event.listen(engine, "begin", self._begin)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for engine in self.engines:
+            event.remove(engine, "before_cursor_execute", self._statement)
+            event.remove(engine, "begin", self._begin)
+
+
+async def _more_subsidiaries(platform: Any, acme: Group, count: int) -> None:
+    async with platform.db.system_session("test: a larger group") as s:
+        for i in range(count):
+            t = await services.onboard_subsidiary(platform, s, parent_id=acme.ids["acme"],
+                                                  slug=f"acme-more{len(acme.ids)}-{i}",
+                                                  name=f"more {i}", actor="t")
+            acme.ids[t.slug] = t.id
+    await platform.authz.refresh()
+
+
+async def _review_cost(platform: Any, tenant_id: str) -> tuple[int, int, Any]:
+    await run_inline(platform, tenant_id)  # warm: this tenant's directives exist already
+    with Counted(platform) as counted:
+        run = await run_inline(platform, tenant_id)
+    return counted.transactions, len(counted.statements), run
+
+
+async def test_a_review_is_a_handful_of_transactions_whatever_the_group(platform):
+    from ipgov.reviews.catalog import checks_for
+    from ipgov.reviews.runner import tenant_view
+
+    acme = await make_group(platform, "acme", "hybrid")
+    tenant = acme.ids["acme-a"]
+    view = await tenant_view(platform, tenant)
+    checks = len(checks_for(platform, view.enabled_plugins))
+    small = await _review_cost(platform, tenant)
+    await _more_subsidiaries(platform, acme, 6)
+    large = await _review_cost(platform, tenant)
+
+    assert small[2].status == large[2].status == "succeeded"
+    assert small[:2] == large[:2], f"3 subsidiaries: {small[:2]}, 9: {large[:2]}"
+    transactions, statements, _run = large
+    assert transactions <= REVIEW_TRANSACTIONS, f"{transactions} transactions per review"
+    # each check's own queries, and a fixed part (request, claim, directives, closing); the
+    # old per-check sessions cost ~3.5 statements a check more than this
+    assert statements <= 2 * checks + 30, f"{statements} statements, {checks} checks"
+
+
+async def test_an_onboarding_runs_a_fixed_number_of_statements(platform, client):
+    """``onboardSubsidiary`` over GraphQL costs the same at 3 and 9 subsidiaries."""
+    acme = await make_group(platform, "acme", "hybrid")
+    token = acme.token("admin")
+    mutation = """mutation($p: ID!, $s: String!) { onboardSubsidiary(input: {parentId: $p,
+        slug: $s, name: $s}) { tenant { id slug } errors { code message } } }"""
+
+    async def onboard(slug: str) -> tuple[int, int]:
+        with Counted(platform) as counted:
+            response = await client.post("/graphql", json={
+                "query": mutation, "variables": {"p": acme.ids["acme"], "s": slug}},
+                headers={"authorization": f"Bearer {token}"})
+        body = response.json()
+        assert not body.get("errors"), body
+        payload = body["data"]["onboardSubsidiary"]
+        assert payload["errors"] == [] and payload["tenant"]["slug"] == slug, payload
+        return counted.transactions, len(counted.statements)
+
+    await onboard("acme-warm")  # first-request work is not the onboarding's cost
+    small = await onboard("acme-small")
+    await _more_subsidiaries(platform, acme, 6)
+    large = await onboard("acme-large")
+    assert small == large, f"3 subsidiaries: {small}, 9: {large} (transactions, statements)"
+    assert large[1] <= ONBOARDING_STATEMENTS, f"{large[1]} statements per onboarding"
+
+
+ONBOARDING_STATEMENTS = 35
+"""What one ``onboardSubsidiary`` costs, with its authentication and the policy refresh
+(31 statements in 3 transactions when written, on SQLite and PostgreSQL)."""

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import event
@@ -36,8 +36,8 @@ from sqlalchemy import event
 from ipgov.db.scope import canonical_tenant_id
 from ipgov.db.session import ScopedSession
 
-__all__ = ["Checkpoint", "FileWitness", "RedisWitness", "Witness", "WitnessWriter",
-           "build_witness", "remember_append"]
+__all__ = ["Checkpoint", "FileWitness", "RedisWitness", "VerifiedCheckpoint", "Witness",
+           "WitnessWriter", "build_witness", "remember_append"]
 
 log = logging.getLogger("ipgov.audit.witness")
 _APPENDED = "ipgov.audit.appended"
@@ -81,7 +81,7 @@ class Checkpoint:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, raw: str | bytes) -> Checkpoint | None:
+    def from_json(cls, raw: str | bytes) -> Self | None:
         """Parse a stored checkpoint; None for anything malformed (reported as altered)."""
         try:
             data = json.loads(raw)
@@ -89,6 +89,24 @@ class Checkpoint:
                        str(data["first"]), str(data["at"]), str(data["mac"]))
         except (ValueError, KeyError, TypeError):
             return None
+
+
+class VerifiedCheckpoint(Checkpoint):
+    """How far a chain was verified: every event up to ``seq`` (whose hash is ``hash``)
+    verified, the walk from the first event done at ``at``. MACed like a checkpoint (under
+    another message), so nobody without the key can make one; kept beside the checkpoints."""
+
+    @staticmethod
+    def message(tenant_id: str, seq: int, digest: str, first: str, at: str) -> bytes:
+        """What the MAC covers."""
+        return f"verified|{tenant_id}|{seq}|{digest}|{first}|{at}".encode()
+
+    @classmethod
+    def since(cls, key: Any, tenant_id: str, seq: int, digest: str, first: str,
+              at: str) -> VerifiedCheckpoint:
+        """A verified checkpoint whose full walk happened at ``at``."""
+        return cls(tenant_id, seq, digest, first, at,
+                   key.mac(cls.message(tenant_id, seq, digest, first, at)))
 
 
 class Witness(Protocol):
@@ -157,6 +175,22 @@ class FileWitness:
         with self._locked():
             self._write(checkpoint)
 
+    def _verified_path(self, tenant_id: str) -> Path:
+        return self.directory / "verified" / f"{canonical_tenant_id(tenant_id)}.json"
+
+    def read_verified(self, tenant_id: str) -> VerifiedCheckpoint | None:
+        """How far the tenant's chain was verified (None: never, or unreadable)."""
+        path = self._verified_path(tenant_id)
+        return VerifiedCheckpoint.from_json(path.read_text()) if path.exists() else None
+
+    def keep_verified(self, checkpoint: VerifiedCheckpoint) -> None:
+        """Remember how far the chain was verified (replacing what was kept)."""
+        path = self._verified_path(checkpoint.tenant_id)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(checkpoint.to_json())
+        os.replace(temp, path)
+
 
 _ADVANCE = """
 local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -203,6 +237,15 @@ class RedisWitness:
     def reset(self, checkpoint: Checkpoint) -> None:
         """Replace the checkpoint, even backwards (after an acknowledged restore)."""
         self.client.hset(self.key, checkpoint.tenant_id, checkpoint.to_json())
+
+    def read_verified(self, tenant_id: str) -> VerifiedCheckpoint | None:
+        """How far the tenant's chain was verified (None: never, or unreadable)."""
+        raw = self.client.hget(f"{self.key}:verified", tenant_id)
+        return VerifiedCheckpoint.from_json(raw) if raw is not None else None
+
+    def keep_verified(self, checkpoint: VerifiedCheckpoint) -> None:
+        """Remember how far the chain was verified (replacing what was kept)."""
+        self.client.hset(f"{self.key}:verified", checkpoint.tenant_id, checkpoint.to_json())
 
 
 def build_witness(url: str, data_dir: Path) -> Witness:

@@ -372,7 +372,10 @@ def graphql_schema(plugins: str | None) -> None:
 @click.option("--threads", default=4, show_default=True, help="Threads per process.")
 @click.option("--shutdown-timeout", default=60, show_default=True,
               help="Seconds running reviews and jobs may take to finish after SIGTERM.")
-def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
+@click.option("--prefetch", default=0, show_default=True,
+              help="Messages each process fetches ahead (0: Dramatiq's 2 x threads); raise it "
+                   "for many short messages (docs/performance.md, broker throughput).")
+def worker(processes: int, threads: int, shutdown_timeout: int, prefetch: int) -> None:
     """Run review workers (Dramatiq) on the broker in IPGOV_BROKER_URL (Redis or RabbitMQ).
 
     Without a broker URL the API server runs its workers itself and this is not needed.
@@ -392,6 +395,10 @@ def worker(processes: int, threads: int, shutdown_timeout: int) -> None:
         fail("IPGOV_BROKER_URL is not set: the embedded default runs workers inside "
              "`ipgov serve`; set a redis:// or amqp:// URL for separate workers")
     preload(cfg)
+    if prefetch > 0:  # read by each forked process's Worker (dramatiq reads its env at import)
+        import dramatiq.worker
+
+        dramatiq.worker.QUEUE_PREFETCH = prefetch
     queues = [kind.queue_name for kind in core_kinds()]  # every kind of work
     args = ["ipgov.work.entry", "--processes", str(processes), "--threads", str(threads),
             "--queues", *queues, "--worker-shutdown-timeout",

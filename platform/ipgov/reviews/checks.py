@@ -159,7 +159,10 @@ class CheckContext:
 
     ``lineage`` is the tenant's chain up to its group root (ids, nearest first);
     ``lineage_session()`` opens a read session over exactly those tenants, for settings a
-    group imposes on its subsidiaries (risk appetite, target profiles).
+    group imposes on its subsidiaries (risk appetite, target profiles). In a review, both
+    sessions are read-only and shared by every check of the run (one snapshot each; the
+    runner rolls them back after a check that fails): leaving the ``async with`` block does
+    not close a shared session.
     """
 
     session: AsyncSession

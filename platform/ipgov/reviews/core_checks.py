@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ipgov.audit.verify import verify_snapshot
+from ipgov.audit.bounded import verify_in_review
 from ipgov.identity.models import Membership
 from ipgov.tenancy.modes import GovernanceMode
 
@@ -37,14 +37,11 @@ async def _has_administrator(ctx: CheckContext) -> list[FindingDraft]:
 
 
 async def _audit_trail_intact(ctx: CheckContext) -> list[FindingDraft]:
-    """Verified in a snapshot of its own, against the witness read just before it (the check
-    session may have begun before the latest checkpoints were written: a false alarm)."""
-    from ipgov.db.scope import TenantScope
+    """Verified in the review's snapshot, against the witness read before it began, from the
+    last verified checkpoint (``ipgov.audit.bounded``)."""
     from ipgov.runtime import current_platform
 
-    results = await verify_snapshot(current_platform(), [ctx.tenant_id],
-                                    TenantScope.tenant(ctx.tenant_id))
-    result = results[ctx.tenant_id]
+    result = await verify_in_review(current_platform(), ctx.session, ctx.tenant_id)
     if result.ok:
         return []
     return [ctx.finding("audit-trail-broken", "The audit trail fails verification",

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from ipgov.runtime import Platform
     from ipgov.work.claims import Claim
 
-__all__ = ["DEFAULT_DUE_DAYS", "change_directive", "escalate", "review_settings",
-           "sync_directives"]
+__all__ = ["DEFAULT_DUE_DAYS", "change_directive", "escalate", "escalation_due",
+           "review_settings", "sync_directives"]
 
 DEFAULT_DUE_DAYS = {"critical": 7, "high": 30, "medium": 60, "low": 90, "info": 180}
 
@@ -98,6 +98,15 @@ def _needs_escalation(d: Directive, tolerance: str, now: datetime) -> str | None
     if SEVERITY_ORDER[Severity(d.severity)] >= SEVERITY_ORDER[Severity(tolerance)]:
         return "risk_above_tolerance"
     return None
+
+
+async def escalation_due(session: AsyncSession, tolerance: str) -> bool:
+    """Whether any open directive of the session's tenant waits to be escalated (so a review
+    that leaves none opens no escalation transaction)."""
+    now = utcnow()
+    directives = (await session.execute(select(Directive).where(
+        Directive.status == DirectiveStatus.OPEN, Directive.escalated_at.is_(None)))).scalars()
+    return any(_needs_escalation(d, tolerance, now) is not None for d in directives)
 
 
 async def escalate(platform: Platform, tenant_id: str) -> int:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.work import Claim, finish
 
 from .announce import review_finished
 from .checks import Check, CheckStatus, Severity
-from .directives import escalate, review_settings, sync_directives
+from .directives import escalate, escalation_due, review_settings, sync_directives
 from .groups import try_aggregate
 from .models import CheckResult, Finding, RunStatus
 from .scoring import ScoredCheck, score_run
@@ -22,9 +23,15 @@ if TYPE_CHECKING:
 __all__ = ["finalize"]
 
 
-async def finalize(platform: Platform, held: Claim) -> str:
-    """Close the run under the claim; returns the final status (or "lost-claim")."""
+async def finalize(platform: Platform, held: Claim,
+                   first: Callable[[AsyncSession], Awaitable[None]] | None = None) -> str:
+    """Close the run under the claim; returns the final status (or "lost-claim").
+
+    ``first`` runs at the start of the same transaction (the runner writes the results of
+    its checks so: results and closing commit together)."""
     async with platform.db.tenant_session(held.tenant_id) as session:
+        if first is not None:
+            await first(session)
         results = list((await session.execute(
             select(CheckResult).where(CheckResult.run_id == held.id))).scalars())
         findings = list((await session.execute(
@@ -49,7 +56,9 @@ async def finalize(platform: Platform, held: Claim) -> str:
                                       "coverage": scores["coverage"]["overall"], **counts})
         tolerance = (await review_settings(session, held.tenant_id)).risk_tolerance
         await review_finished(platform, session, held, str(status), findings, tolerance)
-    await escalate(platform, held.tenant_id)
+        due = await escalation_due(session, tolerance)
+    if due:
+        await escalate(platform, held.tenant_id)
     if held.row.parent_run_id:
         await try_aggregate(platform, held.row.parent_run_id)
     return str(status)

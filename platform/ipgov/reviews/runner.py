@@ -1,27 +1,38 @@
 """Running one review: execute each check of the claimed run once, then finalise.
 
+A review is a handful of transactions (bench/review_statements.py, issue 28): the claim, the
+tenant's view, the checks' reads (every check shares one read-only snapshot of the tenant, and
+one per other scope checks ask for: ``SharedReads``), and one write of every finding and
+result together with the run's closing (``finalize``). The lease is renewed on a timer
+(``keep_leased``), not per check.
+
 At-least-once delivery is safe: the work machine (``ipgov.work``) claims a run with a lease and
-a claim token; the findings and result rows of a batch of checks (at most ``BATCH`` checks or
-``BATCH_SECONDS`` of work) commit together (unique per run and check) and renew the lease, so a
-crash mid-batch leaves nothing of that batch and a re-delivered message resumes with the checks
-not yet recorded; every write is conditional on still holding the claim, so a stale worker
-records nothing and cannot finalise twice. Batching writes one transaction per batch instead of
-one per check (bench/review_statements.py).
+a claim token; results and the closing commit together (unique per run and check), so a crash
+before that leaves nothing and a re-delivered message runs the checks again; a review whose
+checks take longer than ``FLUSH_SECONDS`` records what is done so far first, and a re-delivery
+resumes with the checks not yet recorded. Every write is conditional on still holding the
+claim, so a stale worker records nothing and cannot finalise twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.db.base import utcnow
+from ipgov.db.scope import TenantScope
 from ipgov.tenancy.models import Tenant
-from ipgov.work import Claim, execute, renew
+from ipgov.work import Claim, LostClaim, execute, renew
 
 from .catalog import checks_for
 from .checks import Check, CheckContext, CheckStatus, NotAssessed, TenantView
@@ -36,7 +47,7 @@ __all__ = ["execute_run", "perform_run", "tenant_view"]
 
 log = logging.getLogger("ipgov.reviews")
 KIND = "review"
-BATCH, BATCH_SECONDS = 16, 1.0
+FLUSH_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -77,65 +88,128 @@ async def perform_run(platform: Platform, held: Claim) -> str:
         return "fanned-out"
     view = await tenant_view(platform, held.tenant_id)
     checks = checks_for(platform, view.enabled_plugins)
-    done = await _done_checks(platform, held, len(checks))
     with platform.telemetry.tracer.start_as_current_span("review.run") as span:
         span.set_attribute("ipgov.review.run_id", held.id)
-        batch: list[_Assessed] = []
-        since = time.monotonic()
-        for plugin, check in checks:
-            if check.id in done:
-                continue
-            batch.append(await _assess(platform, held, view, plugin, check))
-            if len(batch) >= BATCH or time.monotonic() - since >= BATCH_SECONDS:
-                await _record(platform, held, batch)
-                batch, since = [], time.monotonic()
-        if batch:
-            await _record(platform, held, batch)
-    return await finalize(platform, held)
+        async with keep_leased(platform, held), SharedReads(platform, held) as reads:
+            done = await reads.done_checks()
+            pending: list[_Assessed] = []
+            since = time.monotonic()
+            for plugin, check in checks:
+                if check.id in done:
+                    continue
+                pending.append(await _assess(platform, held, view, plugin, check, reads))
+                if time.monotonic() - since >= FLUSH_SECONDS:  # a long review: keep what
+                    await _record(platform, held, pending)  # is done so far
+                    pending, since = [], time.monotonic()
+    return await finalize(platform, held, lambda session: _add_pending(
+        platform, session, held, pending, total=len(checks)))
 
 
-async def _done_checks(platform: Platform, held: Claim, total: int) -> set[str]:
-    async with platform.db.tenant_session(held.tenant_id) as session:
-        await session.execute(update(ReviewRun).where(ReviewRun.id == held.id)
-                              .values(checks_total=total)
-                              .execution_options(synchronize_session=False))
-        rows = await session.execute(select(CheckResult.check_id)
-                                     .where(CheckResult.run_id == held.id))
+class SharedReads:
+    """The read-only sessions every check of one run shares (one snapshot each): the
+    tenant's own (``ctx.session``) and one per other scope a check asks for
+    (``ctx.lineage_session()``, ``ctx.open_session(ids)``), opened at first use and closed
+    when the run's checks are done. The audit witness is read before any of them begins (see
+    ``ipgov.audit.verify``)."""
+
+    def __init__(self, platform: Platform, held: Claim) -> None:
+        self.platform, self.held = platform, held
+        self.stack = AsyncExitStack()
+        self.session: AsyncSession | None = None
+        self.others: dict[frozenset[str], AsyncSession] = {}
+
+    async def __aenter__(self) -> SharedReads:
+        from ipgov.audit.bounded import before_snapshot
+
+        info = await before_snapshot(self.platform, self.held.tenant_id)
+        self.session = await self._open(TenantScope.tenant(self.held.tenant_id))
+        self.session.sync_session.info.update(info)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stack.aclose()
+
+    async def _open(self, scope: TenantScope) -> AsyncSession:
+        return await self.stack.enter_async_context(
+            self.platform.db.session(scope, readonly=True))
+
+    async def done_checks(self) -> set[str]:
+        """Checks of this run already recorded (by a worker that died after recording them)."""
+        assert self.session is not None
+        rows = await self.session.execute(select(CheckResult.check_id)
+                                          .where(CheckResult.run_id == self.held.id))
         return set(rows.scalars())
 
+    @asynccontextmanager
+    async def scoped(self, ids: frozenset[str]) -> AsyncIterator[AsyncSession]:
+        """The shared read session over ``ids`` (what ``ctx.open_session`` hands a check)."""
+        session = self.session if ids == {self.held.tenant_id} else self.others.get(ids)
+        if session is None:
+            session = self.others[ids] = await self._open(
+                TenantScope.tenants(ids, "review: lineage read"))
+        yield session
 
-async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check):
-    """Run the check's function in its own read session; errors are data, not crashes."""
-    from ipgov.db.scope import TenantScope
+    async def after_check(self, failed: bool) -> None:
+        """Nothing a check did is kept: a failed check's transaction (PostgreSQL refuses
+        every later statement in it) and any change it left pending are rolled back; the
+        next statement begins a new snapshot."""
+        for session in (self.session, *self.others.values()):
+            if session is not None and (failed or session.new or session.dirty
+                                        or session.deleted):
+                await session.rollback()
 
-    def open_session(ids: frozenset[str]):
-        return platform.db.session(TenantScope.tenants(ids, "review: lineage read"),
-                                   readonly=True)
 
-    lineage = view.lineage
-    async with platform.db.session(TenantScope.tenant(held.tenant_id), readonly=True) as session:
-        ctx = CheckContext(session=session, tenant=view, now=utcnow(), run_id=held.id,
-                           lineage=lineage, open_session=open_session)
-        try:
-            result = check.run(ctx)
-            outcome = await result if inspect.isawaitable(result) else result
-            await session.rollback()  # checks read; nothing they did is kept
-            return (outcome if isinstance(outcome, NotAssessed) else list(outcome)), None
-        except Exception as exc:  # a broken check must not stop the review
-            await session.rollback()
-            log.warning("check %s failed for tenant %s", check.id, held.tenant_id,
-                        exc_info=True)
-            return [], f"{type(exc).__name__}: {exc}"[:2000]
+@asynccontextmanager
+async def keep_leased(platform: Platform, held: Claim) -> AsyncIterator[None]:
+    """Renew the run's lease on a timer (a third of the lease) while the checks run, instead
+    of once per check; a lost claim stops the timer (the final write finds it lost too)."""
+    every = held.kind.lease(platform.settings).total_seconds() / 3
+
+    async def renewing() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with platform.db.tenant_session(held.tenant_id) as session:
+                    await renew(platform, session, held)
+            except LostClaim:
+                return
+            except Exception:  # a passing outage: try again next tick, the lease is longer
+                log.warning("review %s: lease not renewed", held.id, exc_info=True)
+
+    task = asyncio.create_task(renewing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _evaluate(platform: Platform, held: Claim, view: TenantView, check: Check,
+                    reads: SharedReads):
+    """Run the check's function on the shared read sessions; errors are data, not crashes."""
+    assert reads.session is not None
+    ctx = CheckContext(session=reads.session, tenant=view, now=utcnow(), run_id=held.id,
+                       lineage=view.lineage, open_session=reads.scoped)
+    try:
+        result = check.run(ctx)
+        outcome = await result if inspect.isawaitable(result) else result
+        await reads.after_check(failed=False)
+        return (outcome if isinstance(outcome, NotAssessed) else list(outcome)), None
+    except Exception as exc:  # a broken check must not stop the review
+        await reads.after_check(failed=True)
+        log.warning("check %s failed for tenant %s", check.id, held.tenant_id, exc_info=True)
+        return [], f"{type(exc).__name__}: {exc}"[:2000]
 
 
 async def _assess(platform: Platform, held: Claim, view: TenantView, plugin: str,
-                  check: Check) -> _Assessed:
+                  check: Check, reads: SharedReads) -> _Assessed:
     """Run one check (in its span); nothing is written yet."""
     with platform.telemetry.tracer.start_as_current_span(f"review.check {check.id}") as span:
         span.set_attribute("ipgov.check_id", check.id)
         span.set_attribute("ipgov.plugin", plugin)
         started = time.perf_counter()
-        outcome, error = await _evaluate(platform, held, view, check)
+        outcome, error = await _evaluate(platform, held, view, check, reads)
         span.set_attribute("ipgov.findings", 0 if isinstance(outcome, NotAssessed)
                            else len(outcome))
     return _Assessed(plugin, check, outcome, error, int((time.perf_counter() - started) * 1000))
@@ -145,15 +219,27 @@ async def _run_check(
     platform: Platform, held: Claim, view: TenantView, plugin: str, check: Check
 ) -> None:
     """Run one check and record it at once (a batch of one)."""
-    await _record(platform, held, [await _assess(platform, held, view, plugin, check)])
+    async with SharedReads(platform, held) as reads:
+        assessed = await _assess(platform, held, view, plugin, check, reads)
+    await _record(platform, held, [assessed])
+
+
+async def _add_pending(platform: Platform, session: AsyncSession, held: Claim,
+                       pending: list[_Assessed], total: int | None = None) -> None:
+    """Under the claim (``LostClaim`` otherwise): the rows of ``pending`` in ``session``."""
+    values: dict = {"checks_done": ReviewRun.checks_done + len(pending)}
+    if total is not None:
+        values["checks_total"] = total
+    await renew(platform, session, held, **values)
+    for assessed in pending:
+        session.add_all(_rows(held, assessed))
+    await session.flush()
 
 
 async def _record(platform: Platform, held: Claim, batch: list[_Assessed]) -> None:
     """Findings and result rows of a batch of checks, committed together under the claim."""
     async with platform.db.tenant_session(held.tenant_id) as session:
-        await renew(platform, session, held, checks_done=ReviewRun.checks_done + len(batch))
-        for assessed in batch:
-            session.add_all(_rows(held, assessed))
+        await _add_pending(platform, session, held, batch)
 
 
 def _rows(held: Claim, assessed: _Assessed) -> list[Finding | CheckResult]:
