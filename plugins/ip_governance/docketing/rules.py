@@ -8,6 +8,7 @@ are single rules in the same shape, merged by :func:`with_overrides`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -238,6 +239,9 @@ def _parse_fee(r: _Reader, rid: str, i: int, raw: Any) -> Fee | None:
     for extra in sorted(set(raw) - allowed):
         r.add(rid, f"{where}.{extra}", "unknown field")
     when = raw.get("effective_from")
+    if isinstance(when, str):  # an override stored as JSON keeps its dates as ISO text
+        with contextlib.suppress(ValueError):
+            when = date.fromisoformat(when)
     if not isinstance(when, date):
         r.add(rid, f"{where}.effective_from", "a date (YYYY-MM-DD) the amounts apply from")
         when = date.min

@@ -100,6 +100,14 @@ class IpAssetDeadlineType:
     due_on: date
     status: str
     description: str
+    origin: str = strawberry.field(description="manual, or computed by the docket rules")
+    rule_id: str | None = strawberry.field(description="The docket rule that computed it.")
+    grace_until: date | None = strawberry.field(
+        description="The last day of the late-payment period (a surcharge may apply).")
+    fee_amount: Decimal | None = strawberry.field(description="The official fee.")
+    fee_currency: str
+    explanation_en: str
+    explanation_zh: str = strawberry.field(description="The explanation in Chinese (zh-CN).")
 
 
 @strawberry.type(description="A licence in or out.")
@@ -335,7 +343,10 @@ def asset_node(a: IpAsset) -> IpAssetType:
                    cpc_codes=list(a.cpc_codes or []))
 
 
-deadline_node = row_mapper(IpAssetDeadlineType)
+deadline_node = row_mapper(
+    IpAssetDeadlineType,
+    explanation_en=lambda d: (d.explanation or {}).get("en", ""),
+    explanation_zh=lambda d: (d.explanation or {}).get("zh-CN", ""))
 
 
 def licence_node(lic: IpLicence) -> IpLicenceType:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ipgov.api import DomainError, InvalidInput, new_id
 
 from .models import IpAsset
-from .services import normalize_number, validate_asset
+from .services import normalize_number, redocket, validate_asset
 
 __all__ = ["ImportResult", "RowError", "import_assets", "MAX_ROWS"]
 
@@ -202,6 +202,9 @@ async def import_assets(session: AsyncSession, text: str, *, atomic: bool = Fals
         raise InvalidInput("the CSV is empty", code="EMPTY", field="csv")
     if not (atomic and result.errors):
         await session.flush()
+        stored = (await session.execute(select(IpAsset).where(
+            IpAsset.id.in_(result.asset_ids)))).scalars().all() if result.asset_ids else []
+        await redocket(session, list(stored))
     return result
 
 

@@ -58,7 +58,8 @@ T = TypeVar("T")
 __all__ = [
     "accept_risk", "add_deadline", "close_incident", "create_licence", "get", "one_of",
     "record_payment", "record_response", "report_incident", "save_asset", "save_risk",
-    "set_deadline_status", "set_recovery_plan", "delete_asset", "normalize_number", "required",
+    "set_deadline_status", "set_recovery_plan", "delete_asset", "normalize_number", "redocket",
+    "required",
 ]
 
 
@@ -249,7 +250,18 @@ async def save_asset(session: AsyncSession, data: dict[str, Any],
         setattr(asset, name, value)
     session.add(asset)
     await session.flush()
+    await redocket(session, [asset])
     return asset
+
+
+async def redocket(session: AsyncSession, assets: list[IpAsset]) -> None:
+    """Recompute the computed deadlines of ``assets`` (their dates, status or jurisdiction
+    may have changed)."""
+    from ..docketing import services as docket  # the docket builds on this register
+
+    if assets:
+        rules = await docket.effective_rules(session, assets[0].tenant_id)
+        await docket.recompute(session, assets, rules, utcnow().date())
 
 
 async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
