@@ -8,16 +8,18 @@ from typing import Any
 from ipgov.api import Check, Permission, TenantEvent
 
 from . import models
+from .checks import CHECKS as _CHECKS
+from .demo import demo
 from .graphql import DocketMutation, DocketQuery
 
-__all__ = ["CHECKS", "MODELS", "MUTATIONS", "PERMISSIONS", "QUERIES", "provision"]
+__all__ = ["CHECKS", "MODELS", "MUTATIONS", "PERMISSIONS", "QUERIES", "demo", "provision"]
 
 PERMISSIONS: list[Permission] = [
     Permission("ip_governance:docket", ("read", "override", "recompute", "set_rates"),
                "Docketing rules, overrides, exchange rates and the cost forecast"),
 ]
 MODELS: list[type] = [models.DocketRuleOverride, models.ExchangeRate]
-CHECKS: list[Check] = []
+CHECKS: list[Check] = _CHECKS
 QUERIES: list[type] = [DocketQuery]
 MUTATIONS: list[type] = [DocketMutation]
 

@@ -16,7 +16,7 @@ from .compute import AssetFacts, compute_docket
 from .rules import RuleSet
 from .timelimits import add_years
 
-__all__ = ["FeeLine", "MAX_YEARS", "fee_lines", "roll_up", "to_csv"]
+__all__ = ["FeeLine", "MAX_YEARS", "Total", "fee_lines", "roll_up", "to_csv"]
 
 MAX_YEARS = 10
 
@@ -56,7 +56,18 @@ def fee_lines(assets: Iterable[tuple[str, str, AssetFacts]], rules_by_tenant: di
     return out
 
 
-def roll_up(lines: Iterable[FeeLine], by: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Total:
+    """Fees of one entity in one year and currency."""
+
+    key: str
+    year: int
+    currency: str
+    amount: Decimal
+    reporting_amount: Decimal | None
+
+
+def roll_up(lines: Iterable[FeeLine], by: str) -> list[Total]:
     """Totals per (``by`` = tenant | family | asset, year, currency), sorted."""
     totals: dict[tuple[str, int, str], list[Decimal | None]] = defaultdict(
         lambda: [Decimal(0), Decimal(0)])
@@ -68,8 +79,7 @@ def roll_up(lines: Iterable[FeeLine], by: str) -> list[dict[str, object]]:
             cell[1] = None
         else:
             cell[1] += line.reporting_amount
-    return [{"key": key, "year": year, "currency": currency, "amount": amount,
-             "reporting_amount": reported}
+    return [Total(key, year, currency, amount or Decimal(0), reported)
             for (key, year, currency), (amount, reported) in sorted(totals.items())]
 
 
@@ -78,13 +88,12 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def to_csv(rows: list[dict[str, object]], names: dict[str, str], reporting: str) -> str:
+def to_csv(rows: list[Total], names: dict[str, str], reporting: str) -> str:
     """The roll-up as CSV (``names`` turns keys into readable names)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["entity", "year", "currency", "amount", f"amount_{reporting}"])
     for row in rows:
-        key = str(row["key"])
-        writer.writerow([_cell(names.get(key, key)), row["year"], row["currency"], row["amount"],
-                         "" if row["reporting_amount"] is None else row["reporting_amount"]])
+        writer.writerow([_cell(names.get(row.key, row.key)), row.year, row.currency, row.amount,
+                         "" if row.reporting_amount is None else row.reporting_amount])
     return buffer.getvalue()

@@ -170,10 +170,9 @@ async def _forecast(info: Info, tenant_id: str, years: int, reporting: str, by: 
     missing = sorted({line.currency for line in lines if line.reporting_amount is None})
     return DocketForecast(
         reporting_currency=reporting, by=by, tenant_ids=[ID(t) for t in ids],
-        rows=[ForecastRow(key=str(r["key"]), name=names.get(str(r["key"]), str(r["key"])),
-                          year=int(r["year"]), currency=str(r["currency"]),
-                          amount=r["amount"], reporting_amount=r["reporting_amount"])
-              for r in rows[:MAX_ROWS]],  # type: ignore[arg-type]
+        rows=[ForecastRow(key=r.key, name=names.get(r.key, r.key), year=r.year,
+                          currency=r.currency, amount=r.amount,
+                          reporting_amount=r.reporting_amount) for r in rows[:MAX_ROWS]],
         truncated=len(rows) > MAX_ROWS, missing_rates=missing,
         csv=to_csv(rows[:MAX_ROWS], names, reporting))
 

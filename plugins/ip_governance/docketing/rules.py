@@ -410,7 +410,7 @@ def parse_rules(text: str, file: str = "<rules>") -> RuleSet:
         raise DocketFormatError(file, [Problem("(file)", "(syntax)", str(exc)[:300])]) from None
     if not isinstance(doc, dict):
         raise DocketFormatError(file, [Problem("(file)", "(file)", "a mapping at the top")])
-    sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
+    sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
     r = _Reader(sources)
     if doc.get("format") != FORMAT:
         r.add("(file)", "format", f"exactly {FORMAT}")

@@ -8,6 +8,7 @@ Create Date: 2026-12-03
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,7 +22,7 @@ DEADLINE_COLUMNS = ("origin", "rule_id", "docket_key", "grace_until", "fee_amoun
                     "fee_currency", "explanation")
 
 
-def _tenant(table: str) -> list[sa.SchemaItem]:
+def _tenant(table: str) -> list[Any]:
     return [sa.Column('tenant_id', sa.String(length=36), nullable=False),
             sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'],
                                     name=op.f(f'fk_{table}_tenant_id_tenants'),
