@@ -9,7 +9,7 @@ zh-CN.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from .rules import Rule, RuleSet
@@ -162,7 +162,7 @@ def _entry(asset: AssetFacts, rules: RuleSet, rule: Rule, key: str, what: tuple[
                        currency, year, {"en": en, "zh-CN": zh})
 
 
-def _annuities(asset: AssetFacts, rules: RuleSet, rule: Rule, end: date
+def _annuities(asset: AssetFacts, rules: RuleSet, rule: Rule, start: date, end: date
                ) -> list[DocketEntry]:
     if asset.status not in IN_FORCE and rule.params.get("until") != "grant":
         return []
@@ -172,7 +172,11 @@ def _annuities(asset: AssetFacts, rules: RuleSet, rule: Rule, end: date
         grant_year = next(y for y in range(1, MAX_YEARS + 2)
                           if add_years(asset.filing_date, y) > asset.grant_date)
     out = []
+    # a year whose grace ended before ``start`` is history: skip building its entry
+    margin = timedelta(days=31 * ((rule.grace.months if rule.grace else 0) + 1))
     for year, nominal in _years(asset, rule, end, stop):
+        if nominal + margin < start:
+            continue
         schedule = rule.fee_on(nominal)
         fee = schedule.for_year(year) if schedule else None
         if fee is not None:
@@ -252,7 +256,7 @@ def compute_docket(asset: AssetFacts, rules: RuleSet, *, start: date, end: date
     out: list[DocketEntry] = []
     for rule in rules.for_asset(asset.jurisdiction, asset.kind):
         if rule.event == "annuity":
-            out += _annuities(asset, rules, rule, end)
+            out += _annuities(asset, rules, rule, start, end)
         elif rule.event == "maintenance":
             out += _maintenance(asset, rules, rule)
         elif rule.event == "renewal":

@@ -4,12 +4,18 @@ Rule 5, EPC Rule 131(4) and 134(1), 35 U.S.C. 21(b), JP Patent Act Art. 3)."""
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date, timedelta
 
 from .rules import Calendar
 
 __all__ = ["add_months", "add_years", "month_end", "roll_forward"]
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days(year: int, month: int) -> int:
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if leap else _DAYS[month - 1]
 
 
 def add_months(day: date, months: int) -> date:
@@ -17,7 +23,7 @@ def add_months(day: date, months: int) -> date:
     (filing 2024-02-29 plus 12 months is 2025-02-28)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, _month_days(year, month)))
 
 
 def add_years(day: date, years: int) -> date:
@@ -27,7 +33,7 @@ def add_years(day: date, years: int) -> date:
 
 def month_end(day: date) -> date:
     """The last day of ``day``'s month (EPC Rule 51(1) renewal due dates)."""
-    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=_month_days(day.year, day.month))
 
 
 def roll_forward(day: date, office: Calendar | None) -> date:
