@@ -271,12 +271,16 @@ class DocketMutation:
             object_id=lambda _: "", details=lambda counts: counts)
 
     @strawberry.mutation(description="Record the value of one unit of a currency in the "
-                                     "reporting currency (for the cost forecast).",
+                                     "reporting currency (for the cost forecast); asOf "
+                                     "defaults to today.",
                          extensions=requires(DOCKET, "set_rates"))
     async def set_exchange_rate(self, info: Info, tenant_id: ID, currency: str,
-                                reporting_currency: str, rate: Decimal, as_of: date
-                                ) -> ExchangeRatePayload:
+                                reporting_currency: str, rate: Decimal | None = None,
+                                as_of: date | None = None) -> ExchangeRatePayload:
         async def work(s: AsyncSession) -> ExchangeRateType:
+            if rate is None:
+                raise InvalidInput("give the rate", code="REQUIRED", field="rate")
+            day = as_of or utcnow().date()
             errors = FieldErrors()
             for name, value in (("currency", currency), ("reportingCurrency",
                                                          reporting_currency)):
@@ -293,10 +297,10 @@ class DocketMutation:
             if row is None:
                 row = ExchangeRate(currency=currency, reporting_currency=reporting_currency)
                 s.add(row)
-            row.rate, row.as_of = rate, as_of
+            row.rate, row.as_of = rate, day
             await s.flush()
             return ExchangeRateType(currency=currency, reporting_currency=reporting_currency,
-                                    rate=rate, as_of=as_of)
+                                    rate=rate, as_of=day)
 
         return await mutate(info, str(tenant_id), ExchangeRatePayload, "rate", work,
                             action="ip_governance.docket.rate_set", object_type=DOCKET,
