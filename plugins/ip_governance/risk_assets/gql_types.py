@@ -89,6 +89,8 @@ class IpAssetType:
     grant_date: date | None
     expiry_date: date | None
     source: str
+    fee_reduction: str
+    open_licence: bool
 
 
 @strawberry.type(description="A renewal/annuity, office-action, opposition or other deadline.")
@@ -216,6 +218,11 @@ class IpAssetInput:
     publication_date: date | None = None
     grant_date: date | None = None
     expiry_date: date | None = None
+    fee_reduction: str | None = strawberry.field(
+        default=None, description='A docket fee reduction: "" (none), cn_reduction_85 or '
+                                  'cn_reduction_70 (CN 费用减缴).')
+    open_licence: bool | None = strawberry.field(
+        default=None, description="Offered under a CN open licence (开放许可): annuities reduced.")
 
 
 @strawberry.input(description="A licence in or out.")

@@ -174,6 +174,7 @@ async def accept_risk(session: AsyncSession, risk: IpRisk, *, approver: str,
 ASSET_TEXT = {"title": 500, "jurisdiction": 8, "family_id": 100, "application_number": 60,
               "publication_number": 60, "registration_number": 60, "kind_code": 10,
               "assignee": 300, "owner": 200}
+FEE_REDUCTIONS = ("", "cn_reduction_85", "cn_reduction_70")  # ids of the docket rules file
 ASSET_DATES = ("priority_date", "filing_date", "publication_date", "grant_date", "expiry_date")
 
 
@@ -202,6 +203,11 @@ def validate_asset(data: dict[str, Any]) -> dict[str, Any]:
                                 "G06N 3/08)", field="cpcCodes"))
     for name in ASSET_DATES:
         out[name] = data.get(name)
+    out["fee_reduction"] = data.get("fee_reduction") or ""
+    if out["fee_reduction"] not in FEE_REDUCTIONS:
+        errors.add(InvalidInput("a fee reduction is cn_reduction_85, cn_reduction_70 or none",
+                                code="INVALID_CHOICE", field="feeReduction"))
+    out["open_licence"] = bool(data.get("open_licence"))
     if out["filing_date"] and out["grant_date"] and out["grant_date"] < out["filing_date"]:
         errors.add(InvalidInput("the grant date is before the filing date", field="grantDate"))
     if out["kind"] in {"patent", "utility_model", "design", "trademark"} and not (
@@ -236,7 +242,8 @@ async def find_same_asset(session: AsyncSession, fields: dict[str, Any]) -> IpAs
 async def save_asset(session: AsyncSession, data: dict[str, Any],
                      asset: IpAsset | None = None) -> IpAsset:
     """Create (refusing a duplicate office number) or update an asset."""
-    names = ("kind", "status", "value_tier", "inventors", "cpc_codes", *ASSET_TEXT, *ASSET_DATES)
+    names = ("kind", "status", "value_tier", "inventors", "cpc_codes", "fee_reduction",
+             "open_licence", *ASSET_TEXT, *ASSET_DATES)
     base = {c: getattr(asset, c) for c in names} if asset else {}
     fields = validate_asset({**base, **{k: v for k, v in data.items() if v is not None}})
     same = await find_same_asset(session, fields)

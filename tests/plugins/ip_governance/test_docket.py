@@ -147,3 +147,22 @@ async def test_forecast_rolls_up_the_tree_with_rates(platform, gql):
     own = (await gql(FORECAST, {"t": g.ids["fc-a"], "y": 5, "c": "CNY"}, g.token("a-admin"))
            )["data"]["docketForecast"]
     assert own["tenantIds"] == [g.ids["fc-a"]]
+
+
+async def test_a_fee_reduction_on_the_asset_lowers_its_computed_fees(platform, gql):
+    g = await make_group(platform, "red")
+    t, token = g.ids["red-a"], g.token("a-admin")
+    body = await gql(CREATE, {"t": t, "in": {**CN_PATENT, "feeReduction": "cn_reduction_85"}},
+                     token)
+    assert body["data"]["createIpAsset"]["errors"] == []
+    fees = [n["feeAmount"] for n in await _computed(gql, t, token)]
+    full = [f"{e.fee:.2f}" for e in compute_docket(
+        AssetFacts("x", "patent", "CN", "granted", date(2021, 3, 14),
+                   grant_date=date(2023, 5, 1)), shipped_rules(), start=utcnow().date(),
+        end=utcnow().date() + timedelta(days=HORIZON_DAYS))]
+    assert fees and all(float(f) == round(float(x) * 0.15, 2) for f, x in zip(fees, full,
+                                                                                strict=True))
+    bad = await gql(CREATE, {"t": t, "in": {**CN_PATENT, "applicationNumber": "202110007777.1",
+                                            "feeReduction": "half"}}, token)
+    [err] = bad["data"]["createIpAsset"]["errors"]
+    assert (err["code"], err["field"]) == ("INVALID_CHOICE", "feeReduction")
