@@ -197,6 +197,8 @@ async def import_assets(session: AsyncSession, text: str, *, atomic: bool = Fals
             result.errors.extend(RowError(line, e.field, e.code, e.message)
                                  for e in getattr(exc, "field_errors", None) or [exc])
             continue
+        for docket_only in ("fee_reduction", "open_licence"):  # not CSV columns: keep stored
+            fields.pop(docket_only, None)
         _store(session, index, fields, source, result)
     if layout is None:
         raise InvalidInput("the CSV is empty", code="EMPTY", field="csv")
