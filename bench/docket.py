@@ -100,9 +100,10 @@ async def measure(args: argparse.Namespace) -> list[Result]:
 
         async def change_rule_and_recompute() -> None:
             async with platform.db.tenant_session(tenant_id) as session:
-                await services.declare_override(session, tenant_id, OVERRIDE, "bench")
+                scope = services.Scope()
+                await services.declare_override(session, tenant_id, OVERRIDE, "bench", scope)
                 await services.materialise(session, [[_Root(tenant_id)]])
-                await services.recompute_tenant(session, tenant_id, today)
+                await services.recompute_tenant(session, tenant_id, today, scope)
 
         async def read_assets() -> None:
             async with platform.db.tenant_session(tenant_id, readonly=True) as session:

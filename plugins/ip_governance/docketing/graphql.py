@@ -212,11 +212,13 @@ def _scope(info: Info, tenant_id: str) -> tuple[set[str], list[Any]]:
     return {link.tenant_id for chain in chains for link in chain}, chains
 
 
-async def _propagate(session: AsyncSession, chains: list[Any]) -> int:
+async def _propagate(session: AsyncSession, chains: list[Any], scope: services.Scope) -> int:
+    """Materialise the overrides down the tree and recompute the assets the change touches
+    (the old and new rule's jurisdictions and kinds, and the shipped rule's of that id)."""
     await services.materialise(session, chains)
     today, changed = utcnow().date(), 0
     for chain in chains:
-        counts = await services.recompute_tenant(session, chain[0].tenant_id, today)
+        counts = await services.recompute_tenant(session, chain[0].tenant_id, today, scope)
         changed += sum(counts.values())
     return changed
 
@@ -233,9 +235,11 @@ class DocketMutation:
         ids, chains = _scope(info, str(tenant_id))
 
         async def work(s: AsyncSession) -> dict[str, Any]:
+            scope = services.Scope()
             rule = await services.declare_override(s, str(tenant_id), yaml,
-                                                   info.context.require_principal().subject)
-            changed = await _propagate(s, chains)
+                                                   info.context.require_principal().subject,
+                                                   scope)
+            changed = await _propagate(s, chains, scope)
             return {"rule": rule_node(rule, await services.effective_rules(s, str(tenant_id))),
                     "recomputed": changed}
 
@@ -252,8 +256,9 @@ class DocketMutation:
         ids, chains = _scope(info, str(tenant_id))
 
         async def work(s: AsyncSession) -> dict[str, Any]:
-            await services.remove_override(s, str(tenant_id), rule_id)
-            return {"rule": None, "recomputed": await _propagate(s, chains)}
+            scope = services.Scope()
+            await services.remove_override(s, str(tenant_id), rule_id, scope)
+            return {"rule": None, "recomputed": await _propagate(s, chains, scope)}
 
         return await mutate(
             info, str(tenant_id), DocketOverridePayload, None, work,

@@ -10,6 +10,7 @@ deadlines whose grace ended before today are history and left alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from .compute import AssetFacts, DocketEntry, compute_docket
 from .models import DocketRuleOverride
 from .rules import Rule, RuleSet, parse_rule, shipped_rules, with_overrides
 
-__all__ = ["HORIZON_DAYS", "declare_override", "effective_rules", "facts", "materialise",
+__all__ = ["HORIZON_DAYS", "Scope", "declare_override", "effective_rules", "facts", "materialise",
            "recompute", "recompute_tenant", "remove_override"]
 
 HORIZON_DAYS = 3 * 366
@@ -110,13 +111,35 @@ def _changed(row: IpAssetDeadline, entry: DocketEntry) -> bool:
                                            entry.kind)
 
 
-async def recompute_tenant(session: AsyncSession, tenant_id: str, today: date
-                           ) -> dict[str, int]:
-    """Recompute every asset of ``tenant_id`` (after a rule change)."""
+async def recompute_tenant(session: AsyncSession, tenant_id: str, today: date,
+                           scope: Scope | None = None) -> dict[str, int]:
+    """Recompute the assets of ``tenant_id`` after a rule change: all of them, or only those
+    of ``scope`` (the jurisdictions and kinds the changed rules apply to)."""
     rules = await effective_rules(session, tenant_id)
-    assets = (await session.execute(select(IpAsset).where(IpAsset.tenant_id == tenant_id)
-                                    .order_by(IpAsset.id))).scalars().all()
+    stmt = select(IpAsset).where(IpAsset.tenant_id == tenant_id)
+    if scope is not None:
+        stmt = stmt.where(IpAsset.jurisdiction.in_(sorted(scope.jurisdictions)),
+                          IpAsset.kind.in_(sorted(scope.kinds)))
+    assets = (await session.execute(stmt.order_by(IpAsset.id))).scalars().all()
     return await recompute(session, list(assets), rules, today)
+
+
+@dataclass
+class Scope:
+    """The assets a rule change can affect: its jurisdictions and kinds."""
+
+    jurisdictions: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+
+    def add(self, body: Any) -> None:
+        """Widen by one rule body (a shipped or override rule as a mapping)."""
+        if isinstance(body, dict):
+            self.jurisdictions.add(str(body.get("jurisdiction", "")))
+            self.kinds.update(str(k) for k in body.get("kinds") or [])
+            shipped = shipped_rules().rules.get(str(body.get("id", "")))
+            if shipped is not None:  # an override replaces the shipped rule of its id
+                self.jurisdictions.add(shipped.jurisdiction)
+                self.kinds.update(shipped.kinds)
 
 
 # ----------------------------------------------------------------------------- overrides
@@ -136,14 +159,19 @@ def parse_override(text: str) -> tuple[Rule, dict[str, Any]]:
     return rule, body
 
 
-async def declare_override(session: AsyncSession, tenant_id: str, text: str, actor: str
-                           ) -> Rule:
-    """Store ``tenant_id``'s own override (replacing its earlier one for the same rule)."""
+async def declare_override(session: AsyncSession, tenant_id: str, text: str, actor: str,
+                           scope: Scope | None = None) -> Rule:
+    """Store ``tenant_id``'s own override (replacing its earlier one for the same rule);
+    ``scope`` is widened by the old and the new rule."""
     rule, body = parse_override(text)
+    if scope is not None:
+        scope.add(body)
     own = (await session.execute(select(DocketRuleOverride).where(
         DocketRuleOverride.tenant_id == tenant_id, DocketRuleOverride.declared.is_(True))
     )).scalars().all()
     row = next((r for r in own if r.rule_id == rule.id), None)
+    if scope is not None:
+        scope.add(row.body if row else None)
     if row is None:
         if len(own) >= MAX_OVERRIDES:
             raise InvalidInput(f"at most {MAX_OVERRIDES} overrides per tenant",
@@ -156,13 +184,16 @@ async def declare_override(session: AsyncSession, tenant_id: str, text: str, act
     return rule
 
 
-async def remove_override(session: AsyncSession, tenant_id: str, rule_id: str) -> None:
-    """Withdraw ``tenant_id``'s own override of ``rule_id``."""
+async def remove_override(session: AsyncSession, tenant_id: str, rule_id: str,
+                          scope: Scope | None = None) -> None:
+    """Withdraw ``tenant_id``'s own override of ``rule_id`` (``scope`` widened by it)."""
     row = (await session.execute(select(DocketRuleOverride).where(
         DocketRuleOverride.tenant_id == tenant_id, DocketRuleOverride.declared.is_(True),
         DocketRuleOverride.rule_id == rule_id))).scalar_one_or_none()
     if row is None:
         raise NotFound("no override of this rule here", code="NOT_FOUND", field="ruleId")
+    if scope is not None:
+        scope.add(row.body)
     await session.delete(row)
     await session.flush()
 
