@@ -159,3 +159,21 @@ def test_trademark_renewals_and_design_priority() -> None:
     design = AssetFacts("g", "design", "CN", "pending", date(2026, 1, 5))
     assert by_key(design)["cn.design.priority"].due_on == date(2026, 7, 6)  # 07-05 is a Sunday
     assert by_key(AssetFacts("h", "trademark", "CN", "lapsed", None)) == {}
+
+
+def test_forecast_lines_roll_up_and_csv_is_not_a_formula() -> None:
+    from ip_governance.docketing.forecast import fee_lines, roll_up, to_csv
+
+    cn = AssetFacts("a", "patent", "CN", "granted", date(2021, 3, 14), grant_date=date(2023, 5, 1))
+    us = AssetFacts("b", "patent", "US", "granted", date(2019, 3, 14), grant_date=date(2022, 1, 4))
+    lines = fee_lines([("t1", "F1", cn), ("t1", "F1", us)], {"t1": RULES}, date(2027, 1, 1), 3,
+                      "CNY", {"USD": Decimal("7")})
+    # 2027-2029: CN years 7, 8 and 9 (2,000 each); US 7.5-year fee falls in 2029 (4,040 USD)
+    assert [(x.year, x.currency, x.amount) for x in lines if x.asset_id == "a"] == [
+        (2027, "CNY", 2000), (2028, "CNY", 2000), (2029, "CNY", 2000)]
+    [usd] = [x for x in lines if x.asset_id == "b"]
+    assert (usd.year, usd.reporting_amount) == (2029, Decimal("28280.00"))
+    totals = {(t.year, t.currency): t for t in roll_up(lines, "family")}
+    assert totals[(2029, "USD")].reporting_amount == Decimal("28280.00")
+    text = to_csv(roll_up(lines, "tenant"), {"t1": "=HYPERLINK(1)"}, "CNY")
+    assert text.splitlines()[1].startswith("'=HYPERLINK(1),2027,CNY,2000")
