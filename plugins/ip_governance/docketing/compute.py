@@ -15,14 +15,15 @@ from decimal import Decimal
 from .rules import Rule, RuleSet
 from .timelimits import add_months, add_years, month_end, roll_forward
 
-__all__ = ["AssetFacts", "DocketEntry", "compute_docket", "expiry", "surcharge"]
+__all__ = ["AssetFacts", "DocketEntry", "compute_docket", "expiry", "office_action_entry",
+           "surcharge"]
 
 DEAD = ("lapsed", "abandoned", "expired", "revoked")
 IN_FORCE = ("granted", "registered")
 MAX_YEARS = 30
-DEADLINE_KIND = {"annuity": "annuity", "maintenance": "annuity", "renewal": "renewal",
-                 "priority": "priority", "national_phase": "national_phase",
-                 "validation": "validation"}
+DEADLINE_KIND = {"office_action": "office_action", "annuity": "annuity",
+                 "maintenance": "annuity", "renewal": "renewal", "priority": "priority",
+                 "national_phase": "national_phase", "validation": "validation"}
 PLACE = {"CN": ("CN", "中国"), "EP": ("EP", "欧洲"), "US": ("US", "美国"), "JP": ("JP", "日本"),
          "KR": ("KR", "韩国"), "WO": ("PCT", "PCT"), "EU": ("EU", "欧盟")}
 KIND = {"patent": ("patent", "专利"), "utility_model": ("utility model", "实用新型"),
@@ -267,3 +268,22 @@ def compute_docket(asset: AssetFacts, rules: RuleSet, *, start: date, end: date
             out += _validation(asset, rules, rule)
     kept = [e for e in out if (e.grace_until or e.due_on) >= start and e.due_on <= end]
     return sorted(kept, key=lambda e: (e.due_on, e.key))
+
+
+def office_action_entry(asset: AssetFacts, rules: RuleSet, received_on: date
+                        ) -> DocketEntry | None:
+    """The response deadline of an office action notified on ``received_on`` by the asset's
+    ``office_action`` rule (None when the rules have none for its jurisdiction and kind)."""
+    rule = next((r for r in rules.for_asset(asset.jurisdiction, asset.kind)
+                 if r.event == "office_action"), None)
+    if rule is None:
+        return None
+    if "days" in rule.params:
+        nominal, period = received_on + timedelta(days=rule.params["days"]), (
+            f"{rule.params['days']} days", f"{rule.params['days']}天")
+    else:
+        nominal, period = add_months(received_on, rule.params["months"]), (
+            f"{rule.params['months']} months", f"{rule.params['months']}个月")
+    return _entry(asset, rules, rule, f"{rule.id}:{received_on.isoformat()}", (
+        f"response to the office action of {received_on.isoformat()} ({period[0]})",
+        f"答复 {received_on.isoformat()} 的审查意见（{period[1]}）"), nominal, None, "", None)

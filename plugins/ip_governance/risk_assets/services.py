@@ -284,16 +284,34 @@ async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
 
 
 async def add_deadline(session: AsyncSession, *, asset_id: str, kind: str,
-                       due_on: date | None, description: str = "") -> IpAssetDeadline:
-    """A dated obligation on one of the tenant's assets."""
+                       due_on: date | None, description: str = "",
+                       received_on: date | None = None) -> IpAssetDeadline:
+    """A dated obligation on one of the tenant's assets; an office action given with the
+    day it was received and no due date gets its response period from the docket rules."""
     errors = FieldErrors()
-    errors.check(required, due_on, "dueOn")
+    if due_on is None and not (kind == "office_action" and received_on):
+        errors.check(required, due_on, "dueOn")
     checked_kind = errors.check(one_of, kind, DEADLINE_KINDS, "kind")
     description = errors.check(_text, description, "description", 2000)  # type: ignore[assignment]
     errors.raise_if_any()
-    await get(session, IpAsset, asset_id, "asset")
+    asset = await get(session, IpAsset, asset_id, "asset")
+    explanation: dict[str, str] = {}
+    rule_id = None
+    if due_on is None and received_on is not None:
+        from ..docketing import compute  # the docket builds on this register
+        from ..docketing import services as docket
+
+        entry = compute.office_action_entry(docket.facts(asset),
+                                            await docket.effective_rules(session),
+                                            received_on)
+        if entry is None:
+            raise InvalidInput("no response period is known for this jurisdiction: give the "
+                               "due date", code="REQUIRED", field="dueOn")
+        due_on, explanation, rule_id = entry.due_on, dict(entry.explanation), entry.rule_id
+        description = description or entry.explanation["en"][:2000]
     row = IpAssetDeadline(asset_id=asset_id, kind=checked_kind, due_on=due_on,
-                          description=description, status="open")
+                          description=description, status="open", rule_id=rule_id,
+                          explanation=explanation)
     session.add(row)
     await session.flush()
     return row

@@ -166,3 +166,23 @@ async def test_a_fee_reduction_on_the_asset_lowers_its_computed_fees(platform, g
                                             "feeReduction": "half"}}, token)
     [err] = bad["data"]["createIpAsset"]["errors"]
     assert (err["code"], err["field"]) == ("INVALID_CHOICE", "feeReduction")
+
+
+async def test_an_office_action_gets_its_response_period_from_the_rules(platform, gql):
+    g = await make_group(platform, "oa")
+    t, token = g.ids["oa-a"], g.token("a-admin")
+    pending = {**CN_PATENT, "status": "pending", "grantDate": None}
+    asset_id = (await gql(CREATE, {"t": t, "in": pending}, token))["data"]["createIpAsset"][
+        "asset"]["id"]
+    add = """mutation($t: ID!, $a: ID!, $r: Date) { addIpAssetDeadline(tenantId: $t, assetId: $a,
+      kind: "office_action", receivedOn: $r) { deadline { dueOn ruleId explanationEn }
+      errors { code field } } }"""
+    body = (await gql(add, {"t": t, "a": asset_id, "r": "2026-06-03"}, token))["data"][
+        "addIpAssetDeadline"]
+    # four months from 2026-06-03 is 2026-10-03, a Saturday inside National Day: Monday 5th
+    assert body["deadline"]["dueOn"] == "2026-10-05"
+    assert body["deadline"]["ruleId"] == "cn.patent.office_action"
+    assert "response to the office action of 2026-06-03" in body["deadline"]["explanationEn"]
+    missing = (await gql(add, {"t": t, "a": asset_id, "r": None}, token))["data"][
+        "addIpAssetDeadline"]
+    assert missing["errors"] == [{"code": "REQUIRED", "field": "dueOn"}]
