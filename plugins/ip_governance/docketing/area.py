@@ -25,5 +25,6 @@ MUTATIONS: list[type] = [DocketMutation]
 
 
 async def provision(event: TenantEvent) -> Any:
-    """Nothing to seed: a new subsidiary inherits its group's overrides when they change."""
+    """Nothing to seed: a new subsidiary takes up its group's overrides at the next override
+    change above it, or at once with ``recomputeDocket``."""
     return None

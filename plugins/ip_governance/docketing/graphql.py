@@ -266,14 +266,22 @@ class DocketMutation:
             object_id=lambda _: rule_id, details=lambda r: {"recomputed": r["recomputed"]},
             session=lambda: info.context.multi_session(ids, "ip_governance: docket override"))
 
-    @strawberry.mutation(description="Recompute the tenant's docket from its rules now.",
+    @strawberry.mutation(description="Take up the overrides the tenant inherits now (e.g. "
+                                     "after joining a group) and recompute its docket.",
                          extensions=requires(DOCKET, "recompute"))
     async def recompute_docket(self, info: Info, tenant_id: ID) -> DocketRecomputePayload:
+        chain = chain_from_platform(info.context.platform, str(tenant_id))
+        ids = {link.tenant_id for link in chain}
+
+        async def work(s: AsyncSession) -> dict[str, int]:
+            await services.materialise(s, [chain])
+            return await services.recompute_tenant(s, str(tenant_id), utcnow().date())
+
         return await mutate(
-            info, str(tenant_id), DocketRecomputePayload, None,
-            lambda s: services.recompute_tenant(s, str(tenant_id), utcnow().date()),
+            info, str(tenant_id), DocketRecomputePayload, None, work,
             action="ip_governance.docket.recomputed", object_type=DOCKET,
-            object_id=lambda _: "", details=lambda counts: counts)
+            object_id=lambda _: "", details=lambda counts: counts,
+            session=lambda: info.context.multi_session(ids, "ip_governance: docket recompute"))
 
     @strawberry.mutation(description="Record the value of one unit of a currency in the "
                                      "reporting currency (for the cost forecast); asOf "

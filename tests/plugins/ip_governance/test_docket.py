@@ -186,3 +186,22 @@ async def test_an_office_action_gets_its_response_period_from_the_rules(platform
     missing = (await gql(add, {"t": t, "a": asset_id, "r": None}, token))["data"][
         "addIpAssetDeadline"]
     assert missing["errors"] == [{"code": "REQUIRED", "field": "dueOn"}]
+
+
+async def test_recompute_takes_up_inherited_overrides(platform, gql):
+    g = await make_group(platform, "inh", "hybrid")
+    await gql(OVERRIDE, {"t": g.ids["inh"], "y": CHEAPER}, g.token("admin"))
+    async with platform.db.system_session("test: forget the inherited rows") as s:
+        from sqlalchemy import delete
+
+        from ip_governance.docketing.models import DocketRuleOverride
+        await s.execute(delete(DocketRuleOverride).where(
+            DocketRuleOverride.tenant_id == g.ids["inh-a"]))
+    await gql(CREATE, {"t": g.ids["inh-a"], "in": CN_PATENT}, g.token("a-admin"))
+    assert "100.00" not in {n["feeAmount"] for n in await _computed(
+        gql, g.ids["inh-a"], g.token("a-admin"))}
+    body = await gql("""mutation($t: ID!) { recomputeDocket(tenantId: $t) { updated
+        errors { code } } }""", {"t": g.ids["inh-a"]}, g.token("a-admin"))
+    assert body["data"]["recomputeDocket"]["errors"] == []
+    fees = {n["feeAmount"] for n in await _computed(gql, g.ids["inh-a"], g.token("a-admin"))}
+    assert fees == {"100.00"}
