@@ -44,7 +44,7 @@ PLUGIN_INFO = PluginInfo(
     ),
 )
 
-AREAS = ("framework", "organization", "risk_assets", "certification")
+AREAS = ("framework", "organization", "risk_assets", "certification", "docketing")
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor", "group_admin", "tenant_admin",
                "ip_manager")
 _GOVERN = ("group_admin", "tenant_admin")  # the decision level: evaluates, directs, monitors
@@ -63,6 +63,7 @@ WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "ip_governance:licence": {"create": _MANAGE, "update": _MANAGE},
     "ip_governance:incident": {"create": _PARTICIPATE, "update": _MANAGE, "close": _MANAGE},
     "ip_governance:certification": {"record": _GOVERN},
+    "ip_governance:docket": {"override": _GOVERN, "recompute": _MANAGE, "set_rates": _MANAGE},
 }
 """Who may do what besides reading, per object and action; the reasons are in
 docs/authorization.md (tests/contract/test_authorization_matrix.py keeps the two equal)."""

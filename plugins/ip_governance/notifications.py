@@ -44,6 +44,7 @@ async def deadline_entries(session: AsyncSession, locale: str, start: date,
     return [CalendarEntry(uid=f"ip_governance.deadline.{d.id}",
                           title=f"{d.kind} {word}: {title[:200]}",
                           on=d.due_on, object_type="ip_governance:asset",
-                          description=d.description[:500],
+                          description=((d.explanation or {}).get(locale)
+                                       or d.description)[:500],
                           path="/x/ip_governance/deadline-list")
             for d, title in rows]

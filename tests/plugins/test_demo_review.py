@@ -52,6 +52,10 @@ async def test_demo_group_review_fires_every_plugins_checks_where_expected(platf
     assert "hanwei-semiconductor" in patents["patent_search.watchlist_matches"]
     assert "hanwei-europe" not in set().union(*patents.values())
 
+    # ip_governance docketing: the annuity Hanwei Semiconductor missed is in its grace period
+    docket = fired("ip_governance.docketing.")
+    assert "hanwei-semiconductor" in docket["ip_governance.docketing.fee_unpaid_in_grace"]
+
     # no first-party check fires in every tenant of the group
     first_party = ("ip_governance.", "data_governance.", "patent_search.")
     for check_id, slugs in by_check.items():

@@ -89,6 +89,8 @@ class IpAssetType:
     grant_date: date | None
     expiry_date: date | None
     source: str
+    fee_reduction: str
+    open_licence: bool
 
 
 @strawberry.type(description="A renewal/annuity, office-action, opposition or other deadline.")
@@ -100,6 +102,14 @@ class IpAssetDeadlineType:
     due_on: date
     status: str
     description: str
+    origin: str = strawberry.field(description="manual, or computed by the docket rules")
+    rule_id: str | None = strawberry.field(description="The docket rule that computed it.")
+    grace_until: date | None = strawberry.field(
+        description="The last day of the late-payment period (a surcharge may apply).")
+    fee_amount: Decimal | None = strawberry.field(description="The official fee.")
+    fee_currency: str
+    explanation_en: str
+    explanation_zh: str = strawberry.field(description="The explanation in Chinese (zh-CN).")
 
 
 @strawberry.type(description="A licence in or out.")
@@ -208,6 +218,11 @@ class IpAssetInput:
     publication_date: date | None = None
     grant_date: date | None = None
     expiry_date: date | None = None
+    fee_reduction: str | None = strawberry.field(
+        default=None, description='A docket fee reduction: "" (none), cn_reduction_85 or '
+                                  'cn_reduction_70 (CN 费用减缴).')
+    open_licence: bool | None = strawberry.field(
+        default=None, description="Offered under a CN open licence (开放许可): annuities reduced.")
 
 
 @strawberry.input(description="A licence in or out.")
@@ -335,7 +350,10 @@ def asset_node(a: IpAsset) -> IpAssetType:
                    cpc_codes=list(a.cpc_codes or []))
 
 
-deadline_node = row_mapper(IpAssetDeadlineType)
+deadline_node = row_mapper(
+    IpAssetDeadlineType,
+    explanation_en=lambda d: (d.explanation or {}).get("en", ""),
+    explanation_zh=lambda d: (d.explanation or {}).get("zh-CN", ""))
 
 
 def licence_node(lic: IpLicence) -> IpLicenceType:

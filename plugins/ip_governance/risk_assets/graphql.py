@@ -337,15 +337,18 @@ class RiskAssetsMutation:
                                "rejected": len(r.errors)},
             to_node=answer, commit_if=lambda r: not (atomic and r.errors))
 
-    @strawberry.mutation(description="Add a deadline to an asset.",
+    @strawberry.mutation(description="Add a deadline to an asset; an office action with "
+                         "receivedOn and no dueOn gets the response period of the docket "
+                         "rules for the asset's jurisdiction.",
                          extensions=requires(ASSET, "update"))
     async def add_ip_asset_deadline(self, info: Info, tenant_id: ID, asset_id: ID, kind: str,
-                                    due_on: date | None = None, description: str = ""
+                                    due_on: date | None = None, description: str = "",
+                                    received_on: date | None = None
                                     ) -> IpAssetDeadlinePayload:
         return await mutate(
             info, str(tenant_id), IpAssetDeadlinePayload, "deadline",
             lambda s: services.add_deadline(s, asset_id=str(asset_id), kind=kind, due_on=due_on,
-                                            description=description),
+                                            description=description, received_on=received_on),
             action="ip_governance.deadline.created", object_type=ASSET, to_node=deadline_node)
 
     @strawberry.mutation(description="Mark a deadline done, waived, missed or open.",

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ipgov.api import DomainError, InvalidInput, new_id
 
 from .models import IpAsset
-from .services import normalize_number, validate_asset
+from .services import normalize_number, redocket, validate_asset
 
 __all__ = ["ImportResult", "RowError", "import_assets", "MAX_ROWS"]
 
@@ -197,11 +197,16 @@ async def import_assets(session: AsyncSession, text: str, *, atomic: bool = Fals
             result.errors.extend(RowError(line, e.field, e.code, e.message)
                                  for e in getattr(exc, "field_errors", None) or [exc])
             continue
+        for docket_only in ("fee_reduction", "open_licence"):  # not CSV columns: keep stored
+            fields.pop(docket_only, None)
         _store(session, index, fields, source, result)
     if layout is None:
         raise InvalidInput("the CSV is empty", code="EMPTY", field="csv")
     if not (atomic and result.errors):
         await session.flush()
+        stored = (await session.execute(select(IpAsset).where(
+            IpAsset.id.in_(result.asset_ids)))).scalars().all() if result.asset_ids else []
+        await redocket(session, list(stored))
     return result
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -110,6 +111,8 @@ class IpAsset(TenantScoped, Base):
     grant_date: Mapped[date | None] = mapped_column(Date)
     expiry_date: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(40), default="manual")
+    fee_reduction: Mapped[str] = mapped_column(String(30), default="")  # docket reduction id
+    open_licence: Mapped[bool] = mapped_column(Boolean, default=False)  # CN 开放许可
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -118,6 +121,7 @@ class IpAssetDeadline(TenantScoped, Base):
     """A dated obligation on an asset: renewal/annuity, office-action response, opposition."""
 
     __tablename__ = "ipg_asset_deadlines"
+    __table_args__ = (Index("ix_ipg_asset_deadlines_docket", "tenant_id", "asset_id", "origin"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     asset_id: Mapped[str] = mapped_column(
@@ -128,6 +132,15 @@ class IpAssetDeadline(TenantScoped, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     completed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # computed by the docket (origin "computed"): which rule and period, the grace period,
+    # the official fee and an explanation {"en", "zh-CN"}; manual deadlines leave them empty
+    origin: Mapped[str] = mapped_column(String(10), default="manual")
+    rule_id: Mapped[str | None] = mapped_column(String(80))
+    docket_key: Mapped[str | None] = mapped_column(String(120))
+    grace_until: Mapped[date | None] = mapped_column(Date)
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    fee_currency: Mapped[str] = mapped_column(String(3), default="")
+    explanation: Mapped[dict] = mapped_column(default=dict)
 
 
 class IpLicence(TenantScoped, Base):

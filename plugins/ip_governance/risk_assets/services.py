@@ -58,7 +58,8 @@ T = TypeVar("T")
 __all__ = [
     "accept_risk", "add_deadline", "close_incident", "create_licence", "get", "one_of",
     "record_payment", "record_response", "report_incident", "save_asset", "save_risk",
-    "set_deadline_status", "set_recovery_plan", "delete_asset", "normalize_number", "required",
+    "set_deadline_status", "set_recovery_plan", "delete_asset", "normalize_number", "redocket",
+    "required",
 ]
 
 
@@ -173,6 +174,7 @@ async def accept_risk(session: AsyncSession, risk: IpRisk, *, approver: str,
 ASSET_TEXT = {"title": 500, "jurisdiction": 8, "family_id": 100, "application_number": 60,
               "publication_number": 60, "registration_number": 60, "kind_code": 10,
               "assignee": 300, "owner": 200}
+FEE_REDUCTIONS = ("", "cn_reduction_85", "cn_reduction_70")  # ids of the docket rules file
 ASSET_DATES = ("priority_date", "filing_date", "publication_date", "grant_date", "expiry_date")
 
 
@@ -201,6 +203,11 @@ def validate_asset(data: dict[str, Any]) -> dict[str, Any]:
                                 "G06N 3/08)", field="cpcCodes"))
     for name in ASSET_DATES:
         out[name] = data.get(name)
+    out["fee_reduction"] = data.get("fee_reduction") or ""
+    if out["fee_reduction"] not in FEE_REDUCTIONS:
+        errors.add(InvalidInput("a fee reduction is cn_reduction_85, cn_reduction_70 or none",
+                                code="INVALID_CHOICE", field="feeReduction"))
+    out["open_licence"] = bool(data.get("open_licence"))
     if out["filing_date"] and out["grant_date"] and out["grant_date"] < out["filing_date"]:
         errors.add(InvalidInput("the grant date is before the filing date", field="grantDate"))
     if out["kind"] in {"patent", "utility_model", "design", "trademark"} and not (
@@ -235,7 +242,8 @@ async def find_same_asset(session: AsyncSession, fields: dict[str, Any]) -> IpAs
 async def save_asset(session: AsyncSession, data: dict[str, Any],
                      asset: IpAsset | None = None) -> IpAsset:
     """Create (refusing a duplicate office number) or update an asset."""
-    names = ("kind", "status", "value_tier", "inventors", "cpc_codes", *ASSET_TEXT, *ASSET_DATES)
+    names = ("kind", "status", "value_tier", "inventors", "cpc_codes", "fee_reduction",
+             "open_licence", *ASSET_TEXT, *ASSET_DATES)
     base = {c: getattr(asset, c) for c in names} if asset else {}
     fields = validate_asset({**base, **{k: v for k, v in data.items() if v is not None}})
     same = await find_same_asset(session, fields)
@@ -249,7 +257,18 @@ async def save_asset(session: AsyncSession, data: dict[str, Any],
         setattr(asset, name, value)
     session.add(asset)
     await session.flush()
+    await redocket(session, [asset])
     return asset
+
+
+async def redocket(session: AsyncSession, assets: list[IpAsset]) -> None:
+    """Recompute the computed deadlines of ``assets`` (their dates, status or jurisdiction
+    may have changed)."""
+    from ..docketing import services as docket  # the docket builds on this register
+
+    if assets:
+        rules = await docket.effective_rules(session, assets[0].tenant_id)
+        await docket.recompute(session, assets, rules, utcnow().date())
 
 
 async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
@@ -265,16 +284,34 @@ async def delete_asset(session: AsyncSession, asset: IpAsset) -> None:
 
 
 async def add_deadline(session: AsyncSession, *, asset_id: str, kind: str,
-                       due_on: date | None, description: str = "") -> IpAssetDeadline:
-    """A dated obligation on one of the tenant's assets."""
+                       due_on: date | None, description: str = "",
+                       received_on: date | None = None) -> IpAssetDeadline:
+    """A dated obligation on one of the tenant's assets; an office action given with the
+    day it was received and no due date gets its response period from the docket rules."""
     errors = FieldErrors()
-    errors.check(required, due_on, "dueOn")
+    if due_on is None and not (kind == "office_action" and received_on):
+        errors.check(required, due_on, "dueOn")
     checked_kind = errors.check(one_of, kind, DEADLINE_KINDS, "kind")
     description = errors.check(_text, description, "description", 2000)  # type: ignore[assignment]
     errors.raise_if_any()
-    await get(session, IpAsset, asset_id, "asset")
+    asset = await get(session, IpAsset, asset_id, "asset")
+    explanation: dict[str, str] = {}
+    rule_id = None
+    if due_on is None and received_on is not None:
+        from ..docketing import compute  # the docket builds on this register
+        from ..docketing import services as docket
+
+        entry = compute.office_action_entry(docket.facts(asset),
+                                            await docket.effective_rules(session),
+                                            received_on)
+        if entry is None:
+            raise InvalidInput("no response period is known for this jurisdiction: give the "
+                               "due date", code="REQUIRED", field="dueOn")
+        due_on, explanation, rule_id = entry.due_on, dict(entry.explanation), entry.rule_id
+        description = description or entry.explanation["en"][:2000]
     row = IpAssetDeadline(asset_id=asset_id, kind=checked_kind, due_on=due_on,
-                          description=description, status="open")
+                          description=description, status="open", rule_id=rule_id,
+                          explanation=explanation)
     session.add(row)
     await session.flush()
     return row

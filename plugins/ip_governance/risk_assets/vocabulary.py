@@ -24,7 +24,8 @@ ASSET_KINDS = (
 ASSET_STATUSES = ("draft", "pending", "published", "granted", "registered", "lapsed",
                   "abandoned", "expired", "revoked")
 VALUE_TIERS = ("A", "B", "C")
-DEADLINE_KINDS = ("renewal", "annuity", "office_action", "opposition", "other")
+DEADLINE_KINDS = ("renewal", "annuity", "office_action", "opposition", "priority",
+                  "national_phase", "validation", "other")
 DEADLINE_STATUSES = ("open", "done", "waived", "missed")
 LICENCE_DIRECTIONS = ("in", "out")
 LICENCE_STATUSES = ("active", "expired", "terminated")

@@ -43,8 +43,17 @@ export const ImportAssetsDocument = graphql(`
 export const DeadlinesDocument = graphql(`
   query IpgDeadlines($tenantId: ID!, $status: String, $dueBefore: Date, $first: Int!, $after: String) {
     ipAssetDeadlines(tenantId: $tenantId, status: $status, dueBefore: $dueBefore, first: $first, after: $after) {
-      nodes { id assetId kind dueOn status description }
+      nodes { id assetId kind dueOn status description origin ruleId graceUntil feeAmount feeCurrency explanationEn explanationZh }
       pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const ForecastDocument = graphql(`
+  query IpgDocketForecast($tenantId: ID!, $years: Int!, $reportingCurrency: String!) {
+    docketForecast(tenantId: $tenantId, years: $years, reportingCurrency: $reportingCurrency, by: "tenant") {
+      reportingCurrency missingRates csv truncated
+      rows { key name year currency amount reportingAmount }
     }
   }
 `);

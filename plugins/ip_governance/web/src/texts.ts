@@ -39,6 +39,11 @@ const en = {
   calendar: "Calendar", list: "List", statusFilter: "Status", addDeadline: "Add deadline",
   markDone: "Done", markWaived: "Waive", markMissed: "Missed", reopen: "Reopen",
   markNamed: "{{action}}: {{what}}", noDeadlines: "No deadlines in the next 90 days",
+  rule: "Rule", computed: "Computed", manual: "Manual", graceUntil: "grace until {{date}}",
+  forecast: "Cost forecast", forecastTitle: "Official fees per year and subsidiary ({{currency}})",
+  reportingCurrency: "Reporting currency", years: "Years", year: "Year", subsidiary: "Entity",
+  reportingAmount: "In {{currency}}", missingRates: "No exchange rate recorded for {{currencies}}: those fees are left out of the chart.",
+  downloadCsv: "Download CSV", forecastChart: "Bar chart of official fees per year, one bar per entity",
   widgetMore: "All deadlines", previousMonth: "Previous month", nextMonth: "Next month", deadlineKind: "Kind", chooseAsset: "Asset",
   // risks
   risksTitle: "IP risk register", likelihood: "Likelihood", impact: "Impact", score: "Score",
@@ -119,6 +124,11 @@ const zh: Record<Key, string> = {
   calendar: "日历", list: "列表", statusFilter: "状态", addDeadline: "添加期限",
   markDone: "完成", markWaived: "放弃", markMissed: "错过", reopen: "重新打开",
   markNamed: "{{action}}：{{what}}", noDeadlines: "未来 90 天内没有期限",
+  rule: "规则", computed: "自动计算", manual: "手工录入", graceUntil: "宽限期至 {{date}}",
+  forecast: "费用预测", forecastTitle: "各年度各主体的官费（{{currency}}）",
+  reportingCurrency: "报告币种", years: "年数", year: "年度", subsidiary: "主体",
+  reportingAmount: "折合 {{currency}}", missingRates: "未登记 {{currencies}} 的汇率：图中未计入这些费用。",
+  downloadCsv: "下载 CSV", forecastChart: "各年度官费柱状图，每个主体一根柱",
   widgetMore: "全部期限", previousMonth: "上个月", nextMonth: "下个月", deadlineKind: "类型", chooseAsset: "资产",
   risksTitle: "知识产权风险登记册", likelihood: "可能性", impact: "影响", score: "分值",
   category: "类别", treatment: "处置方式", treatmentPlan: "处置计划",
@@ -165,6 +175,7 @@ const VOCABULARY = {
     draft: "Draft", pending: "Pending", published: "Published", granted: "Granted", registered: "Registered",
     lapsed: "Lapsed", abandoned: "Abandoned", expired: "Expired", revoked: "Revoked",
     renewal: "Renewal", annuity: "Annuity", office_action: "Office action", opposition: "Opposition",
+    priority: "Priority", national_phase: "National phase", validation: "Validation",
     other: "Other", open: "Open", done: "Done", waived: "Waived", missed: "Missed",
     infringement: "Infringement", validity: "Validity", ownership: "Ownership",
     freedom_to_operate: "Freedom to operate", licensing: "Licensing", portfolio_cost: "Portfolio cost",
@@ -187,6 +198,7 @@ const VOCABULARY = {
     draft: "草稿", pending: "审查中", published: "已公开", granted: "已授权", registered: "已注册",
     lapsed: "已失效", abandoned: "已放弃", expired: "已届满", revoked: "已撤销",
     renewal: "续展", annuity: "年费", office_action: "审查意见", opposition: "异议",
+    priority: "优先权", national_phase: "国家阶段", validation: "生效",
     other: "其他", open: "未完成", done: "已完成", waived: "已放弃", missed: "已错过",
     infringement: "侵权", validity: "有效性", ownership: "权属",
     freedom_to_operate: "自由实施", licensing: "许可", portfolio_cost: "组合成本",
@@ -212,7 +224,8 @@ export const ASSET_KINDS = ["patent", "utility_model", "design", "trademark", "c
 export const ASSET_STATUSES = ["draft", "pending", "published", "granted", "registered", "lapsed",
   "abandoned", "expired", "revoked"] as const;
 export const VALUE_TIERS = ["A", "B", "C"] as const;
-export const DEADLINE_KINDS = ["renewal", "annuity", "office_action", "opposition", "other"] as const;
+export const DEADLINE_KINDS = ["renewal", "annuity", "office_action", "opposition", "priority",
+  "national_phase", "validation", "other"] as const;
 export const DEADLINE_STATUSES = ["open", "done", "waived", "missed"] as const;
 export const RISK_CATEGORIES = ["infringement", "validity", "ownership", "trade_secret",
   "freedom_to_operate", "licensing", "portfolio_cost"] as const;

@@ -9,6 +9,7 @@ import { PAGE, daysUntil, isoInDays, useTenantMutation, useTenantPages, useTenan
 import { AddDeadlineDocument, AssetsDocument, DeadlinesDocument, SetDeadlineStatusDocument } from "../operations";
 import { DEADLINE_KINDS, DEADLINE_STATUSES, optionsOf, useTexts } from "../texts";
 import { tone, DANGER_TEXT } from "../tone";
+import { Forecast } from "./Forecast";
 
 type Deadline = IpgDeadlinesQuery["ipAssetDeadlines"]["nodes"][number];
 const ASSET = "ip_governance:asset";
@@ -69,7 +70,7 @@ export function Deadlines() {
   const { t, word } = useTexts();
   const { can, language } = useExtension();
   const [status, setStatus] = useState("open");
-  const [view, setView] = useState<"list" | "calendar">("list");
+  const [view, setView] = useState<"list" | "calendar" | "forecast">("list");
   const [adding, setAdding] = useState(false);
   const [month, setMonth] = useState(() => new Date().getMonth());
   const titles = useAssetTitles();
@@ -90,7 +91,13 @@ export function Deadlines() {
     { title: t("dueOn"), dataIndex: "dueOn", width: 240, render: (_, d) => <Due deadline={d} /> },
     { title: t("deadlineKind"), dataIndex: "kind", width: 130, render: (v: string) => word(v) },
     { title: t("asset"), key: "asset", render: (_, d) => name(d) },
-    { title: t("description"), dataIndex: "description" },
+    { title: t("description"), key: "description", render: (_, d) => (
+      <Space orientation="vertical" size={0}>
+        <Typography.Text>{(language.startsWith("zh") ? d.explanationZh : d.explanationEn) || d.description}</Typography.Text>
+        {d.graceUntil ? <Typography.Text type="secondary">{t("graceUntil", { date: formatDate(d.graceUntil, language) })}</Typography.Text> : null}
+      </Space>) },
+    { title: t("rule"), key: "rule", width: 200, render: (_, d) => (d.origin === "computed"
+      ? <Tag style={tone("plain")}>{d.ruleId}</Tag> : <Tag>{t("manual")}</Tag>) },
     { title: t("status"), dataIndex: "status", width: 100, render: (v: string) => <Tag>{word(v)}</Tag> },
     { title: t("actions"), key: "actions", width: 220, render: (_, d) => (
       <Space wrap>{actions(d).map(([next, label]) => (
@@ -110,14 +117,15 @@ export function Deadlines() {
       <Space wrap style={{ marginBottom: 16 }}>
         <Select aria-label={t("statusFilter")} style={{ width: 150 }} value={status} onChange={setStatus}
           options={optionsOf(DEADLINE_STATUSES, word)} />
-        <Segmented aria-label={t("view")} value={view} onChange={(v) => setView(v as "list" | "calendar")}
-          options={[{ value: "list", label: t("list") }, { value: "calendar", label: t("calendar") }]} />
+        <Segmented aria-label={t("view")} value={view} onChange={(v) => setView(v as "list" | "calendar" | "forecast")}
+          options={[{ value: "list", label: t("list") }, { value: "calendar", label: t("calendar") },
+            { value: "forecast", label: t("forecast") }]} />
         <Typography.Text type="secondary">{t("shown", { count: pages.nodes.length })}</Typography.Text>
       </Space>
       <Problems error={pages.error} />
-      {view === "list" ? (
+      {view === "forecast" ? <Forecast /> : view === "list" ? (
         <Table<Deadline> rowKey="id" columns={columns} dataSource={pages.nodes} loading={pages.isLoading}
-          pagination={false} scroll={{ x: 900 }}
+          pagination={false} scroll={{ x: 1100 }}
           onRow={(d) => (d.status === "open" && daysUntil(d.dueOn) < 0 ? { style: { background: "#fff1f0" } } : {})} />
       ) : (
         <Calendar fullscreen
