@@ -416,11 +416,14 @@ async def _acknowledged_runs_completed(platform, acked: dict[str, str], acme,
 
 
 def _children(pid: int) -> set[int]:
+    """The server processes uvicorn spawned under ``pid`` (not multiprocessing's resource
+    tracker, which is a child too)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                if int((entry / "stat").read_text().split(") ")[1].split()[1]) == pid:
+                if (int((entry / "stat").read_text().split(") ")[1].split()[1]) == pid
+                        and b"spawn_main" in (entry / "cmdline").read_bytes()):
                     found.add(int(entry.name))
     return found
 

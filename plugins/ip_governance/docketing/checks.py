@@ -17,6 +17,7 @@ from ipgov.api import (
     FindingText,
     Function,
     GovernanceDomain,
+    NotAssessed,
     Severity,
     localized,
 )
@@ -28,8 +29,17 @@ from .services import effective_rules
 __all__ = ["CHECKS"]
 
 
-async def fee_unpaid_in_grace(ctx: CheckContext) -> list[FindingDraft]:
-    """Computed fee deadlines past due and still open inside their grace period."""
+async def fee_unpaid_in_grace(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
+    """Computed fee deadlines past due and still open inside their grace period; not
+    assessed while no fee is docketed at all (an empty register proves nothing is unpaid)."""
+    docketed = (await ctx.session.execute(
+        select(IpAssetDeadline.id).where(IpAssetDeadline.origin == "computed",
+                                         IpAssetDeadline.fee_amount.is_not(None)).limit(1)
+    )).first()
+    if docketed is None:
+        return ctx.not_assessed("no official fee is docketed yet (no registered asset whose "
+                                "rules carry a fee)",
+                                "尚无已计算的官费期限（台账中没有适用收费规则的资产）")
     today: date = ctx.now.date()
     rows = (await ctx.session.execute(
         select(IpAssetDeadline, IpAsset.title, IpAsset.jurisdiction)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .rules import Rule, RuleSet
+from .rules import Fee, Rule, RuleSet
 from .timelimits import add_months, add_years, month_end, roll_forward
 
 __all__ = ["AssetFacts", "DocketEntry", "compute_docket", "expiry", "office_action_entry",
@@ -59,6 +59,7 @@ class DocketEntry:
     currency: str
     year: int | None
     explanation: dict[str, str]
+    fee_checked: bool = False  # the amount was checked against the office's own list
 
 
 def _subject(asset: AssetFacts) -> tuple[str, str]:
@@ -137,7 +138,8 @@ def _years(asset: AssetFacts, rule: Rule, end: date, stop: date | None
 
 
 def _entry(asset: AssetFacts, rules: RuleSet, rule: Rule, key: str, what: tuple[str, str],
-           nominal: date, fee: Decimal | None, currency: str, year: int | None) -> DocketEntry:
+           nominal: date, fee: Decimal | None, currency: str, year: int | None,
+           schedule: Fee | None = None) -> DocketEntry:
     office = rules.calendars.get(rule.jurisdiction) if rule.roll_forward else None
     due = roll_forward(nominal, office)
     grace = None
@@ -156,11 +158,15 @@ def _entry(asset: AssetFacts, rules: RuleSet, rule: Rule, key: str, what: tuple[
         paid = bool(rule.grace and (rule.grace.steps or rule.grace.percent or rule.grace.amount))
         en += f", grace until {grace.isoformat()}" + (" with surcharge" if paid else "")
         zh += f"，宽限期至 {grace.isoformat()}" + ("（需缴滞纳金）" if paid else "")
+    checked = bool(schedule and schedule.checked_on)
     if fee is not None:
         en += f"; official fee {currency} {fee:,.2f}"
         zh += f"；官费 {currency} {fee:,.2f}"
+        if not checked:  # the platform says what it does not know
+            en += " (amount from the cited source, not yet checked against the office's list)"
+            zh += "（金额取自所引来源，尚未与官方现行收费表核对）"
     return DocketEntry(key, rule.id, DEADLINE_KIND[rule.event], due, nominal, grace, fee,
-                       currency, year, {"en": en, "zh-CN": zh})
+                       currency, year, {"en": en, "zh-CN": zh}, checked)
 
 
 def _annuities(asset: AssetFacts, rules: RuleSet, rule: Rule, start: date, end: date
@@ -185,7 +191,7 @@ def _annuities(asset: AssetFacts, rules: RuleSet, rule: Rule, start: date, end: 
         word = "renewal fee" if rule.jurisdiction == "EP" else "annuity"
         out.append(_entry(asset, rules, rule, f"{rule.id}:{year}",
                           (f"year {year} {word}", f"第{year}年年费"), nominal, fee,
-                          schedule.currency if schedule else "", year))
+                          schedule.currency if schedule else "", year, schedule))
     return out
 
 
@@ -200,7 +206,7 @@ def _maintenance(asset: AssetFacts, rules: RuleSet, rule: Rule) -> list[DocketEn
         label = f"{months / 12:g}"
         out.append(_entry(asset, rules, rule, f"{rule.id}:{label}",
                           (f"{label}-year maintenance fee", f"{label}年维持费"), nominal, fee,
-                          schedule.currency if schedule else "", None))
+                          schedule.currency if schedule else "", None, schedule))
     return out
 
 
@@ -221,7 +227,7 @@ def _renewals(asset: AssetFacts, rules: RuleSet, rule: Rule, end: date) -> list[
         out.append(_entry(asset, rules, rule, f"{rule.id}:{k}",
                           (f"renewal {k} ({k * rule.params['years']} years)",
                            f"第{k}次续展（{k * rule.params['years']}年）"), nominal, fee,
-                          schedule.currency if schedule else "", None))
+                          schedule.currency if schedule else "", None, schedule))
     return out
 
 

@@ -34,6 +34,7 @@ class FeeLine:
     currency: str
     amount: Decimal
     reporting_amount: Decimal | None
+    checked: bool = False  # the amount was checked against the office's own list
 
 
 def fee_lines(assets: Iterable[tuple[str, str, AssetFacts]], rules_by_tenant: dict[str, RuleSet],
@@ -52,7 +53,7 @@ def fee_lines(assets: Iterable[tuple[str, str, AssetFacts]], rules_by_tenant: di
             out.append(FeeLine(tenant_id, asset.id, family, entry.due_on.year, entry.rule_id,
                                entry.due_on, entry.currency, entry.fee,
                                None if rate is None else (entry.fee * rate).quantize(
-                                   Decimal("0.01"))))
+                                   Decimal("0.01")), entry.fee_checked))
     return out
 
 
@@ -65,22 +66,25 @@ class Total:
     currency: str
     amount: Decimal
     reporting_amount: Decimal | None
+    unchecked: Decimal = Decimal(0)  # the part of ``amount`` not checked with the office
 
 
 def roll_up(lines: Iterable[FeeLine], by: str) -> list[Total]:
     """Totals per (``by`` = tenant | family | asset, year, currency), sorted."""
     totals: dict[tuple[str, int, str], list[Decimal | None]] = defaultdict(
-        lambda: [Decimal(0), Decimal(0)])
+        lambda: [Decimal(0), Decimal(0), Decimal(0)])
     attr = {"tenant": "tenant_id", "family": "family_id", "asset": "asset_id"}[by]
     for line in lines:
         cell = totals[(getattr(line, attr), line.year, line.currency)]
         cell[0] = (cell[0] or Decimal(0)) + line.amount
+        if not line.checked:
+            cell[2] = (cell[2] or Decimal(0)) + line.amount
         if line.reporting_amount is None or cell[1] is None:
             cell[1] = None
         else:
             cell[1] += line.reporting_amount
-    return [Total(key, year, currency, amount or Decimal(0), reported)
-            for (key, year, currency), (amount, reported) in sorted(totals.items())]
+    return [Total(key, year, currency, amount or Decimal(0), reported, unchecked or Decimal(0))
+            for (key, year, currency), (amount, reported, unchecked) in sorted(totals.items())]
 
 
 def _cell(text: str) -> str:
@@ -92,8 +96,10 @@ def to_csv(rows: list[Total], names: dict[str, str], reporting: str) -> str:
     """The roll-up as CSV (``names`` turns keys into readable names)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["entity", "year", "currency", "amount", f"amount_{reporting}"])
+    writer.writerow(["entity", "year", "currency", "amount", f"amount_{reporting}",
+                     "amount_not_checked_with_office"])
     for row in rows:
         writer.writerow([_cell(names.get(row.key, row.key)), row.year, row.currency, row.amount,
-                         "" if row.reporting_amount is None else row.reporting_amount])
+                         "" if row.reporting_amount is None else row.reporting_amount,
+                         row.unchecked])
     return buffer.getvalue()

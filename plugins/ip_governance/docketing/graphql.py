@@ -100,6 +100,9 @@ class ForecastRow:
     currency: str
     amount: Decimal
     reporting_amount: Decimal | None
+    unchecked_amount: Decimal = strawberry.field(description=(
+        "The part of amount whose fee schedule was not yet checked against the office's own "
+        "current list (from the cited source only): 0 when every amount was checked."))
 
 
 @strawberry.type(description="The cost forecast: rows, the currencies without a recorded "
@@ -172,7 +175,8 @@ async def _forecast(info: Info, tenant_id: str, years: int, reporting: str, by: 
         reporting_currency=reporting, by=by, tenant_ids=[ID(t) for t in ids],
         rows=[ForecastRow(key=r.key, name=names.get(r.key, r.key), year=r.year,
                           currency=r.currency, amount=r.amount,
-                          reporting_amount=r.reporting_amount) for r in rows[:MAX_ROWS]],
+                          reporting_amount=r.reporting_amount,
+                          unchecked_amount=r.unchecked) for r in rows[:MAX_ROWS]],
         truncated=len(rows) > MAX_ROWS, missing_rates=missing,
         csv=to_csv(rows[:MAX_ROWS], names, reporting))
 

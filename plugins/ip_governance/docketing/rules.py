@@ -76,6 +76,9 @@ class Fee:
     stages: tuple[Decimal, ...] = ()
     amount: Decimal | None = None
     cite: str = ""
+    #: the day the amounts were checked against the office's own current list (None: taken
+    #: from the cited source but not checked yet; explanations and forecasts say so)
+    checked_on: date | None = None
 
     def for_year(self, year: int) -> Decimal | None:
         """The amount for annuity year ``year`` (or the one amount)."""
@@ -232,7 +235,8 @@ def _year_bands(r: _Reader, rid: str, where: str, raw: Any) -> dict[int, Decimal
 
 def _parse_fee(r: _Reader, rid: str, i: int, raw: Any) -> Fee | None:
     where = f"fees[{i}]"
-    allowed = {"effective_from", "currency", "source", "cite", "years", "stages", "amount"}
+    allowed = {"effective_from", "currency", "source", "cite", "years", "stages", "amount",
+               "checked_on"}
     if not isinstance(raw, dict):
         r.add(rid, where, "a mapping")
         return None
@@ -264,7 +268,16 @@ def _parse_fee(r: _Reader, rid: str, i: int, raw: Any) -> Fee | None:
             stages = tuple(r.money(rid, f"{where}.stages[{j}]", v)
                            for j, v in enumerate(raw["stages"]))
     amount = r.money(rid, f"{where}.amount", raw["amount"]) if "amount" in raw else None
-    return Fee(when, currency, by_year, stages, amount, str(raw.get("cite", ""))[:500])
+    checked = raw.get("checked_on")
+    if isinstance(checked, str):
+        with contextlib.suppress(ValueError):
+            checked = date.fromisoformat(checked)
+    if checked is not None and not isinstance(checked, date):
+        r.add(rid, f"{where}.checked_on", "the date (YYYY-MM-DD) the amounts were checked "
+                                          "against the office's own list")
+        checked = None
+    return Fee(when, currency, by_year, stages, amount, str(raw.get("cite", ""))[:500],
+               checked)
 
 
 def _parse_params(r: _Reader, rid: str, event: str, raw: dict[str, Any]) -> dict[str, Any]:

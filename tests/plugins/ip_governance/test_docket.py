@@ -23,7 +23,7 @@ OVERRIDE = """mutation($t: ID!, $y: String!) { setDocketRuleOverride(tenantId: $
 RULES = """query($t: ID!) { docketRules(tenantId: $t, jurisdiction: "CN", first: 50) {
   total items { id origin } } }"""
 FORECAST = """query($t: ID!, $y: Int!, $c: String!) { docketForecast(tenantId: $t, years: $y,
-  reportingCurrency: $c) { rows { key name year currency amount reportingAmount }
+  reportingCurrency: $c) { rows { key name year currency amount reportingAmount uncheckedAmount }
   missingRates tenantIds csv } }"""
 RATE = """mutation($t: ID!) { setExchangeRate(tenantId: $t, currency: "CNY",
   reportingCurrency: "EUR", rate: "0.13", asOf: "2026-12-01") { rate { rate } errors { code } } }"""
@@ -142,7 +142,9 @@ async def test_forecast_rolls_up_the_tree_with_rates(platform, gql):
     assert keys == {g.ids["fc-a"], g.ids["fc-b"]}
     row = body["rows"][0]
     assert float(row["reportingAmount"]) == round(float(row["amount"]) * 0.13, 2)
-    assert body["csv"].splitlines()[0] == "entity,year,currency,amount,amount_EUR"
+    assert body["csv"].splitlines()[0] == ("entity,year,currency,amount,amount_EUR,"
+                                           "amount_not_checked_with_office")
+    assert all(float(r["uncheckedAmount"]) == float(r["amount"]) for r in body["rows"])
     # a subsidiary admin sees its own tenant only
     own = (await gql(FORECAST, {"t": g.ids["fc-a"], "y": 5, "c": "CNY"}, g.token("a-admin"))
            )["data"]["docketForecast"]

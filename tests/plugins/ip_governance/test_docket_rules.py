@@ -75,6 +75,10 @@ def test_cn_year_seven_annuity_worked_example() -> None:
     assert "grace until 2027-09-14 with surcharge" in entry.explanation["en"]
     zh = entry.explanation["zh-CN"]
     assert "第7年年费" in zh and "宽限期至 2027-09-14" in zh
+    # the shipped amounts were not checked against the office's current list: it says so
+    assert not entry.fee_checked
+    assert "not yet checked against the office's list" in entry.explanation["en"]
+    assert "尚未与官方现行收费表核对" in zh
     # years before the grant year are paid with the grant formalities, not docketed
     assert "cn.invention.annuity:3" not in by_key(cn)
 
@@ -175,5 +179,26 @@ def test_forecast_lines_roll_up_and_csv_is_not_a_formula() -> None:
     assert (usd.year, usd.reporting_amount) == (2029, Decimal("28280.00"))
     totals = {(t.year, t.currency): t for t in roll_up(lines, "family")}
     assert totals[(2029, "USD")].reporting_amount == Decimal("28280.00")
+    assert totals[(2029, "USD")].unchecked == Decimal("4040")  # no schedule checked yet
     text = to_csv(roll_up(lines, "tenant"), {"t1": "=HYPERLINK(1)"}, "CNY")
+    assert text.splitlines()[0].endswith(",amount_not_checked_with_office")
     assert text.splitlines()[1].startswith("'=HYPERLINK(1),2027,CNY,2000")
+    assert text.splitlines()[1].endswith(",2000.00")
+
+
+def test_a_schedule_checked_with_the_office_drops_the_warning() -> None:
+    import dataclasses
+
+    from ip_governance.docketing.forecast import fee_lines, roll_up
+
+    rule = next(r for r in RULES.rules.values() if r.id == "cn.invention.annuity")
+    checked = dataclasses.replace(rule, fees=tuple(
+        dataclasses.replace(f, checked_on=date(2026, 11, 30)) for f in rule.fees))
+    rules = dataclasses.replace(RULES, rules={**RULES.rules, rule.id: checked})
+    cn = AssetFacts("a", "patent", "CN", "granted", date(2021, 3, 14), grant_date=date(2023, 5, 1))
+    entry = {e.key: e for e in compute_docket(cn, rules, start=date(2027, 1, 1),
+                                              end=date(2027, 12, 31))}["cn.invention.annuity:7"]
+    assert entry.fee_checked and "not yet checked" not in entry.explanation["en"]
+    [total] = roll_up(fee_lines([("t1", "F1", cn)], {"t1": rules}, date(2027, 1, 1), 1, "CNY",
+                                {}), "tenant")
+    assert total.unchecked == 0 and total.amount == Decimal("2000")

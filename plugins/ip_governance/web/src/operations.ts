@@ -53,7 +53,7 @@ export const ForecastDocument = graphql(`
   query IpgDocketForecast($tenantId: ID!, $years: Int!, $reportingCurrency: String!) {
     docketForecast(tenantId: $tenantId, years: $years, reportingCurrency: $reportingCurrency, by: "tenant") {
       reportingCurrency missingRates csv truncated
-      rows { key name year currency amount reportingAmount }
+      rows { key name year currency amount reportingAmount uncheckedAmount }
     }
   }
 `);

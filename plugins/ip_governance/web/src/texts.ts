@@ -43,6 +43,7 @@ const en = {
   forecast: "Cost forecast", forecastTitle: "Official fees per year and subsidiary ({{currency}})",
   reportingCurrency: "Reporting currency", years: "Years", year: "Year", subsidiary: "Entity",
   reportingAmount: "In {{currency}}", missingRates: "No exchange rate recorded for {{currencies}}: those fees are left out of the chart.",
+  feesUnchecked: "Some amounts come from the sources the rules cite and were not yet checked against the offices' current fee lists: confirm them before budgeting (docs/docketing.md).",
   downloadCsv: "Download CSV", forecastChart: "Bar chart of official fees per year, one bar per entity",
   widgetMore: "All deadlines", previousMonth: "Previous month", nextMonth: "Next month", deadlineKind: "Kind", chooseAsset: "Asset",
   // risks
@@ -128,6 +129,7 @@ const zh: Record<Key, string> = {
   forecast: "费用预测", forecastTitle: "各年度各主体的官费（{{currency}}）",
   reportingCurrency: "报告币种", years: "年数", year: "年度", subsidiary: "主体",
   reportingAmount: "折合 {{currency}}", missingRates: "未登记 {{currencies}} 的汇率：图中未计入这些费用。",
+  feesUnchecked: "部分金额取自规则所引来源，尚未与各局现行收费表核对：编制预算前请先确认（见 docs/docketing.md）。",
   downloadCsv: "下载 CSV", forecastChart: "各年度官费柱状图，每个主体一根柱",
   widgetMore: "全部期限", previousMonth: "上个月", nextMonth: "下个月", deadlineKind: "类型", chooseAsset: "资产",
   risksTitle: "知识产权风险登记册", likelihood: "可能性", impact: "影响", score: "分值",

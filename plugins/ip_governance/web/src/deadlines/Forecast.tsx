@@ -62,6 +62,9 @@ export function Forecast() {
       {data?.missingRates.length ? (
         <Alert type="warning" showIcon style={{ marginBottom: 12 }}
           message={t("missingRates", { currencies: data.missingRates.join(", ") })} />) : null}
+      {data?.rows.some((r) => Number(r.uncheckedAmount) > 0) ? (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="fees-unchecked"
+          message={t("feesUnchecked")} />) : null}
       <Chart label={t("forecastChart")} options={options} height={360} />
       <Table<Row> rowKey={(r) => `${r.key}-${r.year}-${r.currency}`} columns={columns} dataSource={rows}
         loading={forecast.isLoading} pagination={{ pageSize: 20 }} size="small" style={{ marginTop: 16 }} />
