@@ -11,7 +11,7 @@ that no longer validates fails start-up (``ToolCatalogError`` naming the tool an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ class Tool:
     document: DocumentNode
     operation_name: str
     input_schema: dict[str, Any]
-    variables: tuple[str, ...] = field(default=())
+    text: str = ""  # the operation as sent to the schema (printed once, at start-up)
 
     @property
     def writes(self) -> bool:
@@ -108,10 +108,6 @@ class Tool:
                 prop = {**prop, "description": common.get(locale) or common["en"]}
             properties[name] = prop
         return {**self.input_schema, "properties": properties}
-
-    @property
-    def source(self) -> str:
-        return print_ast(self.document)
 
 
 def contributed_tools(graphql_contributions: Iterable[tuple[str, Any]]
@@ -217,7 +213,7 @@ def _build(schema: GraphQLSchema, plugin: str, spec: AssistantTool) -> Tool:
         input_schema["required"] = required
     return Tool(name=spec.name, kind=spec.kind, plugin=plugin, description=spec.description,
                 document=document, operation_name=operation_name,
-                input_schema=input_schema, variables=tuple(properties))
+                input_schema=input_schema, text=print_ast(document))
 
 
 def build_tools(schema: GraphQLSchema, specs: Iterable[tuple[str, AssistantTool]]

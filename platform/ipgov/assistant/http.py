@@ -40,13 +40,18 @@ def _header(scope: dict[str, Any], name: bytes) -> str | None:
     return None
 
 
+_PRINCIPAL = "ipgov_assistant_principal"
+
+
 def _caller(ctx: Any) -> Caller:
     request = getattr(ctx, "request", None)
     headers = getattr(request, "headers", None) or {}
     client = getattr(request, "client", None)
+    scope = getattr(request, "scope", None) or {}
     return Caller(authorization=headers.get("authorization"),
                   accept_language=headers.get("accept-language"),
-                  address=getattr(client, "host", "") or "")
+                  address=getattr(client, "host", "") or "",
+                  principal=(scope.get("state") or {}).get(_PRINCIPAL))
 
 
 class AssistantEndpoint:
@@ -100,6 +105,8 @@ class AssistantEndpoint:
                                   translate("AUTH_REQUIRED", locale) or "Sign in first.")
             return
         inner = dict(scope)
+        # authenticated once per request: the tools take the caller from here
+        inner["state"] = {**(scope.get("state") or {}), _PRINCIPAL: principal}
         inner["path"] = "/"  # the MCP app serves its root; Litestar mounted it at /mcp
         inner["root_path"] = scope.get("root_path", "") + MCP_PATH
         await self.app(inner, receive, send)

@@ -28,7 +28,7 @@ from typing import Any
 
 import jsonschema
 import mcp_types as types
-from graphql import GraphQLSchema, print_ast
+from graphql import GraphQLSchema
 from mcp.server.lowlevel import Server
 from sqlalchemy import select
 
@@ -65,6 +65,9 @@ class Caller:
     authorization: str | None
     accept_language: str | None = None
     address: str = ""
+    #: already authenticated by the transport for this request (``/mcp``); ``None``: the
+    #: server authenticates ``authorization`` itself (stdio, on every call)
+    principal: Principal | None = None
 
 
 class ToolRefused(Exception):
@@ -141,7 +144,7 @@ class AssistantServer:
 
     async def _principal(self, ctx: Any) -> tuple[Principal, str, Caller]:
         caller = self.caller_of(ctx)
-        principal = await authenticate(self.platform, caller.authorization)
+        principal = caller.principal or await authenticate(self.platform, caller.authorization)
         if principal is None:
             raise AuthenticationError("AUTH_REQUIRED", "Sign in first: the assistant needs a "
                                       "token or an API key (IPGOV_TOKEN, or 'Authorization: "
@@ -224,17 +227,8 @@ class AssistantServer:
 
     async def _run(self, principal: Principal, locale: str, caller: Caller, tool: Tool,
                    arguments: dict[str, Any]) -> types.CallToolResult:
-        context = IpgovContext(platform=self.platform, principal=principal,
-                               request_id=new_request_id(), locale=locale, loaders={},
-                               client_address=caller.address)
-        token = acting_through.set(VIA)
-        try:
-            result = await self.schema.execute(print_ast(tool.document),
-                                               variable_values=arguments,
-                                               context_value=context,
-                                               operation_name=tool.operation_name)
-        finally:
-            acting_through.reset(token)
+        result = await self._execute(principal, locale, caller, tool.text, arguments,
+                                     tool.operation_name)
         errors = [{"code": (e.extensions or {}).get("code", "ERROR"), "message": e.message,
                    **({"path": list(e.path)} if e.path else {})} for e in result.errors or ()]
         errors += _payload_errors(result.data)
@@ -253,6 +247,22 @@ class AssistantServer:
                            str(arguments.get("tenantId") or "") or None)
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                     structured_content=body, is_error=bool(errors))
+
+    async def _execute(self, principal: Principal, locale: str, caller: Caller,
+                       document: str, variables: dict[str, Any],
+                       operation_name: str | None = None) -> Any:
+        """``document`` run through the app's schema as ``principal``, every audit event it
+        records marked as done through an assistant."""
+        context = IpgovContext(platform=self.platform, principal=principal,
+                               request_id=new_request_id(), locale=locale, loaders={},
+                               client_address=caller.address)
+        token = acting_through.set(VIA)
+        try:
+            return await self.schema.execute(document, variable_values=variables,
+                                             context_value=context,
+                                             operation_name=operation_name)
+        finally:
+            acting_through.reset(token)
 
     # --------------------------------------------------------------------------- audit
 
@@ -313,15 +323,7 @@ class AssistantServer:
             raise ValueError(f"no resource at {uri[:200]}; list the resources first")
         resource, variables = found
         principal, locale, caller = await self._principal(ctx)
-        context = IpgovContext(platform=self.platform, principal=principal,
-                               request_id=new_request_id(), locale=locale, loaders={},
-                               client_address=caller.address)
-        token = acting_through.set(VIA)
-        try:
-            result = await self.schema.execute(resource.operation, variable_values=variables,
-                                               context_value=context)
-        finally:
-            acting_through.reset(token)
+        result = await self._execute(principal, locale, caller, resource.operation, variables)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [{"code": (e.extensions or {}).get("code", "ERROR"),
