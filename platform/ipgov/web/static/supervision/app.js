@@ -199,14 +199,21 @@ async function signIn(event) {
 // Signing out forgets the session here at once, and ends it on the server (every API then
 // refuses its tokens and links).
 async function endSession() {
+  // The server ends the session (and every download link signed for it) before the page
+  // shows the sign-in form, so "signed out" on screen is true of the links too; an
+  // unreachable server still signs the page out after a bounded wait.
   const token = sessionStorage.getItem(TOKEN_KEY);
+  $("signout").disabled = true;
+  if (token) {
+    await fetch("/graphql", {
+      method: "POST", credentials: "omit", cache: "no-store",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: "mutation { signOut { ok } }" }),
+      signal: AbortSignal.timeout(10000),
+    }).catch(() => {});
+  }
+  $("signout").disabled = false;
   signOut(t("signedOut"));
-  if (!token) return;
-  await fetch("/graphql", {
-    method: "POST", credentials: "omit", cache: "no-store",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: "mutation { signOut { ok } }" }),
-  }).catch(() => {});
 }
 
 function signOut(message) {
