@@ -8,9 +8,7 @@ real Litestar app (ASGI) built from them; ``sql`` counts the statements the plat
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,20 +21,6 @@ from tests.conftest import GraphQLClient
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "settings(**fields): override platform settings")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Long runs (``@pytest.mark.slow``) of this suite run only when asked for: with
-    ``-m slow`` or ``IPGOV_TEST_SLOW=1`` (until pyproject's addopts excludes them)."""
-    asked = "slow" in (config.getoption("markexpr", "") or "") or os.environ.get(
-        "IPGOV_TEST_SLOW") == "1"
-    if asked:
-        return
-    skip = pytest.mark.skip(reason="long run: use -m slow or IPGOV_TEST_SLOW=1")
-    here = Path(__file__).parent
-    for item in items:
-        if item.get_closest_marker("slow") and here in Path(str(item.path)).parents:
-            item.add_marker(skip)
 
 
 @pytest.fixture

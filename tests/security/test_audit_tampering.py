@@ -28,7 +28,7 @@ from ipgov.audit.verify import read_anchors, verify_tenant
 from tests.conftest import make_group
 
 EVENTS = 24
-RUNS = {"sqlite": 1_000, "postgres": 300}  # default suite; the slow run does 10,000 each
+RUNS = {"sqlite": 1_000, "postgres": 300}  # default suite; the soak run does 10,000 each
 FIELDS = ("actor", "action", "object_type", "object_id", "request_id", "details",
           "occurred_at", "prev_hash", "hash")
 KINDS = ("edit", "delete", "reorder", "truncate", "truncate_and_rewrite_head", "forge_append",
@@ -168,7 +168,7 @@ async def test_random_tamperings_are_all_detected(platform, backend, insider):
     await _tamper_and_verify(platform, insider, backend, RUNS[backend], seed=20260409)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 async def test_ten_thousand_random_tamperings_are_all_detected(platform, backend, insider):
     await _tamper_and_verify(platform, insider, backend, 10_000, seed=56005)
 

@@ -7,7 +7,7 @@ sent anonymously and as a group admin while ``/healthz`` is polled. Checks: ever
 back (a 10 s client timeout would catch a hang like the one this target found in Strawberry's
 limiters), no 5xx, no ``INTERNAL``, refusals carry ``GRAPHQL_VALIDATION`` or
 ``QUERY_TOO_COMPLEX``, and ``/healthz`` answers within 2 s throughout. The default run
-is bounded by ``DEFAULT_EXAMPLES``; ``-m slow`` runs ``SLOW_EXAMPLES``.
+is bounded by ``DEFAULT_EXAMPLES``; ``-m soak`` runs ``SLOW_EXAMPLES``.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ async def test_fuzzed_fragment_documents_never_hang_or_fail(platform, backend):
     await _run(platform, DEFAULT_EXAMPLES)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 async def test_fragment_fuzzing_long_run(platform, backend):
     if backend != "sqlite":
         pytest.skip("validation does not touch the database: one backend is enough")

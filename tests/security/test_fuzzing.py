@@ -9,7 +9,7 @@ literals hold NUL characters and unpaired surrogates, and hostile variables (for
 CSV with bare carriage returns, NUL and surrogates in String, ID and JSON). Checks on every
 response: no 5xx, no unmasked internal error (``INTERNAL`` carries only a request id, no
 exception text), and no id or name of another group (``globex``) anywhere in the body. The run
-is bounded by a number of examples; the slow variant runs many more.
+is bounded by a number of examples; the soak variant runs many more.
 """
 
 from __future__ import annotations
@@ -342,10 +342,10 @@ async def _fuzz(platform, examples: int, hostile: int | None = None) -> None:
 
 async def test_fuzzed_operations_never_fail_or_leak(platform, backend):
     if backend != "sqlite":
-        pytest.skip("the default run fuzzes SQLite; the slow run fuzzes both backends")
+        pytest.skip("the default run fuzzes SQLite; the soak run fuzzes both backends")
     await _fuzz(platform, DEFAULT_EXAMPLES)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 async def test_fuzzing_long_run(platform):
     await _fuzz(platform, SLOW_EXAMPLES, HOSTILE_SLOW_EXAMPLES)

@@ -13,7 +13,7 @@ item 3). A legitimate read
 each step proves the harness sees successes. On PostgreSQL it runs again with the ORM tenant
 filter off: RLS alone holds.
 
-Default run: a few hundred operations per backend; ``-m slow`` (or ``IPGOV_TEST_SLOW=1``):
+Default run: a few hundred operations per backend; ``-m soak`` (or ``IPGOV_TEST_SOAK=1``):
 ``IPGOV_ISOLATION_OPERATIONS`` (100,000 by default) operations.
 """
 
@@ -454,7 +454,7 @@ async def test_cross_tenant_replay_never_crosses(platform, app_client, backend, 
     assert stats["operations"] >= DEFAULT_OPERATIONS[backend]
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 @NO_RATE_LIMITS
 async def test_cross_tenant_replay_long_run(platform, app_client, tenant_walls):
     total = int(os.environ.get("IPGOV_ISOLATION_OPERATIONS", "100000"))
