@@ -83,7 +83,8 @@ def test_the_workspace_journeys_pass(language, specs, demo_server, tmp_path):
     env = {**os.environ, "IPGOV_BASE_URL": demo_server, "IPGOV_E2E_OUTPUT": str(tmp_path),
            "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1", "PATH": f"{node.parent}:{os.environ['PATH']}"}
     files = [f"e2e/{name}" for name in specs]
-    done = subprocess.run([str(node), str(cli), "test", "--project", language, *files], cwd=WEB,
+    # the files before --project, which takes every name after it
+    done = subprocess.run([str(node), str(cli), "test", *files, "--project", language], cwd=WEB,
                           env=env, capture_output=True, text=True, timeout=1500, check=False)
     sys.stdout.write(done.stdout[-20000:])
     assert done.returncode == 0, done.stdout[-12000:] + done.stderr[-4000:]
