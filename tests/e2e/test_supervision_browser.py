@@ -161,7 +161,8 @@ def test_supervision_page_end_to_end(server, browser):
     assert not csp, csp
 
     # Sign out clears the token and the data.
-    d.find_element(By.ID, "signout").click()
+    d.find_element(By.ID, "signout").click()  # the server ends the session, then the page
+    _wait(d).until(lambda drv: drv.find_element(By.ID, "signin").is_displayed())
     assert d.execute_script("return sessionStorage.getItem('ipgov.supervision.token')") is None
     assert not d.find_elements(By.CSS_SELECTOR, "#heatmap tbody tr")
 
