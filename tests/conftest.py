@@ -62,6 +62,20 @@ def _plugin_locations(platform: Platform) -> list[str]:
     return [str(p) for p in platform.registry.hook.register_migrations() if p]
 
 
+def upgrade_heads(platform: Platform) -> None:
+    """Upgrade a test's database back to every head the way ``ipgov migrate`` does: on
+    PostgreSQL with the roles, so that tables a downgrade dropped and the upgrade made again get
+    their privileges and row-level security back (a bare alembic upgrade leaves them without)."""
+    from ipgov.db.migrate import upgrade
+
+    url = platform.settings.database_url
+    if platform.db.dialect == "postgresql":
+        upgrade(url, _plugin_locations(platform), app_role=APP_ROLE, app_password=APP_ROLE,
+                system_role=SYSTEM_ROLE, system_password=SYSTEM_ROLE)
+    else:
+        upgrade(url, _plugin_locations(platform))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to every head, copied for each test."""

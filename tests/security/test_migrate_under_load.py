@@ -229,3 +229,33 @@ async def test_a_migration_without_roles_keeps_theirs(database, tmp_path):
         seen = (await conn.execute(text("SELECT count(*) FROM tenants"))).scalar()
     await engine.dispose()
     assert seen == 1
+
+
+async def test_a_migration_grants_new_tables_to_the_configured_roles(database, tmp_path):
+    """A later release (or a plugin enabled later) adds tables; ``ipgov migrate``,
+    ``ipgov serve`` and ``ipgov plugins enable`` migrate without --app-role: the roles the
+    configuration connects as (IPGOV_APP_DATABASE_URL, IPGOV_SYSTEM_DATABASE_URL) must get the
+    new tables' privileges, or the app answers "permission denied" on them."""
+    from ipgov.cli.common import migrate_platform
+
+    owner, _superuser = database
+    locations = await _locations(tmp_path, owner)
+    await asyncio.to_thread(_migrate, owner, locations, LockPolicy(), [])
+    # a table made after the roles were granted (what a downgrade and upgrade, or a new
+    # revision, leaves behind)
+    await _sql(owner, f"REVOKE ALL ON tenants FROM {APP_ROLE}; "
+                      f"REVOKE ALL ON tenants FROM {SYSTEM_ROLE}")
+    system = make_url(owner).set(username=SYSTEM_ROLE, password=SYSTEM_ROLE).render_as_string(
+        hide_password=False)
+    platform = build_platform(Settings(data_dir=tmp_path, database_url=owner,
+                                       app_database_url=_app_url(owner),
+                                       system_database_url=system))
+    try:
+        await asyncio.to_thread(migrate_platform, platform)
+    finally:
+        await platform.close()
+    for url in (_app_url(owner), system):
+        engine = create_async_engine(url)
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM tenants"))).scalar() == 0
+        await engine.dispose()

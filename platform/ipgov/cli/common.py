@@ -49,6 +49,11 @@ def migrate_platform(platform: Platform, app_role: str | None = None,
 
     cfg = platform.settings
     locations = [str(p) for p in platform.registry.hook.register_migrations() if p]
+    # the roles the configuration connects as get every table the migration adds, whether the
+    # operator names them (--app-role) or not (`ipgov serve`, `ipgov plugins enable`): a new
+    # table without their privileges is a "permission denied" at the first request
+    app_role = app_role or _role_of(cfg.app_database_url, cfg.sqlalchemy_url)
+    system_role = system_role or _role_of(cfg.system_database_url, cfg.sqlalchemy_url)
     lock = LockPolicy(cfg.migrate_lock_timeout_seconds, cfg.migrate_lock_retries)
     try:
         upgrade(cfg.sqlalchemy_url, locations, app_role=app_role,
@@ -58,6 +63,18 @@ def migrate_platform(platform: Platform, app_role: str | None = None,
                 lock=lock, progress=progress)
     except MigrationError as exc:
         raise click.ClickException(f"migrate: {exc}") from None
+
+
+def _role_of(url: str, owner_url: str) -> str | None:
+    """The PostgreSQL role ``url`` connects as, when it is not the owner's."""
+    from sqlalchemy.engine import make_url
+
+    if not url:
+        return None
+    parsed, owner = make_url(url), make_url(owner_url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.username:
+        return None
+    return parsed.username if parsed.username != owner.username else None
 
 
 def _password_of(url: str, role: str | None) -> str | None:

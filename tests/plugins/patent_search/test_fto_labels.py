@@ -63,7 +63,7 @@ async def test_an_abstract_is_never_called_a_claim_and_ranks_below_claims(platfo
 
 async def test_older_screenings_are_relabelled_from_the_stored_documents(platform, gql, imports):
     from ipgov.db.migrate import _in_thread, alembic_config
-    from tests.conftest import _plugin_locations
+    from tests.conftest import _plugin_locations, upgrade_heads
 
     acme = await make_group(platform, "acme")
     coll, grant, abstract_only = await _two_documents(platform, gql, acme)
@@ -83,7 +83,7 @@ async def test_older_screenings_are_relabelled_from_the_stored_documents(platfor
 
     cfg = alembic_config(platform.settings.database_url, _plugin_locations(platform))
     await asyncio.to_thread(_in_thread, lambda: command.downgrade(cfg, "ps_0001"))
-    await asyncio.to_thread(_in_thread, lambda: command.upgrade(cfg, "heads"))
+    await asyncio.to_thread(upgrade_heads, platform)
     body = await gql(SCREENINGS, {"t": acme.ids["acme-a"]}, acme.token("a-admin"))
     [node] = [e["node"] for e in body["data"]["ftoScreenings"]["edges"]]
     labels = [(h["comparedWith"], [(c["number"], c["part"]) for c in h["claims"]])
