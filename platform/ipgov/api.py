@@ -489,3 +489,100 @@ from ipgov.plugins.workspace import (  # noqa: E402
 )
 
 __all__ += ["WorkspaceExtension", "WorkspaceNavEntry", "WorkspaceWidget"]
+
+
+# --- records a plugin may read back (issue 20: evidence files and controlled documents) -------
+
+
+async def audit_event_details(session: AsyncSession, event_id: str) -> dict[str, Any] | None:
+    """The ``details`` of audit event ``event_id`` of the session's tenant (``None`` when the
+    tenant has no such event): what a plugin wrote into the tamper-evident chain, e.g. a file's
+    hash, read back to check the file against it. ``ipgov audit verify`` proves the chain."""
+    from sqlalchemy import select
+
+    from ipgov.audit.models import AuditEvent
+
+    if not event_id:
+        return None
+    found = (await session.execute(select(AuditEvent.details).where(
+        AuditEvent.id == event_id))).scalar()
+    return dict(found) if found is not None else None
+
+
+async def role_holders(session: AsyncSession, roles: Iterable[str]) -> dict[str, set[str]]:
+    """The user ids holding each of ``roles`` by membership in the session's tenant (roles
+    nobody holds map to an empty set), e.g. who must acknowledge a document."""
+    from sqlalchemy import select
+
+    from ipgov.identity.models import Membership
+
+    wanted = sorted(set(roles))
+    found: dict[str, set[str]] = {role: set() for role in wanted}
+    if wanted:
+        rows = await session.execute(select(Membership.role, Membership.user_id).where(
+            Membership.role.in_(wanted)))
+        for role, user_id in rows.all():
+            found[role].add(user_id)
+    return found
+
+
+def download_link(platform: PlatformContext, principal: Any, path: str) -> tuple[str, Any]:
+    """A signed, short-lived link (``IPGOV_DOWNLOAD_LINK_SECONDS``) for the signed-in user
+    ``principal`` (``info.context.require_principal()``) to ``GET path`` of a plugin route:
+    ``(url, expires_at)``. The route authorizes as for a bearer token when it is opened."""
+    from ipgov.identity.links import make_link
+
+    link = make_link(_core(platform), principal, path)
+    return link.url, link.expires_at
+
+
+def message_in(locale: str, code: str, english: str, params: dict[str, Any] | None = None
+               ) -> str:
+    """The catalog message of error ``code`` in ``locale`` (``english`` for English or when
+    the catalog has no usable entry): for plain HTTP routes, which answer in the language
+    ``negotiate_locale`` chose."""
+    from ipgov.i18n import translate
+
+    if locale == "en":
+        return english
+    return translate(code, locale, params) or english
+
+
+__all__ += ["audit_event_details", "download_link", "message_in", "role_holders"]
+
+
+# --- secrets a plugin keeps in its tables (ipgov.identity.sealing) -----------------------------
+
+_PLUGIN_SECRET_LABEL = b"ipgov plugin secret v1"
+
+
+class SealedSecretError(ValueError):
+    """A sealed secret does not open: another platform key, another row, or altered."""
+
+
+def seal_secret(platform: PlatformContext, plaintext: str, *, row_id: str,
+                purpose: str) -> str:
+    """``plaintext`` (an API key, a client secret) encrypted for storage on the row ``row_id``
+    (AES-256-GCM under a key derived from the platform's audit key, which never lives in the
+    database). ``purpose`` names the use, ``<plugin>:<what>``; the row id and the purpose are
+    bound to the value, so a sealed secret copied onto another row or read for another purpose
+    does not open. Never return the plaintext through an API."""
+    from ipgov.identity.sealing import seal
+
+    return seal(platform, plaintext, provider_id=row_id, purpose=purpose,
+                label=_PLUGIN_SECRET_LABEL)
+
+
+def open_secret(platform: PlatformContext, sealed: str, *, row_id: str, purpose: str) -> str:
+    """The plaintext ``seal_secret`` sealed for ``row_id`` and ``purpose``;
+    ``SealedSecretError`` otherwise."""
+    from ipgov.identity.sealing import SealError, unseal
+
+    try:
+        return unseal(platform, sealed, provider_id=row_id, purpose=purpose,
+                      label=_PLUGIN_SECRET_LABEL)
+    except SealError as exc:
+        raise SealedSecretError(str(exc)) from exc
+
+
+__all__ += ["SealedSecretError", "open_secret", "seal_secret"]

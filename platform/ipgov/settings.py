@@ -82,6 +82,9 @@ class Settings:
     smtp_url: str = ""
     mail_from: str = "ipgov@localhost"
     max_pending_invitations: int = 1000
+    #: How recent a sign-in (or a confirmation of it: ``confirmIdentity``) must be to remove a
+    #: second factor, renew recovery codes or add a factor (step-up).
+    step_up_seconds: int = 600
     # --- end sign-in -------------------------------------------------------------------------
     # --- single sign-on (issue 19): see docs/operations.md, "Single sign-on" --------------------
     #: Whether identity providers may be plain ``http://`` URLs (tests, a provider in the LAN).
@@ -95,6 +98,9 @@ class Settings:
     sso_clock_skew_seconds: int = 60
     #: How long a sign-in may stay at the provider before its callback is refused.
     sso_login_ttl_seconds: int = 600
+    #: How often the metadata of a SAML provider registered from a URL is read again (key
+    #: rotation); a response signed with a key it does not name reads it at once.
+    sso_saml_metadata_refresh_seconds: int = 21600
     # --- end single sign-on ------------------------------------------------------------------
     # --- outbound notifications (issue 17): see docs/operations.md, "Outbound requests" -------
     #: Networks webhooks and robots may reach although they are not public: CIDRs separated

@@ -70,8 +70,9 @@ def _value(t: Any, foreign: str) -> Any:
         return {n: _value(f.type, foreign) for n, f in inner.fields.items()
                 if isinstance(f.type, GraphQLNonNull) or n in TENANT_ARGS}
     if isinstance(inner, GraphQLScalarType):
-        return {"ID": foreign, "String": "x", "Int": 10, "Float": 1.0,
-                "Boolean": False}.get(inner.name, "x")
+        return {"ID": foreign, "String": "x", "Int": 10, "Float": 1.0, "Boolean": False,
+                "Date": "2026-01-01", "DateTime": "2026-01-01T00:00:00+00:00"
+                }.get(inner.name, "x")
     raise AssertionError(f"no sample for {inner}")
 
 

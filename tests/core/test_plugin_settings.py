@@ -36,7 +36,7 @@ async def test_declared_settings_read_through_the_context_with_their_defaults(tm
         assert platform.plugin_settings("data_governance").checks_per_minute == 6
         declared = patents.declared["upload_max_bytes"]
         assert (declared.type, declared.variable) == (int, UPLOAD) and declared.description
-        assert platform.plugin_settings("ip_governance").as_dict() == {}
+        assert platform.plugin_settings("ip_governance").evidence_scan_command == ""
     finally:
         await platform.close()
 

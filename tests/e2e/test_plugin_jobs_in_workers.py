@@ -60,6 +60,8 @@ async def _recipes(platform, tenant_id: str) -> dict[str, dict[str, Any]]:
         "ip_governance.deadline_reminders": {},
         "patent_search.ingest": {"collection_id": await _portfolio(platform, tenant_id),
                                  "source": str(DEMO_PATENT)},
+        # no office account is set up here: the run says so and asks no office
+        "patent_search.office_refresh": {},
     }
 
 

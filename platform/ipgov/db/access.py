@@ -96,6 +96,14 @@ TABLE_ACCESS: dict[str, TableAccess] = {
         None, _NONE, DML,
         "protected: one-time hand-over codes of finished single sign-ons (hashed); system "
         "sessions only"),
+    "saml_sessions": TableAccess(
+        None, _NONE, DML,
+        "protected: which SAML subject (NameID, SessionIndex) opened which session, for single "
+        "logout; system sessions only"),
+    "session_confirmations": TableAccess(
+        None, _NONE, DML,
+        "protected: when a session's person last confirmed it is them (step-up); system "
+        "sessions only"),
     "policy_version": TableAccess(
         None, _READ_APPEND_UPDATE, DML,
         "documented: one counter row bumped in the transaction of every policy change (also "
@@ -105,6 +113,15 @@ TABLE_ACCESS: dict[str, TableAccess] = {
         "documented: the change log every process follows, appended in the transaction of "
         "the change; it names tenant ids, roles and user ids, no governance data; append-only "
         "for the app role"),
+    "authz_rule_sets": TableAccess(
+        None, _NONE, _READ_APPEND,
+        "protected: rule sets stored once and referenced by tenants (their ``s`` rows in "
+        "authz_rules, under row-level security); a set holds no tenant id, but its rules can "
+        "be a tenant's (a default grant it removed, a group baseline), so the app role has "
+        "no privilege and system sessions read only the sets a tenant references; immutable"),
+    "authz_rule_set_rules": TableAccess(
+        None, _NONE, _READ_APPEND,
+        "protected: the rules of the rule sets (as authz_rule_sets); immutable"),
     "audit_events": TableAccess(
         "tenant_id", _READ_APPEND, _READ_APPEND,
         "tenant-owned and append-only: no role but the owner may update or delete an event"),
