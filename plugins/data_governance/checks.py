@@ -248,21 +248,40 @@ async def unprotected_solutions(ctx: CheckContext) -> list[FindingDraft] | NotAs
             for s in rows if s.id not in linked]
 
 
+def _same_right(ref: str) -> str:
+    """One key for one right, whichever plugin reports it: ``CN 105894088 B`` and
+    ``CN105894088B`` are the same patent."""
+    return "".join(ch for ch in ref.upper() if ch.isalnum())
+
+
 async def patents_without_product(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:
-    """Patents of the inventory that protect no product's solution."""
+    """Patents of the inventory that protect no product's solution. One patent is often
+    reported by two plugins (the asset register and the patent database): it is one right, one
+    finding, and a link to either record counts."""
     rows = list((await ctx.session.execute(select(IpInventoryItem).where(
-        IpInventoryItem.kind == "patent").order_by(IpInventoryItem.ref))).scalars())
+        IpInventoryItem.kind == "patent").order_by(IpInventoryItem.ref, IpInventoryItem.plugin)))
+        .scalars())
     if not rows:
         return ctx.not_assessed("no patent is in the IP inventory", "知识产权清单中没有专利")
     product_links = set((await ctx.session.execute(
         select(SolutionLink.plugin, SolutionLink.object_id).join(
             TechnicalSolution, TechnicalSolution.id == SolutionLink.solution_id)
         .where(TechnicalSolution.source_kind == "product"))).all())
-    return [ctx.finding(f"{p.plugin}:{p.object_id}", params={"patent": p.ref},
-                        evidence={"plugin": p.plugin, "title": p.title,
-                                  "synced_at": str(p.synced_at)},
-                        object_type=f"{p.plugin}:patent", object_id=p.object_id)
-            for p in rows if (p.plugin, p.object_id) not in product_links]
+    rights: dict[str, list[IpInventoryItem]] = {}
+    for row in rows:
+        rights.setdefault(_same_right(row.ref) or f"{row.plugin}:{row.object_id}", []).append(row)
+    out = []
+    for records in rights.values():
+        if any((r.plugin, r.object_id) in product_links for r in records):
+            continue
+        p = records[0]
+        out.append(ctx.finding(f"{p.plugin}:{p.object_id}", params={"patent": p.ref},
+                               evidence={"plugin": p.plugin, "title": p.title,
+                                         "synced_at": str(p.synced_at),
+                                         "held_by": [f"{r.plugin}:{r.object_id}"
+                                                     for r in records]},
+                               object_type=f"{p.plugin}:patent", object_id=p.object_id))
+    return out
 
 
 async def secrets_without_solution(ctx: CheckContext) -> list[FindingDraft] | NotAssessed:

@@ -13,6 +13,7 @@ from ipgov.api import (
     EventType,
     GraphQLContribution,
     IpObject,
+    JobKind,
     Permission,
     PlatformContext,
     PlatformEvent,
@@ -47,6 +48,7 @@ WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "patent_search:document": {"ingest": _MANAGE, "screen": (*_MANAGE, "contributor")},
     "patent_search:watchlist": {"create": _MANAGE, "update": _MANAGE, "delete": _MANAGE},
     "patent_search:procurement": {"create": _MANAGE, "update": _MANAGE, "delete": _MANAGE},
+    "patent_search:office_connector": {"configure": _MANAGE, "run": _MANAGE},
 }
 """Who may do what besides reading; the reasons are in docs/authorization.md."""
 
@@ -64,6 +66,9 @@ def register_permissions() -> list[Permission]:
                    "Technology directions and competitor watchlists"),
         Permission("patent_search:procurement", ("read", "create", "update", "delete"),
                    "The register of bought patent databases and services"),
+        Permission("patent_search:office_connector", ("read", "configure", "run"),
+                   "Office connectors (EPO OPS, USPTO ODP): credentials (set and cleared, "
+                   "never read back), refresh runs and their status"),
     ]
 
 
@@ -128,10 +133,10 @@ def register_migrations() -> str:
 
 @hookimpl
 def register_graphql_types() -> GraphQLContribution:
-    from .graphql import PatentMutation, PatentQuery
+    from .graphql import OfficeMutation, OfficeQuery, PatentMutation, PatentQuery
 
     return GraphQLContribution(
-        query=[PatentQuery], mutation=[PatentMutation],
+        query=[PatentQuery, OfficeQuery], mutation=[PatentMutation, OfficeMutation],
         tools=load_assistant_tools(Path(__file__).with_name("assistant_tools.yaml")))
 
 
@@ -145,8 +150,14 @@ def register_checks() -> list[Check]:
 @hookimpl
 def register_jobs() -> dict[str, Any]:
     from .jobs import INGEST_KIND, ingest
+    from .offices.refresh import EVERY, REFRESH_KIND, refresh_from_offices
 
-    return {INGEST_KIND: ingest}
+    return {INGEST_KIND: ingest,
+            REFRESH_KIND: JobKind(handler=refresh_from_offices, every=EVERY,
+                                  description="Refresh the register's numbers from the "
+                                              "offices' services (bibliographic data, "
+                                              "family, legal events), resuming where the "
+                                              "last run stopped")}
 
 
 @hookimpl

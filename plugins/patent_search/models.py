@@ -1,5 +1,6 @@
 """Tables of the patent_search plugin: collections and their documents, the procurement
-register, technology watchlists and their matches, and FTO screenings kept as evidence.
+register, technology watchlists and their matches, and FTO screenings kept as evidence;
+the office connectors' tables are in ``offices.models``.
 
 Every table is tenant-owned (``TenantScoped``). A collection belongs to the tenant that bought
 it; a group-level collection with ``shared_with_group`` is read (never written) by every tenant
@@ -25,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.api import Base, TenantScoped, new_id, utcnow
+
+from .offices.models import OFFICE_MODELS
 
 __all__ = ["MODELS", "Collection", "FtoScreening", "PatentDocument", "ProcurementItem",
            "Watchlist", "WatchlistMatch"]
@@ -163,4 +166,5 @@ class FtoScreening(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-MODELS = [Collection, PatentDocument, ProcurementItem, Watchlist, WatchlistMatch, FtoScreening]
+MODELS = [Collection, PatentDocument, ProcurementItem, Watchlist, WatchlistMatch, FtoScreening,
+          *OFFICE_MODELS]

@@ -47,6 +47,29 @@ SETTINGS = [
                   "titles.", env="IPGOV_CPC_TITLES_PATH"),
 ]
 
+# The office connectors (offices/): where the offices are and how much one run may ask.
+SETTINGS += [
+    PluginSetting("epo_ops_url", str, "https://ops.epo.org/3.2",
+                  "EPO Open Patent Services base URL (the token is at <url>/auth/accesstoken).",
+                  env="IPGOV_PATENT_EPO_OPS_URL"),
+    PluginSetting("uspto_odp_url", str, "https://api.uspto.gov",
+                  "USPTO Open Data Portal base URL.", env="IPGOV_PATENT_USPTO_ODP_URL"),
+    PluginSetting("office_timeout_seconds", int, 30,
+                  "Seconds one request to an office may take.",
+                  env="IPGOV_PATENT_OFFICE_TIMEOUT_SECONDS", minimum=1),
+    PluginSetting("office_max_answer_bytes", int, 8 * 1024 * 1024,
+                  "Largest answer read from an office for one request (the number is "
+                  "reported and skipped above it).",
+                  env="IPGOV_PATENT_OFFICE_MAX_ANSWER_BYTES", minimum=1024),
+    PluginSetting("office_max_wait_seconds", int, 60,
+                  "Longest wait an office asks for (Retry-After, a throttle) that a run sits "
+                  "out; a longer one stops the run until then.",
+                  env="IPGOV_PATENT_OFFICE_MAX_WAIT_SECONDS", minimum=0),
+    PluginSetting("office_max_numbers", int, 5000,
+                  "Register numbers one refresh run walks at most (the rest wait for the "
+                  "next run).", env="IPGOV_PATENT_OFFICE_MAX_NUMBERS", minimum=1),
+]
+
 # The ingestion bounds (ingest/limits.py reads them itself: dry runs have no platform).
 SETTINGS += [PluginSetting(spec.name, int, spec.default, HELP[spec.name],
                            env=f"IPGOV_PATENT_{spec.name.upper()}", minimum=1)
