@@ -1,7 +1,8 @@
 // Browser journeys against a real `ipgov serve` with the demo loaded. The server is started by
 // tests/e2e/test_workspace_browser.py (pytest, so ./scripts/test and CI run these; projects en
 // and zh-CN), which sets IPGOV_BASE_URL; the single sign-on journeys (e2e/sso, projects sso-*)
-// by tests/e2e/test_sso_browser.py with a real OpenID provider. Debian's Chromium is driven (no
+// by tests/e2e/test_sso_browser.py with a real OpenID provider, the SAML ones (e2e/saml,
+// projects saml-*) by tests/e2e/test_saml_browser.py with pysaml2's IdP. Debian's Chromium is driven (no
 // browser download), in both languages.
 import { defineConfig } from "@playwright/test";
 
@@ -28,11 +29,14 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "en", use: { locale: "en-US" }, testIgnore: "sso/**" },
-    { name: "zh-CN", use: { locale: "zh-CN" }, testIgnore: "sso/**" },
+    { name: "en", use: { locale: "en-US" }, testIgnore: ["sso/**", "saml/**"] },
+    { name: "zh-CN", use: { locale: "zh-CN" }, testIgnore: ["sso/**", "saml/**"] },
     // single sign-on against a real OpenID provider: tests/e2e/test_sso_browser.py starts the
     // provider and its own server, then runs these two projects (and nothing else) once
     { name: "sso-en", use: { locale: "en-US" }, testMatch: "sso/**/*.spec.ts" },
     { name: "sso-zh-CN", use: { locale: "zh-CN" }, testMatch: "sso/**/*.spec.ts" },
+    // SAML single sign-on against pysaml2's identity provider: tests/e2e/test_saml_browser.py
+    { name: "saml-en", use: { locale: "en-US" }, testMatch: "saml/**/*.spec.ts" },
+    { name: "saml-zh-CN", use: { locale: "zh-CN" }, testMatch: "saml/**/*.spec.ts" },
   ],
 });

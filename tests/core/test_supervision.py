@@ -172,7 +172,7 @@ PERSONAL_MUTATIONS = {"setMyLocale", "changePassword", "setMyNotificationPrefere
 CREDENTIAL_MUTATIONS = {"login", "refreshSession", "requestPasswordReset", "resetPassword",
                         "acceptInvitation", "completeSignIn", "confirmTotpEnrolment",
                         "finishPasskeyRegistration", "verifySecondFactor",
-                        "beginPasskeySignIn", "finishPasskeySignIn"}
+                        "beginPasskeySignIn", "finishPasskeySignIn", "confirmIdentity"}
 
 
 async def test_supervisors_cannot_call_any_mutation(platform, gql):

@@ -71,6 +71,10 @@ class SamlServiceProvider:
                                         "PEM (the private key is never shown).")
     certificate_expires_at: datetime | None
     require_encrypted_assertions: bool
+    idp_metadata_url: str | None = strawberry.field(default=None, description=(
+        "Where the IdP's metadata is read again from (null: it was pasted)."))
+    idp_metadata_read_at: datetime | None = strawberry.field(default=None, description=(
+        "When it was last read from there."))
 
 
 @strawberry.type(name="IdentityProvider",
@@ -160,7 +164,9 @@ def _saml(info: Info, row: IdentityProvider) -> SamlServiceProvider | None:
     return SamlServiceProvider(
         entity_id=f"{prefix}/metadata", acs_url=f"{prefix}/acs", metadata_url=f"{prefix}/metadata",
         certificate=row.saml_sp_cert, certificate_expires_at=certificate_expires(row.saml_sp_cert),
-        require_encrypted_assertions=row.saml_require_encryption)
+        require_encrypted_assertions=row.saml_require_encryption,
+        idp_metadata_url=row.saml_metadata_url or None,
+        idp_metadata_read_at=row.saml_metadata_fetched_at)
 
 
 def provider_node(info: Info, row: IdentityProvider) -> IdentityProviderType:

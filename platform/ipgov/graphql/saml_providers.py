@@ -46,8 +46,10 @@ class SamlIdentityProviderInput:
         "The IdP's metadata XML (one EntityDescriptor, at most 256 KiB). Required when "
         "registering (or give idpMetadataUrl); leave both out to keep the stored one."))
     idp_metadata_url: str | None = strawberry.field(default=None, description=(
-        "Where the IdP publishes its metadata: read once now, through the single sign-on "
-        "outbound guard (https, public addresses unless allowed); not refreshed later."))
+        "Where the IdP publishes its metadata: read now, through the single sign-on "
+        "outbound guard (https, public addresses unless allowed), and again on a schedule "
+        "and when a response is signed with a key it does not name (key rotation). "
+        "Pasted metadata is never read again."))
     email_attribute: str = strawberry.field(default="email", description=(
         "The attribute with the e-mail address (by Name or FriendlyName); an emailAddress "
         "NameID serves when it is absent."))

@@ -4,7 +4,9 @@ ceiling), and each group's policy of who must have one.
 
 Enrolment fields take either the caller's session or an ``enrol`` ticket (a person who must
 have a second factor and has none gets only that ticket from ``login``). Fields that check a
-code or a passkey are credential checks (one per request, charged to the rate limit).
+code or a passkey are credential checks (one per request, charged to the rate limit). A
+signed-in person changing their factors (adding one, removing one, renewing recovery codes)
+must have signed in recently, or confirm it is them first (``confirmIdentity``: step-up).
 """
 
 from __future__ import annotations
@@ -18,8 +20,17 @@ from strawberry.types import Info
 
 from ipgov.authz.ceiling import assert_outranks
 from ipgov.errors import DomainError
-from ipgov.identity.factors import passkeys, policy, recovery_codes, service, tickets, totp
+from ipgov.identity.factors import (
+    passkeys,
+    policy,
+    recovery_codes,
+    service,
+    step_up,
+    tickets,
+    totp,
+)
 from ipgov.identity.factors.service import Enrolled, FactorInfo
+from ipgov.identity.factors.step_up import require_recent
 from ipgov.identity.models import User
 
 from .credentials import CREDENTIAL_CHECK, credential_check
@@ -101,6 +112,12 @@ class SecondFactorPolicyPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type(description="When you confirmed it is you, or why not.")
+class IdentityConfirmedPayload:
+    confirmed_at: datetime | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 def _factor(found: FactorInfo) -> SecondFactorType:
     return SecondFactorType(id=strawberry.ID(found.id), kind=found.kind, name=found.name,
                             created_at=found.created_at, last_used_at=found.last_used_at)
@@ -112,11 +129,14 @@ def _user_id(info: Info) -> str | None:
 
 
 async def _as_person(info: Info, ticket: str | None, reason: str,
-                     work: Callable[[Any, User], Awaitable[T]]) -> T:
-    """``work(session, user)`` for the caller, or for the person of an enrolment ticket."""
+                     work: Callable[[Any, User], Awaitable[T]], *, step_up: bool = False) -> T:
+    """``work(session, user)`` for the caller, or for the person of an enrolment ticket;
+    ``step_up``: a signed-in caller must have authenticated recently (``step_up``)."""
     if not ticket:
         info.context.require_principal()
     async with info.context.system_session(f"graphql: {reason}") as session:
+        if step_up and not ticket:
+            await require_recent(info.context.platform, session, info.context.principal)
         user = await service.acting_user(session, _user_id(info), ticket)
         return await work(session, user)
 
@@ -168,7 +188,7 @@ class SecondFactorMutation:
                                    ) -> TotpEnrolmentPayload:
         try:
             started = await _as_person(info, ticket, "begin totp", lambda s, u: totp.begin(
-                info.context.platform, s, u))
+                info.context.platform, s, u), step_up=True)
         except DomainError as exc:
             return TotpEnrolmentPayload(errors=user_errors(exc))
         return TotpEnrolmentPayload(secret=started.secret, uri=started.uri)
@@ -192,7 +212,7 @@ class SecondFactorMutation:
                                          ) -> PasskeyOptionsPayload:
         try:
             ceremony = await _as_person(info, ticket, "begin passkey", lambda s, u: (
-                passkeys.begin_registration(info.context.platform, s, u)))
+                passkeys.begin_registration(info.context.platform, s, u)), step_up=True)
         except DomainError as exc:
             return PasskeyOptionsPayload(errors=user_errors(exc))
         return PasskeyOptionsPayload(challenge_id=strawberry.ID(ceremony.challenge_id),
@@ -215,13 +235,28 @@ class SecondFactorMutation:
             return EnrolSecondFactorPayload(errors=user_errors(exc))
         return _enrolled(info, done)
 
+    @strawberry.mutation(description="Confirm it is you (your password, or a code of your "
+                         "authenticator app) before changing your second factors: a sign-in "
+                         "older than a few minutes is not enough (STEP_UP_REQUIRED).",
+                         extensions=authenticated(), metadata=CREDENTIAL_CHECK)
+    async def confirm_identity(self, info: Info, password: str | None = None,
+                               code: str | None = None) -> IdentityConfirmedPayload:
+        ctx = info.context
+        try:
+            await credential_check(ctx)
+            at = await step_up.confirm(ctx.platform, ctx.require_principal(),
+                                       password=password, code=code, client=ctx.client_address)
+        except DomainError as exc:
+            return IdentityConfirmedPayload(errors=user_errors(exc))
+        return IdentityConfirmedPayload(confirmed_at=at)
+
     @strawberry.mutation(description="Remove one of your second factors.",
                          extensions=authenticated())
     async def remove_my_second_factor(self, info: Info, factor_id: strawberry.ID
                                       ) -> DonePayload:
         try:
             await _as_person(info, None, "remove factor", lambda s, u: service.remove_factor(
-                info.context.platform, s, u, str(factor_id)))
+                info.context.platform, s, u, str(factor_id)), step_up=True)
         except DomainError as exc:
             return DonePayload(errors=user_errors(exc))
         return DonePayload(ok=True)
@@ -231,7 +266,7 @@ class SecondFactorMutation:
     async def regenerate_recovery_codes(self, info: Info) -> RecoveryCodesPayload:
         try:
             codes = await _as_person(info, None, "recovery codes", lambda s, u: (
-                service.regenerate_codes(info.context.platform, s, u)))
+                service.regenerate_codes(info.context.platform, s, u)), step_up=True)
         except DomainError as exc:
             return RecoveryCodesPayload(errors=user_errors(exc))
         return RecoveryCodesPayload(codes=codes)

@@ -18,6 +18,7 @@ from ipgov.identity import recovery, service, sessions
 from ipgov.identity.factors import tickets
 from ipgov.identity.factors.tickets import SecondStep
 from ipgov.identity.sessions import SignedIn
+from ipgov.identity.sso import flow_saml_logout
 
 from .credentials import CREDENTIAL_CHECK, credential_check
 from .errors import UserError, user_errors
@@ -55,6 +56,16 @@ class SignInPayload:
 class DonePayload:
     ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Signed out, or why not.")
+class SignOutPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    single_logout_url: str | None = strawberry.field(default=None, description=(
+        "When the session came from a SAML identity provider that offers single logout: "
+        "send the browser here (a signed LogoutRequest) so the person is signed out at the "
+        "identity provider too. This session has ended already."))
 
 
 @strawberry.type(description="A new access token for this session, or why nothing changed.")
@@ -133,18 +144,19 @@ class SignInMutation:
     @strawberry.mutation(description="Sign out: this session's tokens stop working on every "
                          "API process; everywhere ends all your sessions.",
                          extensions=authenticated())
-    async def sign_out(self, info: Info, everywhere: bool = False) -> DonePayload:
+    async def sign_out(self, info: Info, everywhere: bool = False) -> SignOutPayload:
         ctx = info.context
         principal = ctx.require_principal()
         if principal.kind != "user":
-            return DonePayload(errors=user_errors(DomainError(
+            return SignOutPayload(errors=user_errors(DomainError(
                 "service accounts do not sign in; revoke the API key instead",
                 code="USERS_ONLY")))
+        logout_url = await flow_saml_logout.begin_logout(ctx.platform, principal.session_id)
         await sessions.sign_out(ctx.platform, principal, everywhere=everywhere)
         cookies = _cookies(ctx)
         if cookies is not None:
             cookies.clear(ctx.response)
-        return DonePayload(ok=True)
+        return SignOutPayload(ok=True, single_logout_url=logout_url)
 
     @strawberry.mutation(description="Change your password (every other session ends).",
                          extensions=authenticated(), metadata=CREDENTIAL_CHECK)

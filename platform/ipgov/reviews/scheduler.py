@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ipgov.db.base import utcnow
+from ipgov.identity.sso.saml_metadata_refresh import refresh_due
 from ipgov.jobs.service import schedule_periodic_jobs
 from ipgov.tenancy.models import Tenant
 from ipgov.work.recovery import recover
@@ -65,11 +66,13 @@ async def run_due_schedules(platform: Platform, now: datetime | None = None) -> 
 
 async def scheduler_pass(platform: Platform) -> int:
     """One pass: due reviews, periodic plugin jobs (ip_governance's deadline scan among
-    them), time-driven directive events, recovery of stuck work; returns the new reviews."""
+    them), time-driven directive events, recovery of stuck work, SAML metadata due to be read
+    again; returns the new reviews."""
     created = await run_due_schedules(platform)
     await schedule_periodic_jobs(platform)
     await remind_directives(platform)
     await recover(platform)
+    await refresh_due(platform)  # SAML providers' metadata, for the IdPs' key rotations
     return created
 
 

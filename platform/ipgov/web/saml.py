@@ -6,8 +6,11 @@ browser's binding cookie (HttpOnly, ``SameSite=Lax``, Secure on https, path ``/a
 and redirects to the IdP with the AuthnRequest. ``acs`` takes the IdP's HTTP-POST (the form
 is bounded), verifies it and redirects to ``finish``, the first request of the sign-in that
 carries the browser's cookie back (a cross-site POST does not), which hands the workspace
-its one-time code in the URL fragment, as the OpenID Connect callback does. Each refusal is
-the same page as OpenID Connect's, logged and audited. Nothing here is cached.
+its one-time code in the URL fragment, as the OpenID Connect callback does. ``slo`` is single
+logout (HTTP-Redirect or HTTP-POST): the IdP's LogoutRequest ends the subject's sessions and
+goes back with a LogoutResponse, the IdP's LogoutResponse to a sign-out started here goes on
+to the sign-in screen; either clears this browser's session cookies. Each refusal is the same
+page as OpenID Connect's, logged and audited. Nothing here is cached.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from litestar.params import Body
 from litestar.response import Redirect, Response
 
 from ipgov.db import TenantScope
-from ipgov.identity.sso import flow_saml
+from ipgov.identity.sso import flow_saml, flow_saml_logout
 from ipgov.identity.sso.flow import BINDING_COOKIE
 from ipgov.identity.sso.models import IdentityProvider
 from ipgov.identity.sso.refusals import SignInRefused
+from ipgov.identity.sso.saml_logout import BINDINGS
 
+from .cookies import SessionCookies
 from .sso import client_of, locale_of, refused, secure
 
 __all__ = ["saml_routes"]
@@ -101,6 +106,44 @@ async def saml_finish(request: Request[Any, Any, Any], provider_id: str,
     return response
 
 
+async def _single_logout(request: Request[Any, Any, Any], provider_id: str,
+                         fields: dict[str, str], binding: str) -> Response[Any]:
+    """The IdP's LogoutRequest (its sessions end, the IdP gets its LogoutResponse) or its
+    LogoutResponse to this browser's sign-out (on to the sign-in screen)."""
+    platform = request.app.state.platform
+    try:
+        if fields.get("SAMLRequest"):
+            url = await flow_saml_logout.idp_logout(platform, provider_id, fields, binding)
+        elif fields.get("SAMLResponse"):
+            await flow_saml_logout.finish_logout(platform, provider_id, fields, binding)
+            url = "/signin"
+        else:
+            raise SignInRefused("SSO_SAML_LOGOUT_INVALID", "the single logout message is "
+                                "missing", details={"detail": "no message"})
+    except SignInRefused as refusal:
+        return await refused(request, refusal, provider_id, locale_of(request), COOKIE_PATH)
+    response = Redirect(url, status_code=303, headers=_NO_STORE)
+    SessionCookies.of(request, platform).clear(response)  # this browser's session, if any
+    return response
+
+
+@get("/auth/saml/{provider_id:str}/slo", include_in_schema=False)
+async def saml_slo_redirect(request: Request[Any, Any, Any], provider_id: str
+                            ) -> Response[Any]:
+    """Single logout over HTTP-Redirect (see ``ipgov.identity.sso.flow_saml_logout``)."""
+    fields = {k: v for k, v in request.query_params.items()
+              if isinstance(v, str) and len(v) <= MAX_FORM_FIELD}
+    return await _single_logout(request, provider_id, fields, BINDINGS["redirect"])
+
+
+@post("/auth/saml/{provider_id:str}/slo", include_in_schema=False, status_code=303)
+async def saml_slo_post(request: Request[Any, Any, Any], provider_id: str,
+                        data: dict[str, str] = _FORM) -> Response[Any]:
+    """Single logout over HTTP-POST."""
+    fields = {k: v for k, v in data.items() if isinstance(v, str) and len(v) <= MAX_FORM_FIELD}
+    return await _single_logout(request, provider_id, fields, BINDINGS["post"])
+
+
 def saml_routes() -> list[Any]:
-    """The SAML single sign-on routes."""
-    return [saml_metadata, saml_login, saml_acs, saml_finish]
+    """The SAML single sign-on and single logout routes."""
+    return [saml_metadata, saml_login, saml_acs, saml_finish, saml_slo_redirect, saml_slo_post]

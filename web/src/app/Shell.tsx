@@ -14,6 +14,7 @@ import { Jump } from "./Jump";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { navigation, type NavItem } from "./navigation";
 import { SignOutDocument } from "./operations";
+import { logoutTarget } from "./sso";
 import { Problems } from "./ui";
 import { tenantForest, usePermissions, useTenantList, useWorkspace, WorkspaceProvider,
   type TenantNode, type TenantTree } from "./workspace";
@@ -68,8 +69,11 @@ function Frame() {
     </nav>
   );
   async function signOut() {
-    await execute(SignOutDocument).catch(() => undefined);
+    const answer = await execute(SignOutDocument).catch(() => null);
     session.clear();
+    // a SAML session: on to the identity provider, which signs the person out there too
+    const elsewhere = logoutTarget(answer?.signOut.singleLogoutUrl);
+    if (elsewhere) window.location.assign(elsewhere);
   }
   return (
     <Layout style={{ minHeight: "100vh" }}>

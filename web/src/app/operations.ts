@@ -10,7 +10,7 @@ export const LoginDocument = graphql(`
 `);
 
 export const SignOutDocument = graphql(`
-  mutation SignOut { signOut { errors { code message } } }
+  mutation SignOut { signOut { singleLogoutUrl errors { code message } } }
 `);
 
 export const SetMyLocaleDocument = graphql(`

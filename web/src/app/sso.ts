@@ -32,3 +32,9 @@ export function ssoRefusal(hash: string): string | null {
 export function loginHref(loginUrl: string, language: string): string {
   return `${loginUrl}?lang=${encodeURIComponent(language)}`;
 }
+
+/** Where signing out sends the browser next (a SAML identity provider's single logout), when
+ * it is a web address: never a script or another scheme. */
+export function logoutTarget(url: string | null | undefined): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}

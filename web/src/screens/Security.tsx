@@ -1,8 +1,9 @@
 /** Second factors: the Security tab of "My notifications" (an authenticator app, passkeys,
  * recovery codes), and the second step of a sign-in (a code, a passkey or a recovery code; or,
  * when the group requires a second factor and the person has none, enrolling one first, which
- * finishes the sign-in). Enrolment works with the session or with the sign-in's ticket. */
-import { Alert, App, Button, Card, Form, Input, Popconfirm, QRCode, Select, Space, Table, Typography } from "antd";
+ * finishes the sign-in). Enrolment works with the session or with the sign-in's ticket; a
+ * change of one's factors long after signing in first asks to confirm it is them (step-up). */
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, QRCode, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { execute } from "../app/client";
@@ -57,16 +58,65 @@ const FinishSignInDocument = graphql(`
 /** What enrolling a factor gave: recovery codes (the first factor) and whether a session began. */
 interface Enrolled { recoveryCodes: readonly string[]; signedIn: boolean }
 
-/** Runs a step, keeping its typed errors or failure for <Problems>. */
+const ConfirmIdentityDocument = graphql(`
+  mutation ConfirmIdentity($password: String, $code: String) {
+    confirmIdentity(password: $password, code: $code) { confirmedAt errors { code message field } }
+  }
+`);
+
+/** Asks the person to confirm it is them (step-up) before a change of their second factors;
+ * `onDone(true)` once the server took the confirmation, `onDone(false)` when they cancel. */
+function ConfirmIdentity(props: { onDone: (confirmed: boolean) => void }) {
+  const { t } = useTranslation();
+  const [errors, setErrors] = useState<UserErrorShape[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ password?: string; code?: string }>();
+  async function submit() {
+    const { password, code } = form.getFieldsValue();
+    setBusy(true);
+    try {
+      const answer = await execute(ConfirmIdentityDocument, { password: password || null, code: code || null });
+      setErrors([...answer.confirmIdentity.errors]);
+      if (answer.confirmIdentity.confirmedAt) props.onDone(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal open title={t("security.confirm.title")} okText={t("security.confirm.submit")} cancelText={t("common.cancel")}
+      confirmLoading={busy} onOk={() => void submit()} onCancel={() => props.onDone(false)} destroyOnHidden>
+      <Typography.Paragraph>{t("security.confirm.why")}</Typography.Paragraph>
+      <Problems errors={errors} />
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
+        <Form.Item name="password" label={t("security.confirm.password")}>
+          <Input.Password autoComplete="current-password" autoFocus />
+        </Form.Item>
+        <Form.Item name="code" label={t("security.confirm.code")}>
+          <Input autoComplete="one-time-code" inputMode="numeric" maxLength={6} style={{ width: 120 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Runs a step, keeping its typed errors or failure for <Problems>. A step the server refuses
+ * for want of a recent sign-in (STEP_UP_REQUIRED) asks the person to confirm it is them, then
+ * runs once more. */
 function useStep() {
   const [errors, setErrors] = useState<UserErrorShape[]>([]);
   const [failure, setFailure] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<((confirmed: boolean) => void) | null>(null);
+  const confirmed = () => new Promise<boolean>((resolve) => setAsking(() => resolve));
   async function run<R>(work: () => Promise<R>, errorsOf: (r: R) => readonly UserErrorShape[]): Promise<R | null> {
     setBusy(true); setErrors([]); setFailure(null);
     try {
-      const result = await work();
-      const found = errorsOf(result);
+      let result = await work();
+      let found = errorsOf(result);
+      if (found.some((e) => e.code === "STEP_UP_REQUIRED") && await confirmed()) {
+        result = await work();
+        found = errorsOf(result);
+      }
       setErrors([...found]);
       return found.length ? null : result;
     } catch (error) {
@@ -76,7 +126,11 @@ function useStep() {
       setBusy(false);
     }
   }
-  return { run, busy, problems: <Problems errors={errors} error={failure} /> };
+  const problems = <>
+    <Problems errors={errors} error={failure} />
+    {asking ? <ConfirmIdentity onDone={(ok) => { asking(ok); setAsking(null); }} /> : null}
+  </>;
+  return { run, busy, problems };
 }
 
 /** Enrol an authenticator app: its QR code and secret, then its first code. */

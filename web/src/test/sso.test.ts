@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginHref, ssoCode, ssoRefusal } from "../app/sso";
+import { loginHref, logoutTarget, ssoCode, ssoRefusal } from "../app/sso";
 
 describe("single sign-on hand-over", () => {
   it("reads only a well-formed one-time code from the fragment", () => {
@@ -19,5 +19,11 @@ describe("single sign-on hand-over", () => {
 
   it("starts a provider's sign-in in the chosen language", () => {
     expect(loginHref("/auth/oidc/p1/login", "zh-CN")).toBe("/auth/oidc/p1/login?lang=zh-CN");
+  });
+
+  it("follows a single logout only to a web address", () => {
+    expect(logoutTarget("https://idp.example/slo?SAMLRequest=x")).toBe("https://idp.example/slo?SAMLRequest=x");
+    expect(logoutTarget("javascript:alert(1)")).toBeNull();
+    expect(logoutTarget(null)).toBeNull();
   });
 });

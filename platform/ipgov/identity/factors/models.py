@@ -1,5 +1,6 @@
 """What second factors keep: each person's authenticators (TOTP and passkeys), their recovery
-codes, the second-factor tickets of sign-ins halfway done, and WebAuthn challenges in flight.
+codes, the second-factor tickets of sign-ins halfway done, WebAuthn challenges in flight, and
+when a session's person last confirmed it is them (step-up).
 
 A TOTP secret is sealed (AES-GCM under a key derived from the audit key, which lives outside
 the database); a passkey's public key is public by nature; recovery codes and tickets are long
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ipgov.db.base import Base, new_id, utcnow
 
 __all__ = ["MODELS", "PasskeyChallenge", "RecoveryCode", "SecondFactor",
-           "SecondFactorTicket"]
+           "SecondFactorTicket", "SessionConfirmation"]
 
 
 class SecondFactor(Base):
@@ -91,5 +92,21 @@ class PasskeyChallenge(Base):
     used_at: Mapped[datetime | None] = mapped_column()
 
 
-MODELS = [SecondFactor, RecoveryCode, SecondFactorTicket, PasskeyChallenge]
+class SessionConfirmation(Base):
+    """When the person of a session (``family_id``, the ``sid`` of its tokens) last confirmed
+    it is them, with their password or a current factor (``method``): changing second
+    factors needs a confirmation (or the sign-in itself) of the last few minutes
+    (``step_up``)."""
+
+    __tablename__ = "session_confirmations"
+
+    family_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+MODELS = [SecondFactor, RecoveryCode, SecondFactorTicket, PasskeyChallenge,
+          SessionConfirmation]
 """The second-factor tables (registered by the core's built-in plugin)."""

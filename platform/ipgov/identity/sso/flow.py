@@ -38,6 +38,7 @@ from .mapping import signed_in_user
 from .models import IdentityProvider, SignInCode, SsoLogin
 from .oidc import ProviderClient
 from .refusals import SignInRefused
+from .saml_subject import remember_session
 
 if TYPE_CHECKING:
     from ipgov.runtime import Platform
@@ -184,10 +185,13 @@ async def finish(platform: Platform, provider_id: str, *, state: str | None, cod
     return Finished(plaintext, login.locale)
 
 
-def hand_over(session: AsyncSession, user_id: str, provider_id: str) -> str:
-    """A one-time code of ``CODE_SECONDS`` for the workspace to collect the sign-in with."""
+def hand_over(session: AsyncSession, user_id: str, provider_id: str, *,
+              saml_subject: str = "") -> str:
+    """A one-time code of ``CODE_SECONDS`` for the workspace to collect the sign-in with
+    (with the SAML subject the session will be linked to, for single logout)."""
     plaintext, digest = new_secret()
     session.add(SignInCode(code_hash=digest, user_id=user_id, provider_id=provider_id,
+                           saml_subject=saml_subject,
                            expires_at=utcnow() + timedelta(seconds=CODE_SECONDS)))
     return plaintext
 
@@ -199,7 +203,8 @@ async def complete(platform: Platform, code: str, *, client: str) -> SignedIn:
         claimed = (await session.execute(
             update(SignInCode).where(SignInCode.code_hash == hash_secret(code),
                                      SignInCode.used_at.is_(None), SignInCode.expires_at > now)
-            .values(used_at=now).returning(SignInCode.user_id, SignInCode.provider_id))
+            .values(used_at=now).returning(SignInCode.user_id, SignInCode.provider_id,
+                                           SignInCode.saml_subject))
         ).first()
         await session.execute(delete(SignInCode).where(
             SignInCode.expires_at < now - timedelta(hours=1)))
@@ -209,8 +214,13 @@ async def complete(platform: Platform, code: str, *, client: str) -> SignedIn:
                                 "has expired; sign in again")
         provider = await session.get(IdentityProvider, claimed.provider_id)
         kind = provider.kind if provider is not None else "oidc"
-        return await open_session(platform, session, user, client=client,
-                                  how=f"{kind}:{claimed.provider_id}")
+        signed = await open_session(platform, session, user, client=client,
+                                    how=f"{kind}:{claimed.provider_id}")
+        if kind == "saml":
+            remember_session(session, family_id=signed.session_id,
+                             provider_id=claimed.provider_id, user_id=user.id,
+                             subject_json=claimed.saml_subject)
+        return signed
 
 
 async def record_refusal(platform: Platform, refusal: SignInRefused, *, provider_id: str,

@@ -10,7 +10,10 @@
    pass ``saml.ServiceProvider.verify_response``; its assertion id is written to the replay
    cache (``SamlAssertionSeen``, a primary key: a second use is refused in every process
    until the assertion would have expired anyway); the sign-in is then used up and the
-   claims become a user and memberships (``mapping``, as for OpenID Connect).
+   claims become a user and memberships (``mapping``, as for OpenID Connect). A signature
+   that does not verify, on a response carrying a certificate the stored metadata does not
+   name, first reads the metadata again from its URL (``saml_metadata_refresh``: the IdP
+   may have rotated its key) and is verified once more.
 3. ``collect``: the IdP's POST is cross-site, so the browser's ``SameSite=Lax`` cookie only
    comes back on the redirect that follows (a top-level GET): there the binding is checked
    (a response carried to another browser, login CSRF, is refused) and the one-time code
@@ -39,6 +42,7 @@ from .mapping import signed_in_user
 from .models import IdentityProvider, SamlAssertionSeen, SsoLogin
 from .refusals import SignInRefused
 from .saml import Assertion, ServiceProvider, service_provider, sign_in_claims
+from .saml_metadata_refresh import refresh_metadata, unknown_signing_key
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -153,15 +157,25 @@ async def consume(platform: Platform, provider_id: str, *, saml_response: str | 
     request_id = await _request_id(platform, provider_id, relay)
     provider = await sign_in_provider(platform, provider_id, "saml")
     encoded: str = saml_response
-    assertion = await with_sp(platform, provider,
-                              lambda sp: sp.verify_response(encoded, request_id))
+    try:
+        assertion = await with_sp(platform, provider,
+                                  lambda sp: sp.verify_response(encoded, request_id))
+    except SignInRefused as refusal:  # the IdP may have rotated its key: read it once more
+        if refusal.code != "SSO_SAML_SIGNATURE" or not unknown_signing_key(provider, encoded) \
+                or not await refresh_metadata(platform, provider.id,
+                                              reason="unknown signing key"):
+            raise
+        provider = await sign_in_provider(platform, provider_id, "saml")
+        assertion = await with_sp(platform, provider,
+                                  lambda sp: sp.verify_response(encoded, request_id))
     await _remember(platform, provider.id, assertion)
     login = await claim_login(platform, provider.id, relay)
     async with platform.db.system_session("sso: SAML sign in") as session:
         user = await signed_in_user(platform, session, provider,
                                     sign_in_claims(provider, assertion.claims))
         await session.execute(update(SsoLogin).where(SsoLogin.id == login.id)
-                              .values(user_id=user.id))
+                              .values(user_id=user.id,
+                                      saml_subject=assertion.subject.to_json()))
     await platform.authz.refresh()  # the memberships it may have changed, here at once
     return relay
 
@@ -198,5 +212,6 @@ async def collect(platform: Platform, provider_id: str, *, relay: str | None,
     if aware(login.expires_at) <= utcnow():
         raise SignInRefused("SSO_STATE_EXPIRED", "this sign-in took too long; start again")
     async with platform.db.system_session("sso: hand over SAML sign-in") as session:
-        code = hand_over(session, user_id, login.provider_id)
+        code = hand_over(session, user_id, login.provider_id,
+                         saml_subject=login.saml_subject)
     return Finished(code, login.locale)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ipgov.db.base import Base, TenantScoped, new_id, utcnow
 
-__all__ = ["MODELS", "ExternalIdentity", "IdentityProvider", "SamlAssertionSeen", "SignInCode",
-           "SsoLogin"]
+__all__ = ["MODELS", "ExternalIdentity", "IdentityProvider", "SamlAssertionSeen", "SamlSession",
+           "SignInCode", "SsoLogin"]
 
 
 class IdentityProvider(TenantScoped, Base):
@@ -35,7 +35,10 @@ class IdentityProvider(TenantScoped, Base):
     A ``saml`` provider keeps the IdP's metadata as imported (``saml_idp_metadata``; ``issuer``
     is its entity id), its own service-provider certificate (``saml_sp_cert``, published in
     its metadata) and private key (``saml_sp_key_sealed``, sealed like a client secret), and
-    whether assertions must arrive encrypted; it has no client id or secret."""
+    whether assertions must arrive encrypted; it has no client id or secret. Metadata read
+    from a URL keeps the URL (``saml_metadata_url``) and when it was last read
+    (``saml_metadata_fetched_at``): it is read again on a schedule and when a response is
+    signed with a key it does not name (``saml_metadata_refresh``)."""
 
     __tablename__ = "identity_providers"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
@@ -61,6 +64,8 @@ class IdentityProvider(TenantScoped, Base):
     saml_sp_cert: Mapped[str] = mapped_column(Text, default="")
     saml_sp_key_sealed: Mapped[str] = mapped_column(Text, default="")
     saml_require_encryption: Mapped[bool] = mapped_column(Boolean, default=False)
+    saml_metadata_url: Mapped[str] = mapped_column(String(500), default="")
+    saml_metadata_fetched_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -97,7 +102,8 @@ class SsoLogin(Base):
 
     A SAML sign-in keeps its AuthnRequest's id in ``nonce`` (the response must answer it) and,
     once its response was accepted, the signed-in user in ``user_id`` until the browser that
-    started it collects the sign-in (``flow.saml``)."""
+    started it collects the sign-in (``flow.saml``), with the assertion's subject
+    (``saml_subject``: NameID and SessionIndex, JSON) for single logout."""
 
     __tablename__ = "sso_logins"
 
@@ -109,6 +115,7 @@ class SsoLogin(Base):
     locale: Mapped[str] = mapped_column(String(10), default="")
     client: Mapped[str] = mapped_column(String(64), default="")
     user_id: Mapped[str | None] = mapped_column(String(36))
+    saml_subject: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None] = mapped_column()
@@ -137,10 +144,34 @@ class SignInCode(Base):
     user_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True)
     provider_id: Mapped[str] = mapped_column(String(36))
+    saml_subject: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None] = mapped_column()
 
 
-MODELS = [IdentityProvider, ExternalIdentity, SsoLogin, SignInCode, SamlAssertionSeen]
+class SamlSession(Base):
+    """A sign-in session that a SAML assertion opened: what single logout needs of it.
+
+    ``family_id`` is the session (the ``sid`` of its tokens); ``subject_hash`` the SHA-256 of
+    the provider's id and the NameID, by which an IdP's LogoutRequest finds the sessions to
+    end; ``subject`` keeps the NameID (text, format, qualifiers) and ``session_index`` the
+    assertion's SessionIndex, which an SP-initiated LogoutRequest names. Kept as long as the
+    session may last."""
+
+    __tablename__ = "saml_sessions"
+
+    family_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    subject_hash: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    session_index: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+MODELS = [IdentityProvider, ExternalIdentity, SsoLogin, SignInCode, SamlAssertionSeen,
+          SamlSession]
 """The single sign-on tables (registered by the core's built-in plugin)."""

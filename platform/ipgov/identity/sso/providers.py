@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz.ceiling import assert_may_grant
 from ipgov.authz.roles import PLATFORM_ROLES, TENANT_ROLES
-from ipgov.db.base import new_id
+from ipgov.db.base import new_id, utcnow
 from ipgov.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ipgov.notify.channels.outbound import OutboundError, check_target
 from ipgov.tenancy.directory import TenantDirectory
@@ -328,7 +328,7 @@ async def save_saml_provider(platform: Platform, session: AsyncSession, *, tenan
     _check_mode(platform.tenants, tenant_id)
     found = FieldErrors()
     values = _common(found, platform, tenant_id, data, granter)
-    xml = data.idp_metadata_xml
+    xml, url = data.idp_metadata_xml, ""
     if not xml and data.idp_metadata_url:
         with found.field():
             url = _url(platform, data.idp_metadata_url, "idpMetadataUrl")
@@ -344,8 +344,10 @@ async def save_saml_provider(platform: Platform, session: AsyncSession, *, tenan
     await _refuse_duplicate_name(session, tenant_id, str(values["name"]), provider.id)
     for name, value in values.items():
         setattr(provider, name, value)
-    if metadata is not None:
+    if metadata is not None:  # pasted metadata is kept as is; from a URL, read again later
         provider.saml_idp_metadata, provider.issuer = metadata
+        provider.saml_metadata_url = url
+        provider.saml_metadata_fetched_at = utcnow() if url else None
     provider.kind, provider.jit = "saml", data.jit
     provider.direct_role_claims, provider.enabled = data.direct_role_claims, data.enabled
     provider.saml_require_encryption = data.require_encryption

@@ -3,6 +3,7 @@
 Each ``saml`` provider is its own service provider: entity id ``/auth/saml/<id>/metadata``
 (where its metadata is served), assertion consumer ``/auth/saml/<id>/acs`` (HTTP-POST), and
 its own RSA keypair (``new_keypair``: the key sealed on the row, the certificate published),
+single logout ``/auth/saml/<id>/slo`` (HTTP-Redirect and HTTP-POST: ``saml_logout``),
 with which it signs its AuthnRequests (HTTP-Redirect, RSA-SHA256) and decrypts encrypted
 assertions. ``verify_response`` accepts a Response only when: it is at most
 ``MAX_RESPONSE_BYTES`` and parses without DTD or entities (defusedxml, also inside pysaml2);
@@ -49,6 +50,7 @@ from saml2.validate import ResponseLifetimeExceed, ToEarly
 from .mapping import claim_values
 from .models import IdentityProvider
 from .refusals import SignInRefused
+from .saml_subject import SamlSubject, subject_of
 
 __all__ = ["KEY_BITS", "MAX_RESPONSE_BYTES", "XMLSEC", "Assertion", "ServiceProvider",
            "certificate_expires", "new_keypair", "service_provider", "sign_in_claims"]
@@ -93,11 +95,12 @@ def certificate_expires(pem: str) -> datetime | None:
 class Assertion:
     """What a verified assertion says: its id and lifetime (for the replay cache), the
     subject and the attributes as claims (``sub``, and each attribute by its Name and
-    FriendlyName)."""
+    FriendlyName), and the subject as single logout names it."""
 
     id: str
     not_on_or_after: datetime
     claims: dict[str, Any]
+    subject: SamlSubject
 
 
 def _misconfigured(detail: str) -> SignInRefused:
@@ -250,7 +253,8 @@ def _assertion(response: Any, skew: int) -> Assertion:
         raise SignInRefused("SSO_SAML_INVALID", "the SAML assertion has no valid ID")
     claims = _claims(response)
     expires = _not_on_or_after(assertion) + timedelta(seconds=skew)
-    return Assertion(assertion.id, min(expires, datetime.now(UTC) + timedelta(days=1)), claims)
+    return Assertion(assertion.id, min(expires, datetime.now(UTC) + timedelta(days=1)), claims,
+                     subject_of(response))
 
 
 def _config(provider: IdentityProvider, folder: str, base: str, skew: int) -> SPConfig:
@@ -264,7 +268,10 @@ def _config(provider: IdentityProvider, folder: str, base: str, skew: int) -> SP
         "only_use_keys_in_metadata": True, "allow_unknown_attributes": True,
         "metadata": {"inline": [provider.saml_idp_metadata]},
         "service": {"sp": {
-            "endpoints": {"assertion_consumer_service": [(f"{prefix}/acs", BINDING_HTTP_POST)]},
+            "endpoints": {
+                "assertion_consumer_service": [(f"{prefix}/acs", BINDING_HTTP_POST)],
+                "single_logout_service": [(f"{prefix}/slo", BINDING_HTTP_REDIRECT),
+                                          (f"{prefix}/slo", BINDING_HTTP_POST)]},
             "allow_unsolicited": False, "authn_requests_signed": True,
             "want_assertions_signed": False, "want_response_signed": False,
             "want_assertions_or_response_signed": True,

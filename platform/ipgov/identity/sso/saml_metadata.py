@@ -6,8 +6,9 @@ public addresses unless allowed, no redirects, bounded time), at most ``MAX_META
 and parsed with ``defusedxml`` (no DTD, no entity, no external reference: XXE and entity
 expansion are refused). It must be one ``EntityDescriptor`` with an
 ``IDPSSODescriptor`` that offers single sign-on over HTTP-Redirect at an ``https`` address
-(``http`` only when ``IPGOV_SSO_ALLOW_HTTP``) and at least one signing certificate that
-parses. The entity id becomes the provider's ``issuer``; pysaml2 later reads the same text.
+(``http`` only when ``IPGOV_SSO_ALLOW_HTTP``; its single logout addresses, if any, too) and at
+least one signing certificate that parses. The entity id becomes the provider's ``issuer``;
+pysaml2 later reads the same text.
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ def _sso_url(idp: Element, allow_http: bool) -> str:
     raise _refused("it offers no single sign-on over HTTP-Redirect")
 
 
+def _check_logout_urls(idp: Element, allow_http: bool) -> None:
+    """Single logout addresses (where sign-outs send the browser) must be https too."""
+    for service in idp.findall(f"{MD}SingleLogoutService"):
+        for name in ("Location", "ResponseLocation"):
+            location = (service.get(name) or "").strip()
+            scheme = urlsplit(location).scheme if location else "https"
+            if not (scheme == "https" or (allow_http and scheme == "http")) \
+                    or len(location) > 500:
+                raise _refused("its single logout address is not an https address")
+
+
 def _certificates(idp: Element) -> tuple[datetime, ...]:
     found = []
     for key in idp.findall(f"{MD}KeyDescriptor"):
@@ -109,6 +121,7 @@ def parse_idp_metadata(xml: str, *, allow_http: bool) -> IdpMetadata:
     idp = root.find(f"{MD}IDPSSODescriptor")
     if idp is None:
         raise _refused("it describes no identity provider (no IDPSSODescriptor)")
+    _check_logout_urls(idp, allow_http)
     return IdpMetadata(entity_id, _sso_url(idp, allow_http), _certificates(idp))
 
 
