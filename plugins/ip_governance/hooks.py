@@ -21,8 +21,11 @@ from ipgov.api import (
     EventType,
     FrameworkCatalog,
     GraphQLContribution,
+    IpObject,
     Permission,
+    PlatformContext,
     PluginInfo,
+    PluginSetting,
     TenantEvent,
     WorkspaceExtension,
     WorkspaceNavEntry,
@@ -44,7 +47,8 @@ PLUGIN_INFO = PluginInfo(
     ),
 )
 
-AREAS = ("framework", "organization", "risk_assets", "certification", "docketing")
+AREAS = ("framework", "organization", "risk_assets", "certification", "docketing", "evidence",
+         "documents")
 _READ_ROLES = ("viewer", "auditor", "reviewer", "contributor", "group_admin", "tenant_admin",
                "ip_manager")
 _GOVERN = ("group_admin", "tenant_admin")  # the decision level: evaluates, directs, monitors
@@ -64,6 +68,9 @@ WRITE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "ip_governance:incident": {"create": _PARTICIPATE, "update": _MANAGE, "close": _MANAGE},
     "ip_governance:certification": {"record": _GOVERN},
     "ip_governance:docket": {"override": _GOVERN, "recompute": _MANAGE, "set_rates": _MANAGE},
+    "ip_governance:evidence": {"upload": _PARTICIPATE, "attach": _PARTICIPATE},
+    "ip_governance:document": {"create": _MANAGE, "approve": _PARTICIPATE,
+                               "acknowledge": _PARTICIPATE},
 }
 """Who may do what besides reading, per object and action; the reasons are in
 docs/authorization.md (tests/contract/test_authorization_matrix.py keeps the two equal)."""
@@ -155,6 +162,15 @@ async def calendar_entries(session: Any, tenant_id: str, locale: str, start: Any
 
 
 @hookimpl
+async def list_ip_objects(platform: PlatformContext, tenant_id: str, kinds: list[str] | None,
+                          ids: list[str] | None, limit: int) -> list[IpObject]:
+    """The register's patents, utility models and designs with their numbers."""
+    from .risk_assets.objects import register_objects
+
+    return await register_objects(platform, tenant_id, kinds, ids, limit)
+
+
+@hookimpl
 def register_jobs() -> dict[str, Any]:
     """The hourly deadline-reminder scan of each tenant."""
     from .risk_assets.reminders import REMINDER_JOB, REMINDERS
@@ -200,9 +216,27 @@ async def on_tenant_merged(event: TenantEvent) -> None:
 def register_routes() -> list[Any]:
     """The printable governance report per tenant, and the certification pack's exports."""
     from .certification.routes import certification_evidence_zip, certification_report
+    from .evidence.routes import download_evidence, upload_evidence
     from .report.routes import governance_report
 
-    return [governance_report, certification_report, certification_evidence_zip]
+    return [governance_report, certification_report, certification_evidence_zip,
+            upload_evidence, download_evidence]
+
+
+@hookimpl
+def register_settings() -> list[PluginSetting]:
+    """Evidence files: size and type limits, the virus scanner, the object store."""
+    from .evidence.settings import SETTINGS
+
+    return list(SETTINGS)
+
+
+@hookimpl
+def register_commands(cli: Any) -> None:
+    """``ipgov evidence verify``."""
+    from .evidence.cli import evidence
+
+    cli.add_command(evidence)
 
 
 _SCREENS: tuple[tuple[str, str, str, str, str, str], ...] = (
@@ -221,6 +255,8 @@ _SCREENS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "RadarChartOutlined"),
     ("certification", "GB/T 29490 checklist", "GB/T 29490 检查表", "govern",
      "ip_governance:certification", "AuditOutlined"),
+    ("documents", "Controlled documents", "受控文件", "govern", "ip_governance:document",
+     "FileTextOutlined"),
 )
 
 

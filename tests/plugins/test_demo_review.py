@@ -43,7 +43,15 @@ async def test_demo_group_review_fires_every_plugins_checks_where_expected(platf
     governance = fired("data_governance.")
     expected = {c.id for c in dg_checks.CHECKS}
     assert expected <= set(governance), expected - set(governance)
-    assert "hanwei-medical" not in set().union(*governance.values())
+    # the medical subsidiary's data is clean; its granted register patent (reported by the
+    # asset register through list_ip_objects) protects no product, and that is one finding
+    medical = {c for c, t in governance.items() if "hanwei-medical" in t}
+    assert medical == {"data_governance.mapping.patents_without_product"}, governance
+    async with platform.db.system_session("test") as s:
+        refs = (await s.execute(select(Finding.params).where(
+            Finding.check_id == "data_governance.mapping.patents_without_product",
+            Finding.tenant_id == ids["hanwei-medical"]))).scalars().all()
+    assert [p["patent"] for p in refs] == ["CN105894088B"]
 
     # patent_search
     patents = fired("patent_search.")
@@ -55,6 +63,14 @@ async def test_demo_group_review_fires_every_plugins_checks_where_expected(platf
     # ip_governance docketing: the annuity Hanwei Semiconductor missed is in its grace period
     docket = fired("ip_governance.docketing.")
     assert "hanwei-semiconductor" in docket["ip_governance.docketing.fee_unpaid_in_grace"]
+
+    # ip_governance documents: the semiconductor supplement is past its review; the group's
+    # manual (imposed) is unread by the semiconductor engineer and the medical IP manager
+    documents = fired("ip_governance.documents.")
+    assert documents["ip_governance.documents.past_review"] == {"hanwei-semiconductor"}
+    assert {"hanwei-semiconductor", "hanwei-medical"} <= documents[
+        "ip_governance.documents.not_acknowledged"]
+    assert "ip_governance.documents.unapproved_in_force" not in documents
 
     # no first-party check fires in every tenant of the group
     first_party = ("ip_governance.", "data_governance.", "patent_search.")

@@ -31,6 +31,7 @@ PAGES = {  # key: (section, the object read)
     "management-systems": ("govern", "ip_governance:management_system"),
     "profile": ("govern", "ip_governance:profile"),
     "certification": ("govern", "ip_governance:certification"),
+    "documents": ("govern", "ip_governance:document"),
 }
 
 

@@ -5,6 +5,7 @@ import { defineExtension } from "@ipgov/workspace-sdk";
 import { AssetRegister } from "./assets/AssetRegister";
 import { Checklist } from "./certification/Checklist";
 import { Deadlines, DeadlinesWidget } from "./deadlines/Deadlines";
+import { Documents } from "./documents/Documents";
 import { Incidents } from "./incidents/Incidents";
 import { Licences } from "./licences/Licences";
 import { Profile } from "./profile/Profile";
@@ -14,6 +15,7 @@ import { Strategy } from "./strategy/Strategy";
 
 export const mount = defineExtension({
   pages: { assets: AssetRegister, "deadline-list": Deadlines, risks: Risks, licences: Licences, incidents: Incidents,
-    strategy: Strategy, "management-systems": Pdca, profile: Profile, certification: Checklist },
+    strategy: Strategy, "management-systems": Pdca, profile: Profile, certification: Checklist,
+    documents: Documents },
   widgets: { deadlines: DeadlinesWidget },
 });

@@ -211,3 +211,35 @@ export const PdcaDocument = graphql(`
     }
   }
 `);
+
+export const DocumentsDocument = graphql(`
+  query IpgDocuments($tenantId: ID!, $first: Int!, $after: String) {
+    controlledDocuments(tenantId: $tenantId, first: $first, after: $after) {
+      nodes { id tenantId code title kind imposed supplementsId inherited }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const DocumentVersionsDocument = graphql(`
+  query IpgDocumentVersions($tenantId: ID!, $documentId: ID!) {
+    documentVersions(tenantId: $tenantId, documentId: $documentId) {
+      id number label status author approvalMode approvers quorum effectiveOn reviewDueOn
+      distribution acknowledgements decisions { approver decision decidedAt }
+    }
+  }
+`);
+
+export const DecideDocumentDocument = graphql(`
+  mutation IpgDecideDocument($tenantId: ID!, $versionId: ID!, $approve: Boolean!) {
+    decideDocumentVersion(tenantId: $tenantId, versionId: $versionId, approve: $approve) {
+      version { id status } errors { code message field }
+    }
+  }
+`);
+
+export const AcknowledgeDocumentDocument = graphql(`
+  mutation IpgAcknowledgeDocument($tenantId: ID!, $versionId: ID!) {
+    acknowledgeDocument(tenantId: $tenantId, versionId: $versionId) { versionId errors { code message field } }
+  }
+`);

@@ -88,6 +88,14 @@ const en = {
   certTitle: "GB/T 29490 certification checklist", clause: "Clause", evidence: "Evidence",
   present: "Present", stale: "Stale", missing: "Missing", records: "{{count}} records",
   newest: "newest {{when}}", generatedAt: "Generated {{when}}", reason: "Why",
+  // controlled documents
+  docsTitle: "Controlled documents", docCode: "Code", docKind: "Kind", inherited: "Imposed by the group",
+  supplement: "Local supplement", versions: "Versions", version: "Version", author: "Author",
+  approvers: "Approvers", approvalMode: "Approval", effectiveOn: "Effective", reviewDueOn: "Review by",
+  acknowledgements: "Acknowledged", approve: "Approve", reject: "Reject", acknowledge: "Acknowledge",
+  decided: "Decision recorded", acknowledged: "Acknowledged", sequence: "In sequence", quorum: "Quorum {{count}}",
+  in_approval: "In approval", approved: "Approved", rejected: "Rejected", superseded: "Superseded",
+  noVersions: "No version yet",
 };
 
 type Key = keyof typeof en;
@@ -168,6 +176,13 @@ const zh: Record<Key, string> = {
   certTitle: "GB/T 29490 认证检查表", clause: "条款", evidence: "证据",
   present: "齐备", stale: "过期", missing: "缺失", records: "{{count}} 条记录",
   newest: "最新 {{when}}", generatedAt: "生成于 {{when}}", reason: "原因",
+  docsTitle: "受控文件", docCode: "编号", docKind: "类别", inherited: "集团下发",
+  supplement: "本地补充", versions: "版本", version: "版本", author: "编写人",
+  approvers: "审批人", approvalMode: "审批方式", effectiveOn: "生效日", reviewDueOn: "评审期限",
+  acknowledgements: "已确认阅读", approve: "批准", reject: "驳回", acknowledge: "确认阅读",
+  decided: "审批决定已记录", acknowledged: "已确认阅读", sequence: "依次审批", quorum: "法定人数 {{count}}",
+  in_approval: "审批中", approved: "已批准", rejected: "已驳回", superseded: "已替代",
+  noVersions: "尚无版本",
 };
 
 const VOCABULARY = {

@@ -1,0 +1,1 @@
+"""Controlled documents: versions, approval, distribution and acknowledgements."""

@@ -1,0 +1,1 @@
+"""Evidence files: uploaded once, stored by content hash, attached to any record."""
