@@ -49,9 +49,10 @@ def _copy_statement(table: Any, template_id: str, prefix: str) -> str:
         else:
             cols.append(column.name)
             exprs.append(f"r.{column.name}")
+    order = ", ".join(f"r.{c.name}" for c in table.primary_key.columns) or "r.rowid"
     return (f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
             f"FROM {table.name} r CROSS JOIN tenants t WHERE r.tenant_id = '{template_id}' "
-            f"AND t.slug LIKE '{prefix}%' ORDER BY t.id, r.id")
+            f"AND t.slug LIKE '{prefix}%' ORDER BY t.id, {order}")
 
 
 def tenant_tables() -> list[Any]:

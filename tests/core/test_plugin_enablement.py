@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ipgov.api import PluginInfo, hookimpl
 from ipgov.audit.models import AuditEvent
+from ipgov.authz import store
 from ipgov.authz.models import AuthzRule
 from ipgov.errors import DomainError, InvalidInput
 from ipgov.tenancy import enablement, services
@@ -49,12 +50,26 @@ async def _without(platform, prefix: str, mode: str, plugin: str = PLUGIN):
             tenant.enabled_plugins = [p for p in tenant.enabled_plugins if p != plugin]
             tenant.local_plugins = list(tenant.enabled_plugins)
             tenant.provisioned_plugins = list(tenant.enabled_plugins)
-        rules = (await s.execute(select(AuthzRule).where(
-            AuthzRule.v1.startswith(f"{plugin}:")))).scalars()
-        for rule in rules:
-            await s.delete(rule)
+        refs = list((await s.execute(select(AuthzRule).where(
+            AuthzRule.ptype == "s", AuthzRule.origin == "default"))).scalars())
+        for ref in refs:  # each tenant's defaults without the plugin's grants
+            rules = (await store.read_rule_sets(s, [ref.v0]))[ref.v0]
+            await store.attach_rule_set(s, ref.tenant_id, origin="default", rules=[
+                r for r in rules if not r[1].startswith(f"{plugin}:")])
+            await s.delete(ref)
     await platform.authz.load()
     return g
+
+
+async def held(session, tenant_id: str) -> list[tuple[str, str]]:
+    """(subject, object) of every p rule the tenant holds, rows and referenced sets, with
+    repeats (a grant written twice shows twice)."""
+    rows = (await session.execute(select(AuthzRule).where(
+        AuthzRule.tenant_id == tenant_id, AuthzRule.ptype.in_(("p", "s"))))).scalars().all()
+    out = [(r.v0, r.v1) for r in rows if r.ptype == "p"]
+    for ref in (r for r in rows if r.ptype == "s"):
+        out += [(r[0], r[1]) for r in (await store.read_rule_sets(session, [ref.v0]))[ref.v0]]
+    return out
 
 
 async def test_enabling_for_an_existing_tenant_grants_provisions_and_audits(platform, gql):
@@ -126,8 +141,7 @@ async def test_on_tenant_created_runs_once_per_tenant_and_plugin(platform):
         await enablement.enable_plugin(platform, s, tenant_id=sub, plugin="late", actor="t")
     assert seen == [(sub, "plugin_enabled")]
     async with platform.db.system_session("test: grants") as s:
-        grants = (await s.execute(select(AuthzRule.v0, AuthzRule.v1).where(
-            AuthzRule.tenant_id == sub, AuthzRule.v1 == "late:thing"))).all()
+        grants = [g for g in await held(s, sub) if g[1] == "late:thing"]
     assert grants == [("viewer", "late:thing")]
 
 

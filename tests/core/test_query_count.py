@@ -224,6 +224,34 @@ async def test_an_onboarding_runs_a_fixed_number_of_statements(platform, client)
     assert large[1] <= ONBOARDING_STATEMENTS, f"{large[1]} statements per onboarding"
 
 
+async def _policy_rows(platform: Any) -> tuple[int, int, int]:
+    from sqlalchemy import func, select
+
+    from ipgov.authz.models import AuthzRule, AuthzRuleSetRule, PolicyChange
+
+    async with platform.db.system_session("test: count policy rows") as s:
+        return tuple([(await s.execute(select(func.count()).select_from(model))).scalar_one()
+                      for model in (AuthzRule, PolicyChange, AuthzRuleSetRule)])  # type: ignore
+
+
+async def test_an_onboarding_writes_a_handful_of_policy_rows(platform):
+    """The default grants are referenced, not copied: an onboarding adds one rule row (the
+    reference to their set), two change-log rows (its attach, the new tenant in the tree) and
+    no set rule, however many
+    rules the defaults hold and however many tenants hold them (~485 of each before)."""
+    acme = await make_group(platform, "acme", "hybrid")
+    before = await _policy_rows(platform)
+    await _more_subsidiaries(platform, acme, 1)
+    small = await _policy_rows(platform)
+    await _more_subsidiaries(platform, acme, 6)
+    again = await _policy_rows(platform)
+    await _more_subsidiaries(platform, acme, 1)
+    large = await _policy_rows(platform)
+    per_onboarding = [b - a for a, b in zip(before, small, strict=True)]
+    assert per_onboarding == [b - a for a, b in zip(again, large, strict=True)]
+    assert per_onboarding == [1, 2, 0], "rules, change-log rows, set rules per onboarding"
+
+
 ONBOARDING_STATEMENTS = 35
 """What one ``onboardSubsidiary`` costs, with its authentication and the policy refresh
 (31 statements in 3 transactions when written, on SQLite and PostgreSQL)."""

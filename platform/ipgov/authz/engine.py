@@ -5,7 +5,16 @@ Why: pycasbin's ``Enforcer`` evaluates its matcher against every policy line for
 engine gives the same decisions as ``model.conf`` + plain ``casbin.Enforcer`` (proven by the
 property test in tests/core/test_authz_engine.py) from hash indexes:
 
-* policies: ``dom -> sub -> ({(obj, act): effect bits}, wildcard entries)``;
+* policies: ``dom -> sub -> ({(obj, act): effect bits}, wildcard entries)``, the effective
+  rules of each subject in each domain, merged from two layers:
+  - rule sets: immutable, content-addressed bundles of ``(sub, obj, act, eft)`` compiled once
+    per set (``set id -> sub -> compiled rules``) and attached to any number of domains
+    (``dom -> set ids``); a subject whose rules in a domain come from one set alone points at
+    that set's compiled tuple, shared by every such domain (interning: 10,000 tenants holding
+    the same default grants cost one copy of them);
+  - local rules: ``dom -> sub -> {(obj, act): bits}``, rules added one by one (stored rows);
+  a subject with several sources gets a merged tuple (shared per combination of sets when it
+  has no local rules);
 * role links: ``name -> {dom: roles}`` (and the reverse, ``role -> {dom: holders}``);
 * the tenant tree compiled to ``dom -> cascade chain`` and ``dom -> cascading descendants``;
 * a bounded memo of decisions, dropped on every change; unknown users/domains are never stored.
@@ -17,8 +26,10 @@ True iff some policy of ``dom`` for an effective subject with a matching obj and
 such policy denies.
 
 Concurrency: writers are serialised by a lock and never mutate a container a reader may iterate;
-they replace leaf containers (copy-on-write) and publish a fresh memo after the change, so readers
-need no lock. A reader racing a multi-rule write may see part of that write, never a torn index.
+they replace leaf containers (copy-on-write: a shared set tuple is never changed, a domain that
+gains a local rule gets its own merged copy) and publish a fresh memo after the change, so
+readers need no lock. A reader racing a multi-rule write may see part of that write, never a
+torn index.
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ import contextlib
 import dataclasses
 import gc
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ipgov.authz.tree import DomainTree
@@ -38,6 +49,7 @@ __all__ = [
     "MAX_ROLE_DEPTH",
     "Authorizer",
     "Rule",
+    "SetRule",
     "obj_matches",
 ]
 
@@ -50,6 +62,8 @@ DEFAULT_MEMO_SIZE = 262_144
 
 Rule = Sequence[str]
 """``("p", sub, dom, obj, act, eft)`` or ``("g", user, role, dom)``."""
+SetRule = Sequence[str]
+"""``(sub, obj, act, eft)``: a rule of a rule set, valid in every domain the set is attached to."""
 
 _Exact = dict[tuple[str, str], int]
 _Prefixes = tuple[tuple[str, str, int], ...]
@@ -84,6 +98,15 @@ class _State:
     bridges: set[str] = field(default_factory=set)
     """Names that hold roles and are held as roles; empty means no role hierarchy to follow."""
     rule_count: int = 0
+    local: dict[str, dict[str, _Exact]] = field(default_factory=dict)
+    """The local layer: rules added one by one, ``dom -> sub -> {(obj, act): bits}``."""
+    sets: dict[str, dict[str, _SubjectRules]] = field(default_factory=dict)
+    """Compiled rule sets, ``set id -> sub -> rules``; immutable once compiled."""
+    set_sizes: dict[str, int] = field(default_factory=dict)
+    attached: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``dom -> ids of the rule sets attached to it`` (sorted)."""
+    merged: dict[tuple[tuple[str, ...], str], _SubjectRules] = field(default_factory=dict)
+    """Interned merges of several sets for one subject (no local rules), by set ids."""
 
 
 def _compile_subject(
@@ -182,8 +205,11 @@ def _compile_tree(tree: DomainTree) -> tuple[_DomainMap, _DomainMap]:
     return chains, {dom: tuple(doms) for dom, doms in down.items()}
 
 
-def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
-    """Compile ``rules`` and ``tree`` into a fresh, unpublished state (bulk path, no copying).
+def _build_state(rules: Iterable[Rule], tree: DomainTree,
+                 sets: Mapping[str, Iterable[SetRule]] | None = None,
+                 attached: Mapping[str, Iterable[str]] | None = None) -> _State:
+    """Compile ``rules``, rule ``sets`` and their ``attached`` domains, and ``tree`` into a
+    fresh, unpublished state (bulk path, no copying).
 
     The cyclic garbage collector is paused meanwhile: the build allocates millions of acyclic
     containers and repeated collections would otherwise double the load time.
@@ -191,32 +217,116 @@ def _build_state(rules: Iterable[Rule], tree: DomainTree) -> _State:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_state_unpaused(rules, tree)
+        return _build_state_unpaused(rules, tree, sets or {}, attached or {})
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree) -> _State:
+def _build_state_unpaused(rules: Iterable[Rule], tree: DomainTree,
+                          sets: Mapping[str, Iterable[SetRule]],
+                          attached: Mapping[str, Iterable[str]]) -> _State:
     """Body of ``_build_state``."""
     policies: dict[str, dict[str, _Exact]] = {}
     wild_owners: dict[tuple[str, str], set[tuple[str, str]]] = {}
     links: dict[str, dict[str, set[str]]] = {}
     holders: dict[str, dict[str, set[str]]] = {}
     count = _load_rows(rules, policies, wild_owners, links, holders)
-    state = _State(rule_count=count)
-    state.policies = {
-        dom: {sub: (exact, None, 0, ()) for sub, exact in by_sub.items()}
-        for dom, by_sub in policies.items()
-    }
+    state = _State(rule_count=count, local=policies)
+    for set_id, rows in sets.items():
+        state.sets[set_id], state.set_sizes[set_id] = _compile_set(rows)
+    state.attached = _attachments(attached, state.sets)
+    effective: dict[str, dict[str, _SubjectRules]] = {}
+    for dom, by_sub in policies.items():
+        if dom not in state.attached:
+            effective[dom] = {sub: (exact, None, 0, ()) for sub, exact in by_sub.items()}
     for (dom, sub), patterns in wild_owners.items():
-        state.policies[dom][sub] = _compile_subject(policies[dom][sub], patterns)
+        if dom not in state.attached:
+            effective[dom][sub] = _compile_subject(policies[dom][sub], patterns)
+    for dom, ids in state.attached.items():
+        state.rule_count += sum(state.set_sizes[i] for i in ids)
+        local = policies.get(dom)
+        if len(ids) == 1 and not local:  # the common case: share the set's compiled tuples
+            effective[dom] = dict(state.sets[ids[0]])
+            continue
+        subs = set(local or ()).union(*(state.sets[i] for i in ids))
+        merged = {sub: _merge(state, dom, sub) for sub in subs}
+        effective[dom] = {sub: r for sub, r in merged.items() if r is not None}
+    state.policies = effective
     state.links = _freeze_links(links)
     state.holders = _freeze_links(holders)
     state.bridges = set(links).intersection(holders)
     state.subject_domains = _subject_domains(state.policies)
     state.chains, state.down = _compile_tree(tree)
     return state
+
+
+def _attachments(attached: Mapping[str, Iterable[str]],
+                 sets: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """``dom -> sorted set ids``; ValueError when a domain names a set that is not given."""
+    out: dict[str, tuple[str, ...]] = {}
+    for dom, ids in attached.items():
+        ids = tuple(sorted(set(ids)))
+        missing = [i for i in ids if i not in sets]
+        if missing:
+            raise ValueError(f"domain {dom!r} names unknown rule sets {missing}")
+        if ids:
+            out[dom] = ids
+    return out
+
+
+def _compile_set(rows: Iterable[SetRule]) -> tuple[dict[str, _SubjectRules], int]:
+    """Compile one rule set: ``sub -> rules`` and the number of distinct rules."""
+    exacts: dict[str, _Exact] = {}
+    count = 0
+    for row in rows:
+        if len(row) != 4:
+            raise ValueError(f"malformed set rule {row!r}: expected (sub, obj, act, eft)")
+        sub, obj, act, eft = row
+        _check_rule(("p", sub, "", obj, act, eft))
+        bit = _EFFECT_BITS[eft]
+        exact = exacts.setdefault(sub, {})
+        old = exact.get((obj, act), 0)
+        if not old & bit:
+            exact[obj, act] = old | bit
+            count += 1
+    return {sub: _compile_subject(exact) for sub, exact in exacts.items()}, count
+
+
+def _merge(state: _State, dom: str, sub: str) -> _SubjectRules | None:
+    """The effective rules of ``sub`` in ``dom`` from its sets and its local rules.
+
+    One source is shared as is; several sets without local rules are merged once per
+    combination (interned in ``state.merged``); local rules make a private merge."""
+    found: list[_SubjectRules] = []
+    ids: list[str] = []
+    for set_id in state.attached.get(dom, ()):
+        rules = state.sets[set_id].get(sub)
+        if rules is not None:
+            found.append(rules)
+            ids.append(set_id)
+    by_sub = state.local.get(dom)
+    local = by_sub.get(sub) if by_sub is not None else None
+    if local is None:
+        if len(found) <= 1:
+            return found[0] if found else None
+        key = (tuple(ids), sub)
+        hit = state.merged.get(key)
+        if hit is None:
+            hit = state.merged[key] = _compile_subject(_union(r[0] for r in found))
+        return hit
+    if not found:
+        return _compile_subject(local)
+    return _compile_subject(_union([*(r[0] for r in found), local]))
+
+
+def _union(exacts: Iterable[_Exact]) -> _Exact:
+    """The bitwise union of several ``{(obj, act): bits}``."""
+    out: _Exact = {}
+    for exact in exacts:
+        for key, bits in exact.items():
+            out[key] = out.get(key, 0) | bits
+    return out
 
 
 def _load_rows(
@@ -389,10 +499,16 @@ class Authorizer:
         return names
 
     # ----------------------------------------------------------------------------- writes
-    def load(self, rules: Iterable[Rule], tree: DomainTree | None = None) -> None:
-        """Replace all rules (and the tenant tree) with ``rules``; duplicates are ignored."""
+    def load(self, rules: Iterable[Rule], tree: DomainTree | None = None, *,
+             sets: Mapping[str, Iterable[SetRule]] | None = None,
+             attached: Mapping[str, Iterable[str]] | None = None) -> None:
+        """Replace all rules (and the tenant tree) with ``rules``; duplicates are ignored.
+
+        ``sets`` are rule sets by id and ``attached`` the ids each domain holds: the same
+        decisions as loading every set rule into each of its domains, at the cost of one
+        compiled copy per set."""
         tree = (tree or DomainTree()).copy()
-        state = _build_state(rules, tree)
+        state = _build_state(rules, tree, sets, attached)
         with self._write_lock:
             self._tree = tree
             self._publish(state)
@@ -404,6 +520,32 @@ class Authorizer:
     def remove_rules(self, rules: Iterable[Rule]) -> int:
         """Remove rules; return how many existed."""
         return self._change(rules, adding=False)
+
+    def add_sets(self, sets: Mapping[str, Iterable[SetRule]]) -> int:
+        """Compile rule sets not known yet (sets are immutable: a known id is skipped); return
+        how many were new. A set takes effect in a domain once attached there."""
+        with self._write_lock:
+            state = self._state
+            fresh = {set_id: rows for set_id, rows in sets.items() if set_id not in state.sets}
+            for set_id, rows in fresh.items():
+                state.sets[set_id], state.set_sizes[set_id] = _compile_set(rows)
+        return len(fresh)
+
+    def has_set(self, set_id: str) -> bool:
+        """Whether the rule set ``set_id`` is compiled here."""
+        return set_id in self._state.sets
+
+    def attach_sets(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Attach rule sets to domains (``(dom, set id)``); return how many were new."""
+        return self._change_sets(pairs, adding=True)
+
+    def detach_sets(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Detach rule sets from domains; return how many were attached."""
+        return self._change_sets(pairs, adding=False)
+
+    def attached_sets(self, dom: str) -> tuple[str, ...]:
+        """The ids of the rule sets attached to ``dom``."""
+        return self._state.attached.get(dom, ())
 
     def set_tree(self, tree: DomainTree) -> None:
         """Replace the tenant tree (the engine keeps its own copy)."""
@@ -448,7 +590,8 @@ class Authorizer:
     # ----------------------------------------------------------------------------- introspection
     @property
     def rule_count(self) -> int:
-        """Number of distinct p and g rules loaded."""
+        """Number of rules in effect: distinct local p and g rules, plus each attached rule
+        set's rules once per domain it is attached to."""
         return self._state.rule_count
 
     @property
@@ -476,6 +619,7 @@ class Authorizer:
             "holder_roles": len(state.holders),
             "subjects": len(state.subject_domains),
             "chains": len(state.chains),
+            "rule_sets": len(state.sets),
         }
 
     # ----------------------------------------------------------------------------- internals
@@ -494,6 +638,34 @@ class Authorizer:
         chains, down = _compile_tree(tree)
         self._tree = tree
         self._publish(dataclasses.replace(self._state, chains=chains, down=down))
+
+    def _change_sets(self, pairs: Iterable[tuple[str, str]], adding: bool) -> int:
+        """Attach or detach sets, recomputing only the subjects each set names there."""
+        pairs = list(pairs)
+        with self._write_lock:
+            state = self._state
+            unknown = sorted({set_id for _dom, set_id in pairs if set_id not in state.sets})
+            if unknown:
+                raise ValueError(f"unknown rule sets {unknown}: add them first")
+            changed = 0
+            for dom, set_id in pairs:
+                ids = state.attached.get(dom, ())
+                if (set_id in ids) == adding:
+                    continue
+                ids = tuple(sorted({*ids, set_id})) if adding else \
+                    tuple(i for i in ids if i != set_id)
+                if ids:
+                    state.attached[dom] = ids
+                else:
+                    state.attached.pop(dom, None)
+                for sub in state.sets[set_id]:
+                    self._store_subject(state, dom, sub, _merge(state, dom, sub))
+                size = state.set_sizes[set_id]
+                state.rule_count += size if adding else -size
+                changed += 1
+            if changed:
+                self._after_change()
+        return changed
 
     def _change(self, rules: Iterable[Rule], adding: bool) -> int:
         """Apply an add/remove batch copy-on-write, one replacement per touched subject."""
@@ -524,11 +696,12 @@ class Authorizer:
         items: list[tuple[tuple[str, str], int]],
         adding: bool,
     ) -> int:
-        """Replace one subject's rules in one domain with a modified copy; return rules changed."""
+        """Replace one subject's local rules in one domain with a modified copy, then its
+        effective rules; return rules changed."""
         dom, sub = dom_sub
-        by_sub = state.policies.get(dom)
+        by_sub = state.local.get(dom)
         current = by_sub.get(sub) if by_sub is not None else None
-        exact: _Exact = dict(current[0]) if current is not None else {}
+        exact: _Exact = dict(current) if current is not None else {}
         changed = 0
         for key, bit in items:
             old = exact.get(key, 0)
@@ -540,20 +713,27 @@ class Authorizer:
                 else:
                     del exact[key]
         if changed:
-            Authorizer._store_subject(state, dom, sub, exact)
+            if exact:
+                state.local.setdefault(dom, {})[sub] = exact
+            elif by_sub is not None:
+                by_sub.pop(sub, None)
+                if not by_sub:
+                    state.local.pop(dom, None)
+            Authorizer._store_subject(state, dom, sub, _merge(state, dom, sub))
         return changed
 
     @staticmethod
-    def _store_subject(state: _State, dom: str, sub: str, exact: _Exact) -> None:
-        """Publish (or drop, when empty) one subject's rules and keep ``subject_domains`` right."""
+    def _store_subject(state: _State, dom: str, sub: str, rules: _SubjectRules | None) -> None:
+        """Publish (or drop, when None) one subject's effective rules and keep
+        ``subject_domains`` right."""
         by_sub = state.policies.get(dom)
-        if exact:
+        if rules is not None:
             if by_sub is None:
                 by_sub = {}
-                by_sub[sub] = _compile_subject(exact)
+                by_sub[sub] = rules
                 state.policies[dom] = by_sub
             else:
-                by_sub[sub] = _compile_subject(exact)
+                by_sub[sub] = rules
             doms = state.subject_domains.get(sub, frozenset())
             if dom not in doms:
                 state.subject_domains[sub] = doms | {dom}

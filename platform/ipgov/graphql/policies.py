@@ -8,15 +8,17 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
+from ipgov.authz import store
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.store import PolicyRule
 from ipgov.errors import DomainError, InvalidInput
 from ipgov.tenancy import services
 from ipgov.validation import filter_value
 
+from .cursors import list_kind
 from .errors import UserError, user_errors
-from .kit import page_in
-from .pagination import Connection
+from .kit import max_page_size
+from .pagination import Connection, Edge, PageInfo, check_page_size, decode_cursor, encode_cursor
 from .permissions import requires
 from .types import PermissionType, PolicyRuleType
 
@@ -27,6 +29,33 @@ def _rule_node(r: AuthzRule) -> PolicyRuleType:
     return PolicyRuleType(id=strawberry.ID(r.id), tenant_id=strawberry.ID(r.tenant_id),
                           subject=r.v0, object=r.v1, action=r.v2, effect=r.v3, origin=r.origin,
                           applies_to_subsidiaries=r.template, active=r.active)
+
+
+def _set_rule_node(ref: AuthzRule, rule: store.SetRule) -> PolicyRuleType:
+    """A rule the tenant holds by reference to a rule set, named ``<reference>:<rule key>``."""
+    subject, obj, action, effect = rule
+    return PolicyRuleType(id=strawberry.ID(f"{ref.id}:{store.rule_key(rule)}"),
+                          tenant_id=strawberry.ID(ref.tenant_id), subject=subject, object=obj,
+                          action=action, effect=effect, origin=ref.origin,
+                          applies_to_subsidiaries=ref.template, active=ref.active)
+
+
+async def _tenant_rules(info: Info, tenant_id: str) -> list[PolicyRuleType]:
+    """Every ``p`` rule of the tenant, its own rows and those of the sets it references.
+
+    The tenant's session (row-level security) reads its rows, references included; the rules
+    of those sets come from the process's copy (``AuthzService.rule_set``), so a tenant sees
+    the sets it references and no other."""
+    ctx = info.context
+    async with ctx.session(tenant_id) as session:
+        rows = list((await session.execute(select(AuthzRule).where(
+            AuthzRule.ptype.in_(("p", store.SET))))).scalars())
+    nodes = [_rule_node(r) for r in rows if r.ptype == "p"]
+    for ref in rows:
+        if ref.ptype == store.SET:
+            nodes += [_set_rule_node(ref, rule)
+                      for rule in await ctx.platform.authz.rule_set(ref.v0)]
+    return sorted(nodes, key=lambda n: str(n.id))
 
 
 @strawberry.type(description="The rule added, or why nothing changed.")
@@ -42,13 +71,14 @@ class PolicyQuery:
     async def policies(
         self, info: Info, tenant_id: strawberry.ID, first: int = 50, after: str | None = None
     ) -> Connection[PolicyRuleType]:
-        ctx = info.context
-        async with ctx.session(str(tenant_id)) as session:
-            return await page_in(
-                info, session, select(AuthzRule).where(AuthzRule.ptype == "p"),
-                [AuthzRule.id], first=first, after=after,
-                to_node=_rule_node,
-                key=lambda r: [r.id])
+        check_page_size(first, max_page_size(info))
+        kind = list_kind([AuthzRule.id])  # the cursors of the rows-only list stay valid
+        start = decode_cursor(after, 1, kind)[0] if after else None
+        nodes = [n for n in await _tenant_rules(info, str(tenant_id))
+                 if start is None or str(n.id) > start]
+        edges = [Edge(cursor=encode_cursor([str(n.id)], kind), node=n) for n in nodes[:first]]
+        return Connection(edges=edges, page_info=PageInfo(
+            has_next_page=len(nodes) > first, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="What you may do in a tenant, with your effective roles.",
                       extensions=requires("ipgov:tenant", "read"))

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ipgov.authz import store
 from ipgov.authz.engine import Authorizer, Rule
 from ipgov.authz.models import AuthzRule
 from ipgov.authz.roles import ROLES
@@ -149,7 +150,7 @@ async def capture(session: AsyncSession, tenant: Tenant) -> AccessSnapshot:
     rows = [*above, tenant, *below]
     domains = sorted({t.id for t in rows} | {PLATFORM_TENANT_ID})
     # plain column rows, not ORM objects (as AuthzService.load: several times faster), in
-    # the order of ipgov.authz.store.engine_tuple
+    # the order of ipgov.authz.service.split_rows
     rules = (await session.execute(select(
         AuthzRule.ptype, AuthzRule.v0, AuthzRule.v1, AuthzRule.v2, AuthzRule.v3,
         AuthzRule.tenant_id).where(AuthzRule.tenant_id.in_(domains),
@@ -162,17 +163,23 @@ async def capture(session: AsyncSession, tenant: Tenant) -> AccessSnapshot:
     tuples: list[Rule] = []
     direct: set[tuple[str, str]] = set()
     holdings: dict[str, set[Holding]] = defaultdict(set)
+    attached: dict[str, list[str]] = defaultdict(list)
     for ptype, v0, v1, v2, v3, domain in rules:  # by position: the hot loop of a preview
         if ptype == "p":
             tuples.append(("p", v0, domain, v1, v2, v3))
             if v0 not in ROLES:
                 direct.add((v0, domain))
-        else:
+        elif ptype == "g":
             tuples.append(("g", v0, v1, domain))
             if v0 not in ROLES:
                 holdings[v0].add((v1, domain))
+        else:
+            attached[domain].append(v0)
+    sets = await store.read_rule_sets(session, {i for ids in attached.values() for i in ids})
+    direct.update((sub, domain) for domain, ids in attached.items() for i in ids
+                  for sub, *_rest in sets[i] if sub not in ROLES)
     engine = Authorizer()
-    engine.load(tuples, tree)
+    engine.load(tuples, tree, sets=sets, attached=attached)
     return AccessSnapshot(
         engine=engine,
         tenants={t.id: (t.slug, t.parent_id, frozenset(t.enabled_plugins or ())) for t in rows},

@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ipgov.authz import store
-from ipgov.authz.models import AuthzRule
 from ipgov.errors import Conflict, Forbidden, InvalidInput
 from ipgov.plugins.contracts import TenantEvent
 from ipgov.plugins.manager import call_and_await
@@ -118,9 +117,7 @@ async def _missing_grants(platform: Platform, session: AsyncSession, tenant_id: 
     for result in platform.registry.hook_for("register_role_grants", plugins)():
         for role, items in (result or {}).items():
             wanted.setdefault(role, []).extend(tuple(i) for i in items)
-    held = set((await session.execute(select(AuthzRule.v0, AuthzRule.v1, AuthzRule.v2).where(
-        AuthzRule.tenant_id == tenant_id, AuthzRule.ptype == "p",
-        AuthzRule.origin == "default"))).all())
+    held = await store.default_grants_held(session, tenant_id)
     missing = {role: [i for i in items if (role, *i) not in held]
                for role, items in wanted.items()}
     return await materialise_defaults(session, tenant_id, missing)

@@ -197,7 +197,8 @@ async def absorb(
     counts.update(await _move_rows(platform, session, keep, gone))
     plugins = _adopt_plugins(keep, gone)
     own_rules = (await session.execute(
-        select(AuthzRule).where(AuthzRule.tenant_id == gone.id, AuthzRule.ptype == "p")
+        select(AuthzRule).where(AuthzRule.tenant_id == gone.id,
+                                AuthzRule.ptype.in_(("p", store.SET)))
     )).scalars()
     counts["policies_dropped"] = await store.remove_rules(session, list(own_rules))
     moved_below = await children(session, gone.id)

@@ -33,13 +33,14 @@ def copies_baseline(parent_mode: str | None) -> bool:
 async def materialise_defaults(
     session: AsyncSession, tenant_id: str, grants: dict[str, list[tuple[str, str]]]
 ) -> int:
-    """Write each role's default grants into the tenant's domain (origin ``default``)."""
+    """Give the tenant each role's default grants (origin ``default``): a reference to the
+    rule set of those grants, stored once for every tenant that holds the same ones."""
     rules = [
         PolicyRule(role, obj, action)
         for role, items in sorted(grants.items())
         for obj, action in sorted(set(items))
     ]
-    await store.add_policies(session, tenant_id, rules, origin="default")
+    await store.attach_rule_set(session, tenant_id, rules, origin="default")
     return len(rules)
 
 

@@ -362,17 +362,37 @@ async def add_policy(
     return rows[0]
 
 
+async def _rule_to_remove(session: AsyncSession, tenant_id: str, rule_id: str
+                          ) -> tuple[AuthzRule, store.SetRule | None]:
+    """The stored row a rule id names, and for a rule of a referenced set (id
+    ``<reference id>:<rule key>``) which of its rules."""
+    ref_id, _, key = rule_id.partition(":")
+    row = await session.get(AuthzRule, ref_id)
+    wanted = store.SET if key else "p"
+    if row is None or row.tenant_id != tenant_id or row.ptype != wanted:
+        raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
+    if not key:
+        return row, None
+    rules = (await store.read_rule_sets(session, [row.v0]))[row.v0]
+    found = [r for r in rules if store.rule_key(r) == key]
+    if not found:
+        raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
+    return row, found[0]
+
+
 async def remove_policy(
     platform: Platform, session: AsyncSession, *, tenant_id: str, rule_id: str, actor: str,
     acting_from_group: bool = False, granter: str | None = None,
 ) -> None:
-    """Remove a rule; the group's baseline and, outside decentralized groups, defaults stay."""
-    row = await session.get(AuthzRule, rule_id)
-    if row is None or row.tenant_id != tenant_id or row.ptype != "p":
-        raise NotFound("no such policy rule in this tenant", code="POLICY_NOT_FOUND")
+    """Remove a rule; the group's baseline and, outside decentralized groups, defaults stay.
+
+    A rule of a referenced set (a default grant) goes from this tenant only: its reference
+    moves to the set without that rule (``store.remove_from_rule_set``)."""
+    row, in_set = await _rule_to_remove(session, tenant_id, rule_id)
+    rule = PolicyRule(*in_set) if in_set is not None else PolicyRule(row.v0, row.v1, row.v2,
+                                                                     row.v3)
     if granter is not None:
-        assert_may_change_policy(platform, granter, tenant_id,
-                                 PolicyRule(row.v0, row.v1, row.v2, row.v3), removing=True,
+        assert_may_change_policy(platform, granter, tenant_id, rule, removing=True,
                                  to_subsidiaries=row.template)
     tenant = await get_tenant(session, tenant_id)
     parent = await get_tenant(session, tenant.parent_id) if tenant.parent_id else None
@@ -389,7 +409,10 @@ async def remove_policy(
         raise Forbidden("default grants are part of the group's mandatory baseline",
                         code="GOVERNANCE_MODE_FORBIDS")
     was_template = row.template
-    await store.remove_rules(session, [row])
+    if in_set is not None:
+        await store.remove_from_rule_set(session, row, in_set)
+    else:
+        await store.remove_rules(session, [row])
     if was_template:
         from .tree import children
 
@@ -398,5 +421,6 @@ async def remove_policy(
     await platform.audit(
         session, tenant_id=tenant.id, actor=actor, action="policy.removed",
         object_type="ipgov:policy", object_id=rule_id,
-        details={"subject": row.v0, "object": row.v1, "action": row.v2, "effect": row.v3},
+        details={"subject": rule.subject, "object": rule.obj, "action": rule.action,
+                 "effect": rule.effect},
     )
