@@ -150,14 +150,15 @@ def register_checks() -> list[Check]:
 @hookimpl
 def register_jobs() -> dict[str, Any]:
     from .jobs import INGEST_KIND, ingest
-    from .offices.refresh import EVERY, REFRESH_KIND, refresh_from_offices
+    from .offices.refresh import EVERY, REFRESH_KIND, refresh_from_offices, tenants_with_connectors
 
     return {INGEST_KIND: ingest,
             REFRESH_KIND: JobKind(handler=refresh_from_offices, every=EVERY,
                                   description="Refresh the register's numbers from the "
                                               "offices' services (bibliographic data, "
                                               "family, legal events), resuming where the "
-                                              "last run stopped")}
+                                              "last run stopped",
+                                  only_for=tenants_with_connectors)}
 
 
 @hookimpl

@@ -48,10 +48,22 @@ async def _boom(ctx: JobContext) -> None:
     raise RuntimeError("the source file vanished")
 
 
+ONLY: dict[str, object] = {}  # what the narrowed kind's filter keeps (or raises)
+
+
+async def _only(_platform: object, tenant_ids: list[str]) -> list[str]:
+    keep = ONLY.get("keep")
+    if isinstance(keep, Exception):
+        raise keep
+    return [t for t in tenant_ids if t in (keep or ())]
+
+
 def register_jobs() -> dict[str, object]:
     return {"partner.count": _count, "partner.boom": _boom,
             "partner.daily": JobKind(handler=_count, every=timedelta(days=1),
-                                     params={"items": ["x"]})}
+                                     params={"items": ["x"]}),
+            "partner.narrowed": JobKind(handler=_count, every=timedelta(days=1),
+                                        only_for=_only)}
 
 
 def list_ip_objects_impl(tenant_id: str, kinds: list[str] | None, limit: int) -> list[IpObject]:
@@ -200,6 +212,22 @@ async def test_periodic_jobs_are_enqueued_once_per_tenant_and_period(platform, a
             Job.kind == "partner.daily").group_by(Job.tenant_id))).all()
     assert {t for t, _ in per_tenant} == set(acme.ids.values())
     assert all(n == 1 for _, n in per_tenant)
+
+
+async def test_a_periodic_kind_can_narrow_its_tenants_and_a_failing_filter_loses_nothing(
+        platform, acme):
+    async def scheduled() -> set[str]:
+        async with platform.db.system_session("t") as s:
+            return set((await s.execute(select(Job.tenant_id).where(
+                Job.kind == "partner.narrowed"))).scalars())
+
+    ONLY["keep"] = {acme.ids["acme-a"]}
+    await schedule_periodic_jobs(platform)
+    assert await scheduled() == {acme.ids["acme-a"]}
+    ONLY["keep"] = RuntimeError("the plugin's table is gone")
+    await schedule_periodic_jobs(platform)  # logged; every candidate gets its job
+    assert await scheduled() == set(acme.ids.values())
+    ONLY.clear()
 
 
 JOB = "query($t: ID!, $id: ID!) { job(tenantId: $t, id: $id) { id status result errorCount } }"

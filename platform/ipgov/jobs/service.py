@@ -159,15 +159,28 @@ async def schedule_periodic_jobs(platform: Platform,
     count = 0
     for name, (plugin, kind, every) in sorted(periodic.items()):
         period = int(now // every.total_seconds())
-        for tenant_id, enabled in tenants:
-            if plugin not in (enabled or []):
-                continue
+        candidates = [t for t, enabled in tenants if plugin in (enabled or [])]
+        for tenant_id in await _narrowed(platform, name, kind, candidates):
             await enqueue_job(platform, tenant_id=tenant_id, kind=name, params=kind.params,
                               actor="scheduler", idempotency_key=f"schedule:{name}:{period}")
             count += 1
     if progress and count:
         progress(f"periodic jobs: {count}")
     return count
+
+
+async def _narrowed(platform: Platform, name: str, kind: JobKind, candidates: list[str]
+                    ) -> list[str]:
+    """The candidates ``kind.only_for`` keeps (in their order); all of them when the kind
+    has no such filter, or when the filter fails (a period's work is never silently lost)."""
+    if kind.only_for is None or not candidates:
+        return candidates
+    try:
+        keep = set(await kind.only_for(platform, list(candidates)))
+    except Exception:  # noqa: BLE001 - a plugin's filter must not stop the scheduler
+        log.exception("periodic job %s: only_for failed; scheduling every tenant", name)
+        return candidates
+    return [t for t in candidates if t in keep]
 
 
 def is_terminal(status: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -148,13 +148,17 @@ class JobKind:
 
     ``every`` makes the core scheduler enqueue the job once per period for every active tenant
     that has the plugin enabled (one job per tenant and period, whatever the number of
-    schedulers); ``params`` are the parameters of those scheduled jobs.
+    schedulers); ``params`` are the parameters of those scheduled jobs. ``only_for(platform,
+    tenant_ids)`` narrows them to the tenants that have something to do (say, a connector
+    set up): it receives those candidates and returns the ones to schedule; without it every
+    candidate gets a job each period.
     """
 
     handler: Callable[[Any], Awaitable[Any]]
     every: timedelta | None = None
     params: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    only_for: Callable[[Any, list[str]], Awaitable[Iterable[str]]] | None = None
 
 
 @dataclass(frozen=True)

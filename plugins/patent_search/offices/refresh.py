@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from ipgov.api import InvalidInput, JobContext, SealedSecretError, utcnow
+from ipgov.api import InvalidInput, JobContext, PlatformContext, SealedSecretError, utcnow
 
 from ..ingest.limits import Limits, configure
 from ..ingest.model import LegalEvent, PatentRecord
@@ -37,7 +37,8 @@ from .services import connector_row, credentials_of, office_collection, register
 from .throttle import QuotaState
 from .uspto_odp import OdpClient, OdpResult
 
-__all__ = ["EVERY", "REFRESH_KIND", "refresh_from_offices", "token_cache"]
+__all__ = ["EVERY", "REFRESH_KIND", "refresh_from_offices", "tenants_with_connectors",
+           "token_cache"]
 
 REFRESH_KIND = "patent_search.office_refresh"
 EVERY = timedelta(hours=6)
@@ -220,6 +221,22 @@ async def refresh_office(ctx: JobContext, office: str) -> dict[str, Any]:
                quota=quota.as_dict())
     return {"status": "completed", "done": len(numbers), "total": len(numbers),
             "resumed_at": start, "documents": documents, "events": events}
+
+
+async def tenants_with_connectors(platform: PlatformContext, tenant_ids: list[str]
+                                  ) -> set[str]:
+    """Which of ``tenant_ids`` have a connector set up: the 6-hourly refresh is scheduled
+    for them only (a tenant without an office account has nothing to ask, and 10,000 such
+    tenants would otherwise get 40,000 empty job rows a day)."""
+    found: set[str] = set()
+    for start in range(0, len(tenant_ids), 1000):
+        chunk = tenant_ids[start:start + 1000]
+        async with platform.tenants_session(chunk, "patent_search: office refresh schedule",
+                                            readonly=True) as session:
+            found |= set((await session.execute(select(OfficeConnector.tenant_id).where(
+                OfficeConnector.enabled.is_(True), OfficeConnector.sealed_credentials != "")
+                .distinct())).scalars())
+    return found
 
 
 async def refresh_from_offices(ctx: JobContext) -> dict[str, Any]:
