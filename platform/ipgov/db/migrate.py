@@ -14,9 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -34,6 +33,9 @@ from .session import make_engine
 
 __all__ = ["MigrationError", "alembic_config", "apply_rls", "upgrade", "tenant_tables"]
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger("ipgov.migrate")
 
@@ -41,6 +43,8 @@ log = logging.getLogger("ipgov.migrate")
 def alembic_config(url: str, plugin_locations: list[str],
                    lock: LockPolicy | None = None) -> Config:
     """An Alembic config over the core's and the plugins' version directories."""
+    from alembic.config import Config  # alembic only where a migration runs (CLI start-up)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     locations = [str(MIGRATIONS / "versions"), *sorted(plugin_locations)]
@@ -84,6 +88,8 @@ def _say(message: str) -> None:
 def _alembic_upgrade(cfg: Config, lock: LockPolicy, progress: Callable[[str], None]) -> None:
     """``upgrade heads``, one transaction per revision; a revision that met a lock timeout
     was rolled back whole (PostgreSQL DDL is transactional) and is tried again."""
+    from alembic import command
+
     for attempt, pause in attempts(lock):
         try:
             command.upgrade(cfg, "heads")
