@@ -39,6 +39,10 @@ def _env(data_dir: Path, **limits: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPGOV_")}
     paths = [str(ROOT / "platform"), str(ROOT / "plugins"), str(ROOT)]
     env |= {"IPGOV_DATA_DIR": str(data_dir), "PYTHONPATH": os.pathsep.join(paths)}
+    # glibc reserves 64 MiB of address space per thread's malloc arena: under RLIMIT_AS that
+    # reservation, not memory used, refused a thread of the semantic encoder ("can't start
+    # new thread") depending on how many threads had run; two arenas bound what is measured
+    env["MALLOC_ARENA_MAX"] = "2"
     env |= {f"IPGOV_PATENT_{name.upper()}": str(value) for name, value in limits.items()}
     return env
 
